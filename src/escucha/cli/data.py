@@ -1,0 +1,52 @@
+"""`escucha import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from escucha.cli.app import workspace_of
+from escucha.errors import UserError
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise UserError(f"--map {pair!r}: expected FIELD=COLUMN, e.g. text=body")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV, JSON Lines or Parquet (optionally .gz).")],
+    source: Annotated[
+        str | None, typer.Option(help="Source name (default: the file's name).")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="FIELD=COLUMN, e.g. text=body (repeatable)."),
+    ] = None,
+) -> None:
+    """Import posts from a file; re-importing never duplicates."""
+    from escucha.cli.progress import progress_bar
+
+    workspace = workspace_of(ctx)
+    with progress_bar(f"importing {file.name}", as_bytes=True) as update:
+        result = workspace.import_file(
+            file, source=source, mapping=parse_mapping(map_ or []), progress=update
+        )
+    typer.echo(
+        f"{file}: {result.accepted:,} accepted, {result.duplicate:,} duplicate, "
+        f"{result.rejected:,} rejected (source {result.source!r})"
+    )
+    if result.rejects_path:
+        typer.echo(f"rejected rows and their reasons: {result.rejects_path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)

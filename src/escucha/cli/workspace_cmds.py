@@ -1,0 +1,73 @@
+"""`escucha init` and `escucha status`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from escucha.cli.app import workspace_of
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the workspace.")] = Path("."),
+    name: Annotated[str | None, typer.Option(help="Workspace name.")] = None,
+) -> None:
+    """Create a workspace: escucha.toml and its store."""
+    from dataclasses import replace
+
+    from escucha.config import CONFIG_FILE, default_config
+    from escucha.workspace import init_workspace
+
+    existed = (directory / CONFIG_FILE).exists()
+    config = default_config(name or directory.resolve().name)
+    workspace = init_workspace(directory, replace(config, name=name) if name else config)
+    verb = "opened the existing" if existed else "created"
+    typer.echo(f"{verb} workspace {workspace.path} ({workspace.config.name})")
+    if not existed:
+        typer.echo(f"edit {workspace.path / CONFIG_FILE} to name your brand and competitors")
+
+
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Summarise the workspace: posts, sources, languages, brands, models."""
+    summary = workspace_of(ctx).status()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{summary['name']}[/bold]  {summary['workspace']}")
+    console.print(f"store: {summary['database']} (schema {summary['schema_revision']})")
+    console.print(
+        f"posts: {summary['posts']:,}  authors: {summary['authors']:,}  "
+        f"enriched by {summary['model_version']}: {summary['enriched']:,}"
+        + (
+            f"  [yellow]not yet: {summary['not_enriched']:,}[/yellow]"
+            if summary["not_enriched"]
+            else ""
+        )
+    )
+    table = Table("source", "posts", "first post", "last post")
+    for src in summary["sources"]:
+        table.add_row(
+            src["source"], f"{src['posts']:,}", src["first_post"] or "-", src["last_post"] or "-"
+        )
+    console.print(table)
+    if summary["languages"]:
+        console.print(
+            "languages: " + ", ".join(f"{k} {v:,}" for k, v in summary["languages"].items())
+        )
+    if summary["brands"]:
+        console.print("mentions: " + ", ".join(f"{k} {v:,}" for k, v in summary["brands"].items()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(status)

@@ -1,0 +1,182 @@
+"""The workspace configuration, `escucha.toml`: our brand, competitors, languages, sources."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from escucha.errors import ConfigError
+
+CONFIG_FILE = "escucha.toml"
+DEFAULT_DB_FILE = "escucha.db"
+DATABASE_URL_ENV = "ESCUCHA_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A brand we listen for: ours or a competitor's."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    ours: bool = False
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One configured source; `options` keeps the kind-specific keys as written."""
+
+    name: str
+    kind: str
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    languages: tuple[str, ...]
+    brand: Brand | None
+    competitors: tuple[Brand, ...]
+    sources: tuple[SourceConfig, ...]
+    database_url: str | None = None
+
+    @property
+    def brands(self) -> tuple[Brand, ...]:
+        """Our brand first, then the competitors."""
+        return ((self.brand,) if self.brand else ()) + self.competitors
+
+
+def _strings(table: dict, key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _brand(table: object, where: str, ours: bool) -> Brand:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table with a 'name'")
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: 'name' is missing or empty")
+    handles = tuple(h if h.startswith("@") else "@" + h for h in _strings(table, "handles", where))
+    tags = tuple(h if h.startswith("#") else "#" + h for h in _strings(table, "hashtags", where))
+    return Brand(name.strip(), _strings(table, "aliases", where), handles, tags, ours)
+
+
+def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
+    """Validate a parsed TOML document; every error names the file and the key."""
+    ws = data.get("workspace", {})
+    if not isinstance(ws, dict):
+        raise ConfigError(f"{origin}: [workspace] must be a table")
+    languages = _strings(ws, "languages", f"{origin} [workspace]") or ("es", "en")
+    brand = _brand(data["brand"], f"{origin} [brand]", True) if "brand" in data else None
+    comps = data.get("competitors", [])
+    if not isinstance(comps, list):
+        raise ConfigError(f"{origin}: competitors must be written as [[competitors]] tables")
+    competitors = tuple(
+        _brand(c, f"{origin} [[competitors]] #{i + 1}", False) for i, c in enumerate(comps)
+    )
+    names = [b.name.casefold() for b in ((brand,) if brand else ()) + competitors]
+    if len(names) != len(set(names)):
+        raise ConfigError(f"{origin}: two brands share a name")
+    sources = []
+    for i, s in enumerate(data.get("sources", [])):
+        where = f"{origin} [[sources]] #{i + 1}"
+        if not isinstance(s, dict) or not s.get("name") or not s.get("kind"):
+            raise ConfigError(f"{where}: each source needs a 'name' and a 'kind'")
+        opts = {k: v for k, v in s.items() if k not in ("name", "kind")}
+        sources.append(SourceConfig(str(s["name"]), str(s["kind"]), opts))
+    db_url = ws.get("database_url")
+    if db_url is not None and not isinstance(db_url, str):
+        raise ConfigError(f"{origin} [workspace]: 'database_url' must be a string")
+    return Config(
+        name=str(ws.get("name", "escucha workspace")),
+        languages=languages,
+        brand=brand,
+        competitors=competitors,
+        sources=tuple(sources),
+        database_url=db_url,
+    )
+
+
+def load_config(workspace: Path) -> Config:
+    path = workspace / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(f"{path}: no escucha workspace here (run 'escucha init' first)")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return parse_config(data, str(path))
+
+
+def database_url(workspace: Path, config: Config) -> str:
+    """The environment wins over the config file; the default is a SQLite file in the workspace."""
+    url = os.environ.get(DATABASE_URL_ENV) or config.database_url
+    if url:
+        return url
+    return f"sqlite:///{(workspace / DEFAULT_DB_FILE).resolve()}"
+
+
+def _toml_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_toml_str(v) for v in values) + "]"
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _brand_toml(header: str, brand: Brand) -> str:
+    return (
+        f"{header}\n"
+        f"name = {_toml_str(brand.name)}\n"
+        f"aliases = {_toml_list(brand.aliases)}\n"
+        f"handles = {_toml_list(brand.handles)}\n"
+        f"hashtags = {_toml_list(brand.hashtags)}\n"
+    )
+
+
+def render_config(config: Config) -> str:
+    """Write a config as commented TOML. Secrets never live here (docs/configuration.md)."""
+    parts = [
+        "# escucha workspace configuration. See docs/configuration.md.\n",
+        "[workspace]\n"
+        f"name = {_toml_str(config.name)}\n"
+        f"languages = {_toml_list(config.languages)}\n"
+        '# database_url = "postgresql+psycopg://user@127.0.0.1:5432/escucha"\n'
+        "# (default: escucha.db in this folder; ESCUCHA_DATABASE_URL overrides both)\n",
+    ]
+    if config.brand:
+        parts.append("# Our brand: aliases match as words, accent- and case-insensitive.\n")
+        parts.append(_brand_toml("[brand]", config.brand))
+    for comp in config.competitors:
+        parts.append(_brand_toml("[[competitors]]", comp))
+    for src in config.sources:
+        lines = [f"name = {_toml_str(src.name)}", f"kind = {_toml_str(src.kind)}"]
+        for key, value in src.options.items():
+            if isinstance(value, bool):
+                lines.append(f"{key} = {'true' if value else 'false'}")
+            elif isinstance(value, (int, float)):
+                lines.append(f"{key} = {value}")
+            else:
+                lines.append(f"{key} = {_toml_str(str(value))}")
+        parts.append("[[sources]]\n" + "\n".join(lines) + "\n")
+    return "\n".join(parts)
+
+
+def default_config(name: str = "my workspace") -> Config:
+    """A starting point for `escucha init`: a placeholder brand the user edits."""
+    return Config(
+        name=name,
+        languages=("es", "en"),
+        brand=Brand("Our Brand", aliases=("OurBrand",), handles=("@ourbrand",), ours=True),
+        competitors=(Brand("Competitor", handles=("@competitor",)),),
+        sources=(),
+    )

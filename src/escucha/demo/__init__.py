@@ -1,0 +1,48 @@
+"""The bundled demo: a real airline market in Spanish and English (see README.md here)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+# file name -> (source name, explicit column mapping)
+DEMO_FILES = {
+    "es_airline_tweets.jsonl.gz": ("es_airline_tweets", {"id": "tweet_id"}),
+    "us_airline_tweets.jsonl.gz": ("us_airline_tweets", {"id": "row"}),
+}
+
+
+def demo_path(name: str) -> Path:
+    return Path(str(resources.files("escucha.demo").joinpath(name)))
+
+
+def demo_config_text() -> str:
+    return demo_path("escucha.toml").read_text(encoding="utf-8")
+
+
+def run_demo(directory: Path, progress=None) -> dict:
+    """Create (or reuse) the demo workspace, import, analyse, report. Safe to run again."""
+    from escucha.config import CONFIG_FILE
+    from escucha.workspace import Workspace, init_workspace
+
+    directory.mkdir(parents=True, exist_ok=True)
+    config_path = directory / CONFIG_FILE
+    if not config_path.exists():
+        config_path.write_text(demo_config_text(), encoding="utf-8")
+    workspace: Workspace = init_workspace(directory)
+    lines = []
+    for name, (source, mapping) in DEMO_FILES.items():
+        result = workspace.import_file(
+            demo_path(f"data/{name}"), source=source, mapping=mapping, progress=progress
+        )
+        lines.append(
+            f"imported {name}: {result.accepted:,} new, {result.duplicate:,} already stored, "
+            f"{result.rejected:,} rejected"
+            + (f" (reasons in {result.rejects_path})" if result.rejects_path else "")
+        )
+    analysis = workspace.analyze(progress=progress)
+    lines.append(f"analysed {analysis['enriched']:,} posts with {analysis['model_version']}")
+    report = workspace.write_report(directory / "report.html")
+    lines.extend(workspace.summary_lines())
+    lines.append(f"report: {report}")
+    return {"lines": lines, "report": report}

@@ -1,0 +1,13 @@
+"""Exception types. A `UserError` is shown to the user as one line, never as a traceback."""
+
+
+class EscuchaError(Exception):
+    """Base class of every error escucha raises on purpose."""
+
+
+class UserError(EscuchaError):
+    """Bad input or a bad request: the message names what and where."""
+
+
+class ConfigError(UserError):
+    """The workspace configuration is missing or invalid."""

@@ -1,0 +1,74 @@
+"""Posts as pandas DataFrames, for analysts, the report and exports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, select
+
+from escucha.store.schema import brand_mentions, enrichments, posts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from escucha.workspace import Workspace
+
+ENRICHMENT_COLUMNS = (
+    "model_version",
+    "lang",
+    "sentiment",
+    "negative",
+    "neutral",
+    "positive",
+    "wish",
+    "complaint",
+    "question",
+    "praise",
+    "promo",
+    "intents",
+)
+
+
+def posts_frame(workspace: Workspace, all_versions: bool = False) -> pd.DataFrame:
+    """One row per post (per model version if `all_versions`), with brands as a list.
+
+    Posts the current model has not read yet have empty enrichment columns.
+    """
+    import pandas as pd
+
+    from escucha.enrich import current_model_version
+
+    join = posts.c.id == enrichments.c.post_id
+    if not all_versions:
+        join = and_(join, enrichments.c.model_version == current_model_version())
+    query = (
+        select(
+            posts.c.id,
+            posts.c.source,
+            posts.c.native_id,
+            posts.c.author_handle.label("author"),
+            posts.c.text,
+            posts.c.created_at,
+            posts.c.url,
+            posts.c.parent_id,
+            posts.c.root_id,
+            *(enrichments.c[name] for name in ENRICHMENT_COLUMNS),
+        )
+        .select_from(posts.outerjoin(enrichments, join))
+        .order_by(posts.c.id)
+    )
+    brands: dict[int, list[str]] = defaultdict(list)
+    with workspace.engine.connect() as conn:
+        rows = conn.execute(query).all()
+        for post_id, brand in conn.execute(
+            select(brand_mentions.c.post_id, brand_mentions.c.brand).order_by(
+                brand_mentions.c.post_id
+            )
+        ):
+            brands[post_id].append(brand)
+    frame = pd.DataFrame.from_records(rows, columns=list(query.selected_columns.keys()))
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    frame["brands"] = [brands.get(i, []) for i in frame["id"]]
+    frame["intents"] = [list(v) if isinstance(v, list) else [] for v in frame["intents"]]
+    return frame

@@ -1,0 +1,87 @@
+"""The item envelope every source yields, and secret stripping for raw payloads."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from itertools import pairwise
+
+MAX_TEXT_CHARS = 100_000  # a post longer than this is rejected, not truncated silently
+
+# Words that name a credential when they stand as a whole word of a key ("api_key",
+# "accessToken", "Authorization"), but not inside another word ("author", "tokenizer").
+_SECRET_WORDS = {
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "auth",
+    "authorization",
+    "cookie",
+    "credential",
+    "credentials",
+    "bearer",
+    "sessionid",
+    "privatekey",
+    "accesskey",
+}
+_SECRET_PAIRS = {("api", "key"), ("session", "id"), ("private", "key"), ("access", "key")}
+_KEY_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+@lru_cache(maxsize=4096)
+def is_secret_key(key: str) -> bool:
+    words = [w.lower() for w in _KEY_WORD.findall(key)]
+    if any(w in _SECRET_WORDS for w in words):
+        return True
+    return any(pair in _SECRET_PAIRS for pair in pairwise(words))
+
+
+def strip_secrets(payload: object) -> object:
+    """Drop every key that names a credential, at any depth, so archives never hold one."""
+    if isinstance(payload, dict):
+        return {
+            k: strip_secrets(v)
+            for k, v in payload.items()
+            if not (isinstance(k, str) and is_secret_key(k))
+        }
+    if isinstance(payload, list):
+        return [strip_secrets(v) for v in payload]
+    return payload
+
+
+@dataclass(slots=True)
+class Item:
+    """One post as a source delivered it, normalised; `raw` is the payload as received."""
+
+    source: str
+    native_id: str
+    text: str
+    fetched_at: datetime
+    created_at: datetime | None = None
+    author: str | None = None
+    author_name: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    parent_id: str | None = None
+    root_id: str | None = None
+    raw: dict | None = None
+    raw_text: str | None = None  # the payload already serialised and free of secrets
+
+    def payload(self) -> str:
+        """The raw payload as stored in the archive, with secrets stripped."""
+        if self.raw_text is not None:
+            return self.raw_text
+        return json.dumps(strip_secrets(self.raw or {}), ensure_ascii=False, default=str)
+
+
+def has_secret_key(record: dict) -> bool:
+    """True unless `record` is flat and none of its keys names a credential (the fast path)."""
+    for key, value in record.items():
+        if isinstance(value, (dict, list)) or (isinstance(key, str) and is_secret_key(key)):
+            return True
+    return False

@@ -1,0 +1,70 @@
+"""Gather what the report shows from a workspace, so the report itself stays a pure function."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from escucha.workspace import Workspace
+
+FILE_COVERAGE = "file import: as complete as the file; no later posts are collected"
+
+
+def brand_dicts(workspace: Workspace) -> list[dict]:
+    return [
+        {
+            "name": b.name,
+            "ours": b.ours,
+            "aliases": list(b.aliases),
+            "handles": list(b.handles),
+            "hashtags": list(b.hashtags),
+        }
+        for b in workspace.config.brands
+    ]
+
+
+def source_dicts(workspace: Workspace, status: dict) -> list[dict]:
+    """Per source: what its imports accepted, found duplicate and rejected, and its period."""
+    totals: dict[str, dict] = {}
+    for run in workspace.import_runs():
+        entry = totals.setdefault(
+            run["source"],
+            {
+                "source": run["source"],
+                "location": run["location"],
+                "accepted": 0,
+                "duplicate": 0,
+                "rejected": 0,
+                "coverage": FILE_COVERAGE,
+            },
+        )
+        for key in ("accepted", "duplicate", "rejected"):
+            entry[key] += run[key] or 0
+        entry["location"] = run["location"]
+    for src in status["sources"]:
+        entry = totals.get(src["source"])
+        if entry is not None:
+            entry["first_post"] = (
+                datetime.fromisoformat(src["first_post"]) if src["first_post"] else None
+            )
+            entry["last_post"] = (
+                datetime.fromisoformat(src["last_post"]) if src["last_post"] else None
+            )
+    return list(totals.values())
+
+
+def report_html(workspace: Workspace) -> str:
+    from escucha.enrich import reader_for
+    from escucha.report import render_report
+
+    reader = reader_for(tuple(workspace.config.languages))
+    status = workspace.status()
+    return render_report(
+        workspace.posts(),
+        workspace_name=workspace.config.name,
+        brands=brand_dicts(workspace),
+        sources=source_dicts(workspace, status),
+        models={"version": reader.version, "metrics": reader.metrics()},
+        generated_at=datetime.now(UTC),
+    )

@@ -1,0 +1,195 @@
+"""A workspace: a folder with `escucha.toml`, its store, and the rejects of its imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, func, select
+
+from escucha.config import (
+    CONFIG_FILE,
+    Config,
+    database_url,
+    default_config,
+    load_config,
+    render_config,
+)
+from escucha.errors import UserError
+from escucha.store import db
+from escucha.store.schema import authors, brand_mentions, enrichments, import_runs, posts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from escucha.listen.importer import ImportResult
+
+
+class Workspace:
+    """The Python API's entry point; the CLI and the report call the same methods."""
+
+    def __init__(self, path: Path, config: Config) -> None:
+        self.path = path
+        self.config = config
+
+    @cached_property
+    def database_url(self) -> str:
+        return database_url(self.path, self.config)
+
+    @cached_property
+    def engine(self) -> Engine:
+        engine = db.make_engine(self.database_url)
+        db.migrate(engine)
+        return engine
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.path / "rejects"
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        source: str | None = None,
+        mapping: Mapping[str, str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
+        """Import a CSV, JSON Lines or Parquet file (optionally gzip-compressed)."""
+        from escucha.listen.importer import import_file
+
+        return import_file(
+            self.engine,
+            Path(path),
+            source=source,
+            mapping=mapping,
+            rejects_dir=self.rejects_dir,
+            progress=progress,
+        )
+
+    def analyze(self, progress: Callable[[int, int], None] | None = None) -> dict:
+        """Enrich every post not yet read by the current models; re-match brands if they changed."""
+        from escucha.enrich import analyze
+
+        return analyze(self, progress=progress)
+
+    def posts(self, all_versions: bool = False) -> pd.DataFrame:
+        """Every post with its enrichment by the current model version, as a DataFrame."""
+        from escucha.frames import posts_frame
+
+        return posts_frame(self, all_versions=all_versions)
+
+    def write_report(self, out: str | Path) -> Path:
+        """Write the HTML report; the file appears whole or not at all."""
+        from escucha.report_inputs import report_html
+
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(out.name + ".partial")
+        partial.write_text(report_html(self), encoding="utf-8")
+        partial.replace(out)
+        return out.resolve()
+
+    def summary_lines(self) -> list[str]:
+        """A few plain sentences on our brand, for the terminal."""
+        from escucha.report_inputs import summary_lines
+
+        return summary_lines(self)
+
+    def import_runs(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(import_runs).order_by(import_runs.c.id)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def status(self) -> dict:
+        """Counts that describe the workspace; `escucha status --json` prints exactly this."""
+        from escucha.enrich import current_model_version
+
+        version = current_model_version()
+        with self.engine.connect() as conn:
+            n_posts = conn.scalar(select(func.count()).select_from(posts))
+            n_enriched = conn.scalar(
+                select(func.count())
+                .select_from(enrichments)
+                .where(enrichments.c.model_version == version)
+            )
+            per_source = conn.execute(
+                select(
+                    posts.c.source,
+                    func.count(),
+                    func.min(posts.c.created_at),
+                    func.max(posts.c.created_at),
+                )
+                .group_by(posts.c.source)
+                .order_by(posts.c.source)
+            ).all()
+            per_lang = conn.execute(
+                select(enrichments.c.lang, func.count())
+                .where(enrichments.c.model_version == version)
+                .group_by(enrichments.c.lang)
+                .order_by(func.count().desc())
+            ).all()
+            per_brand = conn.execute(
+                select(brand_mentions.c.brand, func.count())
+                .group_by(brand_mentions.c.brand)
+                .order_by(func.count().desc())
+            ).all()
+            n_authors = conn.scalar(select(func.count()).select_from(authors))
+            runs = conn.execute(
+                select(import_runs.c.status, func.count()).group_by(import_runs.c.status)
+            ).all()
+        return {
+            "workspace": str(self.path),
+            "name": self.config.name,
+            "database": db.redacted_url(self.database_url),
+            "schema_revision": db.current_revision(self.engine),
+            "posts": n_posts,
+            "authors": n_authors,
+            "model_version": version,
+            "enriched": n_enriched,
+            "not_enriched": n_posts - n_enriched,
+            "sources": [
+                {
+                    "source": s,
+                    "posts": n,
+                    "first_post": first.isoformat() if first else None,
+                    "last_post": last.isoformat() if last else None,
+                }
+                for s, n, first, last in per_source
+            ],
+            "languages": {lang: n for lang, n in per_lang},
+            "brands": {brand: n for brand, n in per_brand},
+            "import_runs": {status: n for status, n in runs},
+        }
+
+
+def find_workspace(path: str | Path | None = None) -> Path:
+    """The named folder, or the current one; an error if it holds no escucha.toml."""
+    folder = Path(path) if path is not None else Path.cwd()
+    if not (folder / CONFIG_FILE).is_file():
+        raise UserError(f"{folder}: no {CONFIG_FILE} here; run 'escucha init' or use --workspace")
+    return folder.resolve()
+
+
+def open_workspace(path: str | Path | None = None) -> Workspace:
+    """Open the workspace in `path` (default: the current folder), migrating its store."""
+    folder = find_workspace(path)
+    return Workspace(folder, load_config(folder))
+
+
+def init_workspace(
+    path: str | Path, config: Config | None = None, *, overwrite: bool = False
+) -> Workspace:
+    """Write escucha.toml (unless it exists) and create the store."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    config_path = folder / CONFIG_FILE
+    if config_path.exists() and not overwrite:
+        config = load_config(folder)
+    else:
+        config = config or default_config(folder.resolve().name)
+        config_path.write_text(render_config(config), encoding="utf-8")
+    workspace = Workspace(folder.resolve(), load_config(folder))
+    _ = workspace.engine  # creates and migrates the store
+    return workspace
