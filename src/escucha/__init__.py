@@ -39,7 +39,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'escucha' has no attribute {name!r}")
 
 
-__all__ = [  # noqa: RUF022 (grouped as in _EXPORTS)
+__all__ = [
     "Brand",
     "Config",
     "ConfigError",

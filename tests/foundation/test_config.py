@@ -1,0 +1,70 @@
+"""escucha.toml: defaults, validation errors that name the file and the key, and round trips."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from escucha.config import (
+    Brand,
+    ConfigError,
+    database_url,
+    default_config,
+    load_config,
+    parse_config,
+    render_config,
+)
+from escucha.errors import UserError
+
+
+def test_rendered_config_reads_back_the_same():
+    config = default_config("x")
+    assert parse_config(tomllib.loads(render_config(config))) == config
+
+
+def test_handles_and_hashtags_get_their_sigils():
+    config = parse_config({"brand": {"name": "B", "handles": ["bee"], "hashtags": ["bee"]}})
+    assert config.brand == Brand("B", (), ("@bee",), ("#bee",), ours=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"brand": {"aliases": ["x"]}}, r"\[brand\]: 'name' is missing"),
+        ({"brand": {"name": "B", "aliases": "x"}}, None),
+        ({"brand": {"name": "B", "aliases": [1]}}, r"'aliases' must be a list of strings"),
+        ({"competitors": {"name": "C"}}, r"\[\[competitors\]\] tables"),
+        ({"competitors": [{"name": "C"}, {}]}, r"\[\[competitors\]\] #2: 'name'"),
+        ({"brand": {"name": "X"}, "competitors": [{"name": "x"}]}, "two brands share a name"),
+        ({"sources": [{"name": "feed"}]}, r"\[\[sources\]\] #1: each source needs"),
+    ],
+)
+def test_invalid_configs_say_where(data, message):
+    if message is None:
+        assert parse_config(data).brand.aliases == ("x",)
+        return
+    with pytest.raises(ConfigError, match=message):
+        parse_config(data, "escucha.toml")
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    (tmp_path / "escucha.toml").write_text("[workspace\nname = 1\n")
+    with pytest.raises(ConfigError, match="escucha.toml"):
+        load_config(tmp_path)
+
+
+def test_database_url_precedence(tmp_path, monkeypatch):
+    monkeypatch.delenv("ESCUCHA_DATABASE_URL", raising=False)
+    config = default_config()
+    assert database_url(tmp_path, config) == f"sqlite:///{tmp_path.resolve()}/escucha.db"
+    from dataclasses import replace
+
+    in_file = replace(config, database_url="postgresql://a@h/db")
+    assert database_url(tmp_path, in_file) == "postgresql://a@h/db"
+    monkeypatch.setenv("ESCUCHA_DATABASE_URL", "sqlite:////tmp/other.db")
+    assert database_url(tmp_path, in_file) == "sqlite:////tmp/other.db"
+
+
+def test_config_errors_are_user_errors():
+    assert issubclass(ConfigError, UserError)
