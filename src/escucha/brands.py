@@ -16,6 +16,8 @@ from escucha.config import Brand
 
 def fold(text: str) -> str:
     """Lower-case and strip accents: 'Avión' and 'avion' compare equal."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

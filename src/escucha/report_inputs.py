@@ -68,3 +68,36 @@ def report_html(workspace: Workspace) -> str:
         models={"version": reader.version, "metrics": reader.metrics()},
         generated_at=datetime.now(UTC),
     )
+
+
+def summary_lines(workspace: Workspace) -> list[str]:
+    """What the report says about our brand, in a few lines for the terminal."""
+    from escucha.insights import PhraseIndex, brand_words, net_sentiment, share_of_voice
+
+    ours = workspace.config.brand
+    posts = workspace.posts()
+    if ours is None or posts.empty:
+        return []
+    sentiment = net_sentiment(posts)
+    voice = share_of_voice(posts)
+    exclude = brand_words(brand_dicts(workspace))
+    lines = []
+    for lang in sorted(set(voice["lang"])):
+        mine = sentiment[(sentiment["lang"] == lang) & (sentiment["brand"] == ours.name)]
+        if mine.empty or mine.iloc[0]["too_few"]:
+            continue
+        row = mine.iloc[0]
+        share = voice[(voice["lang"] == lang) & (voice["brand"] == ours.name)].iloc[0]["share"]
+        comparable = sentiment[(sentiment["lang"] == lang) & ~sentiment["too_few"]]
+        rank = int((comparable["net"] > row["net"]).sum()) + 1
+        lines.append(
+            f"{ours.name} ({lang}): {row['posts']:,} mentions, {share:.0%} share of voice, "
+            f"net sentiment {row['net']:+.2f} (rank {rank} of {len(comparable)} brands)"
+        )
+        index = PhraseIndex(posts, lang, exclude)
+        for intent, title in (("complaint", "top concerns"), ("wish", "top wishes")):
+            phrases = index.top(intent, brand=ours.name, n=3, quotes=0)
+            if phrases:
+                listed = ", ".join(f"{p.label!r} ({p.count})" for p in phrases)
+                lines.append(f"  {title}: {listed}")
+    return lines

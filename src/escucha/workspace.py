@@ -54,9 +54,14 @@ class Workspace:
         *,
         source: str | None = None,
         mapping: Mapping[str, str] | None = None,
+        url_template: str | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> ImportResult:
-        """Import a CSV, JSON Lines or Parquet file (optionally gzip-compressed)."""
+        """Import a CSV, JSON Lines or Parquet file (optionally gzip-compressed).
+
+        `url_template` (e.g. "https://example.org/status/{id}") gives posts without a URL
+        column a link built from their id.
+        """
         from escucha.listen.importer import import_file
 
         return import_file(
@@ -64,6 +69,7 @@ class Workspace:
             Path(path),
             source=source,
             mapping=mapping,
+            url_template=url_template,
             rejects_dir=self.rejects_dir,
             progress=progress,
         )

@@ -276,3 +276,12 @@ def test_an_import_interrupted_half_way_completes_when_run_again(workspace, tmp_
     assert (result.accepted, result.duplicate) == (700, 300)
     assert sorted(int(n) for n, _ in stored(workspace)) == list(range(1000))
     assert [r["status"] for r in workspace.import_runs()] == ["failed", "done"]
+
+
+def test_url_template_links_posts_without_a_url(workspace, tmp_path):
+    f = write(tmp_path / "u.csv", "id,text,url\n7,a,\n8,b,https://example.org/eight\n")
+    workspace.import_file(f, url_template="https://example.org/s/{id}")
+    urls = workspace.posts().set_index("native_id")["url"]
+    assert urls["7"] == "https://example.org/s/7" and urls["8"] == "https://example.org/eight"
+    with pytest.raises(UserError, match="url-template"):
+        workspace.import_file(f, url_template="javascript:alert({id})")

@@ -31,6 +31,10 @@ def import_(
         list[str] | None,
         typer.Option("--map", help="FIELD=COLUMN, e.g. text=body (repeatable)."),
     ] = None,
+    url_template: Annotated[
+        str | None,
+        typer.Option(help="Link for posts without a URL column, e.g. https://x.org/s/{id}."),
+    ] = None,
 ) -> None:
     """Import posts from a file; re-importing never duplicates."""
     from escucha.cli.progress import progress_bar
@@ -38,7 +42,11 @@ def import_(
     workspace = workspace_of(ctx)
     with progress_bar(f"importing {file.name}", as_bytes=True) as update:
         result = workspace.import_file(
-            file, source=source, mapping=parse_mapping(map_ or []), progress=update
+            file,
+            source=source,
+            mapping=parse_mapping(map_ or []),
+            url_template=url_template,
+            progress=update,
         )
     typer.echo(
         f"{file}: {result.accepted:,} accepted, {result.duplicate:,} duplicate, "

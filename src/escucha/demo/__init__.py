@@ -5,10 +5,15 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-# file name -> (source name, explicit column mapping)
+# file name -> (source name, explicit column mapping, link template). The Spanish file keeps
+# the tweets' ids, so its posts link to them; the US file has row numbers only.
 DEMO_FILES = {
-    "es_airline_tweets.jsonl.gz": ("es_airline_tweets", {"id": "tweet_id"}),
-    "us_airline_tweets.jsonl.gz": ("us_airline_tweets", {"id": "row"}),
+    "es_airline_tweets.jsonl.gz": (
+        "es_airline_tweets",
+        {"id": "tweet_id"},
+        "https://twitter.com/i/web/status/{id}",
+    ),
+    "us_airline_tweets.jsonl.gz": ("us_airline_tweets", {"id": "row"}, None),
 }
 
 
@@ -31,9 +36,13 @@ def run_demo(directory: Path, progress=None) -> dict:
         config_path.write_text(demo_config_text(), encoding="utf-8")
     workspace: Workspace = init_workspace(directory)
     lines = []
-    for name, (source, mapping) in DEMO_FILES.items():
+    for name, (source, mapping, url_template) in DEMO_FILES.items():
         result = workspace.import_file(
-            demo_path(f"data/{name}"), source=source, mapping=mapping, progress=progress
+            demo_path(f"data/{name}"),
+            source=source,
+            mapping=mapping,
+            url_template=url_template,
+            progress=progress,
         )
         lines.append(
             f"imported {name}: {result.accepted:,} new, {result.duplicate:,} already stored, "

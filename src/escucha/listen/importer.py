@@ -140,7 +140,11 @@ def _content_id(record: Mapping, mapping: Mapping[str, str]) -> str:
 
 
 def record_to_item(
-    record: dict, mapping: Mapping[str, str], source: str, fetched_at: datetime
+    record: dict,
+    mapping: Mapping[str, str],
+    source: str,
+    fetched_at: datetime,
+    url_template: str | None = None,
 ) -> Item:
     """Normalise one record; ValueError names the field that is wrong."""
     raw_line = record.pop("__raw_line__", None)
@@ -181,7 +185,7 @@ def record_to_item(
         created_at=created,
         author=author.lstrip("@") if author else None,
         author_name=optional("author_name"),
-        url=optional("url", 2000),
+        url=optional("url", 2000) or (url_template.format(id=native_id) if url_template else None),
         lang=optional("lang", 16),
         parent_id=optional("parent"),
         root_id=optional("root"),
@@ -203,6 +207,7 @@ def import_file(
     *,
     source: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    url_template: str | None = None,
     rejects_dir: Path,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
@@ -211,6 +216,10 @@ def import_file(
     Each batch (posts, raw payloads and the run's counts) commits in one transaction, so an
     import killed half-way leaves whole batches behind and re-running it stores the rest.
     """
+    if url_template is not None and (
+        "{id}" not in url_template or not url_template.startswith(("https://", "http://"))
+    ):
+        raise UserError("--url-template must be an http(s) URL containing {id}")
     src = SourceFile(path)
     source = source or source_name_for(path)
     if len(source) > 64:
@@ -270,7 +279,7 @@ def import_file(
                         )
                     result.mapping = resolved
                 try:
-                    batch.append(record_to_item(record, resolved, source, fetched_at))
+                    batch.append(record_to_item(record, resolved, source, fetched_at, url_template))
                 except ValueError as exc:
                     record.pop("__raw_line__", None)
                     reject(line, str(exc), record)

@@ -1,0 +1,253 @@
+"""Aggregates over a posts frame (one row per post, `brands` a list): pure, and sorted
+explicitly so that the same posts always give the same rows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from escucha.insights.common import normalised
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from escucha.insights.keyphrases import PhraseIndex
+
+TRIM = 0.005  # share of dates dropped at each end of the volume chart's axis
+MIN_POSTS = 30  # below this many positive + negative posts a net sentiment is not compared
+_Z95 = 1.959964
+
+
+def mentions(posts: pd.DataFrame) -> pd.DataFrame:
+    """One row per (post, brand mentioned), with the post's columns and a `brand` column.
+
+    Posts that mention no brand are left out; a post naming two brands appears twice.
+    """
+    frame = normalised(posts)
+    frame["brand"] = frame["brands"]
+    exploded = frame.explode("brand")
+    exploded = exploded[exploded["brand"].notna()]
+    return exploded.reset_index(drop=True)
+
+
+def _pick_freq(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """Daily bins for a month or less, weekly up to a year, monthly beyond."""
+    days = (last - first).days
+    return "D" if days <= 31 else "W" if days <= 366 else "M"
+
+
+def volume_over_time(posts: pd.DataFrame, freq: str = "auto") -> pd.DataFrame:
+    """Mentions per language, brand and period: lang, brand, period, freq, mentions.
+
+    `freq` is "D", "W" (weeks start on Monday), "M" or "auto", which picks it per language
+    from the span of that language's dates, so languages covering different periods each
+    get a sensible bin. Periods without mentions are present with 0, so lines don't skip
+    gaps. Posts without a date are left out, and so are the stray dates outside the central
+    99% of a language's posts (a misread language or a wrong date would otherwise stretch the
+    axis over years and flatten the real curve).
+    """
+    import pandas as pd
+
+    frame = mentions(posts)
+    frame = frame[frame["created_at"].notna()]
+    columns = ["lang", "brand", "period", "freq", "mentions"]
+    parts = []
+    for lang in sorted(frame["lang"].unique()):
+        rows = frame[frame["lang"] == lang]
+        created = rows["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
+        low = created.quantile(TRIM, interpolation="lower")
+        high = created.quantile(1 - TRIM, interpolation="higher")
+        central = (created >= low) & (created <= high)
+        rows, created = rows[central], created[central]
+        step = _pick_freq(created.min(), created.max()) if freq == "auto" else freq
+        periods = created.dt.to_period(step)
+        counts = rows.groupby([rows["brand"], periods.rename("period")]).size()
+        every = pd.period_range(periods.min(), periods.max(), freq=step)
+        grid = pd.MultiIndex.from_product(
+            [sorted(rows["brand"].unique()), every], names=["brand", "period"]
+        )
+        part = counts.reindex(grid, fill_value=0).rename("mentions").reset_index()
+        part["period"] = part["period"].dt.start_time.dt.tz_localize("UTC")
+        part["lang"] = lang
+        part["freq"] = step
+        parts.append(part[columns])
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)
+
+
+def share_of_voice(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
+    """Mentions per brand and their share of all brand mentions (per language if `by_lang`)."""
+    frame = mentions(posts)
+    keys = ["lang", "brand"] if by_lang else ["brand"]
+    counts = frame.groupby(keys).size().rename("mentions").reset_index()
+    mentions_in = counts["mentions"].sum()
+    if by_lang:
+        mentions_in = counts.groupby("lang")["mentions"].transform("sum")
+    counts["share"] = counts["mentions"] / mentions_in
+    groups = keys[:-1]  # the language, if any: most mentioned brand first within it
+    return counts.sort_values(
+        [*groups, "mentions", "brand"], ascending=[*(True for _ in groups), False, True]
+    ).reset_index(drop=True)
+
+
+def net_score(positive: int, negative: int) -> tuple[float, float, float]:
+    """(pos - neg) / (pos + neg) with a 95% Wilson interval; NaNs when both are zero.
+
+    The net score is 2p - 1 for p = pos / (pos + neg), so p's interval maps onto it.
+    """
+    n = positive + negative
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    p = positive / n
+    centre = (p + _Z95**2 / (2 * n)) / (1 + _Z95**2 / n)
+    half = _Z95 * math.sqrt(p * (1 - p) / n + _Z95**2 / (4 * n * n)) / (1 + _Z95**2 / n)
+    return 2 * p - 1, 2 * (centre - half) - 1, 2 * (centre + half) - 1
+
+
+def net_sentiment(
+    posts: pd.DataFrame, by_lang: bool = True, min_posts: int = MIN_POSTS
+) -> pd.DataFrame:
+    """Per brand: posts, positive, neutral, negative, net, ci_low, ci_high, too_few.
+
+    `too_few` marks brands with fewer than `min_posts` positive + negative posts, the
+    number the net score is computed from.
+    """
+    import pandas as pd
+
+    frame = mentions(posts)
+    keys = ["lang", "brand"] if by_lang else ["brand"]
+    rows = []
+    for key, group in frame.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        sentiment = group["sentiment"]
+        pos, neu, neg = (int((sentiment == s).sum()) for s in ("positive", "neutral", "negative"))
+        net, low, high = net_score(pos, neg)
+        rows.append((*key, len(group), pos, neu, neg, net, low, high, pos + neg < min_posts))
+    columns = [
+        *keys,
+        "posts",
+        "positive",
+        "neutral",
+        "negative",
+        "net",
+        "ci_low",
+        "ci_high",
+        "too_few",
+    ]
+    result = pd.DataFrame(rows, columns=columns)
+    return result.astype({"too_few": bool})
+
+
+def intent_rates(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
+    """Per brand: posts and the share flagged with each intent (`complaint_rate`, ...)."""
+    from escucha.insights.common import INTENTS
+
+    frame = mentions(posts)
+    keys = ["lang", "brand"] if by_lang else ["brand"]
+    for intent in INTENTS:
+        frame[intent] = [intent in flagged for flagged in frame["intents"]]
+    grouped = frame.groupby(keys, sort=True)
+    result = grouped.size().rename("posts").to_frame()
+    for intent in INTENTS:
+        result[f"{intent}_rate"] = grouped[intent].mean()
+    return result.reset_index()
+
+
+def active_authors(posts: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+    """The `n` authors with most posts: author, source, posts, negative, negative_share.
+
+    Empty when no post has an author (some sources don't give one).
+    """
+    import pandas as pd
+
+    frame = normalised(posts)
+    columns = ["author", "source", "posts", "negative", "negative_share"]
+    if "author" not in frame:
+        return pd.DataFrame(columns=columns)
+    author = frame["author"].map(lambda a: a.strip() if isinstance(a, str) else "")
+    frame = frame.assign(author=author, negative=frame["sentiment"] == "negative")
+    frame = frame[frame["author"] != ""]
+    grouped = frame.groupby(["author", "source"], sort=True)
+    result = grouped.agg(posts=("id", "size"), negative=("negative", "sum")).reset_index()
+    result["negative"] = result["negative"].astype(int)
+    result["negative_share"] = result["negative"] / result["posts"]
+    result = result.sort_values(["posts", "author", "source"], ascending=[False, True, True])
+    return result.head(n).reset_index(drop=True)[columns]
+
+
+def coverage(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts per language and source with their first and last date."""
+    frame = normalised(posts)
+    grouped = frame.groupby(["lang", "source"], sort=True)
+    return grouped.agg(
+        posts=("id", "size"), first=("created_at", "min"), last=("created_at", "max")
+    ).reset_index()
+
+
+def competitor_table(
+    posts: pd.DataFrame,
+    brands: Sequence[dict],
+    *,
+    min_posts: int = MIN_POSTS,
+    indexes: dict[str, PhraseIndex] | None = None,
+) -> pd.DataFrame:
+    """One row per brand and language it is mentioned in, plus configured brands never
+    mentioned (lang None, mentions 0).
+
+    Columns: lang, brand, ours, mentions, share (of voice in that language), net, too_few,
+    complaint_rate, wish_rate, top_concern (label of the top complaint key phrase or None).
+    `indexes` (language -> PhraseIndex) saves re-tokenising posts the caller already has.
+    """
+    import pandas as pd
+
+    from escucha.insights.keyphrases import PhraseIndex, brand_words
+
+    table = share_of_voice(posts)
+    if not table.empty:  # merging empty frames trips on their differing key dtypes
+        sentiment = net_sentiment(posts, min_posts=min_posts)[["lang", "brand", "net", "too_few"]]
+        rates = intent_rates(posts)[["lang", "brand", "complaint_rate", "wish_rate"]]
+        table = table.merge(sentiment, on=["lang", "brand"]).merge(rates, on=["lang", "brand"])
+    indexes = dict(indexes or {})
+    concerns = []
+    for lang, brand in zip(table["lang"], table["brand"], strict=True):
+        if lang not in indexes:
+            indexes[lang] = PhraseIndex(posts, lang, brand_words(brands))
+        top = indexes[lang].top("complaint", brand=brand, n=1, quotes=0)
+        concerns.append(top[0].label if top else None)
+    table["top_concern"] = concerns
+    ours = {b["name"] for b in brands if b.get("ours")}
+    table["ours"] = table["brand"].isin(ours)
+    order = {b["name"]: i for i, b in enumerate(brands)}
+    missing = [b["name"] for b in brands if b["name"] not in set(table["brand"])]
+    absent = pd.DataFrame(
+        {
+            "lang": [None] * len(missing),
+            "brand": missing,
+            "mentions": 0,
+            "ours": [m in ours for m in missing],
+            "too_few": True,
+        }
+    )
+    table = pd.concat([table, absent], ignore_index=True) if missing else table
+    table["_ours"] = ~table["ours"].astype(bool)
+    table["_order"] = table["brand"].map(order).fillna(len(order))
+    table = table.sort_values(
+        ["lang", "_ours", "mentions", "_order", "brand"],
+        ascending=[True, True, False, True, True],
+        na_position="last",
+    )
+    columns = [
+        "lang",
+        "brand",
+        "ours",
+        "mentions",
+        "share",
+        "net",
+        "too_few",
+        "complaint_rate",
+        "wish_rate",
+        "top_concern",
+    ]
+    return table.reindex(columns=columns).reset_index(drop=True)

@@ -1,0 +1,166 @@
+"""Exact values of the aggregate functions on the tiny hand-made frame."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from escucha.insights import (
+    active_authors,
+    competitor_table,
+    coverage,
+    intent_rates,
+    mentions,
+    net_score,
+    net_sentiment,
+    share_of_voice,
+    volume_over_time,
+)
+
+
+def test_mentions_has_one_row_per_post_and_brand(tiny_posts):
+    rows = mentions(tiny_posts)
+    assert sorted(zip(rows["id"], rows["brand"], strict=True)) == [
+        (1, "Acme"), (2, "Acme"), (3, "Acme"), (3, "Globex"), (4, "Acme"), (5, "Acme"),
+        (6, "Globex"), (7, "Globex"),
+    ]  # fmt: skip
+
+
+def test_mentions_does_not_change_its_input(tiny_posts):
+    before = tiny_posts.copy()
+    mentions(tiny_posts)
+    pd.testing.assert_frame_equal(tiny_posts, before)
+
+
+def test_share_of_voice_per_language(tiny_posts):
+    share = share_of_voice(tiny_posts)
+    got = {(r.lang, r.brand): (r.mentions, r.share) for r in share.itertuples()}
+    assert got == {
+        ("en", "Acme"): (5, pytest.approx(5 / 6)),
+        ("en", "Globex"): (1, pytest.approx(1 / 6)),
+        ("es", "Globex"): (2, pytest.approx(1.0)),
+    }
+    assert list(share["brand"]) == ["Acme", "Globex", "Globex"]  # per language, most first
+
+
+def test_share_of_voice_overall(tiny_posts):
+    share = share_of_voice(tiny_posts, by_lang=False)
+    assert list(share["brand"]) == ["Acme", "Globex"]
+    assert list(share["mentions"]) == [5, 3]
+    assert share["share"].tolist() == pytest.approx([5 / 8, 3 / 8])
+
+
+def test_net_score_and_its_interval():
+    net, low, high = net_score(3, 1)
+    assert net == 0.5
+    assert -1 <= low < 0.5 < high <= 1
+    assert net_score(30, 10)[2] - net_score(30, 10)[1] < high - low  # more posts, narrower
+    assert all(math.isnan(v) for v in net_score(0, 0))
+
+
+def test_net_sentiment_counts_and_small_brands(tiny_posts):
+    table = net_sentiment(tiny_posts, by_lang=False).set_index("brand")
+    acme = table.loc["Acme"]
+    assert (acme["posts"], acme["positive"], acme["neutral"], acme["negative"]) == (5, 3, 1, 1)
+    assert acme["net"] == 0.5
+    assert bool(acme["too_few"])  # 4 opinionated posts < 30
+    assert table.loc["Globex", "net"] == pytest.approx(-1 / 3)
+    assert (
+        not net_sentiment(tiny_posts, by_lang=False, min_posts=4)
+        .set_index("brand")
+        .loc["Acme", "too_few"]
+    )
+
+
+def test_net_sentiment_ignores_posts_not_analysed(tiny_posts):
+    posts = tiny_posts.copy()
+    posts.loc[posts["id"] == 1, "sentiment"] = None
+    acme = net_sentiment(posts, by_lang=False).set_index("brand").loc["Acme"]
+    assert (acme["posts"], acme["positive"], acme["net"]) == (5, 2, pytest.approx(1 / 3))
+
+
+def test_volume_daily_fills_gaps_and_skips_undated(tiny_posts):
+    volume = volume_over_time(tiny_posts)  # 2 to 11 March: daily bins
+    en_acme = volume[(volume["lang"] == "en") & (volume["brand"] == "Acme")]
+    assert set(en_acme["freq"]) == {"D"}
+    assert len(en_acme) == 10 and en_acme["mentions"].sum() == 5
+    assert en_acme["period"].iloc[0] == pd.Timestamp("2024-03-02", tz="UTC")
+    es = volume[volume["lang"] == "es"]
+    assert es[["brand", "mentions"]].values.tolist() == [["Globex", 1]]  # post 7 has no date
+
+
+def test_volume_weekly_bins_start_on_monday(tiny_posts):
+    volume = volume_over_time(tiny_posts, freq="W")
+    en_acme = volume[(volume["lang"] == "en") & (volume["brand"] == "Acme")]
+    assert [str(p.date()) for p in en_acme["period"]] == ["2024-02-26", "2024-03-04", "2024-03-11"]
+    assert en_acme["mentions"].tolist() == [2, 2, 1]
+    monthly = volume_over_time(tiny_posts, freq="M")
+    assert monthly[monthly["lang"] == "en"]["mentions"].tolist() == [5, 1]  # Acme, Globex
+    assert set(monthly["period"]) == {pd.Timestamp("2024-03-01", tz="UTC")}
+
+
+def test_volume_picks_bins_per_language(demo_posts):
+    volume = volume_over_time(demo_posts)
+    assert volume.groupby("lang")["freq"].first().to_dict() == {"en": "D", "es": "W"}
+
+
+def test_intent_rates(tiny_posts):
+    rates = intent_rates(tiny_posts).set_index(["lang", "brand"])
+    assert rates.loc[("en", "Acme"), "complaint_rate"] == pytest.approx(0.2)
+    assert rates.loc[("en", "Acme"), "wish_rate"] == pytest.approx(0.2)
+    assert rates.loc[("es", "Globex"), "complaint_rate"] == 1.0
+
+
+def test_active_authors(tiny_posts):
+    authors = active_authors(tiny_posts, n=2)
+    assert authors[["author", "posts", "negative"]].values.tolist() == [
+        ["ana", 2, 0],
+        ["bob", 2, 1],
+    ]
+    assert authors["negative_share"].tolist() == [0.0, 0.5]
+
+
+def test_active_authors_empty_without_authors(tiny_posts):
+    authors = active_authors(tiny_posts.assign(author=None))
+    assert authors.empty
+    assert list(authors.columns) == ["author", "source", "posts", "negative", "negative_share"]
+
+
+def test_coverage(tiny_posts):
+    rows = coverage(tiny_posts).set_index("lang")
+    assert rows.loc["en", "posts"] == 6 and rows.loc["es", "posts"] == 2
+    assert rows.loc["en", "first"] == pd.Timestamp("2024-03-02 12:00", tz="UTC")
+    assert rows.loc["es", "last"] == pd.Timestamp("2024-03-04 12:00", tz="UTC")
+
+
+def test_competitor_table(tiny_posts, tiny_brands):
+    table = competitor_table(tiny_posts, tiny_brands)
+    assert table[["lang", "brand", "mentions"]].values.tolist() == [
+        ["en", "Acme", 5],
+        ["en", "Globex", 1],
+        ["es", "Globex", 2],
+        [None, "Initech", 0],
+    ]
+    acme = table.iloc[0]
+    assert bool(acme["ours"]) and acme["net"] == 0.5 and acme["share"] == pytest.approx(5 / 6)
+    assert acme["complaint_rate"] == pytest.approx(0.2)
+    assert table.iloc[2]["complaint_rate"] == 1.0
+    assert table.iloc[3]["too_few"]
+
+
+def test_missing_enrichments_are_tolerated(tiny_posts):
+    posts = tiny_posts.assign(lang=None, intents=None)
+    assert set(share_of_voice(posts)["lang"]) == {"unknown"}
+    assert intent_rates(posts)["complaint_rate"].eq(0).all()
+
+
+def test_volume_axis_ignores_a_stray_date(tiny_posts):
+    """One post dated years away (a wrong date, a misread language) must not stretch the axis."""
+    many = pd.concat([tiny_posts] * 60, ignore_index=True)
+    stray = tiny_posts.iloc[[0]].assign(created_at=pd.Timestamp("2019-01-01", tz="UTC"))
+    volume = volume_over_time(pd.concat([many, stray], ignore_index=True))
+    en = volume[volume["lang"] == "en"]
+    assert en["period"].min() >= pd.Timestamp("2024-01-01", tz="UTC")
+    assert set(en["freq"]) == {"D"}

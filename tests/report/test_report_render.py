@@ -1,0 +1,196 @@
+"""The rendered page: sections, self-containment, escaping of hostile text, determinism."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+from escucha.report import render_report
+from escucha.report.charts import OUR_COLOUR, brand_colours
+from escucha.report.context import metric_rows, safe_url
+
+WHEN = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+SECTIONS = (
+    "summary",
+    "volume",
+    "share",
+    "sentiment",
+    "phrases",
+    "authors",
+    "competitors",
+    "method",
+)
+
+
+@pytest.fixture(scope="session")
+def render(demo_models, sources_of):
+    def _render(posts: pd.DataFrame, brands: list[dict], models: dict | None = None) -> str:
+        return render_report(
+            posts,
+            workspace_name="Test <market>",
+            brands=brands,
+            sources=sources_of(posts) if len(posts) else [],
+            models=demo_models if models is None else models,
+            generated_at=WHEN,
+        )
+
+    return _render
+
+
+@pytest.fixture(scope="session")
+def demo_page(demo_posts, brands, render) -> str:
+    return render(demo_posts, brands)
+
+
+def test_page_has_every_section(tiny_posts, tiny_brands, render):
+    page = render(tiny_posts, tiny_brands)
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in page and '<meta charset="utf-8">' in page
+    for section in SECTIONS:
+        assert f'<section id="{section}"' in page
+    assert "<h1>Listening report: Test &lt;market&gt;</h1>" in page
+
+
+def test_page_is_self_contained_and_has_no_script(demo_page):
+    assert "<script" not in demo_page.lower()
+    assert "<link" not in demo_page and "@import" not in demo_page
+    assert not re.search(r"""\ssrc\s*=""", demo_page)
+    assert demo_page.count("<svg") == 3  # volume, share of voice, net sentiment
+    assert demo_page.count('role="img" aria-label="') == 3
+
+
+def test_demo_page_answers_the_questions(demo_page):
+    assert "Iberia in Spanish posts:" in demo_page
+    assert "Most common concern: “" in demo_page
+    assert "too few to compare" in demo_page
+    assert "Whole market" in demo_page
+    assert 'rel="noopener noreferrer nofollow"' in demo_page  # Spanish posts have URLs
+    assert "not measured" in demo_page and "macro_f1 0.61 · n 324 · data UMSAB val" in demo_page
+    assert "@Iberia, @Iberia_en" in demo_page  # the brand rules are stated
+
+
+def test_same_input_same_page(demo_posts, brands, demo_page, render):
+    assert render(demo_posts.sample(frac=1, random_state=3), brands) == demo_page
+
+
+def _hostile(frame_of, tiny_posts) -> pd.DataFrame:
+    extra = tiny_posts.iloc[[3, 3, 3, 3]].to_dict("records")
+    for i, (row, text, url, author) in enumerate(
+        zip(
+            extra,
+            [
+                "<script>alert(1)</script> Acme lost my bag",
+                "Acme lost my bag <img src=x onerror=alert(2)>",
+                "Acme lost my bag, no answer",
+                "Acme lost my bag at the airport",
+            ],
+            [
+                "javascript:alert(1)",
+                "data:text/html,<script>alert(3)</script>",
+                "https://example.com/p?a=1&b=2",
+                " JAVASCRIPT:alert(4)",
+            ],
+            ['"><img src=x onerror=alert(5)>', None, "ok", None],
+            strict=True,
+        ),
+        start=100,
+    ):
+        row.update(id=i, native_id=str(i), text=text, url=url, author=author)
+        row["complaint"] = 0.99
+    filler = tiny_posts.iloc[[7] * 12].to_dict("records")
+    for i, row in enumerate(filler, start=200):
+        row.update(id=i, text=f"Acme flight number {i} on time", brands=["Acme"])
+    return frame_of([*tiny_posts.to_dict("records"), *extra, *filler])
+
+
+def test_hostile_text_is_escaped_and_only_http_links_are_made(
+    frame_of, tiny_posts, tiny_brands, render
+):
+    brands = [dict(tiny_brands[0], name="<b>Acme</b>"), *tiny_brands[1:]]
+    posts = _hostile(frame_of, tiny_posts)
+    posts["brands"] = [["<b>Acme</b>" if b == "Acme" else b for b in bs] for bs in posts["brands"]]
+    page = render(posts, brands)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Acme lost my bag" in page  # it is quoted
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "<script" not in page and "<img" not in page and "<b>" not in page
+    assert "javascript:" not in page.lower() and "data:text" not in page
+    assert '<a href="https://example.com/p?a=1&amp;b=2" rel="noopener noreferrer nofollow"' in page
+    assert "&lt;b&gt;Acme&lt;/b&gt;" in page
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert all(h.startswith(("#", "https://", "http://")) for h in hrefs)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://x.com/status/1", "https://x.com/status/1"),
+        ("  HTTP://example.com ", "HTTP://example.com"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("java\nscript:alert(1)", None),
+        ("data:text/html,hi", None),
+        ("//evil.example/x", None),
+        ("ftp://example.com/f", None),
+        ("https://", None),
+        ("https://exa mple.com", None),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
+def test_safe_url(url, expected):
+    assert safe_url(url) == expected
+
+
+def test_missing_authors_are_said_not_shown(tiny_posts, tiny_brands, render):
+    page = render(tiny_posts.assign(author=None), tiny_brands)
+    assert "The data has no authors" in page
+    assert '<th scope="col">Author</th>' not in page
+
+
+def test_partial_authors_are_counted(tiny_posts, tiny_brands, render):
+    page = render(tiny_posts, tiny_brands)
+    assert "Authors are known for 5 of 8 posts." in page
+    assert "<td>ana</td>" in page
+
+
+def test_small_brands_and_unmentioned_brands(tiny_posts, tiny_brands, render):
+    page = render(tiny_posts, tiny_brands)
+    assert "+0.50" in page  # Acme: 3 positive, 1 negative
+    assert "too few to compare" in page
+    assert "not mentioned" in page  # Initech
+    assert "1 posts have no date" in page
+
+
+def test_empty_workspace_still_renders(tiny_posts, tiny_brands, render):
+    page = render(tiny_posts.iloc[0:0], tiny_brands, models={})
+    assert "Acme is not mentioned in any post." in page
+    assert "<svg" not in page
+    assert "Model version: —." in page
+
+
+def test_metric_rows_render_any_nesting():
+    metrics = {
+        "sentiment": {"es": {"macro_f1": 0.61, "n": 324, "data": "UMSAB val"}},
+        "intents": {"wish": {"en": {"f1": 0.7}}, "complaint": "not a dict"},
+        "speed": {"posts_per_second": 900},
+    }
+    rows = metric_rows(metrics, ["es", "en"], lambda c: {"es": "Spanish"}.get(c, c), "n/m")
+    got = {(r["task"], r["lang"]): r["value"] for r in rows}
+    assert got[("sentiment", "Spanish")] == "macro_f1 0.61 · n 324 · data UMSAB val"
+    assert got[("sentiment", "en")] == "n/m"
+    assert got[("intents / wish", "en")] == "f1 0.70"
+    assert got[("intents / wish", "Spanish")] == "n/m"
+    assert got[("intents / complaint", "en")] == "n/m"
+    assert got[("speed", "")] == "posts_per_second 900"
+    assert rows[0]["task"] == "sentiment" and rows[0]["lang"] == "Spanish"
+
+
+def test_brand_colours_are_stable_and_ours_stands_out(tiny_brands):
+    colours = brand_colours(tiny_brands, seen=["Zeta", "Globex"])
+    assert list(colours) == ["Acme", "Globex", "Initech", "Zeta"]
+    assert colours["Acme"] == OUR_COLOUR
+    assert len(set(colours.values())) == 4
+    assert brand_colours(tiny_brands)["Globex"] == colours["Globex"]
