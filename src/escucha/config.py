@@ -125,7 +125,18 @@ def database_url(workspace: Path, config: Config) -> str:
 
 
 def _toml_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join(_toml_str(v) for v in values) + "]"
+    return _toml_value(list(values))
+
+
+def _toml_value(value: object) -> str:
+    """A scalar or a list of scalars as TOML (source options are never nested deeper)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return _toml_str(str(value))
 
 
 def _toml_str(value: str) -> str:
@@ -161,12 +172,7 @@ def render_config(config: Config) -> str:
     for src in config.sources:
         lines = [f"name = {_toml_str(src.name)}", f"kind = {_toml_str(src.kind)}"]
         for key, value in src.options.items():
-            if isinstance(value, bool):
-                lines.append(f"{key} = {'true' if value else 'false'}")
-            elif isinstance(value, (int, float)):
-                lines.append(f"{key} = {value}")
-            else:
-                lines.append(f"{key} = {_toml_str(str(value))}")
+            lines.append(f"{key} = {_toml_value(value)}")
         parts.append("[[sources]]\n" + "\n".join(lines) + "\n")
     return "\n".join(parts)
 

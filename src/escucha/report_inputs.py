@@ -42,6 +42,9 @@ def source_dicts(workspace: Workspace, status: dict) -> list[dict]:
         for key in ("accepted", "duplicate", "rejected"):
             entry[key] += run[key] or 0
         entry["location"] = run["location"]
+    for health in status["listening"]:
+        if health["name"] in totals:
+            totals[health["name"]]["coverage"] = f"{health['kind']}: {health['coverage']}"
     for src in status["sources"]:
         entry = totals.get(src["source"])
         if entry is not None:

@@ -111,6 +111,7 @@ class Workspace:
     def status(self) -> dict:
         """Counts that describe the workspace; `escucha status --json` prints exactly this."""
         from escucha.enrich import current_model_version
+        from escucha.listen.collector import source_health
 
         version = current_model_version()
         with self.engine.connect() as conn:
@@ -167,6 +168,7 @@ class Workspace:
             "languages": {lang: n for lang, n in per_lang},
             "brands": {brand: n for brand, n in per_brand},
             "import_runs": {status: n for status, n in runs},
+            "listening": source_health(self),
         }
 
 

@@ -50,7 +50,7 @@ def test_bad_import_file_is_one_line(tmp_path):
     done = escucha("-w", "ws", "import", "x.csv", cwd=tmp_path, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        f"escucha: error: x.csv: no text column among id, score; name it with --map text=COLUMN"
+        "escucha: error: x.csv: no text column among id, score; name it with --map text=COLUMN"
     ]
 
 

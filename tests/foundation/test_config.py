@@ -50,7 +50,7 @@ def test_invalid_configs_say_where(data, message):
 
 def test_broken_toml_names_the_file(tmp_path):
     (tmp_path / "escucha.toml").write_text("[workspace\nname = 1\n")
-    with pytest.raises(ConfigError, match="escucha.toml"):
+    with pytest.raises(ConfigError, match=r"escucha\.toml"):
         load_config(tmp_path)
 
 
@@ -68,3 +68,18 @@ def test_database_url_precedence(tmp_path, monkeypatch):
 
 def test_config_errors_are_user_errors():
     assert issubclass(ConfigError, UserError)
+
+
+def test_source_options_round_trip_with_lists_and_scalars():
+    from escucha.config import SourceConfig
+
+    source = SourceConfig(
+        "feed", "mastodon",
+        {"hashtags": ["iberia", "vuelos"], "interval": 60, "allow_private_networks": True,
+         "url": 'https://example.org/"quoted"'},
+    )
+    config = default_config()
+    from dataclasses import replace
+
+    config = replace(config, sources=(source,))
+    assert parse_config(tomllib.loads(render_config(config))).sources == (source,)

@@ -36,9 +36,9 @@ def workspace_of(ctx: typer.Context):
 
 
 def _register() -> None:
-    from escucha.cli import analysis, data, reporting, workspace_cmds
+    from escucha.cli import analysis, classify, data, listen, reporting, sources, workspace_cmds
 
-    for module in (workspace_cmds, data, analysis, reporting):
+    for module in (workspace_cmds, data, sources, listen, analysis, reporting, classify):
         module.register(app)
 
 

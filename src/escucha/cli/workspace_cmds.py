@@ -60,6 +60,20 @@ def status(
             src["source"], f"{src['posts']:,}", src["first_post"] or "-", src["last_post"] or "-"
         )
     console.print(table)
+    for health in summary["listening"]:
+        state = (
+            f"last error: {health['last_error']}"
+            if health["last_error"]
+            else (
+                f"last collected {health['last_ok_at']}" if health["last_ok_at"] else "not yet run"
+            )
+        )
+        console.print(
+            f"[bold]{health['name']}[/bold] ({health['kind']}): {health['collected']:,} posts, "
+            f"{health['rejected']:,} rejected, {state}\n  coverage: {health['coverage']}",
+            markup=True,
+            highlight=False,
+        )
     if summary["languages"]:
         console.print(
             "languages: " + ", ".join(f"{k} {v:,}" for k, v in summary["languages"].items())

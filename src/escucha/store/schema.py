@@ -111,3 +111,66 @@ settings = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+source_state = Table(
+    "source_state",
+    metadata,
+    Column("source", String(64), primary_key=True),  # the source's configured name
+    Column("kind", String(32), nullable=False),
+    Column("cursor", JSON),  # where the next collection resumes; never credentials
+    Column("updated_at", DateTime(timezone=True)),
+    Column("last_ok_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("collected", Integer, nullable=False, default=0),  # new posts stored so far
+)
+
+source_rejects = Table(
+    "source_rejects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(64), nullable=False),
+    Column("location", Text, nullable=False),  # where in the source: URL, page, event
+    Column("reason", Text, nullable=False),
+    Column("payload", Text),  # the record as received, secrets stripped
+    Column("rejected_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_source_rejects_source", source_rejects.c.source)
+
+# -- accounts of the web app and the API (migration 0003) ---------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("password_hash", Text, nullable=False),  # argon2id, never the password
+    Column("role", String(16), nullable=False),  # admin | analyst | viewer
+    Column("ui_lang", String(8)),  # the user's UI language, if chosen
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("name", name="uq_users_name"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False),  # SHA-256 of the token, never the token
+    Column("prefix", String(16), nullable=False),  # its first characters, to tell tokens apart
+    Column("scope", String(8), nullable=False),  # read | write
+    Column("label", String(255)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the session key in the cookie
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_web_sessions_user_id", web_sessions.c.user_id)

@@ -1,0 +1,220 @@
+"""The shared ingest layer: every page is stored with its cursor in one transaction.
+
+A crash between pages loses nothing (the cursor only moves with the posts it covers) and a
+re-run duplicates nothing (posts are unique on (source, native id)).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, func, insert, select, update
+
+from escucha.config import SourceConfig
+from escucha.errors import EscuchaError
+from escucha.listen.http import BudgetExhausted
+from escucha.listen.secrets import credentials_for
+from escucha.store.schema import source_rejects, source_state
+from escucha.store.writer import add_to_run, finish_run, insert_ignore, start_run, write_batch
+
+if TYPE_CHECKING:
+    from escucha.listen.sources.base import Page, Source
+    from escucha.workspace import Workspace
+
+
+@dataclass
+class CollectResult:
+    source: str
+    kind: str
+    pages: int = 0
+    fetched: int = 0
+    new: int = 0
+    rejected: int = 0
+    status: str = "ok"  # ok | budget | stopped | error
+    message: str | None = None
+
+    @property
+    def duplicate(self) -> int:
+        return self.fetched - self.new
+
+    def summary(self) -> str:
+        line = (
+            f"{self.source} ({self.kind}): {self.new:,} new, {self.duplicate:,} already stored, "
+            f"{self.rejected:,} rejected in {self.pages} page(s)"
+        )
+        if self.status == "error":
+            return f"{line}; error: {self.message}"
+        if self.message:
+            return f"{line}; {self.message}"
+        return line
+
+
+def load_cursor(engine: Engine, source: str) -> dict | None:
+    with engine.connect() as conn:
+        return conn.scalar(select(source_state.c.cursor).where(source_state.c.source == source))
+
+
+def build_source(
+    workspace: Workspace, config: SourceConfig, sleep: Callable[[float], None] = time.sleep
+) -> Source:
+    """The connector for a configured source, with its credentials from env or secrets file."""
+    from escucha.listen.sources import source_class
+
+    cls = source_class(config.kind)
+    credentials = credentials_for(workspace.path, config.name, cls.credential_keys)
+    return cls(config, credentials, sleep=sleep)
+
+
+def _ensure_state(engine: Engine, config: SourceConfig) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert_ignore(conn, source_state, ("source",)),
+            {"source": config.name, "kind": config.kind, "collected": 0},
+        )
+
+
+def _store_page(engine: Engine, name: str, kind: str, page: Page, run_id: int) -> int:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        new = write_batch(conn, page.items, run_id)
+        if page.rejected:
+            conn.execute(
+                insert(source_rejects),
+                [
+                    {
+                        "source": name,
+                        "location": r.where,
+                        "reason": r.reason,
+                        "payload": r.payload(),
+                        "rejected_at": now,
+                    }
+                    for r in page.rejected
+                ],
+            )
+        conn.execute(
+            update(source_state)
+            .where(source_state.c.source == name)
+            .values(
+                kind=kind,
+                cursor=page.cursor,
+                updated_at=now,
+                last_ok_at=now,
+                collected=source_state.c.collected + new,
+            )
+        )
+        add_to_run(conn, run_id, new, len(page.items) - new, len(page.rejected))
+    return new
+
+
+def _record_outcome(engine: Engine, name: str, error: str | None) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            update(source_state)
+            .where(source_state.c.source == name)
+            .values(
+                last_error=error,
+                updated_at=now,
+                **({} if error else {"last_ok_at": now}),
+            )
+        )
+
+
+def collect(
+    workspace: Workspace,
+    source_config: SourceConfig,
+    *,
+    max_pages: int | None = None,
+    stop: Callable[[], bool] | None = None,
+    source: Source | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> CollectResult:
+    """Collect what is new from one source, resuming from its saved cursor.
+
+    `stop` is asked after each stored page; a true answer ends the run cleanly. Errors are
+    recorded as the source's last error and returned, not raised, so other sources go on.
+    """
+    engine = workspace.engine
+    result = CollectResult(source_config.name, source_config.kind)
+    _ensure_state(engine, source_config)
+    try:
+        source = source or build_source(workspace, source_config, sleep)
+    except EscuchaError as exc:
+        result.status, result.message = "error", str(exc)
+        _record_outcome(engine, source_config.name, result.message)
+        return result
+    run_id = start_run(engine, source_config.name, source.location)
+    pages = source.fetch(load_cursor(engine, source_config.name))
+    try:
+        for page in pages:
+            result.new += _store_page(engine, source.name, source.kind, page, run_id)
+            result.pages += 1
+            result.fetched += len(page.items)
+            result.rejected += len(page.rejected)
+            if max_pages is not None and result.pages >= max_pages:
+                result.message = f"stopped after {max_pages} page(s)"
+                break
+            if stop is not None and stop():
+                result.status, result.message = "stopped", "stopped on request"
+                break
+    except BudgetExhausted as exc:
+        result.status, result.message = "budget", f"{exc}; the next run goes on from here"
+    except EscuchaError as exc:
+        result.status, result.message = "error", str(exc)
+    except Exception as exc:  # a connector bug or an SDK failure: recorded, other sources go on
+        result.status, result.message = "error", f"{source.name}: {type(exc).__name__}: {exc}"
+    finally:
+        pages.close()
+        source.close()
+    failed = result.status == "error"
+    _record_outcome(engine, source.name, result.message if failed else None)
+    finish_run(engine, run_id, "failed" if failed else "done", message=result.message)
+    return result
+
+
+def source_health(workspace: Workspace) -> list[dict]:
+    """Each configured source with its state: last success, last error, posts collected, limits."""
+    from escucha.listen.sources import KINDS, source_class
+
+    with workspace.engine.connect() as conn:
+        states = {r.source: r for r in conn.execute(select(source_state))}
+        rejects = dict(
+            conn.execute(
+                select(source_rejects.c.source, func.count()).group_by(source_rejects.c.source)
+            ).all()
+        )
+    health = []
+    for config in workspace.config.sources:
+        state = states.get(config.name)
+        if config.kind in KINDS:
+            cls = source_class(config.kind)
+            coverage = cls.coverage
+            target = config.options.get(cls.target_option)
+        else:
+            coverage, target = f"unknown kind {config.kind!r}", None
+        health.append(
+            {
+                "name": config.name,
+                "kind": config.kind,
+                "target": target,
+                "interval": config.options.get("interval", 300),
+                "collected": state.collected if state else 0,
+                "rejected": rejects.get(config.name, 0),
+                "last_ok_at": _iso(state.last_ok_at if state else None),
+                "last_error": state.last_error if state else None,
+                "coverage": coverage,
+            }
+        )
+    return health
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()

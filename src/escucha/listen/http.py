@@ -1,0 +1,369 @@
+"""The HTTP client every web source uses: retries, rate limits, size caps, SSRF guard, budget.
+
+One `RetryPolicy` decides when to wait and retry, for httpx requests and for SDK calls alike
+(sources built on an SDK translate its exceptions into `Retry` and `AuthFailed`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import random
+import socket
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from escucha.errors import UserError
+
+if TYPE_CHECKING:
+    import httpx
+
+T = TypeVar("T")
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = "escucha/0.1 (+https://github.com/escucha; social listening)"
+
+
+class SourceError(UserError):
+    """A source failed in a way retrying will not fix; the message names the source."""
+
+
+class AuthFailed(SourceError):
+    """The source refused our credentials (expired, revoked or missing)."""
+
+
+class BudgetExhausted(SourceError):
+    """This run spent its request budget for the source; the next run goes on from the cursor."""
+
+
+class Retry(Exception):
+    """A transient failure: wait (at least `delay` seconds, if the server said so) and retry."""
+
+    def __init__(self, reason: str, delay: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.delay = delay
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """Per-source limits, read from the source's config keys of the same names."""
+
+    timeout: float = 20.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    max_retries: int = 5
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+    max_wait: float = 900.0  # a rate limit longer than this fails the run instead of waiting
+    request_budget: int = 1000
+    allow_private_networks: bool = False
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> HttpOptions:
+        values = {}
+        for name, default in cls.__dataclass_fields__.items():
+            if name in options:
+                kind = type(default.default)
+                value = options[name]
+                if kind is bool:
+                    if not isinstance(value, bool):
+                        raise UserError(f"source option '{name}' must be true or false")
+                else:
+                    try:
+                        value = kind(value)
+                    except (TypeError, ValueError):
+                        raise UserError(f"source option '{name}' must be a number") from None
+                values[name] = value
+        return cls(**values)
+
+
+def rate_limit_delay(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait as the server asked: Retry-After, X-RateLimit-Reset or RateLimit-Reset.
+
+    Reset values are read as an epoch time when large, as seconds from now when small, or as
+    a date (Mastodon sends ISO 8601).
+    """
+    now = time.time() if now is None else now
+    lowered = {k.lower(): v for k, v in headers.items()}
+    for name in ("retry-after", "x-ratelimit-reset", "ratelimit-reset"):
+        value = lowered.get(name)
+        if value is None:
+            continue
+        value = value.strip()
+        try:
+            number = float(value)
+        except ValueError:
+            when = _parse_http_or_iso_date(value)
+            if when is not None:
+                return max(0.0, when - now)
+            continue
+        if name != "retry-after" and number > 1e9:
+            return max(0.0, number - now)
+        return max(0.0, number)
+    return None
+
+
+def _parse_http_or_iso_date(value: str) -> float | None:
+    try:
+        return parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+class RetryPolicy:
+    """Exponential backoff with full jitter; a server's own delay wins when it gives one."""
+
+    def __init__(
+        self,
+        source: str,
+        options: HttpOptions,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.source = source
+        self.options = options
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+
+    def backoff(self, attempt: int) -> float:
+        ceiling = min(self.options.backoff_cap, self.options.backoff_base * 2**attempt)
+        return self.rng.uniform(0, ceiling)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run `fn`, retrying on `Retry`; after the last attempt, one clear `SourceError`."""
+        attempt = 0
+        while True:
+            try:
+                return fn()
+            except Retry as exc:
+                if attempt >= self.options.max_retries:
+                    raise SourceError(
+                        f"{self.source}: {exc.reason} (gave up after {attempt + 1} attempts)"
+                    ) from None
+                delay = exc.delay if exc.delay is not None else self.backoff(attempt)
+                if delay > self.options.max_wait:
+                    raise SourceError(
+                        f"{self.source}: {exc.reason}; the server asks to wait {delay:.0f} s, "
+                        f"more than max_wait ({self.options.max_wait:.0f} s)"
+                    ) from None
+                self.sleep(delay)
+                attempt += 1
+
+
+class GuardedCalls:
+    """Budget and retries for SDK calls; `classify` turns an SDK exception into ours (or None)."""
+
+    def __init__(
+        self,
+        source: str,
+        options: HttpOptions,
+        classify: Callable[[Exception], Exception | None],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.source = source
+        self.options = options
+        self.classify = classify
+        self.policy = RetryPolicy(source, options, sleep)
+        self.requests = 0
+
+    def __call__(self, fn: Callable[[], T]) -> T:
+        def attempt() -> T:
+            spend(self, self.options.request_budget)
+            try:
+                return fn()
+            except Exception as exc:
+                mapped = self.classify(exc)
+                if mapped is None:
+                    raise
+                raise mapped from None
+
+        return self.policy.call(attempt)
+
+
+def spend(counter: HttpClient | GuardedCalls, budget: int) -> None:
+    """Count one request against the run's budget."""
+    if counter.requests >= budget:
+        raise BudgetExhausted(f"{counter.source}: request budget of {budget} spent for this run")
+    counter.requests += 1
+
+
+def check_public_host(url: str, source: str) -> None:
+    """Refuse URLs whose host resolves to a private, loopback, link-local or reserved address.
+
+    The check runs before every request and every redirect hop. It cannot stop a DNS server
+    that answers differently a moment later (rebinding); docs/connectors.md says so.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise SourceError(f"{source}: only http and https URLs are allowed, not {url!r}")
+    host = parts.hostname
+    if not host:
+        raise SourceError(f"{source}: URL has no host: {url!r}")
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise SourceError(f"{source}: cannot resolve {host!r}: {exc}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise SourceError(
+                f"{source}: {host} resolves to {address}, a private or reserved address; "
+                "set allow_private_networks = true in the source's config to allow it"
+            )
+
+
+class HttpClient:
+    """GET with every safeguard; one client per source per run (the budget is per run)."""
+
+    def __init__(
+        self,
+        source: str,
+        options: HttpOptions | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import httpx
+
+        self.source = source
+        self.options = options or HttpOptions()
+        self.policy = RetryPolicy(source, self.options, sleep)
+        self.requests = 0
+        self._secret_headers = {k.lower() for k in (headers or {})}
+        self._client = httpx.Client(
+            timeout=self.options.timeout,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """A GET that follows capped redirects; 304 is returned, other non-2xx raise."""
+        return self.policy.call(lambda: self._attempt(url, params, headers))
+
+    def get_json(
+        self, url: str, *, params: Mapping[str, Any] | list[tuple[str, Any]] | None = None
+    ) -> Any:
+        """A GET whose body must be JSON; a malformed body is retried like a server error."""
+
+        def attempt() -> Any:
+            response = self._attempt(url, params, None)
+            try:
+                return json.loads(response.content)
+            except ValueError as exc:
+                raise Retry(f"malformed JSON from {_shown(response.url)}: {exc}") from None
+
+        return self.policy.call(attempt)
+
+    def _attempt(self, url: str, params, headers) -> httpx.Response:
+        import httpx
+
+        request = self._client.build_request("GET", url, params=params, headers=headers)
+        origin = _origin(str(request.url))
+        for _hop in range(self.options.max_redirects + 1):
+            if not self.options.allow_private_networks:
+                check_public_host(str(request.url), self.source)
+            spend(self, self.options.request_budget)
+            try:
+                response = self._send(request)
+            except httpx.TimeoutException:
+                raise Retry(f"timed out fetching {_shown(request.url)}") from None
+            except httpx.TransportError as exc:
+                raise Retry(f"network error fetching {_shown(request.url)}: {exc}") from None
+            if response.has_redirect_location:
+                location = response.headers.get("location", "")
+                target = urljoin(str(request.url), location)
+                request = self._client.build_request("GET", target, headers=headers)
+                if _origin(target) != origin:
+                    for name in self._secret_headers:  # credentials stay with their host
+                        request.headers.pop(name, None)
+                continue
+            return self._check_status(response)
+        raise SourceError(
+            f"{self.source}: more than {self.options.max_redirects} redirects from {_shown(url)}"
+        )
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """Send and read the body, never more than max_bytes (decompressed)."""
+        import httpx
+
+        response = self._client.send(request, stream=True)
+        try:
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.options.max_bytes:
+                raise self._too_big(request)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.options.max_bytes:
+                    raise self._too_big(request)
+                chunks.append(chunk)
+        finally:
+            response.close()
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks),
+            request=request,
+        )
+
+    def _too_big(self, request: httpx.Request) -> SourceError:
+        return SourceError(
+            f"{self.source}: response from {_shown(request.url)} is larger than "
+            f"max_bytes ({self.options.max_bytes:,})"
+        )
+
+    def _check_status(self, response: httpx.Response) -> httpx.Response:
+        status = response.status_code
+        if status < 300 or status == 304:
+            return response
+        where = _shown(response.request.url)
+        if status in (401, 403):
+            raise AuthFailed(
+                f"{self.source}: {where} answered {status}: the token or API key is missing, "
+                "expired or not allowed to read this; check the source's credentials"
+            )
+        if status in RETRY_STATUSES:
+            delay = rate_limit_delay(response.headers) if status in (429, 503) else None
+            raise Retry(f"{where} answered {status}", delay)
+        raise SourceError(f"{self.source}: {where} answered {status}")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or ""), parts.port
+
+
+def _shown(url: object) -> str:
+    """A URL for messages: without its query string, which may carry a key."""
+    parts = urlsplit(str(url))
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}{parts.path}"

@@ -1,0 +1,149 @@
+"""The connector pattern: a `Source` yields `Page`s of items and rejects, each with its cursor."""
+
+from __future__ import annotations
+
+import json
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from escucha.config import SourceConfig
+from escucha.errors import UserError
+from escucha.listen.envelope import MAX_TEXT_CHARS, Item, strip_secrets
+from escucha.listen.http import HttpOptions
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A record the source delivered but we could not read: where, why, and what it was."""
+
+    where: str
+    reason: str
+    raw: object
+
+    def payload(self) -> str:
+        return json.dumps(strip_secrets(self.raw), ensure_ascii=False, default=str)
+
+
+@dataclass(slots=True)
+class Page:
+    """One unit of work: stored in one transaction together with its cursor."""
+
+    items: list[Item] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    cursor: dict = field(default_factory=dict)
+
+
+class InvalidRecord(ValueError):
+    """Raised while converting one record: the record is rejected, the page goes on."""
+
+
+class Source(ABC):
+    """A listening connector. Subclasses set `kind`, `coverage` and the option names."""
+
+    kind: ClassVar[str]
+    coverage: ClassVar[str]
+    target_option: ClassVar[str]  # the option `escucha sources add KIND TARGET` fills
+    required_options: ClassVar[tuple[str, ...]] = ()
+    credential_keys: ClassVar[tuple[str, ...]] = ()  # read from ESCUCHA_<NAME>_<KEY>
+    streaming: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        config: SourceConfig,
+        credentials: Mapping[str, str] | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        missing = [k for k in self.required_options if not config.options.get(k)]
+        if missing:
+            raise UserError(
+                f"source {config.name!r} ({self.kind}): missing option(s) {', '.join(missing)}"
+            )
+        self.config = config
+        self.name = config.name
+        self.options = config.options
+        self.credentials = dict(credentials or {})
+        self.sleep = sleep
+        self.http_options = HttpOptions.from_options(config.options)
+
+    @property
+    def location(self) -> str:
+        """What the source reads, for run records and messages; never holds credentials."""
+        return str(self.options.get(self.target_option, ""))
+
+    @abstractmethod
+    def fetch(self, cursor: dict | None) -> Iterator[Page]:
+        """Yield pages from `cursor` on (None: the first run), until nothing new is left."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections; the collector calls it once the run ends."""
+
+    def item(self, native_id: object, text: str | None, raw: dict, **fields: Any) -> Item:
+        """Build an item, or raise InvalidRecord naming what is wrong with the record."""
+        if native_id is None or str(native_id).strip() == "":
+            raise InvalidRecord("record has no id")
+        text = (text or "").strip()
+        if not text:
+            raise InvalidRecord("record has no text")
+        if len(text) > MAX_TEXT_CHARS:
+            raise InvalidRecord(f"text longer than {MAX_TEXT_CHARS:,} characters")
+        native = str(native_id)
+        if len(native) > 255:
+            raise InvalidRecord("id longer than 255 characters")
+        for key in ("author", "author_name", "parent_id", "root_id"):
+            if fields.get(key) is not None:
+                fields[key] = str(fields[key])[:255]
+        return Item(
+            source=self.name,
+            native_id=native,
+            text=text,
+            fetched_at=datetime.now(UTC),
+            raw=raw,
+            **fields,
+        )
+
+
+def option_list(options: Mapping[str, Any], key: str) -> list[str]:
+    """A list option written either as a TOML list or as one comma-separated string."""
+    value = options.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        raise UserError(f"source option '{key}' must be a list or a comma-separated string")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def newest_first(
+    fetch: Callable[[str | None, str | None], list],
+    state: dict | None,
+    id_of: Callable[[Any], Any],
+    backfill_pages: int,
+) -> Iterator[tuple[list, dict]]:
+    """Page through a newest-first listing down to the last sweep's top, resumably.
+
+    `fetch(since_id, max_id)` returns one page. The state saved with each page says where the
+    sweep stands; `since` only moves to the sweep's top once the sweep has reached the bottom,
+    so a crash mid-sweep never skips the older pages. A first sweep stops after
+    `backfill_pages`.
+    """
+    state = dict(state or {})
+    since, top = state.get("since"), state.get("top")
+    max_id, pages = state.get("max_id"), int(state.get("pages", 0))
+    while True:
+        batch = fetch(since, max_id)
+        ids = [int(id_of(x)) for x in batch]
+        if ids:
+            top = str(max(int(top or 0), *ids))
+            max_id = str(min(ids))
+        pages += 1
+        done = not ids or (since is None and pages >= backfill_pages)
+        if done:
+            yield batch, {"since": top or since}
+            return
+        yield batch, {"since": since, "top": top, "max_id": max_id, "pages": pages}
