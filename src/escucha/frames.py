@@ -30,10 +30,16 @@ ENRICHMENT_COLUMNS = (
 )
 
 
-def posts_frame(workspace: Workspace, all_versions: bool = False) -> pd.DataFrame:
+IN_LIST_LIMIT = 10_000  # above this many ids, read everything and filter in pandas
+
+
+def posts_frame(
+    workspace: Workspace, all_versions: bool = False, ids: list[int] | None = None
+) -> pd.DataFrame:
     """One row per post (per model version if `all_versions`), with brands as a list.
 
-    Posts the current model has not read yet have empty enrichment columns.
+    Posts the current model has not read yet have empty enrichment columns. `ids` keeps only
+    those posts.
     """
     import pandas as pd
 
@@ -58,16 +64,18 @@ def posts_frame(workspace: Workspace, all_versions: bool = False) -> pd.DataFram
         .select_from(posts.outerjoin(enrichments, join))
         .order_by(posts.c.id)
     )
+    mentions = select(brand_mentions.c.post_id, brand_mentions.c.brand)
+    if ids is not None and len(ids) <= IN_LIST_LIMIT:
+        query = query.where(posts.c.id.in_(ids))
+        mentions = mentions.where(brand_mentions.c.post_id.in_(ids))
     brands: dict[int, list[str]] = defaultdict(list)
     with workspace.engine.connect() as conn:
         rows = conn.execute(query).all()
-        for post_id, brand in conn.execute(
-            select(brand_mentions.c.post_id, brand_mentions.c.brand).order_by(
-                brand_mentions.c.post_id
-            )
-        ):
+        for post_id, brand in conn.execute(mentions.order_by(brand_mentions.c.post_id)):
             brands[post_id].append(brand)
     frame = pd.DataFrame.from_records(rows, columns=list(query.selected_columns.keys()))
+    if ids is not None and len(ids) > IN_LIST_LIMIT:
+        frame = frame[frame["id"].isin(ids)].reset_index(drop=True)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     frame["brands"] = [brands.get(i, []) for i in frame["id"]]
     frame["intents"] = [list(v) if isinstance(v, list) else [] for v in frame["intents"]]

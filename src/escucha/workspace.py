@@ -103,6 +103,17 @@ class Workspace:
 
         return summary_lines(self)
 
+    def query(self, text: str, limit: int | None = None) -> pd.DataFrame:
+        """The posts that match a boolean query (see docs/query-language.md), by id."""
+        from escucha.enrich import current_model_version
+        from escucha.frames import posts_frame
+        from escucha.query import parse, select_posts
+
+        query = parse(text)
+        with self.engine.connect() as conn:
+            ids = select_posts(conn, query, current_model_version(), limit=limit)
+        return posts_frame(self, ids=ids)
+
     def import_runs(self) -> list[dict]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(import_runs).order_by(import_runs.c.id)).all()

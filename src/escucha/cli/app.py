@@ -36,9 +36,18 @@ def workspace_of(ctx: typer.Context):
 
 
 def _register() -> None:
-    from escucha.cli import analysis, classify, data, listen, reporting, sources, workspace_cmds
+    from escucha.cli import (
+        analysis,
+        classify,
+        data,
+        listen,
+        query,
+        reporting,
+        sources,
+        workspace_cmds,
+    )
 
-    for module in (workspace_cmds, data, sources, listen, analysis, reporting, classify):
+    for module in (workspace_cmds, data, sources, listen, analysis, query, reporting, classify):
         module.register(app)
 
 

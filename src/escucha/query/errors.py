@@ -1,0 +1,24 @@
+"""The error a query with bad syntax raises, and its caret rendering for the terminal."""
+
+from __future__ import annotations
+
+from escucha.errors import UserError
+
+
+class QuerySyntaxError(UserError):
+    """A query that cannot be parsed; `position` is the 0-based offset of the problem."""
+
+    def __init__(self, message: str, position: int, query: str) -> None:
+        super().__init__(message)
+        self.position = position
+        self.query = query
+
+    def render(self) -> str:
+        """The query on one line and a caret under the problem, e.g. for the CLI."""
+        line = self.query.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+        return f"{line}\n{' ' * self.position}^"
+
+
+def syntax_error(problem: str, position: int, query: str, hint: str = "") -> QuerySyntaxError:
+    """'<problem> at position <n><hint>', the one shape every message has."""
+    return QuerySyntaxError(f"{problem} at position {position}{hint}", position, query)
