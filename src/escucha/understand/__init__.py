@@ -1,0 +1,8 @@
+"""Text understanding: language, sentiment and intents of posts.
+
+Importing this package is cheap; models load in ``load_reader``.
+"""
+
+from escucha.understand.reader import INTENTS, SENTIMENTS, PostReader, Reading, load_reader
+
+__all__ = ["INTENTS", "SENTIMENTS", "PostReader", "Reading", "load_reader"]

@@ -1,0 +1,117 @@
+"""`escucha classify` and `escucha eval` through a local Typer app."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from escucha.cli.classify import register
+from escucha.errors import UserError
+
+INTENT_KEYS = {"wish", "complaint", "question", "praise", "promo"}
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def _root() -> None:  # keeps "classify" a sub-command
+        pass
+
+    return app
+
+
+def _lines(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_classify_file_with_a_bad_line(app, tmp_path):
+    src = _lines(
+        tmp_path,
+        [
+            json.dumps({"id": 1, "text": "@Iberia me habéis perdido la maleta, vergonzoso"}),
+            "{not json",
+            json.dumps({"id": "b", "text": "Thanks @JetBlue, great crew!", "lang": "en"}),
+            json.dumps({"text": "no id here"}),
+            json.dumps({"id": 3, "text": 42}),
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        app, ["classify", "--in", str(src), "--out", str(out), "--languages", "es,en"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [1, "b"]
+    first, second = rows
+    assert first["lang"] == "es" and second["lang"] == "en"
+    assert first["sentiment"]["label"] == "negative"
+    for r in rows:
+        assert set(r) == {"id", "lang", "sentiment", "intents"}
+        assert set(r["sentiment"]["scores"]) == {"negative", "neutral", "positive"}
+        assert sum(r["sentiment"]["scores"].values()) == pytest.approx(1.0, abs=1e-3)
+        assert set(r["intents"]) == INTENT_KEYS
+        assert all(0 <= v <= 1 for v in r["intents"].values())
+    err = result.stderr
+    assert "line 2" in err and "invalid JSON" in err
+    assert "line 4" in err and "missing id" in err
+    assert "line 5" in err and "text" in err
+    assert "2 classified, 3 skipped" in err
+
+
+def test_classify_stdin_to_stdout(app):
+    data = json.dumps({"id": 7, "text": "I wish you had more legroom"}) + "\n"
+    result = CliRunner().invoke(app, ["classify", "--in", "-", "--out", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["id"] == 7
+    assert "1 classified, 0 skipped" in result.stderr
+
+
+def test_user_errors(app, tmp_path):
+    result = CliRunner().invoke(
+        app, ["classify", "--in", str(tmp_path / "missing.jsonl"), "--out", "-"]
+    )
+    assert isinstance(result.exception, UserError)
+    result = CliRunner().invoke(
+        app, ["classify", "--in", "-", "--out", "-", "--languages", "es,xx"], input=""
+    )
+    assert isinstance(result.exception, UserError)
+    result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path)])
+    assert isinstance(result.exception, UserError)
+
+
+def test_subprocess_stdout_is_only_json(tmp_path):
+    code = (
+        "import typer, sys\n"
+        "from escucha.cli.classify import register\n"
+        "app = typer.Typer()\n"
+        "register(app)\n"
+        "app.callback()(lambda: None)\n"
+        "app(args=sys.argv[1:])\n"
+    )
+    rows = [
+        json.dumps({"id": i, "text": t})
+        for i, t in enumerate(["hola, ¿qué tal el vuelo?", "great flight, thanks!"])
+    ] + ["[1, 2]"]
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "classify", "--in", "-", "--out", "-"],
+        input="\n".join(rows) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["id"] for r in out] == [0, 1]
+    assert "line 3" in proc.stderr and "2 classified, 1 skipped" in proc.stderr

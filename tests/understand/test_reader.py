@@ -1,0 +1,186 @@
+"""The PostReader contract and behaviour on clear-cut Spanish and English posts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from escucha.understand import INTENTS, SENTIMENTS, Reading, load_reader
+
+TEXTS = [
+    "@Iberia me habéis perdido la maleta y nadie contesta, vergonzoso",
+    "I wish you had wifi on board, please add it",
+    "Muchas gracias a la tripulación de Vueling, un servicio excelente",
+    "@united worst airline ever, 5 hours delayed and no answer",
+    "¿A qué hora sale el vuelo a Bilbao?",
+    "Check out my channel and subscribe http://my.channel.example",
+    "ok",
+    "",
+]
+
+
+def test_shapes_and_probabilities(reader):
+    readings = reader.read(TEXTS)
+    assert len(readings) == len(TEXTS)
+    for r in readings:
+        assert isinstance(r, Reading)
+        assert r.sentiment in SENTIMENTS
+        assert tuple(r.sentiment_scores) == SENTIMENTS
+        assert sum(r.sentiment_scores.values()) == pytest.approx(1.0, abs=1e-6)
+        assert all(0.0 <= v <= 1.0 for v in r.sentiment_scores.values())
+        assert r.sentiment == max(r.sentiment_scores, key=r.sentiment_scores.get)
+        assert tuple(r.intents) == INTENTS
+        assert all(0.0 <= v <= 1.0 for v in r.intents.values())
+        assert set(r.intent_labels) <= set(INTENTS)
+
+
+def test_labels_follow_shipped_thresholds(reader):
+    thresholds = json.loads((reader_model_dir() / "manifest.json").read_text(encoding="utf-8"))[
+        "thresholds"
+    ]
+    for r in reader.read(TEXTS):
+        expected = tuple(k for k in INTENTS if r.intents[k] >= thresholds[k])
+        assert r.intent_labels == expected
+
+
+def reader_model_dir():
+    from escucha.understand.reader import MODEL_DIR
+
+    return MODEL_DIR
+
+
+def test_deterministic_and_batch_independent(reader):
+    whole = reader.read(TEXTS)
+    assert reader.read(TEXTS) == whole
+    one_by_one = [reader.read([t])[0] for t in TEXTS]
+    for a, b in zip(whole, one_by_one, strict=True):
+        assert a.lang == b.lang and a.sentiment == b.sentiment
+        for k in SENTIMENTS:
+            assert a.sentiment_scores[k] == pytest.approx(b.sentiment_scores[k], abs=1e-5)
+        for k in INTENTS:
+            assert a.intents[k] == pytest.approx(b.intents[k], abs=1e-5)
+
+
+def test_deterministic_across_processes(reader):
+    code = (
+        "from escucha.understand import load_reader;"
+        f"r = load_reader(['es', 'en']).read({TEXTS!r});"
+        "print([(x.lang, round(x.sentiment_scores['negative'], 5),"
+        " round(x.intents['wish'], 5)) for x in r])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123", **_env()},
+    ).stdout
+    mine = [
+        (x.lang, round(x.sentiment_scores["negative"], 5), round(x.intents["wish"], 5))
+        for x in reader.read(TEXTS)
+    ]
+    assert out.strip() == str(mine)
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+
+
+def test_language_id(reader):
+    langs = [
+        r.lang
+        for r in reader.read(
+            [
+                "Hola, me gustaría saber si el vuelo de mañana sale a su hora",
+                "Hello, I would like to know whether tomorrow's flight leaves on time",
+                "@Iberia http://t.co/abc",
+                "ok",
+                "#fail",
+            ]
+        )
+    ]
+    assert langs == ["es", "en", "unknown", "unknown", "unknown"]
+
+
+def test_handles_urls_and_hashtags_do_not_decide_language(reader):
+    text = "@BritishAirways @EnglishAirline #BestAirline el vuelo llegó con horas de retraso"
+    assert reader.read([text])[0].lang == "es"
+
+
+def test_given_lang_skips_language_id(reader):
+    r = reader.read(["ok", "thanks a lot for the help"], ["es", None])
+    assert r[0].lang == "es"
+    assert r[1].lang == "en"
+    with pytest.raises(ValueError):
+        reader.read(["a", "b"], ["es"])
+
+
+def test_clear_spanish_cases(reader):
+    complaint, praise, question = reader.read(
+        [
+            "@Iberia me habéis perdido la maleta, llevo tres días esperando y nadie contesta. "
+            "Vergonzoso",
+            "Muchas gracias a la tripulación de Vueling, un servicio excelente y muy amables",
+            "¿Alguien sabe si Ryanair deja llevar la maleta de mano gratis?",
+        ]
+    )
+    assert complaint.sentiment == "negative"
+    assert "complaint" in complaint.intent_labels
+    assert "praise" not in complaint.intent_labels
+    assert praise.sentiment == "positive"
+    assert "praise" in praise.intent_labels
+    assert "complaint" not in praise.intent_labels
+    assert "question" in question.intent_labels
+    wish = reader.read(["Ojalá Iberia pusiera más vuelos directos a Bilbao"])[0]
+    assert "wish" in wish.intent_labels
+
+
+def test_clear_english_cases(reader):
+    wish, complaint, promo, praise = reader.read(
+        [
+            "I wish the app had a dark mode, please add it",
+            "@united you lost my bag again and nobody answers the phone. Worst airline ever",
+            "Check out my new channel and subscribe!! http://example.com/channel",
+            "Thank you @JetBlue, the crew was amazing and the flight was perfect",
+        ]
+    )
+    assert "wish" in wish.intent_labels and "complaint" not in wish.intent_labels
+    assert complaint.sentiment == "negative" and "complaint" in complaint.intent_labels
+    assert "promo" in promo.intent_labels
+    assert praise.sentiment == "positive" and "praise" in praise.intent_labels
+    assert "promo" not in praise.intent_labels and "complaint" not in praise.intent_labels
+
+
+def test_other_languages_and_fallback():
+    reader = load_reader(None)
+    assert set(reader.languages) == {"ar", "de", "en", "es", "fr", "hi", "it", "pt"}
+    r = reader.read(["Che bella giornata, sono felicissimo!", "xx"])
+    assert r[0].lang == "it"
+    assert r[1].lang == "unknown"
+    assert sum(r[1].sentiment_scores.values()) == pytest.approx(1.0)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="unsupported"):
+        load_reader(["xx"])
+    with pytest.raises(ValueError, match="backend"):
+        load_reader(["es"], backend="nope")
+
+
+def test_version_and_metrics(reader):
+    assert reader.version.startswith("builtin-")
+    metrics = reader.metrics()
+    assert metrics["version"] == reader.version
+    tasks = {(m["task"], m["language"]) for m in metrics["records"]}
+    assert ("sentiment", "es") in tasks and ("sentiment", "en") in tasks
+    for m in metrics["records"]:
+        assert {"metric", "value", "n", "data", "command"} <= set(m)
+
+
+def test_empty_batch(reader):
+    assert reader.read([]) == []
