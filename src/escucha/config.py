@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from escucha.errors import ConfigError
@@ -42,6 +44,9 @@ class Config:
     competitors: tuple[Brand, ...]
     sources: tuple[SourceConfig, ...]
     database_url: str | None = None
+    # Tables this module does not read (e.g. [[alerts]], [channels.*]), kept so that
+    # rewriting the file (`escucha sources add`) never drops them.
+    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def brands(self) -> tuple[Brand, ...]:
@@ -67,6 +72,9 @@ def _brand(table: object, where: str, ours: bool) -> Brand:
     handles = tuple(h if h.startswith("@") else "@" + h for h in _strings(table, "handles", where))
     tags = tuple(h if h.startswith("#") else "#" + h for h in _strings(table, "hashtags", where))
     return Brand(name.strip(), _strings(table, "aliases", where), handles, tags, ours)
+
+
+KNOWN_TABLES = ("workspace", "brand", "competitors", "sources")
 
 
 def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
@@ -102,6 +110,7 @@ def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
         competitors=competitors,
         sources=tuple(sources),
         database_url=db_url,
+        extra={k: v for k, v in data.items() if k not in KNOWN_TABLES},
     )
 
 
@@ -136,6 +145,8 @@ def _toml_value(value: object) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, datetime):
+        return value.isoformat()
     return _toml_str(str(value))
 
 
@@ -174,7 +185,35 @@ def render_config(config: Config) -> str:
         for key, value in src.options.items():
             lines.append(f"{key} = {_toml_value(value)}")
         parts.append("[[sources]]\n" + "\n".join(lines) + "\n")
+    parts.extend(_table_toml(key, value) for key, value in config.extra.items())
     return "\n".join(parts)
+
+
+def _table_toml(name: str, value: object) -> str:
+    """A table, an array of tables, or a top-level key of any depth, as TOML."""
+    if isinstance(value, dict):
+        scalars = [
+            f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items() if not _is_table(v)
+        ]
+        nested = [
+            _table_toml(f"{name}.{_toml_key(k)}", v) for k, v in value.items() if _is_table(v)
+        ]
+        return "\n".join([f"[{name}]", *scalars, "", *nested]).rstrip() + "\n"
+    if _is_table(value):
+        return "\n".join(
+            _table_toml(name, item).replace(f"[{name}]", f"[[{name}]]", 1) for item in value
+        )
+    return f"{_toml_key(name)} = {_toml_value(value)}\n"
+
+
+def _is_table(value: object) -> bool:
+    return isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_str(key)
 
 
 def default_config(name: str = "my workspace") -> Config:

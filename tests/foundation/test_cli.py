@@ -18,7 +18,11 @@ def escucha(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedPr
     env = {k: v for k, v in os.environ.items() if k != "ESCUCHA_DATABASE_URL"}
     done = subprocess.run(
         [sys.executable, "-m", "escucha", *args],
-        cwd=cwd, capture_output=True, text=True, env=env, timeout=300,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     if check and done.returncode != 0:
         raise AssertionError(f"escucha {' '.join(args)} failed:\n{done.stderr}")
@@ -83,7 +87,10 @@ def test_a_killed_import_resumes_without_loss_or_duplicates(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "ESCUCHA_DATABASE_URL"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "escucha", "-w", "ws", "import", "big.jsonl"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     db = tmp_path / "ws" / "escucha.db"
 

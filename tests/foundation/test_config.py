@@ -74,12 +74,44 @@ def test_source_options_round_trip_with_lists_and_scalars():
     from escucha.config import SourceConfig
 
     source = SourceConfig(
-        "feed", "mastodon",
-        {"hashtags": ["iberia", "vuelos"], "interval": 60, "allow_private_networks": True,
-         "url": 'https://example.org/"quoted"'},
+        "feed",
+        "mastodon",
+        {
+            "hashtags": ["iberia", "vuelos"],
+            "interval": 60,
+            "allow_private_networks": True,
+            "url": 'https://example.org/"quoted"',
+        },
     )
     config = default_config()
     from dataclasses import replace
 
     config = replace(config, sources=(source,))
     assert parse_config(tomllib.loads(render_config(config))).sources == (source,)
+
+
+def test_tables_the_config_does_not_read_survive_a_rewrite():
+    text = """
+[workspace]
+name = "x"
+
+[alerting]
+k = 3
+brands = true
+
+[[alerts]]
+name = "maletas"
+query = 'maleta* AND brand:"Air Europa"'
+channels = ["team"]
+
+[[alerts]]
+name = "spike"
+kind = "spike"
+
+[channels.team]
+kind = "slack"
+"""
+    original = tomllib.loads(text)
+    rewritten = tomllib.loads(render_config(parse_config(original)))
+    for key in ("alerting", "alerts", "channels"):
+        assert rewritten[key] == original[key]

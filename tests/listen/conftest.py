@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -28,6 +29,7 @@ class Reply:
     body: bytes | str | dict | list = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    stream: Callable[[BinaryIO], None] | None = None  # writes the body itself, then closes
 
 
 @dataclass
@@ -97,6 +99,9 @@ class FakeServer:
             reply = route.pop(0) if len(route) > 1 else route[0]
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.stream is not None:
+            _stream(handler, reply, reply.stream)
+            return
         body = reply.body
         headers = dict(reply.headers)
         if isinstance(body, (dict, list)):
@@ -122,6 +127,21 @@ class FakeServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def _stream(
+    handler: BaseHTTPRequestHandler, reply: Reply, write: Callable[[BinaryIO], None]
+) -> None:
+    """A body of unknown length (e.g. Server-Sent Events), ended by closing the connection."""
+    handler.close_connection = True
+    try:
+        handler.send_response(reply.status)
+        for key, value in {**reply.headers, "Connection": "close"}.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        write(handler.wfile)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
 
 
 @pytest.fixture

@@ -37,17 +37,34 @@ def workspace_of(ctx: typer.Context):
 
 def _register() -> None:
     from escucha.cli import (
+        alerts,
         analysis,
         classify,
         data,
+        ideas,
         listen,
         query,
         reporting,
         sources,
+        themes,
+        web,
         workspace_cmds,
     )
 
-    for module in (workspace_cmds, data, sources, listen, analysis, query, reporting, classify):
+    for module in (
+        workspace_cmds,
+        data,
+        sources,
+        listen,
+        analysis,
+        query,
+        themes,
+        ideas,
+        alerts,
+        reporting,
+        web,
+        classify,
+    ):
         module.register(app)
 
 

@@ -38,13 +38,22 @@ def _stop_on_signals(stop: threading.Event) -> dict:
     return {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
 
 
+def without_streaming(config):
+    """`--once` reads what is new and exits: a live stream becomes its REST back-fill."""
+    from dataclasses import replace
+
+    if not config.options.get("stream"):
+        return config
+    return replace(config, options={**config.options, "stream": False})
+
+
 def run_once(workspace, configs) -> bool:
     """Collect once from each source, one summary line each; True if all went well."""
     from escucha.listen.collector import collect
 
     ok = True
     for config in configs:
-        result = collect(workspace, config)
+        result = collect(workspace, without_streaming(config))
         typer.echo(result.summary())
         ok = ok and result.status != "error"
     return ok
@@ -54,7 +63,8 @@ def follow(workspace, configs, stop: threading.Event) -> None:
     """Each source on its own interval until `stop` is set; a batch in progress completes."""
     from escucha.listen.collector import collect
 
-    intervals = {c.name: interval_of(c) for c in configs}
+    # A streaming source is reconnected at once; its back-fill covers any gap.
+    intervals = {c.name: 0.0 if c.options.get("stream") else interval_of(c) for c in configs}
     due = dict.fromkeys(intervals, time.monotonic())
     by_name = {c.name: c for c in configs}
     while not stop.is_set():

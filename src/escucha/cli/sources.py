@@ -69,12 +69,12 @@ def _save(workspace, sources: tuple) -> None:
 @sources_app.command("add")
 def add(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="rss, discourse, mastodon or bluesky.")],
+    kind: Annotated[str, typer.Argument(help="rss, discourse, mastodon, bluesky or reddit.")],
     target: Annotated[
         str,
         typer.Argument(
             help="rss: feed URL; discourse: forum URL; mastodon: instance URL; "
-            "bluesky: search query."
+            "bluesky: search query; reddit: subreddits, comma-separated."
         ),
     ],
     name: Annotated[

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from escucha.errors import UserError
+from escucha.logredact import redact_http_logs
 
 if TYPE_CHECKING:
     import httpx
@@ -244,6 +245,7 @@ class HttpClient:
         self.policy = RetryPolicy(source, self.options, sleep)
         self.requests = 0
         self._secret_headers = {k.lower() for k in (headers or {})}
+        redact_http_logs()
         self._client = httpx.Client(
             timeout=self.options.timeout,
             follow_redirects=False,

@@ -67,8 +67,7 @@ def insert_rows(
     if any(processors):
         rows = [
             tuple(
-                v if p is None or v is None else p(v)
-                for p, v in zip(processors, row, strict=True)
+                v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True)
             )
             for row in rows
         ]

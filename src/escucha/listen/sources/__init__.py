@@ -14,6 +14,7 @@ KINDS: dict[str, str] = {
     "discourse": "escucha.listen.sources.discourse:DiscourseSource",
     "mastodon": "escucha.listen.sources.mastodon:MastodonSource",
     "bluesky": "escucha.listen.sources.bluesky:BlueskySource",
+    "reddit": "escucha.listen.sources.reddit:RedditSource",
 }
 
 

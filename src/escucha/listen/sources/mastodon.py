@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import json
+import queue
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from escucha.listen.dates import parse_date
-from escucha.listen.http import AuthFailed, GuardedCalls, Retry, SourceError, check_public_host
+from escucha.listen.http import (
+    RETRY_STATUSES,
+    USER_AGENT,
+    AuthFailed,
+    GuardedCalls,
+    Retry,
+    RetryPolicy,
+    SourceError,
+    check_public_host,
+    rate_limit_delay,
+)
 from escucha.listen.sources.base import (
     InvalidRecord,
     Page,
@@ -18,6 +34,13 @@ from escucha.listen.sources.base import (
 from escucha.listen.sources.text import html_to_text
 
 PAGE_SIZE = 40  # Mastodon's maximum for timelines
+STREAM_PATHS = {
+    "hashtag": "/api/v1/streaming/hashtag",
+    "public": "/api/v1/streaming/public",
+    "local": "/api/v1/streaming/public/local",
+    "mentions": "/api/v1/streaming/user/notification",
+}
+QUIET_SECONDS = 5.0  # an empty page this often while streaming, so a stop request is seen
 
 
 class MastodonSource(Source):
@@ -29,7 +52,9 @@ class MastodonSource(Source):
         "what the instance knows: hashtag and public timelines show posts that reached this "
         "instance, not the whole fediverse; mentions need an access token; no full-text search "
         "(Mastodon only searches posts the token's account interacted with, or opted-in posts); "
-        "a first run reads back backfill_pages pages of 40 per stream"
+        "a first run reads back backfill_pages pages of 40 per stream; with stream = true, "
+        "hashtags, mentions and timelines are followed live for stream_seconds per run and "
+        "back-filled over REST after every (re)connection"
     )
 
     def streams(self) -> list[str]:
@@ -49,10 +74,19 @@ class MastodonSource(Source):
         return streams
 
     def fetch(self, cursor: dict | None) -> Iterator[Page]:
+        streams = self.streams()
+        api, call = self._api()
+        state = dict((cursor or {}).get("streams", {}))
+        if self.options.get("stream"):
+            yield from self._follow(api, call, streams, state)
+            return
+        for stream in streams:
+            yield from self.sweep(api, call, stream, state)
+
+    def _api(self) -> tuple[Any, GuardedCalls]:
         from mastodon import Mastodon
 
-        streams = self.streams()
-        base = str(self.options["api_base_url"]).rstrip("/")
+        base = self.base_url
         if not self.http_options.allow_private_networks:
             check_public_host(base, self.name)
         api = Mastodon(
@@ -64,23 +98,53 @@ class MastodonSource(Source):
             user_agent="escucha",
         )
         call = GuardedCalls(self.name, self.http_options, _classifier(api, self.name), self.sleep)
-        state = dict((cursor or {}).get("streams", {}))
+        return api, call
+
+    @property
+    def base_url(self) -> str:
+        return str(self.options["api_base_url"]).rstrip("/")
+
+    def sweep(self, api, call: GuardedCalls, stream: str, state: dict) -> Iterator[Page]:
+        """The REST timeline of one stream from its saved state on; `state` moves with it."""
         backfill = int(self.options.get("backfill_pages", 5))
+        listing = self._listing(api, call, stream)
+        for batch, stream_state in newest_first(listing, state.get(stream), _id, backfill):
+            state[stream] = stream_state
+            page = Page(cursor={"streams": dict(state)})
+            for entry in batch:
+                self.take(page, stream, _plain(entry), f"{self.base_url} {stream}")
+            yield page
+
+    def take(self, page: Page, stream: str, raw: dict, where: str) -> None:
+        """Add a status (or a mention notification's status) to the page, or reject it."""
+        status = raw.get("status") if stream == "mentions" else raw
+        if not status:
+            return  # a notification of another type
+        try:
+            page.items.append(self._status_item(status))
+        except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
+            page.rejected.append(Rejected(where, str(exc), raw))
+
+    def _follow(self, api, call: GuardedCalls, streams: list[str], state: dict) -> Iterator[Page]:
+        """Streaming: REST for what cannot stream, then the live streams (see `_Follower`)."""
+        live = [s for s in streams if s.partition(":")[0] in STREAM_PATHS]
         for stream in streams:
-            listing = self._listing(api, call, stream)
-            for batch, stream_state in newest_first(listing, state.get(stream), _id, backfill):
-                state[stream] = stream_state
-                page = Page(cursor={"streams": dict(state)})
-                for entry in batch:
-                    raw = _plain(entry)
-                    status = raw.get("status") if stream == "mentions" else raw
-                    if not status:
-                        continue  # a notification of another type
-                    try:
-                        page.items.append(self._status_item(status))
-                    except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
-                        page.rejected.append(Rejected(f"{base} {stream}", str(exc), raw))
-                yield page
+            if stream not in live:
+                yield from self.sweep(api, call, stream, state)
+        yield from _Follower(self, api, call, state).run(live)
+
+    def streaming_base(self, api, call: GuardedCalls) -> str:
+        """Where the instance streams: `streaming_url`, else what the instance says, else here."""
+        if self.options.get("streaming_url"):
+            return str(self.options["streaming_url"]).rstrip("/")
+        try:
+            info = _plain(call(lambda: api.instance_v2()))
+        except SourceError:
+            return self.base_url
+        url = ((info.get("configuration") or {}).get("urls") or {}).get("streaming")
+        if not isinstance(url, str) or not url:
+            return self.base_url
+        return url.replace("wss://", "https://", 1).replace("ws://", "http://", 1).rstrip("/")
 
     def _listing(self, api, call: GuardedCalls, stream: str):
         kind, _, arg = stream.partition(":")
@@ -122,6 +186,233 @@ class MastodonSource(Source):
         )
 
 
+class _Follower:
+    """The live streams of one run: each reconnects with backoff and back-fills over REST.
+
+    Every (re)connection is followed by a REST sweep from the stream's saved since_id, so what
+    was posted while disconnected is read too; what both deliver is stored once (the store is
+    unique on the status id). A page's cursor only covers statuses in it or stored before it.
+    """
+
+    def __init__(self, source: MastodonSource, api, call: GuardedCalls, state: dict) -> None:
+        options = source.options
+        self.source, self.api, self.call, self.state = source, api, call, state
+        self.flush_seconds = float(options.get("flush_seconds", 1.0))
+        self.page_size = int(options.get("page_size", 500))
+        self.stall_seconds = float(options.get("stall_seconds", 45.0))
+        self.deadline = time.monotonic() + float(options.get("stream_seconds", 300.0))
+        self.policy = RetryPolicy(source.name, source.http_options)
+        self.events: queue.Queue = queue.Queue()
+        self.connections: dict[str, _Connection] = {}
+        self.failures: dict[str, int] = {}
+        self.reconnect_at: dict[str, float] = {}
+        self.page = Page()
+        self.last_page = time.monotonic()
+        self.base = source.base_url
+
+    def run(self, live: list[str]) -> Iterator[Page]:
+        if not live:
+            return
+        self.base = self.source.streaming_base(self.api, self.call)
+        if not self.source.http_options.allow_private_networks:
+            check_public_host(self.base, self.source.name)
+        self.failures = dict.fromkeys(live, 0)
+        self.reconnect_at = dict.fromkeys(live, 0.0)
+        try:
+            while (now := time.monotonic()) < self.deadline:
+                self._connect_due(now)
+                try:
+                    stream, kind, data = self.events.get(timeout=self._wait(now))
+                except queue.Empty:
+                    pass
+                else:
+                    yield from self._handle(stream, kind, data)
+                if self._page_due():
+                    yield self._flush()
+            if self.page.items or self.page.rejected:
+                yield self._flush()
+        finally:
+            for connection in self.connections.values():
+                connection.close()
+
+    def _wait(self, now: float) -> float:
+        soonest = min(self.reconnect_at.values(), default=self.deadline)
+        return max(0.0, min(self.flush_seconds, self.deadline - now, soonest - now))
+
+    def _connect_due(self, now: float) -> None:
+        import httpx
+
+        for stream, at in list(self.reconnect_at.items()):
+            if at > now:
+                continue
+            del self.reconnect_at[stream]
+            kind, _, tag = stream.partition(":")
+            token = self.source.credentials.get("access_token")
+            headers = {"User-Agent": USER_AGENT, "Accept": "text/event-stream"}
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            request = httpx.Request(
+                "GET",
+                self.base + STREAM_PATHS[kind],
+                params={"tag": tag} if tag else None,
+                headers=headers,
+            )
+            timeout = httpx.Timeout(self.source.http_options.timeout, read=self.stall_seconds)
+            self.connections[stream] = _Connection(
+                self.source.name, stream, request, timeout, self.events
+            )
+
+    def _handle(self, stream: str, kind: str, data: Any) -> Iterator[Page]:
+        if kind == "open":
+            if self.page.items or self.page.rejected:
+                yield self._flush()
+            yield from self.source.sweep(self.api, self.call, stream, self.state)
+            self.last_page = time.monotonic()
+        elif kind == "dropped":
+            self._dropped(stream, data)
+        else:
+            self.failures[stream] = 0  # the connection works: the next drop backs off afresh
+            if kind in ("update", "notification"):
+                self._event(stream, data)
+
+    def _dropped(self, stream: str, failure: Exception) -> None:
+        """Schedule a reconnection with backoff; raise once the stream keeps failing."""
+        self.connections.pop(stream, None)
+        if not isinstance(failure, Retry):
+            raise failure
+        attempt, options = self.failures[stream], self.source.http_options
+        where = f"{self.source.name}: the {stream} stream"
+        if attempt >= options.max_retries:
+            raise SourceError(f"{where}: {failure.reason} (gave up after {attempt + 1} attempts)")
+        delay = failure.delay if failure.delay is not None else self.policy.backoff(attempt)
+        if delay > options.max_wait:
+            raise SourceError(f"{where}: {failure.reason}; the server asks to wait {delay:.0f} s")
+        self.failures[stream] = attempt + 1
+        self.reconnect_at[stream] = time.monotonic() + delay
+
+    def _event(self, stream: str, data: str) -> None:
+        where = f"{self.base} {stream} stream"
+        try:
+            raw = json.loads(data)
+            entry_id = int(raw["id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            self.page.rejected.append(Rejected(where, f"unreadable event: {exc}", data[:2000]))
+            return
+        if stream == "mentions" and raw.get("type") != "mention":
+            return
+        self.source.take(self.page, stream, raw, where)
+        since = (self.state.get(stream) or {}).get("since")
+        self.state[stream] = {"since": str(max(int(since or 0), entry_id))}
+
+    def _page_due(self) -> bool:
+        waited = time.monotonic() - self.last_page
+        if len(self.page.items) >= self.page_size or waited >= QUIET_SECONDS:
+            return True
+        return bool(self.page.items or self.page.rejected) and waited >= self.flush_seconds
+
+    def _flush(self) -> Page:
+        page, self.page = self.page, Page()
+        page.cursor = {"streams": dict(self.state)}
+        self.last_page = time.monotonic()
+        return page
+
+
+class _Connection:
+    """One Server-Sent Events connection, read on its own thread into the follower's queue.
+
+    It puts ("open", None) once the server accepted, then (event, data) per event, and last
+    ("dropped", exception) unless it was closed on purpose.
+    """
+
+    def __init__(self, source: str, stream: str, request, timeout, events: queue.Queue) -> None:
+        self.source, self.stream, self.events = source, stream, events
+        self.lock = threading.Lock()
+        self.closed = False
+        self.socket: socket.socket | None = None
+        self.thread = threading.Thread(
+            target=self._read, args=(request, timeout), name=f"escucha-{stream}", daemon=True
+        )
+        self.thread.start()
+
+    def _read(self, request, timeout) -> None:
+        import httpx
+
+        try:
+            with httpx.Client(timeout=timeout) as client:
+                response = client.send(request, stream=True)
+                try:
+                    _check_stream(self.source, response)
+                    if not self._opened(response):
+                        return
+                    self.events.put((self.stream, "open", None))
+                    for kind, data in sse_events(response.iter_lines()):
+                        self.events.put((self.stream, kind, data))
+                finally:
+                    response.close()
+            failure: Exception = Retry("the server closed the stream")
+        except httpx.TransportError as exc:
+            failure = Retry(f"connection lost ({type(exc).__name__})")
+        except Exception as exc:  # raised by the follower, in the collecting thread
+            failure = exc
+        with self.lock:
+            if not self.closed:
+                self.events.put((self.stream, "dropped", failure))
+
+    def _opened(self, response) -> bool:
+        """Keep the socket so `close` can interrupt a blocked read; False if already closed."""
+        stream = response.extensions.get("network_stream")
+        with self.lock:
+            self.socket = stream.get_extra_info("socket") if stream is not None else None
+            return not self.closed
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            sock = self.socket
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self.thread.join(timeout=2.0)
+
+
+def _check_stream(source: str, response) -> None:
+    status = response.status_code
+    if status == 200:
+        return
+    where = str(response.url.copy_with(query=None))
+    if status in (401, 403):
+        raise AuthFailed(
+            f"{source}: {where} refused the access token ({status}): it is missing, expired or "
+            "lacks the read scope (some instances stream only to logged-in accounts)"
+        )
+    if status in RETRY_STATUSES:
+        delay = rate_limit_delay(response.headers) if status in (429, 503) else None
+        raise Retry(f"{where} answered {status}", delay)
+    raise SourceError(
+        f"{source}: {where} answered {status}; if the instance streams from another host, "
+        "set streaming_url"
+    )
+
+
+def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(event, data) pairs from Server-Sent Events lines; a comment is ("heartbeat", text)."""
+    kind, data = "message", []
+    for line in lines:
+        if not line:
+            if data:
+                yield kind, "\n".join(data)
+            kind, data = "message", []
+        elif line.startswith(":"):
+            yield "heartbeat", line[1:]
+        else:
+            field, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if field == "event":
+                kind = value
+            elif field == "data":
+                data.append(value)
+
+
 def _id(entry: Any) -> Any:
     return entry["id"]
 
@@ -138,8 +429,6 @@ def _plain(entry: Any) -> Any:
 
 
 def _classifier(api, name: str):
-    import time
-
     from mastodon import (
         MastodonAPIError,
         MastodonNetworkError,

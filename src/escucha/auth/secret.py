@@ -1,0 +1,36 @@
+"""The web app's signing secret: made on first run, kept in the workspace with mode 0600.
+
+It signs session cookies and derives CSRF tokens. It never goes to escucha.toml or a log.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from escucha.errors import UserError
+
+SECRET_FILE = "web-secret.key"
+
+
+def load_or_create_secret(workspace: Path) -> bytes:
+    path = workspace / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(32) + "\n")
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise UserError(
+            f"{path}: readable by others (mode {stat.S_IMODE(mode):o}); "
+            f"run 'chmod 600 {path}' so only you can read it"
+        )
+    value = path.read_text(encoding="ascii").strip()
+    if len(value) < 32:
+        raise UserError(f"{path}: too short to be a secret; delete it to make a new one")
+    return value.encode("ascii")

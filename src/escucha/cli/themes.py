@@ -1,0 +1,121 @@
+"""`escucha themes`: the themes of the complaints and wishes, or of a query's posts."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from escucha.cli.app import workspace_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from escucha.insights.themes import Theme
+
+
+class Intent(StrEnum):
+    complaint = "complaint"
+    wish = "wish"
+    any = "any"
+
+
+def themes(
+    ctx: typer.Context,
+    text: Annotated[
+        str | None, typer.Argument(help="A boolean query (default: every analysed post).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print {"themes": [...]}; post_ids are native ids.')
+    ] = False,
+    intent: Annotated[
+        Intent | None,
+        typer.Option(
+            help="Only posts flagged with this intent; 'any' for all. Default: complaints and "
+            "wishes, each on its own (with a query: any)."
+        ),
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Only this language, e.g. es or en.")] = None,
+) -> None:
+    """Group posts into named themes, per intent and language, with quotes and trends."""
+    from escucha.insights.keyphrases import brand_words
+    from escucha.report_inputs import brand_dicts
+
+    workspace = workspace_of(ctx)
+    posts = workspace.query(text) if text else workspace.posts()
+    posts = posts[posts["model_version"].notna()]
+    exclude = brand_words(brand_dicts(workspace))
+    found = []
+    for name in _intents(intent, text):
+        for theme in themes_of(posts, name, lang=lang, exclude=exclude):
+            found.append((name, theme))
+    if as_json:
+        payload = [_json(name, theme) for name, theme in found]
+        typer.echo(json.dumps({"themes": payload}, ensure_ascii=False))
+        return
+    _print(found)
+
+
+def _intents(intent: Intent | None, query: str | None) -> list[str]:
+    if intent is None:
+        return ["any"] if query else ["complaint", "wish"]
+    return [intent.value]
+
+
+def themes_of(
+    posts: pd.DataFrame, intent: str, *, lang: str | None = None, exclude=()
+) -> list[Theme]:
+    """Themes of the posts flagged `intent` ("any": all of them), ids prefixed by the intent
+    so that a complaint theme and a wish theme never share one."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from escucha.insights.common import as_list
+    from escucha.insights.themes import find_themes
+
+    if intent != "any":
+        flagged = [intent in as_list(i) for i in posts["intents"]]
+        posts = posts[np.array(flagged, dtype=bool)]
+    found = find_themes(posts, lang=lang, exclude=exclude)
+    return found if intent == "any" else [replace(t, id=f"{intent}-{t.id}") for t in found]
+
+
+def _json(intent: str, theme: Theme) -> dict:
+    return {**theme.to_dict(), "intent": intent}
+
+
+def _print(found: list[tuple[str, Theme]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=True)
+    table.add_column("scope", no_wrap=True)
+    table.add_column("theme", ratio=2)
+    table.add_column("posts", justify="right", no_wrap=True)
+    table.add_column("trend", no_wrap=True)
+    table.add_column("net", justify="right", no_wrap=True)
+    table.add_column("brands", ratio=1)
+    table.add_column("quotes", ratio=4)
+    for intent, theme in found:
+        net = theme.sentiment.net
+        brands = ", ".join(f"{b} {n}" for b, n in list(theme.brands.items())[:3])
+        quotes = "\n".join(f"“{q.text[:160]}”" for q in theme.quotes[:2])
+        table.add_row(
+            f"{intent} · {theme.lang}",
+            theme.label,
+            f"{theme.size:,}",
+            theme.trend.direction,
+            "-" if net is None else f"{net:+.2f}",
+            brands or "-",
+            quotes,
+        )
+    console = Console()
+    console.print(table, markup=False)
+    console.print(f"{len(found):,} themes")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("themes")(themes)

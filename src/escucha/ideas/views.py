@@ -1,0 +1,170 @@
+"""Reading the backlog: the list of ideas with their numbers, one idea's posts and askers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, func, select
+
+from escucha.errors import UserError
+from escucha.ideas.common import STATUSES, idea_row, utc
+from escucha.store.schema import authors, idea_posts, ideas, posts
+
+if TYPE_CHECKING:
+    from escucha.workspace import Workspace
+
+QUOTE_CHARS = 280
+
+
+def _trend(times: list[datetime], end: datetime, periods: int, days: int) -> list[int]:
+    """Posts per period of `days`, the last period ending at `end`; oldest first."""
+    counts = [0] * periods
+    step = timedelta(days=days)
+    for when in times:
+        back = int((end - when) // step) if when <= end else -1
+        if 0 <= back < periods:
+            counts[periods - 1 - back] += 1
+    return counts
+
+
+def list_ideas(
+    workspace: Workspace,
+    *,
+    status: str | None = None,
+    lang: str | None = None,
+    include_duplicates: bool = False,
+    periods: int = 4,
+    period_days: int = 7,
+) -> list[dict]:
+    """Ideas, most posts first, each with posts, askers (distinct author and source), first and
+    last seen, and `trend`: posts in each of the last `periods` periods of `period_days` days,
+    oldest first, ending at the newest post in the store (the data's time, not the clock's)."""
+    if status is not None and status not in STATUSES:
+        raise UserError(f"unknown status '{status}': use one of {', '.join(STATUSES)}")
+    query = select(ideas).order_by(ideas.c.id)
+    if status is not None:
+        query = query.where(ideas.c.status == status)
+    elif not include_duplicates:
+        query = query.where(ideas.c.status != "duplicate")
+    if lang is not None:
+        query = query.where(ideas.c.lang == lang)
+    with workspace.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+        held = conn.execute(
+            select(idea_posts.c.idea_id, posts.c.created_at, posts.c.source, posts.c.author_handle)
+            .select_from(idea_posts.join(posts, posts.c.id == idea_posts.c.post_id))
+            .order_by(idea_posts.c.idea_id)
+        ).all()
+        end = utc(conn.scalar(select(func.max(posts.c.created_at))))
+    times: dict[int, list[datetime]] = defaultdict(list)
+    askers: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    counts: dict[int, int] = defaultdict(int)
+    for idea_id, created, source, handle in held:
+        counts[idea_id] += 1
+        if created is not None:
+            times[idea_id].append(utc(created))
+        if handle:
+            askers[idea_id].add((source, handle))
+    found = []
+    for row in rows:
+        idea_id = row["id"]
+        found.append(
+            {
+                "id": idea_id,
+                "key": row["key"],
+                "title": row["title"],
+                "lang": row["lang"],
+                "status": row["status"],
+                "merged_into": row["merged_into"],
+                "posts": counts[idea_id],
+                "askers": len(askers[idea_id]),
+                "first_seen": utc(row["first_seen"]),
+                "last_seen": utc(row["last_seen"]),
+                "trend": _trend(times[idea_id], end, periods, period_days) if end else [],
+                "trend_days": period_days,
+            }
+        )
+    return sorted(found, key=lambda i: (-i["posts"], -i["askers"], i["id"]))
+
+
+def idea_askers(workspace: Workspace, idea_id: int) -> list[dict]:
+    """Who asked for the idea (merged duplicates included): handle, source, display name,
+    profile URL and how many of the idea's posts they wrote, most posts first."""
+    joined = idea_posts.join(posts, posts.c.id == idea_posts.c.post_id).outerjoin(
+        authors,
+        and_(authors.c.source == posts.c.source, authors.c.handle == posts.c.author_handle),
+    )
+    with workspace.engine.connect() as conn:
+        idea_row(conn, idea_id)
+        rows = conn.execute(
+            select(
+                posts.c.source,
+                posts.c.author_handle,
+                func.max(authors.c.display_name),
+                func.max(authors.c.profile_url),
+                func.count(),
+                func.min(posts.c.created_at),
+                func.max(posts.c.created_at),
+            )
+            .select_from(joined)
+            .where(idea_posts.c.idea_id == idea_id, posts.c.author_handle.is_not(None))
+            .group_by(posts.c.source, posts.c.author_handle)
+        ).all()
+    found = [
+        {
+            "handle": handle,
+            "source": source,
+            "display_name": name,
+            "profile_url": profile,
+            "posts": n,
+            "first_seen": utc(first),
+            "last_seen": utc(last),
+        }
+        for source, handle, name, profile, n, first, last in rows
+    ]
+    return sorted(found, key=lambda a: (-a["posts"], a["source"], a["handle"]))
+
+
+def show_idea(workspace: Workspace, idea_id: int) -> dict:
+    """One idea: its row, its posts (oldest first, quoted), askers and merged duplicates."""
+    with workspace.engine.connect() as conn:
+        idea = idea_row(conn, idea_id)
+        held = conn.execute(
+            select(
+                posts.c.id,
+                posts.c.source,
+                posts.c.native_id,
+                posts.c.author_handle,
+                posts.c.created_at,
+                posts.c.url,
+                posts.c.text,
+            )
+            .select_from(idea_posts.join(posts, posts.c.id == idea_posts.c.post_id))
+            .where(idea_posts.c.idea_id == idea_id)
+            .order_by(posts.c.created_at, posts.c.id)
+        ).all()
+        duplicates = conn.scalars(
+            select(ideas.c.id).where(ideas.c.merged_into == idea_id).order_by(ideas.c.id)
+        ).all()
+    idea["posts"] = [
+        {
+            "id": row.id,
+            "source": row.source,
+            "native_id": row.native_id,
+            "author": row.author_handle,
+            "created_at": utc(row.created_at),
+            "url": row.url,
+            "quote": _quote(row.text),
+        }
+        for row in held
+    ]
+    idea["askers"] = idea_askers(workspace, idea_id)
+    idea["duplicates"] = list(duplicates)
+    return idea
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"

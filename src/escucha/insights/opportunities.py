@@ -1,0 +1,271 @@
+"""Competitor benchmarking on themes: how each brand is talked about, and where competitors
+are praised for what we are criticised for.
+
+Both functions take the posts frame, the brands (dicts as the report gets them, or names)
+and an optional period: `since` <= created_at < `until` (naive dates are UTC).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from escucha.insights.aggregates import MIN_POSTS, net_sentiment, share_of_voice
+from escucha.insights.common import normalised
+from escucha.insights.keyphrases import brand_words
+from escucha.insights.themes import N_QUOTES, Theme, ThemeQuote, find_themes, quote_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TOP_THEMES = 3
+MATCH_TERMS = 5  # themes match when they share a term among their top MATCH_TERMS
+MATCH_MAX_DF = 0.3  # ... if that term is in at most this share of both sides' posts
+MIN_SIDE = 3  # posts an opportunity needs on each side
+
+BrandSpec = dict | str
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """An aspect (shared theme terms) praised in competitors' posts and criticised in ours."""
+
+    lang: str
+    label: str  # our theme's label
+    terms: tuple[str, ...]  # the terms both sides' themes share, most weighted first
+    ours: str
+    our_posts: int  # our critical posts in the matched theme
+    competitor_posts: int  # competitors' praising posts in the matched themes
+    competitors: dict[str, int]  # competitor -> its praising posts there, most first
+    our_theme_id: str
+    competitor_theme_ids: tuple[str, ...]
+    our_quotes: tuple[ThemeQuote, ...]
+    competitor_quotes: tuple[ThemeQuote, ...]
+
+
+def in_period(
+    posts: pd.DataFrame, since: datetime | str | None = None, until: datetime | str | None = None
+) -> pd.DataFrame:
+    """The posts with since <= created_at < until (either bound may be None)."""
+    import pandas as pd
+
+    frame = normalised(posts)
+    keep = pd.Series(True, index=frame.index)
+    if since is not None:
+        keep &= frame["created_at"] >= _utc(since)
+    if until is not None:
+        keep &= frame["created_at"] < _utc(until)
+    return frame[keep].reset_index(drop=True)
+
+
+def _utc(value: datetime | str) -> pd.Timestamp:
+    import pandas as pd
+
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _names(brands: Sequence[BrandSpec]) -> list[str]:
+    return [b["name"] if isinstance(b, dict) else str(b) for b in brands]
+
+
+def _exclude(brands: Sequence[BrandSpec]) -> set[str]:
+    return brand_words(b if isinstance(b, dict) else {"name": b} for b in brands)
+
+
+def competitor_benchmark(
+    posts: pd.DataFrame,
+    brands: Sequence[BrandSpec],
+    *,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    min_posts: int = MIN_POSTS,
+) -> pd.DataFrame:
+    """Per language and mentioned brand: lang, brand, ours, mentions, share (of voice in the
+    language), positive, negative, net, ci_low, ci_high, too_few, complaints, top_themes
+    (labels of the brand's TOP_THEMES biggest complaint themes) and top_theme_posts.
+
+    The complaint themes are found once per language over every brand's complaints, so
+    brands are compared on the same themes.
+    """
+    import numpy as np
+    import pandas as pd
+
+    frame = in_period(posts, since, until)
+    names = _names(brands)
+    ours = {b["name"] for b in brands if isinstance(b, dict) and b.get("ours")}
+    voice = share_of_voice(frame)
+    sentiment = net_sentiment(frame, min_posts=min_posts)
+    table = voice.merge(sentiment.drop(columns=["posts", "neutral"]), on=["lang", "brand"])
+    table = table[table["brand"].isin(names)].copy()
+    complaints = frame[np.array(["complaint" in i for i in frame["intents"]], dtype=bool)]
+    themes = [t for t in find_themes(complaints, exclude=_exclude(brands)) if not t.other]
+    brand_of = dict(zip(complaints["id"], complaints["brands"], strict=True))
+    per_brand: dict[tuple[str, str], Counter[str]] = {}
+    labels = {t.id: t.label for t in themes}
+    for theme in themes:
+        for post_id in theme.post_ids:
+            for brand in brand_of[post_id]:
+                per_brand.setdefault((theme.lang, brand), Counter())[theme.id] += 1
+    complaint_counts = Counter(
+        (lang, b)
+        for lang, bs in zip(complaints["lang"], complaints["brands"], strict=True)
+        for b in bs
+    )
+    tops = [
+        sorted(per_brand.get(key, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_THEMES]
+        for key in zip(table["lang"], table["brand"], strict=True)
+    ]
+    table["complaints"] = [
+        complaint_counts[key] for key in zip(table["lang"], table["brand"], strict=True)
+    ]
+    table["top_themes"] = [[labels[i] for i, _ in top] for top in tops]
+    table["top_theme_posts"] = [[n for _, n in top] for top in tops]
+    table["ours"] = table["brand"].isin(ours)
+    table = table.sort_values(
+        ["lang", "ours", "mentions", "brand"], ascending=[True, False, False, True]
+    )
+    columns = [
+        "lang",
+        "brand",
+        "ours",
+        "mentions",
+        "share",
+        "positive",
+        "negative",
+        "net",
+        "ci_low",
+        "ci_high",
+        "too_few",
+        "complaints",
+        "top_themes",
+        "top_theme_posts",
+    ]
+    return pd.DataFrame(table, columns=columns).reset_index(drop=True)
+
+
+def opportunities(
+    posts: pd.DataFrame,
+    brands: Sequence[BrandSpec],
+    ours: str,
+    *,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    min_posts: int = MIN_SIDE,
+) -> list[Opportunity]:
+    """Aspects where competitors are praised while we are criticised, per language.
+
+    Our side: posts mentioning `ours` flagged complaint or negative. Their side: posts
+    mentioning a competitor but not us, flagged praise or positive and not promo. Each side
+    is grouped into themes on its own; one of our themes matches their themes that share
+    one of its top MATCH_TERMS terms, if that term is specific (in at most MATCH_MAX_DF of
+    both sides' posts: "flight" would match everything). Counts and quotes on each side
+    are the matched themes' posts that use a shared term. Kept when both sides have at least
+    `min_posts` such posts; the most posts on the smaller side first.
+    """
+    import numpy as np
+
+    frame = in_period(posts, since, until)
+    competitors = [n for n in _names(brands) if n != ours]
+    exclude = frozenset(_exclude(brands) | _exclude([ours]))
+    rows = list(zip(frame["brands"], frame["intents"], frame["sentiment"], strict=True))
+    mine = np.array([ours in b and ("complaint" in i or s == "negative") for b, i, s in rows])
+    theirs = np.array(
+        [
+            ours not in b
+            and any(c in b for c in competitors)
+            and ("praise" in i or s == "positive")
+            and "promo" not in i
+            for b, i, s in rows
+        ]
+    )
+    found: list[Opportunity] = []
+    for lang in sorted(set(frame["lang"])):
+        in_lang = (frame["lang"] == lang).to_numpy()
+        side = _Sides(frame[(mine | theirs) & in_lang], exclude)
+        our_themes = _real(find_themes(frame[mine & in_lang], exclude=exclude))
+        their_themes = _real(find_themes(frame[theirs & in_lang], exclude=exclude))
+        for theme in our_themes:
+            opportunity = side.match(theme, their_themes, ours, set(competitors), min_posts)
+            if opportunity is not None:
+                found.append(opportunity)
+    return sorted(
+        found, key=lambda o: (-min(o.our_posts, o.competitor_posts), o.lang, o.our_theme_id)
+    )
+
+
+def _real(themes: list[Theme]) -> list[Theme]:
+    return [t for t in themes if not t.other]
+
+
+class _Sides:
+    """Both sides' posts of one language, with their terms, to match themes on."""
+
+    def __init__(self, rows: pd.DataFrame, exclude: frozenset[str]) -> None:
+        from escucha.insights.theme_vectors import term_sets
+
+        self.rows = rows.set_index("id", drop=False)
+        self.terms = dict(zip(rows["id"], term_sets(list(rows["text"]), exclude), strict=True))
+        df = Counter(t for terms in self.terms.values() for t in terms)
+        self.specific = {t for t, n in df.items() if n <= MATCH_MAX_DF * len(rows)}
+
+    def match(
+        self,
+        mine: Theme,
+        their_themes: list[Theme],
+        ours: str,
+        competitors: set[str],
+        min_posts: int,
+    ) -> Opportunity | None:
+        top = [t for t, _ in mine.terms[:MATCH_TERMS] if t in self.specific]
+        matched = [t for t in their_themes if set(top) & {x for x, _ in t.terms[:MATCH_TERMS]}]
+        shared = [
+            t for t in top if any(t in {x for x, _ in m.terms[:MATCH_TERMS]} for m in matched)
+        ]
+        our_ids = self._using(mine.post_ids, shared)
+        their_ids = self._using([i for t in matched for i in t.post_ids], shared)
+        if len(our_ids) < min_posts or len(their_ids) < min_posts:
+            return None
+        brands = Counter(
+            b for i in their_ids for b in self.rows.at[i, "brands"] if b in competitors
+        )
+        return Opportunity(
+            lang=mine.lang,
+            label=mine.label,
+            terms=tuple(shared),
+            ours=ours,
+            our_posts=len(our_ids),
+            competitor_posts=len(their_ids),
+            competitors=dict(sorted(brands.items(), key=lambda kv: (-kv[1], kv[0]))),
+            our_theme_id=mine.id,
+            competitor_theme_ids=tuple(sorted(t.id for t in matched)),
+            our_quotes=self._quotes(our_ids, mine.quotes, "complaint"),
+            competitor_quotes=self._quotes(their_ids, (), "praise"),
+        )
+
+    def _using(self, ids: Sequence[int], shared: list[str]) -> list[int]:
+        return sorted(i for i in set(ids) if any(t in self.terms[i] for t in shared))
+
+    def _quotes(
+        self, ids: list[int], preferred: tuple[ThemeQuote, ...], intent: str
+    ) -> tuple[ThemeQuote, ...]:
+        """The theme's own quotes that use a shared term, then the posts most clearly flagged
+        `intent`; no near-copies."""
+        from escucha.insights.keyphrases import NEAR_COPY, _quote_tokens
+
+        first = [q.post_id for q in preferred if q.post_id in set(ids)]
+        by_intent = sorted(ids, key=lambda i: (-float(self.rows.at[i, intent]), i))
+        chosen: list[ThemeQuote] = []
+        seen: list[frozenset[str]] = []
+        for i in dict.fromkeys(first + by_intent):
+            tokens = _quote_tokens(self.rows.at[i, "text"])
+            if not tokens or any(len(tokens & o) >= NEAR_COPY * len(tokens | o) for o in seen):
+                continue
+            seen.append(tokens)
+            chosen.append(quote_of(self.rows.loc[i], 0.0))
+            if len(chosen) == N_QUOTES:
+                break
+        return tuple(chosen)

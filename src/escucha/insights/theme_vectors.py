@@ -1,0 +1,111 @@
+"""The numeric half of themes: posts -> term sets -> TF-IDF -> LSA vectors -> k-means.
+
+Kept apart from `themes.py` so that the choices about text (what counts as a term) and
+about geometry (how posts are grouped) can be read, tested and tuned separately.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from escucha.insights.keyphrases import _occurrences, fold
+
+if TYPE_CHECKING:
+    import numpy as np
+    import scipy.sparse as sp
+
+MAX_DF = 0.3  # a term in more than this share of the posts says nothing about a theme
+MIN_DF_SHARE = 0.001  # and one in fewer than this share (at least MIN_DF posts) is noise
+MIN_DF = 3
+COMPONENTS = 100  # LSA dimensions; short posts need few
+KMEANS_INIT = 3
+
+# Words the shared stopword list keeps (they are fine in key phrases, where they rarely win)
+# but which, in a vector space, pull posts together for no reason: greetings, and words so
+# general that a cluster built around one ("like", "time", "día") is about nothing.
+_FILLER = """
+    in if into hi hello hey thanks thank like new time day trying try need people last thing
+    lot way back today really still seem look something anything anyone someone everyone guy
+    hola buenas buenos gracia gracias saludo saludos puedo podeis podria ano dia vez cosa
+    tiempo nuevo gente alguien quiero llevo
+"""
+FILLER = frozenset(_FILLER.split())
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """One language's posts as term sets and as unit vectors."""
+
+    terms: tuple[str, ...]  # the vocabulary, sorted
+    matrix: sp.csr_matrix  # posts x terms, 1 where the post has the term
+    weighted: sp.csr_matrix  # the same, TF-IDF weighted, rows of unit length
+    vectors: np.ndarray  # posts x components, unit length (zero for posts without terms)
+    surfaces: tuple[dict[str, str], ...]  # per post: term -> how the post wrote it
+
+
+def term_sets(texts: Sequence[str], exclude: frozenset[str]) -> list[dict[str, str]]:
+    """Per text, its unigrams and bigrams (the key-phrase tokeniser) minus fillers."""
+    docs = []
+    for text in texts:
+        found = _occurrences(html.unescape(text), exclude)
+        docs.append({t: s for t, s in found.items() if not FILLER.intersection(t.split(" "))})
+    return docs
+
+
+def term_matrix(docs: Sequence[dict[str, str]]) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+    """Binary posts x terms matrix over the terms neither too rare nor too common."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = len(docs)
+    df: dict[str, int] = {}
+    for doc in docs:
+        for term in doc:
+            df[term] = df.get(term, 0) + 1
+    low = max(MIN_DF, round(MIN_DF_SHARE * n))
+    terms = tuple(sorted(t for t, c in df.items() if low <= c <= max(low, MAX_DF * n)))
+    column = {t: j for j, t in enumerate(terms)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, doc in enumerate(docs):
+        hits = sorted(column[t] for t in doc if t in column)
+        rows.extend([i] * len(hits))
+        cols.extend(hits)
+    data = np.ones(len(rows), dtype=np.float64)
+    return sp.csr_matrix((data, (rows, cols)), shape=(n, len(terms))), terms
+
+
+def embed(weighted: sp.csr_matrix, seed: int) -> np.ndarray:
+    """LSA (truncated SVD) of TF-IDF rows, then unit length: cosine becomes a dot product."""
+    import numpy as np
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    components = min(COMPONENTS, weighted.shape[1] - 1, weighted.shape[0] - 1)
+    if components < 2:
+        return normalize(weighted.toarray())
+    reduced = TruncatedSVD(components, random_state=seed).fit_transform(weighted)
+    return normalize(reduced).astype(np.float64)
+
+
+def vectorise(texts: Sequence[str], exclude: frozenset[str], seed: int) -> Vectors:
+    import numpy as np
+
+    docs = term_sets(texts, frozenset(fold(w) for w in exclude))
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    matrix, terms = term_matrix(docs)
+    if not terms:  # too few posts to share any term: nothing to group
+        return Vectors(terms, matrix, matrix, np.zeros((len(docs), 1)), tuple(docs))
+    weighted = TfidfTransformer().fit_transform(matrix).tocsr()
+    return Vectors(terms, matrix, weighted, embed(weighted, seed), tuple(docs))
+
+
+def kmeans(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Cluster labels; on unit vectors, Euclidean k-means approximates spherical k-means."""
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=k, n_init=KMEANS_INIT, random_state=seed).fit(vectors).labels_

@@ -1,0 +1,525 @@
+"""Themes: a set of posts (the complaints, the wishes, a query's result) grouped into named
+groups of posts about the same thing, per language.
+
+Method (docs/themes.md says why): per language, posts become sets of unigrams and bigrams
+(the key-phrase tokeniser: no @handles, URLs, brand words or stopwords; accents and plurals
+folded), TF-IDF weighted and reduced by LSA to unit vectors. k-means over-clusters them;
+clusters whose centres point the same way, or nearly and with a keyword stem in common,
+are merged; small clusters, clusters with little cohesion and posts far from their centre go
+to an "other" bucket. A theme is labelled by its most distinctive phrases against the
+language's other posts. Posts are sorted by id first and every tie is broken explicitly,
+so the same posts give the same themes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from escucha.brands import fold
+from escucha.insights.aggregates import TRIM, _pick_freq, net_score
+from escucha.insights.common import normalised
+from escucha.insights.keyphrases import NEAR_COPY, _clean_text, _quote_tokens, _text_or_none
+from escucha.insights.theme_vectors import Vectors, kmeans, vectorise
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+MAX_K = 40  # k-means clusters per language before merging
+MIN_SIZE = 5  # a theme has at least this many posts ...
+MIN_SHARE = 0.004  # ... and this share of its language's posts
+MIN_COHESION = 0.3  # mean cosine to the centre below which a cluster is not a theme
+MIN_SIMILARITY = 0.25  # a post further than this from its centre goes to "other"
+KEY_LIFT = 2.0  # ... and so does a post without a term this much more frequent in its cluster
+MERGE_COSINE = 0.4  # clusters whose centres are this close are one theme ...
+RELATED_COSINE = 0.2  # ... and so are clusters this close that share a keyword's stem
+KEYWORDS = 2
+STEM = 5
+LABEL_PHRASES = 2
+SECOND_PHRASE_SHARE = 0.1  # the second label phrase must be in this share of the posts
+BIGRAM_COVER = 0.5  # a bigram holding this share of a word's posts reads better than it
+N_TERMS = 10
+N_QUOTES = 3
+TREND_RATIO = 1.25  # the later half's share must differ by this factor ...
+TREND_Z = 1.96  # ... and significantly (two-proportion z-test)
+OTHER_LABEL = {"es": "otros", "en": "other"}
+
+Direction = Literal["rising", "falling", "flat"]
+
+
+@dataclass(frozen=True)
+class ThemeQuote:
+    post_id: int
+    native_id: str
+    text: str
+    url: str | None
+    author: str | None
+    created_at: datetime | None
+    similarity: float  # cosine to the theme's centre
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Posts per period, and whether the theme's share of its language's posts grew.
+
+    `direction` compares the theme's share of the posts in the later half of the language's
+    time span with its share in the earlier half: "rising" when the later share is at least
+    TREND_RATIO times the earlier one and a two-proportion z-test gives |z| >= TREND_Z,
+    "falling" the other way round, "flat" otherwise (also when a half has no posts).
+    """
+
+    freq: str  # "D", "W" or "M"
+    periods: tuple[tuple[datetime, int], ...]
+    earlier_share: float
+    later_share: float
+    direction: Direction
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    positive: int
+    neutral: int
+    negative: int
+    net: float | None  # (pos - neg) / (pos + neg), None without either
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str  # from the language and the label's words: the same theme keeps its id
+    label: str
+    lang: str
+    size: int
+    post_ids: tuple[int, ...]
+    native_ids: tuple[str, ...]
+    terms: tuple[tuple[str, float], ...]  # folded term, weight; most distinctive first
+    trend: Trend
+    sentiment: Sentiment
+    brands: dict[str, int] = field(hash=False)
+    quotes: tuple[ThemeQuote, ...]
+    other: bool = False  # the bucket of posts that fit no theme
+
+    def to_dict(self) -> dict:
+        """JSON-ready; `post_ids` are the posts' native ids (as imported or fetched)."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "size": self.size,
+            "post_ids": list(self.native_ids),
+            "lang": self.lang,
+            "other": self.other,
+            "terms": [{"term": t, "weight": round(w, 4)} for t, w in self.terms],
+            "trend": {
+                "freq": self.trend.freq,
+                "direction": self.trend.direction,
+                "earlier_share": round(self.trend.earlier_share, 4),
+                "later_share": round(self.trend.later_share, 4),
+                "periods": [{"period": p.isoformat(), "posts": n} for p, n in self.trend.periods],
+            },
+            "sentiment": {
+                k: (round(v, 4) if isinstance(v, float) else v)
+                for k, v in vars(self.sentiment).items()
+            },
+            "brands": dict(self.brands),
+            "quotes": [
+                {
+                    "post_id": q.native_id,
+                    "text": q.text,
+                    "url": q.url,
+                    "author": q.author,
+                    "created_at": q.created_at.isoformat() if q.created_at else None,
+                }
+                for q in self.quotes
+            ],
+        }
+
+
+def find_themes(
+    posts: pd.DataFrame,
+    *,
+    lang: str | None = None,
+    n_themes: int | Literal["auto"] = "auto",
+    seed: int = 0,
+    exclude: Iterable[str] = (),
+) -> list[Theme]:
+    """Themes of `posts`, per language (only `lang` if given), biggest first; each language's
+    "other" bucket, if any, comes last.
+
+    `n_themes` is the number of k-means clusters per language ("auto": one for every ~50 to
+    ~250 posts, up to MAX_K); merging and the "other" bucket can leave fewer themes.
+    `exclude` adds words never to use (brand words; the brands the posts mention are
+    always excluded).
+    """
+    import numpy as np
+
+    frame = normalised(posts)
+    has_text = [isinstance(t, str) and bool(t.strip()) for t in frame["text"]]
+    frame = frame[np.array(has_text, dtype=bool)]
+    frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
+    brand_names = {b for names in frame["brands"] for b in names}
+    words = set(exclude) | {w for b in brand_names for w in re.findall(r"[^\W_]+", b)}
+    themes: list[Theme] = []
+    for code in sorted(set(frame["lang"])):
+        if lang is None or code == lang:
+            rows = frame[frame["lang"] == code].reset_index(drop=True)
+            themes.extend(_language_themes(rows, code, n_themes, seed, frozenset(words)))
+    return themes
+
+
+def auto_k(n: int) -> int:
+    """Deliberately more clusters than themes (merging follows): sqrt(n / 5), in [2, MAX_K]."""
+    return max(2, min(MAX_K, round(math.sqrt(n / 5))))
+
+
+def _language_themes(
+    rows: pd.DataFrame, lang: str, n_themes: int | str, seed: int, exclude: frozenset[str]
+) -> list[Theme]:
+    import numpy as np
+
+    vec = vectorise(list(rows["text"]), exclude, seed)
+    with_terms = np.flatnonzero(np.abs(vec.vectors).sum(axis=1) > 0)
+    groups: list[list[int]] = []
+    min_size = max(MIN_SIZE, math.ceil(MIN_SHARE * len(rows)))
+    if len(with_terms) >= 2 * min_size:
+        k = auto_k(len(with_terms)) if n_themes == "auto" else int(n_themes)
+        k = max(1, min(k, len(with_terms) // min_size))
+        labels = kmeans(vec.vectors[with_terms], k, seed)
+        clusters = [with_terms[labels == c].tolist() for c in range(k)]
+        groups = _cohesive(_merged(clusters, vec), vec, min_size)
+    context = _Context(rows, vec, lang)
+    themes = sorted((context.theme(g) for g in groups), key=lambda t: (-t.size, t.id))
+    themes = _unique_ids(themes)
+    grouped = {i for g in groups for i in g}
+    rest = [i for i in range(len(rows)) if i not in grouped]
+    if rest:
+        themes.append(context.theme(rest, other=True))
+    return themes
+
+
+def _centre(vectors: np.ndarray, members: list[int]) -> np.ndarray:
+    import numpy as np
+
+    centre = vectors[members].mean(axis=0)
+    norm = np.linalg.norm(centre)
+    return centre / norm if norm > 0 else centre
+
+
+def _merged(clusters: list[list[int]], vec: Vectors) -> list[list[int]]:
+    """Join the closest pair of clusters that are one theme, until none is left: their
+    centres' cosine is >= MERGE_COSINE, or >= RELATED_COSINE and their keywords share a
+    stem (k-means splits "delayed" from "delay", "on hold for hours" from "on hold for
+    minutes"; a word alone would chain unrelated clusters through "hour")."""
+    import numpy as np
+
+    groups = sorted((sorted(c) for c in clusters if c), key=lambda c: (-len(c), c[0]))
+    stems: dict[tuple[int, ...], set[str]] = {}
+    while len(groups) > 1:
+        centres = np.array([_centre(vec.vectors, g) for g in groups])
+        cosine = centres @ centres.T
+        for g in groups:
+            if tuple(g) not in stems:
+                stems[tuple(g)] = _keyword_stems(_ranked_terms(vec, g))
+        keys = [stems[tuple(g)] for g in groups]
+        pairs = [
+            (float(cosine[a, b]), a, b)
+            for a in range(len(groups))
+            for b in range(a + 1, len(groups))
+            if cosine[a, b] >= MERGE_COSINE
+            or (cosine[a, b] >= RELATED_COSINE and keys[a] & keys[b])
+        ]
+        if not pairs:
+            break
+        _, a, b = max(pairs, key=lambda p: (p[0], -p[1], -p[2]))
+        joined = sorted(groups[a] + groups[b])
+        groups = [g for i, g in enumerate(groups) if i not in (a, b)] + [joined]
+        groups.sort(key=lambda c: (-len(c), c[0]))
+    return groups
+
+
+def _keyword_stems(ranked: list[tuple[str, float]]) -> set[str]:
+    """The first letters of a cluster's top KEYWORDS single words: a poor man's stemmer."""
+    words = [t for t, _ in ranked if " " not in t][:KEYWORDS]
+    return {w[:STEM] for w in words}
+
+
+def _cohesive(groups: list[list[int]], vec: Vectors, min_size: int) -> list[list[int]]:
+    """Drop the posts far from their centre or without a key term (one the cluster uses
+    KEY_LIFT times as often as the language's posts), then clusters too loose or too small."""
+    import numpy as np
+
+    kept = []
+    for members in groups:
+        centre = _centre(vec.vectors, members)
+        similarity = vec.vectors[members] @ centre
+        if float(np.mean(similarity)) < MIN_COHESION:
+            continue
+        key = _key_terms(vec, members)
+        close = [
+            i
+            for i, s in zip(members, similarity, strict=True)
+            if s >= MIN_SIMILARITY and any(t in vec.surfaces[i] for t in key)
+        ]
+        if len(close) >= min_size:
+            kept.append(close)
+    return kept
+
+
+def _key_terms(vec: Vectors, members: list[int]) -> list[str]:
+    import numpy as np
+
+    inside = np.asarray(vec.matrix[members].sum(axis=0)).ravel() / len(members)
+    overall = np.asarray(vec.matrix.sum(axis=0)).ravel() / vec.matrix.shape[0]
+    return [vec.terms[j] for j in np.flatnonzero((inside > 0) & (inside >= KEY_LIFT * overall))]
+
+
+def _ranked_terms(vec: Vectors, members: list[int]) -> list[tuple[str, float]]:
+    """Terms by how much more often the members use them than the language's posts do:
+    p_c * log(p_c / p), the term's share of the KL divergence (frequent *and* distinctive)."""
+    import numpy as np
+
+    n_c = len(members)
+    inside = np.asarray(vec.matrix[members].sum(axis=0)).ravel()
+    overall = np.asarray(vec.matrix.sum(axis=0)).ravel()
+    p_c = inside / n_c
+    p = (overall + 1) / (vec.matrix.shape[0] + 1)
+    floor = max(2, 0.05 * n_c)
+    ranked = [
+        (vec.terms[j], float(p_c[j] * math.log(p_c[j] / p[j])))
+        for j in np.flatnonzero((inside >= floor) & (p_c > p))
+    ]
+    return sorted(ranked, key=lambda tw: (-tw[1], tw[0]))
+
+
+def _unique_ids(themes: list[Theme]) -> list[Theme]:
+    from dataclasses import replace
+
+    seen: Counter[str] = Counter()
+    result = []
+    for theme in themes:
+        seen[theme.id] += 1
+        n = seen[theme.id]
+        result.append(theme if n == 1 else replace(theme, id=f"{theme.id}-{n}"))
+    return result
+
+
+def slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", fold(text))) or "theme"
+
+
+class _Context:
+    """What every theme of one language is measured against."""
+
+    def __init__(self, rows: pd.DataFrame, vec: Vectors, lang: str) -> None:
+        self.rows = rows
+        self.vec = vec
+        self.lang = lang
+        self.ids = rows["id"].to_numpy()
+        self.created = rows["created_at"]
+        self.freq, self.periods, self.midpoint = _time_axis(self.created)
+
+    def theme(self, members: list[int], other: bool = False) -> Theme:
+        members = sorted(members)
+        ranked = [] if other else _ranked_terms(self.vec, members)
+        label = OTHER_LABEL.get(self.lang, "other") if other else self._label(members, ranked)
+        rows = self.rows.iloc[members]
+        return Theme(
+            id=f"{self.lang}-{'other' if other else slug(label)}",
+            label=label,
+            lang=self.lang,
+            size=len(members),
+            post_ids=tuple(int(i) for i in rows["id"]),
+            native_ids=tuple(str(i) for i in rows["native_id"]),
+            terms=tuple((t, round(w, 6)) for t, w in ranked[:N_TERMS]),
+            trend=self._trend(members),
+            sentiment=_sentiment(rows["sentiment"]),
+            brands=_brand_counts(rows["brands"]),
+            quotes=self._quotes(members),
+            other=other,
+        )
+
+    def _label(self, members: list[int], ranked: list[tuple[str, float]]) -> str:
+        """The top phrases that share no word, a bigram instead of a word it mostly holds
+        ("first class", not "first / class")."""
+        posts_with = self._posts_with(members)
+        known = {t for t, _ in ranked}
+        chosen: list[str] = []
+        for term, _ in ranked:
+            phrase = self._readable(term, ranked, posts_with)
+            if any(set(phrase.split(" ")) & set(c.split(" ")) for c in chosen):
+                phrase = term  # "vuelo cancelado" after "vuelo": "cancelado" alone
+            if any(set(phrase.split(" ")) & set(c.split(" ")) for c in chosen):
+                continue
+            if len(posts_with(phrase)) < SECOND_PHRASE_SHARE * len(members):
+                continue
+            if chosen and " " not in chosen[-1] + phrase:
+                pair = self._pair(chosen[-1], phrase, known, posts_with)
+                if pair is not None:
+                    chosen[-1] = pair
+                    continue
+            chosen.append(phrase)
+            if len(chosen) == LABEL_PHRASES:
+                break
+        return " / ".join(self._surface(p, posts_with(p)) for p in chosen) or "?"
+
+    @staticmethod
+    def _pair(a: str, b: str, known: set[str], posts_with) -> str | None:
+        """The bigram of two words, if it holds most posts of the rarer one."""
+        fewer = min(len(posts_with(a)), len(posts_with(b)))
+        for bigram in (f"{a} {b}", f"{b} {a}"):
+            if bigram in known and len(posts_with(bigram)) >= BIGRAM_COVER * fewer:
+                return bigram
+        return None
+
+    def _posts_with(self, members: list[int]):
+        cache: dict[str, list[int]] = {}
+
+        def posts_with(term: str) -> list[int]:
+            if term not in cache:
+                cache[term] = [i for i in members if term in self.vec.surfaces[i]]
+            return cache[term]
+
+        return posts_with
+
+    @staticmethod
+    def _readable(term: str, ranked: list[tuple[str, float]], posts_with) -> str:
+        if " " in term:
+            return term
+        own = len(posts_with(term))
+        bigrams = [b for b, _ in ranked if " " in b and term in b.split(" ")]
+        best = max(bigrams, key=lambda b: (len(posts_with(b)), b), default=None)
+        if best is not None and len(posts_with(best)) >= BIGRAM_COVER * own:
+            return best
+        return term
+
+    def _surface(self, term: str, members: list[int]) -> str:
+        spans = Counter(self.vec.surfaces[i][term] for i in members)
+        return min(spans.items(), key=lambda item: (-item[1], item[0]))[0]
+
+    def _quotes(self, members: list[int]) -> tuple[ThemeQuote, ...]:
+        """The posts nearest the centre, no near-copies, a new author first when possible.
+
+        Nearness is measured on TF-IDF, not LSA, vectors: there a post with several of the
+        theme's words beats one that only has its main word.
+        """
+        import numpy as np
+
+        rows = self.vec.weighted[members]
+        centre = np.asarray(rows.mean(axis=0)).ravel()
+        norm = np.linalg.norm(centre)
+        similarity = rows @ (centre / norm) if norm > 0 else np.zeros(len(members))
+        order = sorted(
+            zip(members, similarity, strict=True), key=lambda m: (-round(float(m[1]), 9), m[0])
+        )
+        chosen: list[tuple[int, float]] = []
+        seen: list[frozenset[str]] = []
+        for pass_ in ("new author", "any"):
+            for i, sim in order:
+                if len(chosen) == N_QUOTES:
+                    break
+                tokens = _quote_tokens(self.rows.at[i, "text"])
+                if any(i == c for c, _ in chosen) or not tokens:
+                    continue
+                if any(len(tokens & o) >= NEAR_COPY * len(tokens | o) for o in seen):
+                    continue
+                author = _text_or_none(self.rows.at[i, "author"])
+                authors = {_text_or_none(self.rows.at[c, "author"]) for c, _ in chosen}
+                if pass_ == "new author" and author is not None and author in authors:
+                    continue
+                seen.append(tokens)
+                chosen.append((i, float(sim)))
+        return tuple(quote_of(self.rows.iloc[i], sim) for i, sim in chosen)
+
+    def _trend(self, members: list[int]) -> Trend:
+        created = self.created.iloc[members].dropna()
+        if self.freq is None:
+            return Trend("D", (), 0.0, 0.0, "flat")
+        naive = created.dt.tz_convert("UTC").dt.tz_localize(None)
+        counts = naive.dt.to_period(self.freq).value_counts()
+        periods = tuple(
+            (p.start_time.tz_localize("UTC").to_pydatetime(), int(counts.get(p, 0)))
+            for p in self.periods
+        )
+        everyone = self.created.dropna()
+        earlier_all = int((everyone < self.midpoint).sum())
+        later_all = len(everyone) - earlier_all
+        earlier = int((created < self.midpoint).sum())
+        later = len(created) - earlier
+        return trend(self.freq, periods, earlier, earlier_all, later, later_all)
+
+
+def quote_of(row: pd.Series, similarity: float) -> ThemeQuote:
+    """A post (a row of a normalised posts frame) as a quote."""
+    import html
+
+    import pandas as pd
+
+    created = row["created_at"]
+    return ThemeQuote(
+        post_id=int(row["id"]),
+        native_id=str(row["native_id"]),
+        text=_clean_text(html.unescape(row["text"])),
+        url=_text_or_none(row.get("url")),
+        author=_text_or_none(row.get("author")),
+        created_at=None if pd.isna(created) else created.to_pydatetime(),
+        similarity=round(similarity, 6),
+    )
+
+
+def trend(
+    freq: str,
+    periods: tuple[tuple[datetime, int], ...],
+    earlier: int,
+    earlier_all: int,
+    later: int,
+    later_all: int,
+) -> Trend:
+    """The Trend of a theme with `earlier` of `earlier_all` posts in the first half of the
+    span and `later` of `later_all` in the second."""
+    if not earlier_all or not later_all:
+        return Trend(freq, periods, 0.0, 0.0, "flat")
+    before, after = earlier / earlier_all, later / later_all
+    pooled = (earlier + later) / (earlier_all + later_all)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / earlier_all + 1 / later_all))
+    z = (after - before) / spread if spread > 0 else 0.0
+    direction: Direction = "flat"
+    if z >= TREND_Z and after >= TREND_RATIO * before:
+        direction = "rising"
+    elif z <= -TREND_Z and before >= TREND_RATIO * after:
+        direction = "falling"
+    return Trend(freq, periods, before, after, direction)
+
+
+def _time_axis(created: pd.Series) -> tuple[str | None, list, pd.Timestamp | None]:
+    """Period size, the periods and the midpoint of the central 99% of the dates (as the
+    volume chart does: a few misdated posts would otherwise stretch the axis)."""
+    import pandas as pd
+
+    dates = created.dropna().dt.tz_convert("UTC").dt.tz_localize(None)
+    if dates.empty:
+        return None, [], None
+    low = dates.quantile(TRIM, interpolation="lower")
+    high = dates.quantile(1 - TRIM, interpolation="higher")
+    freq = _pick_freq(low, high)
+    periods = list(pd.period_range(low.to_period(freq), high.to_period(freq), freq=freq))
+    midpoint = (low + (high - low) / 2).tz_localize("UTC")
+    return freq, periods, midpoint
+
+
+def _sentiment(values: pd.Series) -> Sentiment:
+    counts = Counter(values)
+    pos, neu, neg = counts["positive"], counts["neutral"], counts["negative"]
+    net, low, high = net_score(pos, neg)
+    nan_free = [None if math.isnan(v) else round(v, 6) for v in (net, low, high)]
+    return Sentiment(pos, neu, neg, *nan_free)
+
+
+def _brand_counts(values: pd.Series) -> dict[str, int]:
+    counts = Counter(b for names in values for b in names)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -1,0 +1,328 @@
+"""Reddit (praw): a subreddit's new posts, a search, a subreddit's comments; newest first."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, MutableMapping
+from functools import cache, partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from escucha.listen.dates import parse_date
+from escucha.listen.envelope import Item
+from escucha.listen.http import (
+    AuthFailed,
+    GuardedCalls,
+    HttpOptions,
+    Retry,
+    SourceError,
+    rate_limit_delay,
+)
+from escucha.listen.secrets import env_name
+from escucha.listen.sources.base import InvalidRecord, Page, Rejected, Source, option_list
+
+PAGE_SIZE = 100  # Reddit's maximum per listing request
+TOKEN_PATH = "/api/v1/access_token"
+GONE = ("[removed]", "[deleted]")
+SUBREDDIT = re.compile(r"[A-Za-z0-9_]{2,21}(\+[A-Za-z0-9_]{2,21})*")
+RATE_HEADERS = ("x-ratelimit-remaining", "x-ratelimit-used", "x-ratelimit-reset")
+
+
+class RedditSource(Source):
+    kind = "reddit"
+    target_option = "subreddits"
+    credential_keys = ("client_id", "client_secret")
+    coverage = (
+        "Reddit listings stop near 1,000 items; search is approximate and not exhaustive; "
+        "deleted/removed content is skipped; a first run reads back backfill_pages pages of 100 "
+        "per stream"
+    )
+
+    def streams(self) -> list[str]:
+        """new:SUB per subreddit, or search:SUB:Q (SUB 'all' without subreddits), comments:SUB."""
+        subs = [
+            s.removeprefix("/").removeprefix("r/") for s in option_list(self.options, "subreddits")
+        ]
+        for sub in subs:
+            if not SUBREDDIT.fullmatch(sub):
+                raise SourceError(f"{self.name}: {sub!r} is not a subreddit name")
+        query = str(self.options.get("q") or "").strip()
+        if not subs and not query:
+            raise SourceError(f"{self.name}: set subreddits and/or q (a search) to listen to")
+        if query:
+            streams = [f"search:{s}:{query}" for s in subs or ["all"]]
+        else:
+            streams = [f"new:{s}" for s in subs]
+        if self.options.get("comments"):
+            if not subs:
+                raise SourceError(f"{self.name}: comments = true needs subreddits")
+            streams += [f"comments:{s}" for s in subs]
+        return streams
+
+    def fetch(self, cursor: dict | None) -> Iterator[Page]:
+        import requests
+
+        streams = self.streams()
+        http = requests.Session()
+        try:
+            reddit = self._reddit(http)
+            call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
+            state = dict((cursor or {}).get("streams", {}))
+            backfill = int(self.options.get("backfill_pages", 5))
+            for stream in streams:
+                listing = partial(self._listing, reddit, call, stream)
+                for children, stream_state in sweep(listing, state.get(stream), backfill):
+                    state[stream] = stream_state
+                    yield self._page(stream, children, {"streams": dict(state)})
+        finally:
+            http.close()
+
+    def _reddit(self, http: Any) -> Any:
+        """A praw client whose requests go through `GuardedRequestor` (see there)."""
+        import praw
+
+        missing = [k for k in self.credential_keys if not self.credentials.get(k)]
+        if missing:
+            names = " and ".join(env_name(self.name, k) for k in missing)
+            raise AuthFailed(f"{self.name}: Reddit needs an app's credentials: set {names}")
+        return praw.Reddit(
+            client_id=self.credentials["client_id"],
+            client_secret=self.credentials["client_secret"],
+            user_agent=str(self.options.get("user_agent") or "escucha:social-listening:v0.1"),
+            oauth_url=str(self.options.get("oauth_url") or "https://oauth.reddit.com"),
+            reddit_url=str(self.options.get("reddit_url") or "https://www.reddit.com"),
+            check_for_updates=False,
+            check_for_async=False,
+            requestor_class=_requestor_class(),
+            requestor_kwargs={"source": self.name, "options": self.http_options, "session": http},
+        )
+
+    def _listing(
+        self, reddit: Any, call: GuardedCalls, stream: str, after: str | None
+    ) -> tuple[list, str | None]:
+        """One listing page: its children (t3 posts or t1 comments) and the `after` fullname."""
+        kind, _, rest = stream.partition(":")
+        sub, _, query = rest.partition(":")
+        params: dict[str, str | int] = {"limit": PAGE_SIZE}
+        if after:
+            params["after"] = after
+        if kind == "search":
+            params |= {"q": query, "sort": "new", "t": "all"}
+            if sub.lower() != "all":
+                params["restrict_sr"] = "on"
+        path = f"r/{sub}/{kind}/"
+        answer = call(lambda: reddit.request(method="GET", path=path, params=params))
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("children"), list):
+            raise SourceError(f"{self.name}: Reddit's answer for /{path} is not a listing")
+        return data["children"], data.get("after")
+
+    def _page(self, stream: str, children: list, cursor: dict) -> Page:
+        page = Page(cursor=cursor)
+        for child in children:
+            try:
+                if not _gone(child):
+                    page.items.append(self._item(child))
+            except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
+                page.rejected.append(Rejected(f"reddit {stream}", str(exc), child))
+        return page
+
+    def _item(self, child: dict) -> Item:
+        kind, data = child.get("kind"), child.get("data")
+        if kind not in ("t1", "t3") or not isinstance(data, dict):
+            raise InvalidRecord(f"not a post or a comment (kind {kind!r})")
+        created = data.get("created_utc")
+        if not isinstance(created, int | float):
+            raise InvalidRecord("record has no created_utc")
+        author = data.get("author")
+        permalink = data.get("permalink")
+        comment = kind == "t1"
+        post_text = f"{data.get('title') or ''}\n\n{data.get('selftext') or ''}"
+        return self.item(
+            _fullname(child),
+            data.get("body") if comment else post_text,
+            child,
+            created_at=parse_date(created),
+            author=None if author in (None, "[deleted]") else author,
+            url=f"https://www.reddit.com{permalink}" if permalink else None,
+            parent_id=data.get("parent_id") if comment else None,
+            root_id=data.get("link_id") if comment else None,
+        )
+
+
+def sweep(
+    fetch: Callable[[str | None], tuple[list, str | None]],
+    state: dict | None,
+    backfill_pages: int,
+) -> Iterator[tuple[list, dict]]:
+    """Page a newest-first listing with `after` down to the last sweep's newest entry.
+
+    `since` (fullname and created_utc) moves to the sweep's top only when the sweep ends, so
+    a crash mid-sweep resumes at `after` without skipping older pages. Entries at or below
+    `since` are dropped; reaching one ends the sweep. A first sweep reads `backfill_pages`.
+    """
+    state = dict(state or {})
+    since, top = state.get("since"), state.get("top")
+    after, pages = state.get("after"), int(state.get("pages", 0))
+    while True:
+        children, after = fetch(after)
+        fresh, reached = [], False
+        for child in children:
+            mark = _mark(child)
+            if mark is not None and since is not None and _order(mark) <= _order(since):
+                reached = True
+            elif mark is not None or not reached:
+                fresh.append(child)
+                if mark is not None and (top is None or _order(mark) > _order(top)):
+                    top = mark
+        pages += 1
+        if reached or not after or not children or (since is None and pages >= backfill_pages):
+            yield fresh, {"since": top or since}
+            return
+        yield fresh, {"since": since, "top": top, "after": after, "pages": pages}
+
+
+def _fullname(child: dict) -> str | None:
+    data = child.get("data") or {}
+    if data.get("name"):
+        return str(data["name"])
+    return f"{child.get('kind')}_{data['id']}" if data.get("id") else None
+
+
+def _mark(child: Any) -> dict | None:
+    """Where an entry stands in the listing: its fullname and created_utc (None if unreadable)."""
+    if not isinstance(child, dict) or not isinstance(child.get("data"), dict):
+        return None
+    name, created = _fullname(child), child["data"].get("created_utc")
+    if name is None or not isinstance(created, int | float):
+        return None
+    mark = {"name": name, "utc": created}
+    try:
+        _order(mark)
+    except ValueError:
+        return None
+    return mark
+
+
+def _order(mark: dict) -> tuple[float, int]:
+    return float(mark["utc"]), int(str(mark["name"]).partition("_")[2], 36)
+
+
+def _gone(child: Any) -> bool:
+    """Deleted or removed content, skipped without a reject."""
+    data = child.get("data") if isinstance(child, dict) else None
+    if not isinstance(data, dict):
+        return False
+    text = data.get("body") if child.get("kind") == "t1" else data.get("selftext")
+    return bool(data.get("removed_by_category")) or text in GONE
+
+
+@cache
+def _requestor_class() -> type:
+    """prawcore's Requestor, made to follow escucha's rules (built lazily: praw is heavy).
+
+    Failures leave praw as `Retry`/`AuthFailed` before prawcore's own retries (which sleep for
+    real) see them; rate-limit headers are read here and removed so prawcore's limiter never
+    sleeps either: every wait goes through the source's injectable, `max_wait`-bounded policy.
+    """
+    import requests
+    from prawcore import Requestor
+
+    from escucha.listen.http import check_public_host
+
+    class GuardedRequestor(Requestor):
+        def __init__(self, *, source: str, options: HttpOptions, **kwargs: Any) -> None:
+            super().__init__(timeout=options.timeout, **kwargs)
+            self.source = source
+            self.options = options
+            self.resume_at: float | None = None
+
+        def request(self, method: str, url: str, **kwargs: Any) -> Any:
+            self._pace()
+            if not self.options.allow_private_networks:
+                check_public_host(url, self.source)
+            kwargs.update(allow_redirects=False, timeout=self.timeout)
+            try:
+                response = self._http.request(method, url, **kwargs)
+            except requests.RequestException as exc:
+                path = urlsplit(url).path
+                raise Retry(
+                    f"network error reaching Reddit ({path}): {type(exc).__name__}"
+                ) from None
+            _check_status(self.source, url, response)
+            self._note_limits(response.headers)
+            return response
+
+        def _pace(self) -> None:
+            if self.resume_at is not None:
+                delay, self.resume_at = self.resume_at - time.monotonic(), None
+                if delay > 0:
+                    raise Retry("Reddit's rate limit is spent (X-Ratelimit-Remaining 0)", delay)
+
+        def _note_limits(self, headers: MutableMapping[str, str]) -> None:
+            remaining = headers.get("x-ratelimit-remaining")
+            reset = headers.get("x-ratelimit-reset")
+            for name in RATE_HEADERS:
+                headers.pop(name, None)
+            try:
+                if remaining is not None and float(remaining) < 1:
+                    self.resume_at = time.monotonic() + float(reset or 1)
+            except ValueError:
+                pass
+
+    return GuardedRequestor
+
+
+def _check_status(source: str, url: str, response: Any) -> None:
+    """401 fails with a clear error; 429 and 5xx are retried, waiting as Reddit asks."""
+    status, path = response.status_code, urlsplit(url).path
+    if status == 401 and path.endswith(TOKEN_PATH):
+        raise AuthFailed(
+            f"{source}: Reddit refused the app's client_id/client_secret (401); "
+            "check the source's credentials"
+        )
+    if status == 401:
+        raise AuthFailed(
+            f"{source}: Reddit refused the access token (401): it is invalid, expired or "
+            "revoked; check the source's credentials"
+        )
+    if status == 429:
+        raise Retry(f"rate limited by Reddit (429) at {path}", rate_limit_delay(response.headers))
+    if status >= 500:
+        after = response.headers.get("retry-after")
+        delay = rate_limit_delay({"retry-after": after}) if after else None
+        raise Retry(f"Reddit answered {status} at {path}", delay)
+
+
+def _classifier(name: str) -> Callable[[Exception], Exception | None]:
+    from praw.exceptions import PRAWException
+    from prawcore.exceptions import (
+        BadJSON,
+        Forbidden,
+        NotFound,
+        OAuthException,
+        PrawcoreException,
+        Redirect,
+        ResponseException,
+    )
+
+    def classify(exc: Exception) -> Exception | None:
+        if isinstance(exc, (Retry, SourceError)):
+            return exc
+        if isinstance(exc, BadJSON):
+            return Retry("malformed JSON from Reddit")
+        if isinstance(exc, OAuthException):
+            return AuthFailed(f"{name}: Reddit refused the app's credentials ({exc.error})")
+        path = urlsplit(exc.response.url).path if isinstance(exc, ResponseException) else ""
+        if isinstance(exc, Forbidden):
+            return SourceError(f"{name}: Reddit answered 403 for {path}: private or banned")
+        if isinstance(exc, (NotFound, Redirect)):
+            return SourceError(f"{name}: Reddit has no {path} (no such subreddit?)")
+        if isinstance(exc, ResponseException):
+            return SourceError(f"{name}: Reddit answered {exc.response.status_code} for {path}")
+        if isinstance(exc, (PRAWException, PrawcoreException)):
+            return SourceError(f"{name}: {type(exc).__name__}: {exc}")
+        return None
+
+    return classify

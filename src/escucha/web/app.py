@@ -1,0 +1,154 @@
+"""The FastAPI application: pages, API, static files, security middleware, error pages."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import escucha
+from escucha.auth.ratelimit import LoginLimiter
+from escucha.auth.secret import load_or_create_secret
+from escucha.web.context import WebContext, WebSettings
+from escucha.web.deps import LoginRequired, optional_user, ui_lang
+from escucha.web.i18n import catalogue
+from escucha.web.render import here, make_templates, render
+from escucha.web.security import SecurityMiddleware, make_serializer
+from escucha.workspace import Workspace
+
+STATIC = Path(__file__).parent / "static"
+API_DESCRIPTION = """The escucha REST API. Authenticate with `Authorization: Bearer TOKEN`;
+create tokens with `escucha tokens create --user NAME --scope read|write` or on the
+API tokens page. Filters: a boolean query `q` (docs/query-language.md) plus brand, lang,
+sentiment, intent, source, date_from, date_to."""
+
+
+def _warm(ctx: WebContext) -> None:
+    from escucha.web.service import Insights
+
+    insights = Insights(ctx)
+    insights.overview()
+    insights.charts("en")
+
+
+def create_app(workspace: Workspace, settings: WebSettings | None = None) -> FastAPI:
+    from escucha.enrich import current_model_version
+    from escucha.web.routes import account, api, auth, pages
+
+    settings = settings or WebSettings()
+    secret = load_or_create_secret(workspace.path)
+    _ = workspace.engine  # open and migrate the store before serving
+    serializer = make_serializer(secret)
+    ctx = WebContext(
+        workspace=workspace,
+        settings=settings,
+        secret=secret,
+        model_version=current_model_version(),
+        templates=make_templates(),
+        serializer=serializer,
+        limiter=LoginLimiter(settings.login_limit, settings.login_window),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if settings.warm_cache:
+            threading.Thread(target=_warm, args=(ctx,), daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="escucha API",
+        version=escucha.__version__,
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the interactive docs load scripts from a CDN: not offline, not CSP
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = ctx
+    for router in (auth.router, pages.router, account.router, api.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_api_route("/healthz", _health, include_in_schema=False)
+    app.add_middleware(
+        SecurityMiddleware,
+        serializer=serializer,
+        max_age=int(settings.session_hours * 3600),
+        secure=settings.secure_cookies,
+    )
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    return app
+
+
+def _health() -> dict:
+    return {"status": "ok"}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    from urllib.parse import quote
+
+    target = "/login?next=" + quote(here(request), safe="")
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    ctx = request.app.state.web
+    user = optional_user(request, ctx) if hasattr(request.state, "session_key") else None
+    ui = ui_lang(request, user)
+    t = catalogue(ui)
+    return render(
+        request,
+        "error.html",
+        ui=ui,
+        user=user,
+        title=t["title_error"],
+        message=message,
+        status_code=status,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if _is_api(request) or not hasattr(request.state, "session_key"):
+        if _is_api(request):
+            return await http_exception_handler(request, exc)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    ctx = request.app.state.web
+    user = optional_user(request, ctx)
+    t = catalogue(ui_lang(request, user))
+    if exc.status_code in (403, 404):
+        message = t[f"error_{exc.status_code}"]
+    else:
+        message = t["error_400"].format(detail=exc.detail)
+    response = _error_page(request, exc.status_code, message)
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _is_api(request) or not hasattr(request.state, "session_key"):
+        return await request_validation_exception_handler(request, exc)
+    t = catalogue(ui_lang(request, optional_user(request, request.app.state.web)))
+    details = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors()
+    )
+    return _error_page(request, 400, t["error_400"].format(detail=details))

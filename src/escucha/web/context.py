@@ -1,0 +1,50 @@
+"""What the app's requests share: the workspace, settings, secret, caches, rate limiter.
+
+One `WebContext` lives in `app.state.web`; routes get it (and what derives from it) through
+FastAPI dependencies, never through module globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from escucha.auth.ratelimit import LoginLimiter
+from escucha.web.cache import VersionedCache
+
+if TYPE_CHECKING:
+    from fastapi.templating import Jinja2Templates
+    from itsdangerous import URLSafeTimedSerializer
+
+    from escucha.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    secure_cookies: bool | None = None  # None: Secure when the request came over https
+    session_hours: float = 12.0
+    login_limit: int = 5  # failures per user name and address ...
+    login_window: float = 300.0  # ... within this many seconds, then 429
+    warm_cache: bool = False  # compute the overview in the background at start-up
+    page_size: int = 25
+
+
+@dataclass
+class WebContext:
+    workspace: Workspace
+    settings: WebSettings
+    secret: bytes
+    model_version: str
+    templates: Jinja2Templates
+    serializer: URLSafeTimedSerializer
+    limiter: LoginLimiter
+    cache: VersionedCache = field(default_factory=VersionedCache)
+    token_touched: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def engine(self):
+        return self.workspace.engine
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(hours=self.settings.session_hours)

@@ -1,0 +1,105 @@
+"""Shaping store rows and aggregates for the templates (the numbers' format is the report's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from escucha.report.context import safe_url
+from escucha.report.formatting import missing, number, percent, signed
+from escucha.web.i18n import catalogue, language_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def when(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else None
+
+
+def post_for_page(post: dict) -> dict:
+    """A post with display-ready dates and a link only if it is a real http(s) URL."""
+    return {
+        **post,
+        "created_at_text": when(post.get("created_at")),
+        "fetched_text": when(post.get("fetched_at")),
+        "safe_url": safe_url(post.get("url")),
+    }
+
+
+def overview_rows(overview: dict, ours: set[str], ui: str) -> list[dict]:
+    """Per language (display order) and brand: mentions, share and net sentiment."""
+    share = overview["share"]
+    sentiment = overview["sentiment"].set_index(["lang", "brand"])
+    rows = []
+    for lang in overview["languages"]:
+        for r in share[share["lang"] == lang].itertuples():
+            s = sentiment.loc[(lang, r.brand)]
+            interval = (
+                f"{signed(s['ci_low'])} … {signed(s['ci_high'])}"
+                if not missing(s["ci_low"])
+                else "—"
+            )
+            rows.append(
+                {
+                    "lang": language_name(ui, lang),
+                    "brand": r.brand,
+                    "mentions": number(r.mentions),
+                    "share": percent(r.share),
+                    "net": None if s["too_few"] else signed(s["net"]),
+                    "interval": interval,
+                    "ours": r.brand in ours,
+                }
+            )
+    return rows
+
+
+def periods(overview: dict, ui: str) -> list[str]:
+    t = catalogue(ui)
+    return [
+        t["period_lang"].format(lang=language_name(ui, lang), first=first, last=last)
+        for lang, (first, last) in sorted(
+            overview["periods"].items(),
+            key=lambda item: (
+                overview["languages"].index(item[0])
+                if item[0] in overview["languages"]
+                else len(overview["languages"]),
+                item[0],
+            ),
+        )
+    ]
+
+
+def competitor_rows(table: pd.DataFrame, languages: list[str], ui: str) -> list[dict]:
+    rank = {code: i for i, code in enumerate(languages)}
+    table = table.assign(_rank=table["lang"].map(lambda c: rank.get(c, len(rank))))
+    table = table.sort_values("_rank", kind="stable")
+    t = catalogue(ui)
+    rows = []
+    for r in table.itertuples():
+        mentioned = bool(r.mentions)
+        rows.append(
+            {
+                "lang": language_name(ui, None if missing(r.lang) else r.lang),
+                "brand": r.brand,
+                "ours": bool(r.ours),
+                "mentions": number(r.mentions) if mentioned else t["none"],
+                "share": percent(r.share) if mentioned else None,
+                "net": signed(r.net) if mentioned else None,
+                "too_few": mentioned and bool(r.too_few),
+                "complaint": percent(r.complaint_rate) if mentioned else None,
+                "wish": percent(r.wish_rate) if mentioned else None,
+                "top_concern": None if missing(r.top_concern) else r.top_concern,
+            }
+        )
+    return rows
+
+
+def location(value: str | None) -> str:
+    """A file's name (not the server's folders), or a source's address as recorded."""
+    if not value:
+        return ""
+    if "://" in value:
+        return value
+    return PurePath(value).name

@@ -1,0 +1,233 @@
+"""Texto de la interfaz en español."""
+
+STRINGS: dict[str, str] = {
+    # marco
+    "skip_to_content": "Saltar al contenido",
+    "language": "Idioma de la interfaz",
+    "signed_in_as": "Sesión de {name}",
+    "log_out": "Cerrar sesión",
+    "log_in": "Entrar",
+    "nav_label": "Principal",
+    "nav_overview": "Resumen",
+    "nav_explore": "Menciones",
+    "nav_competitors": "Competidores",
+    "nav_concerns": "Quejas y deseos",
+    "nav_sources": "Fuentes",
+    "nav_tokens": "Tokens de la API",
+    "footer": (
+        "escucha: escucha social de código abierto. Los textos se citan tal como los "
+        "escribieron sus autores."
+    ),
+    "role_admin": "administración",
+    "role_analyst": "análisis",
+    "role_viewer": "lectura",
+    # títulos
+    "title_login": "Entrar",
+    "title_overview": "Resumen",
+    "title_explore": "Explorador de menciones",
+    "title_post": "Publicación {id}",
+    "title_competitors": "Competidores",
+    "title_concerns": "Quejas y deseos",
+    "title_sources": "Fuentes",
+    "title_tokens": "Tokens de la API",
+    "title_error": "Algo ha fallado",
+    # entrada y errores
+    "username": "Usuario",
+    "password": "Contraseña",
+    "login_failed": "Usuario o contraseña incorrectos.",
+    "login_throttled": "Demasiados intentos fallidos. Vuelve a intentarlo en {seconds} segundos.",
+    "error_403": "No tienes permiso para hacer esto.",
+    "error_404": "Aquí no hay nada.",
+    "error_400": "La petición no es válida: {detail}",
+    "back_to_overview": "Volver al resumen",
+    # resumen
+    "totals": "Totales",
+    "kpi_posts": "publicaciones",
+    "kpi_enriched": "analizadas",
+    "kpi_mentions": "menciones de marca",
+    "kpi_languages": "idiomas",
+    "period_lang": "{lang}: del {first} al {last}",
+    "volume": "Volumen en el tiempo",
+    "volume_intro": (
+        "Menciones por marca; cada idioma tiene su propio eje temporal y tamaño de intervalo, "
+        "porque los idiomas cubren periodos distintos. El primer y el último intervalo pueden "
+        "estar incompletos."
+    ),
+    "share": "Cuota de voz",
+    "share_intro": (
+        "Menciones de cada marca divididas entre todas las menciones de marca del mismo idioma. "
+        "Una publicación que nombra dos marcas cuenta para ambas."
+    ),
+    "sentiment": "Sentimiento neto",
+    "sentiment_intro": (
+        "(positivas − negativas) / (positivas + negativas), de −1 a +1; las neutras no cuentan. "
+        "Las líneas muestran un intervalo del 95 %. Las marcas con menos de {min} publicaciones "
+        "positivas o negativas aparecen atenuadas: demasiado pocas para comparar."
+    ),
+    "show_table": "Ver los números en una tabla",
+    "sentiment_table": "Menciones, cuota de voz y sentimiento neto por idioma y marca",
+    "no_data": "Aún no hay datos: importa publicaciones y ejecuta escucha analyze.",
+    # texto de los gráficos
+    "volume_chart_title": "{lang}: menciones por {bin}, del {first} al {last}",
+    "volume_alt": (
+        "Gráfico de líneas de menciones por {bin} y marca en publicaciones en {lang}, "
+        "del {first} al {last}."
+    ),
+    "bin_D": "día",
+    "bin_W": "semana",
+    "bin_M": "mes",
+    "axis_period_D": "Día",
+    "axis_period_W": "Semana que empieza",
+    "axis_period_M": "Mes",
+    "axis_mentions": "Menciones",
+    "axis_share": "Cuota de voz (menciones de marca en este idioma)",
+    "axis_net": "Sentimiento neto (positivas − negativas) / (positivas + negativas)",
+    "legend_brand": "Marca",
+    "share_chart_title": "{lang}: cuota de voz",
+    "share_alt": "Gráfico de barras de la cuota de voz por marca en publicaciones en {lang}.",
+    "sentiment_chart_title": "{lang}: sentimiento neto por marca",
+    "sentiment_alt": (
+        "Gráfico de barras del sentimiento neto por marca en publicaciones en {lang}, "
+        "con intervalos."
+    ),
+    "too_few_short": "pocas",
+    "ours": "nuestra marca",
+    # columnas
+    "col_language": "Idioma",
+    "col_brand": "Marca",
+    "col_brands": "Marcas",
+    "col_mentions": "Menciones",
+    "col_share": "Cuota de voz",
+    "col_net": "Sentimiento neto",
+    "col_interval": "Intervalo del 95 %",
+    "col_complaint": "% queja",
+    "col_wish": "% deseo",
+    "col_top_concern": "Queja principal",
+    "col_sentiment": "Sentimiento",
+    "col_intent": "Intención",
+    "col_source": "Fuente",
+    "col_author": "Autor",
+    "col_date": "Fecha",
+    "col_posts": "Publicaciones",
+    "col_first": "Primera",
+    "col_last": "Última",
+    "col_health": "Estado",
+    "col_location": "Archivo o dirección",
+    "col_started": "Inicio",
+    "col_status": "Estado",
+    "col_accepted": "Aceptadas",
+    "col_duplicate": "Duplicadas",
+    "col_rejected": "Rechazadas",
+    "col_message": "Mensaje",
+    "col_created": "Creado",
+    "col_last_used": "Último uso",
+    # valores
+    "sentiment_negative": "negativo",
+    "sentiment_neutral": "neutro",
+    "sentiment_positive": "positivo",
+    "intent_wish": "deseo",
+    "intent_complaint": "queja",
+    "intent_question": "pregunta",
+    "intent_praise": "elogio",
+    "intent_promo": "promoción",
+    "lang_es": "Español",
+    "lang_en": "Inglés",
+    "lang_unknown": "Idioma desconocido",
+    "none": "—",
+    "unknown": "desconocido",
+    "no_date": "sin fecha",
+    # explorador
+    "query": "Consulta",
+    "query_help": (
+        'Palabras, "frases", AND / OR / NOT, NEAR/3 y campos como brand:Iberia, lang:es, '
+        "sentiment:negative, intent:complaint, date:2017-11-01..2017-11-30."
+    ),
+    "any": "Cualquiera",
+    "date_from": "Desde (UTC)",
+    "date_to": "Hasta (UTC)",
+    "search": "Buscar",
+    "clear_filters": "Quitar filtros",
+    "results": "Resultados",
+    "results_summary": (
+        "{n} publicaciones coinciden; se muestran {shown}, las más recientes primero."
+    ),
+    "results_summary_page": "{n} publicaciones coinciden; se muestran {shown} más.",
+    "no_results": "Ninguna publicación coincide con estos filtros.",
+    "query_error": "La consulta tiene un problema: {message}",
+    "query_error_at": "La consulta tiene un problema en el carácter {position}: {message}",
+    "export_as": "Descargar estas publicaciones en",
+    "pages": "Páginas",
+    "first_page": "Primera página",
+    "next_page": "Página siguiente",
+    "open_post": "abrir publicación",
+    "open_post_n": "Abrir publicación {id}",
+    "original": "original",
+    # publicación
+    "post_text": "Texto",
+    "link": "Enlace",
+    "unsafe_link": "No es un enlace web; no se enlaza:",
+    "in_reply_to": "En respuesta a",
+    "fetched": "Recogida",
+    "enrichment": "Lo que leyó el modelo",
+    "model_version": "Versión del modelo: {version}",
+    "source_said": "la fuente indicó {lang}",
+    "probabilities": "Probabilidades",
+    "label": "Etiqueta",
+    "probability": "Probabilidad",
+    "bar": "Barra",
+    "not_enriched": "El modelo actual aún no ha leído esta publicación: ejecuta escucha analyze.",
+    "raw_payload": "Datos originales, tal como llegaron",
+    "back_to_explorer": "Volver al explorador",
+    # competidores
+    "competitors_intro": (
+        "Una fila por marca e idioma. La cuota de voz es dentro del idioma; % queja y % deseo "
+        "son proporciones de las publicaciones de la marca."
+    ),
+    "competitor_table": "Comparación con la competencia",
+    # quejas
+    "concerns_intro": (
+        "Las quejas son publicaciones que el modelo marcó como queja y los deseos las que marcó "
+        "como deseo, agrupadas por su frase clave más distintiva, con las citas más claras."
+    ),
+    "whole_market": "Todo el mercado",
+    "show": "Mostrar",
+    "concerns": "Quejas",
+    "wishes": "Deseos",
+    "flagged": "{n} publicaciones marcadas; {matched} agrupadas abajo.",
+    "no_flagged": "Ninguna publicación marcada.",
+    "no_phrases": "Ninguna frase destaca.",
+    "phrase_count": "{n} publicaciones, {share}",
+    # fuentes
+    "coverage": "Cobertura y estado",
+    "coverage_caption": "Publicaciones por fuente, su periodo y cómo fue la última recogida",
+    "import_runs": "Importaciones",
+    "import_runs_caption": "Cada importación y lo que aceptó, encontró duplicado y rechazó",
+    "health_ok": "correcta",
+    "health_failing": "con errores",
+    "health_unknown": "desconocido",
+    "run_done": "terminada",
+    "run_failed": "fallida",
+    "run_running": "en curso",
+    # tokens
+    "tokens_intro": (
+        "Los tokens permiten a otros programas usar la API REST (/api/v1) en tu nombre. Un "
+        "token de lectura solo lee; uno de escritura también puede cambiar cosas. Cada token "
+        "se muestra una sola vez, al crearlo."
+    ),
+    "tokens_viewer": "Los perfiles de lectura no pueden crear tokens; pídeselo a un administrador.",
+    "token_created": "Copia este token ahora: no se volverá a mostrar.",
+    "new_token": "Token nuevo",
+    "token_label": "Etiqueta",
+    "token_scope": "Alcance",
+    "token_prefix": "Token",
+    "scope_read": "lectura",
+    "scope_write": "escritura",
+    "create_token": "Crear token",
+    "your_tokens": "Tus tokens",
+    "no_tokens": "Aún no hay tokens.",
+    "revoke": "Revocar",
+    "revoke_token": "Revocar el token {prefix}",
+    "revoked": "revocado",
+    "active": "activo",
+    "actions": "Acciones",
+}

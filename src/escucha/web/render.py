@@ -1,0 +1,66 @@
+"""Render a page with what every page shows: the user, the navigation, the language switch
+and the CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from escucha.auth.users import User
+from escucha.web.i18n import LANGUAGES, NATIVE_NAMES, catalogue, language_name
+from escucha.web.nav import nav_for
+from escucha.web.security import csrf_token
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.autoescape = True  # every value is escaped, whatever the file's name
+    return templates
+
+
+def here(request: Request) -> str:
+    """This page's path and query, for "come back here" links (always a local path)."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    ui: str,
+    user: User | None,
+    title: str,
+    active: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    ctx = request.app.state.web
+    key = getattr(request.state, "new_session_key", None) or request.state.session_key
+    return ctx.templates.TemplateResponse(
+        request,
+        template,
+        {
+            "t": catalogue(ui),
+            "ui": ui,
+            "ui_languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],
+            "user": user,
+            "nav": nav_for(user.role if user else None),
+            "active": active,
+            "page_title": title,
+            "csrf": csrf_token(ctx.secret, key),
+            "here": here(request),
+            "workspace_name": ctx.workspace.config.name if user else None,
+            "lang_name": lambda code: language_name(ui, code),
+            **context,
+        },
+        status_code=status_code,
+        headers=headers,
+    )

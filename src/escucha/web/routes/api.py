@@ -1,0 +1,205 @@
+"""The REST API, /api/v1: token auth (Authorization: Bearer), read and write scopes.
+
+The same filters as the explorer (a boolean query `q` plus brand, lang, sentiment, intent,
+source, date_from, date_to) select posts for listing, exporting and aggregating."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from escucha.web.deps import Ctx, Principal, api_principal, api_writer
+from escucha.web.exports import json_record, streaming_export
+from escucha.web.filters import FilterError, PostFilter, post_filter
+from escucha.web.posts import detail, page
+from escucha.web.service import Insights, get_insights
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+Reader = Annotated[Principal, Depends(api_principal)]
+Writer = Annotated[Principal, Depends(api_writer)]
+Data = Annotated[Insights, Depends(get_insights)]
+Filter = Annotated[PostFilter, Depends(post_filter)]
+
+
+class Post(BaseModel):
+    id: int
+    source: str
+    native_id: str
+    author: str | None
+    created_at: datetime | None
+    url: str | None
+    text: str
+    lang: str | None
+    sentiment: str | None
+    negative: float | None
+    neutral: float | None
+    positive: float | None
+    wish: float | None
+    complaint: float | None
+    question: float | None
+    praise: float | None
+    promo: float | None
+    intents: list[str]
+    brands: list[str]
+    model_version: str | None
+
+
+class PostDetail(Post):
+    lang_hint: str | None
+    fetched_at: datetime | None
+    parent_id: str | None
+    root_id: str | None
+    import_run_id: int | None
+    display_name: str | None
+    raw_payload: Any
+
+
+class PostPage(BaseModel):
+    items: list[Post]
+    total: int
+    next_cursor: str | None
+
+
+class ShareRow(BaseModel):
+    lang: str | None = None
+    brand: str
+    mentions: int
+    share: float
+
+
+class SentimentRow(BaseModel):
+    lang: str | None = None
+    brand: str
+    posts: int
+    positive: int
+    neutral: int
+    negative: int
+    net: float | None
+    ci_low: float | None
+    ci_high: float | None
+    too_few: bool
+
+
+class Me(BaseModel):
+    user: str
+    role: str
+    scope: str
+
+
+def _query(flt: PostFilter):
+    try:
+        return flt.compile()
+    except FilterError as exc:
+        raise HTTPException(400, {"message": exc.message, "position": exc.position}) from None
+
+
+@router.get("/me", response_model=Me, summary="Who this token acts for")
+def me(principal: Reader) -> Me:
+    return Me(user=principal.user.name, role=principal.user.role, scope=principal.scope)
+
+
+@router.get("/posts", response_model=PostPage, summary="Posts matching the filters, newest first")
+def list_posts(
+    principal: Reader,
+    data: Data,
+    flt: Filter,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[
+        str | None, Query(description="next_cursor of the previous page", pattern=r"^\d{1,18}$")
+    ] = None,
+) -> PostPage:
+    selection = data.selection(_query(flt))
+    total = data.total(selection)  # before taking a connection: it may need its own
+    with data.engine.connect() as conn:
+        rows, next_id = page(
+            conn, selection, data.model_version, int(cursor) if cursor else None, limit
+        )
+    return PostPage(
+        items=[Post(**json_record(r)) for r in rows],
+        total=total,
+        next_cursor=str(next_id) if next_id else None,
+    )
+
+
+@router.get(
+    "/posts/export",
+    summary="Every post matching the filters, as a streamed CSV, JSON or Parquet file",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, "application/json": {}}}},
+)
+def export_posts(
+    principal: Reader,
+    data: Data,
+    flt: Filter,
+    format: Literal["csv", "json", "parquet"] = "csv",
+) -> Response:
+    return streaming_export(data, data.selection(_query(flt)), format)
+
+
+@router.get("/posts/{post_id}", response_model=PostDetail, summary="One post, with raw payload")
+def get_post(post_id: int, principal: Reader, data: Data) -> PostDetail:
+    with data.engine.connect() as conn:
+        post = detail(conn, post_id, data.model_version)
+    if post is None:
+        raise HTTPException(404, "no such post")
+    pretty = post.pop("payload_pretty")
+    try:
+        raw = json.loads(pretty) if pretty is not None else None
+    except ValueError:
+        raw = pretty
+    return PostDetail(**post, raw_payload=raw)
+
+
+def _counts(data: Insights, flt: PostFilter):
+    query = _query(flt)
+    if query is None:
+        return data.counts()
+
+    def compute():
+        from escucha.web.aggregates import mention_counts
+
+        selection = data.selection(query)
+        with data.engine.connect() as conn:
+            return mention_counts(conn, data.model_version, selection.ids)
+
+    return data._cached(("counts", query.text), compute)
+
+
+def _records(frame) -> list[dict]:
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+@router.get("/share-of-voice", response_model=list[ShareRow], summary="Share of voice per brand")
+def share_of_voice(
+    principal: Reader, data: Data, flt: Filter, by_lang: bool = True
+) -> list[ShareRow]:
+    from escucha.web.aggregates import share_of_voice as compute
+
+    return [ShareRow(**r) for r in _records(compute(_counts(data, flt), by_lang=by_lang))]
+
+
+@router.get("/net-sentiment", response_model=list[SentimentRow], summary="Net sentiment per brand")
+def net_sentiment(
+    principal: Reader, data: Data, flt: Filter, by_lang: bool = True
+) -> list[SentimentRow]:
+    from escucha.web.aggregates import net_sentiment as compute
+
+    return [SentimentRow(**r) for r in _records(compute(_counts(data, flt), by_lang=by_lang))]
+
+
+@router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of your tokens")
+def revoke_token(token_id: int, principal: Writer, ctx: Ctx) -> Response:
+    from escucha.auth.tokens import revoke_token as revoke
+
+    if not revoke(ctx.engine, token_id, user_id=principal.user.id):
+        raise HTTPException(404, "no such token of yours")
+    return Response(status_code=204)

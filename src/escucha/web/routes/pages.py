@@ -1,0 +1,326 @@
+"""The pages: overview, mentions explorer (with exports), post, competitors, concerns and
+wishes, sources. All need a login; none changes anything."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+
+from escucha.auth.users import User
+from escucha.insights import MIN_POSTS
+from escucha.report.formatting import number, percent
+from escucha.store.schema import import_runs, posts, source_state
+from escucha.web import format as fmt
+from escucha.web.deps import check_csrf, require_user, ui_lang
+from escucha.web.exports import streaming_export
+from escucha.web.filters import FilterError, PostFilter, post_filter
+from escucha.web.i18n import catalogue
+from escucha.web.posts import detail, page
+from escucha.web.render import render
+from escucha.web.service import Insights, get_insights
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+CurrentUser = Annotated[User, Depends(require_user)]
+Lang = Annotated[str, Depends(ui_lang)]
+Data = Annotated[Insights, Depends(get_insights)]
+Filter = Annotated[PostFilter, Depends(post_filter)]
+
+
+@router.get("/")
+def overview(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+    t = catalogue(ui)
+    view = data.overview()
+    ours = {b.name for b in data.ctx.workspace.config.brands if b.ours}
+    return render(
+        request,
+        "overview.html",
+        ui=ui,
+        user=user,
+        title=t["title_overview"],
+        active="overview",
+        totals={
+            "posts": number(view["posts"]),
+            "enriched": number(view["enriched"]),
+            "mentions": number(view["mentions"]),
+            "languages": number(len(view["languages"])),
+        },
+        periods=fmt.periods(view, ui),
+        charts=data.charts(ui),
+        rows=fmt.overview_rows(view, ours, ui),
+        min_posts=MIN_POSTS,
+    )
+
+
+def _is_partial(request: Request) -> bool:
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-history-restore-request") != "true"
+        and headers.get("hx-target") == "results"
+    )
+
+
+@router.get("/explore")
+def explore(
+    request: Request,
+    user: CurrentUser,
+    ui: Lang,
+    data: Data,
+    flt: Filter,
+    cursor: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    t = catalogue(ui)
+    error = None
+    rows: list[dict] = []
+    next_cursor = None
+    summary = ""
+    try:
+        query = flt.compile()
+    except FilterError as exc:
+        query = None
+        error = (
+            t["query_error_at"].format(position=exc.position + 1, message=exc.message)
+            if exc.position is not None
+            else t["query_error"].format(message=exc.message)
+        )
+    if error is None:
+        selection = data.selection(query)
+        total = data.total(selection)  # before taking a connection: it may need its own
+        with data.engine.connect() as conn:
+            found, next_cursor = page(
+                conn, selection, data.model_version, cursor, data.ctx.settings.page_size
+            )
+        rows = [fmt.post_for_page(p) for p in found]
+        key = "results_summary_page" if cursor else "results_summary"
+        summary = t[key].format(n=number(total), shown=number(len(rows)))
+    partial = _is_partial(request)
+    headers = {"Vary": "HX-Request, HX-Target"}
+    if partial:  # the address bar shows the filtered view, so it can be shared and reloaded
+        extra = {"cursor": cursor} if cursor else {}
+        headers["HX-Push-Url"] = "/explore" + (f"?{q}" if (q := flt.params(**extra)) else "")
+    return render(
+        request,
+        "_results.html" if partial else "explore.html",
+        ui=ui,
+        user=user,
+        title=t["title_explore"],
+        active="explore",
+        flt=flt,
+        options=data.filter_options(),
+        rows=rows,
+        error=error,
+        summary=summary,
+        cursor=cursor,
+        next_cursor=next_cursor,
+        status_code=400 if error and not partial else 200,  # htmx swaps only 2xx answers
+        headers=headers,
+    )
+
+
+@router.get("/explore/export")
+def explore_export(
+    user: CurrentUser,
+    data: Data,
+    flt: Filter,
+    format: Literal["csv", "json", "parquet"] = "csv",
+) -> Response:
+    try:
+        query = flt.compile()
+    except FilterError as exc:
+        raise HTTPException(400, exc.message) from None
+    return streaming_export(data, data.selection(query), format)
+
+
+@router.get("/posts/{post_id}")
+def post_page(request: Request, post_id: int, user: CurrentUser, ui: Lang, data: Data) -> Response:
+    t = catalogue(ui)
+    with data.engine.connect() as conn:
+        post = detail(conn, post_id, data.model_version)
+    if post is None:
+        raise HTTPException(404)
+    post = fmt.post_for_page(post)
+    names = ("negative", "neutral", "positive", "complaint", "wish", "question", "praise", "promo")
+    labels = {n: t[f"sentiment_{n}"] if f"sentiment_{n}" in t else t[f"intent_{n}"] for n in names}
+    probabilities = [(labels[n], float(post[n])) for n in names if post.get(n) is not None]
+    return render(
+        request,
+        "post.html",
+        ui=ui,
+        user=user,
+        title=t["title_post"].format(id=post_id),
+        active="explore",
+        post=post,
+        probabilities=probabilities,
+    )
+
+
+@router.get("/competitors")
+def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+    t = catalogue(ui)
+    view = data.overview()
+    return render(
+        request,
+        "competitors.html",
+        ui=ui,
+        user=user,
+        title=t["title_competitors"],
+        active="competitors",
+        rows=fmt.competitor_rows(data.competitors(), view["languages"], ui),
+        sentiment_chart=data.charts(ui)["sentiment"],
+        min_posts=MIN_POSTS,
+    )
+
+
+@router.get("/concerns")
+def concerns(
+    request: Request,
+    user: CurrentUser,
+    ui: Lang,
+    data: Data,
+    lang: str | None = None,
+    brand: str | None = None,
+) -> Response:
+    t = catalogue(ui)
+    view = data.overview()
+    langs = view["languages"]
+    lang = lang if lang in langs else (langs[0] if langs else None)
+    share = view["share"]
+    brands = list(share[share["lang"] == lang]["brand"]) if lang else []
+    ours = next((b.name for b in data.ctx.workspace.config.brands if b.ours), None)
+    if brand not in brands:
+        brand = ours if brand is None and ours in brands else None
+    groups = []
+    if lang:
+        index = data.phrase_index(lang)
+        shown: set[int] = set()
+        for key, intent in (("concerns", "complaint"), ("wishes", "wish")):
+            phrases = index.top(intent, brand=brand, n=8, quotes=3, shown=shown)
+            shown.update(q.post_id for p in phrases for q in p.quotes)
+            flagged = len(index.flagged(intent, brand))
+            matched = sum(p.count for p in phrases)
+            groups.append(
+                {
+                    "key": key,
+                    "title": t[key],
+                    "note": t["flagged"].format(n=number(flagged), matched=number(matched))
+                    if flagged
+                    else t["no_flagged"],
+                    "phrases": [
+                        {
+                            "label": p.label,
+                            "count": number(p.count),
+                            "share": percent(p.share),
+                            "quotes": [
+                                {
+                                    "post_id": q.post_id,
+                                    "text": q.text,
+                                    "author": q.author,
+                                    "date": q.created_at.strftime("%Y-%m-%d")
+                                    if q.created_at is not None and not _nat(q.created_at)
+                                    else None,
+                                    "url": fmt.safe_url(q.url),
+                                }
+                                for q in p.quotes
+                            ],
+                        }
+                        for p in phrases
+                    ],
+                }
+            )
+    return render(
+        request,
+        "concerns.html",
+        ui=ui,
+        user=user,
+        title=t["title_concerns"],
+        active="concerns",
+        langs=langs,
+        lang=lang,
+        brands=brands,
+        brand=brand,
+        groups=groups,
+    )
+
+
+def _nat(value: object) -> bool:
+    return str(value) == "NaT"
+
+
+@router.get("/sources")
+def sources(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+    t = catalogue(ui)
+    with data.engine.connect() as conn:
+        coverage = conn.execute(
+            select(
+                posts.c.source,
+                func.count(),
+                func.min(posts.c.created_at),
+                func.max(posts.c.created_at),
+            )
+            .group_by(posts.c.source)
+            .order_by(posts.c.source)
+        ).all()
+        states = {r.source: r for r in conn.execute(select(source_state))}
+        runs = conn.execute(select(import_runs).order_by(import_runs.c.id.desc())).all()
+    last_run = {}
+    for run in reversed(runs):
+        last_run[run.source] = run
+    rows = []
+    for source, n, first, last in coverage:
+        state, run = states.get(source), last_run.get(source)
+        health, note = "unknown", None
+        if state is not None and state.last_error:
+            health, note = "failing", state.last_error
+        elif state is not None and state.last_ok_at:
+            health = "ok"
+        elif run is not None:
+            health = {"done": "ok", "failed": "failing"}.get(run.status, "unknown")
+            note = run.message if run.status == "failed" else None
+        rows.append(
+            {
+                "source": source,
+                "posts": number(n),
+                "first": _day(first),
+                "last": _day(last),
+                "health": health,
+                "detail": note,
+            }
+        )
+    run_rows = [
+        {
+            "id": r.id,
+            "source": r.source,
+            "location": fmt.location(r.location),
+            "started": r.started_at.strftime("%Y-%m-%d %H:%M") if r.started_at else "",
+            "status": r.status,
+            "accepted": number(r.accepted or 0),
+            "duplicate": number(r.duplicate or 0),
+            "rejected": number(r.rejected or 0),
+            "message": r.message,
+        }
+        for r in runs
+    ]
+    return render(
+        request,
+        "sources.html",
+        ui=ui,
+        user=user,
+        title=t["title_sources"],
+        active="sources",
+        sources=rows,
+        runs=run_rows,
+    )
+
+
+def _day(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value[:10]
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)[:10]

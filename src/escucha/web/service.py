@@ -1,0 +1,192 @@
+"""What the pages and the API compute from the store, cached per data version.
+
+An `Insights` lives for one request: it reads the data version once, and every value it
+gives comes from the app's cache when the data has not changed since it was computed."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import func, select
+
+from escucha.query import Query
+from escucha.query.fields import INTENTS, SENTIMENTS
+from escucha.store.schema import brand_mentions, enrichments, posts
+from escucha.web.cache import data_version
+from escucha.web.deps import get_ctx
+from escucha.web.posts import Selection, select_ids
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from escucha.insights import PhraseIndex
+    from escucha.web.context import WebContext
+
+
+class Insights:
+    """Never call its methods while holding a connection: a value being computed by another
+    request is waited for, and a waiting thread must not keep a pooled connection."""
+
+    def __init__(self, ctx: WebContext) -> None:
+        self.ctx = ctx
+        self.engine = ctx.engine
+        self.model_version = ctx.model_version
+
+    @cached_property
+    def version(self) -> tuple:
+        with self.engine.connect() as conn:
+            return data_version(conn, self.model_version)
+
+    def _cached(self, key: tuple, compute) -> Any:
+        return self.ctx.cache.get(key, self.version, compute)
+
+    # -- the overview's numbers, all from SQL ---------------------------------------------
+
+    def counts(self) -> pd.DataFrame:
+        from escucha.web.aggregates import mention_counts
+
+        def compute():
+            with self.engine.connect() as conn:
+                return mention_counts(conn, self.model_version)
+
+        return self._cached(("counts",), compute)
+
+    def overview(self) -> dict:
+        """Share of voice, net sentiment, volume, languages in display order, and totals."""
+
+        def compute() -> dict:
+            from escucha.insights.common import UNKNOWN_LANG
+            from escucha.web import aggregates
+
+            counts = self.counts()
+            share = aggregates.share_of_voice(counts)
+            ours = {b.name for b in self.ctx.workspace.config.brands if b.ours}
+            mentioned = share[share["lang"] != UNKNOWN_LANG]
+            our_mentions = mentioned[mentioned["brand"].isin(ours)].groupby("lang")["mentions"]
+            per_lang = mentioned.groupby("lang")["mentions"].sum()
+            languages = sorted(
+                per_lang.index,
+                key=lambda c: (-int(our_mentions.sum().get(c, 0)), -int(per_lang[c]), c),
+            )
+            dated = counts[counts["day"].notna()]
+            periods = {
+                lang: (rows["day"].min(), rows["day"].max()) for lang, rows in dated.groupby("lang")
+            }
+            with self.engine.connect() as conn:
+                n_posts = conn.scalar(select(func.count()).select_from(posts)) or 0
+                n_enriched = (
+                    conn.scalar(
+                        select(func.count())
+                        .select_from(enrichments)
+                        .where(enrichments.c.model_version == self.model_version)
+                    )
+                    or 0
+                )
+            return {
+                "share": share,
+                "sentiment": aggregates.net_sentiment(counts),
+                "volume": aggregates.volume_over_time(counts),
+                "languages": languages,
+                "periods": periods,
+                "posts": int(n_posts),
+                "enriched": int(n_enriched),
+                "mentions": int(counts["mentions"].sum()),
+            }
+
+        return self._cached(("overview",), compute)
+
+    def charts(self, ui: str) -> dict:
+        """The overview's SVG charts in a UI language (rendering is the slow part)."""
+
+        def compute() -> dict:
+            from escucha.web.charts import overview_charts
+
+            return overview_charts(self.overview(), self.brand_dicts(), ui)
+
+        return self._cached(("charts", ui), compute)
+
+    # -- pages that need the posts themselves (pandas) ------------------------------------
+
+    def brand_dicts(self) -> list[dict]:
+        from escucha.report_inputs import brand_dicts
+
+        return brand_dicts(self.ctx.workspace)
+
+    def frame(self) -> pd.DataFrame:
+        def compute():
+            from escucha.insights.common import normalised
+
+            return normalised(self.ctx.workspace.posts())
+
+        return self._cached(("frame",), compute)
+
+    def phrase_index(self, lang: str) -> PhraseIndex:
+        def compute():
+            from escucha.insights import PhraseIndex, brand_words
+
+            return PhraseIndex(self.frame(), lang, brand_words(self.brand_dicts()))
+
+        return self._cached(("phrases", lang), compute)
+
+    def competitors(self) -> pd.DataFrame:
+        def compute():
+            from escucha.insights import competitor_table
+
+            langs = self.overview()["languages"]
+            indexes = {lang: self.phrase_index(lang) for lang in langs}
+            return competitor_table(self.frame(), self.brand_dicts(), indexes=indexes)
+
+        return self._cached(("competitors",), compute)
+
+    # -- explorer and API -----------------------------------------------------------------
+
+    def filter_options(self) -> dict:
+        def compute() -> dict:
+            with self.engine.connect() as conn:
+                seen = set(conn.scalars(select(brand_mentions.c.brand).distinct()))
+                langs = sorted(
+                    conn.scalars(
+                        select(enrichments.c.lang)
+                        .where(enrichments.c.model_version == self.model_version)
+                        .distinct()
+                    )
+                )
+                sources = sorted(conn.scalars(select(posts.c.source).distinct()))
+            configured = [b.name for b in self.ctx.workspace.config.brands]
+            brands = configured + sorted(seen - set(configured))
+            return {
+                "brands": brands,
+                "langs": langs,
+                "sources": sources,
+                "sentiments": SENTIMENTS,
+                "intents": INTENTS,
+            }
+
+        return self._cached(("options",), compute)
+
+    def total(self, selection: Selection) -> int:
+        """How many posts a selection holds (counting every post is cached: it is slow)."""
+        if selection.ids is not None:
+            return len(selection.ids)
+
+        def compute() -> int:
+            with self.engine.connect() as conn:
+                return selection.total(conn)
+
+        return self._cached(("total",), compute)
+
+    def selection(self, query: Query | None) -> Selection:
+        if query is None:
+            return Selection(None)
+
+        def compute() -> Selection:
+            with self.engine.connect() as conn:
+                return select_ids(conn, query, self.model_version)
+
+        return self._cached(("ids", query.text), compute)
+
+
+def get_insights(ctx: Annotated[Any, Depends(get_ctx)]) -> Insights:
+    return Insights(ctx)

@@ -1,0 +1,178 @@
+"""A small analysed workspace with hostile posts, three users, tokens, and clients."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "escucha" / "demo"
+PASSWORD = "correct horse battery"
+HOSTILE = [
+    {
+        "id": "h1",
+        "author": "mallory",
+        "created_at": "2017-11-20T10:00:00Z",
+        "text": '<script>window.__pwned=1;alert("xss")</script> '
+        "@Iberia me habéis perdido la maleta",
+        "url": "https://example.org/h1",
+    },
+    {
+        "id": "h2",
+        "author": '"><svg onload=alert(4)>',
+        "created_at": "2017-11-20T11:00:00Z",
+        "text": '<img src=x onerror="window.__pwned=2;alert(2)"> @Iberia vuelo cancelado otra vez',
+        "url": "javascript:window.__pwned=3;alert(3)",
+    },
+    {
+        "id": "h3",
+        "author": "=cmd",
+        "created_at": "2017-11-21T11:00:00Z",
+        "text": '=HYPERLINK("http://evil.example","click") @Iberia fatal servicio',
+        "url": "https://example.org/h3",
+    },
+    {
+        "id": "h4",
+        "author": "eve",
+        "created_at": "2017-11-21T12:00:00Z",
+        "text": "+1 @Iberia <a href=\"javascript:alert(5)\">mira</a> ' onmouseover='alert(6)",
+        "url": " javascript:alert(7)",
+    },
+]
+HOSTILE_MARKERS = ("<script>", "<img src=x", "<svg onload", '<a href="javascript:')
+
+
+def _demo_rows(name: str, n: int, mapping: dict[str, str]) -> list[dict]:
+    with gzip.open(DEMO / "data" / name, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in itertools.islice(lines, n)]
+    rows = []
+    for r in records:
+        rows.append(
+            {
+                "id": str(r[mapping["id"]]),
+                "author": r.get("author") or None,
+                "created_at": r["created"],
+                "text": r["text"],
+                "url": f"https://example.org/{r[mapping['id']]}",
+            }
+        )
+    return rows
+
+
+@dataclass
+class Env:
+    workspace: object
+    tokens: dict[str, str]
+    ids: dict[str, int]  # native id of a hostile post -> post id
+
+
+@pytest.fixture(scope="session")
+def env(tmp_path_factory) -> Iterator[Env]:
+    from escucha.auth.tokens import create_token
+    from escucha.auth.users import create_user
+    from escucha.store.schema import posts
+    from escucha.workspace import init_workspace
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("ESCUCHA_DATABASE_URL", raising=False)
+        root = tmp_path_factory.mktemp("webws")
+        (root / "escucha.toml").write_text(
+            (DEMO / "escucha.toml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        ws = init_workspace(root)
+        data = tmp_path_factory.mktemp("webdata")
+        for name, rows in (
+            ("es.jsonl", _demo_rows("es_airline_tweets.jsonl.gz", 300, {"id": "tweet_id"})),
+            ("en.jsonl", _demo_rows("us_airline_tweets.jsonl.gz", 300, {"id": "row"})),
+            ("hostile.jsonl", HOSTILE),
+        ):
+            path = data / name
+            path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+            ws.import_file(path, source=name.split(".")[0])
+        ws.analyze()
+        create_user(ws.engine, "ada", PASSWORD, "admin")
+        create_user(ws.engine, "ana", PASSWORD, "analyst")
+        create_user(ws.engine, "vic", PASSWORD, "viewer")
+        tokens = {
+            "ana-read": create_token(ws.engine, "ana", "read")[0],
+            "ana-write": create_token(ws.engine, "ana", "write")[0],
+            "vic-read": create_token(ws.engine, "vic", "read")[0],
+        }
+        import sqlalchemy as sa
+
+        with ws.engine.connect() as conn:
+            ids = dict(
+                conn.execute(
+                    sa.select(posts.c.native_id, posts.c.id).where(posts.c.source == "hostile")
+                ).all()
+            )
+        yield Env(ws, tokens, ids)
+
+
+@pytest.fixture(scope="session")
+def app(env):
+    from escucha.web.app import create_app
+
+    return create_app(env.workspace)
+
+
+def make_client(app):
+    import warnings
+
+    with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what we have
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    return TestClient(app, follow_redirects=False)
+
+
+@pytest.fixture
+def client(app):
+    return make_client(app)
+
+
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+
+
+def csrf_of(client, path: str = "/login") -> str:
+    return CSRF.search(client.get(path).text).group(1)
+
+
+def login(client, name: str, password: str = PASSWORD):
+    token = csrf_of(client)
+    return client.post(
+        "/login",
+        data={"username": name, "password": password, "csrf_token": token, "next": "/"},
+    )
+
+
+def logged_in(app, name: str):
+    client = make_client(app)
+    response = login(client, name)
+    assert response.status_code == 303, response.text
+    return client
+
+
+@pytest.fixture
+def admin(app):
+    return logged_in(app, "ada")
+
+
+@pytest.fixture
+def analyst(app):
+    return logged_in(app, "ana")
+
+
+@pytest.fixture
+def viewer(app):
+    return logged_in(app, "vic")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,168 @@
+"""The app in a real browser (Debian's chromium through Playwright) against a real uvicorn
+server on a free loopback port: log in, query, open a post, switch language, export, and
+hostile posts that never run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"browser tests need Debian's chromium at {CHROMIUM}"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(app) -> Iterator[str]:
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server, accept_downloads=True, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.dialogs = []  # any alert() would land here
+    page.console_errors = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.on(
+        "console",
+        lambda m: page.console_errors.append(m.text) if m.type == "error" else None,
+    )
+    yield page
+    context.close()
+
+
+def log_in(page, name: str = "ana") -> None:
+    page.goto("/explore")
+    assert "/login" in page.url  # sent to log in first
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/explore")
+
+
+def test_log_in_query_open_a_post_switch_language_and_export(page, tmp_path: Path):
+    log_in(page)
+    assert page.title().startswith("Mentions explorer")
+    assert page.evaluate("typeof window.htmx") == "object"  # the vendored htmx loaded
+
+    page.get_by_label("Query").fill("maleta OR equipaje")
+    page.get_by_label("Language", exact=True).select_option("es")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**q=maleta*")  # htmx pushed the filtered URL
+    summary = page.locator(".results-summary")
+    assert "posts match" in summary.inner_text()
+    assert page.locator("#filters").count() == 1  # only the results were swapped
+    texts = page.locator(".post-text").all_inner_texts()
+    assert texts and all(("maleta" in t.lower() or "equipaje" in t.lower()) for t in texts)
+
+    page.locator(".posts a").first.click()
+    page.wait_for_url("**/posts/*")
+    assert page.locator("h1").inner_text().startswith("Post ")
+    assert page.get_by_text("Probabilities").count() == 1
+
+    with page.expect_download() as download_info:
+        page.goto("/explore?q=maleta&lang=es")
+        page.get_by_role("link", name="CSV").click()
+    download = download_info.value
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,source,native_id") and len(lines) > 1
+
+    page.get_by_role("button", name="Español").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").inner_text() == "Explorador de menciones"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Mentions explorer"
+    assert page.dialogs == []
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_bad_query_shows_an_error_in_place(page):
+    log_in(page)
+    page.get_by_label("Query").fill("maleta AND (retraso")
+    page.get_by_role("button", name="Search").click()
+    error = page.locator("#q-error")
+    error.wait_for()
+    assert "problem" in error.inner_text()
+
+
+def test_hostile_posts_never_run(page, env):
+    log_in(page, "vic")
+    visited = ["/explore?source=hostile", "/concerns?lang=es&brand=Iberia", "/"]
+    visited += [f"/posts/{post_id}" for post_id in env.ids.values()]
+    for path in visited:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__pwned") is None, path
+    page.goto(f"/posts/{env.ids['h1']}")
+    assert "<script>" in page.locator("blockquote.post-text").inner_text()  # shown as text
+    page.goto(f"/posts/{env.ids['h2']}")
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.goto("/explore?source=hostile")
+    for link in page.locator(".posts a").all():
+        link.hover()  # no onmouseover either
+    assert page.dialogs == []
+    assert page.evaluate("window.__pwned") is None
+    csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
+    assert csp_errors == []  # nothing even tried to run inline
+
+
+def test_charts_render_under_the_csp(page):
+    log_in(page, "ada")
+    page.goto("/")
+    charts = page.locator(".chart svg")
+    assert charts.count() == 3
+    box = charts.first.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 100
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
