@@ -20,6 +20,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from machine import cpu_model
+
 from escucha.demo import DEMO_FILES, demo_path
 
 
@@ -66,16 +68,6 @@ def import_once(path: Path, workspace: Path) -> None:
             }
         )
     )
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from machine import cpu_model
 from sqlalchemy import DateTime
 from sqlalchemy.dialects.sqlite import pysqlite
 
@@ -119,16 +120,6 @@ def build_store(path: Path, size: int) -> None:
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

@@ -16,12 +16,10 @@ import os
 import platform
 import random
 import resource
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from machine import cpu_model
 
 
 def demo_posts(folder: Path):
@@ -57,16 +55,6 @@ def _drop_word(text: str, rng: random.Random) -> str:
     if len(words) > 3:
         del words[rng.randrange(len(words))]
     return " ".join(words)
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:
