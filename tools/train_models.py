@@ -37,8 +37,8 @@ from escucha.understand.intents import MODEL_INTENTS, combine  # noqa: E402
 from escucha.understand.reader import INTENTS, SENTIMENTS, PostReader  # noqa: E402
 from escucha.understand.rules import rule_scores  # noqa: E402
 
-VERSION = "builtin-2026.11.1"
-FEATURES = FeatureConfig(bits=19)
+VERSION = "builtin-2026.11.2"
+FEATURES = FeatureConfig(bits=18, char_min=3, char_max=4)
 TRAIN_COMMAND = "python tools/train_models.py --data DATA"
 # Sentiment: (extra sources, weight of the in-language UMSAB train, weight of airline tweets,
 # SGD alpha). Chosen on UMSAB val during development (see the model card).
@@ -169,12 +169,19 @@ def best_threshold(probs: np.ndarray, y: np.ndarray) -> float:
 
 
 def intent_component(
-    name: str, logits: np.ndarray, texts: list[str], sent: np.ndarray, params: dict
+    name: str, logits: np.ndarray, rules: np.ndarray, sent: np.ndarray, params: dict
 ) -> np.ndarray:
-    """Final probability of one intent given that intent's model logits."""
-    model = np.full((len(texts), len(INTENTS)), np.nan)
+    """Final probability of one intent given that intent's model logits and rule scores."""
+    model = np.full((len(logits), len(INTENTS)), np.nan)
     model[:, INTENTS.index(name)] = 1.0 / (1.0 + np.exp(-logits))
-    return combine(sent, model, rule_scores(texts, INTENTS), params)[:, INTENTS.index(name)]
+    return combine(sent, model, rules, params)[:, INTENTS.index(name)]
+
+
+def batch_rule_scores(f: Featuriser, texts: list[str]) -> np.ndarray:
+    parts = [
+        rule_scores(f.analyse(texts[i : i + 2000]), INTENTS) for i in range(0, len(texts), 2000)
+    ]
+    return np.vstack(parts) if parts else np.zeros((0, len(INTENTS)))
 
 
 def train_intents(data: Path, f: Featuriser, en_sentiment, seed: int) -> tuple[dict, list]:
@@ -211,14 +218,15 @@ def train_intents(data: Path, f: Featuriser, en_sentiment, seed: int) -> tuple[d
             x, y, groups, oof = x[scored], y[scored], groups[scored], oof[scored]
             texts = [t for t, keep in zip(texts, scored, strict=True) if keep]
         sent = en_sentiment(texts)
+        rules = batch_rule_scores(f, texts)
         if name == "complaint":
             best = (-1.0, 0.0, 0.5)
             for w in (0.0, 0.15, 0.3, 0.5):
-                p = intent_component(name, oof, texts, sent, {**params, "complaint_negative": w})
+                p = intent_component(name, oof, rules, sent, {**params, "complaint_negative": w})
                 t = best_threshold(p, y)
                 best = max(best, (binary_f1(y, p >= t), w, t))
             params["complaint_negative"] = best[1]
-        probs = intent_component(name, oof, texts, sent, params)
+        probs = intent_component(name, oof, rules, sent, params)
         thresholds[name] = best_threshold(probs, y)
         pred = probs >= thresholds[name]
         source = {
@@ -264,7 +272,7 @@ def quantise(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.round(w / scale).astype(np.int8), scale.astype(np.float32)
 
 
-def write_models(out: Path, sentiment: dict, intents: dict, idf: np.ndarray | None) -> None:
+def write_models(out: Path, sentiment: dict, intents: dict) -> None:
     columns, cols_w, bias, sent_manifest = [], [], [], {}
     for lang, res in sentiment.items():
         for k, s in enumerate(SENTIMENTS):
@@ -286,8 +294,6 @@ def write_models(out: Path, sentiment: dict, intents: dict, idf: np.ndarray | No
         "extra": w[size:].astype(np.float32),
         "bias": np.array(bias, dtype=np.float32),
     }
-    if idf is not None:
-        arrays["idf"] = idf.astype(np.float16)
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "weights.npz", **arrays)
     manifest = {
@@ -345,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
 
     intents, intent_records = train_intents(args.data, f, en_sentiment, args.seed)
     print(f"intents: thresholds {intents['thresholds']} combine {intents['combine']}", flush=True)
-    write_models(args.out, sentiment, intents, None)
+    write_models(args.out, sentiment, intents)
 
     scorer = BuiltinScorer.load(args.out)
     reader = PostReader(scorer.version, langs, scorer, scorer.thresholds, {})

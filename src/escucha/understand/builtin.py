@@ -15,70 +15,90 @@ from pathlib import Path
 
 import numpy as np
 
-from escucha.understand.features import FeatureConfig, Featuriser
+from escucha.understand.features import Analysis, FeatureConfig, Featuriser
 from escucha.understand.intents import MODEL_INTENTS, combine
-from escucha.understand.reader import INTENTS, Scorer
+from escucha.understand.reader import INTENTS, SENTIMENTS, Scorer
 from escucha.understand.rules import rule_scores
 
 
 class BuiltinScorer(Scorer):
-    def __init__(self, manifest: dict, arrays: dict[str, np.ndarray], metrics: dict) -> None:
+    def __init__(
+        self,
+        manifest: dict,
+        arrays: dict[str, np.ndarray],
+        metrics: dict,
+        languages: Sequence[str] | None = None,
+    ) -> None:
+        """Keeps only the sentiment heads of ``languages`` and the fallback ones (None = all):
+        the cost of scoring grows with the number of weight columns."""
         self.manifest = manifest
         self.version: str = manifest["version"]
         self.thresholds: dict[str, float] = manifest["thresholds"]
         self.metrics = metrics
         config = FeatureConfig(**manifest["features"])
-        idf = arrays.get("idf")
-        self.featuriser = Featuriser(config, None if idf is None else idf.astype(np.float32))
-        size = 1 << config.bits
-        weights = np.empty((config.n_features, len(manifest["columns"])), dtype=np.float32)
-        np.multiply(arrays["weights_q"], arrays["scale"][None, :], out=weights[:size])
-        weights[size:] = arrays["extra"]
-        self.weights = weights
-        self.bias = arrays["bias"].astype(np.float32)
-        column = {name: j for j, name in enumerate(manifest["columns"])}
-        self.sentiment = {
-            lang: (
-                np.array([column[f"sentiment.{lang}.{s}"] for s in spec["labels"]]),
-                float(spec["temperature"]),
-            )
-            for lang, spec in manifest["sentiment"].items()
-        }
+        self.featuriser = Featuriser(config)
         self.fallback = tuple(manifest["sentiment_fallback"])
-        self.intent_columns = {k: column[f"intent.{k}"] for k in MODEL_INTENTS}
+        wanted = set(manifest["sentiment"]) if languages is None else set(languages)
+        wanted |= set(self.fallback)
+        heads = {lang: spec for lang, spec in manifest["sentiment"].items() if lang in wanted}
+        if any(tuple(spec["labels"]) != SENTIMENTS for spec in heads.values()):
+            raise ValueError(f"sentiment heads must be ordered {SENTIMENTS}")
+        column = {name: j for j, name in enumerate(manifest["columns"])}
+        full, bias = _dequantise(arrays, config)
+        # softmax only sees differences of logits: each language keeps negative - neutral and
+        # positive - neutral, 2 columns instead of 3 (the cost of scoring grows with columns)
+        cols, biases = [], []
+        self.sentiment: dict[str, tuple[int, float]] = {}
+        for lang, spec in heads.items():
+            neg, neu, pos = (column[f"sentiment.{lang}.{s}"] for s in SENTIMENTS)
+            self.sentiment[lang] = (len(cols), float(spec["temperature"]))
+            cols += [full[:, neg] - full[:, neu], full[:, pos] - full[:, neu]]
+            biases += [bias[neg] - bias[neu], bias[pos] - bias[neu]]
+        self.intent_columns = {k: len(cols) + i for i, k in enumerate(MODEL_INTENTS)}
+        cols += [full[:, column[f"intent.{k}"]] for k in MODEL_INTENTS]
+        biases += [bias[column[f"intent.{k}"]] for k in MODEL_INTENTS]
+        self.weights = np.ascontiguousarray(np.column_stack(cols), dtype=np.float32)
+        self.bias = np.array(biases, dtype=np.float32)
         self.combine_params: dict[str, float] = manifest["combine"]
 
     @classmethod
-    def load(cls, model_dir: Path) -> BuiltinScorer:
+    def load(cls, model_dir: Path, languages: Sequence[str] | None = None) -> BuiltinScorer:
         manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
         with np.load(model_dir / "weights.npz", allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
         metrics_path = model_dir / "metrics.json"
         metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
-        return cls(manifest, arrays, metrics)
+        return cls(manifest, arrays, metrics, languages)
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        x = self.featuriser.transform(texts)
-        return np.asarray(x @ self.weights) + self.bias
+    def logits(self, analysis: Analysis) -> np.ndarray:
+        return self.featuriser.logits(analysis, self.weights) + self.bias
 
     def sentiment_probs(self, logits: np.ndarray, langs: Sequence[str]) -> np.ndarray:
-        """Calibrated softmax of the text's language head; unknown = mean of fallbacks."""
+        """Calibrated softmax of the text's language head; languages without a head (unknown,
+        or not loaded) get the mean of the fallback heads."""
         n = logits.shape[0]
         out = np.zeros((n, 3), dtype=np.float64)
-        lang_arr = np.asarray(langs, dtype=object)
-        known = np.zeros(n, dtype=bool)
-        for lang, (cols, temp) in self.sentiment.items():
-            rows = np.flatnonzero(lang_arr == lang)
+        heads = list(self.sentiment)
+        code = {lang: i for i, lang in enumerate(heads)}
+        codes = np.array([code.get(lang, -1) for lang in langs], dtype=np.int64)
+        for i, lang in enumerate(heads):
+            rows = np.flatnonzero(codes == i)
             if rows.size:
-                out[rows] = _softmax(logits[np.ix_(rows, cols)] / temp)
-                known[rows] = True
+                out[rows] = self._head_probs(logits[rows], lang)
+        known = codes >= 0
         rest = np.flatnonzero(~known)
         if rest.size:
             for lang in self.fallback:
-                cols, temp = self.sentiment[lang]
-                out[rest] += _softmax(logits[np.ix_(rest, cols)] / temp)
+                out[rest] += self._head_probs(logits[rest], lang)
             out[rest] /= len(self.fallback)
         return out
+
+    def _head_probs(self, logits: np.ndarray, lang: str) -> np.ndarray:
+        j, temp = self.sentiment[lang]
+        z = np.zeros((logits.shape[0], 3))
+        z[:, 0] = logits[:, j] / temp
+        z[:, 2] = logits[:, j + 1] / temp
+        return _softmax(z)
 
     def model_intents(self, logits: np.ndarray) -> np.ndarray:
         """Probabilities of the English-trained intent models (NaN for rule-only intents)."""
@@ -89,12 +109,29 @@ class BuiltinScorer(Scorer):
         return out
 
     def score(self, texts: Sequence[str], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        logits = self.logits(texts)
-        sent = self.sentiment_probs(logits, langs)
+        return self.score_with(texts, langs, None)
+
+    def score_with(
+        self, texts: Sequence[str], langs: Sequence[str], sentiment: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sentiment and intents; ``sentiment`` (n x 3), when given, replaces the built-in
+        sentiment heads (another backend's probabilities) and feeds the intent combination."""
+        analysis = self.featuriser.analyse(texts)
+        logits = self.logits(analysis)
+        sent = self.sentiment_probs(logits, langs) if sentiment is None else sentiment
         intents = combine(
-            sent, self.model_intents(logits), rule_scores(texts, INTENTS), self.combine_params
+            sent, self.model_intents(logits), rule_scores(analysis, INTENTS), self.combine_params
         )
         return sent, intents
+
+
+def _dequantise(arrays: dict[str, np.ndarray], config: FeatureConfig) -> tuple[np.ndarray, ...]:
+    """Float32 weights (hashed rows, then dense extra rows) and biases of every column."""
+    full = np.empty((config.n_features, arrays["scale"].size), dtype=np.float32)
+    size = 1 << config.bits
+    np.multiply(arrays["weights_q"], arrays["scale"][None, :], out=full[:size])
+    full[size:] = arrays["extra"]
+    return full, arrays["bias"].astype(np.float32)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

@@ -74,8 +74,11 @@ def sentiment_scores(reader: PostReader, texts: list[str], lang: str) -> np.ndar
 
 
 def evaluate_validation(reader: PostReader, data_dir: Path) -> list[dict]:
-    """Sentiment on UMSAB val per language, language ID on the same tweets, and the
-    suggestion (wish) intent on the SemEval-2019 Task 9 trial sets."""
+    """Sentiment on UMSAB val per language, language ID on the same tweets, the suggestion
+    (wish) intent on the SemEval-2019 Task 9 trial sets, and the five intents on the es/en
+    airline tweets annotated for escucha (shipped with the package; see ``annotated``)."""
+    from escucha.understand.annotated import evaluate_annotated
+
     out: list[dict] = []
     for lang in reader.languages:
         if lang not in D.UMSAB_LANGUAGES:
@@ -127,7 +130,7 @@ def evaluate_validation(reader: PostReader, data_dir: Path) -> list[dict]:
                     f"suggestions/semeval2019_t9/{split}.jsonl",
                 )
             )
-    return out
+    return out + evaluate_annotated(reader)
 
 
 def intent_probabilities(reader: PostReader, texts: list[str], langs: list[str]) -> np.ndarray:

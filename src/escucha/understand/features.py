@@ -1,10 +1,13 @@
 """Tweet normalisation and a vectorised hashing featuriser (numpy only).
 
-All texts of a batch are joined into one string and handled as one flat array of
-code points, so the cost per text is a handful of numpy operations instead of a Python
-loop over n-grams. N-grams are hashed with a polynomial rolling hash (arithmetic modulo
-2**64, which numpy's uint64 gives for free) followed by a bit mixer; the hash does not
-depend on Python's per-process hash seed, so features are identical across runs.
+All texts of a batch are joined into one string and handled as one flat array of code
+points, so the cost per text is a handful of numpy operations instead of a Python loop
+over n-grams. Only three regular expressions run per batch (URLs, handles), each starting
+with a literal so that the regex engine scans for it at memchr speed; lowercasing,
+repeated-letter and space squeezing and emoticon detection are table lookups on the code
+points. Char n-grams are hashed with a polynomial rolling hash (arithmetic modulo 2**64,
+which numpy's uint64 gives for free) and a multiplicative mixer; the hash does not depend
+on Python's per-process hash seed, so features are identical across runs.
 """
 
 from __future__ import annotations
@@ -14,21 +17,23 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
 from escucha.understand import lexicon
 
-# starts with literal characters so that the regex engine can skip ahead quickly
-URL_PATTERN = re.compile(r"h(?:ttps?://\S+|ttp\b)|www\.\S+|t\.co/\S+", re.IGNORECASE)
+_URLS = (  # (literal every match contains, pattern); a URL ends at a space or SEP (NUL)
+    ("http", re.compile(r"http(?:s?://[^\s\x00]+|\b)")),
+    ("www.", re.compile(r"www\.[^\s\x00]+")),
+    ("t.co/", re.compile(r"t\.co/[^\s\x00]+")),
+)
 _HANDLE = re.compile(r"@\w+")
-_HASHTAG = re.compile(r"#(\w)")
-_REPEAT = re.compile(r"(\w)\1{2,}")
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_EMO_POS = re.compile(r"(?:[:;=][-']?[)\]dp*]|\( ?[-']?[:;=]|<3|\^_?\^|xd+\b)", re.IGNORECASE)
-_EMO_NEG = re.compile(r"(?:[:;=][-']?[(\[/\\|]|:'\(|\)[-']?:|</3)")
-_SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
+MAX_CHARS = 400  # longer texts are cut: tweets and comments fit
+URL_MARK = "\x01"
+HANDLE_MARK = "\x02"
 
 _P = np.uint64(0x100000001B3)  # FNV prime: odd, so invertible modulo 2**64
 _P_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
@@ -38,7 +43,9 @@ _SALT_CHAR = 0x9E3779B97F4A7C15
 _SALT_WORD = 0x632BE59BD9B4E019
 _SALT_BIGRAM = 0x85EBCA77C2B2AE63
 _SALT_NEG = 0x27D4EB2F165667C5
-_TABLE_SIZE = 0x3000  # word-character / accent tables cover Latin, Greek, Arabic, Devanagari
+SEP = "\x00"  # separates the texts of a batch in joined strings
+_SEP = 0
+_SPACE = 32
 
 EXTRA_NAMES = (
     "lex_pos",
@@ -54,29 +61,34 @@ EXTRA_NAMES = (
 )
 
 
-def clean_for_langid(text: str) -> str:
-    """Drop @handles and URLs and the '#' of hashtags: they carry no language signal."""
-    text = URL_PATTERN.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    return text.replace("#", " ")
+def mark_links(texts: Sequence[str], max_chars: int = MAX_CHARS) -> str:
+    """Join a batch into one string, texts separated by SEP, HTML entities decoded, each text
+    cut to ``max_chars``; URLs become URL_MARK and @handles HANDLE_MARK (space-padded).
 
-
-def normalise_batch(texts: Sequence[str]) -> str:
-    """Normalise a batch and return it joined by newlines (one text per line).
-
-    @handles become "@user", URLs "url", emoticons "emopos"/"emoneg"; HTML entities
-    are decoded, letters repeated 3+ times are cut to two and everything is lowercased.
+    The last few results are cached: language ID and the featuriser of one reader call both
+    start from the same batch, so the regular expressions run once per batch.
     """
-    big = "\n".join(
-        (html.unescape(t) if "&" in t else t).replace("\n", " ").replace("\r", " ") for t in texts
-    )
-    big = URL_PATTERN.sub(" url ", big)
-    big = _HANDLE.sub(" @user ", big)
-    big = _HASHTAG.sub(r"\1", big)
-    big = _EMO_POS.sub(" emopos ", big)
-    big = _EMO_NEG.sub(" emoneg ", big)
-    big = _REPEAT.sub(r"\1\1", big.lower())
-    return _SPACES.sub(" ", big)
+    return _mark_links(tuple(texts), max_chars)
+
+
+@lru_cache(maxsize=4)
+def _mark_links(texts: tuple[str, ...], max_chars: int) -> str:
+    if max(map(len, texts), default=0) > max_chars:
+        texts = tuple(t[:max_chars] for t in texts)
+    big = SEP.join(texts)
+    if big.count(SEP) != len(texts) - 1:  # a text holds NUL itself: go one by one
+        big = SEP.join(t.replace(SEP, " ") for t in texts)
+    if "&" in big:
+        big = html.unescape(big)  # turns no entity into NUL ("&#0;" gives U+FFFD)
+    for literal, pattern in _URLS:
+        if literal in big:
+            big = pattern.sub(f" {URL_MARK} ", big)
+    return _HANDLE.sub(f" {HANDLE_MARK} ", big)
+
+
+def clean_for_langid(marked: str) -> str:
+    """Drop the marks of @handles and URLs and the '#' of hashtags: no language signal."""
+    return marked.replace(URL_MARK, " ").replace(HANDLE_MARK, " ").replace("#", " ")
 
 
 def unescape_literal(text: str) -> str:
@@ -84,20 +96,83 @@ def unescape_literal(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "\\u" in text else text
 
 
-def _build_tables() -> tuple[np.ndarray, np.ndarray]:
-    is_word = np.zeros(_TABLE_SIZE, dtype=bool)
-    fold = np.arange(_TABLE_SIZE, dtype=np.uint32)
+# Code-point table: one uint64 per code point below _TABLE_SIZE, holding the lowercase code
+# point, the accent-folded lowercase code point and flag bits. Code points from _TABLE_SIZE
+# up are their own lowercase and folded form and count as word characters (CJK, emoji).
+_TABLE_SIZE = 0x3040
+_CP_BITS = 21
+_CP_MASK = np.uint64((1 << _CP_BITS) - 1)
+_FLAG_SHIFT = 42  # flag bits sit above the two code points; as uint16 they read 1 << i
+_UPPER, _LOWER, _WORD, _EYES, _NOSE, _SMILE, _FROWN, _ALPHA, _QUESTION, _EXCLAIM, _LT, _BIG = (
+    1 << i for i in range(12)
+)
+_CHAR_CLASSES = (
+    (_EYES, ":;="),
+    (_NOSE, "-'"),
+    (_SMILE, ")]dDpP*"),
+    (_FROWN, "([/\\|"),
+    (_QUESTION, "?¿"),
+    (_EXCLAIM, "!¡"),
+    (_LT, "<"),
+)
+
+
+def _build_table() -> np.ndarray:
+    table = np.zeros(_TABLE_SIZE, dtype=np.uint64)
     for cp in range(_TABLE_SIZE):
         ch = chr(cp)
+        low = ch.lower() if len(ch.lower()) == 1 else ch
+        if ch in "\t\n\v\f\r":
+            low = " "
+        fold = low
+        flags = (_UPPER if ch.isupper() else 0) | (_LOWER if ch.islower() else 0)
+        flags |= _ALPHA if ch.isalpha() else 0
         if ch.isalnum() or ch == "_" or unicodedata.category(ch) in ("Mn", "Mc"):
-            is_word[cp] = True
-            base = unicodedata.normalize("NFD", ch)[0]
-            if base != ch and ord(base) < 128:
-                fold[cp] = ord(base)
-    return is_word, fold
+            flags |= _WORD
+            base = unicodedata.normalize("NFD", low)[0]
+            if base != low and ord(base) < 128:
+                fold = base
+        for flag, chars in _CHAR_CLASSES:
+            if ch in chars:
+                flags |= flag
+        table[cp] = ord(low) | (ord(fold) << _CP_BITS) | (flags << _FLAG_SHIFT)
+    table[_TABLE_SIZE - 1] = (_WORD | _BIG) << _FLAG_SHIFT  # every code point from here up
+    return table
 
 
-_IS_WORD, _FOLD = _build_tables()
+_TABLE = _build_table()
+_IS_ALPHA = ((_TABLE >> np.uint64(_FLAG_SHIFT)) & np.uint64(_ALPHA)) != 0
+
+
+def _lookup(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lowercase code points, folded code points, uint16 flag bits) of raw code points."""
+    info = _TABLE[np.minimum(raw, _TABLE_SIZE - 1)]
+    lower = (info & _CP_MASK).astype(np.uint32)
+    fold = ((info >> np.uint64(_CP_BITS)) & _CP_MASK).astype(np.uint32)
+    flags = (info >> np.uint64(_FLAG_SHIFT)).astype(np.uint16)
+    big = np.flatnonzero(raw >= _TABLE_SIZE - 1)
+    lower[big] = raw[big]
+    fold[big] = raw[big]
+    return lower, fold, flags
+
+
+def _flag(flags: np.ndarray, flag: int) -> np.ndarray:
+    return (flags & flag) != 0
+
+
+def letter_words_per_text(joined: str) -> np.ndarray:
+    """Number of runs of 2+ letters (regex ``[^\\W\\d_]{2,}``) in each SEP-separated text."""
+    raw = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    alpha = _IS_ALPHA[np.minimum(raw, _TABLE_SIZE - 1)]
+    big = np.flatnonzero(raw >= _TABLE_SIZE - 1)
+    if big.size:
+        values, inverse = np.unique(raw[big], return_inverse=True)
+        alpha[big] = np.array([chr(v).isalpha() for v in values.tolist()])[inverse]
+    edge = np.diff(alpha.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    start = np.flatnonzero(edge == 1)
+    long_runs = start[np.flatnonzero(edge == -1) - start >= 2]
+    seps = np.flatnonzero(raw == _SEP)
+    return np.bincount(np.searchsorted(seps, long_runs), minlength=seps.size + 1)
 
 
 def _mix(h: np.ndarray, salt: int) -> np.ndarray:
@@ -112,21 +187,23 @@ def _mix(h: np.ndarray, salt: int) -> np.ndarray:
     return h
 
 
+@lru_cache(maxsize=1)
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i (mod 2**64) for i < n, n a power of two (shared by all batches)."""
+    with np.errstate(over="ignore"):
+        powers = np.full(n, _P, dtype=np.uint64)
+        inv = np.full(n, _P_INV, dtype=np.uint64)
+        powers[0] = inv[0] = 1
+        return np.cumprod(powers, dtype=np.uint64), np.cumprod(inv, dtype=np.uint64)
+
+
 def _prefix_hash(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Prefix sums H[i] = sum_{j<i} cp[j] * P**j (mod 2**64) and the powers P**-i."""
     n = cp.size
+    powers, inv = _powers(1 << max(n - 1, 1).bit_length())
+    h = np.zeros(n + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        powers = np.empty(n, dtype=np.uint64)
-        inv = np.empty(n, dtype=np.uint64)
-        powers[0] = 1
-        inv[0] = 1
-        if n > 1:
-            powers[1:] = _P
-            inv[1:] = _P_INV
-        powers = np.cumprod(powers, dtype=np.uint64)
-        inv = np.cumprod(inv, dtype=np.uint64)
-        h = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum(cp.astype(np.uint64) * powers, out=h[1:])
+        np.cumsum(cp.astype(np.uint64) * powers[:n], out=h[1:])
     return h, inv
 
 
@@ -137,14 +214,38 @@ def _span_hash(h: np.ndarray, inv: np.ndarray, start: np.ndarray, end: np.ndarra
 
 
 def word_hashes(words: Sequence[str]) -> np.ndarray:
-    """Hash of each word exactly as the featuriser hashes a (folded) word token."""
-    cp = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
-    cp = np.where(cp < _TABLE_SIZE, _FOLD[np.minimum(cp, _TABLE_SIZE - 1)], cp)
+    """Hash of each word exactly as the featuriser hashes a (lowercased, folded) word token."""
+    raw = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    cp = _lookup(raw)[1]
     lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
     end = np.cumsum(lengths)
-    start = end - lengths
     h, inv = _prefix_hash(cp) if cp.size else (np.zeros(1, np.uint64), np.ones(1, np.uint64))
-    return _mix(_span_hash(h, inv, start, end), _SALT_WORD)
+    return _mix(_span_hash(h, inv, end - lengths, end), _SALT_WORD)
+
+
+class HashIndex:
+    """Exact lookup of 64-bit hashes in a small fixed set: a direct-address table on the top
+    bits, sized so that no two keys share a slot (one gather and one compare per lookup)."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        self.keys = np.asarray(keys, dtype=np.uint64)
+        if np.unique(self.keys).size != self.keys.size:
+            raise ValueError("duplicate keys")
+        bits = max(int(self.keys.size).bit_length() + 3, 8)
+        while True:
+            slots = self.keys >> np.uint64(64 - bits)
+            if np.unique(slots).size == slots.size:
+                break
+            bits += 1
+        self._shift = np.uint64(64 - bits)
+        self._table = np.full(1 << bits, -1, dtype=np.int32)
+        self._table[slots.astype(np.intp)] = np.arange(self.keys.size, dtype=np.int32)
+        self._keys = np.append(self.keys, np.uint64(0))  # index -1 reads this sentinel
+
+    def find(self, hashes: np.ndarray) -> np.ndarray:
+        """Index of each hash in ``keys``, or -1."""
+        idx = self._table[(hashes >> self._shift).astype(np.intp)]
+        return np.where(self._keys[idx] == hashes, idx, -1)
 
 
 @dataclass(frozen=True)
@@ -157,72 +258,168 @@ class FeatureConfig:
     char_weight: float = 1.0
     word_weight: float = 1.0
     extra_weight: float = 1.0
-    max_chars: int = 400  # longer texts are cut: tweets and comments fit
+    max_chars: int = MAX_CHARS
 
     @property
     def n_features(self) -> int:
         return (1 << self.bits) + len(EXTRA_NAMES)
 
 
-class Featuriser:
-    """Turns a batch of raw texts into a sparse matrix (texts x n_features).
+@dataclass(frozen=True)
+class Tokens:
+    """Word tokens of a batch (lowercased, accent-folded), in batch order."""
 
-    The rows may hold repeated column indices (one entry per n-gram occurrence) instead of
-    summed counts: every consumer is linear in the matrix, so summing is left to whoever
-    needs it (training calls ``sum_duplicates``) and inference skips a sort per batch.
-    Each block (char n-grams, words) is scaled by 1 / sqrt(sum of squared idf weights of
-    its entries), which is the L2 norm when no n-gram repeats within a text.
+    doc: np.ndarray  # text index of each token
+    start: np.ndarray  # position of the token in ``Analysis.cp``
+    end: np.ndarray
+    hash: np.ndarray  # word_hashes() of the token
+    lexicon: np.ndarray  # lexicon flag bits of the token (0 = not in the lexicon)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Hashed entries of one feature family, CSR-style: text i owns
+    cols[indptr[i]:indptr[i + 1]], each entry worth scale[i]."""
+
+    indptr: np.ndarray
+    cols: np.ndarray
+    scale: np.ndarray
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One featurised batch: hashed n-gram entries (rows sorted), dense extras, tokens."""
+
+    n_docs: int
+    cp: np.ndarray  # normalised code points, texts separated by SEP
+    doc: np.ndarray  # text index of each code point
+    tokens: Tokens
+    blocks: tuple[Block, ...]  # char n-grams (one block per width), then words
+    extras: np.ndarray  # n_docs x len(EXTRA_NAMES), float32
+
+
+_NEGATOR, _POSITIVE, _NEGATIVE, _URL, _USER = (1 << i for i in range(5))
+
+
+def _lexicon_index() -> tuple[HashIndex, np.ndarray]:
+    """Index of the lexicon words; flags[i] = flag bits of word i, flags[-1] = 0."""
+    flags: dict[int, int] = {}
+    for flag, words in (
+        (_NEGATOR, lexicon.NEGATORS),
+        (_POSITIVE, lexicon.POSITIVE_WORDS),
+        (_NEGATIVE, lexicon.NEGATIVE_WORDS),
+        (_URL, ("url",)),
+        (_USER, ("user",)),
+    ):
+        for h in word_hashes(words).tolist():
+            flags[h] = flags.get(h, 0) | flag
+    keys = np.array(list(flags), dtype=np.uint64)
+    return HashIndex(keys), np.array([*flags.values(), 0], dtype=np.uint16)
+
+
+class Featuriser:
+    """Turns a batch of raw texts into hashed char n-gram, word and dense features.
+
+    A row may hold repeated column indices (one entry per n-gram occurrence) instead of
+    summed counts: every consumer is linear in the matrix, so summing is left to training.
+    Each block (char n-grams, words) is scaled by 1 / sqrt(number of its entries in the text).
     """
 
-    def __init__(self, config: FeatureConfig, idf: np.ndarray | None = None) -> None:
+    def __init__(self, config: FeatureConfig) -> None:
         self.config = config
-        self.idf = None if idf is None else np.asarray(idf, dtype=np.float32)
-        self._neg = np.sort(word_hashes(lexicon.NEGATORS))
-        self._pos_words = np.sort(word_hashes(lexicon.POSITIVE_WORDS))
-        self._neg_words = np.sort(word_hashes(lexicon.NEGATIVE_WORDS))
+        self._lexicon, self._lexicon_flags = _lexicon_index()
         self._pos_emoji = np.array(sorted({ord(c) for c in lexicon.POSITIVE_EMOJI}), np.uint32)
         self._neg_emoji = np.array(sorted({ord(c) for c in lexicon.NEGATIVE_EMOJI}), np.uint32)
-        self._url_user = word_hashes(["url", "user"])
+
+    def analyse(self, texts: Sequence[str]) -> Analysis:
+        cfg = self.config
+        marked = mark_links(texts, cfg.max_chars)
+        padded = " " + marked.replace(SEP, f" {SEP} ") + " "
+        padded = padded.replace(URL_MARK, "url").replace(HANDLE_MARK, "@user")
+        raw = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
+        cp, fold, flags = _normalise(raw)
+        is_nl = cp == _SEP
+        doc = np.cumsum(is_nl)
+        n_docs = len(texts)
+        tokens = self._tokens(fold, _flag(flags, _WORD), doc)
+        seps = np.flatnonzero(is_nl)
+        text_len = np.diff(seps, prepend=-1, append=cp.size) - 1
+        widths = range(cfg.char_min, cfg.char_max + 1)
+        char_counts = [np.maximum(text_len - k + 1, 0) for k in widths]
+        char_scale = _scale(sum(char_counts), cfg.char_weight)
+        blocks = [
+            Block(_indptr(counts), cols, char_scale)
+            for counts, cols in zip(char_counts, self._char_ngrams(cp, doc, seps), strict=True)
+        ]
+        word_rows, word_cols, negated = self._word_features(tokens)
+        word_counts = np.bincount(word_rows, minlength=n_docs)
+        blocks.append(Block(_indptr(word_counts), word_cols, _scale(word_counts, cfg.word_weight)))
+        extras = self._extras(cp, flags, doc, tokens, negated, n_docs)
+        return Analysis(n_docs, cp, doc, tokens, tuple(blocks), extras)
+
+    def logits(self, a: Analysis, weights: np.ndarray) -> np.ndarray:
+        """``transform(texts) @ weights`` without building the full matrix (inference)."""
+        size = 1 << self.config.bits
+        hashed = weights[:size]
+        out = a.extras @ weights[size:]
+        for b in a.blocks:
+            x = sparse.csr_matrix(
+                (np.ones(b.cols.size, np.float32), b.cols, b.indptr), shape=(a.n_docs, size)
+            )
+            out += np.asarray(x @ hashed) * b.scale[:, None]
+        return out
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The full feature matrix (training), duplicates summed."""
         cfg = self.config
-        n_docs = len(texts)
-        if n_docs == 0:
+        n = len(texts)
+        if n == 0:
             return sparse.csr_matrix((0, cfg.n_features), dtype=np.float32)
-        size = 1 << cfg.bits
-        shift = np.uint64(64 - cfg.bits)
-        cut = [t[: cfg.max_chars] for t in texts]
-        big = " \n ".join(normalise_batch(cut).split("\n"))
-        cp = np.frombuffer((" " + big + " ").encode("utf-32-le"), dtype=np.uint32)
+        a = self.analyse(texts)
+        parts = []
+        for b in a.blocks:
+            rows = np.repeat(np.arange(n), np.diff(b.indptr))
+            parts.append((rows, b.cols, b.scale[rows]))
+        e_rows, e_j = np.nonzero(a.extras)
+        parts.append((e_rows, (1 << cfg.bits) + e_j, a.extras[e_rows, e_j]))
+        rows, cols, vals = (np.concatenate(p) for p in zip(*parts, strict=True))
+        x = sparse.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(n, cfg.n_features))
+        x.sum_duplicates()
+        return x
+
+    def _tokens(self, fold: np.ndarray, word: np.ndarray, doc: np.ndarray) -> Tokens:
+        edge = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+        start = np.flatnonzero(edge == 1)
+        end = np.flatnonzero(edge == -1)
+        h, inv = _prefix_hash(fold)
+        wh = _mix(_span_hash(h, inv, start, end), _SALT_WORD)
+        found = self._lexicon.find(wh)
+        return Tokens(doc[start], start, end, wh, self._lexicon_flags[found])
+
+    def _char_ngrams(self, cp: np.ndarray, doc: np.ndarray, seps: np.ndarray) -> list[np.ndarray]:
+        """Hashed columns of the char n-grams that stay inside one text, in text order, one
+        array per width char_min..char_max."""
+        cfg = self.config
         n = cp.size
-        is_sep = cp == 10
-        doc = np.cumsum(is_sep)
-        h, inv = _prefix_hash(cp)
+        room = np.append(seps, n)[doc] - np.arange(n)  # distance to the end of the text
+        room[seps] = 0  # a separator opens the next text: no n-gram starts on it
+        out = []
+        g = cp.astype(np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(1, cfg.char_max + 1):
+                if k > 1:
+                    g = g[:-1] * _P + cp[k - 1 :]
+                if k >= cfg.char_min:
+                    salted = g[room[: g.size] >= k] + np.uint64(_SALT_CHAR * k % 2**64)
+                    out.append(_bucket(salted, cfg.bits))
+        return out
 
-        # char n-grams over the accented text; spaces stay in as word boundaries
-        widths = range(cfg.char_min, cfg.char_max + 1)
-        c_hash = np.zeros((n, len(widths)), dtype=np.uint64)
-        c_ok = np.zeros((n, len(widths)), dtype=bool)
-        for j, k in enumerate(widths):
-            m = max(n - k + 1, 0)
-            start = np.arange(m)
-            c_ok[:m, j] = (doc[start] == doc[start + k - 1]) & ~is_sep[start]
-            c_hash[:m, j] = _mix(_span_hash(h, inv, start, start + k), _SALT_CHAR + k)
-        c_ok = c_ok.ravel()
-        c_rows = np.repeat(doc, len(widths))[c_ok]
-        c_cols = (c_hash.ravel()[c_ok] >> shift).astype(np.int32)
-
-        # words (accent-folded view), word bigrams and words in a negation scope
-        small = cp < _TABLE_SIZE
-        idx = np.minimum(cp, _TABLE_SIZE - 1)
-        wmask = np.where(small, _IS_WORD[idx], cp >= 0x3040) & ~is_sep
-        hf, invf = _prefix_hash(np.where(small, _FOLD[idx], cp))
-        edge = np.diff(np.concatenate(([False], wmask, [False])).astype(np.int8))
-        w_start = np.flatnonzero(edge == 1)
-        w_doc = doc[w_start]
-        wh = _mix(_span_hash(hf, invf, w_start, np.flatnonzero(edge == -1)), _SALT_WORD)
+    def _word_features(self, t: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Word unigrams, bigrams and words in a 3-word negation scope."""
+        bits = self.config.bits
+        wh, w_doc = t.hash, t.doc
         n_words = wh.size
-        is_negator = _isin_sorted(wh, self._neg)
+        is_negator = _flag(t.lexicon, _NEGATOR)
         negated = np.zeros(n_words, dtype=bool)
         for lag in (1, 2, 3):
             if n_words > lag:
@@ -232,59 +429,114 @@ class Featuriser:
         w_ok = np.ones((n_words, 3), dtype=bool)
         w_hash[:, 0] = wh
         with np.errstate(over="ignore"):
-            w_hash[:-1, 1] = _mix(wh[:-1] * _MIX1 + wh[1:], _SALT_BIGRAM)
+            w_hash[:-1, 1] = wh[:-1] * _MIX1 + wh[1:] + np.uint64(_SALT_BIGRAM)
         w_ok[:-1, 1] = w_doc[1:] == w_doc[:-1]
         w_ok[-1:, 1] = False
-        w_hash[:, 2] = _mix(wh, _SALT_NEG)
+        w_hash[:, 2] = wh ^ np.uint64(_SALT_NEG)
         w_ok[:, 2] = negated
         w_ok = w_ok.ravel()
-        w_rows = np.repeat(w_doc, 3)[w_ok]
-        w_cols = (w_hash.ravel()[w_ok] >> shift).astype(np.int32)
+        rows = np.repeat(w_doc, 3)[w_ok]
+        return rows, _bucket(w_hash.ravel()[w_ok], bits), negated
 
-        c_vals = self._block_values(c_rows, c_cols, n_docs, cfg.char_weight)
-        w_vals = self._block_values(w_rows, w_cols, n_docs, cfg.word_weight)
-
-        # dense extras: lexicon polarity with negation flipping, emoji, punctuation
-        is_pos = _isin_sorted(wh, self._pos_words)
-        is_neg = _isin_sorted(wh, self._neg_words)
-        doc_cp = doc[~is_sep]
-        cp_ns = cp[~is_sep]
+    def _extras(
+        self,
+        cp: np.ndarray,
+        flags: np.ndarray,
+        doc: np.ndarray,
+        t: Tokens,
+        negated: np.ndarray,
+        n_docs: int,
+    ) -> np.ndarray:
+        """Lexicon polarity with negation flipping, emoji/emoticons, punctuation, caps."""
+        w_doc = t.doc
+        is_pos = _flag(t.lexicon, _POSITIVE)
+        is_neg = _flag(t.lexicon, _NEGATIVE)
+        # one scan finds every rare character the dense features look at
+        special = np.flatnonzero(flags & (_EYES | _LT | _QUESTION | _EXCLAIM | _BIG))
+        kind = flags[special]
+        emo_pos, emo_neg = _emoticons(cp, flags, special[(kind & (_EYES | _LT)) != 0])
+        big = special[(kind & _BIG) != 0]
         extras = np.column_stack(
             (
-                np.bincount(w_doc, (is_pos & ~negated) | (is_neg & negated), n_docs),
-                np.bincount(w_doc, (is_neg & ~negated) | (is_pos & negated), n_docs),
-                np.bincount(doc_cp, _isin_sorted(cp_ns, self._pos_emoji), n_docs),
-                np.bincount(doc_cp, _isin_sorted(cp_ns, self._neg_emoji), n_docs),
-                np.bincount(doc_cp, (cp_ns == 63) | (cp_ns == 191), n_docs),
-                np.bincount(doc_cp, (cp_ns == 33) | (cp_ns == 161), n_docs),
-                np.bincount(w_doc, wh == self._url_user[0], n_docs),
-                np.bincount(w_doc, wh == self._url_user[1], n_docs),
-                np.fromiter((_upper_words(t) for t in cut), dtype=np.float64, count=n_docs),
+                _count(w_doc, (is_pos & ~negated) | (is_neg & negated), n_docs),
+                _count(w_doc, (is_neg & ~negated) | (is_pos & negated), n_docs),
+                np.bincount(doc[emo_pos], minlength=n_docs)
+                + np.bincount(doc[big[_isin_sorted(cp[big], self._pos_emoji)]], minlength=n_docs),
+                np.bincount(doc[emo_neg], minlength=n_docs)
+                + np.bincount(doc[big[_isin_sorted(cp[big], self._neg_emoji)]], minlength=n_docs),
+                np.bincount(doc[special[(kind & _QUESTION) != 0]], minlength=n_docs),
+                np.bincount(doc[special[(kind & _EXCLAIM) != 0]], minlength=n_docs),
+                _count(w_doc, _flag(t.lexicon, _URL), n_docs),
+                _count(w_doc, _flag(t.lexicon, _USER), n_docs),
+                _count(w_doc, _all_caps(flags, t), n_docs),
                 np.bincount(w_doc, minlength=n_docs) / 10.0,
             )
         )
-        extras = (np.log1p(extras) * cfg.extra_weight).astype(np.float32)
-        e_rows, e_j = np.nonzero(extras)
-
-        rows = np.concatenate((c_rows, w_rows, e_rows))
-        order = np.argsort(rows, kind="stable")  # three sorted runs: a linear-time merge
-        cols = np.concatenate((c_cols, w_cols, (size + e_j).astype(np.int32)))[order]
-        vals = np.concatenate((c_vals, w_vals, extras[e_rows, e_j]))[order]
-        indptr = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
-        return sparse.csr_matrix((vals, cols, indptr), shape=(n_docs, cfg.n_features))
-
-    def _block_values(
-        self, rows: np.ndarray, cols: np.ndarray, n_docs: int, weight: float
-    ) -> np.ndarray:
-        w = np.ones(cols.size, dtype=np.float32) if self.idf is None else self.idf[cols]
-        norm = np.sqrt(np.bincount(rows, w * w, n_docs))
-        norm[norm == 0] = 1.0
-        return (w * (weight / norm)[rows]).astype(np.float32)
+        return (np.log1p(extras) * self.config.extra_weight).astype(np.float32)
 
 
-def _upper_words(text: str) -> int:
-    return sum(1 for w in text.split() if len(w) > 2 and w.isupper())
+def _count(doc: np.ndarray, mask: np.ndarray, n_docs: int) -> np.ndarray:
+    """Number of True entries of ``mask`` per text."""
+    return np.bincount(doc[mask], minlength=n_docs)
+
+
+def _normalise(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lowercase; drop '#', the 3rd+ repeat of a word character and repeated spaces.
+
+    Returns the normalised code points, their accent-folded form and their flag bits (case
+    of the original character, word character, emoticon parts).
+    """
+    cp, fold, flags = _lookup(raw)
+    drop = cp == 35  # '#'
+    same = cp[1:] == cp[:-1]
+    drop[2:] |= same[1:] & same[:-1] & _flag(flags[2:], _WORD)
+    drop[1:] |= same & (cp[1:] == _SPACE)
+    keep = ~drop
+    return cp[keep], fold[keep], flags[keep]
+
+
+def _emoticons(cp: np.ndarray, flags: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start positions of western emoticons (":)", ";-p", ":(", "=/", "<3", "</3") among the
+    candidate positions ``at`` (eyes or "<"); texts always end with a space."""
+    at = at[at < cp.size - 2]
+    eyes = at[_flag(flags[at], _EYES)]
+    nose = _flag(flags[eyes + 1], _NOSE)
+    mouth = flags[eyes + 1 + nose]
+    lt = at[cp[at] == 60]  # "<3", "</3"
+    pos = np.concatenate((eyes[_flag(mouth, _SMILE)], lt[cp[lt + 1] == 51]))
+    neg = np.concatenate((eyes[_flag(mouth, _FROWN)], lt[(cp[lt + 1] == 47) & (cp[lt + 2] == 51)]))
+    return pos, neg
+
+
+def _all_caps(flags: np.ndarray, t: Tokens) -> np.ndarray:
+    """Tokens of 3+ characters whose first character is upper case and none lower case."""
+    cand = np.flatnonzero((t.end - t.start > 2) & _flag(flags[t.start], _UPPER))
+    start, end = t.start[cand], t.end[cand]
+    ok = np.ones(cand.size, dtype=bool)
+    for i in range(1, int((end - start).max(initial=0))):
+        live = ok & (start + i < end)
+        ok[live] = ~_flag(flags[start[live] + i], _LOWER)
+    out = np.zeros(t.start.size, dtype=bool)
+    out[cand[ok]] = True
+    return out
+
+
+def _bucket(h: np.ndarray, bits: int) -> np.ndarray:
+    """Top ``bits`` bits of a cheap mix (xor-shift, multiply) of 64-bit n-gram hashes."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint64(29))
+        h *= _MIX2
+        return (h >> np.uint64(64 - bits)).astype(np.int32)
+
+
+def _indptr(counts: np.ndarray) -> np.ndarray:
+    indptr = np.zeros(counts.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return indptr
+
+
+def _scale(counts: np.ndarray, weight: float) -> np.ndarray:
+    return (weight / np.sqrt(np.maximum(counts, 1))).astype(np.float32)
 
 
 def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

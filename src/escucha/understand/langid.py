@@ -1,24 +1,29 @@
 """Batch language identification with py3langid's model, restricted to the configured languages.
 
-py3langid walks a byte-level automaton one text at a time in Python. Here the same
-automaton runs over a whole batch at once (one numpy step per byte position, all texts in
-parallel), then scores with py3langid's own naive Bayes tables after ``set_languages``.
-Up to ``max_bytes`` bytes of each cleaned text are used.
+py3langid walks a byte-level automaton (one feature per state) one text at a time in Python.
+Here the same automaton runs over a whole batch at once: texts are sorted by length so that
+at byte position ``i`` the texts still running are a prefix of the batch, and each step is a
+few numpy operations on contiguous slices. Scores then use py3langid's own naive Bayes tables
+after ``set_languages``. Up to ``max_bytes`` bytes of each cleaned text are used.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
 
-from escucha.understand.features import clean_for_langid
+from escucha.understand.features import (
+    SEP,
+    clean_for_langid,
+    letter_words_per_text,
+    mark_links,
+)
 
 UNKNOWN = "unknown"
-_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_LOW32 = np.uint64(0xFFFFFFFF)
+_FEATURE_BITS = 20  # py3langid's model has about 100,000 features
 
 
 class LanguageDetector:
@@ -39,10 +44,16 @@ class LanguageDetector:
         self.min_words = min_words
         self.min_confidence = min_confidence
         self.max_bytes = max_bytes
+        # per state: its row offset in the transition table (low 32 bits) and its output
+        # feature + 1 (high 32 bits, 0 = none)
         self._next = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
-        self._rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
-        self._output = np.asarray(ident.tk_output, dtype=np.int64)
+        rowbase = np.asarray(ident.tk_row, dtype=np.uint64) << np.uint64(8)
+        output = (np.asarray(ident.tk_output, dtype=np.int64) + 1).astype(np.uint64)
+        self._state_info = rowbase | (output << np.uint64(32))
+        self._start_row = int(rowbase[0])
         self._ptc = np.asarray(ident.nb_ptc, dtype=np.float32)
+        if self._ptc.shape[0] >= 1 << _FEATURE_BITS:
+            raise ValueError("py3langid model has more features than expected")
         self._pc = np.asarray(ident.nb_pc, dtype=np.float32)
 
     def detect(self, texts: Sequence[str]) -> list[str]:
@@ -51,59 +62,72 @@ class LanguageDetector:
     def detect_with_confidence(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         if not texts:
             return []
-        cleaned = clean_for_langid("\n".join(t.replace("\n", " ") for t in texts)).split("\n")
+        cleaned = clean_for_langid(mark_links(texts)).split(SEP)
         probs = self.probabilities(cleaned)
         best = probs.argmax(axis=1)
-        conf = probs[np.arange(len(texts)), best]
-        out = []
-        for text, b, c in zip(cleaned, best.tolist(), conf.tolist(), strict=True):
-            if len(_LETTER_WORD.findall(text)) < self.min_words or c < self.min_confidence:
-                out.append((UNKNOWN, c))
-            else:
-                out.append((self.languages[b], c))
-        return out
+        conf = probs[np.arange(len(texts)), best].tolist()
+        enough = letter_words_per_text(SEP.join(cleaned)) >= self.min_words
+        return [
+            (self.languages[b], c) if ok and c >= self.min_confidence else (UNKNOWN, c)
+            for b, c, ok in zip(best.tolist(), conf, enough.tolist(), strict=True)
+        ]
 
     def probabilities(self, cleaned: Sequence[str]) -> np.ndarray:
         """Posterior over ``self.languages`` for texts already passed through cleaning."""
-        encoded = [
-            unicodedata.normalize("NFC", t.lower() if t.isupper() else t).encode("utf-8")[
-                : self.max_bytes
-            ]
-            for t in cleaned
-        ]
-        n = len(encoded)
-        lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=n)
-        width = int(lengths.max()) if n else 0
-        flat = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        grid = np.zeros((n, max(width, 1)), dtype=np.int64)
-        mask = np.arange(grid.shape[1])[None, :] < lengths[:, None]
-        grid[mask] = flat
-        state = np.zeros(n, dtype=np.uint32)
-        rows, feats = [], []
-        for pos in range(width):
-            active = np.flatnonzero(mask[:, pos])
-            if active.size < n:
-                state_a = self._next[self._rowbase[state[active]] + grid[active, pos]]
-                state[active] = state_a
-            else:
-                state = self._next[self._rowbase[state] + grid[:, pos]]
-                state_a = state
-            f = self._output[state_a]
-            hit = f >= 0
-            rows.append(active[hit])
-            feats.append(f[hit])
-        rows_a = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-        feats_a = np.concatenate(feats) if feats else np.zeros(0, np.int64)
-        counts = sparse.csr_matrix(
-            (np.ones(rows_a.size, np.float32), (rows_a, feats_a)), shape=(n, self._ptc.shape[0])
-        )
-        counts.sum_duplicates()
-        counts.data = np.log1p(counts.data)
-        scores = np.asarray(counts @ self._ptc) + self._pc
-        has = np.diff(counts.indptr) > 0
-        scores[~has] = 0.0  # no features: uniform, as py3langid does
+        n = len(cleaned)
+        upper = list(map(str.isupper, cleaned))
+        if any(upper):
+            cleaned = [t.lower() if up else t for t, up in zip(cleaned, upper, strict=True)]
+        joined = SEP.join(cleaned)
+        data = np.frombuffer(unicodedata.normalize("NFC", joined).encode("utf-8"), np.uint8)
+        ends = np.append(np.flatnonzero(data == 0), data.size)  # SEP
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        lengths = np.minimum(ends - starts, self.max_bytes)
+        keys = np.sort(self._walk(data, starts, lengths))
+        first = np.flatnonzero(np.diff(keys, prepend=np.int64(-1)))
+        counts = np.diff(first, append=keys.size)
+        rows = keys[first] >> _FEATURE_BITS
+        feats = keys[first] & ((1 << _FEATURE_BITS) - 1)
+        weight = np.log1p(counts).astype(np.float32)
+        # rows are sorted: sum each text's weighted feature log-probabilities in one pass
+        per_row = np.bincount(rows, minlength=n)
+        first_of_row = np.concatenate(([0], np.cumsum(per_row)[:-1]))
+        contrib = self._ptc[feats] * weight[:, None]
+        scores = np.zeros((n, self._pc.size))
+        has = per_row > 0
+        if contrib.size:
+            scores[has] = np.add.reduceat(contrib, first_of_row[has], axis=0)
+        scores += self._pc
+        scores[~has] = 0.0  # no features: uniform, as py3langid
         scores /= np.sqrt(np.maximum(lengths, 1))[:, None]
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
         return scores
+
+    def _walk(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Run the automaton over all texts; (text << _FEATURE_BITS) | feature per emission.
+
+        Texts are sorted by length, longest first, so the texts still running at byte
+        position ``pos`` are the first ``running[pos]``; the bytes and moves of step ``pos``
+        sit contiguously at ``offsets[pos]`` in flat arrays (no padding).
+        """
+        order = np.argsort(-lengths, kind="stable")
+        len_o = lengths[order]
+        width = int(len_o[0]) if len_o.size else 0
+        running = np.searchsorted(-len_o, -np.arange(width), side="left")  # len > pos
+        offsets = np.concatenate(([0], np.cumsum(running)))
+        slot = np.arange(offsets[-1]) - np.repeat(offsets[:-1], running)
+        flat_bytes = data[starts[order][slot] + np.repeat(np.arange(width), running)]
+        moves = np.empty(offsets[-1], dtype=np.uint64)
+        row = np.full(order.size, self._start_row, dtype=np.uint64)
+        at = np.empty(order.size, dtype=np.uint64)
+        state = np.empty(order.size, dtype=np.uint32)
+        for o, m in zip(offsets[:-1].tolist(), running.tolist(), strict=True):
+            np.add(row[:m], flat_bytes[o : o + m], out=at[:m])
+            self._next.take(at[:m], out=state[:m])
+            self._state_info.take(state[:m], out=moves[o : o + m])
+            np.bitwise_and(moves[o : o + m], _LOW32, out=row[:m])
+        feature = (moves >> np.uint64(32)).astype(np.int64)
+        hit = np.flatnonzero(feature)
+        return (order[slot[hit]] << _FEATURE_BITS) | (feature[hit] - 1)

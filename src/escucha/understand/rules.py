@@ -1,146 +1,561 @@
-"""Transparent bilingual (es/en) pattern rules for intents (patterns see lowercased text).
+"""Transparent bilingual (es/en) phrase rules for intents.
 
-Each rule is a regular expression with the probability that a text matching it has the
-intent. A batch is scanned as one newline-joined string, so each pattern runs once per batch.
-The English-trained models cover the long tail in English; in Spanish these rules (plus
-sentiment, for complaint and praise) are most of the signal.
+A rule is a list of phrases with the probability that a text containing one of them has the
+intent. Phrases are matched on the featuriser's word tokens (lowercased, accents folded, so
+"ojalá" and "ojala" are the same word; "@handles" are the word "user", URLs the word "url";
+punctuation between words is ignored). Words must match whole: inflections are listed.
+
+Matching is vectorised over the batch: every token is looked up once in the sorted hashes of
+the rule vocabulary, then phrases are matched as n-grams of vocabulary ids, so the cost does
+not grow with the number of rules. Where a rule applies:
+
+- ``any``: anywhere in the text;
+- ``start``: at the start of a sentence (text start or after "." or "!"), possibly after
+  @handles;
+- ``percent``: right after a "%" sign ("20% off", "30 % de descuento").
+
+Two character rules mark questions: "¿" (0.9) and "?" (0.85).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
-from escucha.understand.features import URL_PATTERN
+from escucha.understand.features import Analysis, HashIndex, word_hashes
 
-# (intent, probability, pattern); patterns run on lowercased text
-RULES: tuple[tuple[str, float, str], ...] = (
+Rule = tuple[str, float, str, tuple[str, ...]]  # intent, probability, where, phrases
+
+RULES: tuple[Rule, ...] = (
     # wish / suggestion / feature request
-    ("wish", 0.9, r"(?:ojal[aá]|i wish|we wish|wish (?:you|they|there|it|i could))"),
+    (
+        "wish",
+        0.9,
+        "any",
+        (
+            "ojalá",
+            "i wish",
+            "we wish",
+            "wish you",
+            "wish they",
+            "wish there",
+            "wish it",
+            "wish i could",
+        ),
+    ),
     (
         "wish",
         0.85,
-        r"(?:please (?:add|allow|make|let|consider|bring|support|include|fix)"
-        r"|por favor,? (?:a[nñ]adan|pongan|hagan|permitan|incluyan|agreguen))",
+        "any",
+        (
+            "please add",
+            "please allow",
+            "please make",
+            "please let",
+            "please consider",
+            "please bring",
+            "please support",
+            "please include",
+            "please fix",
+            "por favor añadan",
+            "por favor pongan",
+            "por favor hagan",
+            "por favor permitan",
+            "por favor incluyan",
+            "por favor agreguen",
+        ),
     ),
     (
         "wish",
         0.8,
-        r"(?:estar[ií]a (?:bien|genial|guay)|ser[ií]a (?:genial|ideal|bueno|"
-        r"estupendo|mejor|bueno que|interesante|[uú]til)|it would be (?:great|nice|"
-        r"cool|awesome|useful|helpful|better)|would be (?:great|nice|awesome) if"
-        r"|would love (?:to see|it if|if)|i'?d love (?:to see|if|it if))",
+        "any",
+        (
+            "estaría bien",
+            "estaría genial",
+            "estaría guay",
+            "sería genial",
+            "sería ideal",
+            "sería bueno",
+            "sería estupendo",
+            "sería mejor",
+            "sería interesante",
+            "sería útil",
+            "it would be great",
+            "it would be nice",
+            "it would be cool",
+            "it would be awesome",
+            "it would be useful",
+            "it would be helpful",
+            "it would be better",
+            "would be great if",
+            "would be nice if",
+            "would be awesome if",
+            "would love to see",
+            "would love it if",
+            "would love if",
+            "i'd love to see",
+            "id love to see",
+            "i'd love if",
+            "i'd love it if",
+        ),
     ),
     (
         "wish",
         0.75,
-        r"(?:me gustar[ií]a|nos gustar[ií]a|i would like (?:to see|you to|if)"
-        r"|i'?d like (?:to see|you to)|feature request|suggestion:|sugerencia"
-        r"|propongo|sugiero|i suggest|i propose|i recommend that|why not add"
-        r"|por qu[eé] no (?:ponen|a[nñ]aden|hacen)|add an option|add (?:a|the) "
-        r"(?:feature|option|button|setting))",
+        "any",
+        (
+            "me gustaría",
+            "nos gustaría",
+            "i would like to see",
+            "i would like you to",
+            "i would like if",
+            "i'd like to see",
+            "i'd like you to",
+            "feature request",
+            "suggestion",
+            "sugerencia",
+            "sugerencias",
+            "propongo",
+            "sugiero",
+            "i suggest",
+            "i propose",
+            "i recommend that",
+            "why not add",
+            "por qué no ponen",
+            "por qué no añaden",
+            "por qué no hacen",
+            "add an option",
+            "add a feature",
+            "add a option",
+            "add a button",
+            "add a setting",
+            "add the feature",
+            "add the option",
+            "add the button",
+            "add the setting",
+        ),
     ),
     (
         "wish",
         0.6,
-        r"(?:deber[ií]an|deber[ií]ais|tendr[ií]an que|should (?:add|have|make|"
-        r"allow|be able|consider|provide|offer|include|support|let|bring)"
-        r"|you guys should|needs? to (?:add|have|be able)|hace falta"
-        r"|falta(?:r[ií]a)? (?:un|una)|necesitamos (?:un|una|m[aá]s))",
+        "any",
+        (
+            "deberían",
+            "deberíais",
+            "tendrían que",
+            "should add",
+            "should have",
+            "should make",
+            "should allow",
+            "should be able",
+            "should consider",
+            "should provide",
+            "should offer",
+            "should include",
+            "should support",
+            "should let",
+            "should bring",
+            "you guys should",
+            "need to add",
+            "needs to add",
+            "need to have",
+            "needs to have",
+            "need to be able",
+            "needs to be able",
+            "hace falta",
+            "falta un",
+            "falta una",
+            "faltaría un",
+            "faltaría una",
+            "necesitamos un",
+            "necesitamos una",
+            "necesitamos más",
+        ),
     ),
     # complaint / concern
     (
         "complaint",
         0.85,
-        r"(?:reclamaci[oó]n|me quejo|queja formal|poner una queja|"
-        r"hoja de reclamaciones|vergonzoso|verg[uü]enza|estafa|estafadores"
-        r"|ladrones|p[eé]simo|p[eé]sima|nefast[oa]|lamentable|indignante"
-        r"|worst (?:airline|service|customer|experience|company)"
-        r"|unacceptable|ridiculous|disgusted|rip ?off|scam"
-        r"|never (?:again|flying|fly)|nunca m[aá]s|not happy"
-        r"|very disappointed)",
+        "any",
+        (
+            "reclamación",
+            "reclamaciones",
+            "me quejo",
+            "queja formal",
+            "poner una queja",
+            "vergonzoso",
+            "vergüenza",
+            "estafa",
+            "estafas",
+            "estafadores",
+            "ladrones",
+            "pésimo",
+            "pésima",
+            "pésimos",
+            "pésimas",
+            "nefasto",
+            "nefasta",
+            "lamentable",
+            "lamentables",
+            "indignante",
+            "worst airline",
+            "worst service",
+            "worst customer",
+            "worst experience",
+            "worst company",
+            "unacceptable",
+            "ridiculous",
+            "ridiculously",
+            "disgusted",
+            "rip off",
+            "ripoff",
+            "scam",
+            "scams",
+            "scammers",
+            "never again",
+            "never flying",
+            "never fly",
+            "nunca más",
+            "not happy",
+            "very disappointed",
+        ),
     ),
     (
         "complaint",
         0.75,
-        r"(?:(?:han|habeis|hab[eé]is) perdido|perdieron mi|me han cancelado"
-        r"|cancelaron|retraso de|horas de retraso|hours? (?:late|delay)"
-        r"|delayed (?:again|for)|lost (?:my|our) (?:bag|luggage|suitcase)"
-        r"|still waiting|todav[ií]a (?:no|estoy esperando)|sigo esperando"
-        r"|no (?:funciona|me devuelven|contestan|responden)|doesn'?t work"
-        r"|not working|on hold for|been on hold|no one (?:answers|helps)"
-        r"|nobody (?:answers|helps)|refund|reembolso|devoluci[oó]n"
-        r"|overbooking|sin respuesta|no answer|terrible service)",
+        "any",
+        (
+            "han perdido",
+            "habeis perdido",
+            "perdieron mi",
+            "me han cancelado",
+            "cancelaron",
+            "retraso de",
+            "horas de retraso",
+            "hour late",
+            "hours late",
+            "hour delay",
+            "hours delay",
+            "hour delayed",
+            "hours delayed",
+            "delayed again",
+            "delayed for",
+            "lost my bag",
+            "lost my bags",
+            "lost my luggage",
+            "lost my suitcase",
+            "lost our bag",
+            "lost our bags",
+            "lost our luggage",
+            "lost our suitcase",
+            "still waiting",
+            "todavía no",
+            "todavía estoy esperando",
+            "sigo esperando",
+            "no funciona",
+            "no me devuelven",
+            "no contestan",
+            "no responden",
+            "doesn't work",
+            "doesnt work",
+            "not working",
+            "on hold for",
+            "been on hold",
+            "no one answers",
+            "no one helps",
+            "nobody answers",
+            "nobody helps",
+            "refund",
+            "refunds",
+            "refunded",
+            "reembolso",
+            "reembolsos",
+            "devolución",
+            "overbooking",
+            "sin respuesta",
+            "no answer",
+            "terrible service",
+        ),
     ),
-    # question
-    ("question", 0.9, r"[¿]"),
-    ("question", 0.85, r"\?"),
+    # question (besides the "¿" and "?" character rules)
     (
         "question",
         0.7,
-        r"(?:^|[\n.!] *)(?:@\w+ +)*(?:how|what|why|when|where|who|which|can you"
-        r"|could you|is there|are there|do you|does|did|will you|would you|is it"
-        r"|c[oó]mo|qu[eé]|por qu[eé]|cu[aá]ndo|d[oó]nde|qui[eé]n|cu[aá]l|cu[aá]nto"
-        r"|alguien sabe|pueden|podr[ií]an|puedo|hay alguna)\b",
+        "start",
+        (
+            "how",
+            "what",
+            "why",
+            "when",
+            "where",
+            "who",
+            "which",
+            "can you",
+            "could you",
+            "is there",
+            "are there",
+            "do you",
+            "does",
+            "did",
+            "will you",
+            "would you",
+            "is it",
+            "cómo",
+            "qué",
+            "por qué",
+            "cuándo",
+            "dónde",
+            "quién",
+            "cuál",
+            "cuánto",
+            "alguien sabe",
+            "pueden",
+            "podrían",
+            "puedo",
+            "hay alguna",
+        ),
     ),
     # praise
     (
         "praise",
         0.85,
-        r"(?:gracias|muchas gracias|thank you|thanks|thx|kudos|bravo"
-        r"|enhorabuena|felicidades|felicitaciones|great job|well done"
-        r"|amazing (?:service|crew|staff|job)|excelente (?:servicio|atenci[oó]n)"
-        r"|buen servicio|great service|love (?:you|your|this|flying)"
-        r"|me encanta|os quiero|los amo|you rock|best airline|la mejor)",
+        "any",
+        (
+            "gracias",
+            "thank you",
+            "thanks",
+            "thx",
+            "kudos",
+            "bravo",
+            "enhorabuena",
+            "felicidades",
+            "felicitaciones",
+            "great job",
+            "well done",
+            "amazing service",
+            "amazing crew",
+            "amazing staff",
+            "amazing job",
+            "excelente servicio",
+            "excelente atención",
+            "buen servicio",
+            "great service",
+            "love you",
+            "love your",
+            "love this",
+            "love flying",
+            "me encanta",
+            "me encantan",
+            "os quiero",
+            "los amo",
+            "you rock",
+            "best airline",
+            "la mejor",
+        ),
     ),
     # promotional / spam / self-promotion
     (
         "promo",
         0.9,
-        r"(?:check out my|subscribe to my|check my channel|visit my|follow me"
-        r"|s[ií]gueme|suscr[ií]bete|suscribete a mi|mi canal|my channel"
-        r"|promo code|c[oó]digo (?:de )?descuento|discount code|use code"
-        r"|click (?:here|the link)|haz clic|enlace en (?:mi )?bio|link in bio"
-        r"|make money|earn money|gana dinero|free (?:gift|iphone|followers)"
-        r"|seguidores gratis)",
+        "any",
+        (
+            "check out my",
+            "subscribe to my",
+            "check my channel",
+            "visit my",
+            "follow me",
+            "sígueme",
+            "suscríbete",
+            "mi canal",
+            "my channel",
+            "promo code",
+            "código descuento",
+            "código de descuento",
+            "discount code",
+            "use code",
+            "click here",
+            "click the link",
+            "haz clic",
+            "enlace en bio",
+            "enlace en mi bio",
+            "link in bio",
+            "make money",
+            "earn money",
+            "gana dinero",
+            "free gift",
+            "free iphone",
+            "free followers",
+            "seguidores gratis",
+        ),
     ),
     (
         "promo",
         0.7,
-        r"(?:sorteo|giveaway|oferta(?:s)? (?:de|en|para)|descuento del|\d+ ?% "
-        r"(?:de descuento|off|dto)|ofertas? exclusiva|compra ya|buy now|shop now"
-        r"|reserva ya|book now|limited (?:time|offer)|plazas limitadas"
-        r"|inscr[ií]bete|no te lo pierdas|don'?t miss|#?empleo|we'?re hiring"
-        r"|estamos contratando)",
+        "any",
+        (
+            "sorteo",
+            "sorteos",
+            "giveaway",
+            "giveaways",
+            "oferta de",
+            "oferta en",
+            "oferta para",
+            "ofertas de",
+            "ofertas en",
+            "ofertas para",
+            "descuento del",
+            "oferta exclusiva",
+            "ofertas exclusivas",
+            "compra ya",
+            "buy now",
+            "shop now",
+            "reserva ya",
+            "book now",
+            "limited time",
+            "limited offer",
+            "plazas limitadas",
+            "inscríbete",
+            "no te lo pierdas",
+            "don't miss",
+            "dont miss",
+            "empleo",
+            "we're hiring",
+            "were hiring",
+            "estamos contratando",
+        ),
+    ),
+    (
+        "promo",
+        0.7,
+        "percent",
+        (
+            "off",
+            "dto",
+            "de descuento",
+        ),
     ),
 )
+CHAR_RULES: tuple[tuple[str, float, str], ...] = (("question", 0.9, "¿"), ("question", 0.85, "?"))
 
-# Patterns carry no leading look-behind so that the regex engine can skip ahead to the
-# possible first characters; "starts at a word boundary" is checked on the matches instead.
-_COMPILED = [(intent, p, re.compile(pat, re.MULTILINE)) for intent, p, pat in RULES]
+_WORD = re.compile(r"\w+")
+_WHERE = ("any", "start", "percent")
+_DOT, _BANG = map(ord, ".!")  # characters that end a sentence
 
 
-def rule_scores(texts: Sequence[str], intents: Sequence[str]) -> np.ndarray:
-    """Highest rule probability per (text, intent); 0 where no rule matches."""
-    out = np.zeros((len(texts), len(intents)), dtype=np.float64)
-    if not texts:
+class RuleMatcher:
+    """All RULES compiled into one vocabulary and one sorted key table per phrase length."""
+
+    def __init__(self, rules: Sequence[Rule] = RULES) -> None:
+        phrases: dict[tuple[int, ...], tuple[str, float, int]] = {}
+        for intent, prob, where, texts in rules:
+            for text in texts:
+                key = tuple(word_hashes(_WORD.findall(text)).tolist())
+                if key in phrases:
+                    raise ValueError(f"phrase {text!r} is in two rules")
+                phrases[key] = (intent, prob, _WHERE.index(where))
+        vocab = sorted({h for key in phrases for h in key})
+        self._index = HashIndex(np.array(vocab, dtype=np.uint64))
+        ids = {h: i for i, h in enumerate(vocab)}
+        self._base = len(vocab) + 1
+        self._intents = tuple(dict.fromkeys(intent for intent, _, _, _ in rules))
+        self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        for n in sorted({len(key) for key in phrases}):
+            group = sorted(
+                (self._key([ids[h] for h in key]), v) for key, v in phrases.items() if len(key) == n
+            )
+            self._tables[n] = (
+                np.array([k for k, _ in group], dtype=np.int64),
+                np.array([v[1] for _, v in group]),
+                np.array([v[2] for _, v in group]),
+                np.array([self._intents.index(v[0]) for _, v in group]),
+            )
+
+    def _key(self, ids: Sequence[int]) -> int:
+        return sum(int(v) * self._base**i for i, v in enumerate(ids))
+
+    def scores(self, a: Analysis, intents: Sequence[str]) -> np.ndarray:
+        """Highest rule probability per (text, intent); 0 where no rule matches."""
+        out = np.zeros((a.n_docs, len(intents)), dtype=np.float64)
+        column = {name: j for j, name in enumerate(intents)}
+        for intent, prob, char in CHAR_RULES:
+            if intent in column:
+                docs = a.doc[a.cp == ord(char)]
+                out[docs, column[intent]] = np.maximum(out[docs, column[intent]], prob)
+        t = a.tokens
+        vid = self._index.find(t.hash).astype(np.int64)
+        cand = np.flatnonzero(vid >= 0)
+        to_column = np.array([column.get(k, -1) for k in self._intents])
+        for n, (keys, probs, where, intent) in self._tables.items():
+            at, rule = self._match(vid, t.doc, cand, n, keys)
+            if not at.size:
+                continue
+            ok = self._where_ok(a, at, where[rule])
+            at, rule = at[ok], rule[ok]
+            cols = to_column[intent[rule]]
+            keep = cols >= 0
+            np.maximum.at(out, (t.doc[at[keep]], cols[keep]), probs[rule[keep]])
         return out
-    big = URL_PATTERN.sub(" ", "\n".join(t.replace("\n", " ") for t in texts)).lower()
-    starts = np.flatnonzero(np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32) == 10) + 1
-    starts = np.concatenate(([0], starts))
-    column = {name: j for j, name in enumerate(intents)}
-    for intent, p, pattern in _COMPILED:
-        j = column.get(intent)
-        if j is None:
-            continue
-        pos = [
-            m.start()
-            for m in pattern.finditer(big)
-            if m.start() == 0 or not (big[m.start() - 1].isalnum() and m.group()[0].isalnum())
-        ]
-        if pos:
-            docs = np.searchsorted(starts, pos, side="right") - 1
-            out[docs, j] = np.maximum(out[docs, j], p)
-    return out
+
+    def _match(
+        self, vid: np.ndarray, doc: np.ndarray, cand: np.ndarray, n: int, keys: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Token positions where an n-word phrase starts, and its row in the table."""
+        at = cand[cand + n <= vid.size]
+        key = np.zeros(at.size, dtype=np.int64)
+        ok = np.ones(at.size, dtype=bool)
+        for i in range(n):
+            v = vid[at + i]
+            ok &= (v >= 0) & (doc[at + i] == doc[at])
+            key += v * self._base**i
+        at, key = at[ok], key[ok]
+        row = np.searchsorted(keys, key).clip(0, keys.size - 1)
+        hit = keys[row] == key
+        return at[hit], row[hit]
+
+    def _where_ok(self, a: Analysis, at: np.ndarray, where: np.ndarray) -> np.ndarray:
+        ok = where == 0
+        if (where == 1).any():
+            ok |= (where == 1) & _sentence_start(a, at)
+        if (where == 2).any():
+            ok |= (where == 2) & _after_percent(a, at)
+        return ok
+
+
+def _sentence_start(a: Analysis, at: np.ndarray, max_handles: int = 4) -> np.ndarray:
+    """Whether each token starts a sentence, skipping up to ``max_handles`` @handles."""
+    t, cp = a.tokens, a.cp
+    result = np.zeros(at.size, dtype=bool)
+    active = np.ones(at.size, dtype=bool)
+    cur = at
+    for _ in range(max_handles + 1):
+        prev = np.maximum(cur - 1, 0)
+        first = (cur == 0) | (t.doc[prev] != t.doc[cur])
+        gap = np.zeros(at.size, dtype=bool)
+        for d in (1, 2, 3):
+            p = t.start[cur] - d
+            c = cp[np.maximum(p, 0)]
+            gap |= (p >= t.end[prev]) & ((c == _DOT) | (c == _BANG))
+        result |= active & (first | gap)
+        active &= ~first & ~gap & (cp[np.maximum(t.start[prev] - 1, 0)] == ord("@"))
+        cur = prev
+    return result
+
+
+def _after_percent(a: Analysis, at: np.ndarray) -> np.ndarray:
+    start = a.tokens.start[at]
+    before = a.cp[np.maximum(start - 1, 0)]
+    before2 = a.cp[np.maximum(start - 2, 0)]
+    return (before == ord("%")) | ((before == ord(" ")) & (before2 == ord("%")))
+
+
+@lru_cache(maxsize=1)
+def _default_matcher() -> RuleMatcher:
+    return RuleMatcher()
+
+
+def rule_scores(a: Analysis, intents: Sequence[str]) -> np.ndarray:
+    """RULES applied to a featurised batch (see RuleMatcher.scores)."""
+    return _default_matcher().scores(a, intents)

@@ -1,0 +1,134 @@
+"""Small intent evaluation sets annotated for escucha from the airline tweets (es and en).
+
+The files in ``understand/annotations/`` hold, per tweet, its id in the source file, its text
+and five 0/1 labels (wish, complaint, question, praise, promo). They were annotated by an AI
+assistant session (single annotator, no adjudication) following the guidelines in
+docs/model-card.md, and are used ONLY for evaluation: never for training or for choosing
+thresholds. ``sample`` documents and reproduces how the tweets were drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+
+from escucha.understand import data as D
+from escucha.understand.reader import INTENTS, PostReader
+
+ANNOTATION_DIR = Path(__file__).parent / "annotations"
+SEED = 20261126
+SOURCES = {
+    "es": ("airlines/es_airline_tweets.jsonl", "tweet_id"),
+    "en": ("airlines/us_airline_tweets.jsonl", "row"),
+}
+# (stratum, number of tweets, cue on the text or the source's sentiment label). Cues only
+# enrich the sample in rare intents; every tweet is then labelled by reading it in full.
+STRATA = {
+    "es": (
+        ("random", 150, None),
+        ("question_mark", 35, r"[?¿]"),
+        (
+            "wish_cue",
+            35,
+            r"ojal|deber|ser[ií]a|estar[ií]a|podr[ií]an|por favor|pongan|"
+            r"quisiera|gustar[ií]a|necesit|hace falta|suger|propon",
+        ),
+        ("promo_cue", 25, r"oferta|descuento|promo|sorteo|gana|€|reserva|empleo|desde \d"),
+        ("positive_label", 30, "positive"),
+        ("negative_label", 25, "negative"),
+        (
+            "wish_cue_2",
+            30,
+            r"ojal[aá]|deber[ií]an|deber[ií]ais|estar[ií]a bien|ser[ií]a (genial|"
+            r"bueno|mejor|ideal)|pongan|a[nñ]adan|sugerencia|propongo|para cu[aá]ndo|"
+            r"quiero que|gustar[ií]a que|volved a|vuelvan a|pod[ií]an (poner|hacer)",
+        ),
+    ),
+    "en": (
+        ("random", 100, None),
+        ("question_mark", 25, r"\?"),
+        ("wish_cue", 25, r"wish|should|would be|please add|hope|could you|suggest|need to"),
+        ("promo_cue", 15, r"deal|fare|sale|offer|promo|% off|win|giveaway|contest"),
+        ("positive_label", 20, "positive"),
+        ("negative_label", 15, "negative"),
+        (
+            "wish_cue_2",
+            20,
+            r"you should|should (add|have|offer|make|bring|consider)|would be (great|"
+            r"nice|awesome)|please (add|bring|make|offer|start|fly)|wish you|"
+            r"bring back|why don'?t you|need more",
+        ),
+        (
+            "promo_cue_2",
+            15,
+            r"fare sale|book now|giveaway|contest|sweepstakes|promo code|use code|"
+            r"win |free |check out|deal",
+        ),
+    ),
+}
+
+
+def _source_rows(data: Path, lang: str) -> list[dict]:
+    path, id_key = SOURCES[lang]
+    rows, seen = [], set()
+    for r in D.read_jsonl(data / path):
+        key = D.dedup_key(r["text"])
+        if key in seen or not r["text"].strip():
+            continue
+        seen.add(key)
+        rows.append({"id": str(r[id_key]), "text": r["text"], "sentiment": r["sentiment"]})
+    return rows
+
+
+def sample(data: Path, lang: str) -> list[dict]:
+    """The tweets to annotate: distinct texts, drawn per stratum with a fixed seed."""
+    rows = _source_rows(data, lang)
+    rng = random.Random(SEED)
+    rng.shuffle(rows)
+    taken: set[str] = set()
+    out = []
+    for stratum, n, cue in STRATA[lang]:
+        if cue is None:
+            pool = rows
+        elif cue in ("positive", "negative"):
+            pool = [r for r in rows if r["sentiment"] == cue]
+        else:
+            pool = [r for r in rows if re.search(cue, r["text"], re.IGNORECASE)]
+        picked = [r for r in pool if r["id"] not in taken][:n]
+        taken.update(r["id"] for r in picked)
+        out += [{"id": r["id"], "stratum": stratum, "text": r["text"]} for r in picked]
+    return out
+
+
+def load(lang: str) -> list[dict]:
+    path = ANNOTATION_DIR / f"{lang}_airline_intents.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def evaluate_annotated(reader: PostReader) -> list[dict]:
+    """Per-intent precision, recall and F1 on each annotated set whose language is loaded."""
+    from escucha.understand.evaluate import record
+
+    out: list[dict] = []
+    for lang in ("es", "en"):
+        if lang not in reader.languages:
+            continue
+        rows = load(lang)
+        readings = reader.read([D.unescape_literal(r["text"]) for r in rows], [lang] * len(rows))
+        path = f"understand/annotations/{lang}_airline_intents.jsonl"
+        for k in INTENTS:
+            y = np.array([r["labels"][k] for r in rows], dtype=bool)
+            p = np.array([k in x.intent_labels for x in readings])
+            tp = float(np.sum(y & p))
+            prec = tp / float(p.sum()) if p.sum() else 0.0
+            rec = tp / float(y.sum()) if y.sum() else 0.0
+            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            for metric, value in (("precision", prec), ("recall", rec), ("f1", f1)):
+                out.append(record(f"intent.{k}", lang, metric, value, len(rows), path))
+            out.append(record(f"intent.{k}", lang, "positives", float(y.sum()), len(rows), path))
+    return out

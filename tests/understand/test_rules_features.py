@@ -1,0 +1,132 @@
+"""Phrase rules, batch featurisation details, the hash index and the annotated sets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from escucha.understand import INTENTS
+from escucha.understand.annotated import load
+from escucha.understand.features import (
+    SEP,
+    FeatureConfig,
+    Featuriser,
+    HashIndex,
+    letter_words_per_text,
+    mark_links,
+    word_hashes,
+)
+from escucha.understand.rules import RuleMatcher, rule_scores
+
+
+@pytest.fixture(scope="module")
+def featuriser() -> Featuriser:
+    return Featuriser(FeatureConfig(bits=18, char_min=3, char_max=4))
+
+
+def _rules(featuriser: Featuriser, texts: list[str]) -> list[dict[str, float]]:
+    scores = rule_scores(featuriser.analyse(texts), INTENTS)
+    return [dict(zip(INTENTS, row, strict=True)) for row in scores.tolist()]
+
+
+def test_phrases_match_whole_words_accents_folded(featuriser):
+    wish, not_wish, folded, question, promo, no_promo = _rules(
+        featuriser,
+        [
+            "Ojala pusieran más vuelos",
+            "wishful thinking",
+            "OJALÁ!!",
+            "@Iberia @vueling ¿cómo reclamo?",
+            "hoy 20 % de descuento en vuelos",
+            "the light is off",
+        ],
+    )
+    assert wish["wish"] == 0.9 and folded["wish"] == 0.9
+    assert not_wish["wish"] == 0.0
+    assert question["question"] == 0.9  # "¿"
+    assert promo["promo"] == 0.7 and no_promo["promo"] == 0.0
+
+
+def test_sentence_start_rule_skips_handles(featuriser):
+    start, middle, after_dot = _rules(
+        featuriser,
+        ["@united @delta how do I get a refund", "I know how it works", "Great. When is it"],
+    )
+    assert start["question"] == 0.7
+    assert middle["question"] == 0.0
+    assert after_dot["question"] == 0.7
+
+
+def test_rules_never_cross_texts(featuriser):
+    first, second = _rules(featuriser, ["I", "wish it were sunny"])
+    assert first["wish"] == 0.0 and second["wish"] == 0.9
+
+
+def test_duplicate_phrase_is_refused():
+    with pytest.raises(ValueError, match="two rules"):
+        RuleMatcher((("wish", 0.9, "any", ("ojalá",)), ("praise", 0.5, "any", ("ojala",))))
+
+
+def test_features_do_not_depend_on_the_batch(featuriser):
+    texts = ["Hola :) ¿qué tal?", "SOOOO GOOD http://t.co/x", "", "no me gusta nada"]
+    whole = featuriser.transform(texts).toarray()
+    for i, text in enumerate(texts):
+        np.testing.assert_allclose(whole[i], featuriser.transform([text]).toarray()[0], atol=1e-6)
+
+
+def test_mark_links_and_letter_words():
+    marked = mark_links(["a &amp; b\nc http://x.y/z", "@joe hi", "t.co/abc", "x\x00y"])
+    parts = marked.split(SEP)
+    assert len(parts) == 4
+    assert "&" in parts[0] and "http" not in parts[0] and "joe" not in parts[1]
+    assert letter_words_per_text(SEP.join(["hola que tal", "a 12 b", "", "él va"])).tolist() == [
+        3,
+        0,
+        0,
+        2,
+    ]
+
+
+def test_hash_index():
+    keys = word_hashes(["uno", "dos", "tres"])
+    index = HashIndex(keys)
+    assert index.find(word_hashes(["dos", "cuatro", "uno"])).tolist() == [1, -1, 0]
+    with pytest.raises(ValueError):
+        HashIndex(np.concatenate((keys, keys[:1])))
+
+
+@pytest.mark.parametrize(("lang", "n"), [("es", 330), ("en", 235)])
+def test_annotated_sets(lang, n):
+    rows = load(lang)
+    assert len(rows) == n
+    assert len({r["id"] for r in rows}) == n
+    for r in rows:
+        assert set(r["labels"]) == set(INTENTS)
+        assert set(r["labels"].values()) <= {0, 1}
+
+
+def test_batch_language_id_matches_py3langid():
+    import unicodedata
+
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from escucha.understand.langid import LanguageDetector
+
+    texts = [
+        "Hola, me gustaría saber si el vuelo de mañana sale a su hora",
+        "Thanks for nothing, the flight was late again",
+        "Bonjour, je voudrais changer mon billet",
+        "ÉL NO VIENE",
+        "",
+        "ok 👍",
+        "Ich möchte meinen Flug umbuchen, bitte",
+    ]
+    langs = ["es", "en", "fr", "de"]
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(langs)
+    detector = LanguageDetector(langs)
+    mine = detector.probabilities(texts)
+    for text, row in zip(texts, mine, strict=True):
+        encoded = unicodedata.normalize("NFC", text.lower() if text.isupper() else text)
+        ref = dict(ident.rank(encoded.encode("utf-8")[:320]))
+        np.testing.assert_allclose(row, [ref[k] for k in detector.languages], atol=1e-5)
