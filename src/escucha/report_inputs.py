@@ -58,8 +58,13 @@ def source_dicts(workspace: Workspace, status: dict) -> list[dict]:
 
 
 def report_html(workspace: Workspace) -> str:
+    """The report of the workspace as it is: reads the store, writes nothing (ideas are not
+    refreshed nor alerts run here; the report shows what is stored)."""
+    from escucha.alerts import alert_history
     from escucha.enrich import reader_for
+    from escucha.ideas import list_ideas
     from escucha.report import render_report
+    from escucha.report.backlog import ALERTS_SHOWN
 
     reader = reader_for(tuple(workspace.config.languages))
     status = workspace.status()
@@ -70,12 +75,17 @@ def report_html(workspace: Workspace) -> str:
         sources=source_dicts(workspace, status),
         models={"version": reader.version, "metrics": reader.metrics()},
         generated_at=datetime.now(UTC),
+        ideas=list_ideas(workspace),
+        alerts=alert_history(workspace, limit=ALERTS_SHOWN),
     )
 
 
 def summary_lines(workspace: Workspace) -> list[str]:
     """What the report says about our brand, in a few lines for the terminal."""
-    from escucha.insights import PhraseIndex, brand_words, net_sentiment, share_of_voice
+    import numpy as np
+
+    from escucha.insights import brand_words, net_sentiment, share_of_voice
+    from escucha.insights.themes import themes_of
 
     ours = workspace.config.brand
     posts = workspace.posts()
@@ -97,10 +107,11 @@ def summary_lines(workspace: Workspace) -> list[str]:
             f"{ours.name} ({lang}): {row['posts']:,} mentions, {share:.0%} share of voice, "
             f"net sentiment {row['net']:+.2f} (rank {rank} of {len(comparable)} brands)"
         )
-        index = PhraseIndex(posts, lang, exclude)
+        mentions_ours = np.array([ours.name in b for b in posts["brands"]], dtype=bool)
         for intent, title in (("complaint", "top concerns"), ("wish", "top wishes")):
-            phrases = index.top(intent, brand=ours.name, n=3, quotes=0)
-            if phrases:
-                listed = ", ".join(f"{p.label!r} ({p.count})" for p in phrases)
+            themes = themes_of(posts[mentions_ours], intent, lang=lang, exclude=exclude)
+            top = sorted((t for t in themes if not t.other), key=lambda t: (-t.size, t.id))[:3]
+            if top:
+                listed = ", ".join(f"{t.label!r} ({t.size})" for t in top)
                 lines.append(f"  {title}: {listed}")
     return lines

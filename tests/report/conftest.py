@@ -310,3 +310,42 @@ def tiny_brands() -> list[dict]:
         },
         {"name": "Initech", "ours": False, "aliases": [], "handles": [], "hashtags": []},
     ]
+
+
+def make_quote(post_id: int, text: str, *, url: str | None = None, author: str | None = None):
+    from escucha.insights.themes import ThemeQuote
+
+    created = datetime(2024, 3, 2, 12, tzinfo=UTC)
+    return ThemeQuote(post_id, str(post_id), text, url, author, created, 0.9)
+
+
+def make_theme(
+    theme_id: str,
+    label: str,
+    size: int,
+    *,
+    lang: str = "en",
+    direction: str = "flat",
+    net: float | None = None,
+    brands: dict[str, int] | None = None,
+    quotes: tuple = (),
+    other: bool = False,
+):
+    """A Theme as escucha.insights.themes.find_themes makes them, with chosen values."""
+    from escucha.insights.themes import Sentiment, Theme, Trend
+
+    ids = tuple(range(1, size + 1))
+    return Theme(
+        id=theme_id,
+        label=label,
+        lang=lang,
+        size=size,
+        post_ids=ids,
+        native_ids=tuple(str(i) for i in ids),
+        terms=(),
+        trend=Trend("W", (), 0.1, 0.3, direction),
+        sentiment=Sentiment(0, 0, 0, net, None, None),
+        brands=brands or {},
+        quotes=quotes,
+        other=other,
+    )

@@ -8,9 +8,14 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from escucha.insights.common import normalised
+from escucha.insights.themes import quote_of
 from escucha.report import render_report
 from escucha.report.charts import OUR_COLOUR, brand_colours
-from escucha.report.context import metric_rows, safe_url
+from escucha.report.context import metric_rows
+from escucha.report.formatting import safe_url
+
+from .conftest import make_theme
 
 WHEN = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
 SECTIONS = (
@@ -18,16 +23,20 @@ SECTIONS = (
     "volume",
     "share",
     "sentiment",
-    "phrases",
+    "themes",
     "authors",
     "competitors",
+    "ideas",
+    "alerts",
     "method",
 )
 
 
 @pytest.fixture(scope="session")
 def render(demo_models, sources_of):
-    def _render(posts: pd.DataFrame, brands: list[dict], models: dict | None = None) -> str:
+    def _render(
+        posts: pd.DataFrame, brands: list[dict], models: dict | None = None, **inputs
+    ) -> str:
         return render_report(
             posts,
             workspace_name="Test <market>",
@@ -35,6 +44,7 @@ def render(demo_models, sources_of):
             sources=sources_of(posts) if len(posts) else [],
             models=demo_models if models is None else models,
             generated_at=WHEN,
+            **inputs,
         )
 
     return _render
@@ -66,7 +76,10 @@ def test_demo_page_answers_the_questions(demo_page):
     assert "Iberia in Spanish posts:" in demo_page
     assert "Most common concern: “" in demo_page
     assert "too few to compare" in demo_page
-    assert "Whole market" in demo_page
+    assert "of them fit no theme (“other”)" in demo_page
+    assert "Opportunities: where competitors are praised and we are criticised" in demo_page
+    assert "No ideas are stored yet: run `escucha ideas refresh`" in demo_page
+    assert "No alerts yet" in demo_page
     assert 'rel="noopener noreferrer nofollow"' in demo_page  # Spanish posts have URLs
     assert "not measured" in demo_page and "macro_f1 0.61 · n 324 · data UMSAB val" in demo_page
     assert "@Iberia, @Iberia_en" in demo_page  # the brand rules are stated
@@ -112,7 +125,13 @@ def test_hostile_text_is_escaped_and_only_http_links_are_made(
     brands = [dict(tiny_brands[0], name="<b>Acme</b>"), *tiny_brands[1:]]
     posts = _hostile(frame_of, tiny_posts)
     posts["brands"] = [["<b>Acme</b>" if b == "Acme" else b for b in bs] for bs in posts["brands"]]
-    page = render(posts, brands)
+    rows = normalised(posts)
+    quotes = [quote_of(r, 0.9) for _, r in rows[rows["id"].between(100, 199)].iterrows()]
+    themes = [
+        make_theme("en-a", "lost bag", 9, brands={"<b>Acme</b>": 9}, quotes=tuple(quotes[:2])),
+        make_theme("en-b", "bag", 7, quotes=tuple(quotes[2:])),
+    ]
+    page = render(posts, brands, themes={"complaint": themes, "wish": []})
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Acme lost my bag" in page  # it is quoted
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
     assert "<script" not in page and "<img" not in page and "<b>" not in page

@@ -46,6 +46,7 @@ HOSTILE = [
     },
 ]
 HOSTILE_MARKERS = ("<script>", "<img src=x", "<svg onload", '<a href="javascript:')
+HOSTILE_TITLE = '<img src=x onerror="window.__pwned=9;alert(9)"> "><script>alert(8)</script>'
 
 
 def _demo_rows(name: str, n: int, mapping: dict[str, str]) -> list[dict]:
@@ -96,6 +97,7 @@ def env(tmp_path_factory) -> Iterator[Env]:
             path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
             ws.import_file(path, source=name.split(".")[0])
         ws.analyze()
+        _ideas_and_alerts(ws)
         create_user(ws.engine, "ada", PASSWORD, "admin")
         create_user(ws.engine, "ana", PASSWORD, "analyst")
         create_user(ws.engine, "vic", PASSWORD, "viewer")
@@ -113,6 +115,35 @@ def env(tmp_path_factory) -> Iterator[Env]:
                 ).all()
             )
         yield Env(ws, tokens, ids)
+
+
+def _ideas_and_alerts(ws) -> None:
+    """The wishes grouped into ideas, idea #1 and one alert with hostile text."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from escucha.ideas import refresh_ideas
+    from escucha.store.schema import alerts, ideas
+
+    refresh_ideas(ws)
+    when = datetime(2017, 11, 21, 12, tzinfo=UTC)
+    with ws.engine.begin() as conn:
+        conn.execute(sa.update(ideas).where(ideas.c.id == 1).values(title=HOSTILE_TITLE))
+        conn.execute(
+            sa.insert(alerts).values(
+                rule="brands",
+                metric="volume",
+                subject=HOSTILE_TITLE,
+                window_start=when.replace(day=20),
+                window_end=when,
+                value=30.0,
+                message=f"{HOSTILE_TITLE}: 30 mentions",
+                details={},
+                state="recorded",
+                fired_at=when,
+            )
+        )
 
 
 @pytest.fixture(scope="session")

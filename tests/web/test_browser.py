@@ -1,6 +1,6 @@
 """The app in a real browser (Debian's chromium through Playwright) against a real uvicorn
 server on a free loopback port: log in, query, open a post, switch language, export, and
-hostile posts that never run."""
+hostile posts that never run; themes, a theme export and an idea status change."""
 
 from __future__ import annotations
 
@@ -140,6 +140,7 @@ def test_bad_query_shows_an_error_in_place(page):
 def test_hostile_posts_never_run(page, env):
     log_in(page, "vic")
     visited = ["/explore?source=hostile", "/concerns?lang=es&brand=Iberia", "/"]
+    visited += ["/themes", "/ideas", "/ideas/1", "/alerts", "/competitors"]
     visited += [f"/posts/{post_id}" for post_id in env.ids.values()]
     for path in visited:
         page.goto(path)
@@ -165,4 +166,43 @@ def test_charts_render_under_the_csp(page):
     assert charts.count() == 3
     box = charts.first.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 100
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_run_a_query_open_a_theme_export_it_and_change_an_idea(page, tmp_path: Path):
+    log_in(page)
+    page.get_by_role("link", name="Themes").click()
+    page.wait_for_url("**/themes")
+    page.get_by_label("Query").fill("vuelo OR flight")
+    page.get_by_role("button", name="Find themes").click()
+    page.wait_for_url("**/themes?q=vuelo*")
+    assert page.get_by_role("heading", name="Themes of the matching posts").count() >= 1
+
+    page.locator(".theme h4 a").first.click()
+    page.wait_for_url("**/themes/*")
+    assert page.locator("h1").inner_text().startswith("Theme: ")
+    posts = page.locator(".post-text").all_inner_texts()
+    assert posts and all(("vuelo" in t.lower() or "flight" in t.lower()) for t in posts)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    target = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(target)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,source,native_id") and len(lines) > 1
+
+    page.get_by_role("link", name="Ideas").click()
+    page.wait_for_url("**/ideas")
+    page.locator("tbody a").first.click()
+    page.wait_for_url("**/ideas/*")
+    idea_url = page.url
+    page.get_by_label("New status").select_option("completed")
+    page.get_by_role("button", name="Change status").click()
+    page.wait_for_url(idea_url)
+    assert page.locator("#idea-status").inner_text() == "completed"
+    page.get_by_label("New status").select_option("open")  # as it was
+    page.get_by_role("button", name="Change status").click()
+    page.wait_for_url(idea_url)
+    assert page.locator("#idea-status").inner_text() == "open"
+    assert page.dialogs == []
+    assert page.evaluate("window.__pwned") is None
     assert not [e for e in page.console_errors if "Content Security Policy" in e]

@@ -47,10 +47,14 @@ def test_the_csrf_header_works_for_htmx(analyst):
     token = csrf_of(analyst, "/")
     response = analyst.post("/language", data={"lang": "es"}, headers={"X-CSRF-Token": token})
     assert response.status_code == 303
+    analyst.post("/language", data={"lang": "en"}, headers={"X-CSRF-Token": token})  # as before
+
+
+INSIGHT_PAGES = ["/themes", "/themes?q=maleta", "/ideas", "/ideas/1", "/alerts", "/competitors"]
 
 
 def test_hostile_posts_are_escaped_everywhere(analyst, env):
-    pages = ["/explore?source=hostile", "/concerns?lang=es&brand=Iberia"]
+    pages = ["/explore?source=hostile", "/concerns?lang=es&brand=Iberia", *INSIGHT_PAGES]
     pages += [f"/posts/{post_id}" for post_id in env.ids.values()]
     for page in pages:
         html = analyst.get(page).text
@@ -66,6 +70,37 @@ def test_hostile_posts_are_escaped_everywhere(analyst, env):
     hostile_link = analyst.get(f"/posts/{env.ids['h2']}").text
     assert 'href="javascript' not in hostile_link
     assert "&lt;svg onload=alert(4)&gt;" in hostile_link
+
+
+def test_hostile_idea_titles_and_alerts_are_escaped(analyst):
+    escaped = "&lt;img src=x onerror=&#34;window.__pwned=9;alert(9)&#34;&gt;"
+    for page in ("/ideas", "/ideas/1", "/alerts"):
+        html = analyst.get(page).text
+        assert escaped in html, page
+        assert "<img" not in html and "<script>alert(8)" not in html, page
+
+
+def test_hostile_theme_labels_are_escaped(env, monkeypatch):
+    """Theme labels are made of words, so the test makes them hostile."""
+    from dataclasses import replace
+
+    import escucha.insights.themes
+    from escucha.web.app import create_app
+
+    from .conftest import HOSTILE_TITLE, logged_in
+
+    found = escucha.insights.themes.themes_of
+
+    def hostile(*args, **kwargs):
+        return [replace(t, label=HOSTILE_TITLE) for t in found(*args, **kwargs)]
+
+    monkeypatch.setattr(escucha.insights.themes, "themes_of", hostile)
+    client = logged_in(create_app(env.workspace), "vic")  # its own cache
+    html = client.get("/themes").text
+    theme_id = re.search(r'href="/themes/([a-z0-9-]+)\?', html)[1]
+    for page in (html, client.get(f"/themes/{theme_id}").text):
+        assert "&lt;img src=x onerror=&#34;window.__pwned=9;alert(9)&#34;&gt;" in page
+        assert "<img" not in page and "<script>alert(8)" not in page
 
 
 class _Inline(HTMLParser):
@@ -97,6 +132,7 @@ def test_every_page_has_no_inline_script_style_or_handler(admin, env):
         "/sources",
         "/account/tokens",
         "/login",
+        *INSIGHT_PAGES,
     ]
     pages += [f"/posts/{post_id}" for post_id in env.ids.values()]
     for page in pages:

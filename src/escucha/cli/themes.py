@@ -11,8 +11,6 @@ import typer
 from escucha.cli.app import workspace_of
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from escucha.insights.themes import Theme
 
 
@@ -41,6 +39,7 @@ def themes(
 ) -> None:
     """Group posts into named themes, per intent and language, with quotes and trends."""
     from escucha.insights.keyphrases import brand_words
+    from escucha.insights.themes import themes_of
     from escucha.report_inputs import brand_dicts
 
     workspace = workspace_of(ctx)
@@ -62,25 +61,6 @@ def _intents(intent: Intent | None, query: str | None) -> list[str]:
     if intent is None:
         return ["any"] if query else ["complaint", "wish"]
     return [intent.value]
-
-
-def themes_of(
-    posts: pd.DataFrame, intent: str, *, lang: str | None = None, exclude=()
-) -> list[Theme]:
-    """Themes of the posts flagged `intent` ("any": all of them), ids prefixed by the intent
-    so that a complaint theme and a wish theme never share one."""
-    from dataclasses import replace
-
-    import numpy as np
-
-    from escucha.insights.common import as_list
-    from escucha.insights.themes import find_themes
-
-    if intent != "any":
-        flagged = [intent in as_list(i) for i in posts["intents"]]
-        posts = posts[np.array(flagged, dtype=bool)]
-    found = find_themes(posts, lang=lang, exclude=exclude)
-    return found if intent == "any" else [replace(t, id=f"{intent}-{t.id}") for t in found]
 
 
 def _json(intent: str, theme: Theme) -> dict:

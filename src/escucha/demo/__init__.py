@@ -51,6 +51,9 @@ def run_demo(directory: Path, progress=None) -> dict:
         )
     analysis = workspace.analyze(progress=progress)
     lines.append(f"analysed {analysis['enriched']:,} posts with {analysis['model_version']}")
+    from escucha.ideas import refresh_ideas
+
+    refresh_ideas(workspace)
     report = workspace.write_report(directory / "report.html")
     lines.extend(workspace.summary_lines())
     lines.append(f"report: {report}")

@@ -76,6 +76,24 @@ def _exclude(brands: Sequence[BrandSpec]) -> set[str]:
     return brand_words(b if isinstance(b, dict) else {"name": b} for b in brands)
 
 
+BENCHMARK_COLUMNS = [
+    "lang",
+    "brand",
+    "ours",
+    "mentions",
+    "share",
+    "positive",
+    "negative",
+    "net",
+    "ci_low",
+    "ci_high",
+    "too_few",
+    "complaints",
+    "top_themes",
+    "top_theme_posts",
+]
+
+
 def competitor_benchmark(
     posts: pd.DataFrame,
     brands: Sequence[BrandSpec],
@@ -83,17 +101,23 @@ def competitor_benchmark(
     since: datetime | str | None = None,
     until: datetime | str | None = None,
     min_posts: int = MIN_POSTS,
+    themes: Sequence[Theme] | None = None,
 ) -> pd.DataFrame:
     """Per language and mentioned brand: lang, brand, ours, mentions, share (of voice in the
     language), positive, negative, net, ci_low, ci_high, too_few, complaints, top_themes
     (labels of the brand's TOP_THEMES biggest complaint themes) and top_theme_posts.
 
     The complaint themes are found once per language over every brand's complaints, so
-    brands are compared on the same themes.
+    brands are compared on the same themes; a caller that already has them for `posts`
+    (and no period) passes them as `themes`.
     """
     import numpy as np
     import pandas as pd
 
+    if posts.empty:
+        return pd.DataFrame(columns=BENCHMARK_COLUMNS)
+    if themes is not None and (since is not None or until is not None):
+        raise ValueError("themes found over all posts cannot be reused for a period")
     frame = in_period(posts, since, until)
     names = _names(brands)
     ours = {b["name"] for b in brands if isinstance(b, dict) and b.get("ours")}
@@ -102,13 +126,15 @@ def competitor_benchmark(
     table = voice.merge(sentiment.drop(columns=["posts", "neutral"]), on=["lang", "brand"])
     table = table[table["brand"].isin(names)].copy()
     complaints = frame[np.array(["complaint" in i for i in frame["intents"]], dtype=bool)]
-    themes = [t for t in find_themes(complaints, exclude=_exclude(brands)) if not t.other]
+    if themes is None:
+        themes = find_themes(complaints, exclude=_exclude(brands))
+    themes = [t for t in themes if not t.other]
     brand_of = dict(zip(complaints["id"], complaints["brands"], strict=True))
     per_brand: dict[tuple[str, str], Counter[str]] = {}
     labels = {t.id: t.label for t in themes}
     for theme in themes:
         for post_id in theme.post_ids:
-            for brand in brand_of[post_id]:
+            for brand in brand_of.get(post_id, ()):
                 per_brand.setdefault((theme.lang, brand), Counter())[theme.id] += 1
     complaint_counts = Counter(
         (lang, b)
@@ -128,23 +154,7 @@ def competitor_benchmark(
     table = table.sort_values(
         ["lang", "ours", "mentions", "brand"], ascending=[True, False, False, True]
     )
-    columns = [
-        "lang",
-        "brand",
-        "ours",
-        "mentions",
-        "share",
-        "positive",
-        "negative",
-        "net",
-        "ci_low",
-        "ci_high",
-        "too_few",
-        "complaints",
-        "top_themes",
-        "top_theme_posts",
-    ]
-    return pd.DataFrame(table, columns=columns).reset_index(drop=True)
+    return pd.DataFrame(table, columns=BENCHMARK_COLUMNS).reset_index(drop=True)
 
 
 def opportunities(

@@ -523,3 +523,21 @@ def _sentiment(values: pd.Series) -> Sentiment:
 def _brand_counts(values: pd.Series) -> dict[str, int]:
     counts = Counter(b for names in values for b in names)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def themes_of(
+    posts: pd.DataFrame, intent: str, *, lang: str | None = None, exclude=()
+) -> list[Theme]:
+    """Themes of the posts flagged `intent` ("any": all of them), ids prefixed by the intent
+    so that a complaint theme and a wish theme never share one."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from escucha.insights.common import as_list
+
+    if intent != "any":
+        flagged = [intent in as_list(i) for i in posts["intents"]]
+        posts = posts[np.array(flagged, dtype=bool)]
+    found = find_themes(posts, lang=lang, exclude=exclude)
+    return found if intent == "any" else [replace(t, id=f"{intent}-{t.id}") for t in found]

@@ -3,11 +3,15 @@ opens offline. Post texts are hostile input: the template escapes everything it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from escucha.insights.opportunities import Opportunity
+    from escucha.report.themes import Themes
 
 
 def render_report(
@@ -18,8 +22,19 @@ def render_report(
     sources: list[dict],
     models: dict,
     generated_at: datetime,
+    themes: Themes | None = None,
+    benchmark: pd.DataFrame | None = None,
+    opportunities: list[Opportunity] | None = None,
+    ideas: Sequence[dict] = (),
+    alerts: Sequence[dict] = (),
 ) -> str:
-    """Return the whole HTML page."""
+    """Return the whole HTML page.
+
+    `themes` (intent -> themes, as escucha.insights.themes.themes_of gives them for "complaint"
+    and "wish"), `benchmark` (competitor_benchmark) and `opportunities` are computed from
+    `posts` when not given. `ideas` (escucha.ideas.list_ideas) and `alerts`
+    (escucha.alerts.alert_history) are shown as given; the report reads nothing else.
+    """
     import jinja2
 
     from escucha.report.context import build_context
@@ -38,5 +53,10 @@ def render_report(
         sources=sources,
         models=models,
         generated_at=generated_at,
+        themes=themes,
+        benchmark=benchmark,
+        opportunities=opportunities,
+        ideas=ideas,
+        alerts=alerts,
     )
     return environment.get_template("report.html.j2").render(context)

@@ -7,43 +7,36 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from escucha.insights import (
     MIN_POSTS,
-    Phrase,
-    PhraseIndex,
     active_authors,
-    brand_words,
-    competitor_table,
     coverage,
+    intent_rates,
     net_sentiment,
     share_of_voice,
     volume_over_time,
 )
 from escucha.insights.common import INTENTS, UNKNOWN_LANG, normalised
-from escucha.report import charts
+from escucha.insights.opportunities import competitor_benchmark
+from escucha.report import backlog, charts, competition
 from escucha.report.formatting import day, missing, number, percent, signed
 from escucha.report.strings import LANGUAGE_NAMES, STRINGS
+from escucha.report.themes import (
+    KINDS,
+    Themes,
+    find_report_themes,
+    flagged_counts,
+    language_blocks,
+    top_theme_of,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from escucha.insights.opportunities import Opportunity
+
 METRIC_DETAILS = ("n", "data")  # shown after the scores, not as scores
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is an absolute http(s) link, else None: no javascript:, data:, ..."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 class _Report:
@@ -67,10 +60,6 @@ class _Report:
         self.sentiment = net_sentiment(self.posts)
         self.languages = self._languages()
         self._lang_rank = {s["code"]: i for i, s in enumerate(self.languages)}
-        exclude = brand_words(brands)
-        self.indexes = {
-            s["code"]: PhraseIndex(self.posts, s["code"], exclude) for s in self.languages
-        }
         seen = sorted(set(self.share["brand"]))
         self.colours = charts.brand_colours(brands, seen)
 
@@ -133,7 +122,7 @@ class _Report:
             "undated": self.t["undated"].format(n=number(undated)) if undated else None,
         }
 
-    def summary(self, phrases: dict[str, dict]) -> list[str]:
+    def summary(self, themes: Themes) -> list[str]:
         t = self.t
         lines = []
         if self.our_brand is not None:
@@ -153,11 +142,10 @@ class _Report:
                     text = t["summary_brand_few"].format(**fields)
                 else:
                     text = t["summary_brand"].format(net=signed(sentiment["net"]), **fields)
-                scope = phrases.get(row.lang, {}).get("ours")
-                for key, kind in (("summary_concern", "concerns"), ("summary_wish", "wishes")):
-                    top = scope[kind]["phrases"] if scope else []
-                    if top:
-                        text += " " + t[key].format(label=top[0]["label"], n=top[0]["count"])
+                for key, intent in (("summary_concern", "complaint"), ("summary_wish", "wish")):
+                    top = top_theme_of(themes.get(intent, ()), row.lang, row.brand)
+                    if top is not None:
+                        text += " " + t[key].format(label=top[0], n=number(top[1]))
                 lines.append(text)
         for section in self.languages:
             rows = self.share[self.share["lang"] == section["code"]]
@@ -205,74 +193,16 @@ class _Report:
             for r in frame.itertuples()
         ]
 
-    def phrases(self) -> dict[str, dict]:
-        """Per language: our brand, the whole market and the two most-mentioned competitors."""
-        result: dict[str, dict] = {}
-        for section in self.languages:
-            code, name = section["code"], section["name"]
-            index = self.indexes[code]
-            rows = self.share[self.share["lang"] == code]
-            scopes: dict[str, Any] = {"notes": [], "list": []}
-            shown: set[int] = set()
-            if self.our_brand is not None:
-                mentions = int(rows.loc[rows["brand"] == self.our_brand, "mentions"].sum())
-                if mentions >= MIN_POSTS:
-                    scope = self._scope(index, self.our_brand, 5, 3, shown)
-                    scope["title"] = self.t["scope_ours"].format(brand=self.our_brand)
-                    scope["ours"] = True
-                    scopes["ours"] = scope
-                    scopes["list"].append(scope)
-                elif mentions:
-                    scopes["notes"].append(
-                        self.t["scope_few"].format(brand=self.our_brand, n=mentions, lang=name)
-                    )
-            market = self._scope(index, None, 5, 3, shown)
-            market["title"] = self.t["scope_market"]
-            scopes["list"].append(market)
-            competitors = rows[~rows["brand"].isin(self.ours) & (rows["mentions"] >= MIN_POSTS)]
-            for brand in competitors["brand"].head(2):
-                scope = self._scope(index, brand, 3, 2, shown)
-                scope["title"] = self.t["scope_brand"].format(brand=brand)
-                scopes["list"].append(scope)
-            result[code] = {"name": name, **scopes}
-        return result
-
-    def _scope(
-        self, index: PhraseIndex, brand: str | None, n: int, quotes: int, shown: set[int]
-    ) -> dict:
-        """Concerns and wishes of one brand (or all, `brand` None); adds quoted ids to `shown`
-        so the next scope prefers other quotes."""
-        scope: dict[str, Any] = {"ours": False}
-        for kind, intent in (("concerns", "complaint"), ("wishes", "wish")):
-            phrases = index.top(intent, brand=brand, n=n, quotes=quotes, shown=shown)
-            shown.update(q.post_id for p in phrases for q in p.quotes)
-            flagged = len(index.flagged(intent, brand))
-            matched = sum(p.count for p in phrases)
-            scope[kind] = {
-                "phrases": [self._phrase(p) for p in phrases],
-                "note": self.t["no_flagged"]
-                if not flagged
-                else self.t["flagged"].format(n=number(flagged), matched=number(matched)),
-                "empty": self.t["no_phrases"] if flagged and not phrases else None,
+    def themes(self, themes: Themes) -> list[dict]:
+        """Per language of the report: its concern and wish themes side by side."""
+        flagged = flagged_counts(self.posts, [intent for _, intent in KINDS])
+        return [
+            {
+                "name": s["name"],
+                "blocks": language_blocks(themes, s["code"], flagged.get(s["code"], {}), self.t),
             }
-        return scope
-
-    def _phrase(self, phrase: Phrase) -> dict:
-        return {
-            "label": phrase.label,
-            "count": phrase.count,
-            "count_text": self.t["phrase_count"].format(n=number(phrase.count)),
-            "share": percent(phrase.share),
-            "quotes": [
-                {
-                    "text": q.text,
-                    "url": safe_url(q.url),
-                    "author": self.t["quote_by"].format(author=q.author) if q.author else None,
-                    "date": day(q.created_at),
-                }
-                for q in phrase.quotes
-            ],
-        }
+            for s in self.languages
+        ]
 
     def authors(self) -> dict:
         table = active_authors(self.posts, n=15)
@@ -296,29 +226,20 @@ class _Report:
             else None,
         }
 
-    def competitor_rows(self) -> list[dict]:
-        table = competitor_table(self.posts, self.brands, indexes=self.indexes)
-        # competitor_table orders brands within a language; put languages in report order
-        table = table.assign(_rank=table["lang"].map(self._rank))
-        table = table.sort_values("_rank", kind="stable")
-        rows = []
-        for r in table.itertuples():
-            mentioned = bool(r.mentions)
-            rows.append(
-                {
-                    "lang": self.lang_name(None if missing(r.lang) else r.lang),
-                    "brand": r.brand,
-                    "ours": bool(r.ours),
-                    "mentions": number(r.mentions) if mentioned else self.t["not_mentioned"],
-                    "share": percent(r.share) if mentioned else None,
-                    "net": signed(r.net) if mentioned else None,
-                    "too_few": mentioned and bool(r.too_few),
-                    "complaint": percent(r.complaint_rate) if mentioned else None,
-                    "wish": percent(r.wish_rate) if mentioned else None,
-                    "top_concern": None if missing(r.top_concern) else r.top_concern,
-                }
-            )
-        return rows
+    def competitors(self, benchmark: pd.DataFrame, found: list[Opportunity]) -> dict:
+        return {
+            "rows": competition.competitor_rows(
+                benchmark,
+                intent_rates(self.posts),
+                self.brands,
+                self._rank,
+                self.lang_name,
+                self.t,
+            ),
+            "opportunities": competition.opportunity_section(
+                found, self.brands, self._rank, self.lang_name, self.t
+            ),
+        }
 
     def method(self) -> dict:
         t = self.t
@@ -345,7 +266,7 @@ class _Report:
         caveats = [t["caveat_sentiment"]]
         if unmeasured:
             caveats.append(t["caveat_sentiment_unmeasured"].format(langs=", ".join(unmeasured)))
-        caveats += [t["caveat_phrases"], t["caveat_sample"], t["caveat_brands"]]
+        caveats += [t["caveat_themes"], t["caveat_sample"], t["caveat_brands"]]
         if len(langs) > 1:
             caveats.append(t["caveat_languages"])
         other = int((~self.posts["lang"].isin(langs)).sum())
@@ -438,11 +359,23 @@ def build_context(
     sources: list[dict],
     models: dict,
     generated_at: datetime,
+    themes: Themes | None = None,
+    benchmark: pd.DataFrame | None = None,
+    opportunities: list[Opportunity] | None = None,
+    ideas: Sequence[dict] = (),
+    alerts: Sequence[dict] = (),
     ui: str = "en",
 ) -> dict:
+    """What the template shows. Themes, the competitor benchmark and the opportunities are
+    found here from `posts` unless given; ideas and alerts are what the store holds."""
     report = _Report(posts, brands, sources, models, ui)
     t = report.t
-    phrases = report.phrases()
+    if themes is None:
+        themes = find_report_themes(report.posts, brands)
+    if benchmark is None:
+        benchmark = competitor_benchmark(report.posts, brands, themes=themes["complaint"])
+    if opportunities is None:
+        opportunities = competition.find_opportunities(report.posts, brands)
     volume = volume_over_time(report.posts)
     return {
         "t": t,
@@ -450,7 +383,7 @@ def build_context(
         "title": t["title"].format(workspace=workspace_name),
         "generated": t["generated"].format(when=generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
         "header": report.header(),
-        "summary": report.summary(phrases),
+        "summary": report.summary(themes),
         "volume_chart": charts.volume_chart(volume, report.colours, report.ours, report.languages),
         "share_chart": charts.share_chart(
             report.share, report.colours, report.ours, report.languages
@@ -461,8 +394,10 @@ def build_context(
         ),
         "sentiment_intro": t["sentiment_intro"].format(min=MIN_POSTS),
         "sentiment_rows": report.sentiment_rows(),
-        "phrases": [phrases[s["code"]] for s in report.languages],
+        "themes": report.themes(themes),
         "authors": report.authors(),
-        "competitors": report.competitor_rows(),
+        "competitors": report.competitors(benchmark, opportunities),
+        "ideas": backlog.idea_section(ideas, report.lang_name, t),
+        "alerts": backlog.alert_section(alerts, t),
         "method": report.method(),
     }

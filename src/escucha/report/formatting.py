@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def missing(value: Any) -> bool:
@@ -38,3 +40,22 @@ def signed(value: float | None) -> str | None:
 
 def day(value: Any) -> str | None:
     return None if missing(value) else value.strftime("%Y-%m-%d")
+
+
+def when(value: datetime | None) -> str | None:
+    """A moment to the minute, in UTC: 2024-03-02 12:00 UTC."""
+    return None if missing(value) else value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is an absolute http(s) link, else None: no javascript:, data:, ..."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None

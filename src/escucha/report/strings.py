@@ -30,7 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "col_interval": "95% interval",
         "col_complaint": "% complaint",
         "col_wish": "% wish",
-        "col_top_concern": "Top concern",
+        "col_top_themes": "Top complaint themes (posts)",
         "col_author": "Author",
         "col_negative_share": "Share negative",
         "col_location": "File",
@@ -51,8 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "{brand} in {lang} posts: {mentions} mentions ({share} share of voice); "
             "too few positive or negative posts to compare its sentiment."
         ),
-        "summary_concern": "Most common concern: “{label}” ({n} posts).",
-        "summary_wish": "Most common wish: “{label}” ({n} posts).",
+        "summary_concern": "Most common concern: “{label}” ({n} of its posts).",
+        "summary_wish": "Most common wish: “{label}” ({n} of its posts).",
         "summary_leader": "Most mentioned brand in {lang} posts: {brand} ({share}).",
         "summary_absent": "{brand} is not mentioned in any post.",
         "summary_languages": (
@@ -97,23 +97,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "too_few": "too few to compare",
         "too_few_short": "too few",
         "not_mentioned": "not mentioned",
-        "phrases": "Top concerns and wishes",
-        "phrases_intro": (
+        "themes": "Themes of concerns and wishes",
+        "themes_intro": (
             "Concerns are posts the model flagged as complaints, wishes posts it flagged as "
-            "wishes. Each is grouped under its most distinctive key phrase (words used more "
-            "in these posts than in the language's other posts); quotes are the clearest "
-            "examples."
+            "wishes. Each language's posts are grouped into themes by the words they share; "
+            "a theme is named by its most distinctive phrases. Trend compares the theme's "
+            "share of the language's posts in the later half of its period with the earlier "
+            "half. Quotes are the posts nearest the theme's centre."
         ),
-        "scope_ours": "{brand} (our brand)",
-        "scope_market": "Whole market",
-        "scope_brand": "{brand}",
-        "scope_few": "{brand} has only {n} posts in {lang}: too few to group.",
         "concerns": "Concerns",
         "wishes": "Wishes",
-        "flagged": "{n} posts flagged; {matched} grouped below.",
-        "no_phrases": "No phrase stands out.",
+        "themes_note": "{n} posts flagged; {other} of them fit no theme (“other”).",
+        "themes_more": "{n} smaller themes with {posts} posts are not shown.",
+        "no_themes": "Too few posts, or too varied, to form a theme.",
         "no_flagged": "No posts flagged.",
-        "phrase_count": "{n} posts",
+        "theme_posts": "{n} posts",
+        "trend": "Trend",
+        "trend_rising": "rising ↑",
+        "trend_falling": "falling ↓",
+        "trend_flat": "steady",
+        "col_top_brands": "Brands",
         "quote_by": "@{author}",
         "open_post": "open post",
         "authors": "Most active authors",
@@ -126,8 +129,68 @@ STRINGS: dict[str, dict[str, str]] = {
         "competitors": "Competitor comparison",
         "competitors_intro": (
             "One row per brand and language. Share of voice is within the language; "
-            "% complaint and % wish are shares of the brand's posts."
+            "% complaint and % wish are shares of the brand's posts. The complaint themes are "
+            "found once per language over every brand's complaints, so brands are compared on "
+            "the same themes."
         ),
+        "theme_with_posts": "{label} ({n})",
+        "opportunities": "Opportunities: where competitors are praised and we are criticised",
+        "opportunities_intro": (
+            "Our side: posts about {brand} flagged as complaints or negative. Their side: posts "
+            "about a competitor (and not us) flagged as praise or positive. Each side is "
+            "grouped into themes on its own; a pair is shown when the themes share a specific "
+            "word and at least {n} posts on each side use it. Matching is by words, not "
+            "meaning: read the quotes; these are leads, not findings."
+        ),
+        "opportunities_none": (
+            "None qualifies: no aspect has at least {n} critical posts about {brand} and {n} "
+            "praising posts about competitors in the same language."
+        ),
+        "opportunities_no_brand": (
+            "No brand is marked as ours in escucha.toml, so there is nothing to compare."
+        ),
+        "opportunities_more": "{n} more opportunities are not shown.",
+        "opportunity_ours": "{n} critical posts about {brand}",
+        "opportunity_theirs": "{n} praising posts about competitors ({brands})",
+        "shared_words": "Shared words",
+        "what_we_hear": "About us",
+        "what_they_hear": "About competitors",
+        "ideas": "Idea backlog",
+        "ideas_intro": (
+            "Wish posts grouped into ideas (escucha ideas), most posts first: the top {shown} "
+            "of {total} (duplicates merged into another idea are not counted). Askers are "
+            "distinct authors."
+        ),
+        "no_ideas": (
+            "No ideas are stored yet: run `escucha ideas refresh`, then make the report again."
+        ),
+        "col_idea": "Idea",
+        "col_askers": "Askers",
+        "col_first_seen": "First seen",
+        "col_last_seen": "Last seen",
+        "col_status": "Status",
+        "status_open": "open",
+        "status_planned": "planned",
+        "status_started": "started",
+        "status_completed": "completed",
+        "status_declined": "declined",
+        "status_duplicate": "duplicate",
+        "alerts": "Alerts",
+        "alerts_intro": (
+            "The latest alerts escucha raised (escucha alerts), newest first, and how each was "
+            "delivered."
+        ),
+        "no_alerts": "No alerts yet: `escucha alerts` evaluates the rules.",
+        "col_fired": "Raised",
+        "col_rule": "Rule / metric",
+        "col_subject": "Subject",
+        "col_message": "Message",
+        "col_deliveries": "Deliveries",
+        "delivery": "{channel}: {status}, attempts: {n}",
+        "delivery_sent": "sent",
+        "delivery_pending": "pending",
+        "delivery_failed": "failed",
+        "no_channel": "recorded (no channel)",
         "method": "Method",
         "method_sources": "Data sources",
         "method_models": "Models",
@@ -146,9 +209,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "caveat_sentiment_unmeasured": (
             "The sentiment model's accuracy is not measured for: {langs}."
         ),
-        "caveat_phrases": (
-            "Concerns and wishes are grouped by key phrases, not by meaning: two phrases can "
-            "describe one issue, and a post is shown under one phrase only."
+        "caveat_themes": (
+            "Themes group posts by the words they share, not by meaning: two themes can "
+            "describe one issue, a post is in one theme only, and posts that fit no theme are "
+            "counted as “other”."
         ),
         "caveat_sample": (
             "The posts are those the sources provided, not a representative sample of "

@@ -34,16 +34,20 @@ sentiment, intent, source, date_from, date_to."""
 
 
 def _warm(ctx: WebContext) -> None:
+    from escucha.web.filters import PostFilter
     from escucha.web.service import Insights
+    from escucha.web.themes import theme_intents
 
     insights = Insights(ctx)
     insights.overview()
     insights.charts("en")
+    insights.themes(None, theme_intents(PostFilter()))
+    insights.opportunities()
 
 
 def create_app(workspace: Workspace, settings: WebSettings | None = None) -> FastAPI:
     from escucha.enrich import current_model_version
-    from escucha.web.routes import account, api, auth, pages
+    from escucha.web.routes import account, alerts, api, api_insights, auth, ideas, pages, themes
 
     settings = settings or WebSettings()
     secret = load_or_create_secret(workspace.path)
@@ -75,8 +79,9 @@ def create_app(workspace: Workspace, settings: WebSettings | None = None) -> Fas
         lifespan=lifespan,
     )
     app.state.web = ctx
-    for router in (auth.router, pages.router, account.router, api.router):
-        app.include_router(router)
+    routers = (auth, pages, themes, ideas, alerts, account, api, api_insights)
+    for module in routers:
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_api_route("/healthz", _health, include_in_schema=False)
     app.add_middleware(

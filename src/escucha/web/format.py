@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from escucha.report.context import safe_url
-from escucha.report.formatting import missing, number, percent, signed
+from escucha.report.formatting import missing, number, percent, safe_url, signed, when
 from escucha.web.i18n import catalogue, language_name
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-def when(value: datetime | None) -> str | None:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else None
 
 
 def post_for_page(post: dict) -> dict:

@@ -1,5 +1,5 @@
-"""The navigation: one entry per page, in order. Pages to come (themes, ideas, alerts)
-add an entry here and a router in escucha.web.routes."""
+"""The navigation: one entry per page, in order. A new page adds an entry here and a router
+in escucha.web.routes."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("explore", "/explore"),
     NavItem("competitors", "/competitors"),
     NavItem("concerns", "/concerns"),
+    NavItem("themes", "/themes"),
+    NavItem("ideas", "/ideas"),
+    NavItem("alerts", "/alerts"),
     NavItem("sources", "/sources"),
     NavItem("tokens", "/account/tokens"),
 )

@@ -5,6 +5,7 @@ gives comes from the app's cache when the data has not changed since it was comp
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +23,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.insights import PhraseIndex
+    from escucha.insights.opportunities import Opportunity
+    from escucha.insights.themes import Theme
     from escucha.web.context import WebContext
+
+
+@dataclass(frozen=True)
+class ThemeFinding:
+    themes: dict[str, list[Theme]]  # intent -> its themes, every language
+    flagged: dict[str, dict[str, int]]  # language -> intent -> posts grouped
+
+    def find(self, theme_id: str) -> tuple[str, Theme] | None:
+        for intent, found in self.themes.items():
+            for theme in found:
+                if theme.id == theme_id:
+                    return intent, theme
+        return None
 
 
 class Insights:
@@ -139,6 +155,38 @@ class Insights:
             return competitor_table(self.frame(), self.brand_dicts(), indexes=indexes)
 
         return self._cached(("competitors",), compute)
+
+    def themes(self, query: Query | None, intents: tuple[str, ...]) -> ThemeFinding:
+        """The themes of each intent ("any": every post) of the analysed posts the query
+        selects (all without one), as `escucha themes` finds them."""
+
+        def compute() -> ThemeFinding:
+            import numpy as np
+
+            from escucha.insights import brand_words
+            from escucha.insights.themes import themes_of
+            from escucha.report.themes import flagged_counts
+
+            frame = self.frame()
+            keep = frame["model_version"].notna()
+            if query is not None:
+                keep &= frame["id"].isin(self.selection(query).ids)
+            chosen = frame[np.asarray(keep, dtype=bool)]
+            exclude = brand_words(self.brand_dicts())
+            return ThemeFinding(
+                {i: themes_of(chosen, i, exclude=exclude) for i in intents},
+                flagged_counts(chosen, intents),
+            )
+
+        return self._cached(("themes", query.text if query else "", intents), compute)
+
+    def opportunities(self) -> list[Opportunity]:
+        def compute():
+            from escucha.report.competition import find_opportunities
+
+            return find_opportunities(self.frame(), self.brand_dicts())
+
+        return self._cached(("opportunities",), compute)
 
     # -- explorer and API -----------------------------------------------------------------
 

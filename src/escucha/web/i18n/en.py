@@ -219,4 +219,125 @@ STRINGS: dict[str, str] = {
     "revoked": "revoked",
     "active": "active",
     "actions": "Actions",
+    # themes
+    "nav_themes": "Themes",
+    "title_themes": "Themes",
+    "title_theme": "Theme: {label}",
+    "themes_intro": (
+        "Posts grouped into themes by the words they share, per language: without a query, "
+        "the complaints and the wishes; with a query, every matching post (or only those "
+        "with the intent you pick). A theme is named by its most distinctive phrases; the "
+        "trend compares its share of the language's posts in the later half of the period "
+        "with the earlier half."
+    ),
+    "themes_matching": "Themes of the matching posts",
+    "themes_note": "{n} posts flagged; {other} of them fit no theme (“other”).",
+    "themes_note_any": "{n} posts; {other} of them fit no theme (“other”).",
+    "themes_more": "{n} smaller themes with {posts} posts are not shown.",
+    "no_themes": "Too few posts, or too varied, to form a theme.",
+    "theme_posts": "{n} posts",
+    "trend": "Trend",
+    "trend_rising": "rising ↑",
+    "trend_falling": "falling ↓",
+    "trend_flat": "steady",
+    "trend_shares": "{earlier} of the language's posts in the earlier half, {later} in the later",
+    "quote_by": "@{author}",
+    "theme_terms": "Distinctive words",
+    "theme_quotes": "Quotes",
+    "theme_posts_h": "Posts in this theme",
+    "theme_group": "Group",
+    "posts_per_period": "Posts per period",
+    "col_period": "Period",
+    "sentiment_counts": "{positive} positive, {neutral} neutral, {negative} negative",
+    "back_to_themes": "Back to the themes",
+    "show_themes": "Find themes",
+    "no_theme_data": "No analysed posts match: nothing to group.",
+    # opportunities (competitors page)
+    "opportunities": "Opportunities: where competitors are praised and we are criticised",
+    "opportunities_intro": (
+        "Our side: posts about {brand} flagged as complaints or negative. Their side: posts "
+        "about a competitor (and not us) flagged as praise or positive. Each side is grouped "
+        "into themes on its own; a pair is shown when the themes share a specific word and at "
+        "least {n} posts on each side use it. Matching is by words, not meaning: read the "
+        "quotes; these are leads, not findings."
+    ),
+    "opportunities_none": (
+        "None qualifies: no aspect has at least {n} critical posts about {brand} and {n} "
+        "praising posts about competitors in the same language."
+    ),
+    "opportunities_no_brand": (
+        "No brand is marked as ours in escucha.toml, so there is nothing to compare."
+    ),
+    "opportunities_more": "{n} more opportunities are not shown.",
+    "opportunity_ours": "{n} critical posts about {brand}",
+    "opportunity_theirs": "{n} praising posts about competitors ({brands})",
+    "shared_words": "Shared words",
+    "what_we_hear": "About us",
+    "what_they_hear": "About competitors",
+    # ideas
+    "nav_ideas": "Ideas",
+    "title_ideas": "Idea backlog",
+    "title_idea": "Idea #{id}: {title}",
+    "ideas_intro": (
+        "Wish posts grouped into ideas, most posts first. Askers are distinct authors; the "
+        "trend counts posts in each of the last {periods} periods of {days} days, oldest first, "
+        "ending at the newest stored post."
+    ),
+    "ideas_shown": "Showing {first}–{last} of {total} ideas.",
+    "no_ideas": "No ideas here. An analyst runs `escucha ideas refresh` to group the wishes.",
+    "col_idea": "Idea",
+    "col_askers": "Askers",
+    "col_first_seen": "First seen",
+    "col_last_seen": "Last seen",
+    "col_trend": "Trend",
+    "all_statuses": "Active (not duplicates)",
+    "status_open": "open",
+    "status_planned": "planned",
+    "status_started": "started",
+    "status_completed": "completed",
+    "status_declined": "declined",
+    "status_duplicate": "duplicate",
+    "idea_key": "Key",
+    "duplicate_of": "Duplicate of",
+    "duplicates": "Merged into this idea",
+    "change_status": "Change status",
+    "new_status": "New status",
+    "merge_into": "Merge this idea into idea number",
+    "merge": "Merge",
+    "unmerge": "Unmerge",
+    "unmerge_help": "Give this idea its posts and its former status back.",
+    "curation_viewer": "Viewers read only; an analyst or admin changes statuses and merges.",
+    "idea_posts": "Posts",
+    "idea_askers": "Who asked",
+    "col_handle": "Handle",
+    "profile": "profile",
+    "back_to_ideas": "Back to the ideas",
+    "idea_error": "Not changed: {message}",
+    "previous_page": "Previous page",
+    # alerts
+    "nav_alerts": "Alerts",
+    "title_alerts": "Alerts",
+    "alerts_intro": (
+        "The alerts escucha raised, newest first, and how each was delivered. Rules and "
+        "channels are in escucha.toml (docs/ideas-and-alerts.md); time is the data's time."
+    ),
+    "run_alerts": "Run alerts now",
+    "run_alerts_help": (
+        "Evaluates every rule at the newest post, stores what is new and delivers it."
+    ),
+    "alerts_viewer": "Viewers read only; an analyst or admin can run the alerts.",
+    "alerts_ran": (
+        "Evaluated the windows ending {at}: {fired} new alerts, {delivered} deliveries tried."
+    ),
+    "alerts_failed": "The alerts could not run: {message}",
+    "no_alerts": "No alerts yet.",
+    "col_fired": "Raised",
+    "col_rule": "Rule / metric",
+    "col_subject": "Subject",
+    "col_deliveries": "Deliveries",
+    "delivery": "{channel}: {status}, attempts: {n}",
+    "delivery_sent": "sent",
+    "delivery_pending": "pending",
+    "delivery_failed": "failed",
+    "no_channel": "recorded (no channel)",
 }

@@ -230,4 +230,138 @@ STRINGS: dict[str, str] = {
     "revoked": "revocado",
     "active": "activo",
     "actions": "Acciones",
+    # temas
+    "nav_themes": "Temas",
+    "title_themes": "Temas",
+    "title_theme": "Tema: {label}",
+    "themes_intro": (
+        "Publicaciones agrupadas en temas por las palabras que comparten, por idioma: sin "
+        "consulta, las quejas y los deseos; con una consulta, todas las que coinciden (o solo "
+        "las de la intención elegida). Cada tema se nombra por sus frases más distintivas; la "
+        "tendencia compara su peso en las publicaciones del idioma en la segunda mitad del "
+        "periodo con la primera."
+    ),
+    "themes_matching": "Temas de las publicaciones encontradas",
+    "themes_note": "{n} publicaciones marcadas; {other} no encajan en ningún tema («otros»).",
+    "themes_note_any": "{n} publicaciones; {other} no encajan en ningún tema («otros»).",
+    "themes_more": "No se muestran {n} temas más pequeños con {posts} publicaciones.",
+    "no_themes": "Muy pocas publicaciones, o demasiado variadas, para formar un tema.",
+    "theme_posts": "{n} publicaciones",
+    "trend": "Tendencia",
+    "trend_rising": "al alza ↑",
+    "trend_falling": "a la baja ↓",
+    "trend_flat": "estable",
+    "trend_shares": (
+        "{earlier} de las publicaciones del idioma en la primera mitad, {later} en la segunda"
+    ),
+    "quote_by": "@{author}",
+    "theme_terms": "Palabras distintivas",
+    "theme_quotes": "Citas",
+    "theme_posts_h": "Publicaciones de este tema",
+    "theme_group": "Grupo",
+    "posts_per_period": "Publicaciones por periodo",
+    "col_period": "Periodo",
+    "sentiment_counts": "{positive} positivas, {neutral} neutras, {negative} negativas",
+    "back_to_themes": "Volver a los temas",
+    "show_themes": "Buscar temas",
+    "no_theme_data": "Ninguna publicación analizada coincide: no hay nada que agrupar.",
+    # oportunidades (página de competidores)
+    "opportunities": "Oportunidades: donde elogian a la competencia y nos critican a nosotros",
+    "opportunities_intro": (
+        "Nuestro lado: publicaciones sobre {brand} marcadas como queja o negativas. El suyo: "
+        "publicaciones sobre un competidor (y no sobre nosotros) marcadas como elogio o "
+        "positivas. Cada lado se agrupa en temas por separado; se muestra una pareja cuando los "
+        "temas comparten una palabra específica y al menos {n} publicaciones de cada lado la "
+        "usan. Se compara por palabras, no por significado: lee las citas; son pistas, no "
+        "conclusiones."
+    ),
+    "opportunities_none": (
+        "Ninguna cumple: ningún aspecto tiene al menos {n} publicaciones críticas sobre {brand} "
+        "y {n} elogios a competidores en el mismo idioma."
+    ),
+    "opportunities_no_brand": (
+        "Ninguna marca figura como nuestra en escucha.toml, así que no hay nada que comparar."
+    ),
+    "opportunities_more": "No se muestran {n} oportunidades más.",
+    "opportunity_ours": "{n} publicaciones críticas sobre {brand}",
+    "opportunity_theirs": "{n} elogios a competidores ({brands})",
+    "shared_words": "Palabras en común",
+    "what_we_hear": "Sobre nosotros",
+    "what_they_hear": "Sobre la competencia",
+    # ideas
+    "nav_ideas": "Ideas",
+    "title_ideas": "Cartera de ideas",
+    "title_idea": "Idea n.º {id}: {title}",
+    "ideas_intro": (
+        "Deseos agrupados en ideas, primero las que tienen más publicaciones. Los solicitantes "
+        "son autores distintos; la tendencia cuenta las publicaciones de cada uno de los "
+        "últimos {periods} periodos de {days} días, del más antiguo al más reciente, hasta la "
+        "publicación más nueva guardada."
+    ),
+    "ideas_shown": "Se muestran {first}–{last} de {total} ideas.",
+    "no_ideas": (
+        "No hay ideas aquí. Alguien con rol de análisis ejecuta `escucha ideas refresh` para "
+        "agrupar los deseos."
+    ),
+    "col_idea": "Idea",
+    "col_askers": "Solicitantes",
+    "col_first_seen": "Primera vez",
+    "col_last_seen": "Última vez",
+    "col_trend": "Tendencia",
+    "all_statuses": "Activas (sin duplicadas)",
+    "status_open": "abierta",
+    "status_planned": "planificada",
+    "status_started": "empezada",
+    "status_completed": "terminada",
+    "status_declined": "descartada",
+    "status_duplicate": "duplicada",
+    "idea_key": "Clave",
+    "duplicate_of": "Duplicada de",
+    "duplicates": "Fusionadas en esta idea",
+    "change_status": "Cambiar estado",
+    "new_status": "Nuevo estado",
+    "merge_into": "Fusionar esta idea con la idea número",
+    "merge": "Fusionar",
+    "unmerge": "Separar",
+    "unmerge_help": "Devuelve a esta idea sus publicaciones y su estado anterior.",
+    "curation_viewer": (
+        "El rol de lectura solo consulta; análisis o administración cambian estados y fusionan."
+    ),
+    "idea_posts": "Publicaciones",
+    "idea_askers": "Quién lo pidió",
+    "col_handle": "Usuario",
+    "profile": "perfil",
+    "back_to_ideas": "Volver a las ideas",
+    "idea_error": "Sin cambios: {message}",
+    "previous_page": "Página anterior",
+    # alertas
+    "nav_alerts": "Alertas",
+    "title_alerts": "Alertas",
+    "alerts_intro": (
+        "Las alertas que ha emitido escucha, primero las más recientes, y cómo se entregó cada "
+        "una. Las reglas y los canales están en escucha.toml (docs/ideas-and-alerts.md); el "
+        "tiempo es el de los datos."
+    ),
+    "run_alerts": "Ejecutar las alertas ahora",
+    "run_alerts_help": (
+        "Evalúa cada regla en la publicación más nueva, guarda lo nuevo y lo entrega."
+    ),
+    "alerts_viewer": (
+        "El rol de lectura solo consulta; análisis o administración pueden ejecutarlas."
+    ),
+    "alerts_ran": (
+        "Evaluadas las ventanas que terminan el {at}: {fired} alertas nuevas, {delivered} "
+        "entregas intentadas."
+    ),
+    "alerts_failed": "No se pudieron ejecutar las alertas: {message}",
+    "no_alerts": "Todavía no hay alertas.",
+    "col_fired": "Emitida",
+    "col_rule": "Regla / métrica",
+    "col_subject": "Asunto",
+    "col_deliveries": "Entregas",
+    "delivery": "{channel}: {status}, intentos: {n}",
+    "delivery_sent": "enviada",
+    "delivery_pending": "pendiente",
+    "delivery_failed": "fallida",
+    "no_channel": "registrada (sin canal)",
 }

@@ -1,5 +1,5 @@
-"""The pages: overview, mentions explorer (with exports), post, competitors, concerns and
-wishes, sources. All need a login; none changes anything."""
+"""The pages: overview, mentions explorer (with exports), post, competitors (with the
+opportunities), concerns and wishes, sources. All need a login; none changes anything."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from escucha.web import format as fmt
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
-from escucha.web.i18n import catalogue
+from escucha.web.i18n import catalogue, language_name
 from escucha.web.posts import detail, page
 from escucha.web.render import render
 from escucha.web.service import Insights, get_insights
@@ -160,8 +160,11 @@ def post_page(request: Request, post_id: int, user: CurrentUser, ui: Lang, data:
 
 @router.get("/competitors")
 def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+    from escucha.report.competition import opportunity_section
+
     t = catalogue(ui)
     view = data.overview()
+    rank = {code: i for i, code in enumerate(view["languages"])}
     return render(
         request,
         "competitors.html",
@@ -172,6 +175,13 @@ def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Re
         rows=fmt.competitor_rows(data.competitors(), view["languages"], ui),
         sentiment_chart=data.charts(ui)["sentiment"],
         min_posts=MIN_POSTS,
+        opportunities=opportunity_section(
+            data.opportunities(),
+            data.brand_dicts(),
+            lambda code: rank.get(code, len(rank)),
+            lambda code: language_name(ui, code),
+            t,
+        ),
     )
 
 

@@ -1,0 +1,81 @@
+"""Shaping the idea backlog and the alert history for the pages (the report's rows, worded
+by the UI catalogue, plus what only the app shows: trends, posts, askers, links)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from escucha.report.backlog import idea_row as report_idea_row
+from escucha.report.formatting import day, number, safe_url, when
+from escucha.store.schema import ideas
+from escucha.web.i18n import catalogue, language_name
+
+if TYPE_CHECKING:
+    from escucha.workspace import Workspace
+
+
+def idea_languages(workspace: Workspace) -> list[str]:
+    with workspace.engine.connect() as conn:
+        return sorted(conn.scalars(select(ideas.c.lang).distinct()))
+
+
+def idea_exists(workspace: Workspace, idea_id: int) -> bool:
+    with workspace.engine.connect() as conn:
+        return conn.scalar(select(ideas.c.id).where(ideas.c.id == idea_id)) is not None
+
+
+def idea_row(idea: dict, ui: str) -> dict:
+    """A row of the list: the report's, plus the posts per period, oldest first."""
+    t = catalogue(ui)
+    row = report_idea_row(idea, lambda code: language_name(ui, code), t)
+    return {**row, "trend": " · ".join(number(n) for n in idea["trend"]) or t["none"]}
+
+
+def idea_detail(idea: dict, ui: str) -> dict:
+    """escucha.ideas.show_idea's idea, ready to show."""
+    t = catalogue(ui)
+    return {
+        "id": idea["id"],
+        "title": idea["title"],
+        "key": idea["key"],
+        "lang": language_name(ui, idea["lang"]),
+        "status_key": idea["status"],
+        "status": t[f"status_{idea['status']}"],
+        "merged_into": idea["merged_into"],
+        "duplicates": idea["duplicates"],
+        "first": day(idea["first_seen"]) or t["none"],
+        "last": day(idea["last_seen"]) or t["none"],
+        "posts": [
+            {
+                "post_id": p["id"],
+                "text": p["quote"],
+                "author": f"@{p['author']}" if p["author"] else None,
+                "date": day(p["created_at"]),
+                "url": safe_url(p["url"]),
+            }
+            for p in idea["posts"]
+        ],
+        "askers": [
+            {
+                "handle": a["handle"],
+                "source": a["source"],
+                "name": a["display_name"],
+                "profile": safe_url(a["profile_url"]),
+                "posts": number(a["posts"]),
+                "first": day(a["first_seen"]),
+                "last": day(a["last_seen"]),
+            }
+            for a in idea["askers"]
+        ],
+    }
+
+
+def run_summary(result: dict, ui: str) -> str:
+    """What one run of escucha.alerts.run_alerts did, in a sentence."""
+    return catalogue(ui)["alerts_ran"].format(
+        at=when(result["at"]) or "—",
+        fired=number(len(result["fired"])),
+        delivered=number(len(result["deliveries"])),
+    )

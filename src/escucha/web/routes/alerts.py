@@ -1,0 +1,72 @@
+"""The alert history, and (for analysts and admins) running the alerts now."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from escucha.auth.roles import can_change
+from escucha.auth.users import User
+from escucha.errors import UserError
+from escucha.report.backlog import alert_section
+from escucha.web import backlog
+from escucha.web.deps import Ctx, check_csrf, require_changer, require_user, ui_lang
+from escucha.web.i18n import catalogue
+from escucha.web.render import render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+Lang = Annotated[str, Depends(ui_lang)]
+HISTORY = 200
+
+
+def _page(
+    request: Request,
+    ctx: Ctx,
+    user: User,
+    ui: str,
+    notice: str | None = None,
+    notes: list[str] | None = None,
+    error: str | None = None,
+) -> Response:
+    from escucha.alerts import alert_history
+
+    t = catalogue(ui)
+    history = alert_history(ctx.workspace, limit=HISTORY)
+    return render(
+        request,
+        "alerts.html",
+        ui=ui,
+        user=user,
+        title=t["title_alerts"],
+        active="alerts",
+        alerts=alert_section(history, t, shown=None),
+        can_change=can_change(user.role),
+        notice=notice,
+        notes=notes or [],
+        error=error,
+        status_code=400 if error else 200,
+    )
+
+
+@router.get("/alerts")
+def alerts_page(
+    request: Request, ctx: Ctx, user: Annotated[User, Depends(require_user)], ui: Lang
+) -> Response:
+    return _page(request, ctx, user, ui)
+
+
+@router.post("/alerts/run")
+def run_alerts_now(
+    request: Request, ctx: Ctx, user: Annotated[User, Depends(require_changer)], ui: Lang
+) -> Response:
+    from escucha.alerts import run_alerts
+
+    try:
+        result = run_alerts(ctx.workspace)
+    except UserError as exc:
+        error = catalogue(ui)["alerts_failed"].format(message=str(exc))
+        return _page(request, ctx, user, ui, error=error)
+    notice = backlog.run_summary(result, ui)
+    return _page(request, ctx, user, ui, notice=notice, notes=list(result["notes"]))

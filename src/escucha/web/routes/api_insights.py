@@ -1,0 +1,143 @@
+"""The REST API's themes, idea backlog and alerts, /api/v1 (token auth as the rest)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel
+
+from escucha.errors import UserError
+from escucha.web.deps import Ctx, Principal, api_principal, api_writer
+from escucha.web.filters import FilterError, PostFilter, post_filter
+from escucha.web.service import Insights, get_insights
+from escucha.web.themes import theme_intents
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+Reader = Annotated[Principal, Depends(api_principal)]
+Writer = Annotated[Principal, Depends(api_writer)]
+Data = Annotated[Insights, Depends(get_insights)]
+Filter = Annotated[PostFilter, Depends(post_filter)]
+Status = Literal["open", "planned", "started", "completed", "declined", "duplicate"]
+
+
+class ThemeOut(BaseModel):
+    id: str
+    intent: str
+    label: str
+    lang: str
+    size: int
+    other: bool
+    post_ids: list[str]
+    terms: list[dict[str, Any]]
+    trend: dict[str, Any]
+    sentiment: dict[str, Any]
+    brands: dict[str, int]
+    quotes: list[dict[str, Any]]
+
+
+class ThemeList(BaseModel):
+    themes: list[ThemeOut]
+
+
+class Idea(BaseModel):
+    id: int
+    key: str
+    title: str
+    lang: str
+    status: str
+    merged_into: int | None
+    posts: int
+    askers: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    trend: list[int]
+    trend_days: int
+
+
+class IdeaChange(BaseModel):
+    status: Literal["open", "planned", "started", "completed", "declined"]
+
+
+class Delivery(BaseModel):
+    channel: str
+    status: str
+    attempts: int
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    error: str | None
+
+
+class Alert(BaseModel):
+    id: int
+    rule: str
+    metric: str
+    subject: str
+    window_start: datetime
+    window_end: datetime
+    value: float
+    message: str
+    details: dict[str, Any]
+    state: str
+    fired_at: datetime
+    deliveries: list[Delivery]
+
+
+@router.get(
+    "/themes",
+    response_model=ThemeList,
+    summary="Themes of the filtered posts, per language (as `escucha themes --json`)",
+)
+def themes(principal: Reader, data: Data, flt: Filter) -> ThemeList:
+    """Without a filter: the complaints' and the wishes' themes. With `intent`: the themes of
+    the posts flagged with it. With a query `q`: every matching post's themes. Other filters
+    narrow the posts. `post_ids` are native ids; the "other" bucket of each language is last."""
+    try:
+        finding = data.themes(flt.compile(), theme_intents(flt))
+    except FilterError as exc:
+        raise HTTPException(400, {"message": exc.message, "position": exc.position}) from None
+    return ThemeList(
+        themes=[
+            ThemeOut(**theme.to_dict(), intent=intent)
+            for intent, found in finding.themes.items()
+            for theme in found
+        ]
+    )
+
+
+@router.get("/ideas", response_model=list[Idea], summary="The idea backlog, most posts first")
+def ideas(
+    principal: Reader,
+    ctx: Ctx,
+    status: Annotated[Status | None, Query(description="Only ideas with this status.")] = None,
+    lang: Annotated[str | None, Query(max_length=16, description="Language code.")] = None,
+) -> list[Idea]:
+    from escucha.ideas import list_ideas
+
+    return [Idea(**i) for i in list_ideas(ctx.workspace, status=status, lang=lang)]
+
+
+@router.patch("/ideas/{idea_id}", response_model=Idea, summary="Change an idea's status")
+def change_idea(idea_id: int, change: IdeaChange, principal: Writer, ctx: Ctx) -> Idea:
+    from escucha.ideas import list_ideas, set_status
+    from escucha.web.backlog import idea_exists
+
+    if not idea_exists(ctx.workspace, idea_id):
+        raise HTTPException(404, "no such idea")
+    try:
+        set_status(ctx.workspace, idea_id, change.status)
+    except UserError as exc:
+        raise HTTPException(400, str(exc)) from None
+    found = list_ideas(ctx.workspace, include_duplicates=True)
+    return Idea(**next(i for i in found if i["id"] == idea_id))
+
+
+@router.get("/alerts", response_model=list[Alert], summary="The latest alerts, newest first")
+def alerts(
+    principal: Reader, ctx: Ctx, limit: Annotated[int, Query(ge=1, le=1000)] = 50
+) -> list[Alert]:
+    from escucha.alerts import alert_history
+
+    return [Alert(**a) for a in alert_history(ctx.workspace, limit=limit)]

@@ -1,0 +1,115 @@
+"""The themes pages: themes of the complaints and wishes, or of any filtered set of posts;
+one theme with its posts; its posts as a download."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from escucha.auth.users import User
+from escucha.web import format as fmt
+from escucha.web import themes as views
+from escucha.web.deps import check_csrf, require_user, ui_lang
+from escucha.web.exports import streaming_export
+from escucha.web.filters import FilterError, PostFilter, post_filter
+from escucha.web.i18n import catalogue
+from escucha.web.posts import Selection, page
+from escucha.web.render import render
+from escucha.web.service import Insights, ThemeFinding, get_insights
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+QUOTED = 5  # themes per block shown with quotes; the rest in a line each
+CurrentUser = Annotated[User, Depends(require_user)]
+Lang = Annotated[str, Depends(ui_lang)]
+Data = Annotated[Insights, Depends(get_insights)]
+Filter = Annotated[PostFilter, Depends(post_filter)]
+
+
+def find(data: Insights, flt: PostFilter) -> ThemeFinding:
+    """The filter's themes; FilterError if its query is not valid."""
+    return data.themes(flt.compile(), views.theme_intents(flt))
+
+
+@router.get("/themes")
+def themes_page(request: Request, user: CurrentUser, ui: Lang, data: Data, flt: Filter) -> Response:
+    t = catalogue(ui)
+    error, languages = None, []
+    try:
+        finding = find(data, flt)
+    except FilterError as exc:
+        error = t["query_error"].format(message=exc.message)
+    else:
+        languages = views.sections(finding, data.overview()["languages"], ui)
+    return render(
+        request,
+        "themes.html",
+        ui=ui,
+        user=user,
+        title=t["title_themes"],
+        active="themes",
+        flt=flt,
+        options=data.filter_options(),
+        languages=languages,
+        quoted=QUOTED,
+        error=error,
+        status_code=400 if error else 200,
+    )
+
+
+def _theme(data: Insights, flt: PostFilter, theme_id: str):
+    try:
+        found = find(data, flt).find(theme_id)
+    except FilterError as exc:
+        raise HTTPException(400, exc.message) from None
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+@router.get("/themes/{theme_id}")
+def theme_page(
+    request: Request,
+    theme_id: str,
+    user: CurrentUser,
+    ui: Lang,
+    data: Data,
+    flt: Filter,
+    cursor: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    t = catalogue(ui)
+    intent, theme = _theme(data, flt, theme_id)
+    with data.engine.connect() as conn:
+        rows, next_cursor = page(
+            conn,
+            Selection(tuple(sorted(theme.post_ids))),
+            data.model_version,
+            cursor,
+            data.ctx.settings.page_size,
+        )
+    return render(
+        request,
+        "theme.html",
+        ui=ui,
+        user=user,
+        title=t["title_theme"].format(label=theme.label),
+        active="themes",
+        flt=flt,
+        theme=views.detail(intent, theme, ui),
+        rows=[fmt.post_for_page(p) for p in rows],
+        cursor=cursor,
+        next_cursor=next_cursor,
+    )
+
+
+@router.get("/themes/{theme_id}/export")
+def theme_export(
+    theme_id: str,
+    user: CurrentUser,
+    data: Data,
+    flt: Filter,
+    format: Literal["csv", "json", "parquet"] = "csv",
+) -> Response:
+    _, theme = _theme(data, flt, theme_id)
+    return streaming_export(data, Selection(tuple(sorted(theme.post_ids))), format)
