@@ -15,20 +15,15 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from escucha.insights.keyphrases import _occurrences
+from escucha.insights.stopwords import words
 
 THRESHOLD = 0.25  # tuned by eye on the demo's wishes: lower merges unrelated asks
 BIGRAM_WEIGHT = 0.5
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words that say that someone asks, not what for, and a few function words the shared
-# stopword list lacks ("in", "into"): they would pull unrelated wishes together.
-ASKING = _words(
+# Words that say that someone asks, not what for: they would pull unrelated wishes together.
+ASKING = words(
     """
-    in into onto lot lots thing things way
     need like love idea suggest suggestion suggestions hi hello hey thanks thank guy team
     necesitamos necesito necesita necesitan sugerencia sugiero propongo propuesta gracias hola
     buenos buenas dia dias tarde tardes noche noches gustaria encantaria

@@ -6,11 +6,11 @@ apostrophe removed ("dont"), because the tokenizer drops apostrophes.
 """
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-ENGLISH = _words(
+ENGLISH = words(
     """
     a about above after again against all almost also am an and any are aren arent as at be
     because been before being below between both but by can cannot cant could couldnt did
@@ -26,10 +26,11 @@ ENGLISH = _words(
     within without wont would wouldnt yet you youd youll your youre yours yourself yourselves
     youve yes yeah ok okay oh u ur im w pls plz thx rt amp gt lt
     go going gone make made know think see say said take took ask want
+    in into onto lot lots thing things way
     """
 )
 
-SPANISH = _words(
+SPANISH = words(
     """
     a al algo algun alguna algunas alguno algunos ante antes aqui asi aun aunque bajo cada
     casi como con contra cual cuales cuando cuanto de del desde donde dos e el ella ellas ello
@@ -48,7 +49,7 @@ SPANISH = _words(
 
 # Words that say *that* someone wishes or complains, not *what* about: they would otherwise
 # top every list of wishes.
-INTENT_MARKERS = _words(
+INTENT_MARKERS = words(
     """
     wish wishes wished wishing hope hoping hopefully please would could should ojala gustaria
     encantaria deberia deberian deberiais estaria seria favor porfa porfavor
