@@ -35,7 +35,10 @@ def reader_for(languages: tuple[str, ...] | None = None) -> PostReader:
 
 
 def current_model_version() -> str:
-    return reader_for().version
+    """The version `analyze` records, without loading the models (status, queries, frames)."""
+    from escucha.understand import shipped_version
+
+    return shipped_version()
 
 
 def _unenriched(version: str):

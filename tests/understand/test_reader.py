@@ -184,3 +184,9 @@ def test_version_and_metrics(reader):
 
 def test_empty_batch(reader):
     assert reader.read([]) == []
+
+
+def test_shipped_version_is_the_loaded_readers_version():
+    from escucha.understand import load_reader, shipped_version
+
+    assert shipped_version() == load_reader(["es", "en"]).version

@@ -3,6 +3,13 @@
 Importing this package is cheap; models load in ``load_reader``.
 """
 
-from escucha.understand.reader import INTENTS, SENTIMENTS, PostReader, Reading, load_reader
+from escucha.understand.reader import (
+    INTENTS,
+    SENTIMENTS,
+    PostReader,
+    Reading,
+    load_reader,
+    shipped_version,
+)
 
-__all__ = ["INTENTS", "SENTIMENTS", "PostReader", "Reading", "load_reader"]
+__all__ = ["INTENTS", "SENTIMENTS", "PostReader", "Reading", "load_reader", "shipped_version"]

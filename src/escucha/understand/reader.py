@@ -121,6 +121,12 @@ class Scorer:
         raise NotImplementedError
 
 
+def shipped_version(model_dir: str | Path | None = None) -> str:
+    """The shipped models' version, read from their manifest without loading any weights."""
+    manifest = Path(model_dir or MODEL_DIR) / "manifest.json"
+    return json.loads(manifest.read_text(encoding="utf-8"))["version"]
+
+
 def load_reader(
     languages: Sequence[str] | None = None,
     backend: str = "builtin",
