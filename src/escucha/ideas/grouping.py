@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from escucha.insights.keyphrases import _occurrences
+from escucha.insights.keyphrases import post_terms_of
 from escucha.insights.stopwords import words
 
 THRESHOLD = 0.25  # tuned by eye on the demo's wishes: lower merges unrelated asks
@@ -35,7 +35,7 @@ Terms = dict[str, str]  # folded term -> how the post wrote it
 
 def post_terms(text: str, exclude: Collection[str] = ()) -> Terms:
     """Folded content words and bigrams of a post (the key-phrase tokeniser), minus `exclude`."""
-    return _occurrences(html.unescape(text), frozenset(exclude) | ASKING)
+    return post_terms_of(html.unescape(text), frozenset(exclude) | ASKING)
 
 
 def idf_weights(documents: Iterable[Collection[str]]) -> dict[str, float]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from escucha.insights.keyphrases import PhraseIndex
 
+VOLUME_COLUMNS = ["lang", "brand", "period", "freq", "mentions"]
 TRIM = 0.005  # share of dates dropped at each end of the volume chart's axis
 MIN_POSTS = 30  # below this many positive + negative posts a net sentiment is not compared
 _Z95 = 1.959964
@@ -31,7 +32,7 @@ def mentions(posts: pd.DataFrame) -> pd.DataFrame:
     return exploded.reset_index(drop=True)
 
 
-def _pick_freq(first: pd.Timestamp, last: pd.Timestamp) -> str:
+def pick_freq(first: pd.Timestamp, last: pd.Timestamp) -> str:
     """Daily bins for a month or less, weekly up to a year, monthly beyond."""
     days = (last - first).days
     return "D" if days <= 31 else "W" if days <= 366 else "M"
@@ -51,7 +52,6 @@ def volume_over_time(posts: pd.DataFrame, freq: str = "auto") -> pd.DataFrame:
 
     frame = mentions(posts)
     frame = frame[frame["created_at"].notna()]
-    columns = ["lang", "brand", "period", "freq", "mentions"]
     parts = []
     for lang in sorted(frame["lang"].unique()):
         rows = frame[frame["lang"] == lang]
@@ -60,21 +60,29 @@ def volume_over_time(posts: pd.DataFrame, freq: str = "auto") -> pd.DataFrame:
         high = created.quantile(1 - TRIM, interpolation="higher")
         central = (created >= low) & (created <= high)
         rows, created = rows[central], created[central]
-        step = _pick_freq(created.min(), created.max()) if freq == "auto" else freq
-        periods = created.dt.to_period(step)
-        counts = rows.groupby([rows["brand"], periods.rename("period")]).size()
-        every = pd.period_range(periods.min(), periods.max(), freq=step)
-        grid = pd.MultiIndex.from_product(
-            [sorted(rows["brand"].unique()), every], names=["brand", "period"]
-        )
-        part = counts.reindex(grid, fill_value=0).rename("mentions").reset_index()
-        part["period"] = part["period"].dt.start_time.dt.tz_localize("UTC")
-        part["lang"] = lang
-        part["freq"] = step
-        parts.append(part[columns])
+        parts.append(binned_volume(rows.assign(mentions=1), created, lang, freq))
     if not parts:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=VOLUME_COLUMNS)
     return pd.concat(parts, ignore_index=True)
+
+
+def binned_volume(rows: pd.DataFrame, when: pd.Series, lang: str, freq: str) -> pd.DataFrame:
+    """Sum `rows["mentions"]` per brand and period of `when` (naive UTC times, aligned with
+    `rows`): the VOLUME_COLUMNS rows of one language, every period present, empty ones 0."""
+    import pandas as pd
+
+    step = pick_freq(when.min(), when.max()) if freq == "auto" else freq
+    periods = when.dt.to_period(step).rename("period")
+    summed = rows.groupby([rows["brand"], periods])["mentions"].sum()
+    every = pd.period_range(periods.min(), periods.max(), freq=step)
+    grid = pd.MultiIndex.from_product(
+        [sorted(rows["brand"].unique()), every], names=["brand", "period"]
+    )
+    part = summed.reindex(grid, fill_value=0).rename("mentions").reset_index()
+    part["period"] = part["period"].dt.start_time.dt.tz_localize("UTC")
+    part["lang"] = lang
+    part["freq"] = step
+    return part[VOLUME_COLUMNS]
 
 
 def share_of_voice(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:

@@ -90,7 +90,7 @@ def brand_words(brands: Iterable[dict]) -> set[str]:
     return {w for w in words if w}
 
 
-def _occurrences(text: str, exclude: frozenset[str]) -> dict[str, str]:
+def post_terms_of(text: str, exclude: frozenset[str]) -> dict[str, str]:
     """Terms of one post (unigrams and bigrams) -> how the post first wrote them."""
     found: dict[str, str] = {}
     previous: tuple[str, int] | None = None  # last content token and where it started
@@ -117,14 +117,14 @@ def _occurrences(text: str, exclude: frozenset[str]) -> dict[str, str]:
     return found
 
 
-def _quote_tokens(text: str) -> frozenset[str]:
+def quote_tokens(text: str) -> frozenset[str]:
     """Words of a quote without a leading "RT @user:", to spot copies."""
     text = _RETWEET.sub("", text)
     words = (m.group(m.lastgroup) for m in _TOKEN.finditer(text) if m.lastgroup == "word")
     return frozenset(fold(w) for w in words)
 
 
-def _clean_text(text: str) -> str:
+def clean_quote_text(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
@@ -137,7 +137,7 @@ class PhraseIndex:
         self._posts = frame[frame["lang"] == lang].reset_index(drop=True)
         stop = frozenset(fold(w) for w in exclude)
         self._texts = [html.unescape(t) if isinstance(t, str) else "" for t in self._posts["text"]]
-        self._terms = [_occurrences(t, stop) for t in self._texts]
+        self._terms = [post_terms_of(t, stop) for t in self._texts]
         self._background: Counter[str] = Counter()
         for terms in self._terms:
             self._background.update(terms.keys())
@@ -271,7 +271,7 @@ class PhraseIndex:
         for i in ranked:
             if len(chosen) == limit:
                 break
-            tokens = _quote_tokens(self._texts[i])
+            tokens = quote_tokens(self._texts[i])
             if not tokens or any(
                 len(tokens & other) >= NEAR_COPY * len(tokens | other) for other in seen
             ):
@@ -287,15 +287,15 @@ class PhraseIndex:
         created = row["created_at"]
         return Quote(
             post_id=int(row["id"]),
-            text=_clean_text(self._texts[i]),
-            url=_text_or_none(row.get("url")),
-            author=_text_or_none(row.get("author")),
+            text=clean_quote_text(self._texts[i]),
+            url=text_or_none(row.get("url")),
+            author=text_or_none(row.get("author")),
             created_at=None if pd.isna(created) else created.to_pydatetime(),
             probability=float(row[intent]),
         )
 
 
-def _text_or_none(value: object) -> str | None:
+def text_or_none(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 

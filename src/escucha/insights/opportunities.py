@@ -264,14 +264,14 @@ class _Sides:
     ) -> tuple[ThemeQuote, ...]:
         """The theme's own quotes that use a shared term, then the posts most clearly flagged
         `intent`; no near-copies."""
-        from escucha.insights.keyphrases import NEAR_COPY, _quote_tokens
+        from escucha.insights.keyphrases import NEAR_COPY, quote_tokens
 
         first = [q.post_id for q in preferred if q.post_id in set(ids)]
         by_intent = sorted(ids, key=lambda i: (-float(self.rows.at[i, intent]), i))
         chosen: list[ThemeQuote] = []
         seen: list[frozenset[str]] = []
         for i in dict.fromkeys(first + by_intent):
-            tokens = _quote_tokens(self.rows.at[i, "text"])
+            tokens = quote_tokens(self.rows.at[i, "text"])
             if not tokens or any(len(tokens & o) >= NEAR_COPY * len(tokens | o) for o in seen):
                 continue
             seen.append(tokens)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from escucha.insights.keyphrases import _occurrences, fold
+from escucha.insights.keyphrases import fold, post_terms_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,7 +50,7 @@ def term_sets(texts: Sequence[str], exclude: frozenset[str]) -> list[dict[str, s
     """Per text, its unigrams and bigrams (the key-phrase tokeniser) minus fillers."""
     docs = []
     for text in texts:
-        found = _occurrences(html.unescape(text), exclude)
+        found = post_terms_of(html.unescape(text), exclude)
         docs.append({t: s for t, s in found.items() if not FILLER.intersection(t.split(" "))})
     return docs
 

@@ -22,9 +22,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from escucha.brands import fold
-from escucha.insights.aggregates import TRIM, _pick_freq, net_score
+from escucha.insights.aggregates import TRIM, net_score, pick_freq
 from escucha.insights.common import normalised
-from escucha.insights.keyphrases import NEAR_COPY, _clean_text, _quote_tokens, _text_or_none
+from escucha.insights.keyphrases import NEAR_COPY, clean_quote_text, quote_tokens, text_or_none
 from escucha.insights.theme_vectors import Vectors, kmeans, vectorise
 
 if TYPE_CHECKING:
@@ -423,13 +423,13 @@ class _Context:
             for i, sim in order:
                 if len(chosen) == N_QUOTES:
                     break
-                tokens = _quote_tokens(self.rows.at[i, "text"])
+                tokens = quote_tokens(self.rows.at[i, "text"])
                 if any(i == c for c, _ in chosen) or not tokens:
                     continue
                 if any(len(tokens & o) >= NEAR_COPY * len(tokens | o) for o in seen):
                     continue
-                author = _text_or_none(self.rows.at[i, "author"])
-                authors = {_text_or_none(self.rows.at[c, "author"]) for c, _ in chosen}
+                author = text_or_none(self.rows.at[i, "author"])
+                authors = {text_or_none(self.rows.at[c, "author"]) for c, _ in chosen}
                 if pass_ == "new author" and author is not None and author in authors:
                     continue
                 seen.append(tokens)
@@ -464,9 +464,9 @@ def quote_of(row: pd.Series, similarity: float) -> ThemeQuote:
     return ThemeQuote(
         post_id=int(row["id"]),
         native_id=str(row["native_id"]),
-        text=_clean_text(html.unescape(row["text"])),
-        url=_text_or_none(row.get("url")),
-        author=_text_or_none(row.get("author")),
+        text=clean_quote_text(html.unescape(row["text"])),
+        url=text_or_none(row.get("url")),
+        author=text_or_none(row.get("author")),
         created_at=None if pd.isna(created) else created.to_pydatetime(),
         similarity=round(similarity, 6),
     )
@@ -506,7 +506,7 @@ def _time_axis(created: pd.Series) -> tuple[str | None, list, pd.Timestamp | Non
         return None, [], None
     low = dates.quantile(TRIM, interpolation="lower")
     high = dates.quantile(1 - TRIM, interpolation="higher")
-    freq = _pick_freq(low, high)
+    freq = pick_freq(low, high)
     periods = list(pd.period_range(low.to_period(freq), high.to_period(freq), freq=freq))
     midpoint = (low + (high - low) / 2).tz_localize("UTC")
     return freq, periods, midpoint

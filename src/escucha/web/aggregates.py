@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, String, and_, func, literal, select
 
-from escucha.insights.aggregates import MIN_POSTS, TRIM, _pick_freq, net_score
+from escucha.insights.aggregates import (
+    MIN_POSTS,
+    TRIM,
+    VOLUME_COLUMNS,
+    binned_volume,
+    net_score,
+)
 from escucha.insights.common import UNKNOWN_LANG
 from escucha.store.schema import brand_mentions, enrichments, posts
 
@@ -124,7 +130,6 @@ def volume_over_time(counts: pd.DataFrame, freq: str = "auto") -> pd.DataFrame:
     counts: the 0.5% trimmed at each end are whole days here, not single posts."""
     import pandas as pd
 
-    columns = ["lang", "brand", "period", "freq", "mentions"]
     dated = counts[counts["day"].notna()].copy()
     dated["day"] = pd.to_datetime(dated["day"])
     parts = []
@@ -136,18 +141,7 @@ def volume_over_time(counts: pd.DataFrame, freq: str = "auto") -> pd.DataFrame:
         low = _weighted_pick(days, weights, TRIM, upper=False)
         high = _weighted_pick(days, weights, 1 - TRIM, upper=True)
         rows = rows[(rows["day"] >= low) & (rows["day"] <= high)]
-        step = _pick_freq(rows["day"].min(), rows["day"].max()) if freq == "auto" else freq
-        periods = rows["day"].dt.to_period(step).rename("period")
-        summed = rows.groupby([rows["brand"], periods])["mentions"].sum()
-        every = pd.period_range(periods.min(), periods.max(), freq=step)
-        grid = pd.MultiIndex.from_product(
-            [sorted(rows["brand"].unique()), every], names=["brand", "period"]
-        )
-        part = summed.reindex(grid, fill_value=0).rename("mentions").reset_index()
-        part["period"] = part["period"].dt.start_time.dt.tz_localize("UTC")
-        part["lang"] = lang
-        part["freq"] = step
-        parts.append(part[columns])
+        parts.append(binned_volume(rows, rows["day"], lang, freq))
     if not parts:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=VOLUME_COLUMNS)
     return pd.concat(parts, ignore_index=True)

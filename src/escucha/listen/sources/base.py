@@ -49,7 +49,6 @@ class Source(ABC):
     target_option: ClassVar[str]  # the option `escucha sources add KIND TARGET` fills
     required_options: ClassVar[tuple[str, ...]] = ()
     credential_keys: ClassVar[tuple[str, ...]] = ()  # read from ESCUCHA_<NAME>_<KEY>
-    streaming: ClassVar[bool] = False
 
     def __init__(
         self,
