@@ -22,6 +22,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from machine import cpu_model
+
 from escucha.config import Brand, Config, SourceConfig
 from escucha.demo import DEMO_FILES, demo_path
 from escucha.listen.collector import collect
@@ -122,14 +124,10 @@ def main() -> None:
     server.terminate()
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cpu = platform.processor() or "unknown CPU"
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    print(f"date {date.today()}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}")
+    print(
+        f"date {date.today()}, {os.cpu_count()} CPUs ({cpu_model()}), "
+        f"Python {platform.python_version()}"
+    )
     print(result.summary())
     print(
         f"{result.new:,} posts in {elapsed:.2f} s: {result.new / elapsed:,.0f} posts/s; "

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from escucha.workspace import Workspace
 
 FILE_COVERAGE = "file import: as complete as the file; no later posts are collected"
@@ -57,30 +59,30 @@ def source_dicts(workspace: Workspace, status: dict) -> list[dict]:
     return list(totals.values())
 
 
-def report_html(workspace: Workspace) -> str:
+def report_html(workspace: Workspace, posts: pd.DataFrame | None = None) -> str:
     """The report of the workspace as it is: reads the store, writes nothing (ideas are not
     refreshed nor alerts run here; the report shows what is stored)."""
     from escucha.alerts import alert_history
-    from escucha.enrich import reader_for
+    from escucha.enrich import current_model_version
     from escucha.ideas import list_ideas
     from escucha.report import render_report
     from escucha.report.backlog import ALERTS_SHOWN
+    from escucha.understand import shipped_metrics
 
-    reader = reader_for(tuple(workspace.config.languages))
     status = workspace.status()
     return render_report(
-        workspace.posts(),
+        workspace.posts() if posts is None else posts,
         workspace_name=workspace.config.name,
         brands=brand_dicts(workspace),
         sources=source_dicts(workspace, status),
-        models={"version": reader.version, "metrics": reader.metrics()},
+        models={"version": current_model_version(), "metrics": shipped_metrics()},
         generated_at=datetime.now(UTC),
         ideas=list_ideas(workspace),
         alerts=alert_history(workspace, limit=ALERTS_SHOWN),
     )
 
 
-def summary_lines(workspace: Workspace) -> list[str]:
+def summary_lines(workspace: Workspace, posts: pd.DataFrame | None = None) -> list[str]:
     """What the report says about our brand, in a few lines for the terminal."""
     import numpy as np
 
@@ -88,7 +90,7 @@ def summary_lines(workspace: Workspace) -> list[str]:
     from escucha.insights.themes import themes_of
 
     ours = workspace.config.brand
-    posts = workspace.posts()
+    posts = workspace.posts() if posts is None else posts
     if ours is None or posts.empty:
         return []
     sentiment = net_sentiment(posts)

@@ -86,22 +86,23 @@ class Workspace:
 
         return posts_frame(self, all_versions=all_versions)
 
-    def write_report(self, out: str | Path) -> Path:
-        """Write the HTML report; the file appears whole or not at all."""
+    def write_report(self, out: str | Path, posts: pd.DataFrame | None = None) -> Path:
+        """Write the HTML report; the file appears whole or not at all. `posts`: the
+        DataFrame of `posts()` if the caller already has it."""
         from escucha.report_inputs import report_html
 
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(out.name + ".partial")
-        partial.write_text(report_html(self), encoding="utf-8")
+        partial.write_text(report_html(self, posts), encoding="utf-8")
         partial.replace(out)
         return out.resolve()
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, posts: pd.DataFrame | None = None) -> list[str]:
         """A few plain sentences on our brand, for the terminal."""
         from escucha.report_inputs import summary_lines
 
-        return summary_lines(self)
+        return summary_lines(self, posts)
 
     def query(self, text: str, limit: int | None = None) -> pd.DataFrame:
         """The posts that match a boolean query (see docs/query-language.md), by id."""

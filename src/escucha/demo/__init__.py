@@ -54,7 +54,8 @@ def run_demo(directory: Path, progress=None) -> dict:
     from escucha.ideas import refresh_ideas
 
     refresh_ideas(workspace)
-    report = workspace.write_report(directory / "report.html")
-    lines.extend(workspace.summary_lines())
+    posts = workspace.posts()  # read once for the report and the summary
+    report = workspace.write_report(directory / "report.html", posts)
+    lines.extend(workspace.summary_lines(posts))
     lines.append(f"report: {report}")
     return {"lines": lines, "report": report}

@@ -9,7 +9,16 @@ from escucha.understand.reader import (
     PostReader,
     Reading,
     load_reader,
+    shipped_metrics,
     shipped_version,
 )
 
-__all__ = ["INTENTS", "SENTIMENTS", "PostReader", "Reading", "load_reader", "shipped_version"]
+__all__ = [
+    "INTENTS",
+    "SENTIMENTS",
+    "PostReader",
+    "Reading",
+    "load_reader",
+    "shipped_metrics",
+    "shipped_version",
+]

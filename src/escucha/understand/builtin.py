@@ -66,9 +66,9 @@ class BuiltinScorer(Scorer):
         manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
         with np.load(model_dir / "weights.npz", allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-        metrics_path = model_dir / "metrics.json"
-        metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
-        return cls(manifest, arrays, metrics, languages)
+        from escucha.understand.reader import shipped_metrics
+
+        return cls(manifest, arrays, shipped_metrics(model_dir), languages)
 
     def logits(self, analysis: Analysis) -> np.ndarray:
         return self.featuriser.logits(analysis, self.weights) + self.bias

@@ -127,6 +127,12 @@ def shipped_version(model_dir: str | Path | None = None) -> str:
     return json.loads(manifest.read_text(encoding="utf-8"))["version"]
 
 
+def shipped_metrics(model_dir: str | Path | None = None) -> dict:
+    """The shipped models' measured accuracy (metrics.json), without loading any weights."""
+    path = Path(model_dir or MODEL_DIR) / "metrics.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def load_reader(
     languages: Sequence[str] | None = None,
     backend: str = "builtin",
