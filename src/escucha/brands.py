@@ -8,18 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from escucha.config import Brand
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents: 'Avión' and 'avion' compare equal."""
-    if text.isascii():
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+from escucha.core.text import fold
 
 
 def _word_pattern(term: str) -> str:

@@ -11,3 +11,15 @@ class UserError(EscuchaError):
 
 class ConfigError(UserError):
     """The workspace configuration is missing or invalid."""
+
+
+class NotFound(UserError):
+    """What was asked for does not exist (an id, a name); the message names it."""
+
+
+class Forbidden(UserError):
+    """The user, role or token may not do this."""
+
+
+class Conflict(UserError):
+    """The request clashes with the stored state (a duplicate name, a changed record)."""

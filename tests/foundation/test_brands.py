@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from escucha.brands import BrandMatcher, fold
+from escucha.brands import BrandMatcher
 from escucha.config import Brand
+from escucha.core.text import fold
 
 BRANDS = [
     Brand("Iberia", ("Iberia Express",), ("@Iberia", "@IberiaExpress"), ("#Iberia",), ours=True),

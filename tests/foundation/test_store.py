@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from escucha.listen.envelope import Item
+from escucha.core.items import Item
 from escucha.store import db
 from escucha.store.schema import metadata, posts, raw_payloads
 from escucha.store.writer import write_batch

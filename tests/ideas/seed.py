@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from escucha.core.items import Item
 from escucha.enrich import current_model_version
-from escucha.listen.envelope import Item
 from escucha.store.schema import brand_mentions, enrichments, posts
 from escucha.store.writer import write_batch
 from escucha.workspace import Workspace

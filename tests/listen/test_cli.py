@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from escucha.config import SourceConfig
+from escucha.core.secrets import credentials_for, env_name
 from escucha.errors import UserError
-from escucha.listen.secrets import credentials_for, env_name
 
 from .conftest import Reply, cli_app, data_file, escucha_cmd, stored
 from .fake_discourse import FakeForum

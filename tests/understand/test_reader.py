@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from escucha.understand import INTENTS, SENTIMENTS, Reading, load_reader
+from escucha.core.labels import INTENTS, SENTIMENTS
+from escucha.understand import Reading, load_reader
 
 TEXTS = [
     "@Iberia me habéis perdido la maleta y nadie contesta, vergonzoso",

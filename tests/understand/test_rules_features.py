@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escucha.understand import INTENTS
+from escucha.core.labels import INTENTS
 from escucha.understand.annotated import load
 from escucha.understand.features import (
     SEP,

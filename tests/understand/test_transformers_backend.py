@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escucha.understand import INTENTS, SENTIMENTS, load_reader
+from escucha.core.labels import INTENTS, SENTIMENTS
+from escucha.understand import load_reader
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from escucha.alerts.config import SECRET_KEYS, Channel, secret_env, secret_section
+from escucha.errors import EscuchaError
 from escucha.logredact import redact_http_logs
 
 TIMEOUT = 10.0
 USER_AGENT = "escucha-alerts/0.1"
 
 
-class DeliveryError(Exception):
+class DeliveryError(EscuchaError):
     """A delivery failed; the message is safe to store and show (no URL, no credentials)."""
 
 
 def channel_secrets(workspace: Path, channel: Channel) -> dict[str, str]:
-    from escucha.listen.secrets import credentials_for
+    from escucha.core.secrets import credentials_for
 
     return credentials_for(workspace, secret_section(channel.name), SECRET_KEYS)
 

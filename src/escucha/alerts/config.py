@@ -160,7 +160,7 @@ def secret_section(channel: str) -> str:
 
 
 def secret_env(channel: str, key: str) -> str:
-    from escucha.listen.secrets import env_name
+    from escucha.core.secrets import env_name
 
     return env_name(secret_section(channel), key)
 

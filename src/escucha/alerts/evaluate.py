@@ -11,8 +11,8 @@ from sqlalchemy import Connection, and_, func, select
 
 from escucha.alerts import spikes
 from escucha.alerts.config import AlertConfig, Rule
+from escucha.core.timeutil import as_utc
 from escucha.errors import UserError
-from escucha.ideas.common import utc
 from escucha.store.schema import alerts, brand_mentions, enrichments, posts
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Fired:
 def window_end(at: datetime | None, latest: datetime | None) -> datetime | None:
     """Windows end on the hour: `at` rounded up, or the hour after the newest post."""
     if at is not None:
-        at = utc(at)
+        at = as_utc(at)
         floor = at.replace(minute=0, second=0, microsecond=0)
         return floor if floor == at else floor + HOUR
     if latest is None:
@@ -64,7 +64,7 @@ def _events(conn: Connection, version: str, start: datetime, end: datetime, ids=
             .select_from(base.join(brand_mentions, brand_mentions.c.post_id == posts.c.id))
             .where(period)
         )
-        return [(b, utc(t), s == "negative") for b, t, s in conn.execute(query)]
+        return [(b, as_utc(t), s == "negative") for b, t, s in conn.execute(query)]
     found = []
     for i in range(0, len(ids), CHUNK):
         query = (
@@ -72,7 +72,7 @@ def _events(conn: Connection, version: str, start: datetime, end: datetime, ids=
             .select_from(base)
             .where(period, posts.c.id.in_(ids[i : i + CHUNK]))
         )
-        found += [(None, utc(t), s == "negative") for t, s in conn.execute(query)]
+        found += [(None, as_utc(t), s == "negative") for t, s in conn.execute(query)]
     return found
 
 
@@ -144,7 +144,7 @@ def _matches(conn: Connection, rule: Rule, version: str, end: datetime) -> list[
         ).all()
     if len(rows) < rule.threshold:
         return []
-    first, last = utc(rows[0].created_at), utc(rows[-1].created_at)
+    first, last = as_utc(rows[0].created_at), as_utc(rows[-1].created_at)
     text = (
         f"{rule.name}: {len(rows):,} new post{'s' if len(rows) != 1 else ''} matching "
         f"{rule.query!r} from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC"
@@ -152,7 +152,7 @@ def _matches(conn: Connection, rule: Rule, version: str, end: datetime) -> list[
     quoted = [
         {
             "author": r.author_handle,
-            "created_at": utc(r.created_at).isoformat(),
+            "created_at": as_utc(r.created_at).isoformat(),
             "url": r.url,
             "text": " ".join(r.text.split())[:280],
         }
@@ -186,19 +186,19 @@ def evaluate(
         first, latest = conn.execute(
             select(func.min(posts.c.created_at), func.max(posts.c.created_at))
         ).one()
-        end = window_end(at, utc(latest))
+        end = window_end(at, as_utc(latest))
         if end is None:
             return None, [], ["no dated posts yet"]
-        if at is not None and utc(at) < utc(first):
+        if at is not None and as_utc(at) < as_utc(first):
             raise UserError(f"--at {at:%Y-%m-%d %H:%M} is before the first post")
         for rule in config.rules:
             if rule.kind == "match":
                 fired += _matches(conn, rule, version, end)
                 continue
             start = end - rule.spike.window - rule.spike.baseline
-            if utc(first) >= start + rule.spike.window:  # the oldest window would be empty
+            if as_utc(first) >= start + rule.spike.window:  # the oldest window would be empty
                 notes.append(
-                    f"{rule.name}: the data starts {utc(first):%Y-%m-%d %H:%M} UTC, after the "
+                    f"{rule.name}: the data starts {as_utc(first):%Y-%m-%d %H:%M} UTC, after the "
                     f"baseline's first window ({start:%Y-%m-%d %H:%M} UTC); no spike check"
                 )
                 continue

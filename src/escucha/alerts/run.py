@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, insert, select, update
 from escucha.alerts.channels import DeliveryError, channel_secrets, send
 from escucha.alerts.config import AlertConfig, load_alert_config
 from escucha.alerts.evaluate import Fired, evaluate
-from escucha.ideas.common import utc
+from escucha.core.timeutil import as_utc
 from escucha.store.schema import alert_deliveries, alerts
 from escucha.store.writer import insert_ignore
 
@@ -119,7 +119,7 @@ def deliver_due(workspace: Workspace, config: AlertConfig, now: datetime) -> lis
         fields = row._mapping
         alert = {c.name: fields[alerts.c[c.name]] for c in alerts.columns}
         for key in ("window_start", "window_end", "fired_at"):
-            alert[key] = utc(alert[key])
+            alert[key] = as_utc(alert[key])
         name = fields[alert_deliveries.c.channel]
         attempts = fields[alert_deliveries.c.attempts] + 1
         values = {"attempts": attempts, "last_attempt_at": now}
@@ -218,9 +218,9 @@ def alert_history(workspace: Workspace, limit: int = 50) -> list[dict]:
                 "channel": d.channel,
                 "status": d.status,
                 "attempts": d.attempts,
-                "last_attempt_at": utc(d.last_attempt_at),
-                "next_attempt_at": utc(d.next_attempt_at),
-                "sent_at": utc(d.sent_at),
+                "last_attempt_at": as_utc(d.last_attempt_at),
+                "next_attempt_at": as_utc(d.next_attempt_at),
+                "sent_at": as_utc(d.sent_at),
                 "error": d.error,
             }
         )
@@ -228,7 +228,7 @@ def alert_history(workspace: Workspace, limit: int = 50) -> list[dict]:
     for r in rows:
         item = dict(r._mapping)
         for key in ("window_start", "window_end", "fired_at"):
-            item[key] = utc(item[key])
+            item[key] = as_utc(item[key])
         item["deliveries"] = by_alert.get(r.id, [])
         history.append(item)
     return history

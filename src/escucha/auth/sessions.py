@@ -47,10 +47,7 @@ def session_user(engine: Engine, key: str) -> User | None:
         row = conn.execute(stmt).first()
     if row is None:
         return None
-    expires = row.expires_at
-    if expires.tzinfo is None:  # SQLite gives back naive UTC times
-        expires = expires.replace(tzinfo=UTC)
-    if expires <= datetime.now(UTC):
+    if row.expires_at <= datetime.now(UTC):
         return None
     return User(row.id, row.name, row.role, row.ui_lang)
 

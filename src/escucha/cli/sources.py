@@ -31,7 +31,7 @@ def _value(text: str) -> Any:
 
 
 def parse_options(pairs: list[str]) -> dict[str, Any]:
-    from escucha.listen.envelope import is_secret_key
+    from escucha.core.items import is_secret_key
 
     options = {}
     for pair in pairs:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
 
+from escucha.core.timeutil import as_utc
 from escucha.errors import UserError
 from escucha.store.schema import idea_posts, ideas, posts
 
 STATUSES = ("open", "planned", "started", "completed", "declined", "duplicate")
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """An aware UTC datetime (SQLite hands back naive ones, which are UTC)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def idea_row(conn: Connection, idea_id: int) -> dict:
@@ -26,7 +20,7 @@ def idea_row(conn: Connection, idea_id: int) -> dict:
         raise UserError(f"no idea #{idea_id}; 'escucha ideas' lists them")
     found = dict(row._mapping)
     for column in ("first_seen", "last_seen", "created_at", "updated_at"):
-        found[column] = utc(found[column])
+        found[column] = as_utc(found[column])
     return found
 
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, select
 
+from escucha.core.timeutil import as_utc
 from escucha.errors import UserError
-from escucha.ideas.common import STATUSES, idea_row, utc
+from escucha.ideas.common import STATUSES, idea_row
 from escucha.store.schema import authors, idea_posts, ideas, posts
 
 if TYPE_CHECKING:
@@ -57,14 +58,14 @@ def list_ideas(
             .select_from(idea_posts.join(posts, posts.c.id == idea_posts.c.post_id))
             .order_by(idea_posts.c.idea_id)
         ).all()
-        end = utc(conn.scalar(select(func.max(posts.c.created_at))))
+        end = as_utc(conn.scalar(select(func.max(posts.c.created_at))))
     times: dict[int, list[datetime]] = defaultdict(list)
     askers: dict[int, set[tuple[str, str]]] = defaultdict(set)
     counts: dict[int, int] = defaultdict(int)
     for idea_id, created, source, handle in held:
         counts[idea_id] += 1
         if created is not None:
-            times[idea_id].append(utc(created))
+            times[idea_id].append(as_utc(created))
         if handle:
             askers[idea_id].add((source, handle))
     found = []
@@ -80,8 +81,8 @@ def list_ideas(
                 "merged_into": row["merged_into"],
                 "posts": counts[idea_id],
                 "askers": len(askers[idea_id]),
-                "first_seen": utc(row["first_seen"]),
-                "last_seen": utc(row["last_seen"]),
+                "first_seen": as_utc(row["first_seen"]),
+                "last_seen": as_utc(row["last_seen"]),
                 "trend": _trend(times[idea_id], end, periods, period_days) if end else [],
                 "trend_days": period_days,
             }
@@ -119,8 +120,8 @@ def idea_askers(workspace: Workspace, idea_id: int) -> list[dict]:
             "display_name": name,
             "profile_url": profile,
             "posts": n,
-            "first_seen": utc(first),
-            "last_seen": utc(last),
+            "first_seen": as_utc(first),
+            "last_seen": as_utc(last),
         }
         for source, handle, name, profile, n, first, last in rows
     ]
@@ -154,7 +155,7 @@ def show_idea(workspace: Workspace, idea_id: int) -> dict:
             "source": row.source,
             "native_id": row.native_id,
             "author": row.author_handle,
-            "created_at": utc(row.created_at),
+            "created_at": as_utc(row.created_at),
             "url": row.url,
             "quote": _quote(row.text),
         }

@@ -150,7 +150,7 @@ def net_sentiment(
 
 def intent_rates(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
     """Per brand: posts and the share flagged with each intent (`complaint_rate`, ...)."""
-    from escucha.insights.common import INTENTS
+    from escucha.core.labels import INTENTS
 
     frame = mentions(posts)
     keys = ["lang", "brand"] if by_lang else ["brand"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from escucha.core.labels import INTENTS
+
 if TYPE_CHECKING:
     import pandas as pd
 
 UNKNOWN_LANG = "unknown"
-INTENTS = ("complaint", "wish", "question", "praise", "promo")
 
 
 def as_list(value: Any) -> list[str]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from escucha.brands import fold as fold_accents
+from escucha.core.text import fold as fold_accents
 from escucha.insights.common import normalised
 from escucha.insights.stopwords import ALL as STOPWORDS
 

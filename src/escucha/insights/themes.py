@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from escucha.brands import fold
+from escucha.core.text import fold
 from escucha.insights.aggregates import TRIM, net_score, pick_freq
 from escucha.insights.common import normalised
 from escucha.insights.keyphrases import NEAR_COPY, clean_quote_text, quote_tokens, text_or_none

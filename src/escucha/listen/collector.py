@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, func, insert, select, update
 
 from escucha.config import SourceConfig
+from escucha.core.secrets import credentials_for
 from escucha.errors import EscuchaError
 from escucha.listen.http import BudgetExhausted
-from escucha.listen.secrets import credentials_for
 from escucha.store.schema import source_rejects, source_state
 from escucha.store.writer import add_to_run, finish_run, insert_ignore, start_run, write_batch
 
@@ -213,8 +213,4 @@ def source_health(workspace: Workspace) -> list[dict]:
 
 
 def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=UTC)
-    return value.isoformat()
+    return None if value is None else value.isoformat()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from escucha.core.timeutil import as_utc
+
 _OFFSET_WITH_SPACE = re.compile(r"^(.*\d)\s+([+-]\d{2}):?(\d{2})$")
 _MONTHS = {
     m: i
@@ -33,10 +35,6 @@ def _twitter(text: str) -> datetime | None:
     return local - offset if match[6] == "+" else local + offset
 
 
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _from_epoch(number: float) -> datetime:
     if number > 1e14:  # microseconds
         number /= 1e6
@@ -50,7 +48,7 @@ def parse_date(value: object) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return _aware(value)
+        return as_utc(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_epoch(float(value))
     text = str(value).strip()
@@ -59,14 +57,14 @@ def parse_date(value: object) -> datetime | None:
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     try:
-        return _aware(datetime.fromisoformat(text))
+        return as_utc(datetime.fromisoformat(text))
     except ValueError:
         pass
     match = _OFFSET_WITH_SPACE.match(text)
     if match:
         try:
             base = datetime.fromisoformat(match[1])
-            return _aware(datetime.fromisoformat(f"{base.isoformat()}{match[2]}:{match[3]}"))
+            return as_utc(datetime.fromisoformat(f"{base.isoformat()}{match[2]}:{match[3]}"))
         except ValueError:
             pass
     twitter = _twitter(text)
@@ -77,6 +75,6 @@ def parse_date(value: object) -> datetime | None:
     from dateutil import parser as dateutil_parser
 
     try:
-        return _aware(dateutil_parser.parse(text))
+        return as_utc(dateutil_parser.parse(text))
     except (ValueError, OverflowError, TypeError):
         raise ValueError(f"unreadable date {text[:40]!r}") from None

@@ -13,23 +13,16 @@ import io
 import json
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from escucha.core.items import Rejected
 from escucha.errors import UserError
 
 SNIFF_BYTES = 64 * 1024
 MAX_RECORD_LINES = 200  # a quoted CSV field spanning more lines than this is an unclosed quote
 MAX_FIELD_BYTES = 16 * 1024 * 1024
 csv.field_size_limit(MAX_FIELD_BYTES)
-
-
-@dataclass(slots=True)
-class Rejected:
-    line: int
-    reason: str
-    raw: str
 
 
 class CountingReader(io.RawIOBase):
@@ -201,10 +194,16 @@ class SourceFile:
             try:
                 record = json.loads(stripped)
             except ValueError as exc:
-                yield number, Rejected(number, f"invalid JSON: {exc.args[0]}", stripped)
+                yield (
+                    number,
+                    Rejected(f"line {number}", f"invalid JSON: {exc.args[0]}", stripped, number),
+                )
                 continue
             if not isinstance(record, dict):
-                yield number, Rejected(number, "a JSON object was expected", stripped)
+                yield (
+                    number,
+                    Rejected(f"line {number}", "a JSON object was expected", stripped, number),
+                )
                 continue
             record["__raw_line__"] = stripped
             yield number, record
@@ -260,7 +259,10 @@ class SourceFile:
             # runs on) are read again, so a single bad quote costs one row, not the rest.
             lines.push_back(record[1:])
             reader = csv.reader(lines, dialect)
-            yield record[0][0], Rejected(record[0][0], problem, record[0][1][:2000])
+            yield (
+                record[0][0],
+                Rejected(f"line {record[0][0]}", problem, record[0][1][:2000], record[0][0]),
+            )
 
     def _parquet(self) -> Iterator[tuple[int, dict | Rejected]]:
         import pyarrow.parquet as pq

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected, has_secret_key
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
-from escucha.listen.envelope import MAX_TEXT_CHARS, Item, has_secret_key
-from escucha.listen.files import Rejected, SourceFile
+from escucha.listen.files import SourceFile
 from escucha.store.writer import add_to_run, finish_run, start_run, write_batch
 
 BATCH_SIZE = 5000

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.query.ast import ONE_DAY, DateRange, Field
 from escucha.query.errors import syntax_error
 
 FIELDS = ("author", "lang", "source", "brand", "sentiment", "intent", "has", "date")
-SENTIMENTS = ("negative", "neutral", "positive")
-INTENTS = ("wish", "complaint", "question", "praise", "promo")
 HAS = ("link",)
 _CHOICES = {"sentiment": SENTIMENTS, "intent": INTENTS, "has": HAS}
 _LANG = re.compile(r"[a-z]{2,8}(-[a-z0-9]{1,8})*")

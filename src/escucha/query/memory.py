@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
+from escucha.core.timeutil import as_utc
 from escucha.query.ast import And, DateRange, Leaf, Near, Node, Not, Or, Term
 from escucha.query.fields import ascii_lower
 from escucha.query.text import FoldedText
@@ -54,11 +55,7 @@ def _language(value: str | None, wanted: str) -> bool:
 
 
 def _utc(value: datetime | str | None) -> datetime | None:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def leaf_matches(node: Leaf, post: Mapping) -> bool:

@@ -7,11 +7,12 @@ primary = "(" or ")" | field | phrase | word
 
 from __future__ import annotations
 
+from escucha.core.text import fold
 from escucha.query.ast import And, Near, Node, Not, Or, Term
 from escucha.query.errors import QuerySyntaxError, syntax_error
 from escucha.query.fields import field_node
 from escucha.query.lexer import Token, tokenize
-from escucha.query.text import fold, has_word_char
+from escucha.query.text import has_word_char
 
 _STARTS_OPERAND = {"word", "phrase", "field", "(", "NOT", "-"}
 

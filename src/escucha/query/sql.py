@@ -34,9 +34,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from escucha.core.text import fold
 from escucha.query.ast import And, DateRange, Field, Leaf, Near, Node, Not, Or, Term
 from escucha.query.memory import evaluate
-from escucha.query.text import FoldedText, fold
+from escucha.query.text import FoldedText
 from escucha.store.schema import brand_mentions, enrichments, posts
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -1,4 +1,4 @@
-"""Text matching: the folding of `escucha.brands`, word patterns, and word positions for NEAR."""
+"""Text matching: word patterns, and word positions for NEAR (folding is `escucha.core.text`)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,9 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import cache
 
-from escucha.brands import fold as fold_slow
+from escucha.core.text import fold
 
 WORD = re.compile(r"\w+")
-
-
-class _FoldTable(dict[int, str]):
-    """Code point -> folded string, filled on first sight (folding is per character)."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = fold_slow(chr(code))
-        return folded
-
-
-_TABLE = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Same result as `escucha.brands.fold`, about twice as fast on non-ASCII text."""
-    return text.lower() if text.isascii() else text.translate(_TABLE)
 
 
 def has_word_char(text: str) -> bool:

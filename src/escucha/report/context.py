@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from escucha.core.labels import INTENTS
 from escucha.insights import (
     MIN_POSTS,
     active_authors,
@@ -17,7 +18,7 @@ from escucha.insights import (
     share_of_voice,
     volume_over_time,
 )
-from escucha.insights.common import INTENTS, UNKNOWN_LANG, normalised
+from escucha.insights.common import UNKNOWN_LANG, normalised
 from escucha.insights.opportunities import competitor_benchmark
 from escucha.report import backlog, charts, competition
 from escucha.report.formatting import day, missing, number, percent, signed

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from escucha.listen.envelope import Item
+from escucha.core.items import Item
 from escucha.store.schema import authors, import_runs, posts, raw_payloads, settings
 
 

@@ -4,8 +4,6 @@ Importing this package is cheap; models load in ``load_reader``.
 """
 
 from escucha.understand.reader import (
-    INTENTS,
-    SENTIMENTS,
     PostReader,
     Reading,
     load_reader,
@@ -14,8 +12,6 @@ from escucha.understand.reader import (
 )
 
 __all__ = [
-    "INTENTS",
-    "SENTIMENTS",
     "PostReader",
     "Reading",
     "load_reader",

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from escucha.core.labels import INTENTS
 from escucha.understand import data as D
-from escucha.understand.reader import INTENTS, PostReader
+from escucha.understand.reader import PostReader
 
 ANNOTATION_DIR = Path(__file__).parent / "annotations"
 SEED = 20261126

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand.features import Analysis, FeatureConfig, Featuriser
 from escucha.understand.intents import MODEL_INTENTS, combine
-from escucha.understand.reader import INTENTS, SENTIMENTS, Scorer
+from escucha.understand.reader import Scorer
 from escucha.understand.rules import rule_scores
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand import data as D
-from escucha.understand.reader import INTENTS, SENTIMENTS, PostReader
+from escucha.understand.reader import PostReader
 
 EVAL_COMMAND = "escucha eval --data DATA"
 

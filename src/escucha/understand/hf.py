@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from escucha.core.labels import SENTIMENTS
 from escucha.understand.builtin import BuiltinScorer
-from escucha.understand.reader import SENTIMENTS, Scorer
+from escucha.understand.reader import Scorer
 
 _LABEL_NAMES = {
     "negative": ("negative", "neg"),

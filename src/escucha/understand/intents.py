@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-INTENTS = ("wish", "complaint", "question", "praise", "promo")
+from escucha.core.labels import INTENTS
+
 MODEL_INTENTS = ("wish", "complaint", "promo")  # intents with an English-trained model
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-INTENTS = ("wish", "complaint", "question", "praise", "promo")
-SENTIMENTS = ("negative", "neutral", "positive")
+from escucha.core.labels import INTENTS, SENTIMENTS
+
 SUPPORTED_LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
 MODEL_DIR = Path(__file__).parent / "models"
 UNKNOWN = "unknown"

@@ -11,15 +11,15 @@ from urllib.parse import urlencode
 
 from fastapi import Query as Param
 
+from escucha.core.labels import Intent, Sentiment
+from escucha.errors import UserError
 from escucha.query import Query, QuerySyntaxError, parse
 
-Sentiment = Literal["negative", "neutral", "positive"]
-Intent = Literal["wish", "complaint", "question", "praise", "promo"]
 MAX_QUERY = 1000
 MAX_VALUE = 255
 
 
-class FilterError(ValueError):
+class FilterError(UserError):
     """A filter that cannot be applied; `position` points into `q` when the query is at fault."""
 
     def __init__(self, message: str, position: int | None = None) -> None:

@@ -8,10 +8,10 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, and_, func, select
 
+from escucha.core.timeutil import as_utc
 from escucha.query import Query, select_posts
 from escucha.store.schema import (
     authors,
@@ -89,12 +89,6 @@ def page(
     return rows, (ids[-1] if more and ids else None)
 
 
-def _as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def fetch(conn: Connection, ids: Sequence[int], model_version: str) -> list[dict]:
     """The posts with these ids, in this order, with enrichment and brands."""
     if not ids:
@@ -131,7 +125,7 @@ def fetch(conn: Connection, ids: Sequence[int], model_version: str) -> list[dict
         row = found.get(post_id)
         if row is None:
             continue
-        row["created_at"] = _as_utc(row["created_at"])
+        row["created_at"] = as_utc(row["created_at"])
         row["intents"] = list(row["intents"]) if isinstance(row["intents"], list) else []
         row["brands"] = sorted(brands.get(post_id, ()))
         result.append(row)
@@ -167,7 +161,7 @@ def detail(conn: Connection, post_id: int, model_version: str) -> dict | None:
         .where(posts.c.id == post_id)
     ).first()
     post.update(dict(extra._mapping))
-    post["fetched_at"] = _as_utc(post["fetched_at"])
+    post["fetched_at"] = as_utc(post["fetched_at"])
     post["payload_pretty"] = pretty_payload(post.pop("payload"))
     return post
 

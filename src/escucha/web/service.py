@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends
 from sqlalchemy import func, select
 
+from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.query import Query
-from escucha.query.fields import INTENTS, SENTIMENTS
 from escucha.store.schema import brand_mentions, enrichments, posts
 from escucha.web.cache import data_version
 from escucha.web.deps import get_ctx

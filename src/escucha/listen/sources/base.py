@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -10,22 +9,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from escucha import __version__ as escucha_version
 from escucha.config import SourceConfig
+from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected
 from escucha.errors import UserError
-from escucha.listen.envelope import MAX_TEXT_CHARS, Item, strip_secrets
 from escucha.listen.http import HttpOptions
-
-
-@dataclass(slots=True)
-class Rejected:
-    """A record the source delivered but we could not read: where, why, and what it was."""
-
-    where: str
-    reason: str
-    raw: object
-
-    def payload(self) -> str:
-        return json.dumps(strip_secrets(self.raw), ensure_ascii=False, default=str)
 
 
 @dataclass(slots=True)
@@ -70,6 +58,21 @@ class Source(ABC):
         self.http_options = HttpOptions.from_options(config.options)
 
     @property
+    def platform(self) -> str:
+        """The network the source reads; authors are identified per platform."""
+        return self.kind
+
+    @property
+    def instance(self) -> str:
+        """The server of a federated platform whose account ids are local to it; else ""."""
+        return ""
+
+    @property
+    def version(self) -> str:
+        """The connector's version, recorded with every run it makes."""
+        return f"escucha {escucha_version}"
+
+    @property
     def location(self) -> str:
         """What the source reads, for run records and messages; never holds credentials."""
         return str(self.options.get(self.target_option, ""))
@@ -101,6 +104,8 @@ class Source(ABC):
             native_id=native,
             text=text,
             fetched_at=datetime.now(UTC),
+            platform=self.platform,
+            instance=self.instance,
             raw=raw,
             **fields,
         )

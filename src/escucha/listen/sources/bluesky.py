@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from escucha.core.items import Rejected
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
     AuthFailed,
@@ -14,7 +15,7 @@ from escucha.listen.http import (
     check_public_host,
     rate_limit_delay,
 )
-from escucha.listen.sources.base import InvalidRecord, Page, Rejected, Source, option_list
+from escucha.listen.sources.base import InvalidRecord, Page, Source, option_list
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"
 SEARCH_PARAMS = ("lang", "since", "until", "author", "mentions", "domain", "tag")

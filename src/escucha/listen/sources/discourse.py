@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
+from escucha.core.items import Rejected
 from escucha.listen.dates import parse_date
 from escucha.listen.http import HttpClient, SourceError
-from escucha.listen.sources.base import InvalidRecord, Page, Rejected, Source
+from escucha.listen.sources.base import InvalidRecord, Page, Source
 from escucha.listen.sources.text import html_to_text
 
 POST_IDS_PER_REQUEST = 20

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from escucha.core.items import Rejected
 from escucha.listen.http import RetryPolicy, SourceError, check_public_host
-from escucha.listen.sources.base import InvalidRecord, Page, Rejected, option_list
+from escucha.listen.sources.base import InvalidRecord, Page, option_list
 
 if TYPE_CHECKING:
     from escucha.listen.sources.bluesky import BlueskySource

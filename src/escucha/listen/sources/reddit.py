@@ -9,8 +9,9 @@ from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 
+from escucha.core.items import Item, Rejected
+from escucha.core.secrets import env_name
 from escucha.listen.dates import parse_date
-from escucha.listen.envelope import Item
 from escucha.listen.http import (
     AuthFailed,
     GuardedCalls,
@@ -19,8 +20,7 @@ from escucha.listen.http import (
     SourceError,
     rate_limit_delay,
 )
-from escucha.listen.secrets import env_name
-from escucha.listen.sources.base import InvalidRecord, Page, Rejected, Source, option_list
+from escucha.listen.sources.base import InvalidRecord, Page, Source, option_list
 
 PAGE_SIZE = 100  # Reddit's maximum per listing request
 TOKEN_PATH = "/api/v1/access_token"

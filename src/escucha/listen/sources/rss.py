@@ -6,8 +6,9 @@ import calendar
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from escucha.core.items import Rejected
 from escucha.listen.http import HttpClient, SourceError
-from escucha.listen.sources.base import InvalidRecord, Page, Rejected, Source
+from escucha.listen.sources.base import InvalidRecord, Page, Source
 from escucha.listen.sources.text import html_to_text
 
 

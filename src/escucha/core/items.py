@@ -1,4 +1,5 @@
-"""The item envelope every source yields, and secret stripping for raw payloads."""
+"""The item envelope every source and file import yields, the record it could not read, and
+secret stripping for raw payloads."""
 
 from __future__ import annotations
 
@@ -56,7 +57,13 @@ def strip_secrets(payload: object) -> object:
 
 @dataclass(slots=True)
 class Item:
-    """One post as a source delivered it, normalised; `raw` is the payload as received."""
+    """One post as a source delivered it, normalised; `raw` is the payload as received.
+
+    `source` is the configured source's name (provenance); the author is identified on the
+    platform by (`platform`, `instance`, `author_id`), so one account seen through two sources
+    is one author. `instance` is the server for federated platforms (a Mastodon instance, a
+    Discourse forum), empty where ids are global; `author_id` defaults to the handle.
+    """
 
     source: str
     native_id: str
@@ -65,6 +72,9 @@ class Item:
     created_at: datetime | None = None
     author: str | None = None
     author_name: str | None = None
+    platform: str = ""
+    instance: str = ""
+    author_id: str | None = None
     url: str | None = None
     lang: str | None = None
     parent_id: str | None = None
@@ -85,3 +95,21 @@ def has_secret_key(record: dict) -> bool:
         if isinstance(value, (dict, list)) or (isinstance(key, str) and is_secret_key(key)):
             return True
     return False
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A record a source or a file delivered but we could not read: where, why, and what it was.
+
+    `line` is the record's line in a file, when it came from one.
+    """
+
+    where: str
+    reason: str
+    raw: object
+    line: int | None = None
+
+    def payload(self) -> str:
+        if isinstance(self.raw, str):
+            return self.raw
+        return json.dumps(strip_secrets(self.raw), ensure_ascii=False, default=str)

@@ -1,0 +1,25 @@
+"""What a feature needs from a workspace: where it is, its configuration and its store.
+
+Domains type their functions against `Context`, not against `escucha.workspace.Workspace`,
+so they never import the Python API's hub (which would import them back).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from escucha.config import Config
+
+
+class Context(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def engine(self) -> Engine: ...

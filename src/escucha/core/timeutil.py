@@ -1,0 +1,34 @@
+"""UTC times in the store: SQLite keeps datetimes without a zone, PostgreSQL with one.
+
+Every timestamp column uses `UTCDateTime`, so both databases hand back aware UTC datetimes
+and an aware datetime in another zone is stored as the same instant, never as its wall time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """An aware UTC datetime; a naive one is taken as UTC (that is how the store keeps them)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp column that always reads and writes aware UTC datetimes."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return as_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return as_utc(value)

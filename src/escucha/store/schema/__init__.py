@@ -1,0 +1,38 @@
+"""Tables of the store (SQLAlchemy Core), one module per domain on one `metadata`.
+
+Every change here comes with an Alembic migration (store/migrations/versions).
+"""
+
+from escucha.store.schema.accounts import api_tokens, users, web_sessions
+from escucha.store.schema.base import metadata
+from escucha.store.schema.insights import alert_deliveries, alerts, idea_posts, ideas
+from escucha.store.schema.listening import (
+    authors,
+    import_runs,
+    posts,
+    raw_payloads,
+    source_rejects,
+    source_state,
+)
+from escucha.store.schema.understanding import brand_mentions, enrichments
+from escucha.store.schema.workspace import settings
+
+__all__ = [
+    "alert_deliveries",
+    "alerts",
+    "api_tokens",
+    "authors",
+    "brand_mentions",
+    "enrichments",
+    "idea_posts",
+    "ideas",
+    "import_runs",
+    "metadata",
+    "posts",
+    "raw_payloads",
+    "settings",
+    "source_rejects",
+    "source_state",
+    "users",
+    "web_sessions",
+]

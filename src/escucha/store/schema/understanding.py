@@ -1,0 +1,51 @@
+"""What the models and the brand rules read in each post, per model version or rules."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from escucha.core.timeutil import UTCDateTime
+from escucha.store.schema.base import metadata
+
+enrichments = Table(
+    "enrichments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("sentiment", String(16), nullable=False),
+    Column("negative", Float, nullable=False),
+    Column("neutral", Float, nullable=False),
+    Column("positive", Float, nullable=False),
+    Column("wish", Float, nullable=False),
+    Column("complaint", Float, nullable=False),
+    Column("question", Float, nullable=False),
+    Column("praise", Float, nullable=False),
+    Column("promo", Float, nullable=False),
+    Column("intents", JSON, nullable=False),  # labels above the model's tuned thresholds
+    Column("enriched_at", UTCDateTime, nullable=False),
+    UniqueConstraint("post_id", "model_version", name="uq_enrichments_post_model"),
+)
+Index("ix_enrichments_model_version", enrichments.c.model_version)
+
+
+brand_mentions = Table(
+    "brand_mentions",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("brand", String(255), nullable=False),
+    Column("matcher", String(64), nullable=False),  # fingerprint of the brand rules used
+    UniqueConstraint("post_id", "brand", "matcher", name="uq_brand_mentions"),
+)
+Index("ix_brand_mentions_brand", brand_mentions.c.brand)
