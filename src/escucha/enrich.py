@@ -19,8 +19,8 @@ from escucha.store.schema import brand_mentions, enrichments, posts, settings
 from escucha.store.writer import insert_ignore, put_setting
 
 if TYPE_CHECKING:
+    from escucha.core.context import Context
     from escucha.understand import PostReader
-    from escucha.workspace import Workspace
 
 BATCH_SIZE = 2000
 BRANDS_KEY = "brand_matcher"
@@ -71,7 +71,7 @@ def _enrich_batch(conn, reader: PostReader, rows, languages: tuple[str, ...]) ->
     )
 
 
-def analyze(workspace: Workspace, progress: Callable[[int, int], None] | None = None) -> dict:
+def analyze(workspace: Context, progress: Callable[[int, int], None] | None = None) -> dict:
     """Enrich what is new; return counts of posts read and brand mentions found."""
     engine = workspace.engine
     languages = workspace.config.languages

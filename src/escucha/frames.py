@@ -12,7 +12,7 @@ from escucha.store.schema import brand_mentions, enrichments, posts
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 ENRICHMENT_COLUMNS = (
     "model_version",
@@ -34,7 +34,7 @@ IN_LIST_LIMIT = 10_000  # above this many ids, read everything and filter in pan
 
 
 def posts_frame(
-    workspace: Workspace, all_versions: bool = False, ids: list[int] | None = None
+    workspace: Context, all_versions: bool = False, ids: list[int] | None = None
 ) -> pd.DataFrame:
     """One row per post (per model version if `all_versions`), with brands as a list.
 
@@ -80,3 +80,14 @@ def posts_frame(
     frame["brands"] = [brands.get(i, []) for i in frame["id"]]
     frame["intents"] = [list(v) if isinstance(v, list) else [] for v in frame["intents"]]
     return frame
+
+
+def posts_matching(ctx: Context, text: str, limit: int | None = None) -> pd.DataFrame:
+    """The posts that match a boolean query (see docs/query-language.md), by id."""
+    from escucha.enrich import current_model_version
+    from escucha.query import parse, select_posts
+
+    query = parse(text)
+    with ctx.engine.connect() as conn:
+        ids = select_posts(conn, query, current_model_version(), limit=limit)
+    return posts_frame(ctx, ids=ids)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 FILE_COVERAGE = "file import: as complete as the file; no later posts are collected"
 
 
-def brand_dicts(workspace: Workspace) -> list[dict]:
+def brand_dicts(workspace: Context) -> list[dict]:
     return [
         {
             "name": b.name,
@@ -26,10 +27,12 @@ def brand_dicts(workspace: Workspace) -> list[dict]:
     ]
 
 
-def source_dicts(workspace: Workspace, status: dict) -> list[dict]:
+def source_dicts(workspace: Context, status: dict) -> list[dict]:
     """Per source: what its imports accepted, found duplicate and rejected, and its period."""
+    from escucha.status import import_run_list
+
     totals: dict[str, dict] = {}
-    for run in workspace.import_runs():
+    for run in import_run_list(workspace):
         entry = totals.setdefault(
             run["source"],
             {
@@ -59,19 +62,30 @@ def source_dicts(workspace: Workspace, status: dict) -> list[dict]:
     return list(totals.values())
 
 
-def report_html(workspace: Workspace, posts: pd.DataFrame | None = None) -> str:
+def write_report(workspace: Context, out: Path, posts: pd.DataFrame | None = None) -> Path:
+    """Write the HTML report to `out`; the file appears whole or not at all."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(report_html(workspace, posts), encoding="utf-8")
+    partial.replace(out)
+    return out.resolve()
+
+
+def report_html(workspace: Context, posts: pd.DataFrame | None = None) -> str:
     """The report of the workspace as it is: reads the store, writes nothing (ideas are not
     refreshed nor alerts run here; the report shows what is stored)."""
     from escucha.alerts import alert_history
     from escucha.enrich import current_model_version
+    from escucha.frames import posts_frame
     from escucha.ideas import list_ideas
     from escucha.report import render_report
     from escucha.report.backlog import ALERTS_SHOWN
+    from escucha.status import workspace_status
     from escucha.understand import shipped_metrics
 
-    status = workspace.status()
+    status = workspace_status(workspace)
     return render_report(
-        workspace.posts() if posts is None else posts,
+        posts_frame(workspace) if posts is None else posts,
         workspace_name=workspace.config.name,
         brands=brand_dicts(workspace),
         sources=source_dicts(workspace, status),
@@ -82,15 +96,16 @@ def report_html(workspace: Workspace, posts: pd.DataFrame | None = None) -> str:
     )
 
 
-def summary_lines(workspace: Workspace, posts: pd.DataFrame | None = None) -> list[str]:
+def summary_lines(workspace: Context, posts: pd.DataFrame | None = None) -> list[str]:
     """What the report says about our brand, in a few lines for the terminal."""
     import numpy as np
 
+    from escucha.frames import posts_frame
     from escucha.insights import brand_words, net_sentiment, share_of_voice
     from escucha.insights.themes import themes_of
 
     ours = workspace.config.brand
-    posts = workspace.posts() if posts is None else posts
+    posts = posts_frame(workspace) if posts is None else posts
     if ours is None or posts.empty:
         return []
     sentiment = net_sentiment(posts)

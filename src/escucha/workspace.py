@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from escucha.config import (
     CONFIG_FILE,
@@ -17,9 +17,9 @@ from escucha.config import (
     load_config,
     render_config,
 )
+from escucha.core.context import rejects_dir
 from escucha.errors import UserError
 from escucha.store import db
-from escucha.store.schema import authors, brand_mentions, enrichments, import_runs, posts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 
 
 class Workspace:
-    """The Python API's entry point; the CLI and the report call the same methods."""
+    """The Python API's entry point: a `Context` with thin methods over the domains' functions.
+
+    Domains never import this class (they take a `Context`); a new domain adds module
+    functions, not methods here.
+    """
 
     def __init__(self, path: Path, config: Config) -> None:
         self.path = path
@@ -46,7 +50,7 @@ class Workspace:
 
     @property
     def rejects_dir(self) -> Path:
-        return self.path / "rejects"
+        return rejects_dir(self)
 
     def import_file(
         self,
@@ -89,14 +93,9 @@ class Workspace:
     def write_report(self, out: str | Path, posts: pd.DataFrame | None = None) -> Path:
         """Write the HTML report; the file appears whole or not at all. `posts`: the
         DataFrame of `posts()` if the caller already has it."""
-        from escucha.report_inputs import report_html
+        from escucha.report_inputs import write_report
 
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(out.name + ".partial")
-        partial.write_text(report_html(self, posts), encoding="utf-8")
-        partial.replace(out)
-        return out.resolve()
+        return write_report(self, Path(out), posts)
 
     def summary_lines(self, posts: pd.DataFrame | None = None) -> list[str]:
         """A few plain sentences on our brand, for the terminal."""
@@ -106,82 +105,20 @@ class Workspace:
 
     def query(self, text: str, limit: int | None = None) -> pd.DataFrame:
         """The posts that match a boolean query (see docs/query-language.md), by id."""
-        from escucha.enrich import current_model_version
-        from escucha.frames import posts_frame
-        from escucha.query import parse, select_posts
+        from escucha.frames import posts_matching
 
-        query = parse(text)
-        with self.engine.connect() as conn:
-            ids = select_posts(conn, query, current_model_version(), limit=limit)
-        return posts_frame(self, ids=ids)
+        return posts_matching(self, text, limit=limit)
 
     def import_runs(self) -> list[dict]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(import_runs).order_by(import_runs.c.id)).all()
-        return [dict(r._mapping) for r in rows]
+        from escucha.status import import_run_list
+
+        return import_run_list(self)
 
     def status(self) -> dict:
         """Counts that describe the workspace; `escucha status --json` prints exactly this."""
-        from escucha.enrich import current_model_version
-        from escucha.listen.collector import source_health
+        from escucha.status import workspace_status
 
-        version = current_model_version()
-        with self.engine.connect() as conn:
-            n_posts = conn.scalar(select(func.count()).select_from(posts))
-            n_enriched = conn.scalar(
-                select(func.count())
-                .select_from(enrichments)
-                .where(enrichments.c.model_version == version)
-            )
-            per_source = conn.execute(
-                select(
-                    posts.c.source,
-                    func.count(),
-                    func.min(posts.c.created_at),
-                    func.max(posts.c.created_at),
-                )
-                .group_by(posts.c.source)
-                .order_by(posts.c.source)
-            ).all()
-            per_lang = conn.execute(
-                select(enrichments.c.lang, func.count())
-                .where(enrichments.c.model_version == version)
-                .group_by(enrichments.c.lang)
-                .order_by(func.count().desc())
-            ).all()
-            per_brand = conn.execute(
-                select(brand_mentions.c.brand, func.count())
-                .group_by(brand_mentions.c.brand)
-                .order_by(func.count().desc())
-            ).all()
-            n_authors = conn.scalar(select(func.count()).select_from(authors))
-            runs = conn.execute(
-                select(import_runs.c.status, func.count()).group_by(import_runs.c.status)
-            ).all()
-        return {
-            "workspace": str(self.path),
-            "name": self.config.name,
-            "database": db.redacted_url(self.database_url),
-            "schema_revision": db.current_revision(self.engine),
-            "posts": n_posts,
-            "authors": n_authors,
-            "model_version": version,
-            "enriched": n_enriched,
-            "not_enriched": n_posts - n_enriched,
-            "sources": [
-                {
-                    "source": s,
-                    "posts": n,
-                    "first_post": first.isoformat() if first else None,
-                    "last_post": last.isoformat() if last else None,
-                }
-                for s, n, first, last in per_source
-            ],
-            "languages": {lang: n for lang, n in per_lang},
-            "brands": {brand: n for brand, n in per_brand},
-            "import_runs": {status: n for status, n in runs},
-            "listening": source_health(self),
-        }
+        return workspace_status(self)
 
 
 def find_workspace(path: str | Path | None = None) -> Path:

@@ -16,7 +16,7 @@ from escucha.errors import UserError
 from escucha.store.schema import alerts, brand_mentions, enrichments, posts
 
 if TYPE_CHECKING:
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 HOUR = timedelta(hours=1)
 QUOTED_POSTS = 5
@@ -174,7 +174,7 @@ def _matches(conn: Connection, rule: Rule, version: str, end: datetime) -> list[
 
 
 def evaluate(
-    workspace: Workspace, config: AlertConfig, at: datetime | None = None
+    workspace: Context, config: AlertConfig, at: datetime | None = None
 ) -> tuple[datetime | None, list[Fired], list[str]]:
     """The windows' end, the alerts that fire there, and notes on rules that could not run."""
     from escucha.enrich import current_model_version

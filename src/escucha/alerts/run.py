@@ -22,7 +22,7 @@ from escucha.store.schema import alert_deliveries, alerts
 from escucha.store.writer import insert_ignore
 
 if TYPE_CHECKING:
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 log = logging.getLogger("escucha.alerts")
 MAX_ATTEMPTS = 10
@@ -102,7 +102,7 @@ def _alert_state(conn: Connection, alert_id: int) -> str:
     return "pending" if "pending" in statuses else "failed"
 
 
-def deliver_due(workspace: Workspace, config: AlertConfig, now: datetime) -> list[dict]:
+def deliver_due(workspace: Context, config: AlertConfig, now: datetime) -> list[dict]:
     """Try every delivery that is pending and due; return what happened to each."""
     with workspace.engine.connect() as conn:
         due = conn.execute(
@@ -162,7 +162,7 @@ def deliver_due(workspace: Workspace, config: AlertConfig, now: datetime) -> lis
 
 
 def run_alerts(
-    workspace: Workspace,
+    workspace: Context,
     *,
     at: datetime | None = None,
     dry_run: bool = False,
@@ -201,7 +201,7 @@ def _public(alert: Fired) -> dict:
     }
 
 
-def alert_history(workspace: Workspace, limit: int = 50) -> list[dict]:
+def alert_history(workspace: Context, limit: int = 50) -> list[dict]:
     """The latest alerts, newest first, each with its deliveries (attempts, status, error)."""
     with workspace.engine.connect() as conn:
         rows = conn.execute(select(alerts).order_by(alerts.c.id.desc()).limit(limit)).all()

@@ -23,3 +23,8 @@ class Context(Protocol):
 
     @property
     def engine(self) -> Engine: ...
+
+
+def rejects_dir(ctx: Context) -> Path:
+    """Where the records an import rejected are written, one file per import."""
+    return ctx.path / "rejects"

@@ -16,10 +16,10 @@ from escucha.ideas.common import STATUSES, idea_row, update_spans
 from escucha.store.schema import idea_posts, ideas
 
 if TYPE_CHECKING:
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 
-def set_status(workspace: Workspace, idea_id: int, status: str) -> dict:
+def set_status(workspace: Context, idea_id: int, status: str) -> dict:
     """Set an idea's status (open, planned, started, completed or declined)."""
     status = status.strip().lower()
     if status == "duplicate":
@@ -71,7 +71,7 @@ def _relink(conn: Connection) -> set[int]:
     return touched
 
 
-def merge(workspace: Workspace, idea_id: int, into_id: int) -> dict:
+def merge(workspace: Context, idea_id: int, into_id: int) -> dict:
     """Mark `idea_id` a duplicate of `into_id` and move its posts there; return the target."""
     if idea_id == into_id:
         raise UserError("an idea cannot be merged into itself")
@@ -100,7 +100,7 @@ def merge(workspace: Workspace, idea_id: int, into_id: int) -> dict:
         return idea_row(conn, into_id)
 
 
-def unmerge(workspace: Workspace, idea_id: int) -> dict:
+def unmerge(workspace: Context, idea_id: int) -> dict:
     """Undo a merge: the idea gets its posts and its status back; return it."""
     now = datetime.now(UTC)
     with workspace.engine.begin() as conn:

@@ -29,7 +29,7 @@ from escucha.store.schema import idea_posts, ideas, posts
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 
 def idea_key(lang: str, source: str, native_id: str) -> str:
@@ -38,15 +38,16 @@ def idea_key(lang: str, source: str, native_id: str) -> str:
     return f"{lang}-{digest}"
 
 
-def _new_wishes(workspace: Workspace, assigned: set[int]) -> pd.DataFrame:
+def _new_wishes(workspace: Context, assigned: set[int]) -> pd.DataFrame:
+    from escucha.frames import posts_matching
     from escucha.insights.common import normalised
 
-    wishes = normalised(workspace.query("intent:wish"))
+    wishes = normalised(posts_matching(workspace, "intent:wish"))
     wishes = wishes[~wishes["id"].isin(assigned)]
     return wishes.sort_values(["created_at", "id"], na_position="last").reset_index(drop=True)
 
 
-def refresh_ideas(workspace: Workspace, threshold: float = THRESHOLD) -> dict:
+def refresh_ideas(workspace: Context, threshold: float = THRESHOLD) -> dict:
     """Group new wish posts; return counts: posts added, ideas created, posts left out.
 
     Posts left out have no content word (e.g. "please DM me"); they are looked at again on
@@ -93,7 +94,7 @@ def refresh_ideas(workspace: Workspace, threshold: float = THRESHOLD) -> dict:
 
 
 def _write(
-    workspace: Workspace,
+    workspace: Context,
     new: pd.DataFrame,
     grown: dict[str, list[Cluster]],
     terms: dict[int, Terms],

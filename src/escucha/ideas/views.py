@@ -14,7 +14,7 @@ from escucha.ideas.common import STATUSES, idea_row
 from escucha.store.schema import authors, idea_posts, ideas, posts
 
 if TYPE_CHECKING:
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 QUOTE_CHARS = 280
 
@@ -31,7 +31,7 @@ def _trend(times: list[datetime], end: datetime, periods: int, days: int) -> lis
 
 
 def list_ideas(
-    workspace: Workspace,
+    workspace: Context,
     *,
     status: str | None = None,
     lang: str | None = None,
@@ -90,7 +90,7 @@ def list_ideas(
     return sorted(found, key=lambda i: (-i["posts"], -i["askers"], i["id"]))
 
 
-def idea_askers(workspace: Workspace, idea_id: int) -> list[dict]:
+def idea_askers(workspace: Context, idea_id: int) -> list[dict]:
     """Who asked for the idea (merged duplicates included): handle, source, display name,
     profile URL and how many of the idea's posts they wrote, most posts first."""
     joined = idea_posts.join(posts, posts.c.id == idea_posts.c.post_id).outerjoin(
@@ -128,7 +128,7 @@ def idea_askers(workspace: Workspace, idea_id: int) -> list[dict]:
     return sorted(found, key=lambda a: (-a["posts"], a["source"], a["handle"]))
 
 
-def show_idea(workspace: Workspace, idea_id: int) -> dict:
+def show_idea(workspace: Context, idea_id: int) -> dict:
     """One idea: its row, its posts (oldest first, quoted), askers and merged duplicates."""
     with workspace.engine.connect() as conn:
         idea = idea_row(conn, idea_id)

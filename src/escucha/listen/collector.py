@@ -22,8 +22,8 @@ from escucha.store.schema import source_rejects, source_state
 from escucha.store.writer import add_to_run, finish_run, insert_ignore, start_run, write_batch
 
 if TYPE_CHECKING:
+    from escucha.core.context import Context
     from escucha.listen.sources.base import Page, Source
-    from escucha.workspace import Workspace
 
 
 @dataclass
@@ -59,7 +59,7 @@ def load_cursor(engine: Engine, source: str) -> dict | None:
 
 
 def build_source(
-    workspace: Workspace, config: SourceConfig, sleep: Callable[[float], None] = time.sleep
+    workspace: Context, config: SourceConfig, sleep: Callable[[float], None] = time.sleep
 ) -> Source:
     """The connector for a configured source, with its credentials from env or secrets file."""
     from escucha.listen.sources import source_class
@@ -125,7 +125,7 @@ def _record_outcome(engine: Engine, name: str, error: str | None) -> None:
 
 
 def collect(
-    workspace: Workspace,
+    workspace: Context,
     source_config: SourceConfig,
     *,
     max_pages: int | None = None,
@@ -176,7 +176,7 @@ def collect(
     return result
 
 
-def source_health(workspace: Workspace) -> list[dict]:
+def source_health(workspace: Context) -> list[dict]:
     """Each configured source with its state: last success, last error, posts collected, limits."""
     from escucha.listen.sources import KINDS, source_class
 

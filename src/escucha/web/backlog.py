@@ -13,15 +13,15 @@ from escucha.store.schema import ideas
 from escucha.web.i18n import catalogue, language_name
 
 if TYPE_CHECKING:
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
 
 
-def idea_languages(workspace: Workspace) -> list[str]:
+def idea_languages(workspace: Context) -> list[str]:
     with workspace.engine.connect() as conn:
         return sorted(conn.scalars(select(ideas.c.lang).distinct()))
 
 
-def idea_exists(workspace: Workspace, idea_id: int) -> bool:
+def idea_exists(workspace: Context, idea_id: int) -> bool:
     with workspace.engine.connect() as conn:
         return conn.scalar(select(ideas.c.id).where(ideas.c.id == idea_id)) is not None
 

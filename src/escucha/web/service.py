@@ -132,9 +132,10 @@ class Insights:
 
     def frame(self) -> pd.DataFrame:
         def compute():
+            from escucha.frames import posts_frame
             from escucha.insights.common import normalised
 
-            return normalised(self.ctx.workspace.posts())
+            return normalised(posts_frame(self.ctx.workspace))
 
         return self._cached(("frame",), compute)
 
