@@ -30,8 +30,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from escucha.understand.model_card import BENCH_END, BENCH_START  # noqa: E402
+from model_card import BENCH_END, BENCH_START  # noqa: E402
 
 
 def load_posts(data: Path, n: int, seed: int) -> list[str]:
@@ -122,9 +123,9 @@ def stage_breakdown(reader, posts: list[str], batch: int) -> dict[str, float]:
     Calls the stages one after the other as read does, so caches are as cold or warm as in
     a real pass; the links regex runs once per batch and its result is shared (cached).
     """
+    from escucha.core.labels import INTENTS
     from escucha.understand.features import mark_links
     from escucha.understand.intents import combine
-    from escucha.understand.reader import INTENTS
     from escucha.understand.rules import rule_scores
 
     scorer = reader._scorer

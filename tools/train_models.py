@@ -23,18 +23,16 @@ from scipy.optimize import minimize_scalar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import model_card  # noqa: E402  (tools/, next to this script)
+
+from escucha.core.labels import INTENTS, SENTIMENTS  # noqa: E402
 from escucha.understand import data as D  # noqa: E402
-from escucha.understand import model_card  # noqa: E402
 from escucha.understand.builtin import BuiltinScorer  # noqa: E402
-from escucha.understand.evaluate import (  # noqa: E402
-    binary_f1,
-    evaluate_validation,
-    macro_f1,
-    record,
-)
+from escucha.understand.evaluate import binary_f1, evaluate_validation, macro_f1  # noqa: E402
 from escucha.understand.features import FeatureConfig, Featuriser  # noqa: E402
 from escucha.understand.intents import MODEL_INTENTS, combine  # noqa: E402
-from escucha.understand.reader import INTENTS, SENTIMENTS, PostReader  # noqa: E402
+from escucha.understand.metrics import record  # noqa: E402
+from escucha.understand.reader import PostReader  # noqa: E402
 from escucha.understand.rules import rule_scores  # noqa: E402
 
 VERSION = "builtin-2026.11.2"

@@ -48,7 +48,7 @@ def test_labels_follow_shipped_thresholds(reader):
 
 
 def reader_model_dir():
-    from escucha.understand.reader import MODEL_DIR
+    from escucha.understand.shipped import MODEL_DIR
 
     return MODEL_DIR
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from escucha.core.labels import INTENTS
 from escucha.understand import data as D
+from escucha.understand.metrics import MetricRecord, record
 from escucha.understand.reader import PostReader
 
 ANNOTATION_DIR = Path(__file__).parent / "annotations"
@@ -111,11 +112,9 @@ def load(lang: str) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def evaluate_annotated(reader: PostReader) -> list[dict]:
+def evaluate_annotated(reader: PostReader) -> list[MetricRecord]:
     """Per-intent precision, recall and F1 on each annotated set whose language is loaded."""
-    from escucha.understand.evaluate import record
-
-    out: list[dict] = []
+    out: list[MetricRecord] = []
     for lang in ("es", "en"):
         if lang not in reader.languages:
             continue

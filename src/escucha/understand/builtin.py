@@ -18,8 +18,9 @@ import numpy as np
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand.features import Analysis, FeatureConfig, Featuriser
 from escucha.understand.intents import MODEL_INTENTS, combine
-from escucha.understand.reader import Scorer
 from escucha.understand.rules import rule_scores
+from escucha.understand.scorer import Scorer
+from escucha.understand.shipped import shipped_metrics
 
 
 class BuiltinScorer(Scorer):
@@ -67,8 +68,6 @@ class BuiltinScorer(Scorer):
         manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
         with np.load(model_dir / "weights.npz", allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-        from escucha.understand.reader import shipped_metrics
-
         return cls(manifest, arrays, shipped_metrics(model_dir), languages)
 
     def logits(self, analysis: Analysis) -> np.ndarray:

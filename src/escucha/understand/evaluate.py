@@ -13,9 +13,8 @@ import numpy as np
 
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand import data as D
+from escucha.understand.metrics import MetricRecord, record
 from escucha.understand.reader import PostReader
-
-EVAL_COMMAND = "escucha eval --data DATA"
 
 
 def macro_f1(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int) -> float:
@@ -49,38 +48,18 @@ def expected_calibration_error(probs: np.ndarray, y_true: np.ndarray, bins: int 
     return float(ece)
 
 
-def record(
-    task: str,
-    language: str,
-    metric: str,
-    value: float,
-    n: int,
-    data: str,
-    command: str = EVAL_COMMAND,
-) -> dict:
-    return {
-        "task": task,
-        "language": language,
-        "metric": metric,
-        "value": round(value, 4),
-        "n": int(n),
-        "data": data,
-        "command": command,
-    }
-
-
 def sentiment_scores(reader: PostReader, texts: list[str], lang: str) -> np.ndarray:
     readings = reader.read(texts, [lang] * len(texts))
     return np.array([[r.sentiment_scores[s] for s in SENTIMENTS] for r in readings])
 
 
-def evaluate_validation(reader: PostReader, data_dir: Path) -> list[dict]:
+def evaluate_validation(reader: PostReader, data_dir: Path) -> list[MetricRecord]:
     """Sentiment on UMSAB val per language, language ID on the same tweets, the suggestion
     (wish) intent on the SemEval-2019 Task 9 trial sets, and the five intents on the es/en
     airline tweets annotated for escucha (shipped with the package; see ``annotated``)."""
     from escucha.understand.annotated import evaluate_annotated
 
-    out: list[dict] = []
+    out: list[MetricRecord] = []
     for lang in reader.languages:
         if lang not in D.UMSAB_LANGUAGES:
             continue

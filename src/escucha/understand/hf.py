@@ -17,7 +17,7 @@ import numpy as np
 
 from escucha.core.labels import SENTIMENTS
 from escucha.understand.builtin import BuiltinScorer
-from escucha.understand.reader import Scorer
+from escucha.understand.scorer import Scorer
 
 _LABEL_NAMES = {
     "negative": ("negative", "neg"),

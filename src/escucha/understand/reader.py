@@ -8,13 +8,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from escucha.core.labels import INTENTS, SENTIMENTS
+from escucha.understand.metrics import ModelMetrics
+from escucha.understand.scorer import Scorer
+from escucha.understand.shipped import MODEL_DIR
 
 SUPPORTED_LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
-MODEL_DIR = Path(__file__).parent / "models"
 UNKNOWN = "unknown"
 BACKENDS = ("builtin", "transformers")
 _LABEL_BITS = 1 << np.arange(len(INTENTS))
@@ -58,7 +61,7 @@ class PostReader:
         languages: Sequence[str],
         scorer: Scorer,
         thresholds: dict[str, float],
-        metrics: dict,
+        metrics: ModelMetrics,
     ) -> None:
         from escucha.understand.langid import LanguageDetector
 
@@ -110,27 +113,9 @@ class PostReader:
                 resolved[i] = lang
         return resolved
 
-    def metrics(self) -> dict:
-        return json.loads(json.dumps(self._metrics))
-
-
-class Scorer:
-    """Backend interface: sentiment probabilities (n x 3) and intent probabilities (n x 5)."""
-
-    def score(self, texts: Sequence[str], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
-
-
-def shipped_version(model_dir: str | Path | None = None) -> str:
-    """The shipped models' version, read from their manifest without loading any weights."""
-    manifest = Path(model_dir or MODEL_DIR) / "manifest.json"
-    return json.loads(manifest.read_text(encoding="utf-8"))["version"]
-
-
-def shipped_metrics(model_dir: str | Path | None = None) -> dict:
-    """The shipped models' measured accuracy (metrics.json), without loading any weights."""
-    path = Path(model_dir or MODEL_DIR) / "metrics.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    def metrics(self) -> ModelMetrics:
+        """A copy of the models' measured accuracy (metrics.json)."""
+        return cast(ModelMetrics, json.loads(json.dumps(self._metrics)))
 
 
 def load_reader(
@@ -165,5 +150,5 @@ def load_reader(
 
     builtin = BuiltinScorer.load(MODEL_DIR, langs)
     scorer = TransformersScorer(Path(model_dir), builtin)
-    metrics = {"version": scorer.version, "records": []}
+    metrics: ModelMetrics = {"version": scorer.version, "records": []}
     return PostReader(scorer.version, langs, scorer, builtin.thresholds, metrics)
