@@ -9,19 +9,20 @@ import typer
 from typer.testing import CliRunner
 
 from escucha.cli import themes as themes_cli
+from escucha.features.insights import register_commands
 
 from .conftest import topic_frame
 
 
 def local_app() -> typer.Typer:
-    """The command on a fresh app with the root options, as app.py will register it."""
+    """The insights commands on a fresh app with the root options, as app.py registers them."""
     app = typer.Typer()
 
     @app.callback()
     def root(ctx: typer.Context) -> None:
         ctx.obj = {"workspace": None, "debug": False}
 
-    themes_cli.register(app)
+    register_commands(app)
     return app
 
 

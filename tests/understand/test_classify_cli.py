@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from escucha.cli.classify import register
+from escucha.features.understand import register_commands
 from escucha.errors import UserError
 
 INTENT_KEYS = {"wish", "complaint", "question", "praise", "promo"}
@@ -20,7 +20,7 @@ INTENT_KEYS = {"wish", "complaint", "question", "praise", "promo"}
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
     app = typer.Typer()
-    register(app)
+    register_commands(app)
 
     @app.callback()
     def _root() -> None:  # keeps "classify" a sub-command
@@ -95,9 +95,9 @@ def test_user_errors(app, tmp_path):
 def test_subprocess_stdout_is_only_json(tmp_path):
     code = (
         "import typer, sys\n"
-        "from escucha.cli.classify import register\n"
+        "from escucha.features.understand import register_commands\n"
         "app = typer.Typer()\n"
-        "register(app)\n"
+        "register_commands(app)\n"
         "app.callback()(lambda: None)\n"
         "app(args=sys.argv[1:])\n"
     )

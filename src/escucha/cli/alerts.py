@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 from escucha.cli.ideas import to_json
 from escucha.errors import UserError
 
@@ -83,7 +83,3 @@ def history(
         for d in alert["deliveries"]:
             error = f" ({d['error']})" if d["error"] else ""
             typer.echo(f"    {d['channel']}: {d['status']}, {d['attempts']} attempt(s){error}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(alerts_app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 
 
 def analyze(ctx: typer.Context) -> None:
@@ -18,7 +18,3 @@ def analyze(ctx: typer.Context) -> None:
         f"analysed {result['enriched']:,} posts with {result['model_version']}; "
         f"{result['brand_mentions']:,} new brand mentions"
     )
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(analyze)

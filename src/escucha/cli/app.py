@@ -1,22 +1,17 @@
-"""The Typer application and the options every command shares."""
+"""The Typer application and the options every command shares; its commands come from the
+plugin registry (escucha.features and outside plugins)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-app = typer.Typer(
-    name="escucha",
-    help="Listen to what customers wish for and worry about, and how you compare.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import pluggy
 
 
-@app.callback()
 def _options(
     ctx: typer.Context,
     workspace: Annotated[
@@ -28,44 +23,21 @@ def _options(
     ctx.obj = {"workspace": workspace, "debug": debug}
 
 
-def workspace_of(ctx: typer.Context):
-    """The workspace named by --workspace, or the current folder's."""
-    from escucha.workspace import open_workspace
+def build_app(plugins: pluggy.PluginManager | None = None) -> typer.Typer:
+    """The `escucha` command with every registered plugin's commands (default registry:
+    escucha.plugins.manager.plugin_manager())."""
+    from escucha.plugins.manager import add_commands
 
-    return open_workspace((ctx.obj or {}).get("workspace"))
-
-
-def _register() -> None:
-    from escucha.cli import (
-        alerts,
-        analysis,
-        classify,
-        data,
-        ideas,
-        listen,
-        query,
-        reporting,
-        sources,
-        themes,
-        web,
-        workspace_cmds,
+    cli = typer.Typer(
+        name="escucha",
+        help="Listen to what customers wish for and worry about, and how you compare.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
     )
-
-    for module in (
-        workspace_cmds,
-        data,
-        sources,
-        listen,
-        analysis,
-        query,
-        themes,
-        ideas,
-        alerts,
-        reporting,
-        web,
-        classify,
-    ):
-        module.register(app)
+    cli.callback()(_options)
+    add_commands(cli, plugins)
+    return cli
 
 
-_register()
+app = build_app()

@@ -202,9 +202,3 @@ def evaluate(
             r["data"],
         )
     Console().print(table)
-
-
-def register(app: typer.Typer) -> None:
-    """Add `classify` and `eval` to the escucha app."""
-    app.command("classify")(classify)
-    app.command("eval")(evaluate)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 from escucha.errors import UserError
 
 
@@ -54,7 +54,3 @@ def import_(
     )
     if result.rejects_path:
         typer.echo(f"rejected rows and their reasons: {result.rejects_path}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("import")(import_)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 
 ideas_app = typer.Typer(
     name="ideas",
@@ -167,7 +167,3 @@ def unmerge(ctx: typer.Context, idea_id: Annotated[int, typer.Argument(metavar="
 
     idea = unmerge_idea(workspace_of(ctx), idea_id)
     typer.echo(f"#{idea['id']} {idea['title']}: {idea['status']} again")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(ideas_app)

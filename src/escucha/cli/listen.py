@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 from escucha.errors import UserError
 
 DEFAULT_INTERVAL = 300.0
@@ -111,7 +111,3 @@ def listen(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("listen")(listen)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 
 
 def query(
@@ -58,7 +58,3 @@ def query(
     console = Console()
     console.print(table, markup=False)
     console.print(f"{len(found):,} posts" + (f" (limit {limit})" if limit else ""))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("query")(query)

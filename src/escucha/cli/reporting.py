@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 
 
 def report(
@@ -35,8 +35,3 @@ def demo(
         summary = run_demo(directory, progress=update)
     for line in summary["lines"]:
         typer.echo(line)
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(report)
-    app.command()(demo)

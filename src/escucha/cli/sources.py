@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 from escucha.errors import UserError
 
 sources_app = typer.Typer(
@@ -196,7 +196,3 @@ def test(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
         typer.echo(f"  {item.native_id}: {snippet}")
     for r in rejected[:5]:
         typer.echo(f"  rejected at {r.where}: {r.reason}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(sources_app)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 
 if TYPE_CHECKING:
     from escucha.insights.themes import Theme
@@ -95,7 +95,3 @@ def _print(found: list[tuple[str, Theme]]) -> None:
     console = Console()
     console.print(table, markup=False)
     console.print(f"{len(found):,} themes")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("themes")(themes)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 
 users_app = typer.Typer(
     help="Accounts of the web app: admin, analyst or viewer.", no_args_is_help=True
@@ -167,9 +167,3 @@ def tokens_revoke(
     if not revoke_token(workspace_of(ctx).engine, token_id):
         raise UserError(f"no active token {token_id}")
     typer.echo(f"token {token_id} revoked")
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(serve)
-    app.add_typer(users_app, name="users")
-    app.add_typer(tokens_app, name="tokens")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.app import workspace_of
+from escucha.cli.common import workspace_of
 
 
 def init(
@@ -80,8 +80,3 @@ def status(
         )
     if summary["brands"]:
         console.print("mentions: " + ", ".join(f"{k} {v:,}" for k, v in summary["brands"].items()))
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(init)
-    app.command()(status)

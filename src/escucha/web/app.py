@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
@@ -26,6 +27,9 @@ from escucha.web.render import here, make_templates, render
 from escucha.web.security import SecurityMiddleware, make_serializer
 from escucha.workspace import Workspace
 
+if TYPE_CHECKING:
+    import pluggy
+
 STATIC = Path(__file__).parent / "static"
 API_DESCRIPTION = """The escucha REST API. Authenticate with `Authorization: Bearer TOKEN`;
 create tokens with `escucha tokens create --user NAME --scope read|write` or on the
@@ -45,11 +49,18 @@ def _warm(ctx: WebContext) -> None:
     insights.opportunities()
 
 
-def create_app(workspace: Workspace, settings: WebSettings | None = None) -> FastAPI:
+def create_app(
+    workspace: Workspace,
+    settings: WebSettings | None = None,
+    plugins: pluggy.PluginManager | None = None,
+) -> FastAPI:
+    """The app serving `workspace`; its routers and navigation come from the plugin registry
+    (`plugins`, default: the process's, escucha.plugins.manager.plugin_manager())."""
     from escucha.enrich import current_model_version
-    from escucha.web.routes import account, alerts, api, api_insights, auth, ideas, pages, themes
+    from escucha.plugins.manager import nav_entries, plugin_manager, routers
 
     settings = settings or WebSettings()
+    plugins = plugins or plugin_manager()
     secret = load_or_create_secret(workspace.path)
     _ = workspace.engine  # open and migrate the store before serving
     serializer = make_serializer(secret)
@@ -61,6 +72,7 @@ def create_app(workspace: Workspace, settings: WebSettings | None = None) -> Fas
         templates=make_templates(),
         serializer=serializer,
         limiter=LoginLimiter(settings.login_limit, settings.login_window),
+        nav=nav_entries(plugins),
     )
 
     @asynccontextmanager
@@ -79,9 +91,8 @@ def create_app(workspace: Workspace, settings: WebSettings | None = None) -> Fas
         lifespan=lifespan,
     )
     app.state.web = ctx
-    routers = (auth, pages, themes, ideas, alerts, account, api, api_insights)
-    for module in routers:
-        app.include_router(module.router)
+    for router in routers(plugins):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_api_route("/healthz", _health, include_in_schema=False)
     app.add_middleware(

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from fastapi.templating import Jinja2Templates
     from itsdangerous import URLSafeTimedSerializer
 
-    from escucha.workspace import Workspace
+    from escucha.core.context import Context
+    from escucha.web.nav import NavItem
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,14 @@ class WebSettings:
 
 @dataclass
 class WebContext:
-    workspace: Workspace
+    workspace: Context
     settings: WebSettings
     secret: bytes
     model_version: str
     templates: Jinja2Templates
     serializer: URLSafeTimedSerializer
     limiter: LoginLimiter
+    nav: tuple[NavItem, ...] = ()  # the registered navigation entries, in menu order
     cache: VersionedCache = field(default_factory=VersionedCache)
     token_touched: dict[int, float] = field(default_factory=dict)
 

@@ -1,8 +1,9 @@
-"""The navigation: one entry per page, in order. A new page adds an entry here and a router
-in escucha.web.routes."""
+"""The navigation's entries. Features declare theirs through the `nav_entries` hook
+(escucha.features, escucha.plugins); the web app keeps them sorted by `order`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -10,21 +11,9 @@ from dataclasses import dataclass
 class NavItem:
     key: str  # also the catalogue's "nav_<key>" and the template's `active`
     path: str
+    order: int = 100  # position in the menu, smallest first
     roles: tuple[str, ...] = ("admin", "analyst", "viewer")
 
 
-NAV: tuple[NavItem, ...] = (
-    NavItem("overview", "/"),
-    NavItem("explore", "/explore"),
-    NavItem("competitors", "/competitors"),
-    NavItem("concerns", "/concerns"),
-    NavItem("themes", "/themes"),
-    NavItem("ideas", "/ideas"),
-    NavItem("alerts", "/alerts"),
-    NavItem("sources", "/sources"),
-    NavItem("tokens", "/account/tokens"),
-)
-
-
-def nav_for(role: str | None) -> list[NavItem]:
-    return [item for item in NAV if role in item.roles]
+def nav_for(entries: Iterable[NavItem], role: str | None) -> list[NavItem]:
+    return [item for item in entries if role in item.roles]

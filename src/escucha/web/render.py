@@ -52,7 +52,7 @@ def render(
             "ui": ui,
             "ui_languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],
             "user": user,
-            "nav": nav_for(user.role if user else None),
+            "nav": nav_for(ctx.nav, user.role if user else None),
             "active": active,
             "page_title": title,
             "csrf": csrf_token(ctx.secret, key),

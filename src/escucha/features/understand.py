@@ -1,0 +1,29 @@
+"""Understanding: `escucha analyze` (models and brand rules), `classify` and `eval`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from escucha.plugins import hookimpl
+
+if TYPE_CHECKING:
+    import typer
+    from sqlalchemy import Table
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    from escucha.cli.analysis import analyze
+    from escucha.cli.classify import classify, evaluate
+
+    cli.command()(analyze)
+    cli.command("classify")(classify)
+    cli.command("eval")(evaluate)
+
+
+@hookimpl
+def tables() -> Iterable[Table]:
+    from escucha.store.schema import brand_mentions, enrichments
+
+    return [enrichments, brand_mentions]

@@ -1,0 +1,134 @@
+"""The plugin registry: escucha's built-in features, then outside packages' plugins."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from escucha.plugins import PROJECT, hookspecs
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+    from sqlalchemy import Table
+
+    from escucha.web.nav import NavItem
+
+ENTRY_POINT_GROUP = "escucha.plugins"
+
+# The built-in features, in the order their commands and routers are added.
+DEFAULT_PLUGINS = (
+    "escucha.features.workspace",
+    "escucha.features.listen",
+    "escucha.features.understand",
+    "escucha.features.insights",
+    "escucha.features.ideas",
+    "escucha.features.alerts",
+    "escucha.features.report",
+    "escucha.features.web",
+    "escucha.features.auth",
+)
+
+
+def make_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
+    """A manager with the hook specs, the built-in features and (optionally) outside plugins.
+
+    pluggy calls implementations last-registered first, so outside plugins are registered
+    before the built-ins (reversed): calls then run in DEFAULT_PLUGINS order, outside ones last.
+    """
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(hookspecs)
+    if load_entry_points:
+        for name, target in installed_plugins():
+            if manager.get_plugin(name) is None:
+                manager.register(_load(target), name=name)
+    for name in reversed(DEFAULT_PLUGINS):
+        manager.register(import_module(name), name=name)
+    return manager
+
+
+def installed_plugins(paths: list[str] | None = None) -> Iterator[tuple[str, str]]:
+    """(name, "module[:attribute]") of each installed `escucha.plugins` entry point, first
+    found on `paths` (default: sys.path) wins.
+
+    Reads the distributions' entry_points.txt itself: importing importlib.metadata would cost
+    `escucha --help` more than the rest of its start-up.
+    """
+    seen: set[str] = set()
+    for folder in sys.path if paths is None else paths:
+        try:
+            entries = sorted(os.scandir(folder or "."), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                text = Path(entry.path, "entry_points.txt").read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if f"[{ENTRY_POINT_GROUP}]" not in text:
+                continue
+            for name, target in _entry_points(text):
+                if name not in seen:
+                    seen.add(name)
+                    yield name, target
+
+
+def _entry_points(text: str) -> list[tuple[str, str]]:
+    import configparser
+
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(text)
+    return [(name, target.strip()) for name, target in parser.items(ENTRY_POINT_GROUP)]
+
+
+def _load(target: str) -> object:
+    module, _, attribute = target.partition(":")
+    plugin: object = import_module(module.strip())
+    for part in attribute.strip().split(".") if attribute.strip() else ():
+        plugin = getattr(plugin, part)
+    return plugin
+
+
+@cache
+def plugin_manager() -> pluggy.PluginManager:
+    """The process's registry (built once)."""
+    return make_manager()
+
+
+def add_commands(cli: typer.Typer, manager: pluggy.PluginManager | None = None) -> None:
+    (manager or plugin_manager()).hook.register_commands(cli=cli)
+
+
+def routers(manager: pluggy.PluginManager | None = None) -> list[APIRouter]:
+    return [r for found in (manager or plugin_manager()).hook.web_routers() for r in found]
+
+
+def nav_entries(manager: pluggy.PluginManager | None = None) -> tuple[NavItem, ...]:
+    entries = [e for found in (manager or plugin_manager()).hook.nav_entries() for e in found]
+    return tuple(sorted(entries, key=lambda e: e.order))
+
+
+def tables(manager: pluggy.PluginManager | None = None) -> list[Table]:
+    return [t for found in (manager or plugin_manager()).hook.tables() for t in found]
+
+
+def strings(manager: pluggy.PluginManager | None = None) -> dict[str, dict[str, str]]:
+    """Every plugin's strings merged per language (a later plugin does not override a key)."""
+    merged: dict[str, dict[str, str]] = {}
+    found: list[Mapping[str, Mapping[str, str]]] = (manager or plugin_manager()).hook.strings()
+    for per_lang in found:
+        for lang, texts in per_lang.items():
+            target = merged.setdefault(lang, {})
+            for key, text in texts.items():
+                target.setdefault(key, text)
+    return merged
