@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from escucha.insights import PhraseIndex, brand_words, top_phrases
-from escucha.insights.keyphrases import fold, plural_key
+from escucha.insights.terms import fold, plural_key
 
 
 def _rows(texts: list[tuple[str, bool, float]], lang: str = "en") -> list[dict]:

@@ -11,8 +11,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from escucha.features.understand import register_commands
 from escucha.errors import UserError
+from escucha.features.understand import register_commands
 
 INTENT_KEYS = {"wish", "complaint", "question", "praise", "promo"}
 

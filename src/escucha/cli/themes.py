@@ -38,7 +38,7 @@ def themes(
     lang: Annotated[str | None, typer.Option(help="Only this language, e.g. es or en.")] = None,
 ) -> None:
     """Group posts into named themes, per intent and language, with quotes and trends."""
-    from escucha.insights.keyphrases import brand_words
+    from escucha.insights.terms import brand_words
     from escucha.insights.themes import themes_of
     from escucha.report_inputs import brand_dicts
 

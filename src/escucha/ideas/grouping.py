@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from escucha.insights.keyphrases import post_terms_of
 from escucha.insights.stopwords import words
+from escucha.insights.terms import post_terms_of
 
 THRESHOLD = 0.25  # tuned by eye on the demo's wishes: lower merges unrelated asks
 BIGRAM_WEIGHT = 0.5

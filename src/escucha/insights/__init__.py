@@ -12,7 +12,8 @@ from escucha.insights.aggregates import (
     share_of_voice,
     volume_over_time,
 )
-from escucha.insights.keyphrases import Phrase, PhraseIndex, Quote, brand_words, top_phrases
+from escucha.insights.keyphrases import Phrase, PhraseIndex, Quote, top_phrases
+from escucha.insights.terms import brand_words
 
 __all__ = [
     "MIN_POSTS",

@@ -210,7 +210,8 @@ def competitor_table(
     """
     import pandas as pd
 
-    from escucha.insights.keyphrases import PhraseIndex, brand_words
+    from escucha.insights.keyphrases import PhraseIndex
+    from escucha.insights.terms import brand_words
 
     table = share_of_voice(posts)
     if not table.empty:  # merging empty frames trips on their differing key dtypes

@@ -1,10 +1,11 @@
-"""Distinctive key phrases of the posts flagged with an intent (complaint, wish, ...).
+"""Key phrases of the posts flagged with an intent, for the web's concerns page and the
+competitor table's top concern.
 
-A first, keyword-based grouping, meant to be replaced by proper themes later. For the
-flagged posts of one language (optionally only those mentioning one brand), every unigram
-and bigram (plurals folded onto the singular) is counted once per post and scored by its
-log-odds ratio against the other posts of that language, with an informative Dirichlet
-prior from all posts of the language (Monroe, Colaresi & Quinn, 2008). The most
+Not a theme system: the report's concerns and wishes are themes (insights/themes.py). This
+labels the flagged posts of one language (optionally only those mentioning one brand) with
+their most distinctive phrase: every term of insights/terms.py is counted once per post and
+scored by its log-odds ratio against the other posts of that language, with an informative
+Dirichlet prior from all posts of the language (Monroe, Colaresi & Quinn, 2008). The most
 distinctive phrases that do not describe the same posts are kept; every flagged post is
 attached to its best phrase; a phrase's quotes are its posts with the highest intent
 probability, without retweets or near-copies. Everything is ordered explicitly, so the
@@ -15,34 +16,27 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from escucha.core.text import fold as fold_accents
 from escucha.insights.common import normalised
-from escucha.insights.stopwords import ALL as STOPWORDS
+from escucha.insights.terms import (
+    NEAR_COPY,
+    clean_quote_text,
+    fold,
+    post_terms_of,
+    quote_tokens,
+    text_or_none,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 PRIOR_WEIGHT = 0.1  # the background prior counts as a tenth of the language's terms
-MAX_GAP = 2  # stopwords a bigram may skip: "lost my bag" counts as "lost bag"
 SAME_POSTS = 0.5  # a phrase found mostly in the posts of a better one adds nothing
-NEAR_COPY = 0.8  # token-set Jaccard above which two quotes are the same text
-QUOTE_CHARS = 400
-
-_TOKEN = re.compile(
-    r"(?P<url>(?:https?://|www\.)\S+)"
-    r"|(?P<handle>@\w+)"
-    r"|#(?P<tag>\w+)"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
-    r"|(?P<stop>[.!?;:,()\[\]\"“”«»¿¡…|/\n])"
-)
-_RETWEET = re.compile(r"^\s*rt\s+@\w+:?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,70 +57,6 @@ class Phrase:
     share: float  # of all flagged posts in scope
     score: float  # log-odds z-score: how distinctive
     quotes: tuple[Quote, ...]
-
-
-def fold(word: str) -> str:
-    """Lower-case without accents or apostrophes: "Didn't" -> "didnt", "Atención" -> "atencion"."""
-    return fold_accents(word.replace("'", "").replace("’", ""))
-
-
-def plural_key(token: str) -> str:
-    """Fold a plural onto its singular ("bags" -> "bag", "maletas" -> "maleta"): crude, but
-    it keeps one concern from being split in two."""
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "is", "us")):
-        return token[:-1]
-    return token
-
-
-def brand_words(brands: Iterable[dict]) -> set[str]:
-    """Folded words of brand names, aliases, handles and hashtags: never a key phrase."""
-    words: set[str] = set()
-    for brand in brands:
-        names = [brand.get("name") or "", *(brand.get("aliases") or ())]
-        tags = [*(brand.get("handles") or ()), *(brand.get("hashtags") or ())]
-        for text in names:
-            words.update(fold(w) for w in re.findall(r"[^\W_]+", text))
-        words.update(fold(t.lstrip("@#")) for t in tags)
-    return {w for w in words if w}
-
-
-def post_terms_of(text: str, exclude: frozenset[str]) -> dict[str, str]:
-    """Terms of one post (unigrams and bigrams) -> how the post first wrote them."""
-    found: dict[str, str] = {}
-    previous: tuple[str, int] | None = None  # last content token and where it started
-    gap = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind not in ("word", "tag"):
-            previous = None
-            continue
-        raw = match.group(kind)
-        token = fold(raw)
-        if len(token) < 2 or token in STOPWORDS or token in exclude:
-            gap += 1
-            if gap > MAX_GAP:
-                previous = None
-            continue
-        start = match.start(kind)
-        token = plural_key(token)
-        found.setdefault(token, raw.lower())
-        if previous is not None:
-            span = " ".join(text[previous[1] : match.end()].lower().split())
-            found.setdefault(f"{previous[0]} {token}", span)
-        previous, gap = (token, start), 0
-    return found
-
-
-def quote_tokens(text: str) -> frozenset[str]:
-    """Words of a quote without a leading "RT @user:", to spot copies."""
-    text = _RETWEET.sub("", text)
-    words = (m.group(m.lastgroup) for m in _TOKEN.finditer(text) if m.lastgroup == "word")
-    return frozenset(fold(w) for w in words)
-
-
-def clean_quote_text(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
 class PhraseIndex:
@@ -293,10 +223,6 @@ class PhraseIndex:
             created_at=None if pd.isna(created) else created.to_pydatetime(),
             probability=float(row[intent]),
         )
-
-
-def text_or_none(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
 
 
 def top_phrases(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from escucha.insights.aggregates import MIN_POSTS, net_sentiment, share_of_voice
 from escucha.insights.common import normalised
-from escucha.insights.keyphrases import brand_words
+from escucha.insights.terms import brand_words
 from escucha.insights.themes import N_QUOTES, Theme, ThemeQuote, find_themes, quote_of
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ class _Sides:
     ) -> tuple[ThemeQuote, ...]:
         """The theme's own quotes that use a shared term, then the posts most clearly flagged
         `intent`; no near-copies."""
-        from escucha.insights.keyphrases import NEAR_COPY, quote_tokens
+        from escucha.insights.terms import NEAR_COPY, quote_tokens
 
         first = [q.post_id for q in preferred if q.post_id in set(ids)]
         by_intent = sorted(ids, key=lambda i: (-float(self.rows.at[i, intent]), i))

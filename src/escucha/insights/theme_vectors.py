@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from escucha.insights.keyphrases import fold, post_terms_of
+from escucha.insights.terms import fold, post_terms_of
 
 if TYPE_CHECKING:
     import numpy as np

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from escucha.core.text import fold
 from escucha.insights.aggregates import TRIM, net_score, pick_freq
 from escucha.insights.common import normalised
-from escucha.insights.keyphrases import NEAR_COPY, clean_quote_text, quote_tokens, text_or_none
+from escucha.insights.terms import NEAR_COPY, clean_quote_text, quote_tokens, text_or_none
 from escucha.insights.theme_vectors import Vectors, kmeans, vectorise
 
 if TYPE_CHECKING:
