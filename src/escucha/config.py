@@ -199,7 +199,7 @@ def _table_toml(name: str, value: object) -> str:
             _table_toml(f"{name}.{_toml_key(k)}", v) for k, v in value.items() if _is_table(v)
         ]
         return "\n".join([f"[{name}]", *scalars, "", *nested]).rstrip() + "\n"
-    if _is_table(value):
+    if isinstance(value, list) and _is_table(value):
         return "\n".join(
             _table_toml(name, item).replace(f"[{name}]", f"[[{name}]]", 1) for item in value
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from sqlalchemy import and_, delete, func, select
 
@@ -71,7 +71,13 @@ def _enrich_batch(conn, reader: PostReader, rows, languages: tuple[str, ...]) ->
     )
 
 
-def analyze(workspace: Context, progress: Callable[[int, int], None] | None = None) -> dict:
+class Analysis(TypedDict):
+    model_version: str
+    enriched: int  # posts read by the model this time
+    brand_mentions: int  # brand mentions found this time
+
+
+def analyze(workspace: Context, progress: Callable[[int, int], None] | None = None) -> Analysis:
     """Enrich what is new; return counts of posts read and brand mentions found."""
     engine = workspace.engine
     languages = workspace.config.languages

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 
@@ -12,6 +12,30 @@ from escucha.store import db
 from escucha.store.schema import authors, brand_mentions, enrichments, import_runs, posts
 
 
+class SourcePosts(TypedDict):
+    source: str
+    posts: int
+    first_post: str | None  # ISO 8601
+    last_post: str | None
+
+
+class WorkspaceStatus(TypedDict):
+    workspace: str
+    name: str
+    database: str  # the URL without its password
+    schema_revision: str | None
+    posts: int
+    authors: int
+    model_version: str
+    enriched: int
+    not_enriched: int
+    sources: list[SourcePosts]
+    languages: dict[str, int]
+    brands: dict[str, int]
+    import_runs: dict[str, int]  # status -> runs
+    listening: list[dict[str, Any]]  # escucha.listen.collector.source_health
+
+
 def import_run_list(ctx: Context) -> list[dict[str, Any]]:
     """Every import run, oldest first, as the table's columns."""
     with ctx.engine.connect() as conn:
@@ -19,7 +43,7 @@ def import_run_list(ctx: Context) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def workspace_status(ctx: Context) -> dict[str, Any]:
+def workspace_status(ctx: Context) -> WorkspaceStatus:
     """Counts that describe the workspace; `escucha status --json` prints exactly this."""
     from escucha.enrich import current_model_version
     from escucha.listen.collector import source_health
@@ -56,7 +80,7 @@ def workspace_status(ctx: Context) -> dict[str, Any]:
             .group_by(brand_mentions.c.brand)
             .order_by(func.count().desc())
         ).all()
-        n_authors = conn.scalar(select(func.count()).select_from(authors))
+        n_authors = conn.scalar(select(func.count()).select_from(authors)) or 0
         runs = conn.execute(
             select(import_runs.c.status, func.count()).group_by(import_runs.c.status)
         ).all()

@@ -24,7 +24,9 @@ from escucha.store import db
 if TYPE_CHECKING:
     import pandas as pd
 
+    from escucha.enrich import Analysis
     from escucha.listen.importer import ImportResult
+    from escucha.status import WorkspaceStatus
 
 
 class Workspace:
@@ -78,7 +80,7 @@ class Workspace:
             progress=progress,
         )
 
-    def analyze(self, progress: Callable[[int, int], None] | None = None) -> dict:
+    def analyze(self, progress: Callable[[int, int], None] | None = None) -> Analysis:
         """Enrich every post not yet read by the current models; re-match brands if they changed."""
         from escucha.enrich import analyze
 
@@ -114,7 +116,7 @@ class Workspace:
 
         return import_run_list(self)
 
-    def status(self) -> dict:
+    def status(self) -> WorkspaceStatus:
         """Counts that describe the workspace; `escucha status --json` prints exactly this."""
         from escucha.status import workspace_status
 

@@ -15,8 +15,10 @@ A query without words or phrases is decided by SQL alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -40,6 +42,9 @@ from escucha.query.memory import evaluate
 from escucha.query.text import FoldedText
 from escucha.store.schema import brand_mentions, enrichments, posts
 
+if TYPE_CHECKING:
+    from sqlalchemy.sql.compiler import SQLCompiler
+
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -52,12 +57,12 @@ class AsciiLower(FunctionElement[str]):
 
 
 @compiles(AsciiLower)
-def _ascii_lower(element: AsciiLower, compiler, **kw) -> str:
+def _ascii_lower(element: AsciiLower, compiler: SQLCompiler, **kw: Any) -> str:
     return f"lower({compiler.process(element.clauses, **kw)})"  # SQLite's lower() is ASCII-only
 
 
 @compiles(AsciiLower, "postgresql")
-def _ascii_lower_pg(element: AsciiLower, compiler, **kw) -> str:
+def _ascii_lower_pg(element: AsciiLower, compiler: SQLCompiler, **kw: Any) -> str:
     arg = compiler.process(element.clauses, **kw)
     return f"translate({arg}, '{_UPPER}', '{_UPPER.lower()}')"
 
@@ -160,7 +165,7 @@ class _Compiler:
         """The exact condition of a field operator; never NULL, so NOT works as in Python."""
         if isinstance(node, DateRange):
             created = posts.c.created_at
-            bounds = [created.isnot(None)]
+            bounds: list[ColumnElement[bool]] = [created.isnot(None)]
             if node.start:
                 bounds.append(created >= _midnight(node.start))
             if node.end:
@@ -192,7 +197,7 @@ class _Compiler:
     def language(self, value: str) -> ColumnElement[bool]:
         """The model's language for the post, or the source's if the model has not read it."""
 
-        def same(column) -> ColumnElement[bool]:
+        def same(column: ColumnElement[Any]) -> ColumnElement[bool]:
             lowered = AsciiLower(column)
             return or_(lowered == value, lowered.like(value + "-%"))
 
@@ -237,8 +242,13 @@ def select_posts(
     with conn.execute(stmt.execution_options(yield_per=2000)) as rows:
         for row in rows:
             known = dict(zip(leaves, row[2:], strict=True))
-            if evaluate(root, FoldedText(row[1]), lambda leaf, known=known: known[leaf] == 1):
+            if evaluate(root, FoldedText(row[1]), partial(_is_one, known)):
                 found.append(row[0])
                 if limit is not None and len(found) >= limit:
                     break
     return found
+
+
+def _is_one(known: Mapping[Leaf, int], leaf: Leaf) -> bool:
+    """A field operator's answer, as the SQL query computed it for the row."""
+    return known[leaf] == 1

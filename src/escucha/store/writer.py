@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,7 +13,7 @@ from escucha.core.items import Item
 from escucha.store.schema import authors, import_runs, posts, raw_payloads, settings
 
 
-def _dialect_insert(conn: Connection, table):
+def _dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that knows ON CONFLICT, in the connection's dialect."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -21,7 +22,9 @@ def _dialect_insert(conn: Connection, table):
     raise NotImplementedError(f"unsupported database: {conn.dialect.name}")
 
 
-def insert_ignore(conn: Connection, table, key: Sequence[str]):
+def insert_ignore(
+    conn: Connection, table: Table, key: Sequence[str]
+) -> postgresql.Insert | sqlite.Insert:
     """INSERT ... ON CONFLICT (key) DO NOTHING."""
     return _dialect_insert(conn, table).on_conflict_do_nothing(index_elements=list(key))
 
@@ -171,7 +174,7 @@ def add_to_run(conn: Connection, run_id: int, accepted: int, duplicate: int, rej
     )
 
 
-def finish_run(engine: Engine, run_id: int, status: str, **values) -> dict:
+def finish_run(engine: Engine, run_id: int, status: str, **values: object) -> dict[str, Any]:
     with engine.begin() as conn:
         conn.execute(
             update(import_runs)

@@ -13,6 +13,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -74,6 +75,16 @@ STRATA = {
 }
 
 
+class PostToAnnotate(TypedDict):
+    id: str
+    stratum: str  # which draw picked the post: "random", "negative", a cue's name...
+    text: str
+
+
+class AnnotatedPost(PostToAnnotate):
+    labels: dict[str, int]  # intent -> 1 if the post expresses it, else 0
+
+
 def _source_rows(data: Path, lang: str) -> list[dict]:
     path, id_key = SOURCES[lang]
     rows, seen = [], set()
@@ -86,13 +97,13 @@ def _source_rows(data: Path, lang: str) -> list[dict]:
     return rows
 
 
-def sample(data: Path, lang: str) -> list[dict]:
+def sample(data: Path, lang: str) -> list[PostToAnnotate]:
     """The tweets to annotate: distinct texts, drawn per stratum with a fixed seed."""
     rows = _source_rows(data, lang)
     rng = random.Random(SEED)
     rng.shuffle(rows)
     taken: set[str] = set()
-    out = []
+    out: list[PostToAnnotate] = []
     for stratum, n, cue in STRATA[lang]:
         if cue is None:
             pool = rows
@@ -106,7 +117,8 @@ def sample(data: Path, lang: str) -> list[dict]:
     return out
 
 
-def load(lang: str) -> list[dict]:
+def load(lang: str) -> list[AnnotatedPost]:
+    """The annotated posts of `lang`, as shipped in understand/annotations."""
     path = ANNOTATION_DIR / f"{lang}_airline_intents.jsonl"
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

@@ -18,6 +18,7 @@ import numpy as np
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand.features import Analysis, FeatureConfig, Featuriser
 from escucha.understand.intents import MODEL_INTENTS, combine
+from escucha.understand.metrics import ModelMetrics
 from escucha.understand.rules import rule_scores
 from escucha.understand.scorer import Scorer
 from escucha.understand.shipped import shipped_metrics
@@ -28,7 +29,7 @@ class BuiltinScorer(Scorer):
         self,
         manifest: dict,
         arrays: dict[str, np.ndarray],
-        metrics: dict,
+        metrics: ModelMetrics,
         languages: Sequence[str] | None = None,
     ) -> None:
         """Keeps only the sentiment heads of ``languages`` and the fallback ones (None = all):
@@ -49,7 +50,8 @@ class BuiltinScorer(Scorer):
         full, bias = _dequantise(arrays, config)
         # softmax only sees differences of logits: each language keeps negative - neutral and
         # positive - neutral, 2 columns instead of 3 (the cost of scoring grows with columns)
-        cols, biases = [], []
+        cols: list[np.ndarray] = []
+        biases: list[np.floating] = []
         self.sentiment: dict[str, tuple[int, float]] = {}
         for lang, spec in heads.items():
             neg, neu, pos = (column[f"sentiment.{lang}.{s}"] for s in SENTIMENTS)

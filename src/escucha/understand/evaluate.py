@@ -6,10 +6,10 @@ Cross-validation numbers need retraining and are only produced by the training s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand import data as D
@@ -17,7 +17,7 @@ from escucha.understand.metrics import MetricRecord, record
 from escucha.understand.reader import PostReader
 
 
-def macro_f1(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int) -> float:
+def macro_f1(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> float:
     t = np.asarray(y_true)
     p = np.asarray(y_pred)
     scores = []
@@ -28,7 +28,7 @@ def macro_f1(y_true: Sequence[int], y_pred: Sequence[int], n_classes: int) -> fl
     return float(np.mean(scores))
 
 
-def binary_f1(y_true: Sequence[int], y_pred: Sequence[bool]) -> float:
+def binary_f1(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     t = np.asarray(y_true).astype(bool)
     p = np.asarray(y_pred).astype(bool)
     denom = t.sum() + p.sum()

@@ -434,9 +434,9 @@ class Featuriser:
         w_ok[-1:, 1] = False
         w_hash[:, 2] = wh ^ np.uint64(_SALT_NEG)
         w_ok[:, 2] = negated
-        w_ok = w_ok.ravel()
-        rows = np.repeat(w_doc, 3)[w_ok]
-        return rows, _bucket(w_hash.ravel()[w_ok], bits), negated
+        ok = w_ok.ravel()
+        rows = np.repeat(w_doc, 3)[ok]
+        return rows, _bucket(w_hash.ravel()[ok], bits), negated
 
     def _extras(
         self,

@@ -488,13 +488,13 @@ class RuleMatcher:
         vid = self._index.find(t.hash).astype(np.int64)
         cand = np.flatnonzero(vid >= 0)
         to_column = np.array([column.get(k, -1) for k in self._intents])
-        for n, (keys, probs, where, intent) in self._tables.items():
+        for n, (keys, probs, where, intent_ids) in self._tables.items():
             at, rule = self._match(vid, t.doc, cand, n, keys)
             if not at.size:
                 continue
             ok = self._where_ok(a, at, where[rule])
             at, rule = at[ok], rule[ok]
-            cols = to_column[intent[rule]]
+            cols = to_column[intent_ids[rule]]
             keep = cols >= 0
             np.maximum.at(out, (t.doc[at[keep]], cols[keep]), probs[rule[keep]])
         return out
