@@ -13,7 +13,7 @@ The Python API::
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from escucha.core.version import VERSION as __version__
 
 # Public name -> module. Loaded on first use, so `escucha --help` does not import SQLAlchemy.
 _EXPORTS = {

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from escucha import __version__ as escucha_version
 from escucha.config import SourceConfig
 from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected
+from escucha.core.version import VERSION as escucha_version
 from escucha.errors import UserError
 from escucha.listen.http import HttpOptions
 
