@@ -145,3 +145,7 @@ def test_an_installed_package_is_found_through_its_entry_point(tmp_path, monkeyp
     assert manager.get_plugin("wave") is not None
     result = CliRunner().invoke(build_app(manager), ["wave"])
     assert result.stdout == "waving from an installed plugin\n"
+
+
+def test_every_built_in_hook_implementation_has_a_spec():
+    make_manager(load_entry_points=False).check_pending()  # raises on a misspelled hook
