@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from escucha.plugins import hookimpl
 from escucha.plugins.manager import make_manager, nav_entries, tables
-from escucha.web.nav import NavItem
+from escucha.plugins.nav import NavItem
 
 from .conftest import login, make_client
 

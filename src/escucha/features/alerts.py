@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from escucha.plugins import hookimpl
-from escucha.web.nav import NavItem
+from escucha.plugins.nav import NavItem
 
 if TYPE_CHECKING:
     import typer

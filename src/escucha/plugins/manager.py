@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
     from sqlalchemy import Table
 
-    from escucha.web.nav import NavItem
+    from escucha.plugins.nav import NavItem
 
 ENTRY_POINT_GROUP = "escucha.plugins"
 

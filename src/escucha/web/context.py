@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from itsdangerous import URLSafeTimedSerializer
 
     from escucha.core.context import Context
-    from escucha.web.nav import NavItem
+    from escucha.plugins.nav import NavItem
 
 
 @dataclass(frozen=True)

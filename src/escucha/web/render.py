@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from escucha.auth.users import User
+from escucha.plugins.nav import nav_for
 from escucha.web.i18n import LANGUAGES, NATIVE_NAMES, catalogue, language_name
-from escucha.web.nav import nav_for
 from escucha.web.security import csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"

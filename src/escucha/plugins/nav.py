@@ -1,4 +1,4 @@
-"""The navigation's entries. Features declare theirs through the `nav_entries` hook
+"""Entries of the web app's navigation. Features declare theirs through the `nav_entries` hook
 (escucha.features, escucha.plugins); the web app keeps them sorted by `order`."""
 
 from __future__ import annotations
