@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.core.context import Context
+    from escucha.status import WorkspaceStatus
 
 FILE_COVERAGE = "file import: as complete as the file; no later posts are collected"
 
@@ -27,38 +28,37 @@ def brand_dicts(workspace: Context) -> list[dict]:
     ]
 
 
-def source_dicts(workspace: Context, status: dict) -> list[dict]:
+def source_dicts(workspace: Context, status: WorkspaceStatus) -> list[dict]:
     """Per source: what its imports accepted, found duplicate and rejected, and its period."""
-    from escucha.status import import_run_list
+    from escucha.reads.sources import runs
 
+    with workspace.engine.connect() as conn:
+        found_runs = runs(conn)
     totals: dict[str, dict] = {}
-    for run in import_run_list(workspace):
+    for run in found_runs:
         entry = totals.setdefault(
-            run["source"],
+            run.source,
             {
-                "source": run["source"],
-                "location": run["location"],
+                "source": run.source,
+                "location": run.location,
                 "accepted": 0,
                 "duplicate": 0,
                 "rejected": 0,
                 "coverage": FILE_COVERAGE,
             },
         )
-        for key in ("accepted", "duplicate", "rejected"):
-            entry[key] += run[key] or 0
-        entry["location"] = run["location"]
+        entry["accepted"] += run.accepted or 0
+        entry["duplicate"] += run.duplicate or 0
+        entry["rejected"] += run.rejected or 0
+        entry["location"] = run.location
     for health in status["listening"]:
         if health["name"] in totals:
             totals[health["name"]]["coverage"] = f"{health['kind']}: {health['coverage']}"
     for src in status["sources"]:
-        entry = totals.get(src["source"])
-        if entry is not None:
-            entry["first_post"] = (
-                datetime.fromisoformat(src["first_post"]) if src["first_post"] else None
-            )
-            entry["last_post"] = (
-                datetime.fromisoformat(src["last_post"]) if src["last_post"] else None
-            )
+        if src["source"] in totals:
+            first, last = src["first_post"], src["last_post"]
+            totals[src["source"]]["first_post"] = datetime.fromisoformat(first) if first else None
+            totals[src["source"]]["last_post"] = datetime.fromisoformat(last) if last else None
     return list(totals.values())
 
 

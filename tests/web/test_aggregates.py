@@ -1,32 +1,40 @@
-"""The overview's SQL aggregates agree with escucha.insights' pandas functions."""
+"""Counts read by SQL give the same metrics as a posts frame's own counts."""
 
 from __future__ import annotations
 
 import pandas as pd
 from pandas.testing import assert_frame_equal
 
-from escucha.insights import net_sentiment, share_of_voice, volume_over_time
-from escucha.web import aggregates
-from escucha.web.cache import VersionedCache, data_version
+from escucha.insights import (
+    net_sentiment,
+    net_sentiment_from_counts,
+    share_from_counts,
+    share_of_voice,
+    volume_from_counts,
+    volume_over_time,
+)
+from escucha.reads.mentions import mention_counts
+from escucha.reads.versions import data_version
+from escucha.web.cache import VersionedCache
 
 
 def _counts(env):
     from escucha.enrich import current_model_version
 
     with env.workspace.engine.connect() as conn:
-        return aggregates.mention_counts(conn, current_model_version())
+        return mention_counts(conn, current_model_version())
 
 
 def test_share_of_voice_and_net_sentiment_match(env):
     counts, frame = _counts(env), env.workspace.posts()
     for by_lang in (True, False):
         assert_frame_equal(
-            aggregates.share_of_voice(counts, by_lang=by_lang),
+            share_from_counts(counts, by_lang=by_lang),
             share_of_voice(frame, by_lang=by_lang),
             check_dtype=False,
         )
         assert_frame_equal(
-            aggregates.net_sentiment(counts, by_lang=by_lang),
+            net_sentiment_from_counts(counts, by_lang=by_lang),
             net_sentiment(frame, by_lang=by_lang),
             check_dtype=False,
         )
@@ -39,16 +47,16 @@ def test_volume_matches_when_no_stray_date_is_trimmed(env):
     frame = env.workspace.posts()
     subset = frame[frame["id"] % 4 == 0]
     with env.workspace.engine.connect() as conn:
-        counts = aggregates.mention_counts(conn, current_model_version(), list(subset["id"]))
+        counts = mention_counts(conn, current_model_version(), list(subset["id"]))
     for freq in ("auto", "D", "W"):
-        ours = aggregates.volume_over_time(counts, freq=freq)
+        ours = volume_from_counts(counts, freq=freq)
         theirs = volume_over_time(subset, freq=freq)
         assert_frame_equal(ours, theirs, check_dtype=False)
 
 
 def test_volume_trims_whole_days_so_it_differs_at_most_on_the_edges(env):
     counts, frame = _counts(env), env.workspace.posts()
-    ours = aggregates.volume_over_time(counts, freq="D")
+    ours = volume_from_counts(counts, freq="D")
     theirs = volume_over_time(frame, freq="D")
     assert len(ours) == len(theirs)
     assert abs(ours["mentions"].sum() - theirs["mentions"].sum()) <= 0.01 * len(frame)
@@ -56,12 +64,12 @@ def test_volume_trims_whole_days_so_it_differs_at_most_on_the_edges(env):
 
 def test_counts_of_a_selection_add_up_across_chunks(env):
     from escucha.enrich import current_model_version
-    from escucha.web.posts import Selection
+    from escucha.reads.posts import Selection
 
     with env.workspace.engine.connect() as conn:
         every = tuple(conn.scalars(__import__("sqlalchemy").text("select id from posts")))
         selection = Selection(every)
-        chunked = aggregates.mention_counts(conn, current_model_version(), selection.ids)
+        chunked = mention_counts(conn, current_model_version(), selection.ids)
     whole = _counts(env)
     keys = ["lang", "brand", "sentiment", "day"]
     assert_frame_equal(
@@ -78,10 +86,10 @@ def test_empty_store_gives_empty_tables(tmp_path, monkeypatch):
     monkeypatch.delenv("ESCUCHA_DATABASE_URL", raising=False)
     ws = init_workspace(tmp_path / "empty")
     with ws.engine.connect() as conn:
-        counts = aggregates.mention_counts(conn, current_model_version())
-    assert aggregates.share_of_voice(counts).empty
-    assert aggregates.net_sentiment(counts).empty
-    assert aggregates.volume_over_time(counts).empty
+        counts = mention_counts(conn, current_model_version())
+    assert share_from_counts(counts).empty
+    assert net_sentiment_from_counts(counts).empty
+    assert volume_from_counts(counts).empty
 
 
 def test_the_cache_recomputes_only_when_the_data_changes():
@@ -126,10 +134,8 @@ def test_sql_aggregates_agree_on_each_database(workspace, tmp_path):
     workspace.analyze()
     frame = workspace.posts()
     with workspace.engine.connect() as conn:
-        counts = aggregates.mention_counts(conn, current_model_version())
+        counts = mention_counts(conn, current_model_version())
     assert "2017-11-04" in set(counts["day"])  # 23:30 at UTC-2 is the next UTC day
-    assert_frame_equal(aggregates.share_of_voice(counts), share_of_voice(frame), check_dtype=False)
-    assert_frame_equal(aggregates.net_sentiment(counts), net_sentiment(frame), check_dtype=False)
-    assert_frame_equal(
-        aggregates.volume_over_time(counts), volume_over_time(frame), check_dtype=False
-    )
+    assert_frame_equal(share_from_counts(counts), share_of_voice(frame), check_dtype=False)
+    assert_frame_equal(net_sentiment_from_counts(counts), net_sentiment(frame), check_dtype=False)
+    assert_frame_equal(volume_from_counts(counts), volume_over_time(frame), check_dtype=False)

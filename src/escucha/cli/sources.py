@@ -126,30 +126,28 @@ def list_(ctx: typer.Context) -> None:
         typer.echo("no sources yet; add one with 'escucha sources add KIND TARGET'")
         return
     for h in health:
-        typer.echo(f"{h['name']} ({h['kind']}) {h['target'] or ''}")
+        typer.echo(f"{h.name} ({h.kind}) {h.target or ''}")
+        last_ok = h.last_ok_at.isoformat() if h.last_ok_at else "never"
         typer.echo(
-            f"  collected {h['collected']:,}, rejected {h['rejected']:,}, "
-            f"every {h['interval']} s, last ok {h['last_ok_at'] or 'never'}"
+            f"  collected {h.collected:,}, rejected {h.rejected:,}, "
+            f"every {h.interval} s, last ok {last_ok}"
         )
-        if h["last_error"]:
-            typer.echo(f"  last error: {h['last_error']}")
-        typer.echo(f"  coverage: {h['coverage']}")
+        if h.last_error:
+            typer.echo(f"  last error: {h.last_error}")
+        typer.echo(f"  coverage: {h.coverage}")
 
 
 @sources_app.command("remove")
 def remove(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
     """Remove a source from escucha.toml; the posts it collected stay in the store."""
-    from sqlalchemy import delete
-
-    from escucha.store.schema import source_state
+    from escucha.listen.collector import forget_state
 
     workspace = workspace_of(ctx)
     kept = tuple(s for s in workspace.config.sources if s.name != name)
     if len(kept) == len(workspace.config.sources):
         raise UserError(f"no source named {name!r}; see 'escucha sources list'")
     _save(workspace, kept)
-    with workspace.engine.begin() as conn:
-        conn.execute(delete(source_state).where(source_state.c.source == name))
+    forget_state(workspace.engine, name)
     typer.echo(f"removed source {name!r}; its posts stay in the store")
 
 
@@ -163,10 +161,8 @@ def _find(workspace, name: str):
 @sources_app.command("test")
 def test(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
     """Fetch one page without storing it, and say what would be collected."""
-    from sqlalchemy import select
-
     from escucha.listen.collector import build_source, load_cursor
-    from escucha.store.schema import posts
+    from escucha.reads.posts import known_native_ids
 
     workspace = workspace_of(ctx)
     source = build_source(workspace, _find(workspace, name))
@@ -178,13 +174,7 @@ def test(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
         source.close()
     items = page.items if page else []
     with workspace.engine.connect() as conn:
-        known = set(
-            conn.scalars(
-                select(posts.c.native_id).where(
-                    posts.c.source == name, posts.c.native_id.in_([i.native_id for i in items])
-                )
-            )
-        )
+        known = known_native_ids(conn, name, [i.native_id for i in items])
     fresh = [i for i in items if i.native_id not in known]
     rejected = page.rejected if page else []
     typer.echo(

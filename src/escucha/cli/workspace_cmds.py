@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from escucha.cli.common import workspace_of
+
+if TYPE_CHECKING:
+    from escucha.listen.collector import ListeningSource
 
 
 def init(
@@ -35,7 +38,12 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Summarise the workspace: posts, sources, languages, brands, models."""
-    summary = workspace_of(ctx).status()
+    from escucha.listen.collector import source_health
+    from escucha.status import workspace_status
+
+    workspace = workspace_of(ctx)
+    listening = source_health(workspace)
+    summary = workspace_status(workspace, listening)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
         return
@@ -60,17 +68,10 @@ def status(
             src["source"], f"{src['posts']:,}", src["first_post"] or "-", src["last_post"] or "-"
         )
     console.print(table)
-    for health in summary["listening"]:
-        state = (
-            f"last error: {health['last_error']}"
-            if health["last_error"]
-            else (
-                f"last collected {health['last_ok_at']}" if health["last_ok_at"] else "not yet run"
-            )
-        )
+    for source in listening:
         console.print(
-            f"[bold]{health['name']}[/bold] ({health['kind']}): {health['collected']:,} posts, "
-            f"{health['rejected']:,} rejected, {state}\n  coverage: {health['coverage']}",
+            f"[bold]{source.name}[/bold] ({source.kind}): {source.collected:,} posts, "
+            f"{source.rejected:,} rejected, {_state(source)}\n  coverage: {source.coverage}",
             markup=True,
             highlight=False,
         )
@@ -80,3 +81,12 @@ def status(
         )
     if summary["brands"]:
         console.print("mentions: " + ", ".join(f"{k} {v:,}" for k, v in summary["brands"].items()))
+
+
+def _state(source: ListeningSource) -> str:
+    """A configured source's health in words."""
+    if source.health.status == "failing":
+        return f"last error: {source.health.detail}"
+    if source.last_ok_at is not None:
+        return f"last collected {source.last_ok_at.isoformat()}"
+    return "last import done" if source.health.status == "ok" else "not yet run"

@@ -11,11 +11,12 @@ The grouping method is in docs/ideas-and-alerts.md and `escucha.ideas.grouping`.
 from escucha.ideas.common import STATUSES
 from escucha.ideas.curation import merge, set_status, unmerge
 from escucha.ideas.refresh import refresh_ideas
-from escucha.ideas.views import idea_askers, list_ideas, show_idea
+from escucha.ideas.views import idea_askers, idea_languages, list_ideas, show_idea
 
 __all__ = [
     "STATUSES",
     "idea_askers",
+    "idea_languages",
     "list_ideas",
     "merge",
     "refresh_ideas",

@@ -90,6 +90,12 @@ def list_ideas(
     return sorted(found, key=lambda i: (-i["posts"], -i["askers"], i["id"]))
 
 
+def idea_languages(context: Context) -> list[str]:
+    """The languages ideas are in."""
+    with context.engine.connect() as conn:
+        return sorted(conn.scalars(select(ideas.c.lang).distinct()))
+
+
 def idea_askers(workspace: Context, idea_id: int) -> list[dict]:
     """Who asked for the idea (merged duplicates included): handle, source, display name,
     profile URL and how many of the idea's posts they wrote, most posts first."""

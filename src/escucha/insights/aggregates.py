@@ -1,5 +1,7 @@
-"""Aggregates over a posts frame (one row per post, `brands` a list): pure, and sorted
-explicitly so that the same posts always give the same rows."""
+"""Aggregates over a posts frame (one row per post, `brands` a list) or over mention counts
+(escucha.reads.mentions): pure, and sorted explicitly so that the same posts always give the
+same rows. Share of voice and net sentiment are computed once, from counts; the posts-frame
+functions count the frame's mentions first."""
 
 from __future__ import annotations
 
@@ -85,19 +87,64 @@ def binned_volume(rows: pd.DataFrame, when: pd.Series, lang: str, freq: str) -> 
     return part[VOLUME_COLUMNS]
 
 
-def share_of_voice(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
-    """Mentions per brand and their share of all brand mentions (per language if `by_lang`)."""
+def _weighted_pick(days: pd.Series, weights: pd.Series, q: float, upper: bool):
+    """The day holding the q-quantile mention (numpy's 'lower'/'higher' interpolation)."""
+    n = int(weights.sum())
+    position = (n - 1) * q
+    index = math.ceil(position) if upper else math.floor(position)
+    cumulative = weights.cumsum()
+    return days[cumulative > index].iloc[0]
+
+
+def volume_from_counts(counts: pd.DataFrame, freq: str = "auto") -> pd.DataFrame:
+    """volume_over_time from daily counts (a `day` column, YYYY-MM-DD): the 0.5% trimmed at
+    each end are whole days here, not single posts."""
+    import pandas as pd
+
+    dated = counts[counts["day"].notna()].copy()
+    dated["day"] = pd.to_datetime(dated["day"])
+    parts = []
+    for lang in sorted(dated["lang"].unique()):
+        rows = dated[dated["lang"] == lang]
+        per_day = rows.groupby("day")["mentions"].sum().sort_index()
+        days = pd.Series(per_day.index)
+        weights = pd.Series(per_day.to_numpy())
+        low = _weighted_pick(days, weights, TRIM, upper=False)
+        high = _weighted_pick(days, weights, 1 - TRIM, upper=True)
+        rows = rows[(rows["day"] >= low) & (rows["day"] <= high)]
+        parts.append(binned_volume(rows, rows["day"], lang, freq))
+    if not parts:
+        return pd.DataFrame(columns=VOLUME_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def count_mentions(posts: pd.DataFrame) -> pd.DataFrame:
+    """Brand mentions per (lang, brand, sentiment) of a posts frame: the counts the metrics
+    are computed from, as escucha.reads.mentions.mention_counts reads them from the store
+    (sentiment "" for posts not analysed yet)."""
     frame = mentions(posts)
+    keys = ["lang", "brand", "sentiment"]
+    return frame.groupby(keys).size().rename("mentions").reset_index()
+
+
+def share_from_counts(counts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
+    """Mentions per brand and their share of all brand mentions (per language if `by_lang`):
+    lang, brand, mentions, share; most mentioned brand first within a language."""
     keys = ["lang", "brand"] if by_lang else ["brand"]
-    counts = frame.groupby(keys).size().rename("mentions").reset_index()
-    mentions_in = counts["mentions"].sum()
-    if by_lang:
-        mentions_in = counts.groupby("lang")["mentions"].transform("sum")
-    counts["share"] = counts["mentions"] / mentions_in
-    groups = keys[:-1]  # the language, if any: most mentioned brand first within it
-    return counts.sort_values(
+    table = counts.groupby(keys)["mentions"].sum().reset_index()
+    total = (
+        table.groupby("lang")["mentions"].transform("sum") if by_lang else table["mentions"].sum()
+    )
+    table["share"] = table["mentions"] / total
+    groups = keys[:-1]
+    return table.sort_values(
         [*groups, "mentions", "brand"], ascending=[*(True for _ in groups), False, True]
     ).reset_index(drop=True)
+
+
+def share_of_voice(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
+    """share_from_counts of a posts frame."""
+    return share_from_counts(count_mentions(posts), by_lang=by_lang)
 
 
 def net_score(positive: int, negative: int) -> tuple[float, float, float]:
@@ -114,38 +161,37 @@ def net_score(positive: int, negative: int) -> tuple[float, float, float]:
     return 2 * p - 1, 2 * (centre - half) - 1, 2 * (centre + half) - 1
 
 
-def net_sentiment(
-    posts: pd.DataFrame, by_lang: bool = True, min_posts: int = MIN_POSTS
+def net_sentiment_from_counts(
+    counts: pd.DataFrame, by_lang: bool = True, min_posts: int = MIN_POSTS
 ) -> pd.DataFrame:
-    """Per brand: posts, positive, neutral, negative, net, ci_low, ci_high, too_few.
+    """Per brand (and language): posts, positive, neutral, negative, net, ci_low, ci_high,
+    too_few.
 
     `too_few` marks brands with fewer than `min_posts` positive + negative posts, the
-    number the net score is computed from.
+    number the net score is computed from. Posts not analysed yet count as posts only.
     """
     import pandas as pd
 
-    frame = mentions(posts)
     keys = ["lang", "brand"] if by_lang else ["brand"]
+    wide = counts.pivot_table(
+        index=keys, columns="sentiment", values="mentions", aggfunc="sum", fill_value=0
+    )
     rows = []
-    for key, group in frame.groupby(keys, sort=True):
+    for key, row in wide.iterrows():
         key = key if isinstance(key, tuple) else (key,)
-        sentiment = group["sentiment"]
-        pos, neu, neg = (int((sentiment == s).sum()) for s in ("positive", "neutral", "negative"))
+        pos, neu, neg = (int(row.get(s, 0)) for s in ("positive", "neutral", "negative"))
         net, low, high = net_score(pos, neg)
-        rows.append((*key, len(group), pos, neu, neg, net, low, high, pos + neg < min_posts))
-    columns = [
-        *keys,
-        "posts",
-        "positive",
-        "neutral",
-        "negative",
-        "net",
-        "ci_low",
-        "ci_high",
-        "too_few",
-    ]
-    result = pd.DataFrame(rows, columns=columns)
+        rows.append((*key, int(row.sum()), pos, neu, neg, net, low, high, pos + neg < min_posts))
+    columns = [*keys, "posts", "positive", "neutral", "negative", "net", "ci_low", "ci_high"]
+    result = pd.DataFrame(rows, columns=[*columns, "too_few"])
     return result.astype({"too_few": bool})
+
+
+def net_sentiment(
+    posts: pd.DataFrame, by_lang: bool = True, min_posts: int = MIN_POSTS
+) -> pd.DataFrame:
+    """net_sentiment_from_counts of a posts frame."""
+    return net_sentiment_from_counts(count_mentions(posts), by_lang=by_lang, min_posts=min_posts)
 
 
 def intent_rates(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
@@ -213,9 +259,11 @@ def competitor_table(
     from escucha.insights.keyphrases import PhraseIndex
     from escucha.insights.terms import brand_words
 
-    table = share_of_voice(posts)
+    counts = count_mentions(posts)
+    table = share_from_counts(counts)
     if not table.empty:  # merging empty frames trips on their differing key dtypes
-        sentiment = net_sentiment(posts, min_posts=min_posts)[["lang", "brand", "net", "too_few"]]
+        sentiment = net_sentiment_from_counts(counts, min_posts=min_posts)
+        sentiment = sentiment[["lang", "brand", "net", "too_few"]]
         rates = intent_rates(posts)[["lang", "brand", "complaint_rate", "wish_rate"]]
         table = table.merge(sentiment, on=["lang", "brand"]).merge(rates, on=["lang", "brand"])
     indexes = dict(indexes or {})

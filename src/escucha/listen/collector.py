@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from escucha.config import SourceConfig
 from escucha.core.secrets import credentials_for
 from escucha.errors import EscuchaError
 from escucha.listen.http import BudgetExhausted
+from escucha.reads.sources import Health
 from escucha.store.schema import source_rejects, source_state
 from escucha.store.writer import add_to_run, finish_run, insert_ignore, start_run, write_batch
 
@@ -176,19 +177,48 @@ def collect(
     return result
 
 
-def source_health(workspace: Context) -> list[dict]:
-    """Each configured source with its state: last success, last error, posts collected, limits."""
-    from escucha.listen.sources import KINDS, source_class
+@dataclass(frozen=True)
+class ListeningSource:
+    """A configured source with its state: posts collected, records rejected, last success,
+    last error, what it covers, and its health (escucha.reads.sources.decide_health)."""
 
-    with workspace.engine.connect() as conn:
-        states = {r.source: r for r in conn.execute(select(source_state))}
-        rejects = dict(
-            conn.execute(
-                select(source_rejects.c.source, func.count()).group_by(source_rejects.c.source)
-            ).all()
-        )
+    name: str
+    kind: str
+    target: str | None
+    interval: int | float
+    collected: int
+    rejected: int
+    last_ok_at: datetime | None
+    last_error: str | None
+    coverage: str
+    health: Health
+
+    def to_json(self) -> dict:
+        """What `escucha status --json` prints for it."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "target": self.target,
+            "interval": self.interval,
+            "collected": self.collected,
+            "rejected": self.rejected,
+            "last_ok_at": None if self.last_ok_at is None else self.last_ok_at.isoformat(),
+            "last_error": self.last_error,
+            "coverage": self.coverage,
+        }
+
+
+def source_health(context: Context) -> list[ListeningSource]:
+    """Each configured source with its state, in the configuration's order."""
+    from escucha.listen.sources import KINDS, source_class
+    from escucha.reads import sources
+
+    with context.engine.connect() as conn:
+        states = sources.states(conn)
+        rejects = sources.reject_counts(conn)
+        last = sources.last_runs(sources.runs(conn))
     health = []
-    for config in workspace.config.sources:
+    for config in context.config.sources:
         state = states.get(config.name)
         if config.kind in KINDS:
             cls = source_class(config.kind)
@@ -197,20 +227,23 @@ def source_health(workspace: Context) -> list[dict]:
         else:
             coverage, target = f"unknown kind {config.kind!r}", None
         health.append(
-            {
-                "name": config.name,
-                "kind": config.kind,
-                "target": target,
-                "interval": config.options.get("interval", 300),
-                "collected": state.collected if state else 0,
-                "rejected": rejects.get(config.name, 0),
-                "last_ok_at": _iso(state.last_ok_at if state else None),
-                "last_error": state.last_error if state else None,
-                "coverage": coverage,
-            }
+            ListeningSource(
+                name=config.name,
+                kind=config.kind,
+                target=target,
+                interval=config.options.get("interval", 300),
+                collected=state.collected if state else 0,
+                rejected=rejects.get(config.name, 0),
+                last_ok_at=state.last_ok_at if state else None,
+                last_error=state.last_error if state else None,
+                coverage=coverage,
+                health=sources.decide_health(state, last.get(config.name)),
+            )
         )
     return health
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def forget_state(engine: Engine, name: str) -> None:
+    """Drop a removed source's cursor and state (its posts stay)."""
+    with engine.begin() as conn:
+        conn.execute(delete(source_state).where(source_state.c.source == name))

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -20,8 +20,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import escucha
 from escucha.auth.ratelimit import LoginLimiter
 from escucha.auth.secret import load_or_create_secret
+from escucha.errors import Conflict, Forbidden, NotFound, UserError
 from escucha.web.context import WebContext, WebSettings
 from escucha.web.deps import LoginRequired, optional_user, ui_lang
+from escucha.web.filters import FilterError
 from escucha.web.i18n import catalogue
 from escucha.web.render import here, make_templates, render
 from escucha.web.security import SecurityMiddleware, make_serializer
@@ -103,6 +105,7 @@ def create_app(
     )
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
 
@@ -157,6 +160,20 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response
+
+
+_STATUS_OF_ERROR = ((NotFound, 404), (Forbidden, 403), (Conflict, 409))
+
+
+async def _user_error(request: Request, exc: Exception) -> Response:
+    """An error the core raised on purpose: its status, answered as any HTTP error is (the
+    error page, or JSON under /api/v1); bad input is a 400."""
+    assert isinstance(exc, UserError)
+    status = next((code for kind, code in _STATUS_OF_ERROR if isinstance(exc, kind)), 400)
+    detail: object = str(exc)
+    if isinstance(exc, FilterError) and _is_api(request):
+        detail = {"message": exc.message, "position": exc.position}
+    return await _http_error(request, HTTPException(status, detail))
 
 
 async def _invalid_request(request: Request, exc: Exception) -> Response:

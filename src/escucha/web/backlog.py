@@ -3,27 +3,9 @@ by the UI catalogue, plus what only the app shows: trends, posts, askers, links)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from sqlalchemy import select
-
 from escucha.report.backlog import idea_row as report_idea_row
 from escucha.report.formatting import day, number, safe_url, when
-from escucha.store.schema import ideas
 from escucha.web.i18n import catalogue, language_name
-
-if TYPE_CHECKING:
-    from escucha.core.context import Context
-
-
-def idea_languages(workspace: Context) -> list[str]:
-    with workspace.engine.connect() as conn:
-        return sorted(conn.scalars(select(ideas.c.lang).distinct()))
-
-
-def idea_exists(workspace: Context, idea_id: int) -> bool:
-    with workspace.engine.connect() as conn:
-        return conn.scalar(select(ideas.c.id).where(ideas.c.id == idea_id)) is not None
 
 
 def idea_row(idea: dict, ui: str) -> dict:

@@ -1,7 +1,8 @@
 """Values computed from the store, kept while the store's data version stays the same.
 
-The data version changes whenever posts are added, enriched or brands re-matched, so the
-pages never show stale numbers, and repeated requests never recompute them."""
+The data version (escucha.reads.versions) changes whenever posts are added, enriched or
+brands re-matched, so the pages never show stale numbers, and repeated requests never
+recompute them."""
 
 from __future__ import annotations
 
@@ -9,30 +10,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
-
-from sqlalchemy import Connection, func, select
-
-from escucha.store.schema import enrichments, posts, settings
-
-
-def data_version(conn: Connection, model_version: str) -> tuple:
-    """Cheap to read (indexed maxima and two settings), different after any change of data."""
-    top_post = conn.scalar(select(func.max(posts.c.id)))
-    top_enrichment = conn.scalar(select(func.max(enrichments.c.id)))
-    matcher = dict(
-        conn.execute(
-            select(settings.c.key, settings.c.value).where(
-                settings.c.key.in_(("brand_matcher", "brand_matcher_upto"))
-            )
-        ).all()
-    )
-    return (
-        model_version,
-        top_post,
-        top_enrichment,
-        matcher.get("brand_matcher"),
-        matcher.get("brand_matcher_upto"),
-    )
 
 
 class VersionedCache:

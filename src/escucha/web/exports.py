@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from escucha.web.posts import EXPORT_COLUMNS
+from escucha.reads.posts import EXPORT_COLUMNS
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -97,7 +97,7 @@ class _Sink(io.RawIOBase):
 def _arrow_schema():
     import pyarrow as pa
 
-    from escucha.web.posts import PROBABILITIES
+    from escucha.reads.posts import PROBABILITIES
 
     fields = [
         ("id", pa.int64()),
@@ -147,7 +147,7 @@ def streaming_export(insights: Any, selection: Any, fmt: str):
 
     from fastapi.responses import StreamingResponse
 
-    from escucha.web.posts import iter_batches
+    from escucha.reads.posts import iter_batches
 
     batches = iter_batches(insights.engine, selection, insights.model_version)
     name = f"escucha-posts-{dt.now(UTC):%Y%m%d-%H%M%S}.{fmt}"

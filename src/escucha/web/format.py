@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from escucha.report.formatting import missing, number, percent, safe_url, signed, when
 from escucha.web.i18n import catalogue, language_name
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def post_for_page(post: dict) -> dict:
+def post_for_page(post: Mapping[str, Any]) -> dict:
     """A post with display-ready dates and a link only if it is a real http(s) URL."""
     return {
         **post,

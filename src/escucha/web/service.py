@@ -10,14 +10,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import func, select
 
 from escucha.core.labels import INTENTS, SENTIMENTS
+from escucha.errors import NotFound
 from escucha.query import Query
-from escucha.store.schema import brand_mentions, enrichments, posts
-from escucha.web.cache import data_version
+from escucha.reads.posts import Selection, select_ids
+from escucha.reads.versions import data_version
 from escucha.web.deps import get_ctx
-from escucha.web.posts import Selection, select_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,12 +32,13 @@ class ThemeFinding:
     themes: dict[str, list[Theme]]  # intent -> its themes, every language
     flagged: dict[str, dict[str, int]]  # language -> intent -> posts grouped
 
-    def find(self, theme_id: str) -> tuple[str, Theme] | None:
+    def find(self, theme_id: str) -> tuple[str, Theme]:
+        """The theme with this id and its intent; NotFound if none has it."""
         for intent, found in self.themes.items():
             for theme in found:
                 if theme.id == theme_id:
                     return intent, theme
-        return None
+        raise NotFound(f"no theme {theme_id!r}")
 
 
 class Insights:
@@ -60,24 +60,32 @@ class Insights:
 
     # -- the overview's numbers, all from SQL ---------------------------------------------
 
-    def counts(self) -> pd.DataFrame:
-        from escucha.web.aggregates import mention_counts
+    def counts(self, query: Query | None = None) -> pd.DataFrame:
+        """Brand mentions per language, brand, sentiment and day of the posts `query` selects
+        (every post without one)."""
+        from escucha.reads.mentions import mention_counts
 
         def compute():
+            ids = None if query is None else self.selection(query).ids
             with self.engine.connect() as conn:
-                return mention_counts(conn, self.model_version)
+                return mention_counts(conn, self.model_version, ids)
 
-        return self._cached(("counts",), compute)
+        return self._cached(("counts", query.text if query else None), compute)
 
     def overview(self) -> dict:
         """Share of voice, net sentiment, volume, languages in display order, and totals."""
 
         def compute() -> dict:
+            from escucha.insights import (
+                net_sentiment_from_counts,
+                share_from_counts,
+                volume_from_counts,
+            )
             from escucha.insights.common import UNKNOWN_LANG
-            from escucha.web import aggregates
+            from escucha.reads.overview import post_totals
 
             counts = self.counts()
-            share = aggregates.share_of_voice(counts)
+            share = share_from_counts(counts)
             ours = {b.name for b in self.ctx.workspace.config.brands if b.ours}
             mentioned = share[share["lang"] != UNKNOWN_LANG]
             our_mentions = mentioned[mentioned["brand"].isin(ours)].groupby("lang")["mentions"]
@@ -91,23 +99,15 @@ class Insights:
                 lang: (rows["day"].min(), rows["day"].max()) for lang, rows in dated.groupby("lang")
             }
             with self.engine.connect() as conn:
-                n_posts = conn.scalar(select(func.count()).select_from(posts)) or 0
-                n_enriched = (
-                    conn.scalar(
-                        select(func.count())
-                        .select_from(enrichments)
-                        .where(enrichments.c.model_version == self.model_version)
-                    )
-                    or 0
-                )
+                totals = post_totals(conn, self.model_version)
             return {
                 "share": share,
-                "sentiment": aggregates.net_sentiment(counts),
-                "volume": aggregates.volume_over_time(counts),
+                "sentiment": net_sentiment_from_counts(counts),
+                "volume": volume_from_counts(counts),
                 "languages": languages,
                 "periods": periods,
-                "posts": int(n_posts),
-                "enriched": int(n_enriched),
+                "posts": totals.posts,
+                "enriched": totals.enriched,
                 "mentions": int(counts["mentions"].sum()),
             }
 
@@ -193,22 +193,16 @@ class Insights:
 
     def filter_options(self) -> dict:
         def compute() -> dict:
+            from escucha.reads.overview import filter_values
+
             with self.engine.connect() as conn:
-                seen = set(conn.scalars(select(brand_mentions.c.brand).distinct()))
-                langs = sorted(
-                    conn.scalars(
-                        select(enrichments.c.lang)
-                        .where(enrichments.c.model_version == self.model_version)
-                        .distinct()
-                    )
-                )
-                sources = sorted(conn.scalars(select(posts.c.source).distinct()))
+                stored = filter_values(conn, self.model_version)
             configured = [b.name for b in self.ctx.workspace.config.brands]
-            brands = configured + sorted(seen - set(configured))
+            brands = configured + sorted(stored.brands - set(configured))
             return {
                 "brands": brands,
-                "langs": langs,
-                "sources": sources,
+                "langs": stored.langs,
+                "sources": stored.sources,
                 "sentiments": SENTIMENTS,
                 "intents": INTENTS,
             }

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from escucha.reads.posts import detail, page
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.exports import json_record, streaming_export
-from escucha.web.filters import FilterError, PostFilter, post_filter
-from escucha.web.posts import detail, page
+from escucha.web.filters import PostFilter, post_filter
 from escucha.web.service import Insights, get_insights
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -92,13 +92,6 @@ class Me(BaseModel):
     scope: str
 
 
-def _query(flt: PostFilter):
-    try:
-        return flt.compile()
-    except FilterError as exc:
-        raise HTTPException(400, {"message": exc.message, "position": exc.position}) from None
-
-
 @router.get("/me", response_model=Me, summary="Who this token acts for")
 def me(principal: Reader) -> Me:
     return Me(user=principal.user.name, role=principal.user.role, scope=principal.scope)
@@ -114,7 +107,7 @@ def list_posts(
         str | None, Query(description="next_cursor of the previous page", pattern=r"^\d{1,18}$")
     ] = None,
 ) -> PostPage:
-    selection = data.selection(_query(flt))
+    selection = data.selection(flt.compile())
     total = data.total(selection)  # before taking a connection: it may need its own
     with data.engine.connect() as conn:
         rows, next_id = page(
@@ -139,36 +132,19 @@ def export_posts(
     flt: Filter,
     format: Literal["csv", "json", "parquet"] = "csv",
 ) -> Response:
-    return streaming_export(data, data.selection(_query(flt)), format)
+    return streaming_export(data, data.selection(flt.compile()), format)
 
 
 @router.get("/posts/{post_id}", response_model=PostDetail, summary="One post, with raw payload")
 def get_post(post_id: int, principal: Reader, data: Data) -> PostDetail:
     with data.engine.connect() as conn:
-        post = detail(conn, post_id, data.model_version)
-    if post is None:
-        raise HTTPException(404, "no such post")
+        post: dict[str, Any] = dict(detail(conn, post_id, data.model_version))
     pretty = post.pop("payload_pretty")
     try:
         raw = json.loads(pretty) if pretty is not None else None
     except ValueError:
         raw = pretty
     return PostDetail(**post, raw_payload=raw)
-
-
-def _counts(data: Insights, flt: PostFilter):
-    query = _query(flt)
-    if query is None:
-        return data.counts()
-
-    def compute():
-        from escucha.web.aggregates import mention_counts
-
-        selection = data.selection(query)
-        with data.engine.connect() as conn:
-            return mention_counts(conn, data.model_version, selection.ids)
-
-    return data._cached(("counts", query.text), compute)
 
 
 def _records(frame) -> list[dict]:
@@ -182,18 +158,21 @@ def _records(frame) -> list[dict]:
 def share_of_voice(
     principal: Reader, data: Data, flt: Filter, by_lang: bool = True
 ) -> list[ShareRow]:
-    from escucha.web.aggregates import share_of_voice as compute
+    from escucha.insights import share_from_counts
 
-    return [ShareRow(**r) for r in _records(compute(_counts(data, flt), by_lang=by_lang))]
+    counts = data.counts(flt.compile())
+    return [ShareRow(**r) for r in _records(share_from_counts(counts, by_lang=by_lang))]
 
 
 @router.get("/net-sentiment", response_model=list[SentimentRow], summary="Net sentiment per brand")
 def net_sentiment(
     principal: Reader, data: Data, flt: Filter, by_lang: bool = True
 ) -> list[SentimentRow]:
-    from escucha.web.aggregates import net_sentiment as compute
+    from escucha.insights import net_sentiment_from_counts
 
-    return [SentimentRow(**r) for r in _records(compute(_counts(data, flt), by_lang=by_lang))]
+    counts = data.counts(flt.compile())
+    rows = _records(net_sentiment_from_counts(counts, by_lang=by_lang))
+    return [SentimentRow(**r) for r in rows]
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of your tokens")

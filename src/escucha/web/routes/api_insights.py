@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from escucha.errors import UserError
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
-from escucha.web.filters import FilterError, PostFilter, post_filter
+from escucha.web.filters import PostFilter, post_filter
 from escucha.web.service import Insights, get_insights
 from escucha.web.themes import theme_intents
 
@@ -94,10 +93,7 @@ def themes(principal: Reader, data: Data, flt: Filter) -> ThemeList:
     """Without a filter: the complaints' and the wishes' themes. With `intent`: the themes of
     the posts flagged with it. With a query `q`: every matching post's themes. Other filters
     narrow the posts. `post_ids` are native ids; the "other" bucket of each language is last."""
-    try:
-        finding = data.themes(flt.compile(), theme_intents(flt))
-    except FilterError as exc:
-        raise HTTPException(400, {"message": exc.message, "position": exc.position}) from None
+    finding = data.themes(flt.compile(), theme_intents(flt))
     return ThemeList(
         themes=[
             ThemeOut(**theme.to_dict(), intent=intent)
@@ -122,14 +118,8 @@ def ideas(
 @router.patch("/ideas/{idea_id}", response_model=Idea, summary="Change an idea's status")
 def change_idea(idea_id: int, change: IdeaChange, principal: Writer, ctx: Ctx) -> Idea:
     from escucha.ideas import list_ideas, set_status
-    from escucha.web.backlog import idea_exists
 
-    if not idea_exists(ctx.workspace, idea_id):
-        raise HTTPException(404, "no such idea")
-    try:
-        set_status(ctx.workspace, idea_id, change.status)
-    except UserError as exc:
-        raise HTTPException(400, str(exc)) from None
+    set_status(ctx.workspace, idea_id, change.status)
     found = list_ideas(ctx.workspace, include_duplicates=True)
     return Idea(**next(i for i in found if i["id"] == idea_id))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from escucha.auth.roles import can_change
@@ -37,7 +37,7 @@ def ideas_page(
     lang: Annotated[str | None, Query(max_length=16)] = None,
     start: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    from escucha.ideas import list_ideas
+    from escucha.ideas import idea_languages, list_ideas
 
     t = catalogue(ui)
     ideas = list_ideas(ctx.workspace, status=status or None, lang=lang or None)
@@ -50,7 +50,7 @@ def ideas_page(
         title=t["title_ideas"],
         active="ideas",
         statuses=STATUSES,
-        langs=backlog.idea_languages(ctx.workspace),
+        langs=idea_languages(ctx.workspace),
         status=status or "",
         lang=lang or "",
         rows=[backlog.idea_row(i, ui) for i in shown],
@@ -77,10 +77,7 @@ def _idea_page(
     from escucha.ideas import show_idea
 
     t = catalogue(ui)
-    try:
-        idea = show_idea(ctx.workspace, idea_id)
-    except UserError:
-        raise HTTPException(404) from None
+    idea = show_idea(ctx.workspace, idea_id)
     return render(
         request,
         "idea.html",
@@ -102,9 +99,8 @@ def idea_page(request: Request, ctx: Ctx, idea_id: int, user: CurrentUser, ui: L
 
 
 def _curate(request: Request, ctx: Ctx, user: User, ui: str, idea_id: int, change) -> Response:
-    """Run `change` (which returns the idea to show next); a refusal is shown in place."""
-    if not backlog.idea_exists(ctx.workspace, idea_id):
-        raise HTTPException(404)
+    """Run `change` (which returns the idea to show next); a refusal is shown in place (and
+    the page of an idea that does not exist is a 404)."""
     try:
         shown = change()
     except UserError as exc:

@@ -6,20 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
 from escucha.auth.users import User
 from escucha.insights import MIN_POSTS
+from escucha.reads.posts import detail, page
 from escucha.report.formatting import number, percent
-from escucha.store.schema import import_runs, posts, source_state
 from escucha.web import format as fmt
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
 from escucha.web.i18n import catalogue, language_name
-from escucha.web.posts import detail, page
 from escucha.web.render import render
 from escucha.web.service import Insights, get_insights
 
@@ -128,21 +126,15 @@ def explore_export(
     flt: Filter,
     format: Literal["csv", "json", "parquet"] = "csv",
 ) -> Response:
-    try:
-        query = flt.compile()
-    except FilterError as exc:
-        raise HTTPException(400, exc.message) from None
-    return streaming_export(data, data.selection(query), format)
+    return streaming_export(data, data.selection(flt.compile()), format)
 
 
 @router.get("/posts/{post_id}")
 def post_page(request: Request, post_id: int, user: CurrentUser, ui: Lang, data: Data) -> Response:
     t = catalogue(ui)
     with data.engine.connect() as conn:
-        post = detail(conn, post_id, data.model_version)
-    if post is None:
-        raise HTTPException(404)
-    post = fmt.post_for_page(post)
+        found = detail(conn, post_id, data.model_version)
+    post = fmt.post_for_page(found)
     names = ("negative", "neutral", "positive", "complaint", "wish", "question", "praise", "promo")
     labels = {n: t[f"sentiment_{n}"] if f"sentiment_{n}" in t else t[f"intent_{n}"] for n in names}
     probabilities = [(labels[n], float(post[n])) for n in names if post.get(n) is not None]
@@ -263,43 +255,22 @@ def _nat(value: object) -> bool:
 @router.get("/sources")
 def sources(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
     t = catalogue(ui)
+    from escucha.reads.sources import runs, source_overview
+
     with data.engine.connect() as conn:
-        coverage = conn.execute(
-            select(
-                posts.c.source,
-                func.count(),
-                func.min(posts.c.created_at),
-                func.max(posts.c.created_at),
-            )
-            .group_by(posts.c.source)
-            .order_by(posts.c.source)
-        ).all()
-        states = {r.source: r for r in conn.execute(select(source_state))}
-        runs = conn.execute(select(import_runs).order_by(import_runs.c.id.desc())).all()
-    last_run = {}
-    for run in reversed(runs):
-        last_run[run.source] = run
-    rows = []
-    for source, n, first, last in coverage:
-        state, run = states.get(source), last_run.get(source)
-        health, note = "unknown", None
-        if state is not None and state.last_error:
-            health, note = "failing", state.last_error
-        elif state is not None and state.last_ok_at:
-            health = "ok"
-        elif run is not None:
-            health = {"done": "ok", "failed": "failing"}.get(run.status, "unknown")
-            note = run.message if run.status == "failed" else None
-        rows.append(
-            {
-                "source": source,
-                "posts": number(n),
-                "first": _day(first),
-                "last": _day(last),
-                "health": health,
-                "detail": note,
-            }
-        )
+        found_runs = runs(conn, newest_first=True)
+        overview = source_overview(conn, found_runs)
+    rows = [
+        {
+            "source": o.coverage.source,
+            "posts": number(o.coverage.posts),
+            "first": _day(o.coverage.first_post),
+            "last": _day(o.coverage.last_post),
+            "health": o.health.status,
+            "detail": o.health.detail,
+        }
+        for o in overview
+    ]
     run_rows = [
         {
             "id": r.id,
@@ -312,7 +283,7 @@ def sources(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Respon
             "rejected": number(r.rejected or 0),
             "message": r.message,
         }
-        for r in runs
+        for r in found_runs
     ]
     return render(
         request,

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from escucha.auth.users import User
+from escucha.reads.posts import Selection, page
 from escucha.web import format as fmt
 from escucha.web import themes as views
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
 from escucha.web.i18n import catalogue
-from escucha.web.posts import Selection, page
 from escucha.web.render import render
 from escucha.web.service import Insights, ThemeFinding, get_insights
 
@@ -58,16 +58,6 @@ def themes_page(request: Request, user: CurrentUser, ui: Lang, data: Data, flt: 
     )
 
 
-def _theme(data: Insights, flt: PostFilter, theme_id: str):
-    try:
-        found = find(data, flt).find(theme_id)
-    except FilterError as exc:
-        raise HTTPException(400, exc.message) from None
-    if found is None:
-        raise HTTPException(404)
-    return found
-
-
 @router.get("/themes/{theme_id}")
 def theme_page(
     request: Request,
@@ -79,7 +69,7 @@ def theme_page(
     cursor: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     t = catalogue(ui)
-    intent, theme = _theme(data, flt, theme_id)
+    intent, theme = find(data, flt).find(theme_id)
     with data.engine.connect() as conn:
         rows, next_cursor = page(
             conn,
@@ -111,5 +101,5 @@ def theme_export(
     flt: Filter,
     format: Literal["csv", "json", "parquet"] = "csv",
 ) -> Response:
-    _, theme = _theme(data, flt, theme_id)
+    _, theme = find(data, flt).find(theme_id)
     return streaming_export(data, Selection(tuple(sorted(theme.post_ids))), format)

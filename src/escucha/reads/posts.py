@@ -1,5 +1,10 @@
-"""Reading posts for the explorer, the post page, the API and exports: newest stored first
-(descending id), with keyset pagination (`cursor` = the last id of the previous page)."""
+"""Posts with their enrichments: the one column list and the one query every face reads them
+with (the DataFrame, the explorer and post page, the REST API, exports).
+
+Enrichments come from one model version (or every version for the DataFrame's
+`all_versions`); posts it has not read have empty enrichment columns. Brands come from a
+second query keyed by post id, never from a join that would repeat the post.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,14 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypedDict
 
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import Connection, Engine, Select, and_, func, select
 
+from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.core.timeutil import as_utc
+from escucha.errors import NotFound
 from escucha.query import Query, select_posts
 from escucha.store.schema import (
     authors,
@@ -22,16 +31,27 @@ from escucha.store.schema import (
     raw_payloads,
 )
 
-PROBABILITIES = (
-    "negative",
-    "neutral",
-    "positive",
-    "wish",
-    "complaint",
-    "question",
-    "praise",
-    "promo",
-)
+PROBABILITIES = (*SENTIMENTS, *INTENTS)
+
+_SQL = {
+    "id": posts.c.id,
+    "source": posts.c.source,
+    "native_id": posts.c.native_id,
+    "author": posts.c.author_handle.label("author"),
+    "text": posts.c.text,
+    "created_at": posts.c.created_at,
+    "url": posts.c.url,
+    "parent_id": posts.c.parent_id,
+    "root_id": posts.c.root_id,
+    "model_version": enrichments.c.model_version,
+    "lang": enrichments.c.lang,
+    "sentiment": enrichments.c.sentiment,
+    **{name: enrichments.c[name] for name in PROBABILITIES},
+    "intents": enrichments.c.intents,
+}
+POST_COLUMNS = (*_SQL, "brands")
+"""Every column of a post with its enrichments, in the DataFrame's order."""
+
 EXPORT_COLUMNS = (
     "id",
     "source",
@@ -47,7 +67,76 @@ EXPORT_COLUMNS = (
     "brands",
     "model_version",
 )
-_CHUNK = 900
+"""The columns the explorer, the REST API and exports show (no thread ids), in their order."""
+
+
+class PostRow(TypedDict):
+    """A post as `fetch` gives it: the EXPORT_COLUMNS."""
+
+    id: int
+    source: str
+    native_id: str
+    author: str | None
+    created_at: datetime | None
+    url: str | None
+    text: str
+    lang: str | None
+    sentiment: str | None
+    negative: float | None
+    neutral: float | None
+    positive: float | None
+    wish: float | None
+    complaint: float | None
+    question: float | None
+    praise: float | None
+    promo: float | None
+    intents: list[str]
+    brands: list[str]
+    model_version: str | None
+
+
+class PostDetail(PostRow):
+    """A post with everything known about it (`detail`)."""
+
+    lang_hint: str | None
+    fetched_at: datetime | None
+    parent_id: str | None
+    root_id: str | None
+    import_run_id: int | None
+    display_name: str | None
+    profile_url: str | None
+    location: str | None
+    payload_pretty: str | None
+
+
+def posts_query(model_version: str | None, columns: Sequence[str] = POST_COLUMNS) -> Select:
+    """SELECT `columns` (names from POST_COLUMNS, except "brands") of every post, joined to
+    its enrichment by `model_version` (None: one row per version it was read by)."""
+    join = posts.c.id == enrichments.c.post_id
+    if model_version is not None:
+        join = and_(join, enrichments.c.model_version == model_version)
+    return select(*(_SQL[name] for name in columns if name != "brands")).select_from(
+        posts.outerjoin(enrichments, join)
+    )
+
+
+def brands_query(ids: Sequence[int] | None = None) -> Select:
+    """(post id, brand) of every mention, or of the mentions of `ids`, by post id."""
+    query = select(brand_mentions.c.post_id, brand_mentions.c.brand)
+    if ids is not None:
+        query = query.where(brand_mentions.c.post_id.in_(list(ids)))
+    return query.order_by(brand_mentions.c.post_id)
+
+
+def known_native_ids(conn: Connection, source: str, native_ids: Sequence[str]) -> set[str]:
+    """Which of these native ids of `source` are stored already."""
+    return set(
+        conn.scalars(
+            select(posts.c.native_id).where(
+                posts.c.source == source, posts.c.native_id.in_(list(native_ids))
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -80,8 +169,8 @@ def select_ids(conn: Connection, query: Query | None, model_version: str) -> Sel
 
 def page(
     conn: Connection, selection: Selection, model_version: str, cursor: int | None, limit: int
-) -> tuple[list[dict], int | None]:
-    """One page of posts and the cursor of the next (None on the last page)."""
+) -> tuple[list[PostRow], int | None]:
+    """One page of posts, newest stored first, and the cursor of the next (None on the last)."""
     ids = selection.before(conn, cursor, limit + 1)
     more = len(ids) > limit
     ids = ids[:limit]
@@ -89,36 +178,14 @@ def page(
     return rows, (ids[-1] if more and ids else None)
 
 
-def fetch(conn: Connection, ids: Sequence[int], model_version: str) -> list[dict]:
-    """The posts with these ids, in this order, with enrichment and brands."""
+def fetch(conn: Connection, ids: Sequence[int], model_version: str) -> list[PostRow]:
+    """The posts with these ids, in this order, with enrichment and brands (sorted)."""
     if not ids:
         return []
-    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
-    stmt = (
-        select(
-            posts.c.id,
-            posts.c.source,
-            posts.c.native_id,
-            posts.c.author_handle.label("author"),
-            posts.c.created_at,
-            posts.c.url,
-            posts.c.text,
-            enrichments.c.lang,
-            enrichments.c.sentiment,
-            *(enrichments.c[p] for p in PROBABILITIES),
-            enrichments.c.intents,
-            enrichments.c.model_version,
-        )
-        .select_from(posts.outerjoin(enrichments, join))
-        .where(posts.c.id.in_(list(ids)))
-    )
-    found = {row.id: dict(row._mapping) for row in conn.execute(stmt)}
+    stmt = posts_query(model_version, EXPORT_COLUMNS).where(posts.c.id.in_(list(ids)))
+    found: dict[int, Any] = {row.id: dict(row._mapping) for row in conn.execute(stmt)}
     brands: dict[int, set[str]] = defaultdict(set)
-    for post_id, brand in conn.execute(
-        select(brand_mentions.c.post_id, brand_mentions.c.brand).where(
-            brand_mentions.c.post_id.in_(list(ids))
-        )
-    ):
+    for post_id, brand in conn.execute(brands_query(ids)):
         brands[post_id].add(brand)
     result = []
     for post_id in ids:
@@ -132,12 +199,12 @@ def fetch(conn: Connection, ids: Sequence[int], model_version: str) -> list[dict
     return result
 
 
-def detail(conn: Connection, post_id: int, model_version: str) -> dict | None:
+def detail(conn: Connection, post_id: int, model_version: str) -> PostDetail:
     """One post with everything known about it: author, import run, raw payload."""
     rows = fetch(conn, [post_id], model_version)
     if not rows:
-        return None
-    post = rows[0]
+        raise NotFound(f"no post #{post_id}")
+    post: Any = rows[0]
     extra = conn.execute(
         select(
             posts.c.lang_hint,
@@ -159,7 +226,7 @@ def detail(conn: Connection, post_id: int, model_version: str) -> dict | None:
             .outerjoin(raw_payloads, raw_payloads.c.post_id == posts.c.id)
         )
         .where(posts.c.id == post_id)
-    ).first()
+    ).one()
     post.update(dict(extra._mapping))
     post["fetched_at"] = as_utc(post["fetched_at"])
     post["payload_pretty"] = pretty_payload(post.pop("payload"))
@@ -178,7 +245,7 @@ def pretty_payload(payload: str | None) -> str | None:
 
 def iter_batches(
     engine: Engine, selection: Selection, model_version: str, batch: int = 1000
-) -> Iterator[list[dict]]:
+) -> Iterator[list[PostRow]]:
     """Every selected post in pages of `batch`, newest first, each page in its own
     short-lived connection so a slow download never holds the database."""
     cursor: int | None = None

@@ -1,0 +1,73 @@
+"""Brand mentions counted by the database (GROUP BY), not by loading every post.
+
+One grouped query counts mentions per language, brand, sentiment and UTC day; share of voice,
+net sentiment and volume over time derive from those few thousand rows
+(escucha.insights.aggregates, the same functions the DataFrame path uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Select, String, and_, func, literal, select
+
+from escucha.insights.common import UNKNOWN_LANG
+from escucha.store.schema import brand_mentions, enrichments, posts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COUNT_COLUMNS = ["lang", "brand", "sentiment", "day", "mentions"]
+_CHUNK = 900  # ids per IN (...) list: below SQLite's bound-parameter limit
+
+
+def _day(dialect: str):
+    """The UTC calendar day of a post as YYYY-MM-DD text (NULL without a date)."""
+    if dialect == "postgresql":
+        utc = func.timezone("UTC", posts.c.created_at)
+        return func.to_char(utc, "YYYY-MM-DD", type_=String)
+    return func.substr(posts.c.created_at, 1, 10, type_=String)  # stored as UTC ISO text
+
+
+def _count_query(conn: Connection, model_version: str) -> Select:
+    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
+    sentiment = func.coalesce(enrichments.c.sentiment, literal("", String))
+    day = _day(conn.dialect.name)
+    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    return (
+        select(lang, brand_mentions.c.brand, sentiment, day, func.count())
+        .select_from(
+            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id).outerjoin(
+                enrichments, join
+            )
+        )
+        .group_by(lang, brand_mentions.c.brand, sentiment, day)
+    )
+
+
+def mention_counts(
+    conn: Connection, model_version: str, ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Brand mentions per (lang, brand, sentiment, day): all posts, or only `ids`.
+
+    Sentiment is "" for posts the model has not read; day is None for posts without a date.
+    """
+    import pandas as pd
+
+    query = _count_query(conn, model_version)
+    if ids is None:
+        rows = conn.execute(query).all()
+    else:
+        rows = []
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            rows += conn.execute(query.where(brand_mentions.c.post_id.in_(chunk))).all()
+    frame = pd.DataFrame.from_records(rows, columns=COUNT_COLUMNS)
+    if ids is not None and not frame.empty:  # chunks may split a group: add them up
+        keys = COUNT_COLUMNS[:-1]
+        frame = frame.groupby(keys, dropna=False, sort=False)["mentions"].sum().reset_index()
+    frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
+    frame["mentions"] = frame["mentions"].astype("int64")
+    return frame
