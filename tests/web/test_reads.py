@@ -1,0 +1,72 @@
+"""The read layer: one column list, one health decision, and faces that read no table."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime
+from pathlib import Path
+
+import escucha
+from escucha.reads.posts import EXPORT_COLUMNS, POST_COLUMNS
+from escucha.reads.sources import Health, ImportRun, SourceState, decide_health
+
+NOW = datetime(2026, 11, 30, tzinfo=UTC)
+
+
+def _state(last_ok_at=None, last_error=None) -> SourceState:
+    return SourceState("s", "rss", last_ok_at, last_error, 0)
+
+
+def _run(status: str, message: str | None = None) -> ImportRun:
+    return ImportRun(1, "s", "f.csv", NOW, NOW, status, 0, 0, 0, None, message)
+
+
+def test_the_health_of_a_source():
+    assert decide_health(_state(NOW, "timed out"), _run("done")) == Health("failing", "timed out")
+    assert decide_health(_state(NOW), _run("failed", "bad file")) == Health("ok")
+    assert decide_health(None, _run("done")) == Health("ok")
+    assert decide_health(_state(), _run("failed", "bad file")) == Health("failing", "bad file")
+    assert decide_health(None, _run("running")) == Health("unknown")
+    assert decide_health(None, None) == Health("unknown")
+
+
+def test_every_face_shows_columns_of_the_one_list(env, client):
+    frame = env.workspace.posts()
+    assert list(frame.columns) == list(POST_COLUMNS)
+    assert set(EXPORT_COLUMNS) <= set(POST_COLUMNS)
+    token = env.tokens["vic-read"]
+    body = client.get("/api/v1/posts?limit=1", headers={"Authorization": f"Bearer {token}"})
+    assert list(body.json()["items"][0]) == list(EXPORT_COLUMNS)
+
+
+def test_the_frame_counts_its_mentions_as_the_store_does(env):
+    from pandas.testing import assert_frame_equal
+
+    from escucha.enrich import current_model_version
+    from escucha.insights import count_mentions
+    from escucha.reads.mentions import mention_counts
+
+    keys = ["lang", "brand", "sentiment"]
+    with env.workspace.engine.connect() as conn:
+        stored = mention_counts(conn, current_model_version())
+    stored = stored.groupby(keys)["mentions"].sum().reset_index()
+    assert_frame_equal(stored, count_mentions(env.workspace.posts()), check_dtype=False)
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_faces_read_no_table():
+    package = Path(escucha.__file__).parent
+    for face in ("web", "report", "cli"):
+        for path in sorted((package / face).rglob("*.py")):
+            modules = _imports(path)
+            assert not any(m.startswith("escucha.store") for m in modules), path
+            assert not any(m.startswith("sqlalchemy") for m in modules), path
