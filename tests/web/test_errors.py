@@ -4,16 +4,13 @@ with the same status under /api/v1."""
 from __future__ import annotations
 
 import pytest
-from tests.web.conftest import logged_in, make_client
 
 from escucha.errors import Conflict, Forbidden, NotFound, UserError
 
+from .conftest import bearer, logged_in, make_client
+
 RAISED = {"not-found": NotFound, "forbidden": Forbidden, "conflict": Conflict, "bad": UserError}
 STATUS = {"not-found": 404, "forbidden": 403, "conflict": 409, "bad": 400}
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ runs, and the one decision of its health that the CLI, the web and the report sh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Literal
 
@@ -120,7 +120,8 @@ def reject_counts(conn: Connection) -> dict[str, int]:
 
 def runs(conn: Connection, newest_first: bool = False) -> list[ImportRun]:
     order = import_runs.c.id.desc() if newest_first else import_runs.c.id
-    return [ImportRun(**row._mapping) for row in conn.execute(select(import_runs).order_by(order))]
+    query = select(*(import_runs.c[f.name] for f in fields(ImportRun))).order_by(order)
+    return [ImportRun(*row) for row in conn.execute(query)]
 
 
 def run_counts(conn: Connection) -> dict[str, int]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from escucha.reads.posts import EXPORT_COLUMNS
+from escucha.reads.posts import EXPORT_COLUMNS, PostRow
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -26,7 +26,7 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _flat(row: dict, column: str) -> Any:
+def _flat(row: PostRow, column: str) -> Any:
     value = row.get(column)
     if isinstance(value, list):
         return ";".join(value)
@@ -35,7 +35,7 @@ def _flat(row: dict, column: str) -> Any:
     return value
 
 
-def csv_chunks(batches: Iterable[list[dict]]) -> Iterator[str]:
+def csv_chunks(batches: Iterable[list[PostRow]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
@@ -49,14 +49,15 @@ def csv_chunks(batches: Iterable[list[dict]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def json_record(row: dict) -> dict:
-    return {
-        c: (row.get(c).isoformat() if isinstance(row.get(c), datetime) else row.get(c))
-        for c in EXPORT_COLUMNS
-    }
+def json_record(row: PostRow) -> dict:
+    record: dict[str, Any] = {}
+    for column in EXPORT_COLUMNS:
+        value = row.get(column)
+        record[column] = value.isoformat() if isinstance(value, datetime) else value
+    return record
 
 
-def json_chunks(batches: Iterable[list[dict]]) -> Iterator[str]:
+def json_chunks(batches: Iterable[list[PostRow]]) -> Iterator[str]:
     """One JSON array, written as it goes."""
     first = True
     yield "["
@@ -117,7 +118,7 @@ def _arrow_schema():
     return pa.schema(fields)
 
 
-def parquet_chunks(batches: Iterable[list[dict]]) -> Iterator[bytes]:
+def parquet_chunks(batches: Iterable[list[PostRow]]) -> Iterator[bytes]:
     """One row group per page of posts; each is sent once written."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -132,7 +133,7 @@ def parquet_chunks(batches: Iterable[list[dict]]) -> Iterator[bytes]:
     yield sink.drain()
 
 
-def export_chunks(fmt: str, batches: Iterable[list[dict]]) -> Iterator[str | bytes]:
+def export_chunks(fmt: str, batches: Iterable[list[PostRow]]) -> Iterator[str | bytes]:
     if fmt == "csv":
         return csv_chunks(batches)
     if fmt == "json":
