@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Select, String, and_, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Select, String, and_, func, literal, select
 
 from escucha.insights.common import UNKNOWN_LANG
 from escucha.store.schema import brand_mentions, enrichments, posts
@@ -22,7 +22,7 @@ COUNT_COLUMNS = ["lang", "brand", "sentiment", "day", "mentions"]
 _CHUNK = 900  # ids per IN (...) list: below SQLite's bound-parameter limit
 
 
-def _day(dialect: str):
+def _day(dialect: str) -> ColumnElement[str]:
     """The UTC calendar day of a post as YYYY-MM-DD text (NULL without a date)."""
     if dialect == "postgresql":
         utc = func.timezone("UTC", posts.c.created_at)
