@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from escucha.core.labels import INTENTS
+from escucha.core.labels import INTENTS, UNKNOWN_LANG
 
 if TYPE_CHECKING:
     import pandas as pd
-
-UNKNOWN_LANG = "unknown"
 
 
 def as_list(value: Any) -> list[str]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Connection, Select, String, and_, func, literal, select
 
-from escucha.insights.common import UNKNOWN_LANG
+from escucha.core.labels import UNKNOWN_LANG
 from escucha.store.schema import brand_mentions, enrichments, posts
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from escucha.core.labels import UNKNOWN_LANG
 from escucha.understand.features import (
     SEP,
     clean_for_langid,
@@ -21,7 +22,6 @@ from escucha.understand.features import (
     mark_links,
 )
 
-UNKNOWN = "unknown"
 _LOW32 = np.uint64(0xFFFFFFFF)
 _FEATURE_BITS = 20  # py3langid's model has about 100,000 features
 
@@ -68,7 +68,7 @@ class LanguageDetector:
         conf = probs[np.arange(len(texts)), best].tolist()
         enough = letter_words_per_text(SEP.join(cleaned)) >= self.min_words
         return [
-            (self.languages[b], c) if ok and c >= self.min_confidence else (UNKNOWN, c)
+            (self.languages[b], c) if ok and c >= self.min_confidence else (UNKNOWN_LANG, c)
             for b, c, ok in zip(best.tolist(), conf, enough.tolist(), strict=True)
         ]
 

@@ -18,7 +18,6 @@ from escucha.understand.scorer import Scorer
 from escucha.understand.shipped import MODEL_DIR
 
 SUPPORTED_LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
-UNKNOWN = "unknown"
 BACKENDS = ("builtin", "transformers")
 _LABEL_BITS = 1 << np.arange(len(INTENTS))
 # intent_labels for each subset of INTENTS, indexed by its bit mask

@@ -76,12 +76,12 @@ class Insights:
         """Share of voice, net sentiment, volume, languages in display order, and totals."""
 
         def compute() -> dict:
+            from escucha.core.labels import UNKNOWN_LANG
             from escucha.insights import (
                 net_sentiment_from_counts,
                 share_from_counts,
                 volume_from_counts,
             )
-            from escucha.insights.common import UNKNOWN_LANG
             from escucha.reads.overview import post_totals
 
             counts = self.counts()
