@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from escucha.core.timeutil import as_utc
 from escucha.errors import UserError
@@ -100,8 +100,7 @@ def idea_askers(workspace: Context, idea_id: int) -> list[dict]:
     """Who asked for the idea (merged duplicates included): handle, source, display name,
     profile URL and how many of the idea's posts they wrote, most posts first."""
     joined = idea_posts.join(posts, posts.c.id == idea_posts.c.post_id).outerjoin(
-        authors,
-        and_(authors.c.source == posts.c.source, authors.c.handle == posts.c.author_handle),
+        authors, authors.c.id == posts.c.author_id
     )
     with workspace.engine.connect() as conn:
         idea_row(conn, idea_id)

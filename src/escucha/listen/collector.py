@@ -12,19 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, select, update
 
 from escucha.config import SourceConfig
 from escucha.core.secrets import credentials_for
 from escucha.errors import EscuchaError
 from escucha.listen.http import BudgetExhausted
 from escucha.reads.sources import Health
-from escucha.store.schema import source_rejects, source_state
-from escucha.store.writer import add_to_run, finish_run, insert_ignore, start_run, write_batch
+from escucha.store.schema import source_state
+from escucha.store.writer import SourceCursor, finish_run, insert_ignore, start_run, store_batch
 
 if TYPE_CHECKING:
     from escucha.core.context import Context
-    from escucha.listen.sources.base import Page, Source
+    from escucha.listen.sources.base import Source
 
 
 @dataclass
@@ -78,39 +78,6 @@ def _ensure_state(engine: Engine, config: SourceConfig) -> None:
         )
 
 
-def _store_page(engine: Engine, name: str, kind: str, page: Page, run_id: int) -> int:
-    now = datetime.now(UTC)
-    with engine.begin() as conn:
-        new = write_batch(conn, page.items, run_id)
-        if page.rejected:
-            conn.execute(
-                insert(source_rejects),
-                [
-                    {
-                        "source": name,
-                        "location": r.where,
-                        "reason": r.reason,
-                        "payload": r.payload(),
-                        "rejected_at": now,
-                    }
-                    for r in page.rejected
-                ],
-            )
-        conn.execute(
-            update(source_state)
-            .where(source_state.c.source == name)
-            .values(
-                kind=kind,
-                cursor=page.cursor,
-                updated_at=now,
-                last_ok_at=now,
-                collected=source_state.c.collected + new,
-            )
-        )
-        add_to_run(conn, run_id, new, len(page.items) - new, len(page.rejected))
-    return new
-
-
 def _record_outcome(engine: Engine, name: str, error: str | None) -> None:
     now = datetime.now(UTC)
     with engine.begin() as conn:
@@ -148,11 +115,14 @@ def collect(
         result.status, result.message = "error", str(exc)
         _record_outcome(engine, source_config.name, result.message)
         return result
-    run_id = start_run(engine, source_config.name, source.location)
+    run_id = start_run(engine, source_config.name, source.location, source.version)
     pages = source.fetch(load_cursor(engine, source_config.name))
     try:
         for page in pages:
-            result.new += _store_page(engine, source.name, source.kind, page, run_id)
+            cursor = SourceCursor(source.kind, page.cursor)
+            result.new += store_batch(
+                engine, source.name, run_id, page.items, page.rejected, cursor
+            )
             result.pages += 1
             result.fetched += len(page.items)
             result.rejected += len(page.rejected)

@@ -13,14 +13,26 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from escucha import __version__
 from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected, has_secret_key
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.files import SourceFile
-from escucha.store.writer import add_to_run, finish_run, start_run, write_batch
+from escucha.store.writer import finish_run, start_run, store_batch
 
 BATCH_SIZE = 5000
-FIELDS = ("text", "id", "created", "author", "author_name", "url", "lang", "parent", "root")
+FIELDS = (
+    "text",
+    "id",
+    "created",
+    "author",
+    "author_name",
+    "platform",
+    "url",
+    "lang",
+    "parent",
+    "root",
+)
 
 # Column names seen in exports from the common platforms and tools, in order of preference.
 COLUMN_GUESSES: dict[str, tuple[str, ...]] = {
@@ -77,6 +89,7 @@ COLUMN_GUESSES: dict[str, tuple[str, ...]] = {
         "usuario",
     ),
     "author_name": ("author_name", "display_name", "name", "user_display_name", "nombre"),
+    "platform": ("platform", "network", "social_network", "plataforma", "red_social"),
     "url": ("url", "link", "permalink", "href", "uri"),
     "lang": ("lang", "language", "idioma"),
     "parent": ("parent_id", "in_reply_to_status_id", "in_reply_to_id", "in_reply_to", "reply_to"),
@@ -176,6 +189,7 @@ def record_to_item(
         return value[:limit] or None
 
     author = optional("author")
+    platform = optional("platform", 64)
     clean_line = raw_line if raw_line is not None and not has_secret_key(record) else None
     return Item(
         source=source,
@@ -185,6 +199,7 @@ def record_to_item(
         created_at=created,
         author=author.lstrip("@") if author else None,
         author_name=optional("author_name"),
+        platform=platform.lower() if platform else source,
         url=optional("url", 2000) or (url_template.format(id=native_id) if url_template else None),
         lang=optional("lang", 16),
         parent_id=optional("parent"),
@@ -211,10 +226,11 @@ def import_file(
     rejects_dir: Path,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Import one file; every row is accepted, counted as a duplicate, or written to rejects.
+    """Import one file; every row is accepted, counted as a duplicate, or rejected.
 
-    Each batch (posts, raw payloads and the run's counts) commits in one transaction, so an
-    import killed half-way leaves whole batches behind and re-running it stores the rest.
+    Rejected rows are kept in the store and written to a rejects file beside it. Each batch
+    (posts, authors, rejects and the run's counts) commits in one transaction, so an import
+    killed half-way leaves whole batches behind and re-running it stores the rest.
     """
     if url_template is not None and (
         "{id}" not in url_template or not url_template.startswith(("https://", "http://"))
@@ -225,34 +241,33 @@ def import_file(
     if len(source) > 64:
         raise UserError(f"--source: the name is longer than 64 characters: {source[:64]}...")
     explicit = dict(mapping or {})
-    run_id = start_run(engine, source, str(path.resolve()))
+    run_id = start_run(engine, source, str(path.resolve()), f"escucha {__version__} {src.format}")
     result = ImportResult(run_id, source, str(path))
     rejects_dir.mkdir(parents=True, exist_ok=True)
     rejects_path = rejects_dir / f"{source}.run{run_id}.rejects.jsonl"
     rejects_file = None
     fetched_at = datetime.now(UTC)
     batch: list[Item] = []
-    batch_rejects = 0
+    batch_rejects: list[Rejected] = []
     resolved: dict[str, str] | None = None
 
-    def reject(line: int, reason: str, raw: object) -> None:
-        nonlocal rejects_file, batch_rejects
+    def reject(line: int, rejected: Rejected) -> None:
+        nonlocal rejects_file
         if rejects_file is None:
             rejects_file = rejects_path.open("w", encoding="utf-8")
+        raw = rejected.raw
         shown = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
-        entry = {"line": line, "reason": reason, "record": shown[:2000]}
+        entry = {"line": line, "reason": rejected.reason, "record": shown[:2000]}
         rejects_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        batch_rejects += 1
+        batch_rejects.append(rejected)
 
     def flush() -> None:
         nonlocal batch, batch_rejects
-        with engine.begin() as conn:
-            new = write_batch(conn, batch, run_id)
-            add_to_run(conn, run_id, new, len(batch) - new, batch_rejects)
+        new = store_batch(engine, source, run_id, batch, batch_rejects)
         result.accepted += new
         result.duplicate += len(batch) - new
-        result.rejected += batch_rejects
-        batch, batch_rejects = [], 0
+        result.rejected += len(batch_rejects)
+        batch, batch_rejects = [], []
         if rejects_file is not None:
             rejects_file.flush()
         if progress:
@@ -261,7 +276,7 @@ def import_file(
     try:
         for line, record in src.records():
             if isinstance(record, Rejected):
-                reject(line, record.reason, record.raw)
+                reject(line, record)
             else:
                 if resolved is None:
                     columns = [c for c in record if c != "__raw_line__"]
@@ -282,8 +297,8 @@ def import_file(
                     batch.append(record_to_item(record, resolved, source, fetched_at, url_template))
                 except ValueError as exc:
                     record.pop("__raw_line__", None)
-                    reject(line, str(exc), record)
-            if len(batch) + batch_rejects >= BATCH_SIZE:
+                    reject(line, Rejected(f"line {line}", str(exc), record, line))
+            if len(batch) + len(batch_rejects) >= BATCH_SIZE:
                 flush()
         flush()
         if resolved is None and result.rejected == 0:

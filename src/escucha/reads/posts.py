@@ -218,10 +218,7 @@ def detail(conn: Connection, post_id: int, model_version: str) -> PostDetail:
             raw_payloads.c.payload,
         )
         .select_from(
-            posts.outerjoin(
-                authors,
-                and_(authors.c.source == posts.c.source, authors.c.handle == posts.c.author_handle),
-            )
+            posts.outerjoin(authors, authors.c.id == posts.c.author_id)
             .outerjoin(import_runs, import_runs.c.id == posts.c.import_run_id)
             .outerjoin(raw_payloads, raw_payloads.c.post_id == posts.c.id)
         )

@@ -1,16 +1,33 @@
-"""Idempotent writes: a post already stored under (source, native id) is counted, never doubled."""
+"""Idempotent writes: a post already stored under (source, native id) is counted, never doubled.
+
+`store_batch` is the one way a batch from a source or a file reaches the store: its posts and
+authors, its rejected records, the run's counts and (for a source) its cursor, in one
+transaction.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from escucha.core.items import Item
-from escucha.store.schema import authors, import_runs, posts, raw_payloads, settings
+from escucha.core.items import Item, Rejected
+from escucha.store.schema import (
+    authors,
+    import_runs,
+    posts,
+    raw_payloads,
+    settings,
+    source_rejects,
+    source_state,
+)
+
+AuthorKey = tuple[str, str, str]  # (platform, instance, account id)
 
 
 def _dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
@@ -32,6 +49,7 @@ def insert_ignore(
 POST_COLUMNS = (
     "source",
     "native_id",
+    "author_id",
     "author_handle",
     "text",
     "lang_hint",
@@ -102,27 +120,62 @@ def _insert_posts(conn: Connection, rows: list[tuple]) -> dict[tuple[str, str], 
     return {(src, nid): pid for pid, src, nid in new}
 
 
+AUTHOR_COLUMNS = ("platform", "instance", "account_id", "handle", "display_name", "first_source")
+IDENTITY = ("platform", "instance", "account_id")
+_LOOKUP_CHUNK = 900  # bound parameters per lookup, under SQLite's oldest limit (999)
+
+
+def author_key(item: Item) -> AuthorKey | None:
+    """Who wrote `item` on its platform; a file's items without a platform use the source name."""
+    account = item.author_id or item.author
+    if not account:
+        return None
+    return (item.platform or item.source, item.instance, account)
+
+
+def _author_ids(conn: Connection, keys: Iterable[AuthorKey]) -> dict[AuthorKey, int]:
+    by_server: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for platform, instance, account in keys:
+        by_server[(platform, instance)].append(account)
+    ids = {}
+    for (platform, instance), accounts in by_server.items():
+        for start in range(0, len(accounts), _LOOKUP_CHUNK):
+            rows = conn.execute(
+                select(authors.c.account_id, authors.c.id).where(
+                    authors.c.platform == platform,
+                    authors.c.instance == instance,
+                    authors.c.account_id.in_(accounts[start : start + _LOOKUP_CHUNK]),
+                )
+            )
+            ids.update(((platform, instance, account), id_) for account, id_ in rows)
+    return ids
+
+
+def _store_authors(conn: Connection, items: Sequence[Item], keys: list) -> dict[AuthorKey, int]:
+    """Add the authors not stored yet (first seen wins); return every author's id by identity."""
+    rows = {}
+    for it, key in zip(items, keys, strict=True):
+        if key is not None and key not in rows:
+            rows[key] = (*key, it.author or key[2], it.author_name, it.source)
+    if not rows:
+        return {}
+    insert_rows(conn, authors, AUTHOR_COLUMNS, list(rows.values()), IDENTITY)
+    return _author_ids(conn, rows)
+
+
 def write_batch(conn: Connection, items: Sequence[Item], run_id: int | None) -> int:
     """Store a batch inside the caller's transaction; return how many posts were new."""
     if not items:
         return 0
-    author_rows = {}
-    for it in items:
-        if it.author and (it.source, it.author) not in author_rows:
-            author_rows[(it.source, it.author)] = (it.source, it.author, it.author_name)
-    insert_rows(
-        conn,
-        authors,
-        ("source", "handle", "display_name"),
-        list(author_rows.values()),
-        ("source", "handle"),
-    )
+    keys = [author_key(it) for it in items]
+    author_ids = _store_authors(conn, items, keys)
     new = _insert_posts(
         conn,
         [
             (
                 it.source,
                 it.native_id,
+                author_ids.get(key) if key is not None else None,
                 it.author,
                 it.text,
                 it.lang,
@@ -133,7 +186,7 @@ def write_batch(conn: Connection, items: Sequence[Item], run_id: int | None) -> 
                 it.root_id,
                 run_id,
             )
-            for it in items
+            for it, key in zip(items, keys, strict=True)
         ],
     )
     payloads = []
@@ -145,13 +198,79 @@ def write_batch(conn: Connection, items: Sequence[Item], run_id: int | None) -> 
     return len(payloads)
 
 
-def start_run(engine: Engine, source: str, location: str) -> int:
+REJECT_COLUMNS = (
+    "source",
+    "import_run_id",
+    "location",
+    "line",
+    "reason",
+    "payload",
+    "rejected_at",
+)
+
+
+def write_rejects(
+    conn: Connection, source: str, run_id: int | None, rejected: Sequence[Rejected]
+) -> None:
+    """Keep every record that could not be read, with its run, place and reason."""
+    now = datetime.now(UTC)
+    insert_rows(
+        conn,
+        source_rejects,
+        REJECT_COLUMNS,
+        [(source, run_id, r.where, r.line, r.reason, r.payload(), now) for r in rejected],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCursor:
+    """Where a configured source resumes; it moves only with the batch it covers."""
+
+    kind: str
+    position: dict
+
+
+def store_batch(
+    engine: Engine,
+    source: str,
+    run_id: int,
+    items: Sequence[Item],
+    rejected: Sequence[Rejected] = (),
+    cursor: SourceCursor | None = None,
+) -> int:
+    """Store one batch of a run in one transaction; return how many posts were new.
+
+    Posts, authors, rejected records, the run's counts and the source's cursor commit
+    together, so a crash between batches loses nothing and a re-run duplicates nothing.
+    """
+    with engine.begin() as conn:
+        new = write_batch(conn, items, run_id)
+        write_rejects(conn, source, run_id, rejected)
+        if cursor is not None:
+            now = datetime.now(UTC)
+            conn.execute(
+                update(source_state)
+                .where(source_state.c.source == source)
+                .values(
+                    kind=cursor.kind,
+                    cursor=cursor.position,
+                    updated_at=now,
+                    last_ok_at=now,
+                    collected=source_state.c.collected + new,
+                )
+            )
+        _add_to_run(conn, run_id, new, len(items) - new, len(rejected))
+    return new
+
+
+def start_run(engine: Engine, source: str, location: str, connector_version: str) -> int:
     with engine.begin() as conn:
         return conn.execute(
             insert(import_runs).returning(import_runs.c.id),
             {
                 "source": source,
                 "location": location,
+                "connector_version": connector_version,
                 "started_at": datetime.now(UTC),
                 "status": "running",
                 "accepted": 0,
@@ -161,7 +280,9 @@ def start_run(engine: Engine, source: str, location: str) -> int:
         ).scalar_one()
 
 
-def add_to_run(conn: Connection, run_id: int, accepted: int, duplicate: int, rejected: int) -> None:
+def _add_to_run(
+    conn: Connection, run_id: int, accepted: int, duplicate: int, rejected: int
+) -> None:
     """Counts move with the batch's own transaction, so they always match what was stored."""
     conn.execute(
         update(import_runs)

@@ -1,4 +1,4 @@
-"""Posts, their authors and raw payloads, import runs, and each source's state and rejects."""
+"""Posts, their authors and raw payloads, import runs, each source's state, and rejects."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ import_runs = Table(
     Column("id", Integer, primary_key=True),
     Column("source", String(64), nullable=False),
     Column("location", Text, nullable=False),  # file path or source URL; never credentials
+    Column("connector_version", String(128)),  # what read it: "escucha 0.1.0 csv", a connector's
     Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
     Column("status", String(16), nullable=False),  # running | done | failed
@@ -38,12 +39,17 @@ authors = Table(
     "authors",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("source", String(64), nullable=False),
-    Column("handle", String(255), nullable=False),
+    # An account is identified on its platform, not by the source that saw it: one account
+    # read through a hashtag stream and a mentions stream is one author.
+    Column("platform", String(64), nullable=False),  # mastodon, bluesky...; a file's source name
+    Column("instance", String(255), nullable=False),  # server of a federated platform, else ""
+    Column("account_id", String(255), nullable=False),  # the platform's id, else the handle
+    Column("handle", String(255), nullable=False),  # as first seen
     Column("display_name", String(255)),
     Column("followers", Integer),
     Column("profile_url", Text),
-    UniqueConstraint("source", "handle", name="uq_authors_source_handle"),
+    Column("first_source", String(64), nullable=False),  # provenance: the source that saw it first
+    UniqueConstraint("platform", "instance", "account_id", name="uq_authors_identity"),
 )
 
 
@@ -53,7 +59,8 @@ posts = Table(
     Column("id", Integer, primary_key=True),
     Column("source", String(64), nullable=False),
     Column("native_id", String(255), nullable=False),
-    Column("author_handle", String(255)),  # joins authors on (source, handle)
+    Column("author_id", Integer, ForeignKey("authors.id")),
+    Column("author_handle", String(255)),  # the handle as this post showed it
     Column("text", Text, nullable=False),
     Column("lang_hint", String(16)),  # the language the source declared, if any
     Column("created_at", UTCDateTime),
@@ -65,6 +72,7 @@ posts = Table(
     UniqueConstraint("source", "native_id", name="uq_posts_source_native_id"),
 )
 Index("ix_posts_created_at", posts.c.created_at)
+Index("ix_posts_author_id", posts.c.author_id)
 
 
 raw_payloads = Table(
@@ -88,12 +96,15 @@ source_state = Table(
 )
 
 
+# Every record a source or a file import delivered but could not be read, with its run.
 source_rejects = Table(
     "source_rejects",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("source", String(64), nullable=False),
-    Column("location", Text, nullable=False),  # where in the source: URL, page, event
+    Column("import_run_id", Integer, ForeignKey("import_runs.id")),
+    Column("location", Text, nullable=False),  # where: URL, page, event, or "line N" of a file
+    Column("line", Integer),  # the record's line, when it came from a file
     Column("reason", Text, nullable=False),
     Column("payload", Text),  # the record as received, secrets stripped
     Column("rejected_at", UTCDateTime, nullable=False),
