@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from escucha.errors import UserError
-from escucha.store.schema import import_runs, posts, raw_payloads
+from escucha.store.schema import authors, import_runs, posts, raw_payloads, source_rejects
 
 
 def stored(workspace) -> list[tuple]:
@@ -285,3 +285,59 @@ def test_url_template_links_posts_without_a_url(workspace, tmp_path):
     assert urls["7"] == "https://example.org/s/7" and urls["8"] == "https://example.org/eight"
     with pytest.raises(UserError, match="url-template"):
         workspace.import_file(f, url_template="javascript:alert({id})")
+
+
+def test_rejected_rows_are_kept_in_the_store_with_their_run_and_line(workspace, tmp_path):
+    f = write(
+        tmp_path / "r.jsonl",
+        '{"id": 1, "text": "ok"}\n{"id": 2, "text": "", "password": "pw1"}\nnot json\n',
+    )
+    result = workspace.import_file(f)
+    assert [e["line"] for e in rejects(result)] == [2, 3]  # the rejects file, as before
+    with workspace.engine.connect() as conn:
+        kept = conn.execute(
+            sa.select(
+                source_rejects.c.source,
+                source_rejects.c.import_run_id,
+                source_rejects.c.location,
+                source_rejects.c.line,
+                source_rejects.c.reason,
+                source_rejects.c.payload,
+            ).order_by(source_rejects.c.line)
+        ).all()
+    run = result.run_id
+    assert [tuple(r[:4]) for r in kept] == [("r", run, "line 2", 2), ("r", run, "line 3", 3)]
+    assert "empty text" in kept[0].reason and kept[1].reason.startswith("invalid JSON")
+    assert '"id": 2' in kept[0].payload and "pw1" not in kept[0].payload
+    assert kept[1].payload == "not json"
+
+
+def test_each_run_records_what_read_the_file(workspace, tmp_path):
+    from escucha import __version__
+
+    workspace.import_file(write(tmp_path / "a.csv", "id,text\n1,a\n"))
+    workspace.import_file(write(tmp_path / "b.jsonl", '{"id": 1, "text": "b"}\n'))
+    with workspace.engine.connect() as conn:
+        versions = conn.scalars(
+            sa.select(import_runs.c.connector_version).order_by(import_runs.c.id)
+        ).all()
+    assert versions == [f"escucha {__version__} csv", f"escucha {__version__} jsonl"]
+
+
+def test_a_platform_column_keys_authors_by_platform(workspace, tmp_path):
+    f = write(
+        tmp_path / "mixed.csv",
+        "id,text,author,platform\n1,a,ana,Twitter\n2,b,ana,twitter\n3,c,ana,Bluesky\n4,d,ana,\n",
+    )
+    result = workspace.import_file(f)
+    assert result.mapping["platform"] == "platform"
+    workspace.import_file(write(tmp_path / "other.csv", "id,text,author\n9,e,ana\n"))
+    with workspace.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(posts.c.native_id, authors.c.platform, authors.c.id)
+            .join(authors, authors.c.id == posts.c.author_id)
+            .order_by(posts.c.native_id)
+        ).all()
+    platforms = [p for _, p, _ in rows]
+    assert platforms == ["twitter", "twitter", "bluesky", "mixed", "other"]
+    assert len({a for *_, a in rows}) == 4

@@ -84,14 +84,13 @@ def insert_rows(
         )
         conn.execute(stmt, [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    processors = [table.c[name].type.bind_processor(conn.dialect) for name in columns]
-    if any(processors):
-        rows = [
-            tuple(
-                v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
+    converted = [
+        (i, p)
+        for i, name in enumerate(columns)
+        if (p := table.c[name].type.bind_processor(conn.dialect)) is not None
+    ]
+    if converted:
+        rows = [_convert(row, converted) for row in rows]
     conflict = (
         f" ON CONFLICT ({', '.join(ignore_conflicts_on)}) DO NOTHING" if ignore_conflicts_on else ""
     )
@@ -100,6 +99,14 @@ def insert_rows(
         f"VALUES ({', '.join('?' * len(columns))}){conflict}",
         rows,
     )
+
+
+def _convert(row: tuple, converted: list) -> tuple:
+    values = list(row)
+    for i, process in converted:
+        if values[i] is not None:
+            values[i] = process(values[i])
+    return tuple(values)
 
 
 def _insert_posts(conn: Connection, rows: list[tuple]) -> dict[tuple[str, str], int]:
@@ -137,23 +144,33 @@ def _author_ids(conn: Connection, keys: Iterable[AuthorKey]) -> dict[AuthorKey, 
     by_server: dict[tuple[str, str], list[str]] = defaultdict(list)
     for platform, instance, account in keys:
         by_server[(platform, instance)].append(account)
-    ids = {}
+    ids: dict[AuthorKey, int] = {}
     for (platform, instance), accounts in by_server.items():
         for start in range(0, len(accounts), _LOOKUP_CHUNK):
-            rows = conn.execute(
-                select(authors.c.account_id, authors.c.id).where(
-                    authors.c.platform == platform,
-                    authors.c.instance == instance,
-                    authors.c.account_id.in_(accounts[start : start + _LOOKUP_CHUNK]),
-                )
-            )
+            chunk = accounts[start : start + _LOOKUP_CHUNK]
+            if conn.dialect.name == "sqlite":  # straight to the driver, as insert_rows does
+                rows = conn.exec_driver_sql(
+                    "SELECT account_id, id FROM authors WHERE platform = ? AND instance = ? "
+                    f"AND account_id IN ({', '.join('?' * len(chunk))})",
+                    (platform, instance, *chunk),
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    select(authors.c.account_id, authors.c.id).where(
+                        authors.c.platform == platform,
+                        authors.c.instance == instance,
+                        authors.c.account_id.in_(chunk),
+                    )
+                ).all()
             ids.update(((platform, instance, account), id_) for account, id_ in rows)
     return ids
 
 
-def _store_authors(conn: Connection, items: Sequence[Item], keys: list) -> dict[AuthorKey, int]:
+def _store_authors(
+    conn: Connection, items: Sequence[Item], keys: list[AuthorKey | None]
+) -> dict[AuthorKey, int]:
     """Add the authors not stored yet (first seen wins); return every author's id by identity."""
-    rows = {}
+    rows: dict[AuthorKey, tuple] = {}
     for it, key in zip(items, keys, strict=True):
         if key is not None and key not in rows:
             rows[key] = (*key, it.author or key[2], it.author_name, it.source)
