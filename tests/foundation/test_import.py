@@ -341,3 +341,19 @@ def test_a_platform_column_keys_authors_by_platform(workspace, tmp_path):
     platforms = [p for _, p, _ in rows]
     assert platforms == ["twitter", "twitter", "bluesky", "mixed", "other"]
     assert len({a for *_, a in rows}) == 4
+
+
+def test_an_author_across_batches_is_one_author(workspace, tmp_path, monkeypatch):
+    from escucha.listen import importer
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    rows = "".join(f"{i},post {i},{'ana' if i % 2 else 'bo'}\n" for i in range(7))
+    workspace.import_file(write(tmp_path / "a.csv", "id,text,author\n" + rows))
+    with workspace.engine.connect() as conn:
+        pairs = conn.execute(
+            sa.select(posts.c.author_handle, authors.c.handle, authors.c.id).join(
+                authors, authors.c.id == posts.c.author_id
+            )
+        ).all()
+    assert len(pairs) == 7 and all(seen == handle for seen, handle, _ in pairs)
+    assert len({author for *_, author in pairs}) == 2

@@ -219,8 +219,12 @@ def test_a_failing_batch_stores_nothing_of_it(database_url, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(writer, "_add_to_run", broken)
+    known: dict = {}
     with pytest.raises(RuntimeError):
-        writer.store_batch(engine, "s", run, [_by("s", "1", "ana")], [Rejected("line 2", "x", "")])
+        writer.store_batch(
+            engine, "s", run, [_by("s", "1", "ana")], [Rejected("line 2", "x", "")], None, known
+        )
     with engine.connect() as conn:
         for table in (posts, authors, source_rejects):
             assert conn.scalar(sa.select(func.count()).select_from(table)) == 0
+    assert known == {}  # an author of a batch that rolled back is not taken as stored

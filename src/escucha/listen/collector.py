@@ -117,11 +117,12 @@ def collect(
         return result
     run_id = start_run(engine, source_config.name, source.location, source.version)
     pages = source.fetch(load_cursor(engine, source_config.name))
+    known_authors: dict = {}
     try:
         for page in pages:
             cursor = SourceCursor(source.kind, page.cursor)
             result.new += store_batch(
-                engine, source.name, run_id, page.items, page.rejected, cursor
+                engine, source.name, run_id, page.items, page.rejected, cursor, known_authors
             )
             result.pages += 1
             result.fetched += len(page.items)

@@ -249,6 +249,7 @@ def import_file(
     fetched_at = datetime.now(UTC)
     batch: list[Item] = []
     batch_rejects: list[Rejected] = []
+    known_authors: dict = {}
     resolved: dict[str, str] | None = None
 
     def reject(line: int, rejected: Rejected) -> None:
@@ -263,7 +264,7 @@ def import_file(
 
     def flush() -> None:
         nonlocal batch, batch_rejects
-        new = store_batch(engine, source, run_id, batch, batch_rejects)
+        new = store_batch(engine, source, run_id, batch, batch_rejects, None, known_authors)
         result.accepted += new
         result.duplicate += len(batch) - new
         result.rejected += len(batch_rejects)

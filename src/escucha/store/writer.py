@@ -167,12 +167,15 @@ def _author_ids(conn: Connection, keys: Iterable[AuthorKey]) -> dict[AuthorKey, 
 
 
 def _store_authors(
-    conn: Connection, items: Sequence[Item], keys: list[AuthorKey | None]
+    conn: Connection,
+    items: Sequence[Item],
+    keys: list[AuthorKey | None],
+    known: dict[AuthorKey, int],
 ) -> dict[AuthorKey, int]:
-    """Add the authors not stored yet (first seen wins); return every author's id by identity."""
+    """Add the authors not stored yet (first seen wins); return the ids `known` lacked."""
     rows: dict[AuthorKey, tuple] = {}
     for it, key in zip(items, keys, strict=True):
-        if key is not None and key not in rows:
+        if key is not None and key not in rows and key not in known:
             rows[key] = (*key, it.author or key[2], it.author_name, it.source)
     if not rows:
         return {}
@@ -182,17 +185,25 @@ def _store_authors(
 
 def write_batch(conn: Connection, items: Sequence[Item], run_id: int | None) -> int:
     """Store a batch inside the caller's transaction; return how many posts were new."""
+    return _write_batch(conn, items, run_id, {})[0]
+
+
+def _write_batch(
+    conn: Connection, items: Sequence[Item], run_id: int | None, known: dict[AuthorKey, int]
+) -> tuple[int, dict[AuthorKey, int]]:
+    """Store a batch; return how many posts were new and the author ids `known` lacked."""
     if not items:
-        return 0
+        return 0, {}
     keys = [author_key(it) for it in items]
-    author_ids = _store_authors(conn, items, keys)
+    learned = _store_authors(conn, items, keys, known)
+    ids = {**known, **learned} if learned else known
     new = _insert_posts(
         conn,
         [
             (
                 it.source,
                 it.native_id,
-                author_ids.get(key) if key is not None else None,
+                ids.get(key) if key is not None else None,
                 it.author,
                 it.text,
                 it.lang,
@@ -212,7 +223,7 @@ def write_batch(conn: Connection, items: Sequence[Item], run_id: int | None) -> 
         if post_id is not None:
             payloads.append((post_id, it.payload()))
     insert_rows(conn, raw_payloads, ("post_id", "payload"), payloads)
-    return len(payloads)
+    return len(payloads), learned
 
 
 REJECT_COLUMNS = (
@@ -254,14 +265,18 @@ def store_batch(
     items: Sequence[Item],
     rejected: Sequence[Rejected] = (),
     cursor: SourceCursor | None = None,
+    known_authors: dict[AuthorKey, int] | None = None,
 ) -> int:
     """Store one batch of a run in one transaction; return how many posts were new.
 
     Posts, authors, rejected records, the run's counts and the source's cursor commit
     together, so a crash between batches loses nothing and a re-run duplicates nothing.
+    `known_authors` (identity -> id), kept by the caller across the batches of a run, spares
+    storing and looking up authors again; it learns a batch's authors once the batch commits.
     """
+    known = {} if known_authors is None else known_authors
     with engine.begin() as conn:
-        new = write_batch(conn, items, run_id)
+        new, learned = _write_batch(conn, items, run_id, known)
         write_rejects(conn, source, run_id, rejected)
         if cursor is not None:
             now = datetime.now(UTC)
@@ -277,6 +292,7 @@ def store_batch(
                 )
             )
         _add_to_run(conn, run_id, new, len(items) - new, len(rejected))
+    known.update(learned)
     return new
 
 
