@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from escucha import __version__
 from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected, has_secret_key
+from escucha.core.version import VERSION
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.files import SourceFile
@@ -241,7 +241,7 @@ def import_file(
     if len(source) > 64:
         raise UserError(f"--source: the name is longer than 64 characters: {source[:64]}...")
     explicit = dict(mapping or {})
-    run_id = start_run(engine, source, str(path.resolve()), f"escucha {__version__} {src.format}")
+    run_id = start_run(engine, source, str(path.resolve()), f"escucha {VERSION} {src.format}")
     result = ImportResult(run_id, source, str(path))
     rejects_dir.mkdir(parents=True, exist_ok=True)
     rejects_path = rejects_dir / f"{source}.run{run_id}.rejects.jsonl"

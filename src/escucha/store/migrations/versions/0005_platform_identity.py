@@ -62,7 +62,9 @@ def upgrade() -> None:
         op.add_column("authors", sa.Column(name, sa.String(length)))
     op.add_column("authors", sa.Column("first_source", sa.String(64)))
 
-    kinds = dict(bind.execute(sa.text("SELECT source, kind FROM source_state")).all())
+    kinds: dict[str, str] = dict(
+        bind.execute(sa.text("SELECT source, kind FROM source_state")).tuples().all()
+    )
     instances = _source_instances(bind)
     rows = bind.execute(
         sa.text(
@@ -188,5 +190,5 @@ def downgrade() -> None:
             bind.execute(sa.insert(table), rows_of_a_shape)
 
 
-def _attributes(author) -> dict:
+def _attributes(author: sa.Row) -> dict:
     return {a: getattr(author, a) for a in ATTRIBUTES}
