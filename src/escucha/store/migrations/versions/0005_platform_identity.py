@@ -62,9 +62,10 @@ def upgrade() -> None:
         op.add_column("authors", sa.Column(name, sa.String(length)))
     op.add_column("authors", sa.Column("first_source", sa.String(64)))
 
-    kinds: dict[str, str] = dict(
-        bind.execute(sa.text("SELECT source, kind FROM source_state")).tuples().all()
-    )
+    kinds: dict[str, str] = {
+        source: kind
+        for source, kind in bind.execute(sa.text("SELECT source, kind FROM source_state"))
+    }
     instances = _source_instances(bind)
     rows = bind.execute(
         sa.text(
