@@ -164,3 +164,93 @@ def test_volume_axis_ignores_a_stray_date(tiny_posts):
     en = volume[volume["lang"] == "en"]
     assert en["period"].min() >= pd.Timestamp("2024-01-01", tz="UTC")
     assert set(en["freq"]) == {"D"}
+
+
+def test_post_counts(tiny_posts):
+    from escucha.insights import post_counts
+
+    counts = post_counts(tiny_posts)
+    assert (counts.total, counts.undated, counts.with_author) == (8, 1, 5)
+    assert counts.per_language == {"en": 6, "es": 2}
+    assert counts.outside(["en"]) == 2 and counts.outside(["en", "es"]) == 0
+    assert post_counts(tiny_posts.drop(columns=["author"])).with_author == 0
+
+
+def test_language_order_and_periods(tiny_posts):
+    from escucha.insights import language_order, language_periods
+    from escucha.insights.common import normalised
+
+    posts = normalised(tiny_posts)
+    share = share_of_voice(posts)
+    assert language_order(share, posts, {"Acme"}) == ["en", "es"]
+    assert language_order(share, posts, {"Globex"}) == ["es", "en"]  # ours mentioned most
+    assert language_order(share, posts, set()) == ["en", "es"]  # then the most posts
+    periods = language_periods(coverage(posts))
+    assert periods.loc["en", "posts"] == 6
+    assert periods.loc["es", "first"] == pd.Timestamp("2024-03-04 12:00", tz="UTC")
+
+
+def test_flagged_counts_per_language_and_intent(tiny_posts):
+    from escucha.insights.common import normalised
+    from escucha.insights.flagged import flagged_counts
+
+    counts = flagged_counts(normalised(tiny_posts), ["complaint", "wish", "any"])
+    assert counts == {"en": {"complaint": 1, "wish": 1, "any": 6}, "es": {"complaint": 2, "any": 2}}
+
+
+def test_top_theme_of_a_brand():
+    from escucha.insights.flagged import top_theme_of
+
+    from .conftest import make_theme
+
+    themes = [
+        make_theme("en-a", "lost bag", 9, brands={"Acme": 3, "Globex": 6}),
+        make_theme("en-b", "refund", 4, brands={"Acme": 3}),
+        make_theme("en-c", "other", 20, brands={"Acme": 20}, other=True),
+        make_theme("es-a", "maleta", 5, lang="es", brands={"Acme": 5}),
+    ]
+    assert top_theme_of(themes, "en", "Acme") == ("lost bag", 3)  # a tie: the bigger theme
+    assert top_theme_of(themes, "en", "Globex") == ("lost bag", 6)
+    assert top_theme_of(themes, "es", "Acme") == ("maleta", 5)
+    assert top_theme_of(themes, "en", "Initech") is None
+
+
+def test_flagged_themes_are_the_complaints_and_the_wishes(tiny_posts, tiny_brands):
+    from escucha.insights.common import normalised
+    from escucha.insights.flagged import FLAGGED_INTENTS, flagged_themes
+
+    found = flagged_themes(normalised(tiny_posts), tiny_brands)
+    assert tuple(found) == FLAGGED_INTENTS == ("complaint", "wish")
+    assert all(t.id.startswith("complaint-") for t in found["complaint"])
+    assert sum(t.size for t in found["complaint"]) == 3  # too few for a theme: all "other"
+
+
+def test_benchmark_with_intent_rates(tiny_posts, tiny_brands):
+    from escucha.insights.opportunities import competitor_benchmark, with_intent_rates
+
+    benchmark = competitor_benchmark(tiny_posts, tiny_brands)
+    table = with_intent_rates(benchmark, tiny_posts).set_index(["lang", "brand"])
+    assert table.loc[("en", "Acme"), "complaint_rate"] == pytest.approx(0.2)
+    assert table.loc[("es", "Globex"), "complaint_rate"] == 1.0
+    assert len(table) == len(benchmark)
+    empty = benchmark.iloc[0:0]
+    assert with_intent_rates(empty, tiny_posts) is empty
+
+
+def test_our_opportunities_need_a_brand_of_ours_and_enough_posts(tiny_posts, tiny_brands):
+    from escucha.insights.opportunities import (
+        Opportunity,
+        our_brand,
+        our_opportunities,
+        with_min_side,
+    )
+
+    assert our_brand(tiny_brands) == "Acme"
+    theirs = [dict(b, ours=False) for b in tiny_brands]
+    assert our_brand(theirs) is None and our_opportunities(tiny_posts, theirs) == []
+    assert our_opportunities(tiny_posts, tiny_brands) == []  # 1 critical post about Acme
+    found = [
+        Opportunity("en", label, (), "Acme", ours, theirs, {}, label, (), (), ())
+        for label, ours, theirs in (("a", 5, 9), ("b", 4, 9), ("c", 9, 5))
+    ]
+    assert [o.label for o in with_min_side(found, 5)] == ["a", "c"]

@@ -6,7 +6,8 @@ functions count the frame's mentions first."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from escucha.insights.common import normalised
@@ -238,6 +239,52 @@ def coverage(posts: pd.DataFrame) -> pd.DataFrame:
     return grouped.agg(
         posts=("id", "size"), first=("created_at", "min"), last=("created_at", "max")
     ).reset_index()
+
+
+def language_periods(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Per language (the index) of a `coverage` table: posts, first and last date."""
+    return coverage.groupby("lang").agg(
+        posts=("posts", "sum"), first=("first", "min"), last=("last", "max")
+    )
+
+
+def language_order(share: pd.DataFrame, posts: pd.DataFrame, ours: Collection[str]) -> list[str]:
+    """The languages with brand mentions in a `share_of_voice` table (not the unknown one):
+    where our brands are mentioned most first, then by posts (of a normalised frame)."""
+    from escucha.insights.common import UNKNOWN_LANG
+
+    mentioned = [c for c in share["lang"].unique() if c != UNKNOWN_LANG]
+    our_mentions = share[share["brand"].isin(ours)].groupby("lang")["mentions"].sum()
+    per_lang = posts["lang"].value_counts()
+    return sorted(
+        mentioned, key=lambda c: (-int(our_mentions.get(c, 0)), -int(per_lang.get(c, 0)), c)
+    )
+
+
+@dataclass(frozen=True)
+class PostCounts:
+    """How many posts there are, have no date, have an author, and are in each language."""
+
+    total: int
+    undated: int
+    with_author: int
+    per_language: dict[str, int]
+
+    def outside(self, languages: Collection[str]) -> int:
+        """Posts in none of `languages`."""
+        inside = sum(n for lang, n in self.per_language.items() if lang in languages)
+        return self.total - inside
+
+
+def post_counts(posts: pd.DataFrame) -> PostCounts:
+    frame = normalised(posts)
+    authors = frame.get("author", ())
+    return PostCounts(
+        total=len(frame),
+        undated=int(frame["created_at"].isna().sum()),
+        with_author=sum(1 for a in authors if isinstance(a, str) and a.strip()),
+        per_language={str(k): int(v) for k, v in frame["lang"].value_counts().items()},
+    )
 
 
 def competitor_table(

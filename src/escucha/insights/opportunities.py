@@ -25,6 +25,7 @@ TOP_THEMES = 3
 MATCH_TERMS = 5  # themes match when they share a term among their top MATCH_TERMS
 MATCH_MAX_DF = 0.3  # ... if that term is in at most this share of both sides' posts
 MIN_SIDE = 3  # posts an opportunity needs on each side
+SHOWN_MIN_SIDE = 5  # ... to be shown in the report and the web app
 
 BrandSpec = dict | str
 
@@ -279,3 +280,35 @@ class _Sides:
             if len(chosen) == N_QUOTES:
                 break
         return tuple(chosen)
+
+
+def our_brand(brands: Sequence[dict]) -> str | None:
+    """The name of the brand marked as ours, if any."""
+    return next((b["name"] for b in brands if b.get("ours")), None)
+
+
+def our_opportunities(
+    posts: pd.DataFrame, brands: Sequence[dict], min_posts: int = SHOWN_MIN_SIDE
+) -> list[Opportunity]:
+    """The opportunities of our brand with at least `min_posts` posts on each side ([]
+    without a brand of ours)."""
+    ours = our_brand(brands)
+    if ours is None:
+        return []
+    return opportunities(posts, brands, ours, min_posts=min_posts)
+
+
+def with_min_side(found: Sequence[Opportunity], min_posts: int) -> list[Opportunity]:
+    """The opportunities with at least `min_posts` posts on each side."""
+    return [o for o in found if min(o.our_posts, o.competitor_posts) >= min_posts]
+
+
+def with_intent_rates(benchmark: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """The benchmark with each row's `complaint_rate` and `wish_rate`: the shares of the
+    brand's posts in that language flagged with the intent."""
+    from escucha.insights.aggregates import intent_rates
+
+    if benchmark.empty:  # merging empty frames trips on their differing key dtypes
+        return benchmark
+    rates = intent_rates(posts)[["lang", "brand", "complaint_rate", "wish_rate"]]
+    return benchmark.merge(rates, on=["lang", "brand"], how="left")
