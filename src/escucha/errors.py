@@ -1,12 +1,23 @@
 """Exception types. A `UserError` is shown to the user as one line, never as a traceback."""
 
+from __future__ import annotations
+
+from escucha.i18n.catalogue import Message
+
 
 class EscuchaError(Exception):
     """Base class of every error escucha raises on purpose."""
 
 
 class UserError(EscuchaError):
-    """Bad input or a bad request: the message names what and where."""
+    """Bad input or a bad request: the message names what and where.
+
+    Raised with a `Message`, the faces show it in their user's language
+    (`Catalogue.error_text`); str() is its English text, what the CLI prints."""
+
+    def __init__(self, message: str | Message) -> None:
+        super().__init__(str(message))
+        self.translatable = message if isinstance(message, Message) else None
 
 
 class ConfigError(UserError):

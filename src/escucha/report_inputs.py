@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from escucha.i18n import Message
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.core.context import Context
     from escucha.status import WorkspaceStatus
-
-FILE_COVERAGE = "file import: as complete as the file; no later posts are collected"
 
 
 def brand_dicts(workspace: Context) -> list[dict]:
@@ -44,7 +44,7 @@ def source_dicts(workspace: Context, status: WorkspaceStatus) -> list[dict]:
                 "accepted": 0,
                 "duplicate": 0,
                 "rejected": 0,
-                "coverage": FILE_COVERAGE,
+                "coverage": Message("coverage_file"),
             },
         )
         entry["accepted"] += run.accepted or 0
@@ -62,18 +62,25 @@ def source_dicts(workspace: Context, status: WorkspaceStatus) -> list[dict]:
     return list(totals.values())
 
 
-def write_report(workspace: Context, out: Path, posts: pd.DataFrame | None = None) -> Path:
-    """Write the HTML report to `out`; the file appears whole or not at all."""
+def write_report(
+    workspace: Context, out: Path, posts: pd.DataFrame | None = None, lang: str | None = None
+) -> Path:
+    """Write the HTML report to `out`; the file appears whole or not at all. `lang`: its
+    language (escucha.i18n.LANGUAGES), by default the workspace's first configured language
+    that has one."""
+    from escucha.i18n import first_supported
+
+    lang = lang or first_supported(workspace.config.languages)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(report_html(workspace, posts), encoding="utf-8")
+    partial.write_text(report_html(workspace, lang, posts), encoding="utf-8")
     partial.replace(out)
     return out.resolve()
 
 
-def report_html(workspace: Context, posts: pd.DataFrame | None = None) -> str:
-    """The report of the workspace as it is: reads the store, writes nothing (ideas are not
-    refreshed nor alerts run here; the report shows what is stored)."""
+def report_html(workspace: Context, lang: str, posts: pd.DataFrame | None = None) -> str:
+    """The report of the workspace as it is, in UI language `lang`: reads the store, writes
+    nothing (ideas are not refreshed nor alerts run here; the report shows what is stored)."""
     from escucha.alerts import alert_history
     from escucha.enrich import current_model_version
     from escucha.frames import posts_frame
@@ -93,6 +100,7 @@ def report_html(workspace: Context, posts: pd.DataFrame | None = None) -> str:
         generated_at=datetime.now(UTC),
         ideas=list_ideas(workspace),
         alerts=alert_history(workspace, limit=ALERTS_SHOWN),
+        lang=lang,
     )
 
 

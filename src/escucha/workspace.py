@@ -92,12 +92,15 @@ class Workspace:
 
         return posts_frame(self, all_versions=all_versions)
 
-    def write_report(self, out: str | Path, posts: pd.DataFrame | None = None) -> Path:
+    def write_report(
+        self, out: str | Path, posts: pd.DataFrame | None = None, lang: str | None = None
+    ) -> Path:
         """Write the HTML report; the file appears whole or not at all. `posts`: the
-        DataFrame of `posts()` if the caller already has it."""
+        DataFrame of `posts()` if the caller already has it. `lang`: the report's language
+        (escucha.i18n.LANGUAGES), by default the first configured language that has one."""
         from escucha.report_inputs import write_report
 
-        return write_report(self, Path(out), posts)
+        return write_report(self, Path(out), posts, lang)
 
     def summary_lines(self, posts: pd.DataFrame | None = None) -> list[str]:
         """A few plain sentences on our brand, for the terminal."""

@@ -4,6 +4,7 @@ tiny hand-made frame whose numbers can be checked by hand."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 import tomllib
@@ -157,6 +158,18 @@ def build_demo_posts(sample: int | None = None) -> pd.DataFrame:
         step = len(frame) / sample
         frame = frame.iloc[[int(k * step) for k in range(sample)]].reset_index(drop=True)
     return frame
+
+
+def write_demo_sample(path: Path, name: str, id_field: str, n: int) -> None:
+    """The first `n` records of a bundled demo file as a JSON Lines file to import."""
+    with gzip.open(DEMO / "data" / name, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in itertools.islice(lines, n)]
+    rows = [
+        {"id": str(r[id_field]), "author": r.get("author"), "created_at": r["created"],
+         "text": r["text"]}
+        for r in records
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
 
 
 def demo_sources(posts: pd.DataFrame) -> list[dict]:

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
-import itertools
-import json
-
 import pytest
 
-from .conftest import DEMO
-
-
-def _write_demo_sample(path, name: str, id_field: str, n: int) -> None:
-    with gzip.open(DEMO / "data" / name, "rt", encoding="utf-8") as lines:
-        records = [json.loads(line) for line in itertools.islice(lines, n)]
-    rows = [
-        {"id": str(r[id_field]), "author": r.get("author"), "created_at": r["created"],
-         "text": r["text"]}
-        for r in records
-    ]  # fmt: skip
-    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+from .conftest import DEMO, write_demo_sample
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +20,7 @@ def workspace(tmp_path_factory):
         ws = init_workspace(root)
         for name, id_field in (("es_airline_tweets", "tweet_id"), ("us_airline_tweets", "row")):
             path = root / f"{name}.jsonl"
-            _write_demo_sample(path, f"{name}.jsonl.gz", id_field, 400)
+            write_demo_sample(path, f"{name}.jsonl.gz", id_field, 400)
             ws.import_file(path, source=name)
         ws.analyze()
         yield ws
@@ -58,7 +43,7 @@ def test_the_report_says_how_to_fill_an_empty_backlog_and_writes_nothing(workspa
     from escucha.report_inputs import report_html
 
     before = _snapshot(workspace)
-    page = report_html(workspace)
+    page = report_html(workspace, "en")
     assert "No ideas are stored yet: run `escucha ideas refresh`" in page
     assert "No alerts yet" in page
     assert _snapshot(workspace) == before  # no idea was made, no alert run
@@ -74,7 +59,7 @@ def test_the_report_shows_stored_ideas_and_alerts_and_writes_nothing(workspace):
     refresh_ideas(workspace)
     run_alerts(workspace, now=datetime(2026, 1, 1, tzinfo=UTC))
     before = _snapshot(workspace)
-    page = report_html(workspace)
+    page = report_html(workspace, "en")
     assert _snapshot(workspace) == before
     top = list_ideas(workspace)[0]
     assert f"#{top['id']}</span>" in page and "No ideas are stored yet" not in page

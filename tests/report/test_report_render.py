@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from escucha.i18n.format import safe_url
 from escucha.insights.common import normalised
 from escucha.insights.themes import quote_of
 from escucha.report import render_report
 from escucha.report.charts import OUR_COLOUR, brand_colours
 from escucha.report.context import metric_rows
-from escucha.report.formatting import safe_url
 
 from .conftest import make_theme
 

@@ -1,27 +1,17 @@
-"""Both UI catalogues have every key, every key the templates use exists, and the switch
-works for visitors (a cookie) and users (their preference)."""
+"""Every key the templates use exists, and the switch works for visitors (a cookie) and
+users (their preference). The catalogues themselves: tests/i18n."""
 
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 
-from escucha.web.i18n import CATALOGUES, negotiate
+from escucha.i18n import LANGUAGES, catalogue
 
 from .conftest import csrf_of, logged_in
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "escucha" / "web" / "templates"
-
-
-def test_catalogues_have_the_same_keys_and_placeholders():
-    en, es = CATALOGUES["en"], CATALOGUES["es"]
-    assert set(en) == set(es)
-    fields = string.Formatter()
-    for key in en:
-        assert {f for _, f, _, _ in fields.parse(en[key]) if f} == {
-            f for _, f, _, _ in fields.parse(es[key]) if f
-        }, key
+CATALOGUES = {code: catalogue(code) for code in LANGUAGES}
 
 
 def test_every_key_used_by_a_template_exists():
@@ -35,13 +25,6 @@ def test_every_key_used_by_a_template_exists():
     prefixes = ("nav_", "role_", "sentiment_", "intent_", "scope_", "health_", "run_")
     for prefix in prefixes:
         assert any(k.startswith(prefix) for k in CATALOGUES["en"]), prefix
-
-
-def test_accept_language_picks_a_known_language():
-    assert negotiate("es-ES,es;q=0.9,en;q=0.8") == "es"
-    assert negotiate("fr-FR,fr;q=0.9,en;q=0.5,es;q=0.4") == "en"
-    assert negotiate("de") == "en"
-    assert negotiate("en;q=0.2, es;q=0.8") == "es"
 
 
 def test_a_visitor_switches_language_with_a_cookie(client):
@@ -69,3 +52,42 @@ def test_unknown_languages_are_ignored(client):
     token = csrf_of(client)
     client.post("/language", data={"lang": "xx", "csrf_token": token})
     assert '<html lang="en">' in client.get("/login").text
+
+
+def _spanish(app, name: str):
+    client = logged_in(app, name)
+    token = csrf_of(client, "/")
+    client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
+    return client, token
+
+
+def test_query_errors_read_in_the_user_language(app):
+    client, token = _spanish(app, "ana")
+    try:
+        page = client.get("/explore", params={"q": "(retraso"})
+        assert page.status_code == 400
+        assert (
+            "La consulta tiene un problema en el carácter 1: paréntesis sin pareja en la "
+            "posición 0" in page.text
+        )
+        themes = client.get("/themes", params={"q": 'maleta "perdida'}).text
+        assert "La consulta tiene un problema: comillas sin cerrar en la posición 7" in themes
+        too_long = client.get("/explore", params={"q": "a" * 1001}).text
+        assert "la consulta tiene más de 1000 caracteres" in too_long
+        theme = client.get("/themes/any-theme", params={"q": "NOT"})
+        assert theme.status_code == 400
+        assert "La petición no es válida: NOT necesita un término después" in theme.text
+    finally:
+        client.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
+    english = client.get("/explore", params={"q": "(retraso"}).text
+    assert "The query has a problem at character 1: unbalanced parenthesis at position 0" in english
+
+
+def test_a_refused_idea_change_reads_in_the_user_language(app):
+    client, token = _spanish(app, "ana")
+    try:
+        page = client.post("/ideas/2/merge", data={"csrf_token": token, "into": "2"})
+        assert page.status_code == 400
+        assert "Sin cambios: una idea no se puede fusionar consigo misma" in page.text
+    finally:
+        client.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})

@@ -55,7 +55,7 @@ def run_demo(directory: Path, progress=None) -> dict:
 
     refresh_ideas(workspace)
     posts = workspace.posts()  # read once for the report and the summary
-    report = workspace.write_report(directory / "report.html", posts)
+    report = workspace.write_report(directory / "report.html", posts, lang="en")
     lines.extend(workspace.summary_lines(posts))
     lines.append(f"report: {report}")
     return {"lines": lines, "report": report}

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, func, select, update
 
 from escucha.core.timeutil import as_utc
 from escucha.errors import NotFound
+from escucha.i18n import Message
 from escucha.store.schema import idea_posts, ideas, posts
 
 STATUSES = ("open", "planned", "started", "completed", "declined", "duplicate")
@@ -17,7 +18,7 @@ def idea_row(conn: Connection, idea_id: int) -> dict:
     """The idea's row as a dict, or NotFound naming the id."""
     row = conn.execute(select(ideas).where(ideas.c.id == idea_id)).first()
     if row is None:
-        raise NotFound(f"no idea #{idea_id}; 'escucha ideas' lists them")
+        raise NotFound(Message("idea_missing", {"id": idea_id}))
     found = dict(row._mapping)
     for column in ("first_seen", "last_seen", "created_at", "updated_at"):
         found[column] = as_utc(found[column])

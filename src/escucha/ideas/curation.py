@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, select, update
 
 from escucha.errors import UserError
+from escucha.i18n import Message
 from escucha.ideas.common import STATUSES, idea_row, update_spans
 from escucha.store.schema import idea_posts, ideas
 
@@ -23,16 +24,15 @@ def set_status(workspace: Context, idea_id: int, status: str) -> dict:
     """Set an idea's status (open, planned, started, completed or declined)."""
     status = status.strip().lower()
     if status == "duplicate":
-        raise UserError("mark a duplicate with 'escucha ideas merge ID INTO_ID'")
+        raise UserError(Message("idea_merge_to_mark"))
     if status not in STATUSES:
         allowed = ", ".join(s for s in STATUSES if s != "duplicate")
-        raise UserError(f"unknown status '{status}': use one of {allowed}")
+        raise UserError(Message("idea_unknown_status", {"status": status, "allowed": allowed}))
     with workspace.engine.begin() as conn:
         idea = idea_row(conn, idea_id)
         if idea["status"] == "duplicate":
             raise UserError(
-                f"idea #{idea_id} is a duplicate of #{idea['merged_into']}: "
-                f"change #{idea['merged_into']}, or unmerge #{idea_id} first"
+                Message("idea_is_duplicate", {"id": idea_id, "into": idea["merged_into"]})
             )
         conn.execute(
             update(ideas)
@@ -74,17 +74,18 @@ def _relink(conn: Connection) -> set[int]:
 def merge(workspace: Context, idea_id: int, into_id: int) -> dict:
     """Mark `idea_id` a duplicate of `into_id` and move its posts there; return the target."""
     if idea_id == into_id:
-        raise UserError("an idea cannot be merged into itself")
+        raise UserError(Message("idea_into_itself"))
     now = datetime.now(UTC)
     with workspace.engine.begin() as conn:
         idea = idea_row(conn, idea_id)
         into = idea_row(conn, into_id)
         if idea["status"] == "duplicate":
-            raise UserError(f"idea #{idea_id} is already merged into #{idea['merged_into']}")
+            raise UserError(
+                Message("idea_already_merged", {"id": idea_id, "into": idea["merged_into"]})
+            )
         if into["status"] == "duplicate":
             raise UserError(
-                f"idea #{into_id} is itself a duplicate of #{into['merged_into']}: "
-                f"merge into #{into['merged_into']}"
+                Message("idea_into_duplicate", {"id": into_id, "into": into["merged_into"]})
             )
         conn.execute(
             update(ideas)
@@ -106,7 +107,7 @@ def unmerge(workspace: Context, idea_id: int) -> dict:
     with workspace.engine.begin() as conn:
         idea = idea_row(conn, idea_id)
         if idea["status"] != "duplicate":
-            raise UserError(f"idea #{idea_id} is not merged into another idea")
+            raise UserError(Message("idea_not_merged", {"id": idea_id}))
         conn.execute(
             update(ideas)
             .where(ideas.c.id == idea_id)

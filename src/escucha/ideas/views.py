@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from escucha.core.timeutil import as_utc
 from escucha.errors import UserError
+from escucha.i18n import Message
 from escucha.ideas.common import STATUSES, idea_row
 from escucha.store.schema import authors, idea_posts, ideas, posts
 
@@ -43,7 +44,9 @@ def list_ideas(
     last seen, and `trend`: posts in each of the last `periods` periods of `period_days` days,
     oldest first, ending at the newest post in the store (the data's time, not the clock's)."""
     if status is not None and status not in STATUSES:
-        raise UserError(f"unknown status '{status}': use one of {', '.join(STATUSES)}")
+        raise UserError(
+            Message("idea_unknown_status", {"status": status, "allowed": ", ".join(STATUSES)})
+        )
     query = select(ideas).order_by(ideas.c.id)
     if status is not None:
         query = query.where(ideas.c.status == status)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from escucha.errors import UserError
+from escucha.i18n.catalogue import Message
 
 
 class QuerySyntaxError(UserError):
     """A query that cannot be parsed; `position` is the 0-based offset of the problem."""
 
-    def __init__(self, message: str, position: int, query: str) -> None:
+    def __init__(self, message: str | Message, position: int, query: str) -> None:
         super().__init__(message)
         self.position = position
         self.query = query
@@ -19,6 +20,6 @@ class QuerySyntaxError(UserError):
         return f"{line}\n{' ' * self.position}^"
 
 
-def syntax_error(problem: str, position: int, query: str, hint: str = "") -> QuerySyntaxError:
-    """'<problem> at position <n><hint>', the one shape every message has."""
-    return QuerySyntaxError(f"{problem} at position {position}{hint}", position, query)
+def syntax_error(key: str, position: int, query: str, **params: object) -> QuerySyntaxError:
+    """The error of catalogue sentence `key` (each says '... at position <n>')."""
+    return QuerySyntaxError(Message(key, {"position": position, **params}), position, query)

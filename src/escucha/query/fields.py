@@ -25,21 +25,24 @@ def ascii_lower(text: str) -> str:
 def field_node(name: str, value: str, name_pos: int, pos: int, query: str) -> Field | DateRange:
     """The node for `name:value`, or a QuerySyntaxError pointing at what is wrong."""
     if name not in FIELDS:
-        hint = f" (fields: {', '.join(FIELDS)})"
-        raise syntax_error(f"unknown field '{name}'", name_pos, query, hint)
+        raise syntax_error(
+            "query_unknown_field", name_pos, query, name=name, fields=", ".join(FIELDS)
+        )
     if "*" in value:
         star = pos + value.index("*")
-        raise syntax_error("'*' works in words, not in field values,", star, query)
+        raise syntax_error("query_star_in_field", star, query)
     value = value.strip()
     if not value:
-        raise syntax_error(f"{name}: needs a value, e.g. {_EXAMPLES[name]},", pos, query)
+        raise syntax_error("query_field_value", pos, query, name=name, example=_EXAMPLES[name])
     if name == "date":
         return date_range(value, pos, query)
     value = ascii_lower(value)
     if name in _CHOICES and value not in _CHOICES[name]:
-        raise syntax_error(f"{name} must be one of {', '.join(_CHOICES[name])}", pos, query)
+        raise syntax_error(
+            "query_field_choice", pos, query, name=name, choices=", ".join(_CHOICES[name])
+        )
     if name == "lang" and not _LANG.fullmatch(value):
-        raise syntax_error("lang must be a language code such as es or en", pos, query)
+        raise syntax_error("query_lang_code", pos, query)
     if name == "author":
         value = value.lstrip("@")
     return Field(name, value)
@@ -64,7 +67,7 @@ def _day(text: str, pos: int, query: str) -> date:
         day = None
     if day is not None and day < date.max:  # the day after it must exist too
         return day
-    raise syntax_error(f"invalid date '{text}' (expected YYYY-MM-DD)", pos, query)
+    raise syntax_error("query_bad_date", pos, query, text=text)
 
 
 def date_range(value: str, pos: int, query: str) -> DateRange:
@@ -83,9 +86,9 @@ def date_range(value: str, pos: int, query: str) -> DateRange:
         return DateRange(day, day + ONE_DAY)
     left, right = value.split("..", 1)
     if not left and not right:
-        raise syntax_error("date range needs a date, e.g. date:2017-11-01..,", pos, query)
+        raise syntax_error("query_range_no_date", pos, query)
     start = _day(left, pos, query) if left else None
     last = _day(right, pos + len(left) + 2, query) if right else None
     if start and last and last < start:
-        raise syntax_error("date range ends before it starts", pos, query)
+        raise syntax_error("query_range_reversed", pos, query)
     return DateRange(start, last + ONE_DAY if last else None)

@@ -28,7 +28,7 @@ class Token:
 def _closing_quote(query: str, opening: int) -> int:
     end = query.find('"', opening + 1)
     if end < 0:
-        raise syntax_error("unclosed quote", opening, query)
+        raise syntax_error("query_unclosed_quote", opening, query)
     return end
 
 
@@ -49,7 +49,7 @@ def tokenize(query: str) -> list[Token]:
             i = end + 1
         elif c == "-":
             if i + 1 == n or query[i + 1].isspace() or query[i + 1] == ")":
-                raise syntax_error("'-' must touch what it excludes, e.g. -promo,", i, query)
+                raise syntax_error("query_minus_apart", i, query)
             tokens.append(Token("-", i, "-"))
             i += 1
         else:
@@ -74,9 +74,9 @@ def _bare(query: str, start: int, end: int) -> Token:
     if text == "NEAR" or text.startswith("NEAR/"):
         near = _NEAR.fullmatch(text)
         if not near:
-            raise syntax_error("NEAR needs a distance, e.g. NEAR/3,", start, query)
+            raise syntax_error("query_near_distance", start, query)
         if int(near[1]) < 1:
-            raise syntax_error("NEAR distance must be 1 or more", start + 5, query)
+            raise syntax_error("query_near_minimum", start + 5, query)
         return Token("NEAR", start, text, distance=int(near[1]))
     field = _FIELD.match(text)
     if field:

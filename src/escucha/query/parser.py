@@ -8,6 +8,7 @@ primary = "(" or ")" | field | phrase | word
 from __future__ import annotations
 
 from escucha.core.text import fold
+from escucha.i18n.catalogue import Message
 from escucha.query.ast import And, Near, Node, Not, Or, Term
 from escucha.query.errors import QuerySyntaxError, syntax_error
 from escucha.query.fields import field_node
@@ -36,22 +37,22 @@ class _Parser:
         self.i += 1
         return token
 
-    def error(self, problem: str, pos: int) -> QuerySyntaxError:
-        return syntax_error(problem, pos, self.query)
+    def error(self, key: str, pos: int, **params: object) -> QuerySyntaxError:
+        return syntax_error(key, pos, self.query, **params)
 
     def parse(self) -> Node:
         if self.peek().kind == "end":
-            raise QuerySyntaxError("empty query", 0, self.query)
+            raise QuerySyntaxError(Message("query_empty"), 0, self.query)
         node = self.parse_or()
         token = self.peek()
         if token.kind != "end":  # only a ')' without its '(' can stop parse_or early
-            raise self.error("unbalanced parenthesis", token.pos)
+            raise self.error("query_unbalanced", token.pos)
         return node
 
     def operand_after(self, operator: Token) -> None:
         """Fail unless something an operator can apply to comes next."""
         if self.peek().kind not in _STARTS_OPERAND:
-            raise self.error(f"{operator.text} needs a term after it", operator.pos)
+            raise self.error("query_term_after", operator.pos, operator=operator.text)
 
     def parse_or(self) -> Node:
         children = [self.parse_and()]
@@ -85,7 +86,7 @@ class _Parser:
 
     def check_near_operand(self, node: Node, pos: int) -> None:
         if not _nearable(node):
-            raise self.error("NEAR works on words and phrases (or ORs of them)", pos)
+            raise self.error("query_near_operands", pos)
 
     def parse_unary(self) -> Node:
         token = self.peek()
@@ -100,13 +101,13 @@ class _Parser:
         match token.kind:
             case "(":
                 if self.peek().kind == ")":
-                    raise self.error("empty parentheses", token.pos)
+                    raise self.error("query_empty_parentheses", token.pos)
                 if self.peek().kind not in _STARTS_OPERAND:
                     inner = self.peek()
-                    raise self.error(f"{inner.text} needs a term before it", inner.pos)
+                    raise self.error("query_term_before", inner.pos, operator=inner.text)
                 node = self.parse_or()
                 if self.take().kind != ")":
-                    raise self.error("unbalanced parenthesis", token.pos)
+                    raise self.error("query_unbalanced", token.pos)
                 return node
             case "word":
                 return self.term([(token.text, token.pos)], token.pos)
@@ -115,8 +116,8 @@ class _Parser:
             case "field":
                 return field_node(token.name, token.text, token.pos, token.value_pos, self.query)
             case ")":
-                raise self.error("unbalanced parenthesis", token.pos)
-        raise self.error(f"{token.text} needs a term before it", token.pos)
+                raise self.error("query_unbalanced", token.pos)
+        raise self.error("query_term_before", token.pos, operator=token.text)
 
     def term(self, words: list[tuple[str, int]], pos: int) -> Term:
         """A word or phrase; '*' only ends a word; words of only punctuation are dropped."""
@@ -124,13 +125,13 @@ class _Parser:
         for word, at in words:
             star = word.find("*")
             if star >= 0 and (star != len(word) - 1 or star == 0):
-                raise self.error("'*' only at the end of a word, e.g. cancel*,", at + star)
+                raise self.error("query_star_inside", at + star)
             if has_word_char(word):
                 folded.append(fold(word))
             elif len(words) == 1:
-                raise self.error(f"'{word}' has no letter or digit to search for", at)
+                raise self.error("query_no_letter", at, word=word)
         if not folded:
-            raise self.error("empty phrase", pos)
+            raise self.error("query_empty_phrase", pos)
         return Term(tuple(folded))
 
 

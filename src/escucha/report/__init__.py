@@ -27,12 +27,13 @@ def render_report(
     opportunities: list[Opportunity] | None = None,
     ideas: Sequence[dict] = (),
     alerts: Sequence[dict] = (),
+    lang: str = "en",
 ) -> str:
-    """Return the whole HTML page.
+    """Return the whole HTML page, written in UI language `lang` (escucha.i18n).
 
-    `themes` (intent -> themes, as escucha.insights.themes.themes_of gives them for "complaint"
-    and "wish"), `benchmark` (competitor_benchmark) and `opportunities` are computed from
-    `posts` when not given. `ideas` (escucha.ideas.list_ideas) and `alerts`
+    `themes` (intent -> themes, as escucha.insights.flagged.flagged_themes gives them),
+    `benchmark` (competitor_benchmark) and `opportunities` (our_opportunities) are computed
+    from `posts` when not given. `ideas` (escucha.ideas.list_ideas) and `alerts`
     (escucha.alerts.alert_history) are shown as given; the report reads nothing else.
     """
     import jinja2
@@ -58,5 +59,6 @@ def render_report(
         opportunities=opportunities,
         ideas=ideas,
         alerts=alerts,
+        lang=lang,
     )
     return environment.get_template("report.html.j2").render(context)

@@ -1,7 +1,8 @@
 """The report's charts: Vega-Altair specs rendered to static SVG, so the page needs no script.
 
-Chart text comes from the workspace configuration (brand names) and the UI strings, never
-from post text; vl-convert escapes it inside the SVG.
+Chart text comes from the workspace configuration (brand names) and the UI catalogue, never
+from post text; vl-convert escapes it inside the SVG. Numbers, month and day names follow the
+catalogue's language.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from escucha.report.formatting import percent
-
 if TYPE_CHECKING:
     import altair as alt
     import pandas as pd
+
+    from escucha.i18n import Catalogue
 
 OUR_COLOUR = "#c8102e"
 # Distinct on white and from our red; picked for colour-blind readers where possible.
@@ -71,7 +72,7 @@ def _scale(colours: dict[str, str], present: Sequence[str]) -> alt.Scale:
     return alt.Scale(domain=domain, range=[colours[b] for b in domain])
 
 
-def _render(chart: alt.TopLevelMixin) -> Markup:
+def _render(chart: alt.TopLevelMixin, t: Catalogue) -> Markup:
     import vl_convert
 
     chart = (
@@ -82,15 +83,23 @@ def _render(chart: alt.TopLevelMixin) -> Markup:
         .configure_title(fontSize=15, anchor="start", color="#1d1d1f")
     )
     spec = chart.to_dict()
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = vl_convert.vegalite_to_svg(
+        spec,
+        format_locale=t.locale.d3_format(),
+        time_format_locale=t.locale.d3_time_format(),
+    )
     # vl-convert writes only escaped text and generated markup: safe to embed as is.
     return Markup(svg[svg.index("<svg") :])
 
 
 def volume_chart(
-    volume: pd.DataFrame, colours: dict[str, str], ours: set[str], sections: list[dict]
+    volume: pd.DataFrame,
+    colours: dict[str, str],
+    ours: set[str],
+    sections: list[dict],
+    t: Catalogue,
 ) -> Chart | None:
-    """Lines of mentions per period, one panel per language (`sections`: code, name, t)."""
+    """Lines of mentions per period, one panel per language (`sections`: code, name)."""
     import altair as alt
 
     panels = []
@@ -99,13 +108,12 @@ def volume_chart(
         rows = volume[volume["lang"] == section["code"]].copy()
         if rows.empty:
             continue
-        t = section["t"]
         step = rows["freq"].iloc[0]
         rows["ours"] = rows["brand"].isin(ours)
         rows["period"] = rows["period"].dt.tz_localize(None)
         first, last = rows["period"].min().date(), rows["period"].max().date()
-        title = t["volume_chart_title"].format(
-            lang=section["name"], bin=t[f"bin_{step}"], first=first, last=last
+        title = t.text(
+            "volume_chart_title", lang=section["name"], bin=t[f"bin_{step}"], first=first, last=last
         )
         panels.append(
             alt.Chart(rows, title=title)
@@ -127,7 +135,8 @@ def volume_chart(
             .properties(width=WIDTH, height=220)
         )
         alts.append(
-            t["volume_alt"].format(
+            t.text(
+                "volume_alt",
                 bin=t[f"bin_{step}"],
                 lang=section["name"],
                 first=first,
@@ -137,7 +146,7 @@ def volume_chart(
     if not panels:
         return None
     chart = alt.vconcat(*panels, spacing=36).resolve_scale(color="independent")
-    return Chart(_render(chart), " ".join(alts))
+    return Chart(_render(chart, t), " ".join(alts))
 
 
 def _bars(rows: pd.DataFrame, colours: dict[str, str], x: alt.X, title: str) -> alt.Chart:
@@ -152,7 +161,7 @@ def _bars(rows: pd.DataFrame, colours: dict[str, str], x: alt.X, title: str) -> 
 
 
 def share_chart(
-    share: pd.DataFrame, colours: dict[str, str], ours: set[str], sections: list[dict]
+    share: pd.DataFrame, colours: dict[str, str], ours: set[str], sections: list[dict], t: Catalogue
 ) -> Chart | None:
     """Horizontal bars of share of voice, one panel per language, labelled with counts."""
     import altair as alt
@@ -163,10 +172,10 @@ def share_chart(
         rows = share[share["lang"] == section["code"]].copy()
         if rows.empty:
             continue
-        t = section["t"]
         rows["label"] = [_label(b, b in ours, t) for b in rows["brand"]]
         rows["text"] = [
-            f"{m:,} ({percent(s)})" for m, s in zip(rows["mentions"], rows["share"], strict=True)
+            f"{t.number(m)} ({t.percent(s)})"
+            for m, s in zip(rows["mentions"], rows["share"], strict=True)
         ]
         x = alt.X(
             "share:Q",
@@ -174,20 +183,24 @@ def share_chart(
             axis=alt.Axis(format="%"),
             scale=alt.Scale(domain=[0, min(1.0, float(rows["share"].max()) * 1.25)]),
         )
-        base = _bars(rows, colours, x, t["share_chart_title"].format(lang=section["name"]))
+        base = _bars(rows, colours, x, t.text("share_chart_title", lang=section["name"]))
         text = base.mark_text(align="left", dx=4, fontSize=12).encode(
             text="text:N", color=alt.value("#222")
         )
         panels.append((base.mark_bar() + text).properties(width=WIDTH - 120, height=22 * len(rows)))
-        alts.append(t["share_alt"].format(lang=section["name"]))
+        alts.append(t.text("share_alt", lang=section["name"]))
     if not panels:
         return None
     chart = alt.vconcat(*panels, spacing=36).resolve_scale(color="independent")
-    return Chart(_render(chart), " ".join(alts))
+    return Chart(_render(chart, t), " ".join(alts))
 
 
 def sentiment_chart(
-    sentiment: pd.DataFrame, colours: dict[str, str], ours: set[str], sections: list[dict]
+    sentiment: pd.DataFrame,
+    colours: dict[str, str],
+    ours: set[str],
+    sections: list[dict],
+    t: Catalogue,
 ) -> Chart | None:
     """Net sentiment bars with 95% intervals; brands with too few posts are faded."""
     import altair as alt
@@ -198,11 +211,12 @@ def sentiment_chart(
         rows = sentiment[(sentiment["lang"] == section["code"]) & sentiment["net"].notna()]
         if rows.empty:
             continue
-        t = section["t"]
         # Comparable brands first, best first; those with too few posts after them.
         rows = rows.sort_values(["too_few", "net", "brand"], ascending=[True, False, True]).copy()
         rows["label"] = [
-            _label(b, b in ours, t) + f" (n={p + n:,})" + (f" · {t['too_few_short']}" if f else "")
+            _label(b, b in ours, t)
+            + f" (n={t.number(p + n)})"
+            + (f" · {t['too_few_short']}" if f else "")
             for b, p, n, f in zip(
                 rows["brand"], rows["positive"], rows["negative"], rows["too_few"], strict=True
             )
@@ -213,7 +227,7 @@ def sentiment_chart(
             scale=alt.Scale(domain=[-1, 1]),
             axis=alt.Axis(format="+.1f"),
         )
-        base = _bars(rows, colours, x, t["sentiment_chart_title"].format(lang=section["name"]))
+        base = _bars(rows, colours, x, t.text("sentiment_chart_title", lang=section["name"]))
         bars = base.mark_bar().encode(
             opacity=alt.condition("datum.too_few", alt.value(0.3), alt.value(0.95))
         )
@@ -224,12 +238,12 @@ def sentiment_chart(
         panels.append(
             alt.layer(bars, interval, zero).properties(width=WIDTH - 120, height=24 * len(rows))
         )
-        alts.append(t["sentiment_alt"].format(lang=section["name"]))
+        alts.append(t.text("sentiment_alt", lang=section["name"]))
     if not panels:
         return None
     chart = alt.vconcat(*panels, spacing=36).resolve_scale(color="independent")
-    return Chart(_render(chart), " ".join(alts))
+    return Chart(_render(chart, t), " ".join(alts))
 
 
-def _label(brand: str, ours: bool, t: dict[str, str]) -> str:
+def _label(brand: str, ours: bool, t: Catalogue) -> str:
     return f"{brand} ({t['ours']})" if ours else brand

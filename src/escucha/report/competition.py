@@ -7,70 +7,46 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from escucha.report.formatting import number, percent, signed
+from escucha.insights.opportunities import SHOWN_MIN_SIDE, our_brand, with_min_side
 from escucha.report.themes import QUOTES, quote_view
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from escucha.i18n import Catalogue
     from escucha.insights.opportunities import Opportunity
 
-MIN_SIDE = 5  # posts an opportunity needs on each side to be shown
 OPPORTUNITIES_SHOWN = 6
 
 
-def our_brand(brands: Sequence[dict]) -> str | None:
-    return next((b["name"] for b in brands if b.get("ours")), None)
-
-
-def find_opportunities(posts: pd.DataFrame, brands: list[dict]) -> list[Opportunity]:
-    """Opportunities for our brand with at least MIN_SIDE posts on each side ([] without
-    a brand of ours)."""
-    from escucha.insights.opportunities import opportunities
-
-    ours = our_brand(brands)
-    if ours is None:
-        return []
-    return opportunities(posts, brands, ours, min_posts=MIN_SIDE)
-
-
 def competitor_rows(
-    benchmark: pd.DataFrame,
-    rates: pd.DataFrame,
-    brands: Sequence[dict],
-    rank: Callable[[object], int],
-    lang_name: Callable[[str | None], str],
-    t: dict[str, str],
+    table: pd.DataFrame, brands: Sequence[dict], rank: Callable[[object], int], t: Catalogue
 ) -> list[dict]:
     """Mentioned brands per language (report order), then configured brands never mentioned.
-    `rates` is intent_rates(posts): the share of each brand's posts flagged per intent."""
-    table = benchmark
-    if not table.empty:  # merging empty frames trips on their differing key dtypes
-        rates = rates[["lang", "brand", "complaint_rate", "wish_rate"]]
-        table = table.merge(rates, on=["lang", "brand"], how="left")
-    table = table.assign(_rank=table["lang"].map(rank)).sort_values("_rank", kind="stable")
+    `table` is the competitor benchmark with its intent rates (insights.with_intent_rates)."""
+    ordered = table.assign(_rank=table["lang"].map(rank)).sort_values("_rank", kind="stable")
     rows = [
         {
-            "lang": lang_name(r.lang),
+            "lang": t.language_name(r.lang),
             "brand": r.brand,
             "ours": bool(r.ours),
-            "mentions": number(r.mentions),
-            "share": percent(r.share),
-            "net": signed(r.net),
+            "mentions": t.number(r.mentions),
+            "share": t.percent(r.share),
+            "net": t.signed(r.net),
             "too_few": bool(r.too_few),
-            "complaint": percent(r.complaint_rate),
-            "wish": percent(r.wish_rate),
+            "complaint": t.percent(r.complaint_rate),
+            "wish": t.percent(r.wish_rate),
             "themes": [
-                t["theme_with_posts"].format(label=label, n=number(n))
+                t.text("theme_with_posts", label=label, n=t.number(n))
                 for label, n in zip(r.top_themes, r.top_theme_posts, strict=True)
             ],
         }
-        for r in table.itertuples()
+        for r in ordered.itertuples()
     ]
-    seen = set(benchmark["brand"])
+    seen = set(table["brand"])
     rows += [
         {
-            "lang": lang_name(None),
+            "lang": t.language_name(None),
             "brand": b["name"],
             "ours": bool(b.get("ours")),
             "mentions": t["not_mentioned"],
@@ -91,36 +67,36 @@ def opportunity_section(
     found: Sequence[Opportunity],
     brands: Sequence[dict],
     rank: Callable[[object], int],
-    lang_name: Callable[[str | None], str],
-    t: dict[str, str],
+    t: Catalogue,
 ) -> dict:
-    """The opportunities with at least MIN_SIDE posts on each side, biggest first, and what
-    to say when there are none."""
+    """The opportunities with at least SHOWN_MIN_SIDE posts on each side, biggest first, and
+    what to say when there are none."""
     ours = our_brand(brands)
-    kept = [o for o in found if min(o.our_posts, o.competitor_posts) >= MIN_SIDE]
+    kept = with_min_side(found, SHOWN_MIN_SIDE)
     kept.sort(key=lambda o: (rank(o.lang), -min(o.our_posts, o.competitor_posts), o.our_theme_id))
     shown = kept[:OPPORTUNITIES_SHOWN]
     if ours is None:
         empty = t["opportunities_no_brand"]
     elif not kept:
-        empty = t["opportunities_none"].format(n=MIN_SIDE, brand=ours)
+        empty = t.text("opportunities_none", n=SHOWN_MIN_SIDE, brand=ours)
     else:
         empty = None
     return {
-        "intro": t["opportunities_intro"].format(n=MIN_SIDE, brand=ours or t["none"]),
+        "intro": t.text("opportunities_intro", n=SHOWN_MIN_SIDE, brand=ours or t["none"]),
         "empty": empty,
-        "more": t["opportunities_more"].format(n=number(len(kept) - len(shown)))
+        "more": t.text("opportunities_more", n=t.number(len(kept) - len(shown)))
         if len(kept) > len(shown)
         else None,
         "found": [
             {
-                "lang": lang_name(o.lang),
+                "lang": t.language_name(o.lang),
                 "label": o.label,
                 "terms": ", ".join(o.terms),
-                "ours": t["opportunity_ours"].format(n=number(o.our_posts), brand=o.ours),
-                "theirs": t["opportunity_theirs"].format(
-                    n=number(o.competitor_posts),
-                    brands=", ".join(f"{b} {number(n)}" for b, n in o.competitors.items()),
+                "ours": t.text("opportunity_ours", n=t.number(o.our_posts), brand=o.ours),
+                "theirs": t.text(
+                    "opportunity_theirs",
+                    n=t.number(o.competitor_posts),
+                    brands=", ".join(f"{b} {t.number(n)}" for b, n in o.competitors.items()),
                 ),
                 "our_quotes": [quote_view(q, t) for q in o.our_quotes[:QUOTES]],
                 "their_quotes": [quote_view(q, t) for q in o.competitor_quotes[:QUOTES]],

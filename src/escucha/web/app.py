@@ -21,10 +21,10 @@ import escucha
 from escucha.auth.ratelimit import LoginLimiter
 from escucha.auth.secret import load_or_create_secret
 from escucha.errors import Conflict, Forbidden, NotFound, UserError
+from escucha.i18n import Message, catalogue
 from escucha.web.context import WebContext, WebSettings
 from escucha.web.deps import LoginRequired, optional_user, ui_lang
 from escucha.web.filters import FilterError
-from escucha.web.i18n import catalogue
 from escucha.web.render import here, make_templates, render
 from escucha.web.security import SecurityMiddleware, make_serializer
 from escucha.workspace import Workspace
@@ -148,14 +148,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if _is_api(request) or not hasattr(request.state, "session_key"):
         if _is_api(request):
             return await http_exception_handler(request, exc)
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        detail = str(exc.detail) if isinstance(exc.detail, Message) else exc.detail
+        return JSONResponse({"detail": detail}, status_code=exc.status_code)
     ctx = request.app.state.web
     user = optional_user(request, ctx)
     t = catalogue(ui_lang(request, user))
     if exc.status_code in (403, 404):
         message = t[f"error_{exc.status_code}"]
     else:
-        message = t["error_400"].format(detail=exc.detail)
+        message = t.text("error_400", detail=t.say(exc.detail))
     response = _error_page(request, exc.status_code, message)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
@@ -173,6 +174,8 @@ async def _user_error(request: Request, exc: Exception) -> Response:
     detail: object = str(exc)
     if isinstance(exc, FilterError) and _is_api(request):
         detail = {"message": exc.message, "position": exc.position}
+    elif exc.translatable is not None and not _is_api(request):
+        detail = exc.translatable  # the error page words it in the user's language
     return await _http_error(request, HTTPException(status, detail))
 
 

@@ -3,16 +3,16 @@ by the UI catalogue, plus what only the app shows: trends, posts, askers, links)
 
 from __future__ import annotations
 
+from escucha.i18n import catalogue
+from escucha.i18n.format import day, safe_url, when
 from escucha.report.backlog import idea_row as report_idea_row
-from escucha.report.formatting import day, number, safe_url, when
-from escucha.web.i18n import catalogue, language_name
 
 
 def idea_row(idea: dict, ui: str) -> dict:
     """A row of the list: the report's, plus the posts per period, oldest first."""
     t = catalogue(ui)
-    row = report_idea_row(idea, lambda code: language_name(ui, code), t)
-    return {**row, "trend": " · ".join(number(n) for n in idea["trend"]) or t["none"]}
+    row = report_idea_row(idea, t)
+    return {**row, "trend": " · ".join(t.number(n) for n in idea["trend"]) or t["none"]}
 
 
 def idea_detail(idea: dict, ui: str) -> dict:
@@ -22,7 +22,7 @@ def idea_detail(idea: dict, ui: str) -> dict:
         "id": idea["id"],
         "title": idea["title"],
         "key": idea["key"],
-        "lang": language_name(ui, idea["lang"]),
+        "lang": t.language_name(idea["lang"]),
         "status_key": idea["status"],
         "status": t[f"status_{idea['status']}"],
         "merged_into": idea["merged_into"],
@@ -45,7 +45,7 @@ def idea_detail(idea: dict, ui: str) -> dict:
                 "source": a["source"],
                 "name": a["display_name"],
                 "profile": safe_url(a["profile_url"]),
-                "posts": number(a["posts"]),
+                "posts": t.number(a["posts"]),
                 "first": day(a["first_seen"]),
                 "last": day(a["last_seen"]),
             }
@@ -56,8 +56,10 @@ def idea_detail(idea: dict, ui: str) -> dict:
 
 def run_summary(result: dict, ui: str) -> str:
     """What one run of escucha.alerts.run_alerts did, in a sentence."""
-    return catalogue(ui)["alerts_ran"].format(
+    t = catalogue(ui)
+    return t.text(
+        "alerts_ran",
         at=when(result["at"]) or "—",
-        fired=number(len(result["fired"])),
-        delivered=number(len(result["deliveries"])),
+        fired=t.number(len(result["fired"])),
+        delivered=t.number(len(result["deliveries"])),
     )

@@ -3,24 +3,25 @@ from the SQL aggregates, with titles and axes in the UI language."""
 
 from __future__ import annotations
 
+from escucha.i18n import catalogue
 from escucha.report import charts
-from escucha.web.i18n import catalogue, language_name
 
 
 def sections(languages: list[str], ui: str) -> list[dict]:
     t = catalogue(ui)
-    return [{"code": code, "name": language_name(ui, code), "t": t} for code in languages]
+    return [{"code": code, "name": t.language_name(code)} for code in languages]
 
 
 def overview_charts(overview: dict, brands: list[dict], ui: str) -> dict:
+    t = catalogue(ui)
     langs = sections(overview["languages"], ui)
     share = overview["share"]
     ours = {b["name"] for b in brands if b.get("ours")}
     colours = charts.brand_colours(brands, sorted(set(share["brand"])))
     return {
-        "volume": charts.volume_chart(overview["volume"], colours, ours, langs),
-        "share": charts.share_chart(share, colours, ours, langs),
-        "sentiment": charts.sentiment_chart(overview["sentiment"], colours, ours, langs),
+        "volume": charts.volume_chart(overview["volume"], colours, ours, langs, t),
+        "share": charts.share_chart(share, colours, ours, langs, t),
+        "sentiment": charts.sentiment_chart(overview["sentiment"], colours, ours, langs, t),
     }
 
 
@@ -29,4 +30,4 @@ def sentiment_chart(overview: dict, brands: list[dict], ui: str):
     ours = {b["name"] for b in brands if b.get("ours")}
     colours = charts.brand_colours(brands, sorted(set(share["brand"])))
     langs = sections(overview["languages"], ui)
-    return charts.sentiment_chart(overview["sentiment"], colours, ours, langs)
+    return charts.sentiment_chart(overview["sentiment"], colours, ours, langs, catalogue(ui))

@@ -12,8 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from escucha.auth.roles import can_change
 from escucha.auth.users import User
+from escucha.i18n import LANGUAGES, negotiate
 from escucha.web.context import WebContext
-from escucha.web.i18n import LANGUAGES, negotiate
 from escucha.web.security import CSRF_FIELD, CSRF_HEADER, LANG_COOKIE, UNSAFE_METHODS, csrf_valid
 
 TOUCH_EVERY = 60.0  # seconds between two writes of a token's last use

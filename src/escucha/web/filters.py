@@ -13,6 +13,7 @@ from fastapi import Query as Param
 
 from escucha.core.labels import Intent, Sentiment
 from escucha.errors import UserError
+from escucha.i18n import Message
 from escucha.query import Query, QuerySyntaxError, parse
 
 MAX_QUERY = 1000
@@ -22,9 +23,9 @@ MAX_VALUE = 255
 class FilterError(UserError):
     """A filter that cannot be applied; `position` points into `q` when the query is at fault."""
 
-    def __init__(self, message: str, position: int | None = None) -> None:
+    def __init__(self, message: str | Message, position: int | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = str(message)
         self.position = position
 
 
@@ -71,21 +72,21 @@ class PostFilter:
         for name in ("brand", "source", "lang"):
             value = getattr(self, name)
             if value and ('"' in value or len(value) > MAX_VALUE or not value.strip()):
-                raise FilterError(f"{name}: not a valid value")
+                raise FilterError(Message("filter_bad_value", {"name": name}))
         if len(self.q) > MAX_QUERY:
-            raise FilterError(f"the query is longer than {MAX_QUERY} characters")
+            raise FilterError(Message("filter_query_too_long", {"limit": MAX_QUERY}))
         if self.q.strip():
             try:
                 parse(self.q)
             except QuerySyntaxError as exc:
-                raise FilterError(str(exc), getattr(exc, "position", None)) from None
+                raise FilterError(exc.translatable or str(exc), exc.position) from None
         text = self.query_text()
         if not text:
             return None
         try:
             return parse(text)
         except QuerySyntaxError as exc:
-            raise FilterError(str(exc)) from None
+            raise FilterError(exc.translatable or str(exc)) from None
 
 
 def _clean(value: str | None) -> str | None:

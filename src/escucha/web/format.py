@@ -1,4 +1,5 @@
-"""Shaping store rows and aggregates for the templates (the numbers' format is the report's)."""
+"""Shaping store rows and aggregates for the templates (numbers and dates are written as
+escucha.i18n writes them, as in the report)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from escucha.report.formatting import missing, number, percent, safe_url, signed, when
-from escucha.web.i18n import catalogue, language_name
+from escucha.i18n import catalogue
+from escucha.i18n.format import missing, safe_url, when
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,6 +26,7 @@ def post_for_page(post: Mapping[str, Any]) -> dict:
 
 def overview_rows(overview: dict, ours: set[str], ui: str) -> list[dict]:
     """Per language (display order) and brand: mentions, share and net sentiment."""
+    t = catalogue(ui)
     share = overview["share"]
     sentiment = overview["sentiment"].set_index(["lang", "brand"])
     rows = []
@@ -32,17 +34,17 @@ def overview_rows(overview: dict, ours: set[str], ui: str) -> list[dict]:
         for r in share[share["lang"] == lang].itertuples():
             s = sentiment.loc[(lang, r.brand)]
             interval = (
-                f"{signed(s['ci_low'])} … {signed(s['ci_high'])}"
+                f"{t.signed(s['ci_low'])} … {t.signed(s['ci_high'])}"
                 if not missing(s["ci_low"])
                 else "—"
             )
             rows.append(
                 {
-                    "lang": language_name(ui, lang),
+                    "lang": t.language_name(lang),
                     "brand": r.brand,
-                    "mentions": number(r.mentions),
-                    "share": percent(r.share),
-                    "net": None if s["too_few"] else signed(s["net"]),
+                    "mentions": t.number(r.mentions),
+                    "share": t.percent(r.share),
+                    "net": None if s["too_few"] else t.signed(s["net"]),
                     "interval": interval,
                     "ours": r.brand in ours,
                 }
@@ -53,7 +55,7 @@ def overview_rows(overview: dict, ours: set[str], ui: str) -> list[dict]:
 def periods(overview: dict, ui: str) -> list[str]:
     t = catalogue(ui)
     return [
-        t["period_lang"].format(lang=language_name(ui, lang), first=first, last=last)
+        t.text("period_lang", lang=t.language_name(lang), first=first, last=last)
         for lang, (first, last) in sorted(
             overview["periods"].items(),
             key=lambda item: (
@@ -76,15 +78,15 @@ def competitor_rows(table: pd.DataFrame, languages: list[str], ui: str) -> list[
         mentioned = bool(r.mentions)
         rows.append(
             {
-                "lang": language_name(ui, None if missing(r.lang) else r.lang),
+                "lang": t.language_name(None if missing(r.lang) else r.lang),
                 "brand": r.brand,
                 "ours": bool(r.ours),
-                "mentions": number(r.mentions) if mentioned else t["none"],
-                "share": percent(r.share) if mentioned else None,
-                "net": signed(r.net) if mentioned else None,
+                "mentions": t.number(r.mentions) if mentioned else t["none"],
+                "share": t.percent(r.share) if mentioned else None,
+                "net": t.signed(r.net) if mentioned else None,
                 "too_few": mentioned and bool(r.too_few),
-                "complaint": percent(r.complaint_rate) if mentioned else None,
-                "wish": percent(r.wish_rate) if mentioned else None,
+                "complaint": t.percent(r.complaint_rate) if mentioned else None,
+                "wish": t.percent(r.wish_rate) if mentioned else None,
                 "top_concern": None if missing(r.top_concern) else r.top_concern,
             }
         )

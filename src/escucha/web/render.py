@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from escucha.auth.users import User
+from escucha.i18n import LANGUAGES, NATIVE_NAMES, catalogue
 from escucha.plugins.nav import nav_for
-from escucha.web.i18n import LANGUAGES, NATIVE_NAMES, catalogue, language_name
 from escucha.web.security import csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,11 +44,12 @@ def render(
 ) -> HTMLResponse:
     ctx = request.app.state.web
     key = getattr(request.state, "new_session_key", None) or request.state.session_key
+    t = catalogue(ui)
     return ctx.templates.TemplateResponse(
         request,
         template,
         {
-            "t": catalogue(ui),
+            "t": t,
             "ui": ui,
             "ui_languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],
             "user": user,
@@ -58,7 +59,7 @@ def render(
             "csrf": csrf_token(ctx.secret, key),
             "here": here(request),
             "workspace_name": ctx.workspace.config.name if user else None,
-            "lang_name": lambda code: language_name(ui, code),
+            "lang_name": t.language_name,
             **context,
         },
         status_code=status_code,

@@ -165,8 +165,8 @@ class Insights:
             import numpy as np
 
             from escucha.insights import brand_words
+            from escucha.insights.flagged import flagged_counts
             from escucha.insights.themes import themes_of
-            from escucha.report.themes import flagged_counts
 
             frame = self.frame()
             keep = frame["model_version"].notna()
@@ -183,9 +183,9 @@ class Insights:
 
     def opportunities(self) -> list[Opportunity]:
         def compute():
-            from escucha.report.competition import find_opportunities
+            from escucha.insights.opportunities import our_opportunities
 
-            return find_opportunities(self.frame(), self.brand_dicts())
+            return our_opportunities(self.frame(), self.brand_dicts())
 
         return self._cached(("opportunities",), compute)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from escucha.report.formatting import number, percent, signed
+from escucha.i18n import catalogue
+from escucha.i18n.format import day
 from escucha.report.themes import KINDS, language_blocks, quote_view, theme_view
-from escucha.web.i18n import catalogue, language_name
 
 if TYPE_CHECKING:
     from escucha.insights.themes import Theme
@@ -36,7 +36,7 @@ def sections(finding: ThemeFinding, languages: list[str], ui: str) -> list[dict]
     return [
         {
             "code": code,
-            "name": language_name(ui, code),
+            "name": t.language_name(code),
             "blocks": language_blocks(
                 finding.themes, code, finding.flagged[code], t, kinds=kinds, shown=None
             ),
@@ -50,22 +50,27 @@ def detail(intent: str, theme: Theme, ui: str) -> dict:
     t = catalogue(ui)
     view = theme_view(theme, t)
     s = theme.sentiment
-    net = signed(s.net)
+    net = t.signed(s.net)
     if net is not None and s.ci_low is not None:
-        net += f" ({signed(s.ci_low)} … {signed(s.ci_high)})"
+        net += f" ({t.signed(s.ci_low)} … {t.signed(s.ci_high)})"
     return {
         **view,
         "group": t[TITLES.get(intent, "themes_matching")],
-        "lang": language_name(ui, theme.lang),
-        "brands": ", ".join(f"{b} ({number(n)})" for b, n in theme.brands.items()) or t["none"],
+        "lang": t.language_name(theme.lang),
+        "brands": ", ".join(f"{b} ({t.number(n)})" for b, n in theme.brands.items()) or t["none"],
         "net": net or t["none"],
-        "sentiment": t["sentiment_counts"].format(
-            positive=number(s.positive), neutral=number(s.neutral), negative=number(s.negative)
+        "sentiment": t.text(
+            "sentiment_counts",
+            positive=t.number(s.positive),
+            neutral=t.number(s.neutral),
+            negative=t.number(s.negative),
         ),
-        "shares": t["trend_shares"].format(
-            earlier=percent(theme.trend.earlier_share), later=percent(theme.trend.later_share)
+        "shares": t.text(
+            "trend_shares",
+            earlier=t.percent(theme.trend.earlier_share),
+            later=t.percent(theme.trend.later_share),
         ),
         "terms": ", ".join(term for term, _ in theme.terms) or t["none"],
         "quotes": [quote_view(q, t) for q in theme.quotes],
-        "periods": [(period.strftime("%Y-%m-%d"), number(n)) for period, n in theme.trend.periods],
+        "periods": [(day(period), t.number(n)) for period, n in theme.trend.periods],
     }

@@ -9,8 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from escucha.auth.roles import can_change
 from escucha.auth.users import User
+from escucha.i18n import catalogue
 from escucha.web.deps import Ctx, check_csrf, require_changer, require_user, ui_lang
-from escucha.web.i18n import catalogue
 from escucha.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)

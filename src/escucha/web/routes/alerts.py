@@ -10,10 +10,10 @@ from fastapi.responses import Response
 from escucha.auth.roles import can_change
 from escucha.auth.users import User
 from escucha.errors import UserError
+from escucha.i18n import catalogue
 from escucha.report.backlog import alert_section
 from escucha.web import backlog
 from escucha.web.deps import Ctx, check_csrf, require_changer, require_user, ui_lang
-from escucha.web.i18n import catalogue
 from escucha.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -66,7 +66,8 @@ def run_alerts_now(
     try:
         result = run_alerts(ctx.workspace)
     except UserError as exc:
-        error = catalogue(ui)["alerts_failed"].format(message=str(exc))
+        t = catalogue(ui)
+        error = t.text("alerts_failed", message=t.error_text(exc))
         return _page(request, ctx, user, ui, error=error)
     notice = backlog.run_summary(result, ui)
     return _page(request, ctx, user, ui, notice=notice, notes=list(result["notes"]))

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from escucha.auth.users import User
+from escucha.i18n import LANGUAGES, catalogue
 from escucha.web.deps import Ctx, check_csrf, optional_user, ui_lang
-from escucha.web.i18n import LANGUAGES, catalogue
 from escucha.web.render import render
 from escucha.web.security import LANG_COOKIE, cookie_header, use_secure_cookies
 

@@ -12,10 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from escucha.auth.roles import can_change
 from escucha.auth.users import User
 from escucha.errors import UserError
+from escucha.i18n import catalogue
 from escucha.ideas import STATUSES
 from escucha.web import backlog
 from escucha.web.deps import Ctx, check_csrf, require_changer, require_user, ui_lang
-from escucha.web.i18n import catalogue
 from escucha.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -72,7 +72,12 @@ def _page_url(status: str | None, lang: str | None, start: int) -> str:
 
 
 def _idea_page(
-    request: Request, ctx: Ctx, user: User, ui: str, idea_id: int, error: str | None = None
+    request: Request,
+    ctx: Ctx,
+    user: User,
+    ui: str,
+    idea_id: int,
+    error: UserError | None = None,
 ) -> Response:
     from escucha.ideas import show_idea
 
@@ -88,7 +93,7 @@ def _idea_page(
         idea=backlog.idea_detail(idea, ui),
         settable=[s for s in STATUSES if s != "duplicate"],
         can_change=can_change(user.role),
-        error=t["idea_error"].format(message=error) if error else None,
+        error=t.text("idea_error", message=t.error_text(error)) if error else None,
         status_code=400 if error else 200,
     )
 
@@ -104,7 +109,7 @@ def _curate(request: Request, ctx: Ctx, user: User, ui: str, idea_id: int, chang
     try:
         shown = change()
     except UserError as exc:
-        return _idea_page(request, ctx, user, ui, idea_id, error=str(exc))
+        return _idea_page(request, ctx, user, ui, idea_id, error=exc)
     return RedirectResponse(f"/ideas/{shown['id']}", status_code=303)
 
 

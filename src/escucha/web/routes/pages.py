@@ -10,14 +10,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from escucha.auth.users import User
+from escucha.i18n import catalogue
 from escucha.insights import MIN_POSTS
 from escucha.reads.posts import detail, page
-from escucha.report.formatting import number, percent
 from escucha.web import format as fmt
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
-from escucha.web.i18n import catalogue, language_name
 from escucha.web.render import render
 from escucha.web.service import Insights, get_insights
 
@@ -41,10 +40,10 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Respo
         title=t["title_overview"],
         active="overview",
         totals={
-            "posts": number(view["posts"]),
-            "enriched": number(view["enriched"]),
-            "mentions": number(view["mentions"]),
-            "languages": number(len(view["languages"])),
+            "posts": t.number(view["posts"]),
+            "enriched": t.number(view["enriched"]),
+            "mentions": t.number(view["mentions"]),
+            "languages": t.number(len(view["languages"])),
         },
         periods=fmt.periods(view, ui),
         charts=data.charts(ui),
@@ -80,10 +79,11 @@ def explore(
         query = flt.compile()
     except FilterError as exc:
         query = None
+        message = t.error_text(exc)
         error = (
-            t["query_error_at"].format(position=exc.position + 1, message=exc.message)
+            t.text("query_error_at", position=exc.position + 1, message=message)
             if exc.position is not None
-            else t["query_error"].format(message=exc.message)
+            else t.text("query_error", message=message)
         )
     if error is None:
         selection = data.selection(query)
@@ -94,7 +94,7 @@ def explore(
             )
         rows = [fmt.post_for_page(p) for p in found]
         key = "results_summary_page" if cursor else "results_summary"
-        summary = t[key].format(n=number(total), shown=number(len(rows)))
+        summary = t.text(key, n=t.number(total), shown=t.number(len(rows)))
     partial = _is_partial(request)
     headers = {"Vary": "HX-Request, HX-Target"}
     if partial:  # the address bar shows the filtered view, so it can be shared and reloaded
@@ -171,7 +171,6 @@ def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Re
             data.opportunities(),
             data.brand_dicts(),
             lambda code: rank.get(code, len(rank)),
-            lambda code: language_name(ui, code),
             t,
         ),
     )
@@ -208,14 +207,14 @@ def concerns(
                 {
                     "key": key,
                     "title": t[key],
-                    "note": t["flagged"].format(n=number(flagged), matched=number(matched))
+                    "note": t.text("flagged", n=t.number(flagged), matched=t.number(matched))
                     if flagged
                     else t["no_flagged"],
                     "phrases": [
                         {
                             "label": p.label,
-                            "count": number(p.count),
-                            "share": percent(p.share),
+                            "count": t.number(p.count),
+                            "share": t.percent(p.share),
                             "quotes": [
                                 {
                                     "post_id": q.post_id,
@@ -263,7 +262,7 @@ def sources(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Respon
     rows = [
         {
             "source": o.coverage.source,
-            "posts": number(o.coverage.posts),
+            "posts": t.number(o.coverage.posts),
             "first": _day(o.coverage.first_post),
             "last": _day(o.coverage.last_post),
             "health": o.health.status,
@@ -278,9 +277,9 @@ def sources(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Respon
             "location": fmt.location(r.location),
             "started": r.started_at.strftime("%Y-%m-%d %H:%M") if r.started_at else "",
             "status": r.status,
-            "accepted": number(r.accepted or 0),
-            "duplicate": number(r.duplicate or 0),
-            "rejected": number(r.rejected or 0),
+            "accepted": t.number(r.accepted or 0),
+            "duplicate": t.number(r.duplicate or 0),
+            "rejected": t.number(r.rejected or 0),
             "message": r.message,
         }
         for r in found_runs

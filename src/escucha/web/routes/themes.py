@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from escucha.auth.users import User
+from escucha.i18n import catalogue
 from escucha.reads.posts import Selection, page
 from escucha.web import format as fmt
 from escucha.web import themes as views
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
-from escucha.web.i18n import catalogue
 from escucha.web.render import render
 from escucha.web.service import Insights, ThemeFinding, get_insights
 
@@ -39,7 +39,7 @@ def themes_page(request: Request, user: CurrentUser, ui: Lang, data: Data, flt: 
     try:
         finding = find(data, flt)
     except FilterError as exc:
-        error = t["query_error"].format(message=exc.message)
+        error = t.text("query_error", message=t.error_text(exc))
     else:
         languages = views.sections(finding, data.overview()["languages"], ui)
     return render(

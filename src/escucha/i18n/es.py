@@ -1,4 +1,45 @@
-"""Texto de la interfaz en español."""
+"""Español: el texto de la aplicación web, del informe y de los errores que ven los usuarios."""
+
+from escucha.i18n.format import Locale
+
+LOCALE = Locale(
+    decimal=",",
+    thousands=".",
+    percent="\u00a0%",
+    months=(
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
+    short_months=(
+        "ene",
+        "feb",
+        "mar",
+        "abr",
+        "may",
+        "jun",
+        "jul",
+        "ago",
+        "sep",
+        "oct",
+        "nov",
+        "dic",
+    ),
+    days=("domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"),
+    short_days=("dom", "lun", "mar", "mié", "jue", "vie", "sáb"),
+    date_time="%A, %e de %B de %Y, %X",
+    date="%d/%m/%Y",
+    time="%H:%M:%S",
+)
 
 STRINGS: dict[str, str] = {
     # marco
@@ -60,9 +101,10 @@ STRINGS: dict[str, str] = {
     ),
     "sentiment": "Sentimiento neto",
     "sentiment_intro": (
-        "(positivas − negativas) / (positivas + negativas), de −1 a +1; las neutras no cuentan. "
-        "Las líneas muestran un intervalo del 95 %. Las marcas con menos de {min} publicaciones "
-        "positivas o negativas aparecen atenuadas: demasiado pocas para comparar."
+        "(positivas − negativas) / (positivas + negativas), de −1 (todas negativas) a +1 "
+        "(todas positivas); las neutras no cuentan. Las líneas muestran un intervalo del 95 %. "
+        "Las marcas con menos de {min} publicaciones positivas o negativas aparecen atenuadas "
+        "y marcadas como demasiado pocas para comparar."
     ),
     "show_table": "Ver los números en una tabla",
     "sentiment_table": "Menciones, cuota de voz y sentimiento neto por idioma y marca",
@@ -70,8 +112,7 @@ STRINGS: dict[str, str] = {
     # texto de los gráficos
     "volume_chart_title": "{lang}: menciones por {bin}, del {first} al {last}",
     "volume_alt": (
-        "Gráfico de líneas de menciones por {bin} y marca en publicaciones en {lang}, "
-        "del {first} al {last}."
+        "{lang}: gráfico de líneas de las menciones por {bin} y marca, del {first} al {last}."
     ),
     "bin_D": "día",
     "bin_W": "semana",
@@ -84,12 +125,9 @@ STRINGS: dict[str, str] = {
     "axis_net": "Sentimiento neto (positivas − negativas) / (positivas + negativas)",
     "legend_brand": "Marca",
     "share_chart_title": "{lang}: cuota de voz",
-    "share_alt": "Gráfico de barras de la cuota de voz por marca en publicaciones en {lang}.",
+    "share_alt": "{lang}: gráfico de barras de la cuota de voz por marca.",
     "sentiment_chart_title": "{lang}: sentimiento neto por marca",
-    "sentiment_alt": (
-        "Gráfico de barras del sentimiento neto por marca en publicaciones en {lang}, "
-        "con intervalos."
-    ),
+    "sentiment_alt": "{lang}: gráfico de barras del sentimiento neto por marca, con intervalos.",
     "too_few_short": "pocas",
     "ours": "nuestra marca",
     # columnas
@@ -169,7 +207,7 @@ STRINGS: dict[str, str] = {
     "in_reply_to": "En respuesta a",
     "fetched": "Recogida",
     "enrichment": "Lo que leyó el modelo",
-    "model_version": "Versión del modelo: {version}",
+    "model_version": "Versión del modelo: {version}.",
     "source_said": "la fuente indicó {lang}",
     "probabilities": "Probabilidades",
     "label": "Etiqueta",
@@ -183,7 +221,7 @@ STRINGS: dict[str, str] = {
         "Una fila por marca e idioma. La cuota de voz es dentro del idioma; % queja y % deseo "
         "son proporciones de las publicaciones de la marca."
     ),
-    "competitor_table": "Comparación con la competencia",
+    "competitor_comparison": "Comparación con la competencia",
     # quejas
     "concerns_intro": (
         "Las quejas son publicaciones que el modelo marcó como queja y los deseos las que marcó "
@@ -246,7 +284,7 @@ STRINGS: dict[str, str] = {
     "themes_note_any": "{n} publicaciones; {other} no encajan en ningún tema («otros»).",
     "themes_more": "No se muestran {n} temas más pequeños con {posts} publicaciones.",
     "no_themes": "Muy pocas publicaciones, o demasiado variadas, para formar un tema.",
-    "theme_posts": "{n} publicaciones",
+    "n_posts": "{n} publicaciones",
     "trend": "Tendencia",
     "trend_rising": "al alza ↑",
     "trend_falling": "a la baja ↓",
@@ -364,4 +402,186 @@ STRINGS: dict[str, str] = {
     "delivery_pending": "pendiente",
     "delivery_failed": "fallida",
     "no_channel": "registrada (sin canal)",
+    # el informe
+    "report_title": "Informe de escucha: {workspace}",
+    "report_generated": "Generado el {when}",
+    "report_footer": (
+        "Hecho con escucha. Todos los textos se citan tal como los escribieron sus autores."
+    ),
+    "contents": "Contenido",
+    "summary": "Resumen",
+    "period": "Periodo cubierto",
+    "no_dates": "sin fechas",
+    "posts_per": "Publicaciones por idioma y fuente",
+    "undated": ("{n} publicaciones no tienen fecha; cuentan en todo salvo en el gráfico temporal."),
+    "col_positive": "Positivas",
+    "col_neutral": "Neutras",
+    "col_negative": "Negativas",
+    "col_top_themes": "Temas de queja principales (publicaciones)",
+    "col_negative_share": "Proporción negativa",
+    "col_file": "Archivo",
+    "col_coverage": "Notas",
+    "coverage_file": (
+        "importación de archivo: tan completa como el archivo; no se recogen publicaciones "
+        "posteriores"
+    ),
+    "col_task": "Tarea",
+    "col_metrics": "Medido",
+    "col_aliases": "Nombres y alias",
+    "col_handles": "Usuarios",
+    "col_hashtags": "Hashtags",
+    "summary_brand": (
+        "{lang}: {brand} tiene {mentions} menciones ({share} de cuota de voz) y un "
+        "sentimiento neto de {net}."
+    ),
+    "summary_brand_few": (
+        "{lang}: {brand} tiene {mentions} menciones ({share} de cuota de voz); hay "
+        "demasiado pocas publicaciones positivas o negativas para comparar su sentimiento."
+    ),
+    "summary_concern": "Queja más frecuente: «{label}» ({n} de sus publicaciones).",
+    "summary_wish": "Deseo más frecuente: «{label}» ({n} de sus publicaciones).",
+    "summary_leader": "{lang}: la marca más mencionada es {brand} ({share}).",
+    "summary_absent": "{brand} no aparece en ninguna publicación.",
+    "summary_languages": (
+        "Los idiomas cubren periodos y mercados distintos, así que cada uno se analiza "
+        "por separado."
+    ),
+    "too_few": "demasiado pocas para comparar",
+    "not_mentioned": "sin menciones",
+    "themes": "Temas de quejas y deseos",
+    "report_themes_intro": (
+        "Las quejas son publicaciones que el modelo marcó como queja y los deseos las que "
+        "marcó como deseo. Las publicaciones de cada idioma se agrupan en temas por las "
+        "palabras que comparten; cada tema se nombra por sus frases más distintivas. La "
+        "tendencia compara el peso del tema en las publicaciones del idioma en la segunda "
+        "mitad de su periodo con la primera. Las citas son las publicaciones más cercanas "
+        "al centro del tema."
+    ),
+    "authors": "Autores más activos",
+    "authors_intro": (
+        "Los autores con más publicaciones, y cuántas de sus publicaciones son negativas."
+    ),
+    "authors_missing": (
+        "Los datos no tienen autores, así que aquí no hay nada que listar (algunas fuentes, "
+        "como los datos de demostración en español, no lo dan)."
+    ),
+    "authors_partial": "Se conoce el autor de {known} de {total} publicaciones.",
+    "report_competitors_intro": (
+        "Una fila por marca e idioma. La cuota de voz es dentro del idioma; % queja y % deseo "
+        "son proporciones de las publicaciones de la marca. Los temas de queja se buscan una "
+        "vez por idioma sobre las quejas de todas las marcas, así que las marcas se comparan "
+        "con los mismos temas."
+    ),
+    "theme_with_posts": "{label} ({n})",
+    "report_ideas_intro": (
+        "Deseos agrupados en ideas (escucha ideas), primero las que tienen más publicaciones: "
+        "las {shown} primeras de {total} (no cuentan las duplicadas fusionadas en otra idea). "
+        "Los solicitantes son autores distintos."
+    ),
+    "report_no_ideas": (
+        "Aún no hay ideas guardadas: ejecuta `escucha ideas refresh` y vuelve a generar el informe."
+    ),
+    "report_alerts_intro": (
+        "Las últimas alertas que ha emitido escucha (escucha alerts), primero las más "
+        "recientes, y cómo se entregó cada una."
+    ),
+    "report_no_alerts": "Todavía no hay alertas: `escucha alerts` evalúa las reglas.",
+    "method": "Método",
+    "method_sources": "Fuentes de datos",
+    "method_models": "Modelos",
+    "task_sentiment": "sentimiento",
+    "task_intents": "intenciones",
+    "task_complaint": "queja",
+    "task_wish": "deseo",
+    "task_question": "pregunta",
+    "task_praise": "elogio",
+    "task_promo": "promoción",
+    "not_measured": "sin medir",
+    "method_brands": "Cómo se reconocen las marcas",
+    "method_brands_intro": (
+        "Una publicación menciona una marca cuando contiene uno de sus nombres o alias como "
+        "palabras completas (sin distinguir mayúsculas ni acentos), uno de sus @usuarios o "
+        "uno de sus #hashtags."
+    ),
+    "method_caveats": "Advertencias",
+    "caveat_sentiment": (
+        "El sentimiento y las intenciones vienen de un modelo estadístico que se equivoca; "
+        "consulta arriba su precisión medida, que varía según el idioma."
+    ),
+    "caveat_sentiment_unmeasured": (
+        "La precisión del modelo de sentimiento no está medida para: {langs}."
+    ),
+    "caveat_themes": (
+        "Los temas agrupan publicaciones por las palabras que comparten, no por su "
+        "significado: dos temas pueden describir un mismo problema, una publicación está en "
+        "un solo tema, y las que no encajan en ninguno cuentan como «otros»."
+    ),
+    "caveat_sample": (
+        "Las publicaciones son las que dieron las fuentes, no una muestra representativa de "
+        "la clientela; quien se queja publica más."
+    ),
+    "caveat_languages": (
+        "Los idiomas se analizan por separado; sus periodos y marcas difieren, así que sus "
+        "cifras no son directamente comparables."
+    ),
+    "caveat_other_langs": (
+        "{n} publicaciones en otros idiomas o en idioma desconocido solo se cuentan."
+    ),
+    "caveat_brands": (
+        "Las marcas se reconocen con reglas (abajo), que no captan las menciones indirectas."
+    ),
+    # errores del núcleo que ven los usuarios (escucha.i18n.Message)
+    "query_empty": "consulta vacía",
+    "query_unbalanced": "paréntesis sin pareja en la posición {position}",
+    "query_empty_parentheses": "paréntesis vacíos en la posición {position}",
+    "query_term_after": "{operator} necesita un término después, en la posición {position}",
+    "query_term_before": "{operator} necesita un término antes, en la posición {position}",
+    "query_near_operands": (
+        "NEAR solo une palabras y frases (u OR de ellas), en la posición {position}"
+    ),
+    "query_near_distance": "NEAR necesita una distancia, p. ej. NEAR/3, en la posición {position}",
+    "query_near_minimum": "la distancia de NEAR debe ser 1 o más, en la posición {position}",
+    "query_minus_apart": (
+        "'-' debe ir pegado a lo que excluye, p. ej. -promo, en la posición {position}"
+    ),
+    "query_star_inside": (
+        "'*' solo va al final de una palabra, p. ej. cancel*, en la posición {position}"
+    ),
+    "query_no_letter": "'{word}' no tiene letras ni cifras que buscar, en la posición {position}",
+    "query_empty_phrase": "frase vacía en la posición {position}",
+    "query_unclosed_quote": "comillas sin cerrar en la posición {position}",
+    "query_unknown_field": (
+        "campo desconocido '{name}' en la posición {position} (campos: {fields})"
+    ),
+    "query_star_in_field": (
+        "'*' sirve en palabras, no en valores de campo, en la posición {position}"
+    ),
+    "query_field_value": "{name}: necesita un valor, p. ej. {example}, en la posición {position}",
+    "query_field_choice": "{name} debe ser uno de estos: {choices}, en la posición {position}",
+    "query_lang_code": (
+        "lang debe ser un código de idioma, como es o en, en la posición {position}"
+    ),
+    "query_bad_date": "fecha no válida '{text}' (se espera AAAA-MM-DD) en la posición {position}",
+    "query_range_no_date": (
+        "un intervalo de fechas necesita una fecha, p. ej. date:2017-11-01.., "
+        "en la posición {position}"
+    ),
+    "query_range_reversed": (
+        "el intervalo de fechas termina antes de empezar, en la posición {position}"
+    ),
+    "filter_bad_value": "{name}: no es un valor válido",
+    "filter_query_too_long": "la consulta tiene más de {limit} caracteres",
+    "idea_missing": "no existe la idea n.º {id}; 'escucha ideas' las lista",
+    "idea_merge_to_mark": "una duplicada se marca con 'escucha ideas merge ID INTO_ID'",
+    "idea_unknown_status": "estado desconocido '{status}': usa uno de estos: {allowed}",
+    "idea_is_duplicate": (
+        "la idea n.º {id} es duplicada de la n.º {into}: cambia la n.º {into}, o separa "
+        "antes la n.º {id}"
+    ),
+    "idea_into_itself": "una idea no se puede fusionar consigo misma",
+    "idea_already_merged": "la idea n.º {id} ya está fusionada con la n.º {into}",
+    "idea_into_duplicate": (
+        "la idea n.º {id} es a su vez duplicada de la n.º {into}: fusiona con la n.º {into}"
+    ),
+    "idea_not_merged": "la idea n.º {id} no está fusionada con otra idea",
 }

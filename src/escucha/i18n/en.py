@@ -1,4 +1,45 @@
-"""English UI text."""
+"""English: the words of the web app, the report and the errors users see."""
+
+from escucha.i18n.format import Locale
+
+LOCALE = Locale(
+    decimal=".",
+    thousands=",",
+    percent="%",
+    months=(
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    short_months=(
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ),
+    days=("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"),
+    short_days=("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
+    date_time="%x, %X",
+    date="%-m/%-d/%Y",
+    time="%-I:%M:%S %p",
+)
 
 STRINGS: dict[str, str] = {
     # frame
@@ -58,9 +99,10 @@ STRINGS: dict[str, str] = {
     ),
     "sentiment": "Net sentiment",
     "sentiment_intro": (
-        "(positive − negative) / (positive + negative), from −1 to +1; neutral posts are left "
-        "out. Lines show a 95% interval. Brands with fewer than {min} positive or negative "
-        "posts are faded: too few to compare."
+        "(positive − negative) / (positive + negative), from −1 (all negative) to +1 (all "
+        "positive); neutral posts are left out. Lines show a 95% interval. Brands with "
+        "fewer than {min} positive or negative posts are faded and marked too few to "
+        "compare."
     ),
     "show_table": "Show the numbers as a table",
     "sentiment_table": "Mentions, share of voice and net sentiment per language and brand",
@@ -159,7 +201,7 @@ STRINGS: dict[str, str] = {
     "in_reply_to": "In reply to",
     "fetched": "Collected",
     "enrichment": "What the model read",
-    "model_version": "Model version: {version}",
+    "model_version": "Model version: {version}.",
     "source_said": "the source said {lang}",
     "probabilities": "Probabilities",
     "label": "Label",
@@ -173,7 +215,7 @@ STRINGS: dict[str, str] = {
         "One row per brand and language. Share of voice is within the language; % complaint "
         "and % wish are shares of the brand's posts."
     ),
-    "competitor_table": "Competitor comparison",
+    "competitor_comparison": "Competitor comparison",
     # concerns
     "concerns_intro": (
         "Concerns are posts the model flagged as complaints, wishes those it flagged as wishes, "
@@ -235,7 +277,7 @@ STRINGS: dict[str, str] = {
     "themes_note_any": "{n} posts; {other} of them fit no theme (“other”).",
     "themes_more": "{n} smaller themes with {posts} posts are not shown.",
     "no_themes": "Too few posts, or too varied, to form a theme.",
-    "theme_posts": "{n} posts",
+    "n_posts": "{n} posts",
     "trend": "Trend",
     "trend_rising": "rising ↑",
     "trend_falling": "falling ↓",
@@ -340,4 +382,154 @@ STRINGS: dict[str, str] = {
     "delivery_pending": "pending",
     "delivery_failed": "failed",
     "no_channel": "recorded (no channel)",
+    # the report
+    "report_title": "Listening report: {workspace}",
+    "report_generated": "Generated {when}",
+    "report_footer": ("Made with escucha. All post texts are quoted as written by their authors."),
+    "contents": "Contents",
+    "summary": "Summary",
+    "period": "Period covered",
+    "no_dates": "no dates",
+    "posts_per": "Posts per language and source",
+    "undated": "{n} posts have no date; they count everywhere except in the time chart.",
+    "col_positive": "Positive",
+    "col_neutral": "Neutral",
+    "col_negative": "Negative",
+    "col_top_themes": "Top complaint themes (posts)",
+    "col_negative_share": "Share negative",
+    "col_file": "File",
+    "col_coverage": "Notes",
+    "coverage_file": "file import: as complete as the file; no later posts are collected",
+    "col_task": "Task",
+    "col_metrics": "Measured",
+    "col_aliases": "Names and aliases",
+    "col_handles": "Handles",
+    "col_hashtags": "Hashtags",
+    "summary_brand": (
+        "{brand} in {lang} posts: {mentions} mentions ({share} share of voice), "
+        "net sentiment {net}."
+    ),
+    "summary_brand_few": (
+        "{brand} in {lang} posts: {mentions} mentions ({share} share of voice); "
+        "too few positive or negative posts to compare its sentiment."
+    ),
+    "summary_concern": "Most common concern: “{label}” ({n} of its posts).",
+    "summary_wish": "Most common wish: “{label}” ({n} of its posts).",
+    "summary_leader": "Most mentioned brand in {lang} posts: {brand} ({share}).",
+    "summary_absent": "{brand} is not mentioned in any post.",
+    "summary_languages": (
+        "The languages cover different periods and markets, so each is analysed on its own."
+    ),
+    "too_few": "too few to compare",
+    "not_mentioned": "not mentioned",
+    "themes": "Themes of concerns and wishes",
+    "report_themes_intro": (
+        "Concerns are posts the model flagged as complaints, wishes posts it flagged as "
+        "wishes. Each language's posts are grouped into themes by the words they share; "
+        "a theme is named by its most distinctive phrases. Trend compares the theme's "
+        "share of the language's posts in the later half of its period with the earlier "
+        "half. Quotes are the posts nearest the theme's centre."
+    ),
+    "authors": "Most active authors",
+    "authors_intro": "Authors with most posts, and how many of their posts are negative.",
+    "authors_missing": (
+        "The data has no authors, so there is nothing to list here (some sources, "
+        "like the Spanish demo data, don't give one)."
+    ),
+    "authors_partial": "Authors are known for {known} of {total} posts.",
+    "report_competitors_intro": (
+        "One row per brand and language. Share of voice is within the language; "
+        "% complaint and % wish are shares of the brand's posts. The complaint themes are "
+        "found once per language over every brand's complaints, so brands are compared on "
+        "the same themes."
+    ),
+    "theme_with_posts": "{label} ({n})",
+    "report_ideas_intro": (
+        "Wish posts grouped into ideas (escucha ideas), most posts first: the top {shown} "
+        "of {total} (duplicates merged into another idea are not counted). Askers are "
+        "distinct authors."
+    ),
+    "report_no_ideas": (
+        "No ideas are stored yet: run `escucha ideas refresh`, then make the report again."
+    ),
+    "report_alerts_intro": (
+        "The latest alerts escucha raised (escucha alerts), newest first, and how each was "
+        "delivered."
+    ),
+    "report_no_alerts": "No alerts yet: `escucha alerts` evaluates the rules.",
+    "method": "Method",
+    "method_sources": "Data sources",
+    "method_models": "Models",
+    "task_sentiment": "sentiment",
+    "task_intents": "intents",
+    "task_complaint": "complaint",
+    "task_wish": "wish",
+    "task_question": "question",
+    "task_praise": "praise",
+    "task_promo": "promo",
+    "not_measured": "not measured",
+    "method_brands": "How brands were matched",
+    "method_brands_intro": (
+        "A post mentions a brand when it contains one of its names or aliases as whole "
+        "words (case and accents ignored), one of its @handles or one of its #hashtags."
+    ),
+    "method_caveats": "Caveats",
+    "caveat_sentiment": (
+        "Sentiment and intents come from a statistical model that makes mistakes; see its "
+        "measured accuracy above, which differs by language."
+    ),
+    "caveat_sentiment_unmeasured": "The sentiment model's accuracy is not measured for: {langs}.",
+    "caveat_themes": (
+        "Themes group posts by the words they share, not by meaning: two themes can "
+        "describe one issue, a post is in one theme only, and posts that fit no theme are "
+        "counted as “other”."
+    ),
+    "caveat_sample": (
+        "The posts are those the sources provided, not a representative sample of "
+        "customers; people who complain post more."
+    ),
+    "caveat_languages": (
+        "Languages are analysed separately; their periods and brands differ, so their "
+        "numbers are not directly comparable."
+    ),
+    "caveat_other_langs": "{n} posts in other or unknown languages are only counted.",
+    "caveat_brands": "Brands were matched by rules (below), which miss indirect mentions.",
+    # errors raised by the core and shown to users (escucha.i18n.Message)
+    "query_empty": "empty query",
+    "query_unbalanced": "unbalanced parenthesis at position {position}",
+    "query_empty_parentheses": "empty parentheses at position {position}",
+    "query_term_after": "{operator} needs a term after it at position {position}",
+    "query_term_before": "{operator} needs a term before it at position {position}",
+    "query_near_operands": (
+        "NEAR works on words and phrases (or ORs of them) at position {position}"
+    ),
+    "query_near_distance": "NEAR needs a distance, e.g. NEAR/3, at position {position}",
+    "query_near_minimum": "NEAR distance must be 1 or more at position {position}",
+    "query_minus_apart": "'-' must touch what it excludes, e.g. -promo, at position {position}",
+    "query_star_inside": "'*' only at the end of a word, e.g. cancel*, at position {position}",
+    "query_no_letter": "'{word}' has no letter or digit to search for at position {position}",
+    "query_empty_phrase": "empty phrase at position {position}",
+    "query_unclosed_quote": "unclosed quote at position {position}",
+    "query_unknown_field": "unknown field '{name}' at position {position} (fields: {fields})",
+    "query_star_in_field": "'*' works in words, not in field values, at position {position}",
+    "query_field_value": "{name}: needs a value, e.g. {example}, at position {position}",
+    "query_field_choice": "{name} must be one of {choices} at position {position}",
+    "query_lang_code": "lang must be a language code such as es or en at position {position}",
+    "query_bad_date": "invalid date '{text}' (expected YYYY-MM-DD) at position {position}",
+    "query_range_no_date": (
+        "date range needs a date, e.g. date:2017-11-01.., at position {position}"
+    ),
+    "query_range_reversed": "date range ends before it starts at position {position}",
+    "filter_bad_value": "{name}: not a valid value",
+    "filter_query_too_long": "the query is longer than {limit} characters",
+    "idea_missing": "no idea #{id}; 'escucha ideas' lists them",
+    "idea_merge_to_mark": "mark a duplicate with 'escucha ideas merge ID INTO_ID'",
+    "idea_unknown_status": "unknown status '{status}': use one of {allowed}",
+    "idea_is_duplicate": (
+        "idea #{id} is a duplicate of #{into}: change #{into}, or unmerge #{id} first"
+    ),
+    "idea_into_itself": "an idea cannot be merged into itself",
+    "idea_already_merged": "idea #{id} is already merged into #{into}",
+    "idea_into_duplicate": "idea #{id} is itself a duplicate of #{into}: merge into #{into}",
+    "idea_not_merged": "idea #{id} is not merged into another idea",
 }
