@@ -120,3 +120,17 @@ def test_language_names_in_the_ui_language():
     assert catalogue("es").language_name("en") == "Inglés"
     assert catalogue("en").language_name("xx") == "xx"
     assert catalogue("en").language_name(None) == "—"
+
+
+def test_a_plugin_adds_sentences_but_never_rewords_a_key():
+    from escucha.i18n.catalogue import add_strings, catalogue
+
+    add_strings({"en": {"plugin_test_hello": "Hello"}, "es": {"plugin_test_hello": "Hola"}})
+    assert catalogue("es")["plugin_test_hello"] == "Hola"
+    assert catalogue("en").text("plugin_test_hello") == "Hello"
+    add_strings({"en": {"plugin_test_hello": "Hello"}})  # the same again: no change
+    with pytest.raises(ValueError, match="plugin_test_hello"):
+        add_strings({"en": {"plugin_test_hello": "Hi"}})
+    with pytest.raises(ValueError, match="nav_ideas"):
+        add_strings({"es": {"nav_ideas": "Otra cosa"}})
+    assert catalogue("es")["nav_ideas"] != "Otra cosa"

@@ -38,6 +38,10 @@ class GreetingPlugin:
     def nav_entries(self):
         return [NavItem("greeting", "/greeting", order=55, roles=("admin",))]
 
+    @hookimpl
+    def strings(self):
+        return {"en": {"nav_greeting": "Greeting"}, "es": {"nav_greeting": "Saludo"}}
+
 
 def _manager():
     manager = make_manager(load_entry_points=False)
@@ -75,6 +79,7 @@ def test_a_plugin_adds_a_route_and_a_nav_entry(env):
     # in the menu by its order (55): between themes (50) and ideas (60)
     assert page.index('href="/themes"') < page.index('href="/greeting"')
     assert page.index('href="/greeting"') < page.index('href="/ideas"')
+    assert ">Greeting</a>" in page  # the label comes from the plugin's strings
     viewer = make_client(app)
     assert login(viewer, "vic").status_code == 303
     assert 'href="/greeting"' not in viewer.get("/").text

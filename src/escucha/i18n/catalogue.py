@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
+from types import ModuleType
 
 from escucha.i18n import format as fmt
 
@@ -83,15 +84,40 @@ class Catalogue(Mapping[str, str]):
         return fmt.signed(value, self.locale)
 
 
+# Sentences plugins add through their `strings` hook (escucha.plugins), per language.
+_ADDED: dict[str, dict[str, str]] = {}
+
+
 def catalogue(lang: str) -> Catalogue:
     """The catalogue of `lang`; English for a language the UI does not have."""
     return _load(lang if lang in LANGUAGES else DEFAULT)
 
 
+def add_strings(per_language: Mapping[str, Mapping[str, str]]) -> None:
+    """Add a plugin's sentences ({language: {key: text}}). A key that escucha's own catalogue
+    or an earlier plugin already has is refused, so a plugin never rewords another's text;
+    adding the same sentence again (a registry built twice) is a no-op."""
+    for lang, texts in per_language.items():
+        if lang not in LANGUAGES:
+            continue
+        own = _module(lang).STRINGS
+        added = _ADDED.setdefault(lang, {})
+        for key, text in texts.items():
+            if key in own or added.get(key, text) != text:
+                raise ValueError(f"the catalogue '{lang}' already has the key {key!r}")
+            added[key] = text
+    _load.cache_clear()
+
+
+def _module(lang: str) -> ModuleType:
+    """A catalogue module: its STRINGS and LOCALE."""
+    return import_module(f"escucha.i18n.{lang}")
+
+
 @cache
 def _load(lang: str) -> Catalogue:
-    module = import_module(f"escucha.i18n.{lang}")
-    return Catalogue(lang, module.STRINGS, module.LOCALE)
+    module = _module(lang)
+    return Catalogue(lang, {**module.STRINGS, **_ADDED.get(lang, {})}, module.LOCALE)
 
 
 def first_supported(languages: Sequence[str]) -> str:

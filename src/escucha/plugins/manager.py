@@ -101,8 +101,12 @@ def _load(target: str) -> object:
 
 @cache
 def plugin_manager() -> pluggy.PluginManager:
-    """The process's registry (built once)."""
-    return make_manager()
+    """The process's registry (built once); the plugins' sentences join the catalogues."""
+    from escucha.i18n.catalogue import add_strings
+
+    manager = make_manager()
+    add_strings(strings(manager))
+    return manager
 
 
 def add_commands(cli: typer.Typer, manager: pluggy.PluginManager | None = None) -> None:

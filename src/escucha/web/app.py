@@ -59,10 +59,12 @@ def create_app(
     """The app serving `workspace`; its routers and navigation come from the plugin registry
     (`plugins`, default: the process's, escucha.plugins.manager.plugin_manager())."""
     from escucha.enrich import current_model_version
-    from escucha.plugins.manager import nav_entries, plugin_manager, routers
+    from escucha.i18n.catalogue import add_strings
+    from escucha.plugins.manager import nav_entries, plugin_manager, routers, strings
 
     settings = settings or WebSettings()
     plugins = plugins or plugin_manager()
+    add_strings(strings(plugins))
     secret = load_or_create_secret(workspace.path)
     _ = workspace.engine  # open and migrate the store before serving
     serializer = make_serializer(secret)
