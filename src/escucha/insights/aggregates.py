@@ -251,7 +251,7 @@ def language_periods(coverage: pd.DataFrame) -> pd.DataFrame:
 def language_order(share: pd.DataFrame, posts: pd.DataFrame, ours: Collection[str]) -> list[str]:
     """The languages with brand mentions in a `share_of_voice` table (not the unknown one):
     where our brands are mentioned most first, then by posts (of a normalised frame)."""
-    from escucha.insights.common import UNKNOWN_LANG
+    from escucha.core.labels import UNKNOWN_LANG
 
     mentioned = [c for c in share["lang"].unique() if c != UNKNOWN_LANG]
     our_mentions = share[share["brand"].isin(ours)].groupby("lang")["mentions"].sum()

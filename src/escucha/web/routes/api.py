@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import math
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
-from escucha.reads.posts import detail, page
+from escucha.reads.posts import PostRow, detail, page
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.exports import json_record, streaming_export
 from escucha.web.filters import PostFilter, post_filter
@@ -27,27 +27,13 @@ Data = Annotated[Insights, Depends(get_insights)]
 Filter = Annotated[PostFilter, Depends(post_filter)]
 
 
-class Post(BaseModel):
-    id: int
-    source: str
-    native_id: str
-    author: str | None
-    created_at: datetime | None
-    url: str | None
-    text: str
-    lang: str | None
-    sentiment: str | None
-    negative: float | None
-    neutral: float | None
-    positive: float | None
-    wish: float | None
-    complaint: float | None
-    question: float | None
-    praise: float | None
-    promo: float | None
-    intents: list[str]
-    brands: list[str]
-    model_version: str | None
+def _model_of(name: str, record: type) -> type[BaseModel]:
+    """A response model with the fields of one of the read layer's records, so the API's
+    schema cannot drift from what the read layer gives."""
+    return create_model(name, **{k: (v, ...) for k, v in get_type_hints(record).items()})
+
+
+Post = _model_of("Post", PostRow)
 
 
 class PostDetail(Post):
