@@ -38,6 +38,16 @@ class Seen:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    body: bytes = b""
+
+    def fields(self) -> dict:
+        """The request's body as the handler would read it: JSON or a form (first values)."""
+        if not self.body:
+            return {}
+        kind = {k.lower(): v for k, v in self.headers.items()}.get("content-type", "")
+        if kind.startswith("application/json"):
+            return json.loads(self.body)
+        return {k: v[0] if len(v) == 1 else v for k, v in parse_qs(self.body.decode()).items()}
 
 
 Handler = Callable[[Seen], Reply]
@@ -84,9 +94,8 @@ class FakeServer:
     def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("content-length") or 0)
-        if length:
-            handler.rfile.read(length)
-        seen = Seen(method, parts.path, parse_qs(parts.query), dict(handler.headers.items()))
+        body = handler.rfile.read(length) if length else b""
+        seen = Seen(method, parts.path, parse_qs(parts.query), dict(handler.headers.items()), body)
         self.seen.append(seen)
         route = self.routes.get(parts.path)
         if route is None and self.fallback is not None:

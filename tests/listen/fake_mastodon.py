@@ -38,7 +38,11 @@ class FakeMastodon:
         self.token = token
         self.next_id = 110_000_000_000_000_000
         self.fail_next: list[Reply] = []
+        self.by_key: dict[tuple[str, str], dict] = {}  # (token, Idempotency-Key) -> status
+        self.slow_posts = 0  # the next N posts are published, then answered too late
+        self.post_delay = 1.0
         server.route("/api/v1/accounts/lookup", self.lookup)
+        server.route("/api/v1/statuses", self.publish)
         instance = {
             "domain": "mastodon.example",
             "title": "Mastodon",
@@ -101,7 +105,33 @@ class FakeMastodon:
         return status_id
 
     def lookup(self, seen: Seen) -> Reply:
-        return Reply(200, account(seen.query["acct"][0], 7) | {"id": "42"})
+        acct = seen.query["acct"][0]
+        if acct == "nadie":
+            return Reply(404, {"error": "Record not found"})
+        return Reply(200, account(acct, 7) | {"id": "42"})
+
+    def publish(self, seen: Seen) -> Reply:
+        """POST /api/v1/statuses: a repeated Idempotency-Key answers the status it made."""
+        token = seen.headers.get("Authorization", "")
+        if not self.token or token != f"Bearer {self.token}":
+            return Reply(401, {"error": "The access token is invalid"})
+        fields = seen.fields()
+        key = seen.headers.get("Idempotency-Key")
+        if key and (token, key) in self.by_key:
+            return Reply(200, self.by_key[(token, key)])
+        text = str(fields.get("status") or "").strip()
+        if not text:
+            return Reply(422, {"error": "Validation failed: Text can't be blank"})
+        if len(text) > 500:
+            return Reply(422, {"error": "Validation failed: Text character limit of 500 exceeded"})
+        self.post(text, acct="iberia", reply_to=fields.get("in_reply_to_id"))
+        status = self.statuses[-1]
+        if key:
+            self.by_key[(token, key)] = status
+        if self.slow_posts:
+            self.slow_posts -= 1
+            return Reply(200, status, delay=self.post_delay)
+        return Reply(200, status)
 
     def _page(self, seen: Seen, items: list[dict]) -> Reply:
         q = {k: v[0] for k, v in seen.query.items()}

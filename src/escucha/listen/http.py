@@ -1,7 +1,8 @@
 """The HTTP client every web source uses: retries, rate limits, size caps, SSRF guard, budget.
 
 One `RetryPolicy` decides when to wait and retry, for httpx requests and for SDK calls alike
-(sources built on an SDK translate its exceptions into `Retry` and `AuthFailed`).
+(sources built on an SDK translate its exceptions into `Retry` and `AuthFailed`), and one
+`status_error` maps an HTTP status to escucha's errors for every source.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     import httpx
 
 T = TypeVar("T")
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "escucha/0.1 (+https://github.com/escucha; social listening)"
 
 
@@ -192,6 +192,17 @@ class GuardedCalls:
 
         return self.policy.call(attempt)
 
+    def once(self, fn: Callable[[], T]) -> T:
+        """One SDK call that changes something: counted and classified, never retried here."""
+        spend(self, self.options.request_budget)
+        try:
+            return fn()
+        except Exception as exc:
+            mapped = self.classify(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
+
 
 def spend(counter: HttpClient | GuardedCalls, budget: int) -> None:
     """Count one request against the run's budget."""
@@ -285,6 +296,37 @@ class HttpClient:
 
         return self.policy.call(attempt)
 
+    def send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """One request that changes something, never retried here: its JSON answer.
+
+        A timeout, a lost connection or a 5xx leaves the outcome unknown; they raise `Retry`
+        for the caller, which looks for what it sent before sending it again.
+        """
+        import httpx
+
+        url_shown = _shown(url)
+        if not self.options.allow_private_networks:
+            check_public_host(url, self.source)
+        spend(self, self.options.request_budget)
+        request = self._client.build_request(method, url, json=json_body)
+        try:
+            response = self._send(request)
+        except httpx.TimeoutException:
+            raise Retry(f"timed out sending to {url_shown}") from None
+        except httpx.TransportError as exc:
+            raise Retry(f"network error sending to {url_shown}: {exc}") from None
+        self._check_status(response)
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            raise Retry(f"malformed JSON from {url_shown}") from None
+
     def _attempt(self, url: str, params, headers) -> httpx.Response:
         import httpx
 
@@ -345,18 +387,51 @@ class HttpClient:
 
     def _check_status(self, response: httpx.Response) -> httpx.Response:
         status = response.status_code
-        if status < 300 or status == 304:
-            return response
-        where = _shown(response.request.url)
-        if status in (401, 403):
-            raise AuthFailed(
-                f"{self.source}: {where} answered {status}: the token or API key is missing, "
-                "expired or not allowed to read this; check the source's credentials"
+        error = status_error(
+            self.source, status, _shown(response.request.url), headers=response.headers
+        )
+        if error is not None:
+            raise error
+        return response
+
+
+def retryable(status: int) -> bool:
+    """Statuses worth retrying: a rate limit or a server error."""
+    return status == 429 or status >= 500
+
+
+def status_error(
+    source: str,
+    status: int,
+    where: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    delay: float | None = None,
+    says: Mapping[int, str] | None = None,
+) -> Exception | None:
+    """The one mapping of an HTTP status to escucha's errors; None for a success (or 304).
+
+    429 and 5xx give `Retry` (waiting as a 429's or 503's headers ask, unless `delay` is
+    given); 401 and 403 give `AuthFailed`; any other status a `SourceError`. `says` holds a
+    platform's own wording for some statuses (the source's name is put before it).
+    """
+    if status < 300 or status == 304:
+        return None
+    said = (says or {}).get(status)
+    if retryable(status):
+        if delay is None and headers is not None and status in (429, 503):
+            delay = rate_limit_delay(headers)
+        return Retry(said or f"{where} answered {status}", delay)
+    if status in (401, 403):
+        return AuthFailed(
+            f"{source}: "
+            + (
+                said
+                or f"{where} answered {status}: the token or API key is missing, expired or "
+                "not allowed to read this; check the source's credentials"
             )
-        if status in RETRY_STATUSES:
-            delay = rate_limit_delay(response.headers) if status in (429, 503) else None
-            raise Retry(f"{where} answered {status}", delay)
-        raise SourceError(f"{self.source}: {where} answered {status}")
+        )
+    return SourceError(f"{source}: {said or f'{where} answered {status}'}")
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

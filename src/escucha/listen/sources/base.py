@@ -1,4 +1,8 @@
-"""The connector pattern: a `Source` yields `Page`s of items and rejects, each with its cursor."""
+"""The connector pattern: a `Source` yields `Page`s of items and rejects, each with its cursor.
+
+A kind declares what it can collect (`categories`) and may read profiles (`profile`); kinds
+that can publish also implement `listen.sources.writing.Publisher`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
 from typing import Any, ClassVar
 
 from escucha.config import SourceConfig
@@ -14,6 +20,37 @@ from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected
 from escucha.core.version import VERSION as escucha_version
 from escucha.errors import UserError
 from escucha.listen.http import HttpOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Categories:
+    """What a kind can collect, each with the options that select it (None: not offered).
+
+    Profiles are read on demand (`Source.profile`), so they have no option.
+    """
+
+    posts: tuple[str, ...] = ()
+    mentions: tuple[str, ...] | None = None
+    profiles: bool = False
+
+    def offered(self) -> tuple[str, ...]:
+        """The categories' names: posts, mentions, profiles."""
+        names = ["posts"] if self.posts else []
+        names += ["mentions"] if self.mentions is not None else []
+        return (*names, "profiles") if self.profiles else tuple(names)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """An account as its platform describes it; (platform, instance, account_id) identify it."""
+
+    platform: str
+    instance: str
+    account_id: str
+    handle: str
+    display_name: str | None = None
+    followers: int | None = None
+    profile_url: str | None = None
 
 
 @dataclass(slots=True)
@@ -37,6 +74,8 @@ class Source(ABC):
     target_option: ClassVar[str]  # the option `escucha sources add KIND TARGET` fills
     required_options: ClassVar[tuple[str, ...]] = ()
     credential_keys: ClassVar[tuple[str, ...]] = ()  # read from ESCUCHA_<NAME>_<KEY>
+    categories: ClassVar[Categories] = Categories()
+    sdk: ClassVar[str | None] = None  # the distribution the connector is built on, if any
 
     def __init__(
         self,
@@ -69,8 +108,14 @@ class Source(ABC):
 
     @property
     def version(self) -> str:
-        """The connector's version, recorded with every run it makes."""
-        return f"escucha {escucha_version}"
+        """The connector's version (and its SDK's), recorded with every run it makes."""
+        if self.sdk is None:
+            return f"escucha {escucha_version}"
+        try:
+            sdk_version = dist_version(self.sdk)
+        except PackageNotFoundError:
+            sdk_version = "not installed"
+        return f"escucha {escucha_version}; {self.sdk} {sdk_version}"
 
     @property
     def location(self) -> str:
@@ -84,6 +129,10 @@ class Source(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; the collector calls it once the run ends."""
 
+    def profile(self, account: str) -> Profile:
+        """The platform's record of an account (a handle or username); kinds override it."""
+        raise UserError(f"source {self.name!r} ({self.kind}) cannot read profiles")
+
     def item(self, native_id: object, text: str | None, raw: dict, **fields: Any) -> Item:
         """Build an item, or raise InvalidRecord naming what is wrong with the record."""
         if native_id is None or str(native_id).strip() == "":
@@ -96,7 +145,7 @@ class Source(ABC):
         native = str(native_id)
         if len(native) > 255:
             raise InvalidRecord("id longer than 255 characters")
-        for key in ("author", "author_name", "parent_id", "root_id"):
+        for key in ("author", "author_name", "author_id", "parent_id", "root_id"):
             if fields.get(key) is not None:
                 fields[key] = str(fields[key])[:255]
         return Item(

@@ -1,4 +1,5 @@
-"""Mastodon (Mastodon.py): hashtags, an account's posts, mentions of us, public/local timelines."""
+"""Mastodon (Mastodon.py): hashtags, an account's posts, mentions of us, public/local timelines;
+profiles; replies and posts (the instance recognises a repeated Idempotency-Key)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
-    RETRY_STATUSES,
     USER_AGENT,
     AuthFailed,
     GuardedCalls,
@@ -21,17 +23,26 @@ from escucha.listen.http import (
     RetryPolicy,
     SourceError,
     check_public_host,
-    rate_limit_delay,
+    status_error,
 )
 from escucha.listen.sources.base import (
+    Categories,
     InvalidRecord,
     Page,
+    Profile,
     Rejected,
     Source,
     newest_first,
     option_list,
 )
 from escucha.listen.sources.text import html_to_text
+from escucha.listen.sources.writing import (
+    Published,
+    Publisher,
+    WriteLimit,
+    checked_text,
+    publish_once,
+)
 
 PAGE_SIZE = 40  # Mastodon's maximum for timelines
 STREAM_PATHS = {
@@ -43,11 +54,17 @@ STREAM_PATHS = {
 QUIET_SECONDS = 5.0  # an empty page this often while streaming, so a stop request is seen
 
 
-class MastodonSource(Source):
+class MastodonSource(Source, Publisher):
     kind = "mastodon"
     target_option = "api_base_url"
     required_options = ("api_base_url",)
     credential_keys = ("access_token",)
+    categories = Categories(
+        posts=("hashtags", "accounts", "timelines"), mentions=("mentions",), profiles=True
+    )
+    sdk = "Mastodon.py"
+    write_limit = WriteLimit(500)  # Mastodon's default; an instance may allow more
+    idempotency = "the Idempotency-Key header, which the instance honours for an hour"
     coverage = (
         "what the instance knows: hashtag and public timelines show posts that reached this "
         "instance, not the whole fediverse; mentions need an access token; no full-text search "
@@ -103,6 +120,58 @@ class MastodonSource(Source):
     @property
     def base_url(self) -> str:
         return str(self.options["api_base_url"]).rstrip("/")
+
+    @property
+    def instance(self) -> str:
+        """Account ids are the instance's own: the instance's host names them."""
+        return (urlsplit(self.base_url).hostname or "").lower()
+
+    def profile(self, account: str) -> Profile:
+        """`accounts/lookup` of a local `user` or a remote `user@domain`."""
+        api, call = self._api()
+        found = _plain(call(lambda: api.account_lookup(account.lstrip("@"))))
+        return Profile(
+            platform=self.platform,
+            instance=self.instance,
+            account_id=str(found["id"]),
+            handle=str(found.get("acct") or account.lstrip("@")),
+            display_name=found.get("display_name") or None,
+            followers=found.get("followers_count"),
+            profile_url=found.get("url"),
+        )
+
+    def reply(self, parent: str, text: str, idempotency_key: str) -> Published:
+        return self._publish(text, idempotency_key, in_reply_to_id=parent)
+
+    def post(
+        self,
+        text: str,
+        idempotency_key: str,
+        *,
+        title: str | None = None,
+        community: str | None = None,
+    ) -> Published:
+        if title or community:
+            raise UserError(f"{self.name}: a Mastodon post has no title or community")
+        return self._publish(text, idempotency_key)
+
+    def _publish(self, text: str, key: str, **where: str) -> Published:
+        """POST /api/v1/statuses; a repeat after an unknown outcome carries the same key."""
+        limit = WriteLimit(int(self.options.get("max_post_chars", self.write_limit.size)))
+        text = checked_text(self, limit, text)
+        if not self.credentials.get("access_token"):
+            raise AuthFailed(f"{self.name}: publishing needs an access token (see docs)")
+        api, call = self._api()
+
+        def send() -> Published:
+            status = _plain(call.once(lambda: api.status_post(text, idempotency_key=key, **where)))
+            return Published(
+                native_id=str(status["id"]),
+                url=status.get("url") or status.get("uri"),
+                created_at=parse_date(status.get("created_at")),
+            )
+
+        return publish_once(self, send)
 
     def sweep(self, api, call: GuardedCalls, stream: str, state: dict) -> Iterator[Page]:
         """The REST timeline of one stream from its saved state on; `state` moves with it."""
@@ -180,6 +249,7 @@ class MastodonSource(Source):
             created_at=parse_date(status.get("created_at")),
             author=account.get("acct"),
             author_name=account.get("display_name") or None,
+            author_id=account.get("id"),
             url=status.get("url") or status.get("uri"),
             lang=status.get("language"),
             parent_id=status.get("in_reply_to_id"),
@@ -376,22 +446,24 @@ class _Connection:
 
 
 def _check_stream(source: str, response) -> None:
-    status = response.status_code
-    if status == 200:
-        return
     where = str(response.url.copy_with(query=None))
-    if status in (401, 403):
-        raise AuthFailed(
-            f"{source}: {where} refused the access token ({status}): it is missing, expired or "
-            "lacks the read scope (some instances stream only to logged-in accounts)"
-        )
-    if status in RETRY_STATUSES:
-        delay = rate_limit_delay(response.headers) if status in (429, 503) else None
-        raise Retry(f"{where} answered {status}", delay)
-    raise SourceError(
-        f"{source}: {where} answered {status}; if the instance streams from another host, "
-        "set streaming_url"
+    refused = (
+        f"{where} refused the access token ({response.status_code}): it is missing, expired or "
+        "lacks the read scope (some instances stream only to logged-in accounts)"
     )
+    error = status_error(
+        source, response.status_code, where, headers=response.headers, says=_refused(refused)
+    )
+    if type(error) is SourceError:
+        error = SourceError(
+            f"{error}; if the instance streams from another host, set streaming_url"
+        )
+    if error is not None:
+        raise error
+
+
+def _refused(message: str) -> dict[int, str]:
+    return {401: message, 403: message}
 
 
 def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
@@ -429,34 +501,31 @@ def _plain(entry: Any) -> Any:
 
 
 def _classifier(api, name: str):
-    from mastodon import (
-        MastodonAPIError,
-        MastodonNetworkError,
-        MastodonRatelimitError,
-        MastodonServerError,
-        MastodonUnauthorizedError,
+    from mastodon import MastodonAPIError, MastodonNetworkError, MastodonRatelimitError
+
+    refused = (
+        f"{api.api_base_url} refused the access token (401/403): it is missing, expired or "
+        "lacks the read scope"
     )
 
     def classify(exc: Exception) -> Exception | None:
-        if isinstance(exc, MastodonRatelimitError):
-            reset = api.ratelimit_reset
-            return Retry("rate limited (429)", max(0.0, reset - time.time()) if reset else None)
-        if isinstance(exc, MastodonServerError):
-            return Retry(f"server error {exc.args[1] if len(exc.args) > 1 else ''}".strip())
         if isinstance(exc, MastodonNetworkError):
             return Retry(f"network error: {exc}")
-        if isinstance(exc, MastodonUnauthorizedError) or (
-            isinstance(exc, MastodonAPIError) and len(exc.args) > 1 and exc.args[1] == 403
-        ):
-            return AuthFailed(
-                f"{name}: {api.api_base_url} refused the access token (401/403): it is missing, "
-                "expired or lacks the read scope"
-            )
-        if isinstance(exc, MastodonAPIError) and "Could not parse response as JSON" in str(exc):
+        if not isinstance(exc, (MastodonAPIError, MastodonRatelimitError)):
+            return None
+        if "Could not parse response as JSON" in str(exc):
             return Retry("malformed JSON from the instance")
-        if isinstance(exc, MastodonAPIError):
-            status = exc.args[1] if len(exc.args) > 1 else "an error"
-            return SourceError(f"{name}: {api.api_base_url} answered {status}")
-        return None
+        delay, status = None, exc.args[1] if len(exc.args) > 1 else None
+        if isinstance(exc, MastodonRatelimitError):
+            status = 429
+            if api.ratelimit_reset:
+                delay = max(0.0, api.ratelimit_reset - time.time())
+        if not isinstance(status, int):
+            return SourceError(f"{name}: {api.api_base_url} answered an error")
+        says = _refused(refused) | {429: "rate limited (429)"}
+        if len(exc.args) > 3 and exc.args[3]:
+            says[422] = f"{api.api_base_url} refused the request (422): {exc.args[3]}"
+        says |= {s: f"server error {s}" for s in range(500, 600)}
+        return status_error(name, status, api.api_base_url, delay=delay, says=says)
 
     return classify

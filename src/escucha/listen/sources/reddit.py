@@ -19,6 +19,7 @@ from escucha.listen.http import (
     Retry,
     SourceError,
     rate_limit_delay,
+    status_error,
 )
 from escucha.listen.sources.base import InvalidRecord, Page, Source, option_list
 
@@ -275,37 +276,42 @@ def _requestor_class() -> type:
 
 
 def _check_status(source: str, url: str, response: Any) -> None:
-    """401 fails with a clear error; 429 and 5xx are retried, waiting as Reddit asks."""
+    """Every failing status ends here, before prawcore's own handling (which would sleep).
+
+    401 and 403 fail with a clear error; 429 and 5xx are retried, waiting as Reddit asks.
+    """
     status, path = response.status_code, urlsplit(url).path
-    if status == 401 and path.endswith(TOKEN_PATH):
-        raise AuthFailed(
-            f"{source}: Reddit refused the app's client_id/client_secret (401); "
-            "check the source's credentials"
-        )
-    if status == 401:
-        raise AuthFailed(
-            f"{source}: Reddit refused the access token (401): it is invalid, expired or "
-            "revoked; check the source's credentials"
-        )
+    token = path.endswith(TOKEN_PATH)
+    says = {
+        401: "Reddit refused the app's client_id/client_secret (401); check the source's "
+        "credentials"
+        if token
+        else "Reddit refused the access token (401): it is invalid, expired or revoked; check "
+        "the source's credentials",
+        403: f"Reddit answered 403 for {path}: private or banned",
+        404: f"Reddit has no {path} (no such subreddit?)",
+        302: f"Reddit has no {path} (no such subreddit?)",
+        429: f"rate limited by Reddit (429) at {path}",
+    }
     if status == 429:
-        raise Retry(f"rate limited by Reddit (429) at {path}", rate_limit_delay(response.headers))
-    if status >= 500:
+        delay = rate_limit_delay(response.headers)
+    else:
         after = response.headers.get("retry-after")
         delay = rate_limit_delay({"retry-after": after}) if after else None
-        raise Retry(f"Reddit answered {status} at {path}", delay)
+    error = status_error(
+        source,
+        status,
+        f"Reddit at {path}",
+        delay=delay,
+        says=says | {s: f"Reddit answered {s} at {path}" for s in range(500, 600)},
+    )
+    if error is not None:
+        raise error
 
 
 def _classifier(name: str) -> Callable[[Exception], Exception | None]:
-    from praw.exceptions import PRAWException
-    from prawcore.exceptions import (
-        BadJSON,
-        Forbidden,
-        NotFound,
-        OAuthException,
-        PrawcoreException,
-        Redirect,
-        ResponseException,
-    )
+    from praw.exceptions import PRAWException, RedditAPIException
+    from prawcore.exceptions import BadJSON, OAuthException, PrawcoreException
 
     def classify(exc: Exception) -> Exception | None:
         if isinstance(exc, (Retry, SourceError)):
@@ -314,13 +320,8 @@ def _classifier(name: str) -> Callable[[Exception], Exception | None]:
             return Retry("malformed JSON from Reddit")
         if isinstance(exc, OAuthException):
             return AuthFailed(f"{name}: Reddit refused the app's credentials ({exc.error})")
-        path = urlsplit(exc.response.url).path if isinstance(exc, ResponseException) else ""
-        if isinstance(exc, Forbidden):
-            return SourceError(f"{name}: Reddit answered 403 for {path}: private or banned")
-        if isinstance(exc, (NotFound, Redirect)):
-            return SourceError(f"{name}: Reddit has no {path} (no such subreddit?)")
-        if isinstance(exc, ResponseException):
-            return SourceError(f"{name}: Reddit answered {exc.response.status_code} for {path}")
+        if isinstance(exc, RedditAPIException):
+            return SourceError(f"{name}: Reddit refused the request: {exc}")
         if isinstance(exc, (PRAWException, PrawcoreException)):
             return SourceError(f"{name}: {type(exc).__name__}: {exc}")
         return None

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from escucha.core.items import Rejected
 from escucha.listen.http import HttpClient, SourceError
-from escucha.listen.sources.base import InvalidRecord, Page, Source
+from escucha.listen.sources.base import Categories, InvalidRecord, Page, Source
 from escucha.listen.sources.text import html_to_text
 
 
@@ -16,6 +16,8 @@ class RssSource(Source):
     kind = "rss"
     target_option = "url"
     required_options = ("url",)
+    categories = Categories(posts=("url",))
+    sdk = "feedparser"
     coverage = (
         "only the entries the feed currently lists (often the last 10-50); entries that drop "
         "out of the feed between two runs are missed, so poll busy feeds often"
@@ -71,6 +73,7 @@ class RssSource(Source):
             raw,
             created_at=datetime.fromtimestamp(calendar.timegm(when), UTC) if when else None,
             author=entry.get("author") or None,
+            author_id=entry.get("author") or None,  # a feed names authors, it has no ids
             url=entry.get("link"),
             lang=feed_lang,
         )
