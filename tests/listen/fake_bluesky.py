@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from .conftest import FakeServer, Reply, Seen
@@ -17,15 +19,145 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def did_of(handle: str) -> str:
+    return f"did:plc:{handle.split('.')[0]:a<24}"
+
+
+def _jwt(did: str, scope: str) -> str:
+    """A token shaped like the PDS's (the SDK reads its expiry); the signature is not checked."""
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    claims = {"scope": scope, "sub": did, "iat": int(time.time()), "exp": int(time.time()) + 7200}
+    return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+def _error(status: int, error: str, message: str) -> Reply:
+    return Reply(status, {"error": error, "message": message})
+
+
 class FakeAppView:
-    def __init__(self, server: FakeServer) -> None:
+    """An AppView and, for the account `password` logs into, its PDS (repo writes, sessions)."""
+
+    def __init__(self, server: FakeServer, password: str = "app-pass-1") -> None:
         self.posts: list[dict] = []
+        self.notifications: list[dict] = []
+        self.password = password
+        self.sessions: dict[str, str] = {}  # access token -> did
+        self.records: dict[tuple[str, str], dict] = {}  # (did, rkey) -> record
+        self.slow_creates = 0  # the next N creates are stored, then answered too late
+        self.create_delay = 1.0
         server.route("/xrpc/app.bsky.feed.searchPosts", self.search)
         server.route("/xrpc/app.bsky.feed.getAuthorFeed", self.author_feed)
+        server.route("/xrpc/com.atproto.server.createSession", self.create_session)
+        server.route("/xrpc/app.bsky.actor.getProfile", self.profile)
+        server.route("/xrpc/app.bsky.notification.listNotifications", self.list_notifications)
+        server.route("/xrpc/app.bsky.feed.getPosts", self.get_posts)
+        server.route("/xrpc/com.atproto.repo.getRecord", self.get_record)
+        server.route("/xrpc/com.atproto.repo.createRecord", self.create_record)
+
+    def _did(self, seen: Seen) -> str | None:
+        token = seen.headers.get("Authorization", "").removeprefix("Bearer ")
+        return self.sessions.get(token)
+
+    def create_session(self, seen: Seen) -> Reply:
+        fields = seen.fields()
+        if fields.get("password") != self.password:
+            return _error(401, "AuthenticationRequired", "Invalid identifier or password")
+        handle = fields["identifier"]
+        did = did_of(handle)
+        access = _jwt(did, "com.atproto.appPass")
+        self.sessions[access] = did
+        body = {
+            "accessJwt": access,
+            "refreshJwt": _jwt(did, "com.atproto.refresh"),
+            "handle": handle,
+            "did": did,
+            "active": True,
+        }
+        return Reply(200, body)
+
+    def profile(self, seen: Seen) -> Reply:
+        actor = seen.query["actor"][0]
+        if actor == "nadie.bsky.social":
+            return _error(400, "InvalidRequest", "Profile not found")
+        handle = actor if not actor.startswith("did:") else "iberia.com"
+        body = {
+            "did": did_of(handle),
+            "handle": handle,
+            "displayName": handle.split(".")[0].title(),
+            "followersCount": 1234,
+            "followsCount": 10,
+            "postsCount": 99,
+            "indexedAt": "2024-01-01T00:00:00.000Z",
+            "createdAt": "2023-05-01T00:00:00.000Z",
+            "labels": [],
+        }
+        return Reply(200, body)
+
+    def notify(self, uri: str, reason: str) -> None:
+        """A notification for us about the post `uri` (or, for a like, about our post)."""
+        post = next(p for p in self.posts if p["uri"] == uri)
+        n = len(self.notifications)
+        self.notifications.append(
+            {
+                "uri": uri if reason != "like" else f"at://{post['author']['did']}/like/{n}",
+                "cid": post["cid"],
+                "author": post["author"],
+                "reason": reason,
+                "record": post["record"],
+                "isRead": False,
+                "indexedAt": post["indexedAt"],
+                "labels": [],
+            }
+        )
+
+    def list_notifications(self, seen: Seen) -> Reply:
+        if self._did(seen) is None:
+            return _error(401, "AuthenticationRequired", "Authentication Required")
+        chunk, cursor = self._paged(seen, self.notifications)
+        body = {"notifications": chunk, "seenAt": "2025-06-01T00:00:00.000Z"}
+        if cursor:
+            body["cursor"] = cursor
+        return Reply(200, body)
+
+    def get_posts(self, seen: Seen) -> Reply:
+        wanted = seen.query.get("uris", [])
+        return Reply(200, {"posts": [p for p in self.posts if p["uri"] in wanted]})
+
+    def get_record(self, seen: Seen) -> Reply:
+        q = {k: v[0] for k, v in seen.query.items()}
+        record = self.records.get((q["repo"], q["rkey"]))
+        uri = f"at://{q['repo']}/{q['collection']}/{q['rkey']}"
+        if record is None:
+            return _error(400, "RecordNotFound", f"Could not locate record: {uri}")
+        return Reply(200, {"uri": uri, "cid": "bafyreirec" + "b" * 50, "value": record})
+
+    def create_record(self, seen: Seen) -> Reply:
+        did = self._did(seen)
+        if did is None:
+            return _error(401, "AuthenticationRequired", "Authentication Required")
+        data = seen.fields()
+        if data["repo"] != did:
+            return _error(403, "Forbidden", "Only the repo's owner may write to it")
+        record = data["record"]
+        if len(record.get("text", "")) > 3000:
+            return _error(400, "InvalidRequest", "Invalid app.bsky.feed.post record")
+        key = (did, data["rkey"])
+        if key in self.records:
+            return _error(400, "InvalidRequest", "Record already exists")
+        self.records[key] = record
+        uri = f"at://{did}/{data['collection']}/{data['rkey']}"
+        body = {"uri": uri, "cid": "bafyreirec" + "b" * 50, "validationStatus": "valid"}
+        if self.slow_creates:
+            self.slow_creates -= 1
+            return Reply(200, body, delay=self.create_delay)
+        return Reply(200, body)
 
     def post(self, text: str, handle: str = "ana.bsky.social", reply_to: str | None = None) -> str:
         n = len(self.posts)
-        did = f"did:plc:{handle.split('.')[0]:a<24}"
+        did = did_of(handle)
         uri = f"at://{did}/{POST}/3l{n:011d}"
         moment = BASE_TIME + timedelta(minutes=n)
         record = {"$type": POST, "text": text, "createdAt": _iso(moment), "langs": ["es"]}

@@ -1,11 +1,16 @@
-"""Bluesky (atproto SDK): post search and author feeds over XRPC, or the Jetstream firehose."""
+"""Bluesky (atproto SDK): post search, author feeds and our notifications over XRPC, or the
+Jetstream firehose; profiles; replies and posts with a record key derived from the
+idempotency key, so a repeated create is recognised as the same record."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from escucha.core.items import Rejected
+from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
     AuthFailed,
@@ -13,18 +18,45 @@ from escucha.listen.http import (
     Retry,
     SourceError,
     check_public_host,
-    rate_limit_delay,
+    status_error,
 )
-from escucha.listen.sources.base import InvalidRecord, Page, Source, option_list
+from escucha.listen.sources.base import (
+    Categories,
+    InvalidRecord,
+    Page,
+    Profile,
+    Source,
+    option_list,
+)
+from escucha.listen.sources.writing import (
+    Published,
+    Publisher,
+    WriteLimit,
+    checked_text,
+    publish_once,
+)
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"
 SEARCH_PARAMS = ("lang", "since", "until", "author", "mentions", "domain", "tag")
+POST = "app.bsky.feed.post"
+NOTIFIED_BY_POST = ("mention", "reply", "quote")  # notifications that carry a post of someone
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+TID_EPOCH_US = 1_577_836_800_000_000  # 2020-01-01: derived record keys stay in the past
 
 
-class BlueskySource(Source):
+class BlueskySource(Source, Publisher):
     kind = "bluesky"
     target_option = "q"
     credential_keys = ("handle", "app_password")
+    categories = Categories(
+        posts=("q", "authors", "jetstream_url"), mentions=("notifications",), profiles=True
+    )
+    sdk = "atproto"
+    write_limit = WriteLimit(300, "graphemes")
+    idempotency = (
+        "the record key is derived from the idempotency key; the record is looked up by it "
+        "before any create"
+    )
     coverage = (
         "searchPosts returns what Bluesky's search index holds (sort=latest, pages of 100; the "
         "public AppView may require a login for search); author feeds are complete back to "
@@ -36,39 +68,140 @@ class BlueskySource(Source):
         if self.options.get("jetstream_url"):
             from escucha.listen.sources.jetstream import read_jetstream
 
-            yield from read_jetstream(self, cursor)
+            yield from read_jetstream(self, cursor, self.post_item)
             return
-        if not self.options.get("q") and not self.options.get("authors"):
-            raise SourceError(f"{self.name}: set q (a search) or authors (handles) to listen to")
-        client, call = self._client()
+        notifications = bool(self.options.get("notifications"))
+        if not self.options.get("q") and not self.options.get("authors") and not notifications:
+            raise SourceError(
+                f"{self.name}: set q (a search), authors (handles) or notifications = true "
+                "to listen to"
+            )
+        client, call = self._client(needs_login="notifications" if notifications else None)
         state = dict((cursor or {}).get("streams", {}))
         streams: list[tuple[str, Callable]] = []
         if self.options.get("q"):
             streams.append(("search", self._search(client, call)))
         for actor in option_list(self.options, "authors"):
             streams.append((f"author:{actor.lstrip('@')}", self._author(client, call, actor)))
+        if notifications:
+            streams.append(("notifications", self._notifications(client, call)))
         for key, listing in streams:
             for posts, stream_state in self._sweep(listing, state.get(key)):
                 state[key] = stream_state
                 page = Page(cursor={"streams": dict(state)})
                 for post in posts:
+                    if post.get("reason", NOTIFIED_BY_POST[0]) not in NOTIFIED_BY_POST:
+                        continue  # a like, a follow, a repost: no post of someone to read
                     try:
                         page.items.append(self.post_item(post))
                     except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
                         page.rejected.append(Rejected(f"{self.name} {key}", str(exc), post))
                 yield page
 
-    def _client(self) -> tuple[Any, GuardedCalls]:
+    def _client(self, needs_login: str | None = None) -> tuple[Any, GuardedCalls]:
+        """The SDK's client, logged in when credentials are set (`needs_login` names why
+        they must be)."""
         from atproto import Client
+        from atproto_client.request import Request
 
         base = str(self.options.get("base_url") or PUBLIC_APPVIEW).rstrip("/")
         if not self.http_options.allow_private_networks:
             check_public_host(base, self.name)
-        client = Client(base_url=base + "/xrpc")
+        request = Request(timeout=self.http_options.timeout)
+        client = Client(base_url=base + "/xrpc", request=request)
         call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
         if self.credentials.get("handle") and self.credentials.get("app_password"):
             call(lambda: client.login(self.credentials["handle"], self.credentials["app_password"]))
+        elif needs_login:
+            raise AuthFailed(
+                f"{self.name}: {needs_login} need a login: set the source's handle and "
+                "app_password (see docs)"
+            )
         return client, call
+
+    def profile(self, account: str) -> Profile:
+        """app.bsky.actor.getProfile of a handle or a DID."""
+        client, call = self._client()
+        actor = account.lstrip("@")
+        found = _plain(call(lambda: client.app.bsky.actor.get_profile(params={"actor": actor})))
+        return Profile(
+            platform=self.platform,
+            instance=self.instance,
+            account_id=found["did"],
+            handle=found.get("handle") or actor,
+            display_name=found.get("displayName") or None,
+            followers=found.get("followersCount"),
+            profile_url=f"https://bsky.app/profile/{found.get('handle') or found['did']}",
+        )
+
+    def reply(self, parent: str, text: str, idempotency_key: str) -> Published:
+        """A reply to the post `parent` (an at:// URI), in the thread of its root."""
+        text = checked_text(self, self.write_limit, text)
+        client, call = self._client(needs_login="replies")
+        answer = call(lambda: client.app.bsky.feed.get_posts(params={"uris": [parent]}))
+        if not answer.posts:
+            raise SourceError(f"{self.name}: Bluesky has no post {parent}")
+        view = _plain(answer.posts[0])
+        parent_ref = {"uri": view["uri"], "cid": view["cid"]}
+        root_ref = (view.get("record", {}).get("reply") or {}).get("root") or parent_ref
+        reply = {"root": {"uri": root_ref["uri"], "cid": root_ref["cid"]}, "parent": parent_ref}
+        return self._publish(client, call, {"text": text, "reply": reply}, idempotency_key)
+
+    def post(
+        self,
+        text: str,
+        idempotency_key: str,
+        *,
+        title: str | None = None,
+        community: str | None = None,
+    ) -> Published:
+        if title or community:
+            raise UserError(f"{self.name}: a Bluesky post has no title or community")
+        text = checked_text(self, self.write_limit, text)
+        client, call = self._client(needs_login="posts")
+        return self._publish(client, call, {"text": text}, idempotency_key)
+
+    def _publish(self, client, call: GuardedCalls, fields: dict, key: str) -> Published:
+        """com.atproto.repo.createRecord under a record key derived from `key`.
+
+        The record is looked up by that key first and after any unknown outcome, so a second
+        attempt finds the first instead of posting twice.
+        """
+        from atproto_client import exceptions as ex
+
+        did = client.me.did if client.me else call(client.com.atproto.server.get_session).did
+        rkey = record_key(key)
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        record = {"$type": POST, "createdAt": now, **fields}
+        where = {"repo": did, "collection": POST, "rkey": rkey}
+
+        def published(uri: str, value: dict) -> Published:
+            handle = client.me.handle if client.me else did
+            return Published(
+                native_id=uri,
+                url=f"https://bsky.app/profile/{handle}/post/{rkey}",
+                created_at=parse_date(value.get("createdAt")),
+            )
+
+        def lookup() -> Any:
+            try:
+                return client.com.atproto.repo.get_record(params=where)
+            except ex.BadRequestError as exc:
+                if getattr(exc.response.content, "error", None) == "RecordNotFound":
+                    return None
+                raise
+
+        def find() -> Published | None:
+            found = call(lookup)
+            return None if found is None else published(found.uri, _plain(found.value))
+
+        def send() -> Published:
+            made = call.once(
+                lambda: client.com.atproto.repo.create_record(data={**where, "record": record})
+            )
+            return published(made.uri, record)
+
+        return publish_once(self, send, find)
 
     def _search(self, client, call: GuardedCalls) -> Callable:
         params = {"q": self.options["q"], "sort": "latest", "limit": 100}
@@ -92,6 +225,18 @@ class BlueskySource(Source):
                 query["cursor"] = page_cursor
             answer = call(lambda: client.app.bsky.feed.get_author_feed(params=query))
             return [_plain(f.post) for f in answer.feed if not f.reason], answer.cursor
+
+        return fetch
+
+    def _notifications(self, client, call: GuardedCalls) -> Callable:
+        """Our notifications; those carrying someone's post (mention, reply, quote) are kept."""
+
+        def fetch(_since: str | None, page_cursor: str | None) -> tuple[list, str | None]:
+            query: dict[str, Any] = {"limit": 100}
+            if page_cursor:
+                query["cursor"] = page_cursor
+            answer = call(lambda: client.app.bsky.notification.list_notifications(params=query))
+            return [_plain(n) for n in answer.notifications], answer.cursor
 
         return fetch
 
@@ -136,6 +281,7 @@ class BlueskySource(Source):
             created_at=parse_date(record.get("createdAt")),
             author=handle,
             author_name=author.get("displayName") or None,
+            author_id=author.get("did") or did,
             url=f"https://bsky.app/profile/{handle}/post/{rkey}" if rkey else None,
             lang=langs[0].split("-")[0] if langs else None,
             parent_id=(reply.get("parent") or {}).get("uri"),
@@ -147,28 +293,47 @@ def _plain(model: Any) -> dict:
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+def record_key(idempotency_key: str) -> str:
+    """A record key in TID form derived from the idempotency key: the same key, the same record.
+
+    Its time part is drawn from the key's hash between 2020 and mid-2024 (never in the
+    future); the post's own time is its createdAt.
+    """
+    digest = int.from_bytes(hashlib.sha256(idempotency_key.encode()).digest()[:8], "big")
+    micros = TID_EPOCH_US + (digest >> 17) % (1 << 47)
+    number = (micros << 10) | (digest & 0x3FF)
+    return "".join(TID_ALPHABET[(number >> shift) & 31] for shift in range(60, -1, -5))
+
+
 def _classifier(name: str) -> Callable[[Exception], Exception | None]:
     from atproto_client import exceptions as ex
+
+    refused = (
+        "Bluesky refused the login or token ({status}); check the handle and app password, or "
+        "whether this endpoint needs a login"
+    )
 
     def classify(exc: Exception) -> Exception | None:
         response = getattr(exc, "response", None)
         status = getattr(response, "status_code", None)
-        if isinstance(exc, ex.UnauthorizedError):
-            return AuthFailed(
-                f"{name}: Bluesky refused the login or token ({status}); check the handle and "
-                "app password, or whether this endpoint needs a login"
-            )
-        if isinstance(exc, ex.RateLimitExceededError):
-            headers = getattr(response, "headers", None) or {}
-            return Retry("rate limited (429)", rate_limit_delay(headers))
         if isinstance(exc, (ex.NetworkError, ex.InvokeTimeoutError)):
             return Retry(f"network error or timeout ({status or 'no answer'})")
-        if isinstance(exc, ex.RequestException) and status and status >= 500:
-            return Retry(f"server error {status}")
         if isinstance(exc, (ex.ModelError, ValueError)):
             return Retry(f"malformed response: {exc}")
-        if isinstance(exc, ex.AtProtocolError):
-            return SourceError(f"{name}: Bluesky answered {status or type(exc).__name__}")
-        return None
+        if not isinstance(exc, ex.AtProtocolError):
+            return None
+        if not isinstance(status, int):
+            return SourceError(f"{name}: Bluesky answered {type(exc).__name__}")
+        content = getattr(response, "content", None)
+        says = {
+            401: refused.format(status=status),
+            403: refused.format(status=status),
+            429: "rate limited (429)",
+        }
+        says |= {s: f"server error {s}" for s in range(500, 600)}
+        if getattr(content, "message", None):
+            says[400] = f"Bluesky refused the request (400): {content.message}"
+        headers = getattr(response, "headers", None) or {}
+        return status_error(name, status, "Bluesky", headers=headers, says=says)
 
     return classify

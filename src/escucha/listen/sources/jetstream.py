@@ -1,23 +1,22 @@
 """Bluesky's Jetstream (JSON over a websocket), resumed from the last event's time_us.
 
 After a reconnect Jetstream replays from the cursor we send; events at or before the saved
-cursor are skipped, so a dropped connection neither loses nor doubles a post.
+cursor are skipped, so a dropped connection neither loses nor doubles a post. The Bluesky
+connector reads it, handing over how a post becomes an item (this module knows no connector).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
-from escucha.core.items import Rejected
+from escucha.core.items import Item, Rejected
 from escucha.listen.http import RetryPolicy, SourceError, check_public_host
-from escucha.listen.sources.base import InvalidRecord, Page, option_list
+from escucha.listen.sources.base import InvalidRecord, Page, Source, option_list
 
-if TYPE_CHECKING:
-    from escucha.listen.sources.bluesky import BlueskySource
+PostToItem = Callable[[dict], Item]
 
 POST = "app.bsky.feed.post"
 
@@ -50,8 +49,11 @@ def event_to_post(event: dict) -> dict | None:
     }
 
 
-def read_jetstream(source: BlueskySource, cursor: dict | None) -> Iterator[Page]:
-    """Read for up to stream_seconds (or until idle_seconds pass without an event)."""
+def read_jetstream(source: Source, cursor: dict | None, to_item: PostToItem) -> Iterator[Page]:
+    """Read for up to stream_seconds (or until idle_seconds pass without an event).
+
+    `to_item` turns a post (shaped like a post view, see `event_to_post`) into an item.
+    """
     from websockets.exceptions import ConnectionClosed, InvalidHandshake
     from websockets.sync.client import connect
 
@@ -105,7 +107,7 @@ def read_jetstream(source: BlueskySource, cursor: dict | None) -> Iterator[Page]
                         continue
                     last_event = now
                     failures = 0
-                    cursor_us = _take(source, message, cursor_us, terms, page)
+                    cursor_us = _take(to_item, message, cursor_us, terms, page)
                     if len(page.items) >= page_size or (
                         pending() and now - last_flush >= flush_seconds
                     ):
@@ -123,7 +125,7 @@ def read_jetstream(source: BlueskySource, cursor: dict | None) -> Iterator[Page]
 
 
 def _take(
-    source: BlueskySource, message: str | bytes, cursor_us: int | None, terms: list, page: Page
+    to_item: PostToItem, message: str | bytes, cursor_us: int | None, terms: list, page: Page
 ) -> int | None:
     """Add one event to the page if it is a new matching post; return the new cursor."""
     try:
@@ -137,7 +139,7 @@ def _take(
     try:
         post = event_to_post(event)
         if post is not None and matches(str(post["record"].get("text", "")), terms):
-            page.items.append(source.post_item(post))
+            page.items.append(to_item(post))
     except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
         page.rejected.append(Rejected(f"jetstream time_us={time_us}", str(exc), event))
     return time_us
