@@ -9,6 +9,10 @@ from .conftest import FakeServer, Reply, Seen
 
 BASE_TIME = datetime(2025, 6, 1, tzinfo=UTC)
 TOPIC_PATH = re.compile(r"^/t/(\d+)(\.json|/posts\.json)$")
+POST_PATH = re.compile(r"^/posts/(\d+)\.json$")
+USER_PATH = re.compile(r"^/u/([\w.-]+)\.json$")
+CREATED_BY_PATH = re.compile(r"^/topics/created-by/([\w.-]+)\.json$")
+API_KEY, API_USER = "k-123", "escucha_bot"
 
 
 def _iso(moment: datetime) -> str:
@@ -25,24 +29,40 @@ class FakeForum:
         self.malformed_listing_pages: int = 0
         self.delay = 0.0
         self.next_id = 101
+        self.notifications: list[dict] = []
+        self.raw: dict[int, str] = {}  # post id -> the markdown it was written in
+        self.titles: dict[int, str] = {}
+        self.slow_posts = 0  # the next N writes are stored, then answered too late
+        self.post_delay = 1.0
         for t in range(1, topics + 1):
             self.topics[t] = []
             for _ in range(posts):
                 self.add_post(t)
         server.route("/latest.json", self.latest)
         server.route("/search.json", self.search)
+        server.route("/notifications.json", self.list_notifications)
+        server.route("/posts.json", self.create_post)
         server.fallback = self.topic_routes
 
-    def add_post(self, topic: int, reply_to: int | None = None, text: str | None = None) -> int:
+    def add_post(
+        self,
+        topic: int,
+        reply_to: int | None = None,
+        text: str | None = None,
+        username: str | None = None,
+    ) -> int:
         posts = self.topics.setdefault(topic, [])
         number = len(posts) + 1
         created = BASE_TIME + timedelta(minutes=self.next_id)
         post_id, self.next_id = self.next_id, self.next_id + 1
+        name = f"User {number}" if username is None else username.replace("_", " ").title()
+        username = username or f"user{number}"
+        self.raw[post_id] = text or f"Topic {topic} post {number}: **Iberia** news"
         posts.append(
             {
                 "id": post_id,
-                "name": f"User {number}",
-                "username": f"user{number}",
+                "name": name,
+                "username": username,
                 "avatar_template": "/letter_avatar_proxy/v4/letter/u/{size}.png",
                 "created_at": _iso(created),
                 "cooked": text or f"<p>Topic {topic} post {number}: <b>Iberia</b> news</p>",
@@ -60,7 +80,7 @@ class FakeForum:
                 "display_username": f"User {number}",
                 "version": 1,
                 "can_edit": False,
-                "user_id": number,
+                "user_id": 900 if username == API_USER else number,
                 "trust_level": 1,
             }
         )
@@ -109,7 +129,86 @@ class FakeForum:
             topic_list["more_topics_url"] = f"/latest?no_definitions=true&page={page + 1}"
         return Reply(200, {"users": [], "primary_groups": [], "topic_list": topic_list})
 
+    def _authorised(self, seen: Seen) -> bool:
+        headers = {k.lower(): v for k, v in seen.headers.items()}
+        return headers.get("api-key") == API_KEY and headers.get("api-username") == API_USER
+
+    def notify(self, post_id: int, kind: int) -> None:
+        """A notification for the API user about `post_id` (1 mentioned, 2 replied, 5 liked)."""
+        post = next(p for posts in self.topics.values() for p in posts if p["id"] == post_id)
+        self.notifications.append(
+            {
+                "id": len(self.notifications) + 1,
+                "user_id": 900,
+                "notification_type": kind,
+                "read": False,
+                "high_priority": False,
+                "created_at": post["created_at"],
+                "post_number": post["post_number"],
+                "topic_id": post["topic_id"],
+                "fancy_title": f"Topic {post['topic_id']}",
+                "slug": post["topic_slug"],
+                "data": {
+                    "topic_title": f"Topic {post['topic_id']}",
+                    "original_post_id": post_id,
+                    "original_post_type": 1,
+                    "original_username": post["username"],
+                    "display_username": post["username"],
+                },
+            }
+        )
+
+    def list_notifications(self, seen: Seen) -> Reply:
+        if not self._authorised(seen):
+            return Reply(403, {"errors": ["You are not permitted to view the requested resource."]})
+        newest_first = sorted(self.notifications, key=lambda n: n["id"], reverse=True)
+        return Reply(200, {"notifications": newest_first, "total_rows_notifications": 0})
+
+    def create_post(self, seen: Seen) -> Reply:
+        """POST /posts.json: a reply (topic_id, reply_to_post_number) or a new topic (title)."""
+        if not self._authorised(seen):
+            return Reply(403, {"errors": ["You are not permitted to view the requested resource."]})
+        fields = seen.fields()
+        raw = str(fields.get("raw") or "")
+        if len(raw.strip()) < 20:
+            return Reply(422, {"errors": ["Body is too short (minimum is 20 characters)"]})
+        if "topic_id" in fields:
+            topic = int(fields["topic_id"])
+            if topic not in self.topics:
+                return Reply(404, {"errors": ["The requested URL or resource could not be found."]})
+        else:
+            topic = max(self.topics) + 1
+            self.titles[topic] = fields["title"]
+        post_id = self.add_post(
+            topic, fields.get("reply_to_post_number"), text=raw, username=API_USER
+        )
+        body = self._served(self.topics[topic][-1]) | {"raw": raw}
+        if self.slow_posts:
+            self.slow_posts -= 1
+            return Reply(200, body, delay=self.post_delay)
+        assert post_id == body["id"]
+        return Reply(200, body)
+
+    def other_routes(self, seen: Seen) -> Reply:
+        if match := POST_PATH.match(seen.path):
+            for posts in self.topics.values():
+                for post in posts:
+                    if post["id"] == int(match[1]):
+                        return Reply(200, post | {"raw": self.raw[post["id"]]})
+        elif match := USER_PATH.match(seen.path):
+            if match[1] == "nadie":
+                return Reply(404, {"errors": ["The requested URL or resource could not be found."]})
+            user = {"id": 77, "username": match[1], "name": "Ana García", "trust_level": 1}
+            return Reply(200, {"user_badges": [], "user": user})
+        elif match := CREATED_BY_PATH.match(seen.path):
+            mine = [t for t in self.titles if self.topics[t][0]["username"] == match[1]]
+            topics = [self._topic_summary(t) | {"title": self.titles[t]} for t in mine]
+            return Reply(200, {"users": [], "topic_list": {"topics": topics}})
+        return Reply(404, {"errors": ["The requested URL or resource could not be found."]})
+
     def topic_routes(self, seen: Seen) -> Reply:
+        if not seen.path.startswith("/t/"):
+            return self.other_routes(seen)
         match = TOPIC_PATH.match(seen.path)
         if not match or int(match[1]) not in self.topics:
             return Reply(404, {"errors": ["The requested URL or resource could not be found."]})

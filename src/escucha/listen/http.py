@@ -321,11 +321,19 @@ class HttpClient:
             raise Retry(f"timed out sending to {url_shown}") from None
         except httpx.TransportError as exc:
             raise Retry(f"network error sending to {url_shown}: {exc}") from None
-        self._check_status(response)
         try:
-            return json.loads(response.content)
+            answer = json.loads(response.content)
         except ValueError:
-            raise Retry(f"malformed JSON from {url_shown}") from None
+            answer = None
+        status, detail = response.status_code, _error_detail(answer)
+        refused = detail and 400 <= status < 500 and not retryable(status)
+        says = {status: f"{url_shown} refused it ({status}): {detail}"} if refused else None
+        error = status_error(self.source, status, url_shown, headers=response.headers, says=says)
+        if error is not None:
+            raise error
+        if answer is None:
+            raise Retry(f"malformed JSON from {url_shown}")
+        return answer
 
     def _attempt(self, url: str, params, headers) -> httpx.Response:
         import httpx
@@ -393,6 +401,16 @@ class HttpClient:
         if error is not None:
             raise error
         return response
+
+
+def _error_detail(answer: Any) -> str | None:
+    """What a refusal's JSON body says (`errors`, `error` or `message`), shortened."""
+    if not isinstance(answer, dict):
+        return None
+    said = answer.get("errors") or answer.get("error") or answer.get("message")
+    if isinstance(said, list):
+        said = "; ".join(str(x) for x in said)
+    return str(said)[:300] if said else None
 
 
 def retryable(status: int) -> bool:

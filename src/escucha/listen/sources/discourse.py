@@ -1,26 +1,45 @@
-"""Discourse forums: new posts of recently active topics (/latest.json), or a search."""
+"""Discourse forums: new posts of recently active topics (/latest.json), or a search, or the
+API user's notifications; profiles; replies and new topics (Discourse has no idempotency key:
+after an unknown outcome we look for our own post with that text before sending again)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from escucha.core.items import Rejected
+from escucha.errors import UserError
 from escucha.listen.dates import parse_date
-from escucha.listen.http import HttpClient, SourceError
-from escucha.listen.sources.base import InvalidRecord, Page, Source
+from escucha.listen.http import AuthFailed, HttpClient, SourceError
+from escucha.listen.sources.base import Categories, InvalidRecord, Page, Profile, Source
 from escucha.listen.sources.text import html_to_text
+from escucha.listen.sources.writing import (
+    Published,
+    Publisher,
+    WriteLimit,
+    checked_text,
+    publish_once,
+)
 
 POST_IDS_PER_REQUEST = 20
 MAX_TRACKED_TOPICS = 5000
 SMALL_ACTION = 3  # "closed this topic" and the like: no text of a person
+NOTIFIED_BY_POST = {1: "mentioned", 2: "replied", 3: "quoted"}  # Discourse's notification types
+LOOK_BACK_POSTS = 20  # how far back in a topic we look for our own post before resending
 
 
-class DiscourseSource(Source):
+class DiscourseSource(Source, Publisher):
     kind = "discourse"
     target_option = "base_url"
     required_options = ("base_url",)
     credential_keys = ("api_key", "api_username")
+    categories = Categories(posts=("base_url", "q"), mentions=("notifications",), profiles=True)
+    write_limit = WriteLimit(32_000)  # Discourse's default max_post_length
+    idempotency = (
+        "none offered by Discourse: before sending again after an unknown outcome (and before "
+        "the first send) we look for our own post with the same text among the topic's last "
+        f"{LOOK_BACK_POSTS} posts (a new topic: among our topics, by title)"
+    )
     coverage = (
         "public topics and posts (private categories need an API key); 'latest' walks recently "
         "bumped topics up to max_listing_pages per run; 'search' (set q) sees what Discourse "
@@ -38,9 +57,17 @@ class DiscourseSource(Source):
             headers["Api-Username"] = self.credentials.get("api_username", "system")
         return HttpClient(self.name, self.http_options, headers=headers, sleep=self.sleep)
 
+    @property
+    def instance(self) -> str:
+        """User ids are the forum's own: the forum's host names them."""
+        return (urlsplit(self.base).hostname or "").lower()
+
     def fetch(self, cursor: dict | None) -> Iterator[Page]:
         with self._client() as http:
-            if self.options.get("q"):
+            if self.options.get("notifications"):
+                self._needs_key("notifications")
+                yield from self._notifications(http, dict(cursor or {}))
+            elif self.options.get("q"):
                 yield from self._search(http, dict(cursor or {}))
             else:
                 yield from self._latest(http, dict(cursor or {}))
@@ -110,6 +137,138 @@ class DiscourseSource(Source):
                 break
         yield Page(cursor={"since_id": top})
 
+    def _notifications(self, http: HttpClient, cursor: dict) -> Iterator[Page]:
+        """The API user's mentions, replies and quotes, newest first down to the last run's."""
+        since = int(cursor.get("since_id", 0))
+        top = since
+        wanted: dict[int, list[int]] = {}
+        url: str | None = f"{self.base}/notifications.json"
+        for _ in range(int(self.options.get("max_listing_pages", 10))):
+            if url is None:
+                break
+            data = http.get_json(url)
+            notes = [n for n in data.get("notifications") or [] if isinstance(n.get("id"), int)]
+            fresh = [n for n in notes if n["id"] > since]
+            for note in fresh:
+                top = max(top, note["id"])
+                post_id = (note.get("data") or {}).get("original_post_id")
+                if note.get("notification_type") in NOTIFIED_BY_POST and post_id:
+                    wanted.setdefault(note["topic_id"], []).append(int(post_id))
+            more = data.get("load_more_notifications")
+            done = not fresh or len(fresh) < len(notes) or not more
+            url = None if done else self._json_url(more)
+        for topic_id, ids in wanted.items():
+            page, _ = self._topic(http, topic_id, wanted=ids)
+            page.cursor = {"since_id": since}
+            yield page
+        yield Page(cursor={"since_id": top})
+
+    def profile(self, account: str) -> Profile:
+        """/u/{username}.json; core Discourse counts no followers."""
+        username = account.lstrip("@")
+        with self._client() as http:
+            user = http.get_json(f"{self.base}/u/{quote(username)}.json").get("user") or {}
+        if "id" not in user:
+            raise SourceError(f"{self.name}: {self.base} has no user {username!r}")
+        return Profile(
+            platform=self.platform,
+            instance=self.instance,
+            account_id=str(user["id"]),
+            handle=user.get("username") or username,
+            display_name=user.get("name") or None,
+            followers=None,
+            profile_url=f"{self.base}/u/{user.get('username') or username}",
+        )
+
+    def reply(self, parent: str, text: str, idempotency_key: str) -> Published:
+        """A reply to the post whose id is `parent`, in its topic."""
+        text = checked_text(self, self._limit(), text)
+        self._needs_key("replies")
+        with self._client() as http:
+            replied = http.get_json(f"{self.base}/posts/{int(parent)}.json")
+            topic_id, number = replied["topic_id"], replied["post_number"]
+            fields = {"raw": text, "topic_id": topic_id, "reply_to_post_number": number}
+            return publish_once(
+                self,
+                lambda: self._published(
+                    http.send_once("POST", f"{self.base}/posts.json", json_body=fields)
+                ),
+                lambda: self._find_in_topic(http, topic_id, text),
+            )
+
+    def post(
+        self,
+        text: str,
+        idempotency_key: str,
+        *,
+        title: str | None = None,
+        community: str | None = None,
+    ) -> Published:
+        """A new topic titled `title`, in the category whose id is `community` (if given)."""
+        text = checked_text(self, self._limit(), text)
+        if not title:
+            raise UserError(f"{self.name}: a new Discourse topic needs a title")
+        self._needs_key("posts")
+        fields: dict = {"raw": text, "title": title}
+        if community:
+            fields["category"] = int(community)
+        with self._client() as http:
+            return publish_once(
+                self,
+                lambda: self._published(
+                    http.send_once("POST", f"{self.base}/posts.json", json_body=fields)
+                ),
+                lambda: self._find_topic(http, title, text),
+            )
+
+    def _limit(self) -> WriteLimit:
+        return WriteLimit(int(self.options.get("max_post_chars", self.write_limit.size)))
+
+    def _needs_key(self, what: str) -> None:
+        if not self.credentials.get("api_key") or not self.credentials.get("api_username"):
+            raise AuthFailed(f"{self.name}: {what} need an API key and its api_username")
+
+    def _published(self, post: dict) -> Published:
+        slug = post.get("topic_slug") or "topic"
+        return Published(
+            native_id=str(post["id"]),
+            url=f"{self.base}/t/{slug}/{post['topic_id']}/{post['post_number']}",
+            created_at=parse_date(post.get("created_at")),
+        )
+
+    def _find_in_topic(self, http: HttpClient, topic_id: int, text: str) -> Published | None:
+        """Our post with this text among the topic's last posts, if one is there."""
+        data = http.get_json(f"{self.base}/t/{topic_id}.json")
+        stream = [i for i in (data.get("post_stream") or {}).get("stream") or [] if i]
+        tail = stream[-LOOK_BACK_POSTS:]
+        posts = http.get_json(
+            f"{self.base}/t/{topic_id}/posts.json", params=[("post_ids[]", i) for i in tail]
+        )
+        return self._ours_with(http, (posts.get("post_stream") or {}).get("posts") or [], text)
+
+    def _find_topic(self, http: HttpClient, title: str, text: str) -> Published | None:
+        """Our topic with this title and first post, if one is there."""
+        me = quote(self.credentials["api_username"])
+        listing = http.get_json(f"{self.base}/topics/created-by/{me}.json")
+        for topic in (listing.get("topic_list") or {}).get("topics") or []:
+            if topic.get("title") == title:
+                first = http.get_json(f"{self.base}/t/{topic['id']}.json")
+                posts = (first.get("post_stream") or {}).get("posts") or []
+                found = self._ours_with(http, posts[:1], text)
+                if found is not None:
+                    return found
+        return None
+
+    def _ours_with(self, http: HttpClient, posts: list, text: str) -> Published | None:
+        me = self.credentials["api_username"].lower()
+        for post in reversed(posts):
+            if str(post.get("username", "")).lower() != me:
+                continue
+            full = http.get_json(f"{self.base}/posts/{post['id']}.json")
+            if str(full.get("raw", "")).strip() == text:
+                return self._published(full)
+        return None
+
     def _topic(
         self,
         http: HttpClient,
@@ -172,6 +331,7 @@ class DiscourseSource(Source):
             created_at=parse_date(post.get("created_at")),
             author=post.get("username"),
             author_name=post.get("name") or None,
+            author_id=post["user_id"] if post.get("user_id") is not None else post.get("username"),
             url=f"{self.base}/t/{slug}/{post['topic_id']}/{number}",
             parent_id=parent,
             root_id=root if number > 1 else None,
