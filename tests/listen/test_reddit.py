@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import re
-
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
@@ -13,98 +10,8 @@ from escucha.config import SourceConfig
 from escucha.listen.collector import collect, load_cursor
 from escucha.store.schema import raw_payloads, source_rejects
 
-from .conftest import FakeServer, Reply, Seen, cli_app, stored
-
-LISTING = re.compile(r"^/r/([A-Za-z0-9_+]+)/(new|comments|search)/$")
-CLIENT_ID, CLIENT_SECRET = "app-id", "app-secret-123"
-
-
-class FakeReddit:
-    """Fullnames grow with time; listings are newest first and page with `after` like Reddit."""
-
-    def __init__(self, server: FakeServer, token: str = "tok-1") -> None:
-        self.entries: list[dict] = []
-        self.token = token
-        self.issued = token
-        self.fail_next: list[Reply] = []
-        self.next_id = int("abc000", 36)
-        server.route("/api/v1/access_token", self.access_token)
-        server.fallback = self.listing
-
-    def _add(self, kind: str, sub: str, data: dict) -> str:
-        self.next_id += 1
-        short = _base36(self.next_id)
-        link = data.get("link_id", f"t3_{short}").partition("_")[2]
-        self.entries.append(
-            {
-                "kind": kind,
-                "data": {
-                    "id": short,
-                    "name": f"{kind}_{short}",
-                    "subreddit": sub,
-                    "author": "ana",
-                    "created_utc": 1_717_000_000.0 + len(self.entries) * 60,
-                    "permalink": f"/r/{sub}/comments/{link}/hilo/"
-                    + (f"{short}/" if kind == "t1" else ""),
-                    "score": 1,
-                    **data,
-                },
-            }
-        )
-        return f"{kind}_{short}"
-
-    def post(self, sub: str, title: str, selftext: str = "", **data) -> str:
-        return self._add("t3", sub, {"title": title, "selftext": selftext, **data})
-
-    def comment(self, sub: str, body: str, parent: str, link: str, **data) -> str:
-        return self._add("t1", sub, {"body": body, "parent_id": parent, "link_id": link, **data})
-
-    def access_token(self, seen: Seen) -> Reply:
-        basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-        if seen.method != "POST" or seen.headers.get("Authorization") != f"Basic {basic}":
-            return Reply(401, {"message": "Unauthorized", "error": 401})
-        token = {"access_token": self.issued, "token_type": "bearer", "expires_in": 86400}
-        # prawcore asks for "Connection: close" here; a server says so as it closes
-        return Reply(200, token | {"scope": "*"}, {"Connection": "close"})
-
-    def listing(self, seen: Seen) -> Reply:
-        if self.fail_next:
-            return self.fail_next.pop(0)
-        if seen.headers.get("Authorization") != f"bearer {self.token}":
-            return Reply(401, {"message": "Unauthorized", "error": 401})
-        match = LISTING.match(seen.path)
-        if not match:
-            return Reply(404, {"message": "Not Found", "error": 404})
-        sub, what = match.groups()
-        q = {k: v[0] for k, v in seen.query.items()}
-        chosen = [e for e in reversed(self.entries) if self._wanted(e, sub, what, q)]
-        if "after" in q:
-            names = [e["data"].get("name") for e in chosen]
-            chosen = chosen[names.index(q["after"]) + 1 :]
-        page = chosen[: int(q.get("limit", 25))]
-        after = page[-1]["data"].get("name") if len(chosen) > len(page) else None
-        return Reply(200, {"kind": "Listing", "data": {"after": after, "children": page}})
-
-    @staticmethod
-    def _wanted(entry: dict, sub: str, what: str, q: dict) -> bool:
-        data = entry["data"]
-        if (q.get("restrict_sr") == "on" or what != "search") and data["subreddit"] != sub:
-            return False
-        if what == "comments":
-            return entry["kind"] == "t1"
-        if entry["kind"] != "t3":
-            return False
-        text = f"{data.get('title')} {data.get('selftext')}".lower()
-        return what == "new" or q["q"].lower() in text
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while number:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-    return out
+from .conftest import Reply, Seen, cli_app, stored
+from .fake_reddit import CLIENT_ID, CLIENT_SECRET, FakeReddit
 
 
 def reddit(url: str, **options) -> SourceConfig:

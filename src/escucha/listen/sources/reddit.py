@@ -1,4 +1,6 @@
-"""Reddit (praw): a subreddit's new posts, a search, a subreddit's comments; newest first."""
+"""Reddit (praw): a subreddit's new posts, a search, a subreddit's comments, our inbox's
+mentions; newest first. Profiles; comments and self posts with a Reddit account (Reddit has no
+idempotency key: after an unknown outcome we look for our own post before sending again)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from urllib.parse import urlsplit
 
 from escucha.core.items import Item, Rejected
 from escucha.core.secrets import env_name
+from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
     AuthFailed,
@@ -21,19 +24,48 @@ from escucha.listen.http import (
     rate_limit_delay,
     status_error,
 )
-from escucha.listen.sources.base import InvalidRecord, Page, Source, option_list
+from escucha.listen.sources.base import (
+    Categories,
+    InvalidRecord,
+    Page,
+    Profile,
+    Source,
+    option_list,
+)
+from escucha.listen.sources.writing import (
+    Published,
+    Publisher,
+    WriteLimit,
+    checked_text,
+    publish_once,
+)
 
 PAGE_SIZE = 100  # Reddit's maximum per listing request
 TOKEN_PATH = "/api/v1/access_token"
 GONE = ("[removed]", "[deleted]")
 SUBREDDIT = re.compile(r"[A-Za-z0-9_]{2,21}(\+[A-Za-z0-9_]{2,21})*")
 RATE_HEADERS = ("x-ratelimit-remaining", "x-ratelimit-used", "x-ratelimit-reset")
+APP_KEYS = ("client_id", "client_secret")
+ACCOUNT_KEYS = ("username", "password")
+SELF_POST_LIMIT = WriteLimit(40_000)
+TITLE_LIMIT = 300
+LOOK_BACK = 25  # how many of our latest comments or posts we look through before resending
 
 
-class RedditSource(Source):
+class RedditSource(Source, Publisher):
     kind = "reddit"
     target_option = "subreddits"
-    credential_keys = ("client_id", "client_secret")
+    credential_keys = APP_KEYS + ACCOUNT_KEYS  # the account's are needed for inbox and writes
+    categories = Categories(
+        posts=("subreddits", "q", "comments"), mentions=("mentions",), profiles=True
+    )
+    sdk = "praw"
+    write_limit = WriteLimit(10_000)  # a comment
+    idempotency = (
+        "none offered by Reddit: before sending again after an unknown outcome (and before the "
+        f"first send) we look through our latest {LOOK_BACK} comments (or posts) for one with "
+        "the same parent and text (or subreddit, title and text)"
+    )
     coverage = (
         "Reddit listings stop near 1,000 items; search is approximate and not exhaustive; "
         "deleted/removed content is skipped; a first run reads back backfill_pages pages of 100 "
@@ -49,8 +81,11 @@ class RedditSource(Source):
             if not SUBREDDIT.fullmatch(sub):
                 raise SourceError(f"{self.name}: {sub!r} is not a subreddit name")
         query = str(self.options.get("q") or "").strip()
-        if not subs and not query:
-            raise SourceError(f"{self.name}: set subreddits and/or q (a search) to listen to")
+        mentions = bool(self.options.get("mentions"))
+        if not subs and not query and not mentions:
+            raise SourceError(
+                f"{self.name}: set subreddits and/or q (a search), or mentions = true, to listen to"
+            )
         if query:
             streams = [f"search:{s}:{query}" for s in subs or ["all"]]
         else:
@@ -59,6 +94,8 @@ class RedditSource(Source):
             if not subs:
                 raise SourceError(f"{self.name}: comments = true needs subreddits")
             streams += [f"comments:{s}" for s in subs]
+        if mentions:
+            streams.append("mentions")
         return streams
 
     def fetch(self, cursor: dict | None) -> Iterator[Page]:
@@ -67,7 +104,7 @@ class RedditSource(Source):
         streams = self.streams()
         http = requests.Session()
         try:
-            reddit = self._reddit(http)
+            reddit = self._reddit(http, needs_account="mentions" if "mentions" in streams else None)
             call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
             state = dict((cursor or {}).get("streams", {}))
             backfill = int(self.options.get("backfill_pages", 5))
@@ -79,15 +116,24 @@ class RedditSource(Source):
         finally:
             http.close()
 
-    def _reddit(self, http: Any) -> Any:
-        """A praw client whose requests go through `GuardedRequestor` (see there)."""
+    def _reddit(self, http: Any, needs_account: str | None = None) -> Any:
+        """A praw client whose requests go through `GuardedRequestor` (see there).
+
+        With the account's username and password it acts as that account (script app);
+        `needs_account` names what cannot do without them.
+        """
         import praw
 
-        missing = [k for k in self.credential_keys if not self.credentials.get(k)]
+        missing = [k for k in APP_KEYS if not self.credentials.get(k)]
         if missing:
             names = " and ".join(env_name(self.name, k) for k in missing)
             raise AuthFailed(f"{self.name}: Reddit needs an app's credentials: set {names}")
+        account = {k: self.credentials[k] for k in ACCOUNT_KEYS if self.credentials.get(k)}
+        if needs_account and len(account) < len(ACCOUNT_KEYS):
+            names = " and ".join(env_name(self.name, k) for k in ACCOUNT_KEYS)
+            raise AuthFailed(f"{self.name}: {needs_account} need a Reddit account: set {names}")
         return praw.Reddit(
+            **account,
             client_id=self.credentials["client_id"],
             client_secret=self.credentials["client_secret"],
             user_agent=str(self.options.get("user_agent") or "escucha:social-listening:v0.1"),
@@ -112,7 +158,7 @@ class RedditSource(Source):
             params |= {"q": query, "sort": "new", "t": "all"}
             if sub.lower() != "all":
                 params["restrict_sr"] = "on"
-        path = f"r/{sub}/{kind}/"
+        path = "message/mentions/" if kind == "mentions" else f"r/{sub}/{kind}/"
         answer = call(lambda: reddit.request(method="GET", path=path, params=params))
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("children"), list):
@@ -137,7 +183,8 @@ class RedditSource(Source):
         if not isinstance(created, int | float):
             raise InvalidRecord("record has no created_utc")
         author = data.get("author")
-        permalink = data.get("permalink")
+        author = None if author in (None, "[deleted]") else author
+        permalink = data.get("permalink") or str(data.get("context") or "").partition("?")[0]
         comment = kind == "t1"
         post_text = f"{data.get('title') or ''}\n\n{data.get('selftext') or ''}"
         return self.item(
@@ -145,11 +192,133 @@ class RedditSource(Source):
             data.get("body") if comment else post_text,
             child,
             created_at=parse_date(created),
-            author=None if author in (None, "[deleted]") else author,
+            author=author,
+            author_id=author,  # usernames never change on Reddit; inbox entries have no t2_ id
             url=f"https://www.reddit.com{permalink}" if permalink else None,
             parent_id=data.get("parent_id") if comment else None,
             root_id=data.get("link_id") if comment else None,
         )
+
+    def profile(self, account: str) -> Profile:
+        """/user/{name}/about: followers are those of the user's profile subreddit."""
+        name = account.removeprefix("/").removeprefix("u/").lstrip("@")
+        about = self._with_reddit(
+            lambda reddit, call: call(
+                lambda: reddit.request(method="GET", path=f"user/{name}/about")
+            )
+        )
+        data = about.get("data") if isinstance(about, dict) else None
+        if not isinstance(data, dict) or not data.get("name"):
+            raise SourceError(f"{self.name}: Reddit has no user {name!r}")
+        profile_sub = data.get("subreddit") or {}
+        return Profile(
+            platform=self.platform,
+            instance=self.instance,
+            account_id=data["name"],
+            handle=data["name"],
+            display_name=profile_sub.get("title") or None,
+            followers=profile_sub.get("subscribers"),
+            profile_url=f"https://www.reddit.com/user/{data['name']}",
+        )
+
+    def reply(self, parent: str, text: str, idempotency_key: str) -> Published:
+        """A comment under `parent`, a post (t3_) or comment (t1_) fullname."""
+        text = checked_text(self, self.write_limit, text)
+        if not parent.startswith(("t1_", "t3_")):
+            raise UserError(f"{self.name}: {parent!r} is not a Reddit post or comment fullname")
+        fields = {"thing_id": parent, "text": text, "api_type": "json"}
+
+        def ours(data: dict) -> bool:
+            return data.get("parent_id") == parent and (data.get("body") or "").strip() == text
+
+        return self._publish("api/comment", fields, "comments", ours)
+
+    def post(
+        self,
+        text: str,
+        idempotency_key: str,
+        *,
+        title: str | None = None,
+        community: str | None = None,
+    ) -> Published:
+        """A self post titled `title` in the subreddit `community`."""
+        text = checked_text(self, SELF_POST_LIMIT, text)
+        if not title or not community:
+            raise UserError(f"{self.name}: a Reddit post needs a title and a subreddit")
+        if len(title) > TITLE_LIMIT:
+            raise UserError(
+                f"{self.name}: a Reddit title holds at most {TITLE_LIMIT} characters; "
+                f"this one has {len(title)}"
+            )
+        sub = community.removeprefix("/").removeprefix("r/")
+        fields = {"sr": sub, "title": title, "kind": "self", "text": text, "api_type": "json"}
+
+        def ours(data: dict) -> bool:
+            same_place = str(data.get("subreddit", "")).lower() == sub.lower()
+            same_text = (data.get("selftext") or "").strip() == text
+            return same_place and data.get("title") == title and same_text
+
+        return self._publish("api/submit", fields, "submitted", ours)
+
+    def _publish(
+        self, path: str, fields: dict, mine: str, ours: Callable[[dict], bool]
+    ) -> Published:
+        """POST `path` once; our latest `mine` (comments or submitted) are looked through
+        first and after an unknown outcome."""
+        import requests
+
+        me = self.credentials.get("username", "")
+        with requests.Session() as http:
+            reddit = self._reddit(http, needs_account="replies and posts")
+            call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
+
+            def find() -> Published | None:
+                answer = reddit.request(
+                    method="GET", path=f"user/{me}/{mine}/", params={"limit": LOOK_BACK}
+                )
+                for child in (answer.get("data") or {}).get("children") or []:
+                    data = child.get("data") or {}
+                    if ours(data):
+                        return _published(data)
+                return None
+
+            def send() -> Published:
+                answer = call.once(lambda: reddit.request(method="POST", path=path, data=fields))
+                return _published(_written(self.name, answer))
+
+            return publish_once(self, send, lambda: call(find))
+
+    def _with_reddit(self, read: Callable[[Any, GuardedCalls], Any]) -> Any:
+        import requests
+
+        with requests.Session() as http:
+            reddit = self._reddit(http)
+            call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
+            return read(reddit, call)
+
+
+def _written(source: str, answer: Any) -> dict:
+    """The new thing's data from an api_type=json answer, or Reddit's refusal as an error."""
+    body = answer.get("json") if isinstance(answer, dict) else None
+    if not isinstance(body, dict):
+        raise SourceError(f"{source}: Reddit's answer to a write is not what it sends")
+    if body.get("errors"):
+        said = "; ".join(": ".join(str(x) for x in error[:2]) for error in body["errors"])
+        raise SourceError(f"{source}: Reddit refused it: {said}")
+    data = body.get("data") or {}
+    things = data.get("things") or []
+    return (things[0].get("data") or {}) if things else data
+
+
+def _published(data: dict) -> Published:
+    permalink = data.get("permalink")
+    url = f"https://www.reddit.com{permalink}" if permalink else data.get("url")
+    created = data.get("created_utc")
+    return Published(
+        native_id=str(data.get("name") or f"t3_{data['id']}"),
+        url=url,
+        created_at=parse_date(created) if isinstance(created, int | float) else None,
+    )
 
 
 def sweep(
