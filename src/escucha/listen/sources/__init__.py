@@ -1,14 +1,21 @@
-"""The source kinds escucha can listen to, loaded by name so unused SDKs are never imported."""
+"""The source kinds escucha can listen to, loaded by name so unused SDKs are never imported.
+
+The built-in kinds are listed here; another package adds a kind by declaring an entry point
+in the `escucha.sources` group whose name is the kind and whose value is its `Source` class
+(`kind = "package.module:ClassName"`). A built-in kind cannot be replaced that way.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from importlib import import_module
+from importlib.metadata import entry_points
 
 from escucha.config import SourceConfig
 from escucha.errors import UserError
 from escucha.listen.sources.base import Source
 
+ENTRY_POINT_GROUP = "escucha.sources"
 KINDS: dict[str, str] = {
     "rss": "escucha.listen.sources.rss:RssSource",
     "discourse": "escucha.listen.sources.discourse:DiscourseSource",
@@ -18,13 +25,31 @@ KINDS: dict[str, str] = {
 }
 
 
+def kinds() -> dict[str, str]:
+    """Every kind there is, built-in or declared by an installed package: kind -> its class."""
+    found = dict(KINDS)
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(point.name, point.value)
+    return found
+
+
 def source_class(kind: str) -> type[Source]:
-    """The connector class of a kind; an error lists the kinds there are."""
-    path = KINDS.get(kind)
+    """The connector class of a kind; an error lists the kinds there are, or says why a
+    package's kind cannot be loaded."""
+    known = kinds()
+    path = known.get(kind)
     if path is None:
-        raise UserError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+        raise UserError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(known))}")
     module, _, name = path.partition(":")
-    return getattr(import_module(module), name)
+    try:
+        found = getattr(import_module(module), name)
+    except Exception as exc:  # a broken package: one clear line, not its traceback
+        raise UserError(
+            f"source kind {kind!r} ({path}) cannot be loaded: {type(exc).__name__}: {exc}"
+        ) from None
+    if not (isinstance(found, type) and issubclass(found, Source)):
+        raise UserError(f"source kind {kind!r} ({path}) is not a Source class")
+    return found
 
 
 def make_source(
