@@ -139,3 +139,20 @@ def test_options_come_from_the_source_config():
 
     with pytest.raises(UserError, match="'allow_private_networks' must be true or false"):
         HttpOptions.from_options({"allow_private_networks": "yes"})
+
+
+def test_one_mapping_of_statuses_to_errors():
+    from escucha.listen.http import AuthFailed, Retry, SourceError, status_error
+
+    assert status_error("s", 200, "here") is None and status_error("s", 304, "here") is None
+    limited = status_error("s", 429, "here", headers={"Retry-After": "7"})
+    assert isinstance(limited, Retry) and (limited.reason, limited.delay) == (
+        "here answered 429",
+        7.0,
+    )
+    assert isinstance(status_error("s", 501, "here"), Retry)
+    refused = status_error("s", 403, "here")
+    assert isinstance(refused, AuthFailed) and str(refused).startswith("s: here answered 403: ")
+    assert str(status_error("s", 401, "here", says={401: "go away"})) == "s: go away"
+    other = status_error("s", 404, "here")
+    assert type(other) is SourceError and str(other) == "s: here answered 404"

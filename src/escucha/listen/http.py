@@ -228,7 +228,7 @@ def check_public_host(url: str, source: str) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         raise SourceError(f"{source}: cannot resolve {host!r}: {exc}") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
         if not address.is_global or address.is_multicast:

@@ -324,15 +324,15 @@ def _classifier(name: str) -> Callable[[Exception], Exception | None]:
             return None
         if not isinstance(status, int):
             return SourceError(f"{name}: Bluesky answered {type(exc).__name__}")
-        content = getattr(response, "content", None)
+        message = getattr(getattr(response, "content", None), "message", None)
         says = {
             401: refused.format(status=status),
             403: refused.format(status=status),
             429: "rate limited (429)",
         }
         says |= {s: f"server error {s}" for s in range(500, 600)}
-        if getattr(content, "message", None):
-            says[400] = f"Bluesky refused the request (400): {content.message}"
+        if message:
+            says[400] = f"Bluesky refused the request (400): {message}"
         headers = getattr(response, "headers", None) or {}
         return status_error(name, status, "Bluesky", headers=headers, says=says)
 

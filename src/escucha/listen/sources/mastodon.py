@@ -468,7 +468,8 @@ def _refused(message: str) -> dict[int, str]:
 
 def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     """(event, data) pairs from Server-Sent Events lines; a comment is ("heartbeat", text)."""
-    kind, data = "message", []
+    kind = "message"
+    data: list[str] = []
     for line in lines:
         if not line:
             if data:
