@@ -43,7 +43,8 @@ class DiscourseSource(Source, Publisher):
     coverage = (
         "public topics and posts (private categories need an API key); 'latest' walks recently "
         "bumped topics up to max_listing_pages per run; 'search' (set q) sees what Discourse "
-        "search returns, newest first, at most 50 results per page"
+        "search returns, newest first, at most 50 results per page; notifications are the API "
+        "user's own (mentions, replies, quotes)"
     )
 
     @property

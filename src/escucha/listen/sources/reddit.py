@@ -69,7 +69,7 @@ class RedditSource(Source, Publisher):
     coverage = (
         "Reddit listings stop near 1,000 items; search is approximate and not exhaustive; "
         "deleted/removed content is skipped; a first run reads back backfill_pages pages of 100 "
-        "per stream"
+        "per stream; mentions are the account's inbox mentions (username and password needed)"
     )
 
     def streams(self) -> list[str]:
