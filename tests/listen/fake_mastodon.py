@@ -112,6 +112,8 @@ class FakeMastodon:
 
     def publish(self, seen: Seen) -> Reply:
         """POST /api/v1/statuses: a repeated Idempotency-Key answers the status it made."""
+        if self.fail_next:
+            return self.fail_next.pop(0)
         token = seen.headers.get("Authorization", "")
         if not self.token or token != f"Bearer {self.token}":
             return Reply(401, {"error": "The access token is invalid"})

@@ -10,6 +10,7 @@ from escucha.listen.sources import make_source
 from escucha.listen.sources.base import Profile
 from escucha.listen.sources.writing import can_publish
 
+from .conftest import Reply
 from .fake_mastodon import FakeMastodon
 from .test_mastodon import masto
 
@@ -97,3 +98,15 @@ def test_a_new_post_and_a_profile(server, sleeps):
     )
     with pytest.raises(SourceError, match="answered 404"):
         source(server, sleeps).profile("nadie")
+
+
+def test_a_write_that_never_gets_an_answer_gives_up_saying_so(server, sleeps):
+    fake = FakeMastodon(server, token="tok-1")
+    fake.fail_next = [Reply(503, "<html>down</html>"), Reply(502, "<html>down</html>")]
+    with pytest.raises(SourceError) as unknown:
+        source(server, sleeps, max_retries=1).post("Hola a todos", "key-3")
+    assert str(unknown.value) == (
+        "masto: server error 502; the post may or may not be published (gave up after 2 "
+        "attempts; retry with the same idempotency key)"
+    )
+    assert len(server.hits("/api/v1/statuses")) == 2 and len(sleeps) == 1

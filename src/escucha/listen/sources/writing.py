@@ -90,25 +90,28 @@ def publish_once(
     """Send one write; after an unknown outcome, `find` it before sending again.
 
     `find` (None where the platform itself recognises a repeated request) is asked first as
-    well, so a second call with the same idempotency key returns the first call's post.
+    well, so a second call with the same idempotency key returns the first call's post. It
+    reads through the source's own retrying calls.
     """
     policy = RetryPolicy(source.name, source.http_options, source.sleep)
-    if find is not None and (found := policy.call(find)) is not None:
+    options = source.http_options
+    if find is not None and (found := find()) is not None:
         return found
     attempt = 0
     while True:
         try:
             return send()
         except Retry as exc:
-            if attempt >= source.http_options.max_retries:
+            delay = exc.delay if exc.delay is not None else policy.backoff(attempt)
+            if attempt >= options.max_retries or delay > options.max_wait:
                 raise SourceError(
                     f"{source.name}: {exc.reason}; the post may or may not be published "
                     f"(gave up after {attempt + 1} attempts; retry with the same "
                     "idempotency key)"
                 ) from None
-            source.sleep(exc.delay if exc.delay is not None else policy.backoff(attempt))
+            source.sleep(delay)
             attempt += 1
-            if find is not None and (found := policy.call(find)) is not None:
+            if find is not None and (found := find()) is not None:
                 return found
 
 
