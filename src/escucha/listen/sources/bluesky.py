@@ -60,9 +60,9 @@ class BlueskySource(Source, Publisher):
     coverage = (
         "searchPosts returns what Bluesky's search index holds (sort=latest, pages of 100; the "
         "public AppView may require a login for search); author feeds are complete back to "
-        "backfill_pages; notifications need a login; Jetstream sees posts only while connected, "
-        "plus what its replay "
-        "window (about a day) still holds when resuming from the saved cursor"
+        "backfill_pages; notifications need a login; Jetstream sees posts only while "
+        "connected, plus what its replay window (about a day) still holds when resuming from "
+        "the saved cursor"
     )
 
     def fetch(self, cursor: dict | None) -> Iterator[Page]:
