@@ -54,9 +54,12 @@ def make_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
     return manager
 
 
-def installed_plugins(paths: list[str] | None = None) -> Iterator[tuple[str, str]]:
-    """(name, "module[:attribute]") of each installed `escucha.plugins` entry point, first
-    found on `paths` (default: sys.path) wins.
+def installed_plugins(
+    paths: list[str] | None = None, group: str = ENTRY_POINT_GROUP
+) -> Iterator[tuple[str, str]]:
+    """(name, "module[:attribute]") of each installed entry point of `group` (default:
+    `escucha.plugins`; connectors use `escucha.sources`), first found on `paths` (default:
+    sys.path) wins.
 
     Reads the distributions' entry_points.txt itself: importing importlib.metadata would cost
     `escucha --help` more than the rest of its start-up.
@@ -74,21 +77,21 @@ def installed_plugins(paths: list[str] | None = None) -> Iterator[tuple[str, str
                 text = Path(entry.path, "entry_points.txt").read_text(encoding="utf-8")
             except OSError:
                 continue
-            if f"[{ENTRY_POINT_GROUP}]" not in text:
+            if f"[{group}]" not in text:
                 continue
-            for name, target in _entry_points(text):
+            for name, target in _entry_points(text, group):
                 if name not in seen:
                     seen.add(name)
                     yield name, target
 
 
-def _entry_points(text: str) -> list[tuple[str, str]]:
+def _entry_points(text: str, group: str) -> list[tuple[str, str]]:
     import configparser
 
     parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(text)
-    return [(name, target.strip()) for name, target in parser.items(ENTRY_POINT_GROUP)]
+    return [(name, target.strip()) for name, target in parser.items(group)]
 
 
 def _load(target: str) -> object:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from importlib import import_module
-from importlib.metadata import entry_points
 
 from escucha.config import SourceConfig
 from escucha.errors import UserError
@@ -27,9 +26,11 @@ KINDS: dict[str, str] = {
 
 def kinds() -> dict[str, str]:
     """Every kind there is, built-in or declared by an installed package: kind -> its class."""
+    from escucha.plugins.manager import installed_plugins
+
     found = dict(KINDS)
-    for point in entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(point.name, point.value)
+    for name, target in installed_plugins(group=ENTRY_POINT_GROUP):
+        found.setdefault(name, target)
     return found
 
 
