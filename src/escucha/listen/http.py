@@ -69,7 +69,7 @@ class HttpOptions:
         values = {}
         for name, default in cls.__dataclass_fields__.items():
             if name in options:
-                kind = type(default.default)
+                kind: Any = type(default.default)
                 value = options[name]
                 if kind is bool:
                     if not isinstance(value, bool):
@@ -335,7 +335,12 @@ class HttpClient:
             raise Retry(f"malformed JSON from {url_shown}")
         return answer
 
-    def _attempt(self, url: str, params, headers) -> httpx.Response:
+    def _attempt(
+        self,
+        url: str,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
         import httpx
 
         request = self._client.build_request("GET", url, params=params, headers=headers)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from escucha.core.items import Rejected
+from escucha.core.items import Item, Rejected
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
@@ -162,7 +162,7 @@ class BlueskySource(Source, Publisher):
         client, call = self._client(needs_login="posts")
         return self._publish(client, call, {"text": text}, idempotency_key)
 
-    def _publish(self, client, call: GuardedCalls, fields: dict, key: str) -> Published:
+    def _publish(self, client: Any, call: GuardedCalls, fields: dict, key: str) -> Published:
         """com.atproto.repo.createRecord under a record key derived from `key`.
 
         The record is looked up by that key first and after any unknown outcome, so a second
@@ -204,7 +204,7 @@ class BlueskySource(Source, Publisher):
 
         return publish_once(self, send, find)
 
-    def _search(self, client, call: GuardedCalls) -> Callable:
+    def _search(self, client: Any, call: GuardedCalls) -> Callable:
         params = {"q": self.options["q"], "sort": "latest", "limit": 100}
         params |= {k: self.options[k] for k in SEARCH_PARAMS if self.options.get(k)}
 
@@ -219,7 +219,7 @@ class BlueskySource(Source, Publisher):
 
         return fetch
 
-    def _author(self, client, call: GuardedCalls, actor: str) -> Callable:
+    def _author(self, client: Any, call: GuardedCalls, actor: str) -> Callable:
         def fetch(_since: str | None, page_cursor: str | None) -> tuple[list, str | None]:
             query = {"actor": actor.lstrip("@"), "limit": 100, "filter": "posts_with_replies"}
             if page_cursor:
@@ -229,7 +229,7 @@ class BlueskySource(Source, Publisher):
 
         return fetch
 
-    def _notifications(self, client, call: GuardedCalls) -> Callable:
+    def _notifications(self, client: Any, call: GuardedCalls) -> Callable:
         """Our notifications; those carrying someone's post (mention, reply, quote) are kept."""
 
         def fetch(_since: str | None, page_cursor: str | None) -> tuple[list, str | None]:
@@ -266,7 +266,7 @@ class BlueskySource(Source, Publisher):
             page_cursor = next_cursor
             yield fresh, {"since": since, "top": top, "cursor": page_cursor, "pages": pages}
 
-    def post_item(self, post: dict):
+    def post_item(self, post: dict) -> Item:
         """A post view (search, feeds) or a Jetstream commit, as an item."""
         record = post["record"]
         author = post.get("author") or {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import quote, urljoin, urlsplit
 
-from escucha.core.items import Rejected
+from escucha.core.items import Item, Rejected
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import AuthFailed, HttpClient, SourceError
@@ -320,7 +320,7 @@ class DiscourseSource(Source, Publisher):
                 page.rejected.append(Rejected(where, f"post: {exc}", post))
         return page, last
 
-    def _post_item(self, post: dict, root: int | None, number_to_id: dict, topic: dict):
+    def _post_item(self, post: dict, root: int | None, number_to_id: dict, topic: dict) -> Item:
         number = post["post_number"]
         reply_to = post.get("reply_to_post_number")
         parent = number_to_id.get(reply_to) if reply_to else (root if number > 1 else None)

@@ -9,10 +9,11 @@ import queue
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from escucha.core.items import Item
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
@@ -173,7 +174,7 @@ class MastodonSource(Source, Publisher):
 
         return publish_once(self, send)
 
-    def sweep(self, api, call: GuardedCalls, stream: str, state: dict) -> Iterator[Page]:
+    def sweep(self, api: Any, call: GuardedCalls, stream: str, state: dict) -> Iterator[Page]:
         """The REST timeline of one stream from its saved state on; `state` moves with it."""
         backfill = int(self.options.get("backfill_pages", 5))
         listing = self._listing(api, call, stream)
@@ -194,7 +195,9 @@ class MastodonSource(Source, Publisher):
         except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
             page.rejected.append(Rejected(where, str(exc), raw))
 
-    def _follow(self, api, call: GuardedCalls, streams: list[str], state: dict) -> Iterator[Page]:
+    def _follow(
+        self, api: Any, call: GuardedCalls, streams: list[str], state: dict
+    ) -> Iterator[Page]:
         """Streaming: REST for what cannot stream, then the live streams (see `_Follower`)."""
         live = [s for s in streams if s.partition(":")[0] in STREAM_PATHS]
         for stream in streams:
@@ -202,7 +205,7 @@ class MastodonSource(Source, Publisher):
                 yield from self.sweep(api, call, stream, state)
         yield from _Follower(self, api, call, state).run(live)
 
-    def streaming_base(self, api, call: GuardedCalls) -> str:
+    def streaming_base(self, api: Any, call: GuardedCalls) -> str:
         """Where the instance streams: `streaming_url`, else what the instance says, else here."""
         if self.options.get("streaming_url"):
             return str(self.options["streaming_url"]).rstrip("/")
@@ -215,7 +218,9 @@ class MastodonSource(Source, Publisher):
             return self.base_url
         return url.replace("wss://", "https://", 1).replace("ws://", "http://", 1).rstrip("/")
 
-    def _listing(self, api, call: GuardedCalls, stream: str):
+    def _listing(
+        self, api: Any, call: GuardedCalls, stream: str
+    ) -> Callable[[str | None, str | None], list]:
         kind, _, arg = stream.partition(":")
         account_id: list[Any] = []
 
@@ -235,7 +240,7 @@ class MastodonSource(Source, Publisher):
 
         return fetch
 
-    def _status_item(self, status: dict):
+    def _status_item(self, status: dict) -> Item:
         if status.get("reblog"):
             status = status["reblog"]
         text = html_to_text(status.get("content"))
@@ -264,7 +269,7 @@ class _Follower:
     unique on the status id). A page's cursor only covers statuses in it or stored before it.
     """
 
-    def __init__(self, source: MastodonSource, api, call: GuardedCalls, state: dict) -> None:
+    def __init__(self, source: MastodonSource, api: Any, call: GuardedCalls, state: dict) -> None:
         options = source.options
         self.source, self.api, self.call, self.state = source, api, call, state
         self.flush_seconds = float(options.get("flush_seconds", 1.0))
@@ -394,7 +399,9 @@ class _Connection:
     ("dropped", exception) unless it was closed on purpose.
     """
 
-    def __init__(self, source: str, stream: str, request, timeout, events: queue.Queue) -> None:
+    def __init__(
+        self, source: str, stream: str, request: Any, timeout: Any, events: queue.Queue
+    ) -> None:
         self.source, self.stream, self.events = source, stream, events
         self.lock = threading.Lock()
         self.closed = False
@@ -404,7 +411,7 @@ class _Connection:
         )
         self.thread.start()
 
-    def _read(self, request, timeout) -> None:
+    def _read(self, request: Any, timeout: Any) -> None:
         import httpx
 
         try:
@@ -428,7 +435,7 @@ class _Connection:
             if not self.closed:
                 self.events.put((self.stream, "dropped", failure))
 
-    def _opened(self, response) -> bool:
+    def _opened(self, response: Any) -> bool:
         """Keep the socket so `close` can interrupt a blocked read; False if already closed."""
         stream = response.extensions.get("network_stream")
         with self.lock:
@@ -445,7 +452,7 @@ class _Connection:
         self.thread.join(timeout=2.0)
 
 
-def _check_stream(source: str, response) -> None:
+def _check_stream(source: str, response: Any) -> None:
     where = str(response.url.copy_with(query=None))
     refused = (
         f"{where} refused the access token ({response.status_code}): it is missing, expired or "
@@ -501,7 +508,7 @@ def _plain(entry: Any) -> Any:
     return entry
 
 
-def _classifier(api, name: str):
+def _classifier(api: Any, name: str) -> Callable[[Exception], Exception | None]:
     from mastodon import MastodonAPIError, MastodonNetworkError, MastodonRatelimitError
 
     refused = (

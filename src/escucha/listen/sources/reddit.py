@@ -408,7 +408,9 @@ def _requestor_class() -> type:
             self.options = options
             self.resume_at: float | None = None
 
-        def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+            """(method, url, ...) as prawcore sends them; our timeout wins over theirs."""
+            method, url = args
             self._pace()
             if not self.options.allow_private_networks:
                 check_public_host(url, self.source)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
-from escucha.core.items import Rejected
+from escucha.core.items import Item, Rejected
 from escucha.listen.http import HttpClient, SourceError
 from escucha.listen.sources.base import Categories, InvalidRecord, Page, Source
 from escucha.listen.sources.text import html_to_text
@@ -56,7 +57,7 @@ class RssSource(Source):
                 page.rejected.append(Rejected(f"{url} entry #{index + 1}", str(exc), raw))
         yield page
 
-    def _entry_item(self, entry, raw: dict, feed_lang: str | None):
+    def _entry_item(self, entry: Any, raw: dict, feed_lang: str | None) -> Item:
         native_id = entry.get("id") or entry.get("link")
         title = entry.get("title") or ""
         if entry.get("title_detail", {}).get("type") != "text/plain":
