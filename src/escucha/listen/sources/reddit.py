@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,13 +100,8 @@ class RedditSource(Source, Publisher):
         return streams
 
     def fetch(self, cursor: dict | None) -> Iterator[Page]:
-        import requests
-
         streams = self.streams()
-        http = requests.Session()
-        try:
-            reddit = self._reddit(http, needs_account="mentions" if "mentions" in streams else None)
-            call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
+        with self._session("mentions" if "mentions" in streams else None) as (reddit, call):
             state = dict((cursor or {}).get("streams", {}))
             backfill = int(self.options.get("backfill_pages", 5))
             for stream in streams:
@@ -113,8 +109,18 @@ class RedditSource(Source, Publisher):
                 for children, stream_state in sweep(listing, state.get(stream), backfill):
                     state[stream] = stream_state
                     yield self._page(stream, children, {"streams": dict(state)})
-        finally:
-            http.close()
+
+    @contextmanager
+    def _session(self, needs_account: str | None = None) -> Iterator[tuple[Any, GuardedCalls]]:
+        """A praw client on its own HTTP session, and the guarded way to call it."""
+        import requests
+
+        with requests.Session() as http:
+            reddit = self._reddit(http, needs_account)
+            yield (
+                reddit,
+                GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep),
+            )
 
     def _reddit(self, http: Any, needs_account: str | None = None) -> Any:
         """A praw client whose requests go through `GuardedRequestor` (see there).
@@ -202,11 +208,8 @@ class RedditSource(Source, Publisher):
     def profile(self, account: str) -> Profile:
         """/user/{name}/about: followers are those of the user's profile subreddit."""
         name = account.removeprefix("/").removeprefix("u/").lstrip("@")
-        about = self._with_reddit(
-            lambda reddit, call: call(
-                lambda: reddit.request(method="GET", path=f"user/{name}/about")
-            )
-        )
+        with self._session() as (reddit, call):
+            about = call(lambda: reddit.request(method="GET", path=f"user/{name}/about"))
         data = about.get("data") if isinstance(about, dict) else None
         if not isinstance(data, dict) or not data.get("name"):
             raise SourceError(f"{self.name}: Reddit has no user {name!r}")
@@ -265,12 +268,8 @@ class RedditSource(Source, Publisher):
     ) -> Published:
         """POST `path` once; our latest `mine` (comments or submitted) are looked through
         first and after an unknown outcome."""
-        import requests
-
         me = self.credentials.get("username", "")
-        with requests.Session() as http:
-            reddit = self._reddit(http, needs_account="replies and posts")
-            call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
+        with self._session("replies and posts") as (reddit, call):
 
             def find() -> Published | None:
                 answer = reddit.request(
@@ -287,14 +286,6 @@ class RedditSource(Source, Publisher):
                 return _published(_written(self.name, answer))
 
             return publish_once(self, send, lambda: call(find))
-
-    def _with_reddit(self, read: Callable[[Any, GuardedCalls], Any]) -> Any:
-        import requests
-
-        with requests.Session() as http:
-            reddit = self._reddit(http)
-            call = GuardedCalls(self.name, self.http_options, _classifier(self.name), self.sleep)
-            return read(reddit, call)
 
 
 def _written(source: str, answer: Any) -> dict:
