@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cache
 from importlib import import_module
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pluggy
 
+from escucha.core.entry_points import installed, load
 from escucha.plugins import PROJECT, hookspecs
 
 if TYPE_CHECKING:
@@ -46,60 +44,12 @@ def make_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
     manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(hookspecs)
     if load_entry_points:
-        for name, target in installed_plugins():
+        for name, target in installed(ENTRY_POINT_GROUP):
             if manager.get_plugin(name) is None:
-                manager.register(_load(target), name=name)
+                manager.register(load(target), name=name)
     for name in reversed(DEFAULT_PLUGINS):
         manager.register(import_module(name), name=name)
     return manager
-
-
-def installed_plugins(
-    paths: list[str] | None = None, group: str = ENTRY_POINT_GROUP
-) -> Iterator[tuple[str, str]]:
-    """(name, "module[:attribute]") of each installed entry point of `group` (default:
-    `escucha.plugins`; connectors use `escucha.sources`), first found on `paths` (default:
-    sys.path) wins.
-
-    Reads the distributions' entry_points.txt itself: importing importlib.metadata would cost
-    `escucha --help` more than the rest of its start-up.
-    """
-    seen: set[str] = set()
-    for folder in sys.path if paths is None else paths:
-        try:
-            entries = sorted(os.scandir(folder or "."), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if not entry.name.endswith((".dist-info", ".egg-info")):
-                continue
-            try:
-                text = Path(entry.path, "entry_points.txt").read_text(encoding="utf-8")
-            except OSError:
-                continue
-            if f"[{group}]" not in text:
-                continue
-            for name, target in _entry_points(text, group):
-                if name not in seen:
-                    seen.add(name)
-                    yield name, target
-
-
-def _entry_points(text: str, group: str) -> list[tuple[str, str]]:
-    import configparser
-
-    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read_string(text)
-    return [(name, target.strip()) for name, target in parser.items(group)]
-
-
-def _load(target: str) -> object:
-    module, _, attribute = target.partition(":")
-    plugin: object = import_module(module.strip())
-    for part in attribute.strip().split(".") if attribute.strip() else ():
-        plugin = getattr(plugin, part)
-    return plugin
 
 
 @cache

@@ -8,9 +8,9 @@ in the `escucha.sources` group whose name is the kind and whose value is its `So
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from importlib import import_module
 
 from escucha.config import SourceConfig
+from escucha.core.entry_points import installed, load
 from escucha.errors import UserError
 from escucha.listen.sources.base import Source
 
@@ -26,10 +26,8 @@ KINDS: dict[str, str] = {
 
 def kinds() -> dict[str, str]:
     """Every kind there is, built-in or declared by an installed package: kind -> its class."""
-    from escucha.plugins.manager import installed_plugins
-
     found = dict(KINDS)
-    for name, target in installed_plugins(group=ENTRY_POINT_GROUP):
+    for name, target in installed(ENTRY_POINT_GROUP):
         found.setdefault(name, target)
     return found
 
@@ -41,9 +39,8 @@ def source_class(kind: str) -> type[Source]:
     path = known.get(kind)
     if path is None:
         raise UserError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(known))}")
-    module, _, name = path.partition(":")
     try:
-        found = getattr(import_module(module), name)
+        found = load(path)
     except Exception as exc:  # a broken package: one clear line, not its traceback
         raise UserError(
             f"source kind {kind!r} ({path}) cannot be loaded: {type(exc).__name__}: {exc}"
