@@ -16,7 +16,7 @@ from sqlalchemy import Engine, delete, select, update
 
 from escucha.config import SourceConfig
 from escucha.core.secrets import credentials_for
-from escucha.errors import EscuchaError
+from escucha.errors import EscuchaError, UserError
 from escucha.listen.http import BudgetExhausted
 from escucha.reads.sources import Health
 from escucha.store.schema import source_state
@@ -181,7 +181,7 @@ class ListeningSource:
 
 def source_health(context: Context) -> list[ListeningSource]:
     """Each configured source with its state, in the configuration's order."""
-    from escucha.listen.sources import KINDS, source_class
+    from escucha.listen.sources import source_class
     from escucha.reads import sources
 
     with context.engine.connect() as conn:
@@ -191,11 +191,11 @@ def source_health(context: Context) -> list[ListeningSource]:
     health = []
     for config in context.config.sources:
         state = states.get(config.name)
-        if config.kind in KINDS:
-            cls = source_class(config.kind)
+        try:
+            cls = source_class(config.kind)  # built-in, or from an installed package
             coverage = cls.coverage
             target = config.options.get(cls.target_option)
-        else:
+        except UserError:
             coverage, target = f"unknown kind {config.kind!r}", None
         health.append(
             ListeningSource(
