@@ -8,7 +8,7 @@ transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from escucha.core.items import Item, Rejected
+from escucha.core.timeutil import UTCDateTime, sqlite_text
 from escucha.store.schema import (
     authors,
     import_runs,
@@ -85,9 +86,7 @@ def insert_rows(
         conn.execute(stmt, [dict(zip(columns, row, strict=True)) for row in rows])
         return
     converted = [
-        (i, p)
-        for i, name in enumerate(columns)
-        if (p := table.c[name].type.bind_processor(conn.dialect)) is not None
+        (i, p) for i, name in enumerate(columns) if (p := _sqlite_processor(table, name, conn))
     ]
     if converted:
         rows = [_convert(row, converted) for row in rows]
@@ -99,6 +98,13 @@ def insert_rows(
         f"VALUES ({', '.join('?' * len(columns))}){conflict}",
         rows,
     )
+
+
+def _sqlite_processor(table: Table, name: str, conn: Connection) -> Callable[[Any], Any] | None:
+    column_type = table.c[name].type
+    if isinstance(column_type, UTCDateTime):
+        return sqlite_text
+    return column_type.bind_processor(conn.dialect)
 
 
 def _convert(row: tuple, converted: list) -> tuple:
