@@ -108,7 +108,11 @@ def build_store(path: Path, size: int) -> None:
         enrich.append((i, MODEL, lang, sentiment, *scores, *flags, json.dumps(intents), fetched))
         mentions.extend((i, b, "bench") for b in brands)
         if len(posts) == 50_000 or i == size:
-            conn.executemany("INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)", posts)
+            conn.executemany(
+                "INSERT INTO posts (id, source, native_id, author_handle, text, lang_hint, "
+                "created_at, fetched_at, url) VALUES (?,?,?,?,?,?,?,?,?)",
+                posts,
+            )
             conn.executemany(
                 "INSERT INTO enrichments (post_id, model_version, lang, sentiment, negative, "
                 "neutral, positive, wish, complaint, question, praise, promo, intents, "
