@@ -6,9 +6,14 @@ authors. They become unique per (platform, instance, account id) and posts point
 
 - platform: the source's kind when the source is in source_state, else the source's name
   (a file import);
-- instance: for Mastodon and Discourse, the server: the host of a "user@host" handle, else the
-  host of the source's last run location; "" elsewhere;
-- account id: the handle (its user part for "user@host"); ids were not stored before.
+- for Mastodon, Bluesky and Discourse, the account id the connectors read now, from the
+  payload of the author's first post that has one (a status's account id, a post's author
+  DID, a forum post's user id), and for Mastodon and Discourse the instance that post's run
+  read (the host of its location, else of the source's last run location); so an author
+  migrated here and the same account collected afterwards are one author;
+- otherwise (no payload, or no id in it) the handle, as ids were not stored before: for
+  Mastodon and Discourse the host and user of a "user@host" handle, else the host of the
+  source's last run location and the handle; "" and the handle elsewhere.
 
 Authors of one identity merge into the first stored one, keeping the first value seen of each
 attribute; every post is re-pointed. The downgrade splits them back per (source, handle).
@@ -18,7 +23,9 @@ Revises: 0004
 Create Date: 2026-11-30
 """
 
+import json
 from collections import defaultdict
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -29,8 +36,11 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
+BLUESKY_POST = "app.bsky.feed.post"
 FEDERATED = ("mastodon", "discourse")  # platforms whose accounts are local to a server
 ATTRIBUTES = ("handle", "display_name", "followers", "profile_url")
+PAYLOAD_IDS = ("mastodon", "bluesky", "discourse")  # platforms whose payloads name the account
+PAYLOAD_BATCH = 500  # payloads read at once (bound parameters stay under SQLite's 999)
 
 
 def _add_reference(table: str, column: str, target: str) -> None:
@@ -41,10 +51,83 @@ def _add_reference(table: str, column: str, target: str) -> None:
         op.add_column(table, sa.Column(column, sa.Integer, sa.ForeignKey(f"{target}.id")))
 
 
+def _host(location: str | None) -> str:
+    """The server a run read, as the connectors name an instance: lower-cased, no port."""
+    return (urlsplit(location).hostname or "") if location else ""
+
+
 def _source_instances(bind: sa.Connection) -> dict[str, str]:
     """Each source's server, from the location (an instance URL) of its last run."""
     rows = bind.execute(sa.text("SELECT source, location FROM import_runs ORDER BY id"))
-    return {source: (urlsplit(location).hostname or "") for source, location in rows}
+    return {source: _host(location) for source, location in rows}
+
+
+def _field(record: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(record, dict):
+            return None
+        record = record.get(key)
+    return record
+
+
+def _account_id(platform: str, payload: Any) -> str | None:
+    """The author's id in a stored payload, read as the platform's connector reads it."""
+    if platform == "mastodon":  # a status (of a boost, the boosted status)
+        found = _field(payload, "account", "id")
+    elif platform == "bluesky":  # a post view, or a Jetstream commit shaped like one
+        uri = _field(payload, "uri")
+        repo = ""
+        if isinstance(uri, str):
+            repo = uri.removeprefix("at://").partition(f"/{BLUESKY_POST}/")[0]
+        found = _field(payload, "author", "did") or repo
+    else:  # a Discourse post
+        found = _field(payload, "user_id")
+    if found is None or found == "":
+        return None
+    return str(found)[:255]
+
+
+def _payload_identities(
+    bind: sa.Connection, kinds: dict[str, str], instances: dict[str, str]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(source, handle) -> (instance, account id), from the first post of each such author.
+
+    One payload per author, read a batch at a time.
+    """
+    first_posts = bind.execute(
+        sa.text(
+            "SELECT p.source, p.author_handle, MIN(p.id) FROM posts p "
+            "JOIN raw_payloads r ON r.post_id = p.id "
+            "JOIN source_state s ON s.source = p.source "
+            "WHERE s.kind IN :kinds AND p.author_handle IS NOT NULL "
+            "GROUP BY p.source, p.author_handle"
+        ).bindparams(sa.bindparam("kinds", PAYLOAD_IDS, expanding=True))
+    ).all()
+    read = sa.text(
+        "SELECT p.id, r.payload, i.location FROM posts p "
+        "JOIN raw_payloads r ON r.post_id = p.id "
+        "LEFT JOIN import_runs i ON i.id = p.import_run_id WHERE p.id IN :ids"
+    ).bindparams(sa.bindparam("ids", expanding=True))
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for start in range(0, len(first_posts), PAYLOAD_BATCH):
+        batch = first_posts[start : start + PAYLOAD_BATCH]
+        stored = {
+            post_id: (payload, location)
+            for post_id, payload, location in bind.execute(read, {"ids": [b[2] for b in batch]})
+        }
+        for source, handle, post_id in batch:
+            payload, location = stored[post_id]
+            platform = kinds[source]
+            try:
+                account = _account_id(platform, json.loads(payload))
+            except ValueError:
+                account = None
+            if account is not None:
+                instance = ""
+                if platform in FEDERATED:
+                    instance = _host(location) or instances.get(source, "")
+                found[(source, handle)] = (instance, account)
+    return found
 
 
 def _identity(platform: str, handle: str, source_instance: str) -> tuple[str, str, str]:
@@ -73,10 +156,17 @@ def upgrade() -> None:
             "FROM authors ORDER BY id"
         )
     ).all()
+    from_payloads = _payload_identities(bind, kinds, instances)
     groups: dict[tuple[str, str, str], list] = defaultdict(list)
     for row in rows:
         platform = kinds.get(row.source, row.source)
-        groups[_identity(platform, row.handle, instances.get(row.source, ""))].append(row)
+        found = from_payloads.get((row.source, row.handle))
+        identity = (
+            (platform, *found)
+            if found
+            else _identity(platform, row.handle, instances.get(row.source, ""))
+        )
+        groups[identity].append(row)
 
     kept, merged, dropped = [], [], []
     for (platform, instance, account_id), members in groups.items():
