@@ -5,6 +5,19 @@ Every change here comes with an Alembic migration (store/migrations/versions).
 
 from escucha.store.schema.accounts import api_tokens, users, web_sessions
 from escucha.store.schema.base import metadata
+from escucha.store.schema.community import (
+    consent_records,
+    contact_attributes,
+    contact_emails,
+    contact_identities,
+    contact_merges,
+    contacts,
+    erased_identities,
+    erasures,
+    interactions,
+    merge_evidence,
+    segments,
+)
 from escucha.store.schema.insights import alert_deliveries, alerts, idea_posts, ideas
 from escucha.store.schema.listening import (
     authors,
@@ -23,13 +36,24 @@ __all__ = [
     "api_tokens",
     "authors",
     "brand_mentions",
+    "consent_records",
+    "contact_attributes",
+    "contact_emails",
+    "contact_identities",
+    "contact_merges",
+    "contacts",
     "enrichments",
+    "erased_identities",
+    "erasures",
     "idea_posts",
     "ideas",
     "import_runs",
+    "interactions",
+    "merge_evidence",
     "metadata",
     "posts",
     "raw_payloads",
+    "segments",
     "settings",
     "source_rejects",
     "source_state",
