@@ -37,6 +37,16 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class CommunitySettings:
+    """`[community]`: when we may ask a contact for a favour (docs/community.md)."""
+
+    cooldown_days: int = 30  # no new ask within this many days of the last one
+    max_asks_90d: int = 2  # at most this many asks in 90 days
+    require_consent: bool = True  # ask only contacts with a recorded consent to be contacted
+    require_give_since_ask: bool = True  # give something before asking again
+
+
+@dataclass(frozen=True)
 class Config:
     name: str
     languages: tuple[str, ...]
@@ -44,6 +54,7 @@ class Config:
     competitors: tuple[Brand, ...]
     sources: tuple[SourceConfig, ...]
     database_url: str | None = None
+    community: CommunitySettings = field(default_factory=CommunitySettings)
     # Tables this module does not read (e.g. [[alerts]], [channels.*]), kept so that
     # rewriting the file (`escucha sources add`) never drops them.
     extra: dict = field(default_factory=dict, compare=False)
@@ -74,7 +85,27 @@ def _brand(table: object, where: str, ours: bool) -> Brand:
     return Brand(name.strip(), _strings(table, "aliases", where), handles, tags, ours)
 
 
-KNOWN_TABLES = ("workspace", "brand", "competitors", "sources")
+KNOWN_TABLES = ("workspace", "brand", "competitors", "sources", "community")
+
+
+def _community(table: object, origin: str) -> CommunitySettings:
+    where = f"{origin} [community]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    defaults = CommunitySettings()
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in CommunitySettings.__dataclass_fields__:
+            known = ", ".join(CommunitySettings.__dataclass_fields__)
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+        default = getattr(defaults, key)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: {key!r} must be true or false")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where}: {key!r} must be a whole number >= 0")
+        values[key] = value
+    return CommunitySettings(**values)  # type: ignore[arg-type]
 
 
 def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
@@ -110,6 +141,7 @@ def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
         competitors=competitors,
         sources=tuple(sources),
         database_url=db_url,
+        community=_community(data.get("community", {}), origin),
         extra={k: v for k, v in data.items() if k not in KNOWN_TABLES},
     )
 
@@ -185,6 +217,9 @@ def render_config(config: Config) -> str:
         for key, value in src.options.items():
             lines.append(f"{key} = {_toml_value(value)}")
         parts.append("[[sources]]\n" + "\n".join(lines) + "\n")
+    if config.community != CommunitySettings():
+        values = {k: getattr(config.community, k) for k in CommunitySettings.__dataclass_fields__}
+        parts.append(_table_toml("community", values))
     parts.extend(_table_toml(key, value) for key, value in config.extra.items())
     return "\n".join(parts)
 

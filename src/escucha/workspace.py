@@ -114,6 +114,12 @@ class Workspace:
 
         return posts_matching(self, text, limit=limit)
 
+    def contacts(self) -> pd.DataFrame:
+        """The community's contacts with their identities, ledger counts and readiness."""
+        from escucha.community.views import contacts_frame
+
+        return contacts_frame(self)
+
     def import_runs(self) -> list[dict]:
         from escucha.status import import_run_list
 

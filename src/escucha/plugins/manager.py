@@ -28,6 +28,7 @@ DEFAULT_PLUGINS = (
     "escucha.features.understand",
     "escucha.features.insights",
     "escucha.features.ideas",
+    "escucha.features.community",
     "escucha.features.alerts",
     "escucha.features.report",
     "escucha.features.web",

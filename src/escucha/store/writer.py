@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from escucha.core.items import Item, Rejected
 from escucha.core.timeutil import UTCDateTime, sqlite_text
+from escucha.store.erased import any_erased, digest, erased_digests, erasure_salt
 from escucha.store.schema import (
     authors,
     import_runs,
@@ -189,6 +190,21 @@ def _store_authors(
     return _author_ids(conn, rows)
 
 
+def _without_erased(
+    conn: Connection, items: Sequence[Item], keys: list[AuthorKey | None]
+) -> tuple[Sequence[Item], list[AuthorKey | None]]:
+    """Drop the items of accounts whose person asked to be forgotten (store/erased.py)."""
+    if not items or not any_erased(conn):
+        return items, keys
+    salt = erasure_salt(conn) or ""
+    digests = [digest(salt, *key) if key is not None else None for key in keys]
+    erased = erased_digests(conn, {d for d in digests if d is not None})
+    if not erased:
+        return items, keys
+    kept = [(it, key) for it, key, d in zip(items, keys, digests, strict=True) if d not in erased]
+    return [it for it, _ in kept], [key for _, key in kept]
+
+
 def write_batch(conn: Connection, items: Sequence[Item], run_id: int | None) -> int:
     """Store a batch inside the caller's transaction; return how many posts were new."""
     return _write_batch(conn, items, run_id, {})[0]
@@ -198,9 +214,10 @@ def _write_batch(
     conn: Connection, items: Sequence[Item], run_id: int | None, known: dict[AuthorKey, int]
 ) -> tuple[int, dict[AuthorKey, int]]:
     """Store a batch; return how many posts were new and the author ids `known` lacked."""
+    keys = [author_key(it) for it in items]
+    items, keys = _without_erased(conn, items, keys)
     if not items:
         return 0, {}
-    keys = [author_key(it) for it in items]
     learned = _store_authors(conn, items, keys, known)
     ids = {**known, **learned} if learned else known
     new = _insert_posts(

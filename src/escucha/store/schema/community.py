@@ -38,6 +38,8 @@ contacts = Table(
     # contacts and their identities without a round trip per author.
     Column("seed_author_id", Integer, ForeignKey("authors.id", ondelete="SET NULL")),
     UniqueConstraint("seed_author_id", name="uq_contacts_seed_author"),
+    # An unmerge brings a contact back under its own id, so SQLite must never reuse one.
+    sqlite_autoincrement=True,
 )
 
 contact_identities = Table(

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("seed_author_id", sa.Integer, sa.ForeignKey("authors.id", ondelete="SET NULL")),
         sa.UniqueConstraint("seed_author_id", name="uq_contacts_seed_author"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "contact_identities",
@@ -51,9 +52,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("author_id", name="uq_contact_identities_author"),
     )
     op.create_index("ix_contact_identities_contact", "contact_identities", ["contact_id"])
-    op.create_index(
-        "ix_contact_identities_key", "contact_identities", ["platform", "handle_key"]
-    )
+    op.create_index("ix_contact_identities_key", "contact_identities", ["platform", "handle_key"])
     op.create_table(
         "contact_emails",
         _id(),

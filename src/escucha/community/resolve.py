@@ -1,0 +1,144 @@
+"""Which contacts are one person: automatic pairs and suggestions, by blocking.
+
+Blocking: candidates are only contacts sharing a normalised key (an email, a handle, the name
+part of a handle, a full name), never all pairs, so a million identities take seconds. A block
+bigger than `MAX_BLOCK` is a common name, not evidence, and is skipped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, and_, func, select
+
+from escucha.community.handles import user_part
+from escucha.core.context import Context
+from escucha.core.text import fold
+from escucha.store.schema import contact_emails, contact_identities, contacts, merge_evidence
+
+MAX_BLOCK = 10
+SAME_EMAIL = "same email address (compared case-insensitively)"
+
+
+def _same_handle(platform: str) -> str:
+    return f"same {platform} handle (written in different forms)"
+
+
+def _shared(conn: Connection, table, key_columns) -> dict[tuple, list[int]]:
+    """key -> contact ids, for keys that more than one contact holds."""
+    dup = (
+        select(*key_columns)
+        .group_by(*key_columns)
+        .having(func.count(table.c.contact_id.distinct()) > 1)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(*key_columns, table.c.contact_id)
+        .join(dup, and_(*[c == dup.c[c.name] for c in key_columns]))
+        .distinct()
+    )
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(row[:-1])].append(row[-1])
+    return groups
+
+
+def automatic_pairs(conn: Connection) -> list[tuple[int, int, str]]:
+    """(kept, merged, reason) for contacts sharing an email or a handle on one platform; the
+    oldest contact of a group is kept; each contact appears once as merged."""
+    pairs: dict[int, tuple[int, int, str]] = {}
+    for (_email,), ids in _shared(conn, contact_emails, [contact_emails.c.email_key]).items():
+        keep = min(ids)
+        for other in ids:
+            if other != keep:
+                pairs.setdefault(other, (keep, other, SAME_EMAIL))
+    handles = _shared(
+        conn, contact_identities, [contact_identities.c.platform, contact_identities.c.handle_key]
+    )
+    for (platform, _key), ids in handles.items():
+        keep = min(ids)
+        for other in ids:
+            if other != keep:
+                pairs.setdefault(other, (keep, other, _same_handle(platform)))
+    merged = set(pairs)
+    return [p for p in pairs.values() if p[0] not in merged]
+
+
+def _pairs(ids: Iterable[int]) -> Iterable[tuple[int, int]]:
+    ordered = sorted(set(ids))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            yield a, b
+
+
+def suggestions(ctx: Context, limit: int | None = None) -> list[dict]:
+    """Merges waiting for a person: `{"contacts": [a, b], "reason", "confidence"}`, best first.
+
+    Evidence: a contact-file row naming two known contacts (0.8); the same name part of a
+    handle on two platforms (0.5) or on two servers of one platform (0.4), raised by 0.2 when
+    the contacts' names agree; the same full name (0.3).
+    """
+    found: dict[tuple[int, int], tuple[float, list[str]]] = {}
+    rejected: set[tuple[int, int]] = set()
+
+    def add(pair: tuple[int, int], confidence: float, reason: str) -> None:
+        best, reasons = found.get(pair, (0.0, []))
+        if reason not in reasons:
+            reasons.append(reason)
+        found[pair] = (max(best, confidence), reasons)
+
+    with ctx.engine.connect() as conn:
+        for row in conn.execute(select(merge_evidence)):
+            pair = (row.contact_a, row.contact_b)
+            if row.status == "rejected":
+                rejected.add(pair)
+            else:
+                add(pair, row.confidence, row.reason)
+        names = {
+            cid: fold(name).strip()
+            for cid, name in conn.execute(select(contacts.c.id, contacts.c.name))
+            if name
+        }
+        by_user: dict[str, set[tuple[int, str, str]]] = defaultdict(set)
+        for cid, platform, key in conn.execute(
+            select(
+                contact_identities.c.contact_id,
+                contact_identities.c.platform,
+                contact_identities.c.handle_key,
+            )
+        ):
+            user = user_part(platform, key)
+            if len(user) >= 3:
+                by_user[user].add((cid, platform, key))
+    for user, members in by_user.items():
+        ids = {m[0] for m in members}
+        if not 1 < len(ids) <= MAX_BLOCK:
+            continue
+        where: dict[int, set[str]] = defaultdict(set)
+        for cid, platform, _key in members:
+            where[cid].add(platform)
+        for a, b in _pairs(ids):
+            cross = where[a] != where[b] or len(where[a]) > 1
+            confidence = 0.5 if cross else 0.4
+            if names.get(a) and names.get(a) == names.get(b):
+                confidence += 0.2
+            what = "on two platforms" if cross else "on two servers"
+            add((a, b), confidence, f"same handle name {user!r} {what}")
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for cid, name in names.items():
+        if len(name.split()) >= 2:
+            by_name[name].append(cid)
+    for ids in by_name.values():
+        if 1 < len(ids) <= MAX_BLOCK:
+            for pair in _pairs(ids):
+                add(pair, 0.3, "same full name")
+    ranked = sorted(
+        (
+            {"contacts": list(pair), "reason": "; ".join(reasons), "confidence": round(conf, 2)}
+            for pair, (conf, reasons) in found.items()
+            if pair not in rejected
+        ),
+        key=lambda s: (-s["confidence"], s["contacts"]),
+    )
+    return ranked[:limit] if limit else ranked

@@ -1,0 +1,292 @@
+"""Contacts as the faces show them: identities, emails, attributes, engagement, the ledger's
+counts and ask-readiness with every reason listed.
+
+Readiness (may we ask this contact for a favour now?) is never a black box: `ready` is true
+exactly when `reasons` is empty, and each reason says which rule of `[community]` holds it
+back. Reasons come with stable codes (`reason_codes`) the web app translates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, Select, case, func, select
+
+from escucha.community.handles import REACHABLE
+from escucha.config import CommunitySettings
+from escucha.core.context import Context
+from escucha.core.timeutil import as_utc
+from escucha.errors import NotFound, UserError
+from escucha.store.schema import (
+    brand_mentions,
+    consent_records,
+    contact_attributes,
+    contact_emails,
+    contact_identities,
+    contacts,
+    interactions,
+    posts,
+)
+
+WINDOW_DAYS = 90
+CONSENT_PURPOSE = "contact"
+_CHUNK = 500
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "-"
+
+
+def readiness(record: dict, settings: CommunitySettings, now: datetime) -> list[tuple[str, str]]:
+    """(code, sentence) for every rule that keeps us from asking this contact now."""
+    reasons = []
+    if record["opted_out"]:
+        reasons.append(("opted_out", "opted out of being contacted"))
+    consent = record["consent"]
+    if settings.require_consent and not (consent and consent["granted"]):
+        reasons.append(
+            ("no_consent", "no consent to be contacted on record (required by [community])")
+        )
+    last_ask = record["last_ask"]
+    if last_ask and now - last_ask < timedelta(days=settings.cooldown_days):
+        reasons.append(
+            (
+                "cooldown",
+                f"asked on {_day(last_ask)}, within the {settings.cooldown_days}-day cooldown",
+            )
+        )
+    if record["asks_90d"] >= settings.max_asks_90d:
+        reasons.append(
+            (
+                "ask_cap",
+                f"{record['asks_90d']} asks in the last {WINDOW_DAYS} days "
+                f"(cap {settings.max_asks_90d})",
+            )
+        )
+    last_give = record["last_give"]
+    if settings.require_give_since_ask and last_ask and not (last_give and last_give > last_ask):
+        reasons.append(
+            ("no_give_since_ask", f"we have not given since the last ask on {_day(last_ask)}")
+        )
+    reachable = record["emails"] or any(i["platform"] in REACHABLE for i in record["identities"])
+    if not reachable:
+        reasons.append(("no_channel", "no channel to reach them (no email, no reachable account)"))
+    return reasons
+
+
+def _chunks(ids: Sequence[int] | None) -> Iterable[Sequence[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _rows(conn: Connection, query: Select, column, ids: Sequence[int] | None):
+    for chunk in _chunks(ids):
+        yield from conn.execute(query if chunk is None else query.where(column.in_(chunk)))
+
+
+def contact_records(
+    conn: Connection,
+    ids: Sequence[int] | None,
+    settings: CommunitySettings,
+    our_brand: str | None,
+    now: datetime | None = None,
+) -> list[dict]:
+    """The contacts with these ids (None: all), in id order, each as the faces show it."""
+    now = now or datetime.now(UTC)
+    since = now - timedelta(days=WINDOW_DAYS)
+    records: dict[int, dict] = {}
+    base = select(contacts).order_by(contacts.c.id)
+    for row in _rows(conn, base, contacts.c.id, ids):
+        records[row.id] = {
+            "id": row.id,
+            "name": row.name,
+            "emails": [],
+            "identities": [],
+            "gives": 0,
+            "asks": 0,
+            "ready": False,
+            "reasons": [],
+            "opted_out": bool(row.opted_out),
+            "attributes": {},
+            "lang": row.lang,
+            "country": row.country,
+            "reason_codes": [],
+            "gives_90d": 0,
+            "asks_90d": 0,
+            "last_give": None,
+            "last_ask": None,
+            "consent": None,
+            "posts": 0,
+            "posts_about_us": 0,
+            "last_seen": None,
+            "created_at": row.created_at,
+        }
+    if ids is not None:
+        ids = [i for i in ids if i in records]
+    emails = select(contact_emails.c.contact_id, contact_emails.c.email).order_by(
+        contact_emails.c.id
+    )
+    for cid, email in _rows(conn, emails, contact_emails.c.contact_id, ids):
+        records[cid]["emails"].append(email)
+    idents = select(
+        contact_identities.c.contact_id, contact_identities.c.platform, contact_identities.c.handle
+    ).order_by(contact_identities.c.id)
+    for cid, platform, handle in _rows(conn, idents, contact_identities.c.contact_id, ids):
+        records[cid]["identities"].append({"platform": platform, "handle": handle})
+    attrs = select(
+        contact_attributes.c.contact_id, contact_attributes.c.name, contact_attributes.c.value
+    ).order_by(contact_attributes.c.name)
+    for cid, name, value in _rows(conn, attrs, contact_attributes.c.contact_id, ids):
+        records[cid]["attributes"][name] = value
+    ledger = select(
+        interactions.c.contact_id,
+        interactions.c.direction,
+        func.count(),
+        func.sum(case((interactions.c.occurred_at >= since, 1), else_=0)),
+        func.max(interactions.c.occurred_at),
+    ).group_by(interactions.c.contact_id, interactions.c.direction)
+    for cid, direction, total, recent, last in _rows(conn, ledger, interactions.c.contact_id, ids):
+        if cid is None or cid not in records:
+            continue
+        record = records[cid]
+        record[f"{direction}s"] = total
+        record[f"{direction}s_90d"] = int(recent or 0)
+        record[f"last_{direction}"] = as_utc(last) if last else None
+    consent = (
+        select(
+            consent_records.c.contact_id,
+            consent_records.c.granted,
+            consent_records.c.recorded_at,
+            consent_records.c.channel,
+            consent_records.c.text_version,
+        )
+        .where(consent_records.c.purpose == CONSENT_PURPOSE)
+        .order_by(consent_records.c.recorded_at, consent_records.c.id)
+    )
+    for cid, granted, at, channel, version in _rows(
+        conn, consent, consent_records.c.contact_id, ids
+    ):
+        records[cid]["consent"] = {
+            "granted": bool(granted),
+            "recorded_at": at,
+            "channel": channel,
+            "text_version": version,
+        }
+    _engagement(conn, records, ids, our_brand)
+    for record in records.values():
+        reasons = readiness(record, settings, now)
+        record["reasons"] = [text for _code, text in reasons]
+        record["reason_codes"] = [code for code, _text in reasons]
+        record["ready"] = not reasons
+    return list(records.values())
+
+
+def _engagement(
+    conn: Connection, records: dict[int, dict], ids: Sequence[int] | None, our_brand: str | None
+) -> None:
+    """Posts by each contact, the posts that mention our brand, and when they were last seen."""
+    joined = contact_identities.join(posts, posts.c.author_id == contact_identities.c.author_id)
+    seen = (
+        select(
+            contact_identities.c.contact_id,
+            func.count(posts.c.id),
+            func.max(func.coalesce(posts.c.created_at, posts.c.fetched_at)),
+        )
+        .select_from(joined)
+        .group_by(contact_identities.c.contact_id)
+    )
+    for cid, count, last in _rows(conn, seen, contact_identities.c.contact_id, ids):
+        records[cid]["posts"] = count
+        records[cid]["last_seen"] = as_utc(last) if last else None
+    if not our_brand:
+        return
+    about = (
+        select(contact_identities.c.contact_id, func.count(posts.c.id.distinct()))
+        .select_from(joined.join(brand_mentions, brand_mentions.c.post_id == posts.c.id))
+        .where(brand_mentions.c.brand == our_brand)
+        .group_by(contact_identities.c.contact_id)
+    )
+    for cid, count in _rows(conn, about, contact_identities.c.contact_id, ids):
+        records[cid]["posts_about_us"] = count
+
+
+def _our_brand(ctx: Context) -> str | None:
+    return ctx.config.brand.name if ctx.config.brand else None
+
+
+def list_contacts(
+    ctx: Context,
+    *,
+    ready: bool | None = None,
+    lang: str | None = None,
+    country: str | None = None,
+    attributes: dict[str, str] | None = None,
+    ids: Sequence[int] | None = None,
+    limit: int = 0,
+    now: datetime | None = None,
+) -> list[dict]:
+    """Contacts in id order, filtered; `ready=True` keeps only those we may ask now."""
+    from escucha.community.build import build_contacts
+
+    build_contacts(ctx)
+    query = select(contacts.c.id).order_by(contacts.c.id)
+    if lang:
+        query = query.where(contacts.c.lang == lang)
+    if country:
+        query = query.where(contacts.c.country == country)
+    for name, value in (attributes or {}).items():
+        query = query.where(
+            contacts.c.id.in_(
+                select(contact_attributes.c.contact_id).where(
+                    contact_attributes.c.name == name, contact_attributes.c.value == value
+                )
+            )
+        )
+    if ids is not None:
+        query = query.where(contacts.c.id.in_(list(ids)))
+    with ctx.engine.connect() as conn:
+        unfiltered = not (lang or country or attributes or ids is not None)
+        chosen = None if unfiltered else list(conn.scalars(query))
+        if limit and ready is None:
+            chosen = (chosen if chosen is not None else list(conn.scalars(query)))[:limit]
+        found = contact_records(conn, chosen, ctx.config.community, _our_brand(ctx), now)
+    if ready is not None:
+        found = [c for c in found if c["ready"] == ready]
+    return found[:limit] if limit else found
+
+
+def show_contact(ctx: Context, contact_id: int, now: datetime | None = None) -> dict:
+    """One contact in the same shape as a `list_contacts` entry."""
+    with ctx.engine.connect() as conn:
+        found = contact_records(conn, [contact_id], ctx.config.community, _our_brand(ctx), now)
+    if not found:
+        raise NotFound(f"no contact {contact_id}")
+    return found[0]
+
+
+def parse_contact_id(text: str) -> int:
+    """A contact id as typed on the command line; a one-line error otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserError(f"{text!r} is not a contact id (a whole number)") from None
+    if value <= 0:
+        raise UserError(f"{text!r} is not a contact id (a whole number)")
+    return value
+
+
+def contacts_frame(ctx: Context):
+    """`ws.contacts()`: one row per contact, lists and attributes as columns' values."""
+    import pandas as pd
+
+    rows = list_contacts(ctx)
+    columns = [
+        "id", "name", "lang", "country", "emails", "identities", "attributes", "opted_out",
+        "gives", "asks", "gives_90d", "asks_90d", "last_give", "last_ask", "posts",
+        "posts_about_us", "last_seen", "ready", "reasons",
+    ]  # fmt: skip
+    return pd.DataFrame([{k: r[k] for k in columns} for r in rows], columns=columns)
