@@ -81,7 +81,8 @@ def _build(conn: Connection, now: datetime) -> int:
                 exists().where(contact_identities.c.author_id == staged.c.author_id)
             )
         )
-        created = conn.execute(
+        created = conn.scalar(select(func.count()).select_from(staged)) or 0
+        conn.execute(
             insert(contacts).from_select(
                 ["name", "opted_out", "created_at", "seed_author_id"],
                 select(
@@ -91,7 +92,7 @@ def _build(conn: Connection, now: datetime) -> int:
                     staged.c.author_id,
                 ).order_by(staged.c.author_id),
             )
-        ).rowcount
+        )
         conn.execute(
             insert(contact_identities).from_select(
                 ["contact_id", "platform", "handle", "handle_key", "author_id", "origin",
@@ -109,7 +110,7 @@ def _build(conn: Connection, now: datetime) -> int:
         )  # fmt: skip
     finally:
         staged.drop(conn)
-    return max(created, 0)
+    return created
 
 
 def _drop_forgotten(conn: Connection) -> None:

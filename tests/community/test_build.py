@@ -1,0 +1,68 @@
+"""Contacts built from authors: every author is an identity of exactly one contact."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from escucha.community.build import build_contacts
+from escucha.community.importer import import_contacts
+from escucha.store.schema import authors, contact_identities, contacts
+
+from .helpers import contact_of, merge_log, posts_file, snapshot, write_csv
+
+
+def test_every_author_becomes_one_identity_of_one_contact_and_a_rebuild_adds_nothing(
+    workspace, tmp_path
+):
+    workspace.import_file(
+        posts_file(
+            tmp_path / "p.csv",
+            [("1", "ana", "reddit", "hola"), ("2", "bo", "reddit", "hey"),
+             ("3", "ana", "reddit", "otra"), ("4", "cy.bsky.social", "bluesky", "x")],
+        )
+    )  # fmt: skip
+    assert build_contacts(workspace) == 3
+    before = snapshot(workspace)
+    assert build_contacts(workspace) == 0
+    assert snapshot(workspace) == before
+    with workspace.engine.connect() as conn:
+        n_authors = conn.scalar(select(func.count()).select_from(authors))
+        linked = conn.scalar(select(func.count(contact_identities.c.author_id.distinct())))
+        assert n_authors == linked == conn.scalar(select(func.count()).select_from(contacts))
+
+
+def test_an_imported_handle_is_linked_to_its_author_when_it_appears(workspace, tmp_path):
+    import_contacts(
+        workspace,
+        write_csv(tmp_path / "c.csv", ["name", "handle:reddit"], [["Ana", "u/Ana"]]),
+        rejects_dir=tmp_path / "rejects",
+    )
+    workspace.import_file(posts_file(tmp_path / "p.csv", [("1", "ana", "reddit", "hola")]))
+    build_contacts(workspace)
+    with workspace.engine.connect() as conn:
+        rows = conn.execute(select(contact_identities)).all()
+    assert len(rows) == 1 and rows[0].author_id is not None and rows[0].origin == "import"
+
+
+def test_two_authors_with_one_normalised_handle_merge_automatically_and_logged(workspace, tmp_path):
+    # One Mastodon account seen as "ana" on its server and as "ana@mastodon.social" elsewhere.
+    from escucha.core.items import Item
+    from escucha.store.writer import write_batch
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    items = [
+        Item(source="a", native_id="1", text="x", fetched_at=now, author="ana",
+             platform="mastodon", instance="mastodon.social", author_id="101"),
+        Item(source="b", native_id="2", text="y", fetched_at=now, author="ana@mastodon.social",
+             platform="mastodon", instance="fosstodon.org", author_id="9001"),
+    ]  # fmt: skip
+    with workspace.engine.begin() as conn:
+        write_batch(conn, items, None)
+    build_contacts(workspace)
+    with workspace.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(contacts)) == 1
+        assert conn.scalar(select(func.count()).select_from(contact_identities)) == 2
+    (log,) = merge_log(workspace)
+    assert log["merged_by"] == "escucha (automatic)" and "mastodon handle" in log["reason"]
+    assert contact_of(workspace, "mastodon", "ana@mastodon.social") == log["kept_id"]
