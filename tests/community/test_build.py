@@ -46,9 +46,10 @@ def test_an_imported_handle_is_linked_to_its_author_when_it_appears(workspace, t
 
 def test_two_authors_with_one_normalised_handle_merge_automatically_and_logged(workspace, tmp_path):
     # One Mastodon account seen as "ana" on its server and as "ana@mastodon.social" elsewhere.
+    from datetime import UTC, datetime
+
     from escucha.core.items import Item
     from escucha.store.writer import write_batch
-    from datetime import UTC, datetime
 
     now = datetime.now(UTC)
     items = [

@@ -123,7 +123,11 @@ def merge_in(conn: Connection, keep: int, merged: int, reason: str, by: str) -> 
 
     for table in MOVED:
         conn.execute(update(table).where(table.c.contact_id == merged).values(contact_id=keep))
-    taken = select(contact_attributes.c.name).where(contact_attributes.c.contact_id == keep)
+    taken = list(
+        conn.scalars(
+            select(contact_attributes.c.name).where(contact_attributes.c.contact_id == keep)
+        )
+    )
     conn.execute(
         update(contact_attributes)
         .where(contact_attributes.c.contact_id == merged, contact_attributes.c.name.not_in(taken))

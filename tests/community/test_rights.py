@@ -1,0 +1,107 @@
+"""Consent, export and forget: nothing of a forgotten person stays, nothing comes back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from escucha.community.importer import import_contacts
+from escucha.community.ledger import record_interaction
+from escucha.community.rights import erasure_log, export_contact, forget_contact
+from escucha.community.views import list_contacts
+from escucha.errors import NotFound
+from escucha.store.schema import authors, enrichments, posts, raw_payloads
+
+from .helpers import contact_of, posts_file, write_csv
+
+NAME, EMAIL = "Zacarías Quintanilla", "zacarias.quintanilla@example.org"
+
+
+@pytest.fixture
+def person(workspace, tmp_path):
+    workspace.import_file(posts_file(tmp_path / "p.csv", [
+        ("1", "zq_77", "reddit", "Iberia perdió mi maleta, Zacarías Quintanilla"),
+        ("2", "zq_77", "reddit", "sigo esperando"),
+        ("3", "other_1", "reddit", "Iberia bien"),
+    ]))  # fmt: skip
+    import_contacts(
+        workspace,
+        write_csv(tmp_path / "c.csv", ["name", "email", "handle:reddit", "consent"],
+                  [[NAME, EMAIL, "u/zq_77", "yes"]]),
+        rejects_dir=tmp_path / "rejects",
+    )  # fmt: skip
+    workspace.analyze()
+    contact = contact_of(workspace, "reddit", "zq_77")
+    record_interaction(workspace, "ask:survey", contact_id=contact, note=f"to {NAME}")
+    return contact
+
+
+def test_export_holds_identities_posts_interactions_and_consent(workspace, person):
+    data = json.loads(json.dumps(export_contact(workspace, person), default=str))
+    assert data["contact"]["name"] == NAME and data["emails"] == [EMAIL]
+    assert data["identities"][0]["account"]["handle"] == "zq_77"
+    assert sorted(p["native_id"] for p in data["posts"]) == ["1", "2"]
+    assert all(p["raw_payload"] for p in data["posts"])
+    assert len(data["about_posts"]["enrichments"]) == 2
+    assert data["interactions"][0]["kind"] == "ask:survey"
+    assert data["consent"][0]["granted"] is True and data["survey_answers"] == []
+
+
+def test_forget_erases_the_person_and_logs_it_without_their_data(workspace, person, tmp_path):
+    done = forget_contact(workspace, person, "dpo")
+    assert done == {"identities": 1, "posts": 2}
+    with workspace.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(posts)) == 1
+        assert conn.scalar(select(func.count()).select_from(raw_payloads)) == 1
+        assert conn.scalar(select(func.count()).select_from(enrichments)) == 1
+        assert conn.scalar(select(func.count()).where(authors.c.handle == "zq_77")) == 0
+    assert [c["name"] for c in list_contacts(workspace)] == ["Other_1"]
+    (log,) = erasure_log(workspace)
+    assert log["erased_by"] == "dpo" and log["posts"] == 2
+    assert NAME not in str(log) and EMAIL not in str(log)
+    with pytest.raises(NotFound):
+        export_contact(workspace, person)
+
+
+def test_recollecting_their_posts_does_not_recreate_them(workspace, person, tmp_path):
+    forget_contact(workspace, person)
+    again = workspace.import_file(
+        posts_file(tmp_path / "p2.csv", [("9", "zq_77", "reddit", "otra vez yo")]),
+        source="p",
+    )
+    assert again.accepted == 0
+    result = import_contacts(
+        workspace,
+        write_csv(tmp_path / "c2.csv", ["name", "email"], [[NAME, EMAIL.upper()]]),
+        rejects_dir=tmp_path / "rejects",
+    )
+    assert result.created == 0 and result.rejected == 1
+    assert [c["name"] for c in list_contacts(workspace)] == ["Other_1"]
+
+
+def test_forgetting_an_unknown_id_is_not_found(workspace, person):
+    with pytest.raises(NotFound, match="no contact 4242"):
+        forget_contact(workspace, 4242)
+
+
+def test_no_byte_of_a_forgotten_person_stays_in_the_sqlite_files(sqlite_workspace, tmp_path):
+    ws = sqlite_workspace
+    ws.import_file(posts_file(tmp_path / "p.csv", [("1", "zq_77", "reddit", f"soy {NAME}")]))
+    import_contacts(
+        ws,
+        write_csv(tmp_path / "c.csv", ["name", "email", "handle:reddit"],
+                  [[NAME, EMAIL, "u/zq_77"]]),
+        rejects_dir=tmp_path / "rejects",
+    )  # fmt: skip
+    files = [ws.path / "escucha.db", ws.path / "escucha.db-wal"]
+    held = b"".join(f.read_bytes() for f in files if f.exists())
+    assert EMAIL.encode() in held or NAME.encode() in held  # the check below can fail
+    forget_contact(ws, contact_of(ws, "reddit", "zq_77"))
+    for f in files:
+        if f.exists():
+            data = f.read_bytes()
+            for secret in (NAME, EMAIL, "Quintanilla", "zq_77"):
+                assert secret.encode() not in data, (f.name, secret)
+                assert secret.encode("utf-16-le") not in data
