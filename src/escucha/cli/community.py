@@ -401,4 +401,3 @@ def segments_delete(
 
     delete_segment(workspace_of(ctx), name)
     typer.echo(f"segment {name!r} deleted")
-

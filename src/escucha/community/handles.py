@@ -73,7 +73,9 @@ def author_handle_key(platform: str, instance: str, handle: str) -> str:
     return key
 
 
-def author_key_sql(platform, instance, handle) -> ColumnElement[str]:
+def author_key_sql(
+    platform: ColumnElement[str], instance: ColumnElement[str], handle: ColumnElement[str]
+) -> ColumnElement[str]:
     """`author_handle_key` as one SQL expression over an authors row's columns."""
     lowered = func.ltrim(AsciiLower(handle), literal("@"))
     return case(

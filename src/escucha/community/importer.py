@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -303,7 +303,7 @@ def _apply(
     row: _Row,
     result: ContactsImport,
     seen: dict[int, tuple[int, dict[str, str]]],
-    reject,
+    reject: Callable[[int, str, object], None],
     origin: str,
     consent_version: str,
     now: datetime,
@@ -384,7 +384,7 @@ def _update(
     """Bring the contact up to the row; return whether anything changed."""
     changed = False
     current = conn.execute(select(contacts).where(contacts.c.id == contact_id)).one()
-    values = {
+    values: dict[str, object] = {
         k: v
         for k, v in (("name", row.name), ("lang", row.lang), ("country", row.country))
         if v and getattr(current, k) != v

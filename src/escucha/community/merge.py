@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, delete, func, insert, select, update
+from sqlalchemy import Connection, DateTime, Row, Table, delete, func, insert, select, update
 
 from escucha.community.handles import lookup_keys
 from escucha.core.context import Context
@@ -210,7 +210,7 @@ def unmerge_identity(ctx: Context, contact_id: int, identity: str, by: str = "cl
         return {"merge": log.id, "kept_id": log.kept_id, "restored_id": log.merged_id}
 
 
-def _dates(table, values: dict) -> dict:
+def _dates(table: Table, values: dict) -> dict:
     """JSON-kept values back to column values (ISO text to datetimes)."""
     out = {}
     for name, value in values.items():
@@ -221,7 +221,7 @@ def _dates(table, values: dict) -> dict:
     return out
 
 
-def _restore(conn: Connection, log) -> None:
+def _restore(conn: Connection, log: Row) -> None:
     before, keep, merged = log.before, log.kept_id, log.merged_id
     if _row(conn, merged) is not None:
         raise Conflict(f"contact {merged} exists again; cannot restore it")

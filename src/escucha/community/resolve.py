@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Column, Connection, Table, and_, func, select
 
 from escucha.community.handles import user_part
 from escucha.core.context import Context
@@ -25,7 +25,7 @@ def _same_handle(platform: str) -> str:
     return f"same {platform} handle (written in different forms)"
 
 
-def _shared(conn: Connection, table, key_columns) -> dict[tuple, list[int]]:
+def _shared(conn: Connection, table: Table, key_columns: list[Column]) -> dict[tuple, list[int]]:
     """key -> contact ids, for keys that more than one contact holds."""
     dup = (
         select(*key_columns)
@@ -129,16 +129,16 @@ def suggestions(ctx: Context, limit: int | None = None) -> list[dict]:
     for cid, name in names.items():
         if len(name.split()) >= 2:
             by_name[name].append(cid)
-    for ids in by_name.values():
-        if 1 < len(ids) <= MAX_BLOCK:
-            for pair in _pairs(ids):
+    for named in by_name.values():
+        if 1 < len(named) <= MAX_BLOCK:
+            for pair in _pairs(named):
                 add(pair, 0.3, "same full name")
-    ranked = sorted(
-        (
-            {"contacts": list(pair), "reason": "; ".join(reasons), "confidence": round(conf, 2)}
-            for pair, (conf, reasons) in found.items()
-            if pair not in rejected
-        ),
-        key=lambda s: (-s["confidence"], s["contacts"]),
+    best_first = sorted(
+        (item for item in found.items() if item[0] not in rejected),
+        key=lambda item: (-item[1][0], item[0]),
     )
+    ranked = [
+        {"contacts": list(pair), "reason": "; ".join(reasons), "confidence": round(conf, 2)}
+        for pair, (conf, reasons) in best_first
+    ]
     return ranked[:limit] if limit else ranked

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, or_, select, update
 
 from escucha.community.merge import lock_contacts
 from escucha.community.views import CONSENT_PURPOSE
@@ -87,7 +87,7 @@ def opt_out(ctx: Context, contact_id: int) -> None:
         )
 
 
-def _rows(conn: Connection, table: Table, column, values: list) -> list[dict]:
+def _rows(conn: Connection, table: Table, column: ColumnElement[int], values: list) -> list[dict]:
     out: list[dict] = []
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]

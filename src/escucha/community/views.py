@@ -8,10 +8,11 @@ back. Reasons come with stable codes (`reason_codes`) the web app translates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Select, case, func, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, case, func, select
 
 from escucha.community.handles import REACHABLE
 from escucha.config import CommunitySettings
@@ -28,6 +29,9 @@ from escucha.store.schema import (
     interactions,
     posts,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WINDOW_DAYS = 90
 CONSENT_PURPOSE = "contact"
@@ -83,7 +87,9 @@ def _chunks(ids: Sequence[int] | None) -> Iterable[Sequence[int] | None]:
         yield ids[start : start + _CHUNK]
 
 
-def _rows(conn: Connection, query: Select, column, ids: Sequence[int] | None):
+def _rows(
+    conn: Connection, query: Select, column: ColumnElement[int], ids: Sequence[int] | None
+) -> Iterator[Row]:
     for chunk in _chunks(ids):
         yield from conn.execute(query if chunk is None else query.where(column.in_(chunk)))
 
@@ -279,7 +285,7 @@ def parse_contact_id(text: str) -> int:
     return value
 
 
-def contacts_frame(ctx: Context):
+def contacts_frame(ctx: Context) -> pd.DataFrame:
     """`ws.contacts()`: one row per contact, lists and attributes as columns' values."""
     import pandas as pd
 
