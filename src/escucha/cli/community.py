@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from escucha.cli.common import workspace_of
 from escucha.cli.data import parse_mapping
 from escucha.cli.ideas import to_json
 from escucha.errors import UserError
+
+if TYPE_CHECKING:
+    from escucha.workspace import Workspace
 
 contacts_app = typer.Typer(
     name="contacts",
@@ -26,6 +29,15 @@ segments_app = typer.Typer(
 
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
 ID_ARGUMENT = typer.Argument(metavar="ID", help="The contact's id.")
+
+
+def _community(ctx: typer.Context) -> Workspace:
+    """The workspace, with every author seen so far a contact."""
+    from escucha.community.build import build_contacts
+
+    workspace = workspace_of(ctx)
+    build_contacts(workspace)
+    return workspace
 
 
 def _id(text: str) -> int:
@@ -103,7 +115,7 @@ def list_(
     from escucha.community.views import list_contacts
 
     found = list_contacts(
-        workspace_of(ctx),
+        _community(ctx),
         ready=True if ready else None,
         lang=lang,
         country=country,
@@ -127,7 +139,7 @@ def show(
     """One contact: identities, emails, attributes, engagement, ledger and readiness."""
     from escucha.community.views import show_contact
 
-    contact = show_contact(workspace_of(ctx), _id(contact_id))
+    contact = show_contact(_community(ctx), _id(contact_id))
     if as_json:
         typer.echo(to_json(contact))
         return
@@ -156,11 +168,9 @@ def suggest(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Merges waiting for a person, each with its reason and confidence."""
-    from escucha.community.build import build_contacts
     from escucha.community.resolve import suggestions
 
-    workspace = workspace_of(ctx)
-    build_contacts(workspace)
+    workspace = _community(ctx)
     found = suggestions(workspace, limit=limit or None)
     if as_json:
         typer.echo(to_json({"suggestions": found}))
@@ -182,7 +192,7 @@ def merge(
     """Merge contact B into A; `escucha contacts unmerge` undoes it exactly."""
     from escucha.community.merge import merge_contacts
 
-    done = merge_contacts(workspace_of(ctx), _id(keep), _id(other), reason, by)
+    done = merge_contacts(_community(ctx), _id(keep), _id(other), reason, by)
     typer.echo(f"merged contact {done['merged_id']} into {done['kept_id']} (merge #{done['id']})")
 
 
@@ -218,7 +228,7 @@ def consent(
 
     if answer not in ("yes", "no"):
         raise UserError(f"answer {answer!r}: expected yes or no")
-    record_consent(workspace_of(ctx), _id(contact_id), answer == "yes", channel=channel,
+    record_consent(_community(ctx), _id(contact_id), answer == "yes", channel=channel,
                    text_version=text_version)  # fmt: skip
     typer.echo(f"consent {answer} recorded for contact {contact_id}")
 
@@ -228,7 +238,7 @@ def opt_out(ctx: typer.Context, contact_id: Annotated[str, ID_ARGUMENT]) -> None
     """The person objects to being contacted: never asked or invited again."""
     from escucha.community.rights import opt_out as record_opt_out
 
-    record_opt_out(workspace_of(ctx), _id(contact_id))
+    record_opt_out(_community(ctx), _id(contact_id))
     typer.echo(f"contact {contact_id} opted out")
 
 
@@ -243,7 +253,7 @@ def export(
     """Everything held about a person, as JSON (access and portability requests)."""
     from escucha.community.rights import export_contact
 
-    text = to_json(export_contact(workspace_of(ctx), _id(contact_id)))
+    text = to_json(export_contact(_community(ctx), _id(contact_id)))
     if out is None:
         typer.echo(text)
         return
@@ -260,7 +270,7 @@ def forget(
     """Erase a person: contact, identities, emails, their posts and all held about them."""
     from escucha.community.rights import forget_contact
 
-    done = forget_contact(workspace_of(ctx), _id(contact_id), by)
+    done = forget_contact(_community(ctx), _id(contact_id), by)
     typer.echo(
         f"contact {contact_id} forgotten: {done['identities']} identities and "
         f"{done['posts']} posts erased; their posts will not be collected again"
@@ -293,7 +303,7 @@ def ledger_add(
     from escucha.community.ledger import record_interaction
 
     row = record_interaction(
-        workspace_of(ctx),
+        _community(ctx),
         kind,
         contact_id=_id(contact) if contact is not None else None,
         channel=channel,
@@ -383,7 +393,7 @@ def segments_show(
     """The contacts a segment holds now."""
     from escucha.community.segments import segment_members
 
-    found = segment_members(workspace_of(ctx), name)
+    found = segment_members(_community(ctx), name)
     if as_json:
         typer.echo(to_json({"contacts": found}))
         return

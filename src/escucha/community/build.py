@@ -44,12 +44,16 @@ _new_authors = Table(
 
 
 def build_contacts(ctx: Context) -> int:
-    """Give every author without an identity one; return how many contacts were created."""
+    """Give every author without an identity one; return how many contacts were created.
+
+    New identities may share a handle with known ones: the automatic merges run after them.
+    """
     from escucha.community.merge import merge_automatically
 
     with ctx.engine.begin() as conn:
         created = _build(conn, datetime.now(UTC))
-    merge_automatically(ctx)
+    if created:
+        merge_automatically(ctx)
     return created
 
 

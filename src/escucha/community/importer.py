@@ -204,6 +204,7 @@ def import_contacts(
 ) -> ContactsImport:
     """Import a contact file; every row is applied, found unchanged, or rejected."""
     from escucha.community.build import build_contacts
+    from escucha.community.merge import merge_automatically
 
     build_contacts(ctx)  # handles already seen as authors are found, not doubled
     src = SourceFile(path)
@@ -265,6 +266,7 @@ def import_contacts(
         src.close()
     result.rejects_path = str(rejects_path) if result.rejected else None
     build_contacts(ctx)
+    merge_automatically(ctx)  # the file's emails and handles may join known contacts
     return result
 
 

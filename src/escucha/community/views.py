@@ -235,10 +235,11 @@ def list_contacts(
     limit: int = 0,
     now: datetime | None = None,
 ) -> list[dict]:
-    """Contacts in id order, filtered; `ready=True` keeps only those we may ask now."""
-    from escucha.community.build import build_contacts
+    """Contacts in id order, filtered; `ready=True` keeps only those we may ask now.
 
-    build_contacts(ctx)
+    Reads the contacts as they are: a face calls `build_contacts` first when new authors
+    should become contacts.
+    """
     query = select(contacts.c.id).order_by(contacts.c.id)
     if lang:
         query = query.where(contacts.c.lang == lang)
@@ -252,13 +253,14 @@ def list_contacts(
                 )
             )
         )
-    if ids is not None:
-        query = query.where(contacts.c.id.in_(list(ids)))
+    filtered = bool(lang or country or attributes or ids is not None)
+    if limit and ready is None and ids is None:
+        query = query.limit(limit)
     with ctx.engine.connect() as conn:
-        unfiltered = not (lang or country or attributes or ids is not None)
-        chosen = None if unfiltered else list(conn.scalars(query))
-        if limit and ready is None:
-            chosen = (chosen if chosen is not None else list(conn.scalars(query)))[:limit]
+        chosen = list(conn.scalars(query)) if filtered or (limit and ready is None) else None
+        if ids is not None and chosen is not None:
+            wanted = set(ids)
+            chosen = [i for i in chosen if i in wanted]
         found = contact_records(conn, chosen, ctx.config.community, _our_brand(ctx), now)
     if ready is not None:
         found = [c for c in found if c["ready"] == ready]
@@ -289,6 +291,9 @@ def contacts_frame(ctx: Context) -> pd.DataFrame:
     """`ws.contacts()`: one row per contact, lists and attributes as columns' values."""
     import pandas as pd
 
+    from escucha.community.build import build_contacts
+
+    build_contacts(ctx)
     rows = list_contacts(ctx)
     columns = [
         "id", "name", "lang", "country", "emails", "identities", "attributes", "opted_out",
