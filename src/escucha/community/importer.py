@@ -233,12 +233,13 @@ def import_contacts(
     def flush() -> None:
         with ctx.engine.begin() as conn:
             for row in batch:
-                _apply(conn, row, result, seen, reject, str(path), consent_text_version, now)
+                _apply(conn, row, result, seen, reject, str(path), consent_text_version, now, salt)
         batch.clear()
 
     try:
         with ctx.engine.connect() as conn:
             platforms = known_platforms(conn)
+            salt = (erasure_salt(conn) or "") if any_erased(conn) else None
         for line, record in src.records():
             result.rows += 1
             if isinstance(record, Rejected):
@@ -290,11 +291,11 @@ def _find(conn: Connection, row: _Row) -> list[int]:
     return list(dict.fromkeys(found))
 
 
-def _forgotten(conn: Connection, row: _Row) -> bool:
-    """Whether the row names a person who asked to be forgotten."""
-    if not any_erased(conn):
+def _forgotten(conn: Connection, row: _Row, salt: str | None) -> bool:
+    """Whether the row names a person who asked to be forgotten (`salt`: None when nobody
+    was ever forgotten)."""
+    if salt is None:
         return False
-    salt = erasure_salt(conn) or ""
     wanted = {digest(salt, "email", key) for key in row.emails}
     wanted |= {digest(salt, "handle", platform, key) for platform, key in row.handles}
     return bool(erased_digests(conn, wanted))
@@ -309,8 +310,9 @@ def _apply(
     origin: str,
     consent_version: str,
     now: datetime,
+    salt: str | None,
 ) -> None:
-    if _forgotten(conn, row):
+    if _forgotten(conn, row, salt):
         reject(row.line, "this person asked to be forgotten; the row is not stored", row.raw)
         return
     matched = _find(conn, row)
@@ -352,7 +354,7 @@ def _apply(
         },
     ).scalar_one()
     seen[contact_id] = (row.line, digests)
-    _update(conn, contact_id, row, origin, consent_version, now)
+    _update(conn, contact_id, row, origin, consent_version, now, fresh=True)
     result.created += 1
 
 
@@ -381,9 +383,19 @@ def _evidence(conn: Connection, a: int, b: int, line: int, origin: str, now: dat
 
 
 def _update(
-    conn: Connection, contact_id: int, row: _Row, origin: str, consent_version: str, now: datetime
+    conn: Connection,
+    contact_id: int,
+    row: _Row,
+    origin: str,
+    consent_version: str,
+    now: datetime,
+    fresh: bool = False,
 ) -> bool:
-    """Bring the contact up to the row; return whether anything changed."""
+    """Bring the contact up to the row; return whether anything changed. A `fresh` contact
+    (just created from the row) holds nothing yet, so nothing is read back."""
+    if fresh:
+        _add_fresh(conn, contact_id, row, origin, consent_version, now)
+        return True
     changed = False
     current = conn.execute(select(contacts).where(contacts.c.id == contact_id)).one()
     values: dict[str, object] = {
@@ -473,3 +485,39 @@ def _update(
             )
             changed = True
     return changed
+
+
+def _add_fresh(
+    conn: Connection, contact_id: int, row: _Row, origin: str, consent_version: str, now: datetime
+) -> None:
+    if row.emails:
+        conn.execute(
+            insert(contact_emails),
+            [{"contact_id": contact_id, "email": w, "email_key": k} for k, w in row.emails.items()],
+        )
+    if row.handles:  # none of them is held: the row matched no contact
+        conn.execute(
+            insert(contact_identities),
+            [
+                {"contact_id": contact_id, "platform": platform, "handle": written,
+                 "handle_key": key, "origin": "import", "created_at": now}
+                for (platform, key), written in row.handles.items()
+            ],
+        )  # fmt: skip
+    if row.attributes:
+        conn.execute(
+            insert(contact_attributes),
+            [{"contact_id": contact_id, "name": n, "value": v} for n, v in row.attributes.items()],
+        )
+    if row.consent is not None:
+        conn.execute(
+            insert(consent_records).values(
+                contact_id=contact_id,
+                purpose=CONSENT_PURPOSE,
+                granted=row.consent,
+                recorded_at=now,
+                channel="import",
+                text_version=consent_version,
+                source=Path(origin).name[:255],
+            )
+        )
