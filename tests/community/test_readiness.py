@@ -10,7 +10,7 @@ import pytest
 from escucha.community.importer import import_contacts
 from escucha.community.ledger import give_ask_by_month, record_interaction
 from escucha.community.rights import opt_out, record_consent
-from escucha.community.views import readiness, show_contact
+from escucha.community.views import list_contacts, readiness, show_contact
 from escucha.config import CommunitySettings, parse_config
 from escucha.errors import ConfigError
 
@@ -118,3 +118,23 @@ def test_the_give_ask_balance_per_month_warns_when_asks_outrun_gives(workspace):
     assert [m["month"] for m in months] == ["2026-09", "2026-10", "2026-11"]
     assert months[2] == {"month": "2026-11", "gives": 1, "asks": 2, "ratio": 0.5, "warning": True}
     assert months[1]["gives"] == 2 and months[1]["warning"] is False
+
+
+def test_engagement_counts_posts_mentions_and_replies_to_our_accounts(workspace, tmp_path):
+    from escucha.community.build import build_contacts
+
+    path = write_csv(
+        tmp_path / "p.csv",
+        ["id", "author", "platform", "text", "parent_id", "created_at"],
+        [
+            ["1", "Iberia", "reddit", "Nuevas rutas este invierno", "", "2026-11-01"],
+            ["2", "ana_g", "reddit", "Ojalá Iberia volara a Lima", "1", "2026-11-02"],
+            ["3", "ana_g", "reddit", "hoy llueve", "", "2026-11-05"],
+        ],
+    )
+    workspace.import_file(path)
+    workspace.analyze()
+    build_contacts(workspace)
+    (ana,) = [c for c in list_contacts(workspace) if c["name"] == "ana_g"]
+    assert (ana["posts"], ana["posts_about_us"], ana["replies_to_us"]) == (2, 1, 1)
+    assert ana["last_seen"] == datetime(2026, 11, 5, tzinfo=UTC)

@@ -151,6 +151,7 @@ def show(
         "attributes",
         "posts",
         "posts_about_us",
+        "replies_to_us",
         "last_seen",
         "gives_90d",
         "asks_90d",

@@ -19,7 +19,10 @@ from escucha.config import CommunitySettings
 from escucha.core.context import Context
 from escucha.core.timeutil import as_utc
 from escucha.errors import NotFound, UserError
+from escucha.query.fields import ascii_lower
+from escucha.query.sql import AsciiLower
 from escucha.store.schema import (
+    authors,
     brand_mentions,
     consent_records,
     contact_attributes,
@@ -100,8 +103,10 @@ def contact_records(
     settings: CommunitySettings,
     our_brand: str | None,
     now: datetime | None = None,
+    our_handles: Sequence[str] = (),
 ) -> list[dict]:
-    """The contacts with these ids (None: all), in id order, each as the faces show it."""
+    """The contacts with these ids (None: all), in id order, each as the faces show it.
+    `our_handles`: our brand's accounts, whose posts' replies count as replies to us."""
     now = now or datetime.now(UTC)
     since = now - timedelta(days=WINDOW_DAYS)
     records: dict[int, dict] = {}
@@ -128,6 +133,7 @@ def contact_records(
             "consent": None,
             "posts": 0,
             "posts_about_us": 0,
+            "replies_to_us": 0,
             "last_seen": None,
             "created_at": row.created_at,
         }
@@ -182,7 +188,7 @@ def contact_records(
             "channel": channel,
             "text_version": version,
         }
-    _engagement(conn, records, ids, our_brand)
+    _engagement(conn, records, ids, our_brand, our_handles)
     for record in records.values():
         reasons = readiness(record, settings, now)
         record["reasons"] = [text for _code, text in reasons]
@@ -192,9 +198,14 @@ def contact_records(
 
 
 def _engagement(
-    conn: Connection, records: dict[int, dict], ids: Sequence[int] | None, our_brand: str | None
+    conn: Connection,
+    records: dict[int, dict],
+    ids: Sequence[int] | None,
+    our_brand: str | None,
+    our_handles: Sequence[str] = (),
 ) -> None:
-    """Posts by each contact, the posts that mention our brand, and when they were last seen."""
+    """Posts by each contact, those that mention our brand, their replies to our accounts'
+    posts, and when they were last seen."""
     joined = contact_identities.join(posts, posts.c.author_id == contact_identities.c.author_id)
     seen = (
         select(
@@ -208,6 +219,21 @@ def _engagement(
     for cid, count, last in _rows(conn, seen, contact_identities.c.contact_id, ids):
         records[cid]["posts"] = count
         records[cid]["last_seen"] = as_utc(last) if last else None
+    if our_handles:
+        ours = select(authors.c.id).where(
+            func.ltrim(AsciiLower(authors.c.handle), "@").in_(
+                [ascii_lower(h).lstrip("@") for h in our_handles]
+            )
+        )
+        our_posts = select(posts.c.native_id).where(posts.c.author_id.in_(ours))
+        replies = (
+            select(contact_identities.c.contact_id, func.count(posts.c.id))
+            .select_from(joined)
+            .where(posts.c.parent_id.in_(our_posts))
+            .group_by(contact_identities.c.contact_id)
+        )
+        for cid, count in _rows(conn, replies, contact_identities.c.contact_id, ids):
+            records[cid]["replies_to_us"] = count
     if not our_brand:
         return
     about = (
@@ -222,6 +248,10 @@ def _engagement(
 
 def _our_brand(ctx: Context) -> str | None:
     return ctx.config.brand.name if ctx.config.brand else None
+
+
+def _our_handles(ctx: Context) -> tuple[str, ...]:
+    return ctx.config.brand.handles if ctx.config.brand else ()
 
 
 def list_contacts(
@@ -261,7 +291,9 @@ def list_contacts(
         if ids is not None and chosen is not None:
             wanted = set(ids)
             chosen = [i for i in chosen if i in wanted]
-        found = contact_records(conn, chosen, ctx.config.community, _our_brand(ctx), now)
+        found = contact_records(
+            conn, chosen, ctx.config.community, _our_brand(ctx), now, _our_handles(ctx)
+        )
     if ready is not None:
         found = [c for c in found if c["ready"] == ready]
     return found[:limit] if limit else found
@@ -270,7 +302,9 @@ def list_contacts(
 def show_contact(ctx: Context, contact_id: int, now: datetime | None = None) -> dict:
     """One contact in the same shape as a `list_contacts` entry."""
     with ctx.engine.connect() as conn:
-        found = contact_records(conn, [contact_id], ctx.config.community, _our_brand(ctx), now)
+        found = contact_records(
+            conn, [contact_id], ctx.config.community, _our_brand(ctx), now, _our_handles(ctx)
+        )
     if not found:
         raise NotFound(f"no contact {contact_id}")
     return found[0]
@@ -298,6 +332,6 @@ def contacts_frame(ctx: Context) -> pd.DataFrame:
     columns = [
         "id", "name", "lang", "country", "emails", "identities", "attributes", "opted_out",
         "gives", "asks", "gives_90d", "asks_90d", "last_give", "last_ask", "posts",
-        "posts_about_us", "last_seen", "ready", "reasons",
+        "posts_about_us", "replies_to_us", "last_seen", "ready", "reasons",
     ]  # fmt: skip
     return pd.DataFrame([{k: r[k] for k in columns} for r in rows], columns=columns)
