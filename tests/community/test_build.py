@@ -67,3 +67,43 @@ def test_two_authors_with_one_normalised_handle_merge_automatically_and_logged(w
     (log,) = merge_log(workspace)
     assert log["merged_by"] == "escucha (automatic)" and "mastodon handle" in log["reason"]
     assert contact_of(workspace, "mastodon", "ana@mastodon.social") == log["kept_id"]
+
+
+def _profile_link(workspace, verified: bool) -> None:
+    from datetime import UTC, datetime
+
+    from escucha.core.items import Item
+    from escucha.store.writer import write_batch
+
+    now = datetime.now(UTC)
+    field = {
+        "name": "web",
+        "value": '<a href="https://www.ana.example.org/" rel="me">ana.example.org</a>',
+        "verified_at": "2026-10-01T00:00:00Z" if verified else None,
+    }
+    status = {"id": "1", "content": "hola", "account": {"acct": "ana", "fields": [field]}}
+    items = [
+        Item(source="m", native_id="1", text="hola", fetched_at=now, author="ana",
+             platform="mastodon", instance="mastodon.social", author_id="7", raw=status),
+        Item(source="b", native_id="2", text="hey", fetched_at=now, author="ana.example.org",
+             platform="bluesky", author_id="did:plc:ana"),
+    ]  # fmt: skip
+    with workspace.engine.begin() as conn:
+        write_batch(conn, items, None)
+
+
+def test_a_verified_profile_link_to_a_bluesky_domain_merges_automatically(workspace):
+    _profile_link(workspace, verified=True)
+    build_contacts(workspace)
+    (log,) = merge_log(workspace)
+    assert log["reason"].startswith("verified cross-link") and "ana.example.org" in log["reason"]
+
+
+def test_an_unverified_profile_link_waits_for_a_person(workspace):
+    from escucha.community.resolve import suggestions
+
+    _profile_link(workspace, verified=False)
+    build_contacts(workspace)
+    assert merge_log(workspace) == []
+    (found,) = suggestions(workspace)
+    assert found["confidence"] == 0.6 and "unverified" in found["reason"]

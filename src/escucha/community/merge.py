@@ -7,7 +7,8 @@ id with what it had. Two merges of the same pair at the same moment are serialis
 locks (PostgreSQL) or the write lock (SQLite): the second finds the pair merged and says so.
 
 Automatic merges follow only the rules a person would not dispute: the same email (compared
-case-insensitively) or the same normalised handle on the same platform.
+case-insensitively), the same normalised handle on the same platform, or a verified profile
+link between a Mastodon account and a Bluesky handle (community/links.py).
 """
 
 from __future__ import annotations

@@ -13,12 +13,17 @@ from collections.abc import Iterable
 from sqlalchemy import Column, Connection, Table, and_, func, select
 
 from escucha.community.handles import user_part
+from escucha.community.links import cross_links
 from escucha.core.context import Context
 from escucha.core.text import fold
 from escucha.store.schema import contact_emails, contact_identities, contacts, merge_evidence
 
 MAX_BLOCK = 10
 SAME_EMAIL = "same email address (compared case-insensitively)"
+
+
+def _verified(domain: str) -> str:
+    return f"verified cross-link: a Mastodon profile verified to {domain}, a Bluesky handle"
 
 
 def _same_handle(platform: str) -> str:
@@ -61,6 +66,10 @@ def automatic_pairs(conn: Connection) -> list[tuple[int, int, str]]:
         for other in ids:
             if other != keep:
                 pairs.setdefault(other, (keep, other, _same_handle(platform)))
+    for link in cross_links(conn):
+        if link.verified:
+            keep, other = sorted((link.mastodon_contact, link.bluesky_contact))
+            pairs.setdefault(other, (keep, other, _verified(link.domain)))
     merged = set(pairs)
     return [p for p in pairs.values() if p[0] not in merged]
 
@@ -75,7 +84,8 @@ def _pairs(ids: Iterable[int]) -> Iterable[tuple[int, int]]:
 def suggestions(ctx: Context, limit: int | None = None) -> list[dict]:
     """Merges waiting for a person: `{"contacts": [a, b], "reason", "confidence"}`, best first.
 
-    Evidence: a contact-file row naming two known contacts (0.8); the same name part of a
+    Evidence: a contact-file row naming two known contacts (0.8); an unverified profile link
+    between a Mastodon account and a Bluesky handle on a domain (0.6); the same name part of a
     handle on two platforms (0.5) or on two servers of one platform (0.4), raised by 0.2 when
     the contacts' names agree; the same full name (0.3).
     """
@@ -95,6 +105,7 @@ def suggestions(ctx: Context, limit: int | None = None) -> list[dict]:
                 rejected.add(pair)
             else:
                 add(pair, row.confidence, row.reason)
+        links = [link for link in cross_links(conn) if not link.verified]
         names = {
             cid: fold(name).strip()
             for cid, name in conn.execute(select(contacts.c.id, contacts.c.name))
@@ -125,6 +136,12 @@ def suggestions(ctx: Context, limit: int | None = None) -> list[dict]:
                 confidence += 0.2
             what = "on two platforms" if cross else "on two servers"
             add((a, b), confidence, f"same handle name {user!r} {what}")
+    for link in links:
+        pair = (
+            min(link.mastodon_contact, link.bluesky_contact),
+            max(link.mastodon_contact, link.bluesky_contact),
+        )
+        add(pair, 0.6, f"a Mastodon profile links (unverified) to {link.domain}, a Bluesky handle")
     by_name: dict[str, list[int]] = defaultdict(list)
     for cid, name in names.items():
         if len(name.split()) >= 2:
