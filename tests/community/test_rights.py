@@ -105,3 +105,27 @@ def test_no_byte_of_a_forgotten_person_stays_in_the_sqlite_files(sqlite_workspac
             for secret in (NAME, EMAIL, "Quintanilla", "zq_77"):
                 assert secret.encode() not in data, (f.name, secret)
                 assert secret.encode("utf-16-le") not in data
+
+
+def test_a_connector_brings_a_forgotten_account_again_and_it_is_skipped(workspace):
+    from datetime import UTC, datetime
+
+    from escucha.community.build import build_contacts
+    from escucha.core.items import Item
+    from escucha.store.writer import start_run, store_batch
+
+    def status(native_id: str) -> Item:
+        return Item(source="tags", native_id=native_id, text="hola", fetched_at=datetime.now(UTC),
+                    author="ana", platform="mastodon", instance="mastodon.social",
+                    author_id="109")  # fmt: skip
+
+    run = start_run(workspace.engine, "tags", "https://mastodon.social", "test")
+    assert store_batch(workspace.engine, "tags", run, [status("1")]) == 1
+    build_contacts(workspace)
+    forget_contact(workspace, contact_of(workspace, "mastodon", "ana@mastodon.social"))
+    assert store_batch(workspace.engine, "tags", run, [status("1"), status("2")]) == 0
+    build_contacts(workspace)
+    with workspace.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(posts)) == 0
+        assert conn.scalar(select(func.count()).select_from(authors)) == 0
+    assert list_contacts(workspace) == []

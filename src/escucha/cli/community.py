@@ -278,6 +278,15 @@ def forget(
     )
 
 
+@contacts_app.command("scrub")
+def scrub(ctx: typer.Context) -> None:
+    """Compact the SQLite store so no erased byte stays in its files (after a held-up forget)."""
+    from escucha.community.rights import scrub_store
+
+    scrub_store(workspace_of(ctx))
+    typer.echo("store scrubbed")
+
+
 @ledger_app.command("add")
 def ledger_add(
     ctx: typer.Context,

@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from escucha.community.merge import lock_contacts
 from escucha.community.views import CONSENT_PURPOSE
 from escucha.core.context import Context
-from escucha.errors import NotFound, UserError
+from escucha.errors import EscuchaError, NotFound, UserError
 from escucha.store.erased import digest, erasure_salt
 from escucha.store.schema import (
     authors,
@@ -253,14 +254,35 @@ def _erase(conn: Connection, contact_id: int, by: str) -> dict:
 
 
 def _scrub_sqlite(ctx: Context) -> None:
-    """Leave no erased byte in the SQLite file's free pages or its write-ahead log."""
+    """Leave no erased byte in the SQLite file's free pages or its write-ahead log.
+
+    Another process reading the store (the web app) can keep the log from being truncated;
+    then the erasure stands but the command says the files still need scrubbing.
+    """
     ctx.engine.dispose()  # pooled connections would keep old pages of the log alive
-    with ctx.engine.connect() as conn:
-        raw = conn.execution_options(isolation_level="AUTOCOMMIT")
-        raw.exec_driver_sql("PRAGMA secure_delete = ON")
-        raw.exec_driver_sql("VACUUM")
-        raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    ctx.engine.dispose()
+    try:
+        with ctx.engine.connect() as conn:
+            raw = conn.execution_options(isolation_level="AUTOCOMMIT")
+            raw.exec_driver_sql("PRAGMA secure_delete = ON")
+            raw.exec_driver_sql("VACUUM")
+            busy = raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+    except OperationalError as exc:
+        busy, reason = (1,), str(exc.orig)
+    else:
+        reason = "another process holds the store open"
+    finally:
+        ctx.engine.dispose()
+    if busy and busy[0]:
+        raise EscuchaError(
+            f"the person is erased, but the SQLite files could not be scrubbed ({reason}); "
+            "stop other escucha processes and run: escucha contacts scrub"
+        )
+
+
+def scrub_store(ctx: Context) -> None:
+    """Vacuum the SQLite store and truncate its log (after a forget another process held up)."""
+    if ctx.engine.dialect.name == "sqlite":
+        _scrub_sqlite(ctx)
 
 
 def erasure_log(ctx: Context) -> list[dict]:
