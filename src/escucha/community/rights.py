@@ -265,14 +265,14 @@ def _scrub_sqlite(ctx: Context) -> None:
             raw = conn.execution_options(isolation_level="AUTOCOMMIT")
             raw.exec_driver_sql("PRAGMA secure_delete = ON")
             raw.exec_driver_sql("VACUUM")
-            busy = raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+            checkpoint = raw.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+            busy = bool(checkpoint and checkpoint[0])
+            reason = "another process holds the store open"
     except OperationalError as exc:
-        busy, reason = (1,), str(exc.orig)
-    else:
-        reason = "another process holds the store open"
+        busy, reason = True, str(exc.orig)
     finally:
         ctx.engine.dispose()
-    if busy and busy[0]:
+    if busy:
         raise EscuchaError(
             f"the person is erased, but the SQLite files could not be scrubbed ({reason}); "
             "stop other escucha processes and run: escucha contacts scrub"
