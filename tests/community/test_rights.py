@@ -129,3 +129,26 @@ def test_a_connector_brings_a_forgotten_account_again_and_it_is_skipped(workspac
         assert conn.scalar(select(func.count()).select_from(posts)) == 0
         assert conn.scalar(select(func.count()).select_from(authors)) == 0
     assert list_contacts(workspace) == []
+
+
+def test_a_reader_holding_the_store_open_is_reported_and_scrub_finishes(sqlite_workspace, tmp_path):
+    import sqlite3
+
+    from escucha.community.rights import scrub_store
+    from escucha.errors import EscuchaError
+
+    ws = sqlite_workspace
+    import_contacts(ws, write_csv(tmp_path / "c.csv", ["name", "email"], [[NAME, EMAIL]]),
+                    rejects_dir=tmp_path / "r")  # fmt: skip
+    reader = sqlite3.connect(ws.path / "escucha.db")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM contacts").fetchall()
+    with pytest.raises(EscuchaError, match="could not be scrubbed"):
+        forget_contact(ws, 1)
+    reader.rollback()
+    reader.close()
+    assert list_contacts(ws) == []
+    scrub_store(ws)
+    for name in ("escucha.db", "escucha.db-wal"):
+        if (ws.path / name).exists():
+            assert EMAIL.encode() not in (ws.path / name).read_bytes()
