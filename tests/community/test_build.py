@@ -107,3 +107,11 @@ def test_an_unverified_profile_link_waits_for_a_person(workspace):
     assert merge_log(workspace) == []
     (found,) = suggestions(workspace)
     assert found["confidence"] == 0.6 and "unverified" in found["reason"]
+
+
+def test_the_python_api_gives_contacts_as_a_dataframe(workspace, tmp_path):
+    workspace.import_file(posts_file(tmp_path / "p.csv", [("1", "ana", "reddit", "hola")]))
+    frame = workspace.contacts()
+    assert list(frame["name"]) == ["Ana"] and frame.loc[0, "posts"] == 1
+    assert frame.loc[0, "identities"] == [{"platform": "reddit", "handle": "ana"}]
+    assert {"ready", "reasons", "gives", "asks", "attributes"} <= set(frame.columns)
