@@ -161,3 +161,16 @@ def test_many_rows_import_in_bounded_time(sqlite_workspace, tmp_path):
     result = _import(sqlite_workspace, path)
     assert (result.rows, result.created, result.rejected) == (n, n, 0)
     assert time.perf_counter() - start < 120
+
+
+def test_json_lines_with_lists_of_emails(workspace, tmp_path):
+    path = tmp_path / "c.jsonl"
+    rows = [
+        {"name": "Ana", "email": ["ana@example.org", "ana@work.example"], "handle:reddit": "u/ana"},
+        {"name": "Bo", "email": "bo@example.org", "lang": "en"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = _import(workspace, path)
+    assert (result.created, result.rejected) == (2, 0)
+    ana, bo = list_contacts(workspace)
+    assert ana["emails"] == ["ana@example.org", "ana@work.example"] and bo["lang"] == "en"

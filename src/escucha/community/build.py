@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from escucha.community.handles import author_key_sql
 from escucha.core.context import Context
@@ -50,8 +51,12 @@ def build_contacts(ctx: Context) -> int:
     """
     from escucha.community.merge import merge_automatically
 
-    with ctx.engine.begin() as conn:
-        created = _build(conn, datetime.now(UTC))
+    try:
+        with ctx.engine.begin() as conn:
+            created = _build(conn, datetime.now(UTC))
+    except IntegrityError:  # another process built the same authors' contacts meanwhile
+        with ctx.engine.begin() as conn:
+            created = _build(conn, datetime.now(UTC))
     if created:
         merge_automatically(ctx)
     return created

@@ -85,8 +85,11 @@ class _Row:
 
 
 def _text(value: object) -> str:
+    """A cell as text; a JSON list (several emails or handles) joined with `;`."""
     if value is None:
         return ""
+    if isinstance(value, list):
+        return ";".join(_text(v) for v in value)
     return (value if isinstance(value, str) else str(value)).strip()
 
 
@@ -104,7 +107,15 @@ def _flag(value: str, column: str, allowed: tuple[tuple[str, ...], tuple[str, ..
 class _Columns:
     """Which column of the file holds which field."""
 
-    def __init__(self, columns: list[str], explicit: Mapping[str, str], platforms: set[str]):
+    def __init__(
+        self,
+        columns: list[str],
+        explicit: Mapping[str, str],
+        platforms: set[str],
+        strict: bool = True,
+    ):
+        """`strict`: the file's first record, whose columns must fit --map and identify a
+        contact; a later JSON Lines record with other keys is read as far as it goes."""
         unknown = [f for f in explicit if f not in FIELDS and not f.startswith(HANDLE_PREFIX)]
         if unknown:
             raise UserError(
@@ -112,12 +123,12 @@ class _Columns:
                 "handle:PLATFORM"
             )
         missing = [c for c in explicit.values() if c not in columns]
-        if missing:
+        if missing and strict:
             raise UserError(
                 f"--map names column {missing[0]!r}, which the file does not have "
                 f"(columns: {', '.join(columns)})"
             )
-        self.fields = dict(explicit)
+        self.fields = {f: c for f, c in explicit.items() if c in columns}
         lowered = {c.strip().lower(): c for c in columns}
         for fld in FIELDS:
             if fld not in self.fields and fld in lowered:
@@ -134,7 +145,7 @@ class _Columns:
         self.unknown_platforms = sorted(p for p in self.handles if p not in platforms)
         used = set(self.fields.values())
         self.attributes = [c for c in columns if c not in used and c != "__raw_line__"]
-        if "email" not in self.fields and not self.handles:
+        if strict and "email" not in self.fields and not self.handles:
             raise UserError(
                 f"no email or handle:PLATFORM column among {', '.join(columns)}; "
                 "name one with --map email=COLUMN"
@@ -208,15 +219,13 @@ def import_contacts(
 
     build_contacts(ctx)  # handles already seen as authors are found, not doubled
     src = SourceFile(path)
-    if src.format == "parquet":
-        src.close()
-        raise UserError(f"{path}: contact files are CSV or JSON Lines")
     result = ContactsImport(str(path))
     rejects_dir.mkdir(parents=True, exist_ok=True)
     stem = path.name.split(".")[0] or "contacts"
     rejects_path = rejects_dir / f"contacts-{stem}.rejects.jsonl"
     rejects_file = None
     columns: _Columns | None = None
+    by_keys: dict[tuple[str, ...], _Columns] = {}
     seen: dict[int, tuple[int, dict[str, str]]] = {}  # contact -> (line, its values' digests)
     batch: list[_Row] = []
     now = datetime.now(UTC)
@@ -246,11 +255,14 @@ def import_contacts(
                 reject(line, record.reason, record.raw)
                 continue
             raw_line = record.pop("__raw_line__", None)
+            keys = tuple(record)
             if columns is None:
-                columns = _Columns(list(record), mapping or {}, platforms)
+                columns = by_keys[keys] = _Columns(list(keys), mapping or {}, platforms)
+            elif keys not in by_keys:
+                by_keys[keys] = _Columns(list(keys), mapping or {}, platforms, strict=False)
             raw = raw_line if raw_line is not None else dict(record)
             try:
-                parsed = columns.parse(line, record)
+                parsed = by_keys[keys].parse(line, record)
             except ValueError as exc:
                 reject(line, str(exc), raw)
                 continue
