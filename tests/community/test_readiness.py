@@ -138,3 +138,17 @@ def test_engagement_counts_posts_mentions_and_replies_to_our_accounts(workspace,
     (ana,) = [c for c in list_contacts(workspace) if c["name"] == "ana_g"]
     assert (ana["posts"], ana["posts_about_us"], ana["replies_to_us"]) == (2, 1, 1)
     assert ana["last_seen"] == datetime(2026, 11, 5, tzinfo=UTC)
+
+
+def test_every_reason_code_has_its_text_in_spanish_and_english():
+    from escucha.plugins.manager import strings
+
+    record = _record(
+        opted_out=True, consent=None, last_ask=NOW, asks_90d=2, emails=[], identities=[]
+    )
+    codes = _codes(record)
+    assert len(codes) == 6
+    catalogue = strings()
+    for lang in ("es", "en"):
+        for code in codes:
+            assert catalogue[lang][f"community_reason_{code}"]

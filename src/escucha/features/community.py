@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from escucha.plugins import hookimpl
@@ -50,3 +50,30 @@ def tables() -> Iterable[Table]:
         erasures,
         erased_identities,
     ]
+
+
+@hookimpl
+def strings() -> Mapping[str, Mapping[str, str]]:
+    """The readiness reasons (community/views.py codes) for the web app and the report."""
+    return {
+        "en": {
+            "community_reason_opted_out": "opted out of being contacted",
+            "community_reason_no_consent": "no consent to be contacted on record",
+            "community_reason_cooldown": "asked on {day}, within the {days}-day cooldown",
+            "community_reason_ask_cap": "{count} asks in the last 90 days (cap {cap})",
+            "community_reason_no_give_since_ask": "we have not given since the last ask on {day}",
+            "community_reason_no_channel": "no channel to reach them",
+        },
+        "es": {
+            "community_reason_opted_out": "pidió no ser contactado",
+            "community_reason_no_consent": "no consta su consentimiento para contactarle",
+            "community_reason_cooldown": (
+                "se le pidió algo el {day}, dentro de la pausa de {days} días"
+            ),
+            "community_reason_ask_cap": "{count} peticiones en los últimos 90 días (máximo {cap})",
+            "community_reason_no_give_since_ask": (
+                "no le hemos dado nada desde la última petición, el {day}"
+            ),
+            "community_reason_no_channel": "no hay canal para contactarle",
+        },
+    }
