@@ -115,3 +115,14 @@ def test_the_python_api_gives_contacts_as_a_dataframe(workspace, tmp_path):
     assert list(frame["name"]) == ["Ana"] and frame.loc[0, "posts"] == 1
     assert frame.loc[0, "identities"] == [{"platform": "reddit", "handle": "ana"}]
     assert {"ready", "reasons", "gives", "asks", "attributes"} <= set(frame.columns)
+
+
+def test_a_long_handle_on_a_long_server_name_still_becomes_an_identity(workspace):
+    from sqlalchemy import insert
+
+    handle, server = "a" * 250, ("s" * 60 + ".") * 4 + "org"
+    with workspace.engine.begin() as conn:
+        conn.execute(insert(authors).values(platform="mastodon", instance=server, account_id="1",
+                                            handle=handle, first_source="t"))  # fmt: skip
+    assert build_contacts(workspace) == 1
+    assert contact_of(workspace, "mastodon", f"{handle}@{server}") is not None

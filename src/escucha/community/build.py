@@ -38,7 +38,7 @@ _new_authors = Table(
     MetaData(),
     Column("author_id", Integer, primary_key=True),
     Column("platform", String(64), nullable=False),
-    Column("handle_key", String(255), nullable=False),
+    Column("handle_key", String(512), nullable=False),
     Column("name", String(255), nullable=False),
     prefixes=["TEMPORARY"],
 )

@@ -48,8 +48,8 @@ contact_identities = Table(
     Column("id", Integer, primary_key=True),
     Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=False),
     Column("platform", String(64), nullable=False),
-    Column("handle", String(255), nullable=False),  # as first written
-    Column("handle_key", String(255), nullable=False),  # normalised: community/handles.py
+    Column("handle", String(512), nullable=False),  # as first written
+    Column("handle_key", String(512), nullable=False),  # normalised: community/handles.py
     Column("author_id", Integer, ForeignKey("authors.id")),  # once the account is seen posting
     Column("origin", String(16), nullable=False),  # author | import
     Column("created_at", UTCDateTime, nullable=False),
