@@ -66,6 +66,15 @@ def _line(contact: dict) -> str:
     )
 
 
+def _print_contacts(found: list[dict], as_json: bool) -> None:
+    if as_json:
+        typer.echo(to_json({"contacts": found}))
+        return
+    for contact in found:
+        typer.echo(_line(contact))
+    typer.echo(f"{len(found):,} contacts")
+
+
 @contacts_app.command("import")
 def import_(
     ctx: typer.Context,
@@ -122,12 +131,7 @@ def list_(
         attributes=_attributes(attr),
         limit=limit,
     )
-    if as_json:
-        typer.echo(to_json({"contacts": found}))
-        return
-    for contact in found:
-        typer.echo(_line(contact))
-    typer.echo(f"{len(found):,} contacts")
+    _print_contacts(found, as_json)
 
 
 @contacts_app.command("show")
@@ -404,12 +408,7 @@ def segments_show(
     from escucha.community.segments import segment_members
 
     found = segment_members(_community(ctx), name)
-    if as_json:
-        typer.echo(to_json({"contacts": found}))
-        return
-    for contact in found:
-        typer.echo(_line(contact))
-    typer.echo(f"{len(found):,} contacts")
+    _print_contacts(found, as_json)
 
 
 @segments_app.command("delete")

@@ -3,33 +3,15 @@ opens offline. Post texts are hostile input: the template escapes everything it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.insights.opportunities import Opportunity
-    from escucha.report.themes import Themes
 
-
-def render_report(
-    posts: pd.DataFrame,
-    *,
-    workspace_name: str,
-    brands: list[dict],
-    sources: list[dict],
-    models: dict,
-    generated_at: datetime,
-    themes: Themes | None = None,
-    benchmark: pd.DataFrame | None = None,
-    opportunities: list[Opportunity] | None = None,
-    ideas: Sequence[dict] = (),
-    alerts: Sequence[dict] = (),
-    lang: str = "en",
-) -> str:
-    """Return the whole HTML page, written in UI language `lang` (escucha.i18n).
+def render_report(posts: pd.DataFrame, **inputs: Any) -> str:
+    """Return the whole HTML page, written in UI language `lang` (escucha.i18n); `inputs` are
+    `escucha.report.context.build_context`'s keyword arguments.
 
     `themes` (intent -> themes, as escucha.insights.flagged.flagged_themes gives them),
     `benchmark` (competitor_benchmark) and `opportunities` (our_opportunities) are computed
@@ -47,18 +29,5 @@ def render_report(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    context = build_context(
-        posts,
-        workspace_name=workspace_name,
-        brands=brands,
-        sources=sources,
-        models=models,
-        generated_at=generated_at,
-        themes=themes,
-        benchmark=benchmark,
-        opportunities=opportunities,
-        ideas=ideas,
-        alerts=alerts,
-        lang=lang,
-    )
+    context = build_context(posts, **inputs)
     return environment.get_template("report.html.j2").render(context)
