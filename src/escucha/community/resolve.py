@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, Table, and_, func, select
+from sqlalchemy import Column, Connection, Table, and_, func, insert, select, update
 
 from escucha.community.handles import user_part
 from escucha.community.links import cross_links
 from escucha.core.context import Context
 from escucha.core.text import fold
+from escucha.errors import NotFound, UserError
 from escucha.store.schema import contact_emails, contact_identities, contacts, merge_evidence
 
 MAX_BLOCK = 10
@@ -159,3 +161,33 @@ def suggestions(ctx: Context, limit: int | None = None) -> list[dict]:
         for pair, (conf, reasons) in best_first
     ]
     return ranked[:limit] if limit else ranked
+
+
+REJECTED_REASON = "rejected by a person"
+
+
+def reject_suggestion(ctx: Context, a: int, b: int, by: str = "cli") -> None:
+    """A person decided contacts `a` and `b` are not one person: the pair is never suggested
+    again (a merge by hand still may join them)."""
+    if a == b:
+        raise UserError(f"contact {a} paired with itself is no suggestion")
+    a, b = sorted((a, b))
+    now = datetime.now(UTC)
+    with ctx.engine.begin() as conn:
+        found = set(conn.scalars(select(contacts.c.id).where(contacts.c.id.in_((a, b)))))
+        missing = next((c for c in (a, b) if c not in found), None)
+        if missing is not None:
+            raise NotFound(f"no contact {missing}")
+        pair = (merge_evidence.c.contact_a == a) & (merge_evidence.c.contact_b == b)
+        conn.execute(update(merge_evidence).where(pair).values(status="rejected"))
+        if not conn.scalar(select(func.count()).select_from(merge_evidence).where(pair)):
+            conn.execute(
+                insert(merge_evidence).values(
+                    contact_a=a,
+                    contact_b=b,
+                    reason=f"{REJECTED_REASON} ({by})"[:2000],
+                    confidence=0.0,
+                    status="rejected",
+                    created_at=now,
+                )
+            )

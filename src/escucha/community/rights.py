@@ -45,6 +45,10 @@ from escucha.store.writer import insert_ignore
 _CHUNK = 500
 
 
+class ScrubPending(EscuchaError):
+    """The person is erased, but another process kept the SQLite files from being scrubbed."""
+
+
 def _exists(conn: Connection, contact_id: int) -> None:
     if conn.scalar(select(contacts.c.id).where(contacts.c.id == contact_id)) is None:
         raise NotFound(f"no contact {contact_id}")
@@ -273,7 +277,7 @@ def _scrub_sqlite(ctx: Context) -> None:
     finally:
         ctx.engine.dispose()
     if busy:
-        raise EscuchaError(
+        raise ScrubPending(
             f"the person is erased, but the SQLite files could not be scrubbed ({reason}); "
             "stop other escucha processes and run: escucha contacts scrub"
         )

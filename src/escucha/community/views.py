@@ -335,3 +335,92 @@ def contacts_frame(ctx: Context) -> pd.DataFrame:
         "posts_about_us", "replies_to_us", "last_seen", "ready", "reasons",
     ]  # fmt: skip
     return pd.DataFrame([{k: r[k] for k in columns} for r in rows], columns=columns)
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def browse_contacts(
+    ctx: Context,
+    *,
+    lang: str | None = None,
+    country: str | None = None,
+    ready: bool | None = None,
+    opted_out: bool | None = None,
+    search: str | None = None,
+    after: int | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> tuple[list[dict], int | None]:
+    """One page of contacts in id order after the id `after`, and the cursor of the next page
+    (None on the last). `search` finds a part of a name, a handle or an email (case-insensitive).
+
+    Readiness is computed a chunk of contacts at a time until the page is full, so a page
+    without the `ready` filter reads only its own rows.
+    """
+    query = select(contacts.c.id).order_by(contacts.c.id)
+    if lang:
+        query = query.where(contacts.c.lang == lang)
+    if country:
+        query = query.where(contacts.c.country == country)
+    if opted_out is not None:
+        query = query.where(contacts.c.opted_out == opted_out)
+    if search and search.strip():
+        pattern = _like(ascii_lower(search.strip()).lstrip("@"))
+        query = query.where(
+            AsciiLower(contacts.c.name).like(pattern, escape="\\")
+            | contacts.c.id.in_(
+                select(contact_identities.c.contact_id).where(
+                    contact_identities.c.handle_key.like(pattern, escape="\\")
+                )
+            )
+            | contacts.c.id.in_(
+                select(contact_emails.c.contact_id).where(
+                    contact_emails.c.email_key.like(pattern, escape="\\")
+                )
+            )
+        )
+    if after is not None:
+        query = query.where(contacts.c.id > after)
+    found: list[dict] = []
+    with ctx.engine.connect() as conn:
+        while len(found) <= limit:
+            want = limit + 1 - len(found)
+            chunk = list(conn.scalars(query.limit(want if ready is None else max(want, _CHUNK))))
+            if not chunk:
+                break
+            records = contact_records(
+                conn, chunk, ctx.config.community, _our_brand(ctx), now, _our_handles(ctx)
+            )
+            found += [r for r in records if ready is None or r["ready"] == ready]
+            query = query.where(contacts.c.id > chunk[-1])
+    page = found[:limit]
+    return page, (page[-1]["id"] if len(found) > limit else None)
+
+
+def contact_posts(ctx: Context, contact_id: int, limit: int = 100) -> list[dict]:
+    """The contact's posts, newest first: id, created_at, source, handle, text, url."""
+    query = (
+        select(
+            posts.c.id,
+            func.coalesce(posts.c.created_at, posts.c.fetched_at).label("created_at"),
+            posts.c.source,
+            authors.c.platform,
+            posts.c.author_handle.label("handle"),
+            posts.c.text,
+            posts.c.url,
+        )
+        .join(contact_identities, contact_identities.c.author_id == posts.c.author_id)
+        .join(authors, authors.c.id == posts.c.author_id)
+        .where(contact_identities.c.contact_id == contact_id)
+        .order_by(func.coalesce(posts.c.created_at, posts.c.fetched_at).desc(), posts.c.id.desc())
+        .limit(limit)
+    )
+    with ctx.engine.connect() as conn:
+        return [
+            {**r._mapping, "created_at": as_utc(r.created_at) if r.created_at else None}
+            for r in conn.execute(query)
+        ]

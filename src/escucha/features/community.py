@@ -1,4 +1,5 @@
-"""The community: `escucha contacts`, `escucha ledger`, `escucha segments` and their tables."""
+"""The community: `escucha contacts`, `escucha ledger`, `escucha segments`, their pages, API
+and tables."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from escucha.plugins import hookimpl
+from escucha.plugins.nav import NavItem
 
 if TYPE_CHECKING:
     import typer
+    from fastapi import APIRouter
     from sqlalchemy import Table
 
 
@@ -19,6 +22,18 @@ def register_commands(cli: typer.Typer) -> None:
     cli.add_typer(contacts_app)
     cli.add_typer(ledger_app)
     cli.add_typer(segments_app)
+
+
+@hookimpl
+def web_routers() -> Iterable[APIRouter]:
+    from escucha.web.routes import api_community, community
+
+    return [community.router, api_community.router]
+
+
+@hookimpl
+def nav_entries() -> Iterable[NavItem]:
+    return [NavItem("contacts", "/contacts", order=62), NavItem("ledger", "/ledger", order=64)]
 
 
 @hookimpl

@@ -584,4 +584,84 @@ STRINGS: dict[str, str] = {
         "la idea n.º {id} es a su vez duplicada de la n.º {into}: fusiona con la n.º {into}"
     ),
     "idea_not_merged": "la idea n.º {id} no está fusionada con otra idea",
+    # the community's pages
+    "nav_contacts": "Contactos",
+    "nav_ledger": "Dar y pedir",
+    "title_contacts": "Contactos",
+    "title_contact": "Contacto n.º {id}: {name}",
+    "title_suggestions": "Fusiones propuestas",
+    "title_ledger": "Dar y pedir",
+    "contacts_intro": (
+        "Personas en todas las plataformas: sus identidades, lo que les dimos y les pedimos, y "
+        "si podemos pedirles algo ahora (con todos los motivos cuando no)."
+    ),
+    "contacts_search": "Nombre, usuario o correo",
+    "col_country": "País",
+    "col_ready": "¿Podemos pedirle?",
+    "contacts_ready_yes": "Disponible",
+    "contacts_ready_no": "No disponible",
+    "col_opted_out": "Pidió no ser contactado",
+    "yes": "Sí",
+    "no": "No",
+    "col_contact": "Contacto",
+    "col_identities": "Identidades",
+    "col_emails": "Correos",
+    "col_consent": "Consentimiento para contactarle",
+    "col_platform": "Plataforma",
+    "col_reason": "Motivo",
+    "col_confidence": "Confianza",
+    "col_decision": "Decisión",
+    "no_contacts": "Ningún contacto cumple estos filtros.",
+    "community_consent_yes": "sí",
+    "community_consent_no": "no",
+    "community_consent_detail": "{answer}, el {day}, por {channel} (versión del texto {version})",
+    "community_consent_none": "no consta",
+    "community_about_us": "{count} sobre nosotros",
+    "community_replies_to_us": "{count} respuestas a nosotros",
+    "community_last_90d": "{count} en los últimos 90 días",
+    "community_timeline": "Sus publicaciones y lo que les dimos y pedimos",
+    "community_post": "publicación",
+    "community_recorded_by": "registrado por {name}",
+    "community_error": "No se hizo: {message}",
+    "back_to_contacts": "Volver a los contactos",
+    "ledger_kind": "Dar o pedir",
+    "ledger_channel": "Canal",
+    "ledger_note": "Nota",
+    "ledger_record": "Registrar",
+    "suggestions_intro": (
+        "Contactos que pueden ser una misma persona, cada uno con la evidencia y una confianza,"
+        " los más probables primero. Aceptar los fusiona (se deshace desde la página del "
+        "contacto); una pareja rechazada no se vuelve a proponer."
+    ),
+    "suggestions_admins": "Solo los administradores aceptan o rechazan propuestas.",
+    "suggestion_accept": "Fusionar",
+    "suggestion_reject": "No es la misma persona",
+    "no_suggestions": "Ninguna fusión espera una decisión.",
+    "ledger_intro": (
+        "Lo que dimos a la comunidad y lo que le pedimos, mes a mes: un miembro honesto da al "
+        "menos tanto como pide."
+    ),
+    "ledger_chart_title": "Lo que dimos y pedimos cada mes",
+    "ledger_chart_alt": (
+        "Barras de lo que dimos y pedimos cada mes; un mes en que pedimos más de lo que dimos "
+        "lleva un signo de exclamación."
+    ),
+    "ledger_axis_month": "Mes",
+    "ledger_axis_count": "Interacciones",
+    "ledger_gives": "Dimos",
+    "ledger_asks": "Pedimos",
+    "ledger_ratio": "Dar por cada petición",
+    "ledger_asks_outrun": "pedimos más que dimos",
+    "ledger_warning": "En {months} pedimos más de lo que dimos: demos antes de volver a pedir.",
+    "ledger_recent": "Últimas interacciones",
+    "ledger_kind_give_help": "dar: ayuda",
+    "ledger_kind_give_answer": "dar: respuesta",
+    "ledger_kind_give_thanks": "dar: agradecimiento",
+    "ledger_kind_give_share": "dar: compartir su contenido",
+    "ledger_kind_give_loop_closed": "dar: cerrar el círculo",
+    "ledger_kind_give_gift": "dar: regalo",
+    "ledger_kind_ask_survey": "pedir: encuesta",
+    "ledger_kind_ask_test": "pedir: prueba de producto",
+    "ledger_kind_ask_opinion": "pedir: opinión",
+    "ledger_kind_ask_favour": "pedir: favor",
 }

@@ -247,3 +247,49 @@ def sentiment_chart(
 
 def _label(brand: str, ours: bool, t: Catalogue) -> str:
     return f"{brand} ({t['ours']})" if ours else brand
+
+
+GIVE_COLOUR = "#009e73"
+ASK_COLOUR = "#c8102e"
+
+
+def give_ask_chart(months: Sequence[dict], t: Catalogue) -> Chart | None:
+    """Gives and asks per month side by side (community.ledger.give_ask_by_month's rows): the
+    brand's health as an honest member; a month where asks outran gives is marked."""
+    import altair as alt
+    import pandas as pd
+
+    if not any(m["gives"] or m["asks"] for m in months):
+        return None
+    give, ask = t["ledger_gives"], t["ledger_asks"]
+    rows = pd.DataFrame(
+        [
+            {"month": m["month"], "what": label, "count": m[key], "warning": m["warning"]}
+            for m in months
+            for key, label in (("gives", give), ("asks", ask))
+        ]
+    )
+    order = [m["month"] for m in months]
+    bars = (
+        alt.Chart(rows, title=t["ledger_chart_title"])
+        .mark_bar()
+        .encode(
+            x=alt.X("month:N", sort=order, title=t["ledger_axis_month"],
+                    axis=alt.Axis(labelAngle=-45)),
+            xOffset=alt.XOffset("what:N", sort=[give, ask]),
+            y=alt.Y("count:Q", title=t["ledger_axis_count"], axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("what:N", scale=alt.Scale(domain=[give, ask],
+                            range=[GIVE_COLOUR, ASK_COLOUR]), title=None),
+        )
+    )  # fmt: skip
+    warned = pd.DataFrame([{"month": m["month"]} for m in months if m["warning"]])
+    layers = [bars]
+    if not warned.empty:
+        marks = (
+            alt.Chart(warned)
+            .mark_text(text="!", fontSize=16, fontWeight="bold", color=ASK_COLOUR, dy=-4)
+            .encode(x=alt.X("month:N", sort=order), y=alt.value(0))
+        )
+        layers.append(marks)
+    chart = alt.layer(*layers).properties(width=WIDTH, height=220)
+    return Chart(_render(chart, t), t["ledger_chart_alt"])

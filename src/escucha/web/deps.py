@@ -128,3 +128,17 @@ def ui_lang(request: Request, user: Annotated[User | None, Depends(optional_user
     if cookie in LANGUAGES:
         return cookie
     return negotiate(request.headers.get("accept-language", ""))
+
+
+def api_admin(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+    """An admin's token, of either scope: reads only admins may make (a person's export)."""
+    if principal.user.role != "admin":
+        raise HTTPException(403, "only admins can do this")
+    return principal
+
+
+def api_admin_writer(principal: Annotated[Principal, Depends(api_writer)]) -> Principal:
+    """An admin's write token: merges, unmerges, erasures."""
+    if principal.user.role != "admin":
+        raise HTTPException(403, "only admins can do this")
+    return principal
