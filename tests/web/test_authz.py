@@ -67,6 +67,15 @@ def test_the_app_has_the_routes_this_test_expects_to_cover(app):
         ("POST", "/ideas/{idea_id}/unmerge"),
         ("POST", "/alerts/run"),
         ("PATCH", "/api/v1/ideas/{idea_id}"),
+        ("POST", "/contacts/suggestions/accept"),
+        ("POST", "/contacts/suggestions/reject"),
+        ("POST", "/contacts/{contact_id}/unmerge"),
+        ("POST", "/contacts/{contact_id}/interactions"),
+        ("POST", "/api/v1/ledger"),
+        ("POST", "/api/v1/contacts/merge"),
+        ("POST", "/api/v1/contacts/suggestions/reject"),
+        ("POST", "/api/v1/contacts/{contact_id}/unmerge"),
+        ("DELETE", "/api/v1/contacts/{contact_id}"),
     ]
     assert set(changes) <= set(routes)  # so the viewer and read-token tests below cover them
 

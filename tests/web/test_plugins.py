@@ -94,6 +94,8 @@ def test_the_built_in_navigation_keeps_its_order():
         "concerns",
         "themes",
         "ideas",
+        "contacts",
+        "ledger",
         "alerts",
         "sources",
         "tokens",

@@ -51,6 +51,7 @@ def test_the_csrf_header_works_for_htmx(analyst):
 
 
 INSIGHT_PAGES = ["/themes", "/themes?q=maleta", "/ideas", "/ideas/1", "/alerts", "/competitors"]
+INSIGHT_PAGES += ["/contacts", "/contacts?q=onload", "/contacts/suggestions", "/ledger"]
 
 
 def test_hostile_posts_are_escaped_everywhere(analyst, env):
