@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,85 @@ def viewer(app):
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+HOSTILE_NOTE = '<script>window.__pwned=11;alert(11)</script> "><img src=x onerror=alert(12)>'
+HOSTILE_ATTRIBUTE = "<svg onload=alert(13)>"
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def community_workspace(tmp_path_factory):
+    """A workspace of its own for the community's pages: Ana and Luis on Reddit and Bluesky
+    (two merge suggestions), Marta with a hostile name, attribute and interaction note, consent,
+    and asks that outran gives 40 days ago; users ada, ana, vic and their tokens
+    (`ws.tokens`). Call it with ESCUCHA_DATABASE_URL unset."""
+    from escucha.auth.tokens import create_token
+    from escucha.auth.users import create_user
+    from escucha.community.importer import import_contacts
+    from escucha.community.ledger import record_interaction
+    from escucha.workspace import init_workspace
+
+    root = tmp_path_factory.mktemp("communityws")
+    (root / "escucha.toml").write_text(
+        (DEMO / "escucha.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    ws = init_workspace(root)
+    data = tmp_path_factory.mktemp("communitydata")
+    ws.import_file(
+        _write(
+            data / "posts.csv",
+            ["id", "author", "author_name", "platform", "text", "created_at"],
+            [
+                ["1", "anagarcia", "Ana García", "reddit", "Iberia perdió mi maleta",
+                 "2026-11-01"],
+                ["2", "anagarcia.bsky.social", "Ana García", "bluesky", "vuelo con retraso",
+                 "2026-11-02"],
+                ["3", "luisperez", "Luis", "reddit", "buen servicio", "2026-11-03"],
+                ["4", "luisperez.bsky.social", "Luis P", "bluesky", "hola", "2026-11-04"],
+            ],
+        )
+    )  # fmt: skip
+    import_contacts(
+        ws,
+        _write(
+            data / "contacts.csv",
+            ["name", "email", "handle:reddit", "lang", "country", "consent", "city"],
+            [[HOSTILE_TITLE, "marta@example.org", "u/marta_r", "es", "ES", "yes",
+              HOSTILE_ATTRIBUTE]],
+        ),
+        rejects_dir=data / "rejects",
+    )  # fmt: skip
+    marta = contact_named(ws, HOSTILE_TITLE)
+    weeks_ago = datetime.now(UTC) - timedelta(days=40)  # a month where asks outran gives
+    record_interaction(ws, "give:help", contact_id=marta, note=HOSTILE_NOTE,
+                       occurred_at=weeks_ago - timedelta(days=1))  # fmt: skip
+    for kind in ("ask:survey", "ask:opinion"):
+        record_interaction(ws, kind, contact_id=marta, channel="email", occurred_at=weeks_ago)
+    create_user(ws.engine, "ada", PASSWORD, "admin")
+    create_user(ws.engine, "ana", PASSWORD, "analyst")
+    create_user(ws.engine, "vic", PASSWORD, "viewer")
+    ws.tokens = {
+        name: create_token(ws.engine, user, scope)[0]
+        for name, user, scope in [
+            ("ada-write", "ada", "write"),
+            ("ada-read", "ada", "read"),
+            ("ana-write", "ana", "write"),
+            ("vic-read", "vic", "read"),
+        ]
+    }
+    return ws
+
+
+def contact_named(ws, name: str) -> int:
+    from escucha.community.views import browse_contacts
+
+    return next(c["id"] for c in browse_contacts(ws, limit=500)[0] if c["name"] == name)

@@ -1,6 +1,7 @@
 """The app in a real browser (Debian's chromium through Playwright) against a real uvicorn
 server on a free loopback port: log in, query, open a post, switch language, export, and
-hostile posts that never run; themes, a theme export and an idea status change."""
+hostile posts that never run; themes, a theme export and an idea status change; contacts, a
+contact and a merge accepted from the suggestion queue."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(app) -> Iterator[str]:
+def serve(app) -> Iterator[str]:
+    """`app` served by uvicorn on a free loopback port, until the generator is closed."""
     import uvicorn
 
     port = free_port()
@@ -55,6 +56,23 @@ def server(app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def server(app) -> Iterator[str]:
+    yield from serve(app)
+
+
+@pytest.fixture(scope="module")
+def community_server(tmp_path_factory) -> Iterator[str]:
+    """The community's own workspace (tests/web/conftest.py), served."""
+    from escucha.web.app import create_app
+
+    from .conftest import community_workspace
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("ESCUCHA_DATABASE_URL", raising=False)
+        yield from serve(create_app(community_workspace(tmp_path_factory)))
+
+
+@pytest.fixture(scope="module")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as p:
@@ -63,9 +81,8 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(base_url=server, accept_downloads=True, locale="en-GB")
+def open_page(browser, base_url: str):
+    context = browser.new_context(base_url=base_url, accept_downloads=True, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.dialogs = []  # any alert() would land here
@@ -75,6 +92,19 @@ def page(browser, server):
         "console",
         lambda m: page.console_errors.append(m.text) if m.type == "error" else None,
     )
+    return context, page
+
+
+@pytest.fixture
+def page(browser, server):
+    context, page = open_page(browser, server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def community_page(browser, community_server):
+    context, page = open_page(browser, community_server)
     yield page
     context.close()
 
@@ -203,6 +233,38 @@ def test_run_a_query_open_a_theme_export_it_and_change_an_idea(page, tmp_path: P
     page.get_by_role("button", name="Change status").click()
     page.wait_for_url(idea_url)
     assert page.locator("#idea-status").inner_text() == "open"
+    assert page.dialogs == []
+    assert page.evaluate("window.__pwned") is None
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_open_the_contacts_open_a_contact_and_accept_a_suggestion(community_page):
+    page = community_page
+    page.goto("/contacts")
+    page.get_by_label("User name").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/contacts")
+    assert page.locator("h1").inner_text() == "Contacts"
+    assert "no consent to be contacted on record" in page.locator("table").inner_text()
+
+    page.get_by_role("link", name="Ana García").first.click()
+    page.wait_for_url("**/contacts/*")
+    assert page.locator("h1").inner_text().startswith("Contact #")
+    assert page.get_by_text("Iberia perdió mi maleta").count() == 1  # their post, in the timeline
+
+    page.goto("/contacts/suggestions")
+    first = page.locator("tbody tr").first
+    kept = first.locator("td a").first.get_attribute("href")
+    suggested = page.locator("tbody tr").count()
+    first.get_by_role("button", name="Merge").click()
+    page.wait_for_url(f"**{kept}")
+    assert page.locator("tbody tr").count() >= 2  # the identities table: both accounts now
+    assert {"reddit", "bluesky"} <= set(page.locator("tbody td").all_inner_texts())
+    page.goto("/contacts/suggestions")
+    assert page.locator("tbody tr").count() == suggested - 1
+    page.goto("/ledger")
+    page.goto("/contacts")  # the hostile name, attribute and note never ran anywhere
     assert page.dialogs == []
     assert page.evaluate("window.__pwned") is None
     assert not [e for e in page.console_errors if "Content Security Policy" in e]

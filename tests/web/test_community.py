@@ -6,100 +6,30 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO, HOSTILE_MARKERS, HOSTILE_TITLE, bearer, csrf_of, logged_in
+from .conftest import (
+    HOSTILE_MARKERS,
+    HOSTILE_TITLE,
+    bearer,
+    community_workspace,
+    contact_named,
+    csrf_of,
+    logged_in,
+)
 from .test_security import _Inline
 
-HOSTILE_NOTE = '<script>window.__pwned=11;alert(11)</script> "><img src=x onerror=alert(12)>'
-HOSTILE_ATTRIBUTE = "<svg onload=alert(13)>"
 ESCAPED_TITLE = "&lt;img src=x onerror=&#34;window.__pwned=9;alert(9)&#34;&gt;"
 CONTRACT = {"id", "name", "emails", "identities", "gives", "asks", "ready", "reasons",
             "opted_out", "attributes"}  # fmt: skip
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    import csv
-
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 @pytest.fixture(scope="module")
 def cws(tmp_path_factory):
-    """Ana and Luis on Reddit and Bluesky (two suggestions), Marta with a hostile name,
-    attribute and interaction note, and consent; users and tokens."""
-    from escucha.auth.tokens import create_token
-    from escucha.auth.users import create_user
-    from escucha.community.importer import import_contacts
-    from escucha.community.ledger import record_interaction
-    from escucha.workspace import init_workspace
-
-    from .conftest import PASSWORD
-
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("ESCUCHA_DATABASE_URL", raising=False)
-        root = tmp_path_factory.mktemp("communityws")
-        (root / "escucha.toml").write_text(
-            (DEMO / "escucha.toml").read_text(encoding="utf-8"), encoding="utf-8"
-        )
-        ws = init_workspace(root)
-        data = tmp_path_factory.mktemp("communitydata")
-        ws.import_file(
-            _write(
-                data / "posts.csv",
-                ["id", "author", "author_name", "platform", "text", "created_at"],
-                [
-                    ["1", "anagarcia", "Ana García", "reddit", "Iberia perdió mi maleta",
-                     "2026-11-01"],
-                    ["2", "anagarcia.bsky.social", "Ana García", "bluesky", "vuelo con retraso",
-                     "2026-11-02"],
-                    ["3", "luisperez", "Luis", "reddit", "buen servicio", "2026-11-03"],
-                    ["4", "luisperez.bsky.social", "Luis P", "bluesky", "hola", "2026-11-04"],
-                ],
-            )
-        )  # fmt: skip
-        import_contacts(
-            ws,
-            _write(
-                data / "contacts.csv",
-                ["name", "email", "handle:reddit", "lang", "country", "consent", "city"],
-                [[HOSTILE_TITLE, "marta@example.org", "u/marta_r", "es", "ES", "yes",
-                  HOSTILE_ATTRIBUTE]],
-            ),
-            rejects_dir=data / "rejects",
-        )  # fmt: skip
-        marta = _contact_named(ws, HOSTILE_TITLE)
-        weeks_ago = datetime.now(UTC) - timedelta(days=40)  # a month where asks outran gives
-        record_interaction(ws, "give:help", contact_id=marta, note=HOSTILE_NOTE,
-                           occurred_at=weeks_ago - timedelta(days=1))  # fmt: skip
-        for kind in ("ask:survey", "ask:opinion"):
-            record_interaction(ws, kind, contact_id=marta, channel="email", occurred_at=weeks_ago)
-        create_user(ws.engine, "ada", PASSWORD, "admin")
-        create_user(ws.engine, "ana", PASSWORD, "analyst")
-        create_user(ws.engine, "vic", PASSWORD, "viewer")
-        ws.tokens = {
-            name: create_token(ws.engine, user, scope)[0]
-            for name, user, scope in [
-                ("ada-write", "ada", "write"),
-                ("ada-read", "ada", "read"),
-                ("ana-write", "ana", "write"),
-                ("vic-read", "vic", "read"),
-            ]
-        }
-        yield ws
-
-
-def _contact_named(ws, name: str) -> int:
-    from escucha.community.views import browse_contacts
-
-    return next(c["id"] for c in browse_contacts(ws, limit=500)[0] if c["name"] == name)
+        yield community_workspace(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +75,7 @@ def test_the_contacts_page_filters_and_gives_every_reason(capp, cws):
 
 
 def test_a_contact_page_shows_the_timeline_identities_emails_and_consent(capp, cws):
-    marta = _contact_named(cws, HOSTILE_TITLE)
+    marta = contact_named(cws, HOSTILE_TITLE)
     ana = _api(capp, cws, "vic-read").get("/api/v1/contacts", params={"q": "anagarcia"})
     reddit = next(c for c in ana.json()["items"] if c["identities"][0]["platform"] == "reddit")
     viewer = logged_in(capp, "vic")
@@ -160,7 +90,7 @@ def test_a_contact_page_shows_the_timeline_identities_emails_and_consent(capp, c
 
 
 def test_hostile_names_attributes_and_notes_are_escaped(capp, cws):
-    marta = _contact_named(cws, HOSTILE_TITLE)
+    marta = contact_named(cws, HOSTILE_TITLE)
     admin = logged_in(capp, "ada")
     for page in ("/contacts", f"/contacts/{marta}", "/ledger", "/contacts/suggestions"):
         html = admin.get(page).text
@@ -193,7 +123,7 @@ def test_the_forms_need_a_csrf_token(capp, cws):
 
 
 def test_analysts_record_gives_and_asks_admins_merge(capp, cws):
-    marta = _contact_named(cws, HOSTILE_TITLE)
+    marta = contact_named(cws, HOSTILE_TITLE)
     analyst = logged_in(capp, "ana")
     token = csrf_of(analyst, f"/contacts/{marta}")
     done = analyst.post(
@@ -285,7 +215,7 @@ def test_the_pages_read_in_spanish(capp, cws):
         assert "<h1>Fusiones propuestas</h1>" in viewer.get("/contacts/suggestions").text
         ledger = viewer.get("/ledger").text
         assert "<h1>Dar y pedir</h1>" in ledger and "pedimos más de lo que dimos" in ledger
-        marta = _contact_named(cws, HOSTILE_TITLE)
+        marta = contact_named(cws, HOSTILE_TITLE)
         assert "dar: ayuda" in viewer.get(f"/contacts/{marta}").text
     finally:
         viewer.post("/language", data={"csrf_token": token, "lang": "en", "next": "/"})
@@ -328,7 +258,7 @@ def test_the_api_gives_contacts_in_the_cli_shape_page_by_page(capp, cws):
 
 
 def test_the_api_roles(capp, cws):
-    marta = _contact_named(cws, HOSTILE_TITLE)
+    marta = contact_named(cws, HOSTILE_TITLE)
     analyst = _api(capp, cws, "ana-write")
     recorded = analyst.post(
         "/api/v1/ledger",
@@ -358,8 +288,8 @@ def test_the_api_roles(capp, cws):
 def test_merge_and_unmerge_through_the_api(capp, cws):
     admin = _api(capp, cws, "ada-write")
     a, b = (
-        _contact_named(cws, "Luis"),
-        _contact_named(cws, "Luis P"),
+        contact_named(cws, "Luis"),
+        contact_named(cws, "Luis P"),
     )
     before = admin.get(f"/api/v1/contacts/{a}").json()
     done = admin.post("/api/v1/contacts/merge", json={"keep": a, "merged": b, "reason": "same"})
