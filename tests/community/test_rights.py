@@ -143,8 +143,9 @@ def test_a_reader_holding_the_store_open_is_reported_and_scrub_finishes(sqlite_w
     reader = sqlite3.connect(ws.path / "escucha.db")
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM contacts").fetchall()
-    with pytest.raises(EscuchaError, match="could not be scrubbed"):
+    with pytest.raises(EscuchaError, match="could not be scrubbed") as caught:
         forget_contact(ws, 1)
+    assert caught.value.counts == {"identities": 0, "posts": 0}  # what the erasure log kept
     reader.rollback()
     reader.close()
     assert list_contacts(ws) == []

@@ -46,7 +46,12 @@ _CHUNK = 500
 
 
 class ScrubPending(EscuchaError):
-    """The person is erased, but another process kept the SQLite files from being scrubbed."""
+    """The person is erased, but another process kept the SQLite files from being scrubbed;
+    `counts` is what the erasure log kept (empty when no erasure preceded the scrub)."""
+
+    def __init__(self, message: str, counts: dict | None = None) -> None:
+        super().__init__(message)
+        self.counts = counts or {}
 
 
 def _exists(conn: Connection, contact_id: int) -> None:
@@ -188,7 +193,10 @@ def forget_contact(ctx: Context, contact_id: int, by: str = "cli") -> dict:
         _exists(conn, contact_id)
         counts = _erase(conn, contact_id, by)
     if sqlite:
-        _scrub_sqlite(ctx)
+        try:
+            _scrub_sqlite(ctx)
+        except ScrubPending as exc:
+            raise ScrubPending(str(exc), counts) from None
     return counts
 
 

@@ -75,6 +75,15 @@ def contact_row(contact: dict, settings: CommunitySettings, ui: str) -> dict:
     }
 
 
+def _ref_link(ref: str | None) -> str | None:
+    """Where an interaction's reference leads: a post or an idea of this app, or an absolute
+    http(s) URL; None for anything else."""
+    kind, _, number = (ref or "").partition(":")
+    if kind in ("post", "idea") and number.isascii() and number.isdigit():
+        return f"/{kind}s/{int(number)}"
+    return safe_url(ref)
+
+
 def kind_key(kind: str) -> str:
     """The catalogue key of a ledger kind: give:loop-closed -> ledger_kind_give_loop_closed."""
     return "ledger_kind_" + kind.replace(":", "_").replace("-", "_")
@@ -104,7 +113,7 @@ def timeline(posts: list[dict], interactions: list[dict], ui: str) -> list[dict]
             "who": i["recorded_by"],
             "channel": i["channel"],
             "ref": i["ref"],
-            "url": safe_url(i["ref"]),
+            "url": _ref_link(i["ref"]),
         }
         for i in interactions
     ]

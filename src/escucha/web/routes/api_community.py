@@ -175,10 +175,6 @@ class Forgotten(BaseModel):
     )
 
 
-def _flag(value: Literal["true", "false"] | None) -> bool | None:
-    return None if value is None else value == "true"
-
-
 @router.get("/contacts", response_model=ContactPage, summary="Contacts in id order, filtered")
 def list_contacts(
     principal: Reader,
@@ -188,8 +184,8 @@ def list_contacts(
     ] = None,
     lang: Annotated[str | None, Query(max_length=16)] = None,
     country: Annotated[str | None, Query(max_length=64)] = None,
-    ready: Annotated[Literal["true", "false"] | None, Query(description="may we ask now?")] = None,
-    opted_out: Literal["true", "false"] | None = None,
+    ready: Annotated[bool | None, Query(description="may we ask them now?")] = None,
+    opted_out: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[
         str | None, Query(description="next_cursor of the previous page", pattern=r"^\d{1,18}$")
@@ -202,8 +198,8 @@ def list_contacts(
         ctx.workspace,
         lang=lang,
         country=country,
-        ready=_flag(ready),
-        opted_out=_flag(opted_out),
+        ready=ready,
+        opted_out=opted_out,
         search=q,
         after=int(cursor) if cursor else None,
         limit=limit,
@@ -295,16 +291,13 @@ def export_contact(contact_id: int, principal: AdminReader, ctx: Ctx) -> Respons
     summary="Erase the person: contact, identities, emails, their posts (GDPR art. 17; admins)",
 )
 def forget_contact(contact_id: int, principal: AdminWriter, ctx: Ctx) -> Forgotten:
-    from escucha.community.rights import ScrubPending, erasure_log
+    from escucha.community.rights import ScrubPending
     from escucha.community.rights import forget_contact as forget
 
     try:
         done = forget(ctx.workspace, contact_id, by=principal.user.name)
-    except ScrubPending:
-        last = erasure_log(ctx.workspace)[-1]
-        return Forgotten(
-            id=contact_id, identities=last["identities"], posts=last["posts"], scrubbed=False
-        )
+    except ScrubPending as pending:
+        return Forgotten(id=contact_id, scrubbed=False, **pending.counts)
     return Forgotten(id=contact_id, scrubbed=True, **done)
 
 
