@@ -257,14 +257,13 @@ def give_ask_chart(months: Sequence[dict], t: Catalogue) -> Chart | None:
     """Gives and asks per month side by side (community.ledger.give_ask_by_month's rows): the
     brand's health as an honest member; a month where asks outran gives is marked."""
     import altair as alt
-    import pandas as pd
 
     if not any(m["gives"] or m["asks"] for m in months):
         return None
     give, ask = t["ledger_gives"], t["ledger_asks"]
-    rows = pd.DataFrame(
-        [
-            {"month": m["month"], "what": label, "count": m[key], "warning": m["warning"]}
+    rows = alt.Data(
+        values=[
+            {"month": m["month"], "what": label, "count": m[key]}
             for m in months
             for key, label in (("gives", give), ("asks", ask))
         ]
@@ -282,11 +281,11 @@ def give_ask_chart(months: Sequence[dict], t: Catalogue) -> Chart | None:
                             range=[GIVE_COLOUR, ASK_COLOUR]), title=None),
         )
     )  # fmt: skip
-    warned = pd.DataFrame([{"month": m["month"]} for m in months if m["warning"]])
+    warned = [{"month": m["month"]} for m in months if m["warning"]]
     layers = [bars]
-    if not warned.empty:
+    if warned:
         marks = (
-            alt.Chart(warned)
+            alt.Chart(alt.Data(values=warned))
             .mark_text(text="!", fontSize=16, fontWeight="bold", color=ASK_COLOUR, dy=-4)
             .encode(x=alt.X("month:N", sort=order), y=alt.value(0))
         )
