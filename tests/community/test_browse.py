@@ -63,6 +63,10 @@ def test_contacts_are_filtered_searched_and_paged_by_id(people):
     assert len(browse_contacts(ws, search="@AnaGarcia")[0]) == 2  # handles on both platforms
     assert browse_contacts(ws, search="%")[0] == []  # wildcards are taken literally
     assert browse_contacts(ws, search="_")[0] == []
+    record_consent(ws, marta["id"], False, channel="email", text_version="2")  # withdrawn
+    assert browse_contacts(ws, ready=True)[0] == []  # an earlier yes does not make her ready
+    record_consent(ws, marta["id"], True, channel="email", text_version="3")
+    assert _ids(browse_contacts(ws, ready=True)[0]) == [marta["id"]]
     opt_out(ws, marta["id"])
     assert browse_contacts(ws, ready=True)[0] == []
 

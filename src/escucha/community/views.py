@@ -359,7 +359,8 @@ def browse_contacts(
     (None on the last). `search` finds a part of a name, a handle or an email (case-insensitive).
 
     Readiness is computed a chunk of contacts at a time until the page is full, so a page
-    without the `ready` filter reads only its own rows.
+    without the `ready` filter reads only its own rows; with `ready=True`, only contacts not
+    opted out (and with a consent granted, where consent is required) are read.
     """
     query = select(contacts.c.id).order_by(contacts.c.id)
     if lang:
@@ -383,6 +384,17 @@ def browse_contacts(
                 )
             )
         )
+    if ready:  # what readiness needs and SQL can tell: the rules decide on what is left
+        query = query.where(contacts.c.opted_out == False)  # noqa: E712
+        if ctx.config.community.require_consent:
+            query = query.where(
+                contacts.c.id.in_(
+                    select(consent_records.c.contact_id).where(
+                        consent_records.c.purpose == CONSENT_PURPOSE,
+                        consent_records.c.granted == True,  # noqa: E712
+                    )
+                )
+            )
     if after is not None:
         query = query.where(contacts.c.id > after)
     found: list[dict] = []

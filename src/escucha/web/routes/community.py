@@ -33,7 +33,6 @@ Lang = Annotated[str, Depends(ui_lang)]
 YesNo = Literal["", "yes", "no"]
 PAGE = 50
 QUEUE = 100
-Text = Annotated[str, Form(max_length=2000)]
 
 
 def _flag(value: str | None) -> bool | None:
@@ -136,7 +135,7 @@ def accept_suggestion(
     ui: Lang,
     a: Annotated[int, Form(ge=1)],
     b: Annotated[int, Form(ge=1)],
-    reason: Text,
+    reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     from escucha.community.merge import merge_contacts
 
