@@ -82,6 +82,7 @@ def report_html(workspace: Context, lang: str, posts: pd.DataFrame | None = None
     """The report of the workspace as it is, in UI language `lang`: reads the store, writes
     nothing (ideas are not refreshed nor alerts run here; the report shows what is stored)."""
     from escucha.alerts import alert_history
+    from escucha.community.ledger import give_ask_by_month
     from escucha.enrich import current_model_version
     from escucha.frames import posts_frame
     from escucha.ideas import list_ideas
@@ -100,6 +101,7 @@ def report_html(workspace: Context, lang: str, posts: pd.DataFrame | None = None
         generated_at=datetime.now(UTC),
         ideas=list_ideas(workspace),
         alerts=alert_history(workspace, limit=ALERTS_SHOWN),
+        give_ask=give_ask_by_month(workspace),
         lang=lang,
     )
 

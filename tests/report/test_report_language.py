@@ -130,3 +130,32 @@ def test_cli_defaults_to_the_workspace_first_language(workspace_dir, monkeypatch
 
     bad = CliRunner().invoke(app, ["--workspace", str(workspace_dir), "report", "--lang", "fr"])
     assert bad.exit_code != 0 and "fr" in bad.output
+
+
+GIVE_ASK = [
+    {"month": "2026-01", "gives": 3, "asks": 1, "ratio": 3.0, "warning": False},
+    {"month": "2026-02", "gives": 0, "asks": 2, "ratio": 0.0, "warning": True},
+]
+
+
+def test_the_give_ask_balance_warns_when_asks_outrun_gives(tiny_posts, tiny_brands):
+    for lang, warning in (
+        ("en", "Asks outran gives in 2026-02"),
+        ("es", catalogue("es").text("ledger_warning", months="2026-02")),
+    ):
+        page = render_report(
+            tiny_posts,
+            workspace_name="Test",
+            brands=tiny_brands,
+            sources=demo_sources(tiny_posts),
+            models=DEMO_MODELS,
+            generated_at=WHEN,
+            give_ask=GIVE_ASK,
+            lang=lang,
+        )
+        section = page[page.index('<section id="give-ask"') : page.index('<section id="alerts"')]
+        assert warning in html.unescape(section), lang
+        assert "<svg" in section  # the chart
+        rows = re.findall(r'<th scope="row">(\d{4}-\d{2})', section)
+        assert rows == ["2026-02", "2026-01"]  # newest first
+        assert catalogue(lang)["report_give_ask_empty"] not in html.unescape(section)

@@ -602,6 +602,10 @@ STRINGS: dict[str, str] = {
     "ledger_asks_outrun": "asks outran gives",
     "ledger_warning": "Asks outran gives in {months}: give before asking again.",
     "ledger_recent": "Latest interactions",
+    "report_give_ask_empty": (
+        "No gives or asks recorded in the last 12 months. Record them with 'escucha ledger add'; "
+        "published replies and invitations record their own."
+    ),
     "ledger_kind_give_help": "give: help",
     "ledger_kind_give_answer": "give: answer",
     "ledger_kind_give_thanks": "give: thanks",

@@ -654,6 +654,10 @@ STRINGS: dict[str, str] = {
     "ledger_asks_outrun": "pedimos más que dimos",
     "ledger_warning": "En {months} pedimos más de lo que dimos: demos antes de volver a pedir.",
     "ledger_recent": "Últimas interacciones",
+    "report_give_ask_empty": (
+        "No hay nada dado ni pedido en los últimos 12 meses. Regístralo con 'escucha ledger add'; "
+        "las respuestas publicadas y las invitaciones registran lo suyo."
+    ),
     "ledger_kind_give_help": "dar: ayuda",
     "ledger_kind_give_answer": "dar: respuesta",
     "ledger_kind_give_thanks": "dar: agradecimiento",

@@ -32,6 +32,7 @@ from escucha.insights.opportunities import (
     with_intent_rates,
 )
 from escucha.report import backlog, charts, competition
+from escucha.report.community import give_ask_section
 from escucha.report.themes import KINDS, Themes, language_blocks
 
 if TYPE_CHECKING:
@@ -377,11 +378,13 @@ def build_context(
     opportunities: list[Opportunity] | None = None,
     ideas: Sequence[dict] = (),
     alerts: Sequence[dict] = (),
+    give_ask: Sequence[dict] = (),
     lang: str = DEFAULT,
 ) -> dict:
     """What the template shows, in UI language `lang`. Themes, the competitor benchmark and
-    the opportunities are found here from `posts` unless given; ideas and alerts are what
-    the store holds."""
+    the opportunities are found here from `posts` unless given; ideas, alerts and the give/ask
+    balance per month (`give_ask`, community.ledger.give_ask_by_month) are what the store
+    holds."""
     t = catalogue(lang)
     report = _Report(posts, brands, sources, models, t)
     if themes is None:
@@ -412,5 +415,6 @@ def build_context(
         "competitors": report.competitors(benchmark, opportunities),
         "ideas": backlog.idea_section(ideas, t),
         "alerts": backlog.alert_section(alerts, t),
+        "give_ask": give_ask_section(give_ask, t),
         "method": report.method(),
     }

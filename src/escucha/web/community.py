@@ -121,18 +121,3 @@ def timeline(posts: list[dict], interactions: list[dict], ui: str) -> list[dict]
     for entry in entries:
         entry["when"] = when(entry["at"]) or t["no_date"]
     return entries
-
-
-def balance_rows(months: list[dict], ui: str) -> list[dict]:
-    """The give/ask balance per month, newest first, ready to show."""
-    t = catalogue(ui)
-    return [
-        {
-            "month": m["month"],
-            "gives": t.number(m["gives"]),
-            "asks": t.number(m["asks"]),
-            "ratio": t.decimal(m["ratio"]) if m["ratio"] is not None else t["none"],
-            "warning": m["warning"],
-        }
-        for m in reversed(months)
-    ]

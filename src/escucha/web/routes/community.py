@@ -262,11 +262,10 @@ def ledger_page(
     months: Annotated[int, Query(ge=1, le=60)] = 12,
 ) -> Response:
     from escucha.community.ledger import give_ask_by_month, list_interactions
-    from escucha.report.charts import give_ask_chart
+    from escucha.report.community import give_ask_section
 
     t = catalogue(ui)
-    balance = give_ask_by_month(ctx.workspace, months=months)
-    warned = [m["month"] for m in balance if m["warning"]]
+    balance = give_ask_section(give_ask_by_month(ctx.workspace, months=months), t)
     return render(
         request,
         "ledger.html",
@@ -274,8 +273,8 @@ def ledger_page(
         user=user,
         title=t["title_ledger"],
         active="ledger",
-        chart=give_ask_chart(balance, t),
-        months=shape.balance_rows(balance, ui),
-        warning=t.text("ledger_warning", months=", ".join(warned)) if warned else None,
+        chart=balance["chart"],
+        months=balance["rows"],
+        warning=balance["warning"],
         recent=shape.timeline([], list_interactions(ctx.workspace, limit=50), ui),
     )
