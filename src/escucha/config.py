@@ -47,6 +47,17 @@ class CommunitySettings:
 
 
 @dataclass(frozen=True)
+class GuardSettings:
+    """`[guard]`: the thresholds of the honest-post guard (docs/guard.md)."""
+
+    visible_chars: int = 200  # a disclosure must start within the text shown before "more"
+    hashtag_cluster: int = 4  # a disclosure tag in a run of this many tags is hidden
+    hard_sell_min_parts: int = 2  # of offer, purchase call and urgency
+    promotional_share_max: float = 0.20  # warn above this share of promotional posts
+    promotional_window_days: int = 30  # ... among our posts of this many days
+
+
+@dataclass(frozen=True)
 class Config:
     name: str
     languages: tuple[str, ...]
@@ -55,6 +66,7 @@ class Config:
     sources: tuple[SourceConfig, ...]
     database_url: str | None = None
     community: CommunitySettings = field(default_factory=CommunitySettings)
+    guard: GuardSettings = field(default_factory=GuardSettings)
     # Tables this module does not read (e.g. [[alerts]], [channels.*]), kept so that
     # rewriting the file (`escucha sources add`) never drops them.
     extra: dict = field(default_factory=dict, compare=False)
@@ -85,7 +97,7 @@ def _brand(table: object, where: str, ours: bool) -> Brand:
     return Brand(name.strip(), _strings(table, "aliases", where), handles, tags, ours)
 
 
-KNOWN_TABLES = ("workspace", "brand", "competitors", "sources", "community")
+KNOWN_TABLES = ("workspace", "brand", "competitors", "sources", "community", "guard")
 
 
 def _community(table: object, origin: str) -> CommunitySettings:
@@ -106,6 +118,29 @@ def _community(table: object, origin: str) -> CommunitySettings:
             raise ConfigError(f"{where}: {key!r} must be a whole number >= 0")
         values[key] = value
     return CommunitySettings(**values)  # type: ignore[arg-type]
+
+
+def _guard(table: object, origin: str) -> GuardSettings:
+    where = f"{origin} [guard]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in GuardSettings.__dataclass_fields__:
+            known = ", ".join(GuardSettings.__dataclass_fields__)
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+        if key == "promotional_share_max":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value <= 1
+            ):
+                raise ConfigError(f"{where}: {key!r} must be a number between 0 and 1")
+            value = float(value)
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: {key!r} must be a whole number >= 1")
+        values[key] = value
+    return GuardSettings(**values)  # type: ignore[arg-type]
 
 
 def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
@@ -142,6 +177,7 @@ def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
         sources=tuple(sources),
         database_url=db_url,
         community=_community(data.get("community", {}), origin),
+        guard=_guard(data.get("guard", {}), origin),
         extra={k: v for k, v in data.items() if k not in KNOWN_TABLES},
     )
 
@@ -220,6 +256,9 @@ def render_config(config: Config) -> str:
     if config.community != CommunitySettings():
         values = {k: getattr(config.community, k) for k in CommunitySettings.__dataclass_fields__}
         parts.append(_table_toml("community", values))
+    if config.guard != GuardSettings():
+        values = {k: getattr(config.guard, k) for k in GuardSettings.__dataclass_fields__}
+        parts.append(_table_toml("guard", values))
     parts.extend(_table_toml(key, value) for key, value in config.extra.items())
     return "\n".join(parts)
 

@@ -39,6 +39,7 @@ FLOORS = {
     "alerts": 3,
     "status": 3,
     "community": 3,
+    "engage": 3,
     # 4: the Python API and the assembly of results
     "report": 4,
     "report_inputs": 4,

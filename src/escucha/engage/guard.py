@@ -1,0 +1,529 @@
+"""The honest-post guard: is this text honest advertising, or advertising at all?
+
+`check` reads one outgoing text (a reply, an announcement, a survey invitation, a tester call)
+or a collected post of someone with a material connection to the brand, and returns a verdict
+with its flags, each naming the words that raised it (docs/guard.md):
+
+- `undisclosed_connection`: the author is connected to the brand (employee, gifted product,
+  paid, affiliate), the text endorses or promotes the brand, and no clear disclosure is shown
+  where the reader sees it (in the first `visible_chars`, not lost in a cluster of hashtags).
+- `hard_sell`: the text is a sale now: at least `hard_sell_min_parts` of an offer, a purchase
+  call and urgency.
+- `ask_not_ready`: the text asks a favour of a contact the community rules say not to ask now.
+
+The word lists are data files (`engage/data/*.toml`), replaceable per workspace. Matching is on
+accent- and case-folded text with HTML tags removed; nothing is ever rendered.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from escucha.config import GuardSettings
+from escucha.core.text import fold
+from escucha.errors import ConfigError
+
+if TYPE_CHECKING:
+    from escucha.core.context import Context
+
+__all__ = [
+    "CONNECTIONS",
+    "Flag",
+    "GuardLists",
+    "GuardSettings",
+    "PromotionalShare",
+    "Readiness",
+    "Verdict",
+    "ask_not_ready",
+    "check",
+    "contact_readiness",
+    "is_promotional",
+    "load_lists",
+    "promotional_share",
+]
+
+CONNECTIONS = ("none", "brand_account", "employee", "gifted", "paid", "affiliate")
+# Authors whose endorsement of the brand needs a disclosure (16 CFR 255.5).
+CONNECTED = frozenset({"employee", "gifted", "paid", "affiliate"})
+UNDISCLOSED = "undisclosed_connection"
+HARD_SELL = "hard_sell"
+ASK_NOT_READY = "ask_not_ready"
+BLOCKING = frozenset({UNDISCLOSED})
+
+LIST_FILES = {
+    "disclosures.toml": ("accepted", "insufficient"),
+    "selling.toml": ("offer", "purchase_call", "urgency"),
+    "endorsement.toml": ("praise", "promotion"),
+    "asks.toml": ("asks",),
+}
+WORKSPACE_LISTS = "guard"  # <workspace>/guard/<file>.toml replaces the lists it names
+
+_TAG = re.compile(r"<[^<>]{0,1000}>")
+_HASHTAG_RUN = re.compile(r"(?:[#@][\w.]+[\s,;·|]*){2,}")
+_NEGATION = re.compile(r"(?:\bnot|\bno|\bnever|\bnunca|\bni|n't)\s+(?:\w+\s+)?$")
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str
+    reason: str
+    triggers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: Literal["ok", "review", "block"]
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def flag_names(self) -> list[str]:
+        return [f.name for f in self.flags]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f.reason for f in self.flags]
+
+    def to_json(self, id: object) -> dict:
+        return {
+            "id": id,
+            "verdict": self.verdict,
+            "flags": self.flag_names,
+            "reasons": self.reasons,
+        }
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether the community rules let us ask this contact for a favour now, and why not."""
+
+    ready: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GuardLists:
+    """The word lists: category -> language -> entries (docs/guard.md for the syntax)."""
+
+    entries: Mapping[str, Mapping[str, tuple[str, ...]]]
+    origin: str = "shipped"
+    _compiled: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({lang for by_lang in self.entries.values() for lang in by_lang}))
+
+    def pattern(self, category: str, langs: tuple[str, ...], brand: str) -> re.Pattern[str] | None:
+        """One compiled alternation for the category's entries in these languages."""
+        key = (category, langs, brand)
+        if key not in self._compiled:
+            by_lang = self.entries.get(category, {})
+            chosen = [e for lang in langs for e in by_lang.get(lang, ())]
+            self._compiled[key] = _compile(chosen, brand, f"{self.origin} [{category}]")
+        return self._compiled[key]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+def _entry_regex(entry: str, brand_re: str) -> str | None:
+    if "{brand}" in entry and not brand_re:
+        return None
+    if entry.startswith("re:"):
+        body = entry[3:].replace("{brand}", brand_re)
+        if body.startswith("^"):
+            return body
+        before = r"(?<![\w#@])" if body[:1].isalnum() or body[:1] == "#" else ""
+        return rf"{before}(?:{body})(?!\w)"
+    else:
+        text = fold(entry.strip())
+        wild = text.endswith("*")
+        text = text.rstrip("*")
+        body = r"\s+".join(re.escape(w) for w in text.split()).replace(
+            re.escape("{brand}"), brand_re
+        )
+        if wild:
+            body += r"\w*"
+    return rf"(?<![\w#@])(?:{body})(?!\w)"
+
+
+def _compile(entries: list[str], brand: str, where: str) -> re.Pattern[str] | None:
+    brand_re = _brand_regex(brand)
+    parts = [p for p in (_entry_regex(e, brand_re) for e in entries) if p]
+    if not parts:
+        return None
+    try:
+        return re.compile("|".join(parts))
+    except re.error as exc:
+        raise ConfigError(f"{where}: a regular expression does not compile ({exc})") from None
+
+
+def _brand_forms(brand: str) -> tuple[str, ...]:
+    """The brand as written, without spaces, and its first word when it is distinctive."""
+    folded = fold(brand).strip()
+    if not folded:
+        return ()
+    words = folded.split()
+    forms = {folded, "".join(words)}
+    if len(words) > 1 and len(words[0]) >= 4:
+        forms.add(words[0])
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+@cache
+def _brand_regex(brand: str) -> str:
+    forms = _brand_forms(brand)
+    return (
+        "(?:" + "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms) + ")"
+        if forms
+        else ""
+    )
+
+
+@cache
+def _brand_mention(brand: str) -> re.Pattern[str] | None:
+    inner = _brand_regex(brand)
+    return re.compile(rf"(?<!\w)[@#]?{inner}(?!\w)") if inner else None
+
+
+def _read_lists(text: str, where: str, categories: tuple[str, ...]) -> dict[str, dict]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    found: dict[str, dict] = {}
+    for category, by_lang in data.items():
+        if category not in categories:
+            raise ConfigError(
+                f"{where}: unknown list {category!r} (known: {', '.join(categories)})"
+            )
+        if not isinstance(by_lang, dict):
+            raise ConfigError(f"{where} [{category}]: expected a table of languages")
+        found[category] = {}
+        for lang, values in by_lang.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ConfigError(f"{where} [{category}]: {lang!r} must be a list of strings")
+            found[category][lang] = tuple(v for v in values if v.strip())
+    return found
+
+
+@cache
+def _shipped() -> dict[str, dict]:
+    entries: dict[str, dict] = {}
+    folder = resources.files("escucha.engage") / "data"
+    for name, categories in LIST_FILES.items():
+        text = (folder / name).read_text(encoding="utf-8")
+        entries.update(_read_lists(text, f"escucha/engage/data/{name}", categories))
+    return entries
+
+
+def load_lists(workspace_path: Path | None = None) -> GuardLists:
+    """The shipped lists; a workspace's `guard/<file>.toml` replaces each list it names
+    (per category and language), so a workspace can add words and remove them."""
+    entries = {category: dict(by_lang) for category, by_lang in _shipped().items()}
+    origin = "shipped"
+    if workspace_path is not None:
+        for name, categories in LIST_FILES.items():
+            path = Path(workspace_path) / WORKSPACE_LISTS / name
+            if not path.is_file():
+                continue
+            origin = str(path.parent)
+            for category, by_lang in _read_lists(
+                path.read_text(encoding="utf-8"), str(path), categories
+            ).items():
+                entries.setdefault(category, {}).update(by_lang)
+    lists = GuardLists(entries, origin)
+    for category in entries:  # fail now, with the file named, not on the first draft
+        lists.pattern(category, lists.languages(), "brand")
+    return lists
+
+
+@cache
+def _default_lists() -> GuardLists:
+    return load_lists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a text
+
+
+def _plain(text: str) -> str:
+    """Folded text with HTML tags and entities removed (matching only; nothing is rendered)."""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return fold(text)
+
+
+def _languages(lang: str | None, lists: GuardLists) -> tuple[str, ...]:
+    """The lists to apply: the text's language when we have lists for it, else all of them."""
+    known = lists.languages()
+    if lang:
+        base = lang.strip().lower().replace("_", "-").split("-")[0]
+        if base in known:
+            return (base,)
+    return known
+
+
+def _matches(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    return list(pattern.finditer(text)) if pattern is not None else []
+
+
+def _words(found: Iterable[re.Match[str]]) -> tuple[str, ...]:
+    """The distinct matched words, in order of appearance."""
+    return tuple(dict.fromkeys(" ".join(m.group(0).split()) for m in found))
+
+
+def _quoted(words: Iterable[str]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the lists found in one text."""
+
+    offer: tuple[str, ...]
+    call: tuple[str, ...]
+    urgency: tuple[str, ...]
+
+    @property
+    def selling_parts(self) -> int:
+        return bool(self.offer) + bool(self.call) + bool(self.urgency)
+
+    @property
+    def selling_words(self) -> tuple[str, ...]:
+        return self.offer + self.call + self.urgency
+
+
+def _read_selling(plain: str, langs: tuple[str, ...], brand: str, lists: GuardLists) -> _Reading:
+    return _Reading(
+        _words(_matches(lists.pattern("offer", langs, brand), plain)),
+        _words(_matches(lists.pattern("purchase_call", langs, brand), plain)),
+        _words(_matches(lists.pattern("urgency", langs, brand), plain)),
+    )
+
+
+def _hard_sell(reading: _Reading, settings: GuardSettings) -> Flag | None:
+    if reading.selling_parts < settings.hard_sell_min_parts:
+        return None
+    parts = [
+        f"{label} ({_quoted(words)})"
+        for label, words in (
+            ("an offer", reading.offer),
+            ("a purchase call", reading.call),
+            ("urgency", reading.urgency),
+        )
+        if words
+    ]
+    return Flag(
+        HARD_SELL,
+        "the text is a sale now: " + ", ".join(parts),
+        reading.selling_words,
+    )
+
+
+def _praise(plain: str, langs: tuple[str, ...], brand: str, lists: GuardLists) -> tuple[str, ...]:
+    """Praise words not negated just before ('not impressed', 'no me encanta')."""
+    kept = [
+        m
+        for m in _matches(lists.pattern("praise", langs, brand), plain)
+        if not _NEGATION.search(plain[max(0, m.start() - 20) : m.start()])
+    ]
+    return _words(kept)
+
+
+def _tag_runs(plain: str, size: int) -> list[tuple[int, int, int]]:
+    """(start, end, tags) of every run of at least `size` hashtags or mentions."""
+    runs = []
+    for run in _HASHTAG_RUN.finditer(plain):
+        tags = len(re.findall(r"[#@][\w.]+", run.group(0)))
+        if tags >= size:
+            runs.append((run.start(), run.end(), tags))
+    return runs
+
+
+def _disclosure(
+    plain: str, langs: tuple[str, ...], brand: str, lists: GuardLists, settings: GuardSettings
+) -> tuple[bool, list[str], tuple[str, ...]]:
+    """(clearly disclosed, why the disclosures found do not count, the words found)."""
+    accepted = _matches(lists.pattern("accepted", langs, brand), plain)
+    problems: list[str] = []
+    runs = _tag_runs(plain, settings.hashtag_cluster) if accepted else []
+    for m in accepted:
+        word = " ".join(m.group(0).split())
+        run = next((r for r in runs if r[0] <= m.start() < r[1]), None)
+        if m.start() >= settings.visible_chars:
+            problems.append(
+                f"the disclosure '{word}' comes after the first {settings.visible_chars} "
+                "characters, where a 'more' cut hides it"
+            )
+        elif run is not None and m.group(0).startswith("#"):
+            problems.append(f"the disclosure '{word}' is hidden among {run[2]} hashtags")
+        else:
+            return True, [], (word,)
+    weak = _words(_matches(lists.pattern("insufficient", langs, brand), plain))
+    if weak:
+        problems.append(f"{_quoted(weak)} is not a clear disclosure")
+    return False, problems, _words(accepted) + weak
+
+
+def _undisclosed(
+    plain: str,
+    connection: str,
+    brand: str,
+    langs: tuple[str, ...],
+    reading: _Reading,
+    lists: GuardLists,
+    settings: GuardSettings,
+) -> Flag | None:
+    if connection not in CONNECTED:
+        return None
+    mention = _brand_mention(brand)
+    named = mention is not None and mention.search(plain) is not None
+    praise = _praise(plain, langs, brand, lists) if named else ()
+    promotion = _words(_matches(lists.pattern("promotion", langs, brand), plain))
+    cues = praise + promotion + reading.offer + reading.call
+    if not cues:
+        return None
+    disclosed, problems, disclosure_words = _disclosure(plain, langs, brand, lists, settings)
+    if disclosed:
+        return None
+    what = f"the {connection.replace('_', ' ')} author "
+    what += "endorses or promotes " + (f"{brand} " if named else "the brand ")
+    what += f"({_quoted(cues)}) without a clear disclosure"
+    if problems:
+        what += ": " + "; ".join(problems)
+    return Flag(UNDISCLOSED, what, tuple(dict.fromkeys(cues + disclosure_words)))
+
+
+def ask_not_ready(
+    text: str,
+    readiness: Readiness | None,
+    *,
+    lang: str | None = None,
+    lists: GuardLists | None = None,
+) -> Flag | None:
+    """The flag when the text asks a favour of a contact who is not ask-ready.
+
+    `readiness` comes from the community (`contact_readiness`); None (no contact addressed)
+    never flags."""
+    if readiness is None or readiness.ready:
+        return None
+    lists = lists or _default_lists()
+    plain = _plain(text)
+    asks = _words(_matches(lists.pattern("asks", _languages(lang, lists), ""), plain))
+    if not asks:
+        return None
+    why = "; ".join(readiness.reasons) or "the contact is not ask-ready"
+    return Flag(
+        ASK_NOT_READY,
+        f"the text asks a favour ({_quoted(asks)}) of a contact who is not ask-ready: {why}",
+        asks,
+    )
+
+
+def check(
+    text: str,
+    *,
+    brand: str,
+    connection: str = "none",
+    lang: str | None = None,
+    settings: GuardSettings | None = None,
+    lists: GuardLists | None = None,
+    readiness: Readiness | None = None,
+) -> Verdict:
+    """The guard's verdict on one text: `block` on an undisclosed connection, `review` on any
+    other flag, else `ok`. `readiness` is the addressed contact's (None: nobody in particular)."""
+    if connection not in CONNECTIONS:
+        raise ValueError(f"unknown connection {connection!r} (known: {', '.join(CONNECTIONS)})")
+    settings = settings or GuardSettings()
+    lists = lists or _default_lists()
+    plain = _plain(text or "")
+    langs = _languages(lang, lists)
+    reading = _read_selling(plain, langs, brand, lists)
+    flags = [
+        flag
+        for flag in (
+            _undisclosed(plain, connection, brand, langs, reading, lists, settings),
+            _hard_sell(reading, settings),
+            ask_not_ready(text or "", readiness, lang=lang, lists=lists),
+        )
+        if flag is not None
+    ]
+    if any(f.name in BLOCKING for f in flags):
+        return Verdict("block", tuple(flags))
+    return Verdict("review" if flags else "ok", tuple(flags))
+
+
+# ---------------------------------------------------------------------------------------------
+# The community's readiness and the brand's promotional share
+
+
+def contact_readiness(ctx: Context, contact_id: int) -> Readiness:
+    """The community's ask-readiness of a contact (NotFound when there is no such contact)."""
+    from escucha.community.views import show_contact
+
+    record = show_contact(ctx, contact_id)
+    return Readiness(bool(record["ready"]), tuple(record["reasons"]))
+
+
+def is_promotional(
+    text: str,
+    *,
+    brand: str = "",
+    lang: str | None = None,
+    lists: GuardLists | None = None,
+) -> bool:
+    """Whether a text promotes a sale at all: an offer, a purchase call or urgency."""
+    lists = lists or _default_lists()
+    return (
+        _read_selling(_plain(text or ""), _languages(lang, lists), brand, lists).selling_parts > 0
+    )
+
+
+@dataclass(frozen=True)
+class PromotionalShare:
+    posts: int
+    promotional: int
+    share: float
+    threshold: float
+    window_days: int
+
+    @property
+    def warn(self) -> bool:
+        return self.share > self.threshold
+
+
+def promotional_share(
+    posts: Iterable[tuple[datetime, str]],
+    *,
+    brand: str = "",
+    now: datetime | None = None,
+    settings: GuardSettings | None = None,
+    lists: GuardLists | None = None,
+) -> PromotionalShare:
+    """The share of our published posts (time, text) in the window that are promotional."""
+    settings = settings or GuardSettings()
+    lists = lists or _default_lists()
+    now = now or datetime.now(UTC)
+    since = now - timedelta(days=settings.promotional_window_days)
+    total = promotional = 0
+    for published_at, text in posts:
+        at = published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
+        if not since <= at <= now:
+            continue
+        total += 1
+        promotional += is_promotional(text, brand=brand, lists=lists)
+    share = promotional / total if total else 0.0
+    return PromotionalShare(
+        total, promotional, share, settings.promotional_share_max, settings.promotional_window_days
+    )
