@@ -67,6 +67,7 @@ LIST_FILES = {
 }
 WORKSPACE_LISTS = "guard"  # <workspace>/guard/<file>.toml replaces the lists it names
 
+_HIDDEN = re.compile(r"<(script|style)\b[^>]{0,1000}>.*?(?:</\1\s*>|$)", re.I | re.S)
 _TAG = re.compile(r"<[^<>]{0,1000}>")
 _HASHTAG_RUN = re.compile(r"(?:[#@][\w.]+[\s,;·|]*){2,}")
 _NEGATION = re.compile(r"(?:\bnot|\bno|\bnever|\bnunca|\bni|n't)\s+(?:\w+\s+)?$")
@@ -256,9 +257,10 @@ def _default_lists() -> GuardLists:
 
 
 def _plain(text: str) -> str:
-    """Folded text with HTML tags and entities removed (matching only; nothing is rendered)."""
+    """Folded text with HTML tags, scripts and styles removed, entities decoded (for matching
+    only; nothing is rendered). A disclosure inside a script or a style is never a clear one."""
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(" ", _HIDDEN.sub(" ", text))
     if "&" in text:
         text = html.unescape(text)
     return fold(text)

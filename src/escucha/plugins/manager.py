@@ -29,6 +29,7 @@ DEFAULT_PLUGINS = (
     "escucha.features.insights",
     "escucha.features.ideas",
     "escucha.features.community",
+    "escucha.features.engage",
     "escucha.features.alerts",
     "escucha.features.report",
     "escucha.features.web",
