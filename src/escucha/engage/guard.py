@@ -115,7 +115,7 @@ class GuardLists:
     """The word lists: category -> language -> entries (docs/guard.md for the syntax)."""
 
     entries: Mapping[str, Mapping[str, tuple[str, ...]]]
-    origin: str = "shipped"
+    origins: Mapping[str, str] = field(default_factory=dict)  # category -> the file it came from
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     def languages(self) -> tuple[str, ...]:
@@ -127,7 +127,8 @@ class GuardLists:
         if key not in self._compiled:
             by_lang = self.entries.get(category, {})
             chosen = [e for lang in langs for e in by_lang.get(lang, ())]
-            self._compiled[key] = _compile(chosen, brand, f"{self.origin} [{category}]")
+            where = f"{self.origins.get(category, 'escucha/engage/data')} [{category}]"
+            self._compiled[key] = _compile(chosen, brand, where)
         return self._compiled[key]
 
 
@@ -230,18 +231,18 @@ def load_lists(workspace_path: Path | None = None) -> GuardLists:
     """The shipped lists; a workspace's `guard/<file>.toml` replaces each list it names
     (per category and language), so a workspace can add words and remove them."""
     entries = {category: dict(by_lang) for category, by_lang in _shipped().items()}
-    origin = "shipped"
+    origins: dict[str, str] = {}
     if workspace_path is not None:
         for name, categories in LIST_FILES.items():
             path = Path(workspace_path) / WORKSPACE_LISTS / name
             if not path.is_file():
                 continue
-            origin = str(path.parent)
             for category, by_lang in _read_lists(
                 path.read_text(encoding="utf-8"), str(path), categories
             ).items():
                 entries.setdefault(category, {}).update(by_lang)
-    lists = GuardLists(entries, origin)
+                origins[category] = str(path)
+    lists = GuardLists(entries, origins)
     for category in entries:  # fail now, with the file named, not on the first draft
         lists.pattern(category, lists.languages(), "brand")
     return lists
