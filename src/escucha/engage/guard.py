@@ -395,6 +395,9 @@ def _undisclosed(
     praise = _praise(plain, langs, brand, lists) if named else ()
     promotion = _words(_matches(lists.pattern("promotion", langs, brand), plain))
     cues = praise + promotion + reading.offer + reading.call
+    if not cues and named:
+        # A vague tag ("#partner", "thanks @brand") marks the post as about the relationship.
+        cues = _words(_matches(lists.pattern("insufficient", langs, brand), plain))
     if not cues:
         return None
     disclosed, problems, disclosure_words = _disclosure(plain, langs, brand, lists, settings)
