@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "engage" / "data" / "guar
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("split", choices=("dev", "heldout", "fresh", "all"))
+    parser.add_argument("split", choices=("dev", "heldout", "fresh", "fresh2", "all"))
     parser.add_argument("--errors", action="store_true")
     args = parser.parse_args()
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]

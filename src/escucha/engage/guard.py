@@ -54,6 +54,9 @@ __all__ = [
 CONNECTIONS = ("none", "brand_account", "employee", "gifted", "paid", "affiliate")
 # Authors whose endorsement of the brand needs a disclosure (16 CFR 255.5).
 CONNECTED = frozenset({"employee", "gifted", "paid", "affiliate"})
+# ... of whom these are taken to endorse the brand whenever they name it without complaining:
+# they got something for talking about it. An employee's post about work is not an endorsement.
+NAMING_ENDORSES = frozenset({"gifted", "paid", "affiliate"})
 UNDISCLOSED = "undisclosed_connection"
 HARD_SELL = "hard_sell"
 ASK_NOT_READY = "ask_not_ready"
@@ -62,7 +65,7 @@ BLOCKING = frozenset({UNDISCLOSED})
 LIST_FILES = {
     "disclosures.toml": ("accepted", "insufficient"),
     "selling.toml": ("offer", "purchase_call", "urgency"),
-    "endorsement.toml": ("praise", "promotion"),
+    "endorsement.toml": ("praise", "promotion", "complaint"),
     "asks.toml": ("asks",),
 }
 WORKSPACE_LISTS = "guard"  # <workspace>/guard/<file>.toml replaces the lists it names
@@ -136,30 +139,71 @@ class GuardLists:
 # Lists
 
 
-def _entry_regex(entry: str, brand_re: str) -> str | None:
-    if "{brand}" in entry and not brand_re:
-        return None
-    if entry.startswith("re:"):
-        body = entry[3:].replace("{brand}", brand_re)
-        if body.startswith("^"):
-            return body
-        before = r"(?<![\w#@])" if body[:1].isalnum() or body[:1] == "#" else ""
-        return rf"{before}(?:{body})(?!\w)"
-    else:
-        text = fold(entry.strip())
-        wild = text.endswith("*")
-        text = text.rstrip("*")
-        body = r"\s+".join(re.escape(w) for w in text.split()).replace(
-            re.escape("{brand}"), brand_re
-        )
-        if wild:
-            body += r"\w*"
-    return rf"(?<![\w#@])(?:{body})(?!\w)"
+def _tokens(entry: str) -> tuple[str, ...]:
+    """A plain entry as regex tokens: one per character, a space run, the brand, a tail `*`."""
+    text = fold(entry.strip())
+    wild = text.endswith("*")
+    out: list[str] = []
+    for i, word in enumerate(text.rstrip("*").split()):
+        if i:
+            out.append(r"\s+")
+        for j, piece in enumerate(word.split("{brand}")):
+            if j:
+                out.append("{brand}")
+            out.extend(re.escape(c) for c in piece)
+    if wild:
+        out.append(r"\w*")
+    return tuple(out)
+
+
+def _trie_regex(entries: list[tuple[str, ...]], brand_re: str) -> str:
+    """One regex for many phrases, sharing their prefixes (so each place is tried once)."""
+    trie: dict = {}
+    for tokens in entries:
+        node = trie
+        for token in tokens:
+            node = node.setdefault(token, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        branches = [
+            (brand_re if token == "{brand}" else token) + walk(child)
+            for token, child in sorted(node.items())
+            if token
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return walk(trie)
 
 
 def _compile(entries: list[str], brand: str, where: str) -> re.Pattern[str] | None:
+    """Whole-word matches of the entries: plain phrases in one prefix tree, `re:` entries as
+    written ("{brand}" is the brand; entries naming it are skipped when there is none)."""
     brand_re = _brand_regex(brand)
-    parts = [p for p in (_entry_regex(e, brand_re) for e in entries) if p]
+    plain: list[tuple[str, ...]] = []
+    bounded: list[str] = []  # regexes that start at a word
+    loose: list[str] = []  # ... that start at a sign, or anchored at the text's start
+    for entry in entries:
+        if "{brand}" in entry and not brand_re:
+            continue
+        if not entry.startswith("re:"):
+            plain.append(_tokens(entry))
+            continue
+        body = entry[3:].replace("{brand}", brand_re)
+        if body.startswith("^"):
+            loose.append(body)
+        elif body[:1].isalnum() or body[:1] == "#":
+            bounded.append(f"(?:{body})")
+        else:
+            loose.append(f"(?:{body})(?!\\w)")
+    if plain:
+        bounded.insert(0, _trie_regex(plain, brand_re))
+    parts = ([rf"(?<![\w#@])(?:{'|'.join(bounded)})(?!\w)"] if bounded else []) + loose
     if not parts:
         return None
     try:
@@ -398,6 +442,14 @@ def _undisclosed(
     if not cues and named:
         # A vague tag ("#partner", "thanks @brand") marks the post as about the relationship.
         cues = _words(_matches(lists.pattern("insufficient", langs, brand), plain))
+    if (
+        not cues
+        and mention is not None
+        and named
+        and connection in NAMING_ENDORSES
+        and not _matches(lists.pattern("complaint", langs, brand), plain)
+    ):
+        cues = _words(_matches(mention, plain))
     if not cues:
         return None
     disclosed, problems, disclosure_words = _disclosure(plain, langs, brand, lists, settings)
