@@ -1,6 +1,7 @@
 """Writes docs/model-card.md from metrics.json (called by tools/train_models.py).
 
 The benchmark section is kept from the existing card: bench/bench_classify.py rewrites it.
+So is the honest-post guard's section, measured by tools/guard_eval.py (docs/guard.md).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from pathlib import Path
 
 BENCH_START = "<!-- bench:start -->"
 BENCH_END = "<!-- bench:end -->"
+GUARD_START = "<!-- guard:start -->"
+GUARD_END = "<!-- guard:end -->"
 
 DATASETS = (
     (
@@ -151,11 +154,13 @@ Annotation guidelines and provenance:
 def write(card: Path, model_dir: Path, metrics: dict) -> None:
     manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
     sizes = {p.name: p.stat().st_size for p in sorted(model_dir.iterdir()) if p.is_file()}
-    bench = ""
+    bench = guard = ""
     if card.exists():
         old = card.read_text(encoding="utf-8")
         if BENCH_START in old and BENCH_END in old:
             bench = old[old.index(BENCH_START) : old.index(BENCH_END) + len(BENCH_END)]
+        if GUARD_START in old and GUARD_END in old:
+            guard = old[old.index(GUARD_START) : old.index(GUARD_END) + len(GUARD_END)]
     if not bench:
         bench = (
             f"{BENCH_START}\nNot measured yet: run `python bench/bench_classify.py`.\n{BENCH_END}"
@@ -290,6 +295,6 @@ F1 values carry a small optimism (one parameter each).
 ## Speed and memory
 
 {bench}
-"""
+""" + (f"\n{guard}\n" if guard else "")
     card.parent.mkdir(parents=True, exist_ok=True)
     card.write_text(text, encoding="utf-8")
