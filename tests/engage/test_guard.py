@@ -102,6 +102,10 @@ def test_a_disclosure_hidden_among_hashtags_does_not_count():
     assert "hidden among 6 hashtags" in verdict.reasons[0]
     # the same tag, first and alone, is a disclosure
     assert _names("#ad " + PRAISE_EN + " #coffee #barista #morning", "paid", "en") == []
+    # ... and so is a tag that opens the text and its group
+    assert _names("#ad #coffee #barista #morning " + PRAISE_EN, "paid", "en") == []
+    late = PRAISE_EN + " #ad #coffee #barista #morning"
+    assert _names(late, "paid", "en") == ["undisclosed_connection"]
 
 
 def test_a_disclosure_after_the_more_cut_does_not_count():

@@ -398,6 +398,11 @@ def _tag_runs(plain: str, size: int) -> list[tuple[int, int, int]]:
     return runs
 
 
+def _leads(plain: str, match: re.Match[str], run_start: int) -> bool:
+    """Whether the tag opens the text (and its group of tags): the first thing a reader sees."""
+    return match.start() == run_start and not plain[:run_start].strip()
+
+
 def _disclosure(
     plain: str, langs: tuple[str, ...], brand: str, lists: GuardLists, settings: GuardSettings
 ) -> tuple[bool, list[str], tuple[str, ...]]:
@@ -413,7 +418,7 @@ def _disclosure(
                 f"the disclosure '{word}' comes after the first {settings.visible_chars} "
                 "characters, where a 'more' cut hides it"
             )
-        elif run is not None and m.group(0).startswith("#"):
+        elif run is not None and m.group(0).startswith("#") and not _leads(plain, m, run[0]):
             problems.append(f"the disclosure '{word}' is hidden among {run[2]} hashtags")
         else:
             return True, [], (word,)
