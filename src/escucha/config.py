@@ -46,6 +46,16 @@ class CommunitySettings:
     require_give_since_ask: bool = True  # give something before asking again
 
 
+APPROVAL_RULES = ("admin", "second_person")
+
+
+@dataclass(frozen=True)
+class EngageSettings:
+    """`[engage]`: who may approve a reply before it is published (docs/engage.md)."""
+
+    approval: str = "admin"  # admin: an admin approves; second_person: not its author
+
+
 @dataclass(frozen=True)
 class GuardSettings:
     """`[guard]`: the thresholds of the honest-post guard (docs/guard.md)."""
@@ -66,6 +76,7 @@ class Config:
     sources: tuple[SourceConfig, ...]
     database_url: str | None = None
     community: CommunitySettings = field(default_factory=CommunitySettings)
+    engage: EngageSettings = field(default_factory=EngageSettings)
     guard: GuardSettings = field(default_factory=GuardSettings)
     # Tables this module does not read (e.g. [[alerts]], [channels.*]), kept so that
     # rewriting the file (`escucha sources add`) never drops them.
@@ -97,7 +108,7 @@ def _brand(table: object, where: str, ours: bool) -> Brand:
     return Brand(name.strip(), _strings(table, "aliases", where), handles, tags, ours)
 
 
-KNOWN_TABLES = ("workspace", "brand", "competitors", "sources", "community", "guard")
+KNOWN_TABLES = ("workspace", "brand", "competitors", "sources", "community", "engage", "guard")
 
 
 def _community(table: object, origin: str) -> CommunitySettings:
@@ -118,6 +129,23 @@ def _community(table: object, origin: str) -> CommunitySettings:
             raise ConfigError(f"{where}: {key!r} must be a whole number >= 0")
         values[key] = value
     return CommunitySettings(**values)  # type: ignore[arg-type]
+
+
+def _engage(table: object, origin: str) -> EngageSettings:
+    where = f"{origin} [engage]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    for key in table:
+        if key not in EngageSettings.__dataclass_fields__:
+            known = ", ".join(EngageSettings.__dataclass_fields__)
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+    approval = table.get("approval", EngageSettings.approval)
+    if approval not in APPROVAL_RULES:
+        raise ConfigError(
+            f"{where}: 'approval' must be one of {', '.join(map(repr, APPROVAL_RULES))}, "
+            f"not {approval!r}"
+        )
+    return EngageSettings(approval=approval)
 
 
 def _guard(table: object, origin: str) -> GuardSettings:
@@ -177,6 +205,7 @@ def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
         sources=tuple(sources),
         database_url=db_url,
         community=_community(data.get("community", {}), origin),
+        engage=_engage(data.get("engage", {}), origin),
         guard=_guard(data.get("guard", {}), origin),
         extra={k: v for k, v in data.items() if k not in KNOWN_TABLES},
     )
@@ -256,6 +285,9 @@ def render_config(config: Config) -> str:
     if config.community != CommunitySettings():
         values = {k: getattr(config.community, k) for k in CommunitySettings.__dataclass_fields__}
         parts.append(_table_toml("community", values))
+    if config.engage != EngageSettings():
+        values = {k: getattr(config.engage, k) for k in EngageSettings.__dataclass_fields__}
+        parts.append(_table_toml("engage", values))
     if config.guard != GuardSettings():
         values = {k: getattr(config.guard, k) for k in GuardSettings.__dataclass_fields__}
         parts.append(_table_toml("guard", values))

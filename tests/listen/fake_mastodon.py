@@ -122,11 +122,16 @@ class FakeMastodon:
         if key and (token, key) in self.by_key:
             return Reply(200, self.by_key[(token, key)])
         text = str(fields.get("status") or "").strip()
+        parent = fields.get("in_reply_to_id")
+        if parent and not any(s["id"] == parent for s in self.statuses):
+            return Reply(
+                404, {"error": "The post you are trying to reply to does not appear to exist."}
+            )
         if not text:
             return Reply(422, {"error": "Validation failed: Text can't be blank"})
         if len(text) > 500:
             return Reply(422, {"error": "Validation failed: Text character limit of 500 exceeded"})
-        self.post(text, acct="iberia", reply_to=fields.get("in_reply_to_id"))
+        self.post(text, acct="iberia", reply_to=parent)
         status = self.statuses[-1]
         if key:
             self.by_key[(token, key)] = status

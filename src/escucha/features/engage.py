@@ -1,17 +1,37 @@
-"""Conversation: `escucha guard` (the honest-post guard)."""
+"""Conversation: `escucha guard` (the honest-post guard), `escucha inbox`, `escucha reply`,
+`escucha drafts` and their tables."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from escucha.plugins import hookimpl
 
 if TYPE_CHECKING:
     import typer
+    from sqlalchemy import Table
 
 
 @hookimpl
 def register_commands(cli: typer.Typer) -> None:
+    from escucha.cli.engage import drafts_app, inbox_app, reply
     from escucha.cli.guard import guard
 
     cli.command("guard")(guard)
+    cli.add_typer(inbox_app)
+    cli.command("reply")(reply)
+    cli.add_typer(drafts_app)
+
+
+@hookimpl
+def tables() -> Iterable[Table]:
+    from escucha.store.schema import (
+        draft_approvals,
+        draft_overrides,
+        drafts,
+        inbox_items,
+        publications,
+    )
+
+    return [inbox_items, drafts, draft_approvals, draft_overrides, publications]

@@ -29,6 +29,7 @@ from escucha.listen.sources.base import (
     option_list,
 )
 from escucha.listen.sources.writing import (
+    ParentGone,
     Published,
     Publisher,
     WriteLimit,
@@ -141,7 +142,9 @@ class BlueskySource(Source, Publisher):
         client, call = self._client(needs_login="replies")
         answer = call(lambda: client.app.bsky.feed.get_posts(params={"uris": [parent]}))
         if not answer.posts:
-            raise SourceError(f"{self.name}: Bluesky has no post {parent}")
+            raise ParentGone(
+                f"{self.name}: Bluesky has no post {parent} (deleted, or hidden from us)"
+            )
         view = _plain(answer.posts[0])
         parent_ref = {"uri": view["uri"], "cid": view["cid"]}
         root_ref = (view.get("record", {}).get("reply") or {}).get("root") or parent_ref

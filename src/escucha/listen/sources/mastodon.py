@@ -38,6 +38,7 @@ from escucha.listen.sources.base import (
 )
 from escucha.listen.sources.text import html_to_text
 from escucha.listen.sources.writing import (
+    ParentGone,
     Published,
     Publisher,
     WriteLimit,
@@ -142,6 +143,7 @@ class MastodonSource(Source, Publisher):
         )
 
     def reply(self, parent: str, text: str, idempotency_key: str) -> Published:
+        """A status in reply to `parent`; the instance answers 404 when it is gone."""
         return self._publish(text, idempotency_key, in_reply_to_id=parent)
 
     def post(
@@ -164,8 +166,21 @@ class MastodonSource(Source, Publisher):
             raise AuthFailed(f"{self.name}: publishing needs an access token (see docs)")
         api, call = self._api()
 
+        def post_status() -> Any:
+            from mastodon import MastodonNotFoundError
+
+            try:
+                return api.status_post(text, idempotency_key=key, **where)
+            except MastodonNotFoundError:
+                if "in_reply_to_id" not in where:
+                    raise
+                raise ParentGone(
+                    f"{self.name}: {self.base_url} has no post {where['in_reply_to_id']} to "
+                    "reply to (deleted, or hidden from our account)"
+                ) from None
+
         def send() -> Published:
-            status = _plain(call.once(lambda: api.status_post(text, idempotency_key=key, **where)))
+            status = _plain(call.once(post_status))
             return Published(
                 native_id=str(status["id"]),
                 url=status.get("url") or status.get("uri"),

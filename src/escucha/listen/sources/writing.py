@@ -63,6 +63,10 @@ class Publisher(ABC):
         """Publish a new post (`title` and `community` where the platform needs them)."""
 
 
+class ParentGone(SourceError):
+    """The post being replied to is no longer there (deleted upstream, or hidden from us)."""
+
+
 def can_publish(source: Source | type[Source]) -> bool:
     kind = source if isinstance(source, type) else type(source)
     return issubclass(kind, Publisher)

@@ -18,6 +18,13 @@ from escucha.store.schema.community import (
     merge_evidence,
     segments,
 )
+from escucha.store.schema.engage import (
+    draft_approvals,
+    draft_overrides,
+    drafts,
+    inbox_items,
+    publications,
+)
 from escucha.store.schema.insights import alert_deliveries, alerts, idea_posts, ideas
 from escucha.store.schema.listening import (
     authors,
@@ -42,16 +49,21 @@ __all__ = [
     "contact_identities",
     "contact_merges",
     "contacts",
+    "draft_approvals",
+    "draft_overrides",
+    "drafts",
     "enrichments",
     "erased_identities",
     "erasures",
     "idea_posts",
     "ideas",
     "import_runs",
+    "inbox_items",
     "interactions",
     "merge_evidence",
     "metadata",
     "posts",
+    "publications",
     "raw_payloads",
     "segments",
     "settings",

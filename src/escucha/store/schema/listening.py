@@ -73,6 +73,7 @@ posts = Table(
 )
 Index("ix_posts_created_at", posts.c.created_at)
 Index("ix_posts_author_id", posts.c.author_id)
+Index("ix_posts_parent", posts.c.source, posts.c.parent_id)  # a post's replies (engage/)
 
 
 raw_payloads = Table(

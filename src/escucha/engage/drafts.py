@@ -1,0 +1,301 @@
+"""Reply drafts: written from a face, checked by the honest-post guard, approved by a person.
+
+Every draft is checked when it is written (the verdict, flags and reasons are stored with it).
+The `[engage] approval` rule says who may approve: `admin` (an admin approves any draft) or
+`second_person` (anyone who may change things, except the draft's author). A `block` verdict
+needs an admin's override with a written reason, kept in `draft_overrides`. A draft is
+published only once approved (engage/publish.py).
+
+Two approvals of one draft at the same moment leave one approval: the draft's row is locked
+(PostgreSQL) or the write lock taken (SQLite) before it is read, so the second one finds it
+approved and gets a Conflict.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, insert, select, update
+
+from escucha.core.context import Context
+from escucha.errors import Conflict, Forbidden, NotFound, UserError
+from escucha.store.schema import (
+    draft_approvals,
+    draft_overrides,
+    drafts,
+    enrichments,
+    posts,
+    publications,
+    users,
+)
+
+if TYPE_CHECKING:
+    from escucha.understand.langid import LanguageDetector
+
+MAX_DRAFT_CHARS = 40_000  # the longest text any supported platform publishes (a Reddit self post)
+STATUSES = ("pending", "approved", "published")
+# Languages a draft's language is told among (a reply may be in a language we do not analyse).
+DRAFT_LANGUAGES = ("es", "en", "fr", "de", "it", "pt", "ca", "gl", "eu", "nl")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts, and the role they act with (`admin`, `analyst`, `viewer`)."""
+
+    name: str
+    role: str
+
+
+def cli_actor(ctx: Context, name: str) -> Actor:
+    """The person at the command line: a web user's role when `name` is one, else admin
+    (whoever runs commands on the workspace holds its store)."""
+    with ctx.engine.connect() as conn:
+        role = conn.scalar(select(users.c.role).where(users.c.name == name))
+    return Actor(name, role or "admin")
+
+
+@cache
+def _detector() -> LanguageDetector:
+    from escucha.understand.langid import LanguageDetector
+
+    return LanguageDetector(DRAFT_LANGUAGES, min_words=2)
+
+
+def detect_language(text: str) -> str | None:
+    """The draft's language, or None when it is too short or unclear (emoji only...)."""
+    found = _detector().detect([text])[0]
+    return None if found == "unknown" else found
+
+
+def check_text(text: str) -> str:
+    """The draft's text as written (outer blank space removed), or a one-line error."""
+    text = text.strip()
+    if not text:
+        raise UserError("the draft is empty: write the reply with --text or pick a --snippet")
+    if len(text) > MAX_DRAFT_CHARS:
+        raise UserError(
+            f"the draft has {len(text):,} characters; a reply holds at most "
+            f"{MAX_DRAFT_CHARS:,} (each platform's own limit is checked when publishing)"
+        )
+    if "\x00" in text:
+        raise UserError("the draft holds a NUL character")
+    return text
+
+
+def _post(conn: Connection, post_id: int) -> dict:
+    row = conn.execute(select(posts).where(posts.c.id == post_id)).first()
+    if row is None:
+        raise NotFound(f"no post {post_id}")
+    return dict(row._mapping)
+
+
+def _post_lang(conn: Connection, post: dict) -> str | None:
+    from escucha.enrich import current_model_version
+
+    found = conn.scalar(
+        select(enrichments.c.lang).where(
+            enrichments.c.post_id == post["id"],
+            enrichments.c.model_version == current_model_version(),
+        )
+    )
+    return found if found and found != "unknown" else post["lang_hint"]
+
+
+def _verdict(ctx: Context, text: str, lang: str | None):
+    from escucha.engage.guard import check
+
+    brand = ctx.config.brand.name if ctx.config.brand else ""
+    return check(text, brand=brand, connection="brand_account", lang=lang)
+
+
+def create_draft(
+    ctx: Context,
+    post_id: int,
+    text: str | None = None,
+    *,
+    snippet: str | None = None,
+    by: str = "cli",
+    now: datetime | None = None,
+) -> dict:
+    """A draft replying to a post, checked by the guard; returns the stored draft."""
+    from escucha.engage.snippets import snippet_text
+
+    with ctx.engine.connect() as conn:
+        post = _post(conn, post_id)
+        post_lang = _post_lang(conn, post)
+    parts = []
+    if snippet:
+        parts.append(snippet_text(ctx, snippet, post_lang, post["author_handle"]))
+    if text:
+        parts.append(text.strip())
+    body = check_text("\n\n".join(p for p in parts if p))
+    lang = detect_language(body)
+    verdict = _verdict(ctx, body, lang)
+    notes = []
+    if lang and post_lang and lang != post_lang:
+        notes.append(f"the post is in {post_lang}; this draft is in {lang}")
+    row = {
+        "post_id": post_id,
+        "text": body,
+        "lang": lang,
+        "snippet": snippet,
+        "status": "pending",
+        "verdict": verdict.verdict,
+        "flags": list(verdict.flag_names),
+        "reasons": list(verdict.reasons),
+        "created_by": by,
+        "created_at": now or datetime.now(UTC),
+        "idempotency_key": "escucha-" + uuid.uuid4().hex,
+    }
+    with ctx.engine.begin() as conn:
+        row["id"] = conn.execute(insert(drafts).returning(drafts.c.id), row).scalar_one()
+    return _public(row) | {"notes": notes}
+
+
+def _public(row: dict) -> dict:
+    return {
+        "draft_id": row["id"],
+        "post_id": row["post_id"],
+        "status": row["status"],
+        "verdict": row["verdict"],
+        "flags": list(row["flags"]),
+        "reasons": list(row["reasons"]),
+        "text": row["text"],
+        "lang": row["lang"],
+        "snippet": row["snippet"],
+        "created_by": row["created_by"],
+        "created_at": row["created_at"].isoformat(),
+    }
+
+
+def get_draft(ctx: Context, draft_id: int) -> dict:
+    with ctx.engine.connect() as conn:
+        return _with_state(conn, _draft(conn, draft_id))
+
+
+def _draft(conn: Connection, draft_id: int) -> dict:
+    row = conn.execute(select(drafts).where(drafts.c.id == draft_id)).first()
+    if row is None:
+        raise NotFound(f"no draft {draft_id}")
+    return dict(row._mapping)
+
+
+def _with_state(conn: Connection, row: dict) -> dict:
+    approval = conn.execute(
+        select(draft_approvals).where(draft_approvals.c.draft_id == row["id"])
+    ).first()
+    published = conn.execute(
+        select(publications).where(publications.c.draft_id == row["id"])
+    ).first()
+    overrides = conn.execute(
+        select(draft_overrides)
+        .where(draft_overrides.c.draft_id == row["id"])
+        .order_by(draft_overrides.c.id)
+    ).all()
+    return _public(row) | {
+        "approved_by": approval.approved_by if approval else None,
+        "approved_at": approval.approved_at.isoformat() if approval else None,
+        "overrides": [
+            {"by": o.overridden_by, "reason": o.reason, "at": o.overridden_at.isoformat()}
+            for o in overrides
+        ],
+        "native_id": published.native_id if published else None,
+        "url": published.url if published else None,
+    }
+
+
+def list_drafts(ctx: Context, status: str | None = None, limit: int = 100) -> list[dict]:
+    """Drafts, newest first; of one status when given."""
+    if status is not None and status not in STATUSES:
+        raise UserError(f"unknown status {status!r}; statuses are {', '.join(STATUSES)}")
+    query = select(drafts).order_by(drafts.c.id.desc()).limit(limit)
+    if status:
+        query = query.where(drafts.c.status == status)
+    with ctx.engine.connect() as conn:
+        return [_with_state(conn, dict(r._mapping)) for r in conn.execute(query)]
+
+
+def _lock(conn: Connection, draft_id: int) -> None:
+    """Hold the draft's row until the transaction ends, before reading it (see module doc)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(drafts.c.id).where(drafts.c.id == draft_id).with_for_update())
+    else:
+        conn.execute(update(drafts).where(drafts.c.id == draft_id).values(id=drafts.c.id))
+
+
+def approve_draft(
+    ctx: Context,
+    draft_id: int,
+    actor: Actor,
+    *,
+    override_reason: str | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """Approve a draft under the workspace's rule; a `block` needs an admin's written reason."""
+    rule = ctx.config.engage.approval
+    now = now or datetime.now(UTC)
+    reason = (override_reason or "").strip()
+    with ctx.engine.begin() as conn:
+        _lock(conn, draft_id)
+        row = _draft(conn, draft_id)
+        if row["status"] != "pending":
+            approver = conn.scalar(
+                select(draft_approvals.c.approved_by).where(draft_approvals.c.draft_id == draft_id)
+            )
+            raise Conflict(f"draft {draft_id} is already {row['status']} (approved by {approver})")
+        if actor.role not in ("admin", "analyst"):
+            raise Forbidden(f"{actor.name} ({actor.role}) may not approve drafts")
+        if rule == "admin" and actor.role != "admin":
+            raise Forbidden(
+                f'approval = "admin" in [engage]: only an admin approves drafts; '
+                f"{actor.name} is {actor.role}"
+            )
+        if rule == "second_person" and actor.name == row["created_by"]:
+            raise Forbidden(
+                f'approval = "second_person" in [engage]: draft {draft_id} was written by '
+                f"{actor.name}; someone else approves it"
+            )
+        if row["verdict"] == "block":
+            if actor.role != "admin":
+                raise Forbidden(
+                    f"draft {draft_id} is blocked by the guard ({', '.join(row['flags'])}); "
+                    "only an admin may override it, with --override-reason"
+                )
+            if not reason:
+                raise UserError(
+                    f"draft {draft_id} is blocked by the guard: "
+                    f"{'; '.join(row['reasons']) or ', '.join(row['flags'])}; "
+                    "an admin may approve it with --override-reason TEXT (kept in the log)"
+                )
+            conn.execute(
+                insert(draft_overrides),
+                {
+                    "draft_id": draft_id,
+                    "overridden_by": actor.name,
+                    "reason": reason,
+                    "verdict": row["verdict"],
+                    "flags": list(row["flags"]),
+                    "overridden_at": now,
+                },
+            )
+        elif reason:
+            raise UserError(
+                f"draft {draft_id} is not blocked (verdict {row['verdict']}): "
+                "--override-reason is only for a block"
+            )
+        conn.execute(
+            insert(draft_approvals),
+            {
+                "draft_id": draft_id,
+                "approved_by": actor.name,
+                "role": actor.role,
+                "rule": rule,
+                "approved_at": now,
+            },
+        )
+        conn.execute(update(drafts).where(drafts.c.id == draft_id).values(status="approved"))
+        return _with_state(conn, _draft(conn, draft_id))

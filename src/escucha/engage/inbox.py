@@ -1,0 +1,505 @@
+"""The inbox: posts that ask something of us, with a status, an assignee and a priority.
+
+A post enters the inbox when the current model read a complaint, a question or a wish in it
+and it mentions our brand or replies to a post by one of our accounts (the `[brand]`
+handles). Refreshing is a few set-based statements and idempotent: a post is an item once.
+An item is answered when a post by one of our accounts appears in its thread after it (a
+direct reply, or a later post in the same thread), whichever tool sent it.
+
+The priority is computed when the inbox is read, so the waiting time is always current; each
+item states the reasons behind its number (PRIORITY_RULES).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+
+from escucha.core.context import Context
+from escucha.core.timeutil import as_utc
+from escucha.errors import NotFound, UserError
+from escucha.query.fields import ascii_lower
+from escucha.query.sql import AsciiLower
+from escucha.store.schema import (
+    authors,
+    brand_mentions,
+    enrichments,
+    inbox_items,
+    posts,
+    settings,
+)
+from escucha.store.writer import insert_ignore, put_setting
+
+STATUSES = ("new", "assigned", "answered", "closed", "no_reply_needed")
+OPEN = ("new", "assigned")  # still waiting for us
+INTENT_WEIGHT = {"complaint": 3.0, "question": 2.0, "wish": 1.0}  # complaint > question > wish
+REACH = ((10_000, 2.0), (1_000, 1.0), (100, 0.5))  # author followers at least N: + points
+WAITING_HOURS = ((24, 2.0), (4, 1.0), (1, 0.5))  # an open item waiting at least N hours
+REPEAT_POINTS = 1.0  # the author has asked us more than once
+UPTO_KEY = "inbox_upto"  # the refresh's watermark: "<rules fingerprint>:<enrichment id>"
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    added: int  # new inbox items
+    answered: int  # items whose first response by us was found now
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilters:
+    status: tuple[str, ...] = ()
+    intent: tuple[str, ...] = ()
+    lang: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    assignee: str | None = None
+
+    def checked(self) -> InboxFilters:
+        for name, values, allowed in (
+            ("status", self.status, STATUSES),
+            ("intent", self.intent, tuple(INTENT_WEIGHT)),
+        ):
+            for value in values:
+                if value not in allowed:
+                    raise UserError(
+                        f"unknown {name} {value!r}; {name}es are {', '.join(allowed)}"
+                        if name == "status"
+                        else f"unknown {name} {value!r}; intents are {', '.join(allowed)}"
+                    )
+        return self
+
+
+def our_handles(ctx: Context) -> list[str]:
+    """Our brand's handles, lower-cased without the leading @ (as authors are matched)."""
+    brand = ctx.config.brand
+    return [ascii_lower(h).lstrip("@") for h in brand.handles] if brand else []
+
+
+def our_authors(handles: Sequence[str]):
+    """The authors that are our accounts: their handle is one of ours (any platform)."""
+    return select(authors.c.id).where(
+        func.ltrim(AsciiLower(authors.c.handle), "@").in_(list(handles))
+    )
+
+
+def _labelled(intent: str) -> ColumnElement[bool]:
+    return cast(enrichments.c.intents, Text).like(f'%"{intent}"%')
+
+
+def _fingerprint(ctx: Context, version: str) -> str:
+    brand = ctx.config.brand.name if ctx.config.brand else ""
+    spec = "\n".join([version, brand, *sorted(our_handles(ctx))])
+    return hashlib.sha1(spec.encode()).hexdigest()[:12]
+
+
+def refresh_inbox(ctx: Context, now: datetime | None = None) -> Refreshed:
+    """Add the posts read since the last refresh that ask something of us; find our answers.
+
+    Enrichment rows are read past a watermark (their id); a new model version or new brand
+    rules or handles start again from the beginning. Re-running adds nothing twice.
+    """
+    from escucha.enrich import current_model_version
+
+    now = now or datetime.now(UTC)
+    version = current_model_version()
+    fingerprint = _fingerprint(ctx, version)
+    handles = our_handles(ctx)
+    brand = ctx.config.brand.name if ctx.config.brand else None
+    with ctx.engine.begin() as conn:
+        stored = conn.scalar(select(settings.c.value).where(settings.c.key == UPTO_KEY)) or ""
+        mark, _, upto = stored.partition(":")
+        start = int(upto) if mark == fingerprint and upto.isdigit() else 0
+        top = conn.scalar(select(func.max(enrichments.c.id))) or 0
+        added = _add_items(conn, version, brand, handles, start, top, now) if top > start else 0
+        put_setting(conn, UPTO_KEY, f"{fingerprint}:{top}")
+        answered = _find_answers(conn, handles, now) if handles else 0
+    return Refreshed(added, answered)
+
+
+def _add_items(
+    conn: Connection,
+    version: str,
+    brand: str | None,
+    handles: list[str],
+    start: int,
+    top: int,
+    now: datetime,
+) -> int:
+    about_us: list[ColumnElement[bool]] = []
+    if brand:
+        about_us.append(
+            exists().where(
+                and_(brand_mentions.c.post_id == posts.c.id, brand_mentions.c.brand == brand)
+            )
+        )
+    ours = our_authors(handles)
+    if handles:
+        parent = posts.alias("parent")
+        about_us.append(
+            exists().where(
+                and_(
+                    parent.c.source == posts.c.source,
+                    parent.c.native_id == posts.c.parent_id,
+                    parent.c.author_id.in_(ours),
+                )
+            )
+        )
+    if not about_us:
+        return 0
+    intent = case(
+        (_labelled("complaint"), literal("complaint")),
+        (_labelled("question"), literal("question")),
+        else_=literal("wish"),
+    )
+    asked = func.coalesce(posts.c.created_at, posts.c.fetched_at)
+    chosen = (
+        select(
+            posts.c.id,
+            posts.c.source,
+            posts.c.native_id,
+            func.coalesce(posts.c.root_id, posts.c.native_id),
+            posts.c.author_id,
+            enrichments.c.lang,
+            intent,
+            literal("new"),
+            asked,
+            literal(now, inbox_items.c.created_at.type),
+            literal(now, inbox_items.c.updated_at.type),
+        )
+        .select_from(enrichments.join(posts, posts.c.id == enrichments.c.post_id))
+        .where(
+            enrichments.c.id > start,
+            enrichments.c.id <= top,
+            enrichments.c.model_version == version,
+            or_(_labelled("complaint"), _labelled("question"), _labelled("wish")),
+            or_(*about_us),
+            or_(posts.c.author_id.is_(None), posts.c.author_id.not_in(ours)),
+        )
+    )
+    columns = [
+        "post_id",
+        "source",
+        "native_id",
+        "thread_root",
+        "author_id",
+        "lang",
+        "intent",
+        "status",
+        "asked_at",
+        "created_at",
+        "updated_at",
+    ]
+    result = conn.execute(
+        insert_ignore(conn, inbox_items, ("post_id",)).from_select(columns, chosen)
+    )
+    return max(result.rowcount or 0, 0)
+
+
+def _find_answers(conn: Connection, handles: list[str], now: datetime) -> int:
+    """Set the first response of unanswered items: our earliest post in their thread.
+
+    Starts from our accounts' posts (few) and joins the items through two indexed keys:
+    a direct reply (the item's native id) or a later post in the same thread (its root).
+    """
+    ours = our_authors(handles)
+    mine = posts.alias("mine")
+    when = func.coalesce(mine.c.created_at, mine.c.fetched_at)
+    waiting = inbox_items.c.first_response_at.is_(None)
+    direct = (
+        select(inbox_items.c.id, when, mine.c.native_id)
+        .select_from(
+            mine.join(
+                inbox_items,
+                and_(
+                    inbox_items.c.source == mine.c.source,
+                    inbox_items.c.native_id == mine.c.parent_id,
+                ),
+            )
+        )
+        .where(mine.c.author_id.in_(ours), waiting)
+    )
+    in_thread = (
+        select(inbox_items.c.id, when, mine.c.native_id)
+        .select_from(
+            mine.join(
+                inbox_items,
+                and_(
+                    inbox_items.c.source == mine.c.source,
+                    inbox_items.c.thread_root == mine.c.root_id,
+                ),
+            )
+        )
+        .where(mine.c.author_id.in_(ours), waiting, when >= inbox_items.c.asked_at)
+    )
+    first: dict[int, tuple[datetime, str]] = {}
+    for item_id, at, native_id in [*conn.execute(direct), *conn.execute(in_thread)]:
+        at = as_utc(at)
+        if item_id not in first or at < first[item_id][0]:
+            first[item_id] = (at, native_id)
+    for item_id, (at, native_id) in first.items():
+        conn.execute(
+            update(inbox_items)
+            .where(inbox_items.c.id == item_id, waiting)
+            .values(
+                first_response_at=at,
+                answer_native_id=native_id,
+                status=case(
+                    (inbox_items.c.status.in_(OPEN), literal("answered")),
+                    else_=inbox_items.c.status,
+                ),
+                updated_at=now,
+            )
+        )
+    return len(first)
+
+
+def _priority_sql(now: datetime, repeats: ColumnElement[int], followers: ColumnElement[int]):
+    """The priority as SQL (for ordering); `priority_reasons` states the same rule."""
+    intent = case(
+        *[(inbox_items.c.intent == k, literal(v)) for k, v in INTENT_WEIGHT.items()],
+        else_=literal(0.0),
+    )
+    reach = case(
+        *[(func.coalesce(followers, 0) >= n, literal(p)) for n, p in REACH], else_=literal(0.0)
+    )
+    is_open = inbox_items.c.status.in_(OPEN)
+    waiting = case(
+        *[
+            (and_(is_open, inbox_items.c.asked_at <= now - timedelta(hours=h)), literal(p))
+            for h, p in WAITING_HOURS
+        ],
+        else_=literal(0.0),
+    )
+    repeated = case((repeats > 1, literal(REPEAT_POINTS)), else_=literal(0.0))
+    return intent + reach + waiting + repeated
+
+
+def priority_reasons(
+    intent: str, followers: int | None, asked_at: datetime, status: str, repeats: int, now: datetime
+) -> tuple[float, list[str]]:
+    """The priority and its stated reasons, by the rule `_priority_sql` orders with."""
+    score = INTENT_WEIGHT.get(intent, 0.0)
+    reasons = [f"{intent} (+{score:g})"]
+    for n, points in REACH:
+        if (followers or 0) >= n:
+            score += points
+            reasons.append(f"reach: {followers:,} followers (+{points:g})")
+            break
+    if status in OPEN:
+        hours = (now - asked_at).total_seconds() / 3600
+        for h, points in WAITING_HOURS:
+            if hours >= h:
+                score += points
+                reasons.append(f"waiting {_duration(now - asked_at)} (+{points:g})")
+                break
+    if repeats > 1:
+        score += REPEAT_POINTS
+        reasons.append(f"repeated asker: {repeats} posts in the inbox (+{REPEAT_POINTS:g})")
+    return score, reasons
+
+
+def _duration(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours // 24} d {hours % 24} h" if hours >= 24 else f"{hours} h"
+
+
+def list_inbox(
+    ctx: Context,
+    filters: InboxFilters | None = None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> list[dict]:
+    """A page of items, highest priority first (then the longest waiting), with reasons."""
+    filters = (filters or InboxFilters()).checked()
+    now = now or datetime.now(UTC)
+    counts = (
+        select(inbox_items.c.author_id, func.count().label("n"))
+        .where(inbox_items.c.author_id.is_not(None))
+        .group_by(inbox_items.c.author_id)
+        .subquery()
+    )
+    repeats = func.coalesce(counts.c.n, 1)
+    priority = _priority_sql(now, repeats, authors.c.followers).label("priority")
+    query = (
+        select(
+            inbox_items,
+            authors.c.handle.label("author"),
+            authors.c.followers,
+            repeats.label("repeats"),
+            posts.c.text,
+            posts.c.url,
+            priority,
+        )
+        .select_from(
+            inbox_items.join(posts, posts.c.id == inbox_items.c.post_id)
+            .outerjoin(authors, authors.c.id == inbox_items.c.author_id)
+            .outerjoin(counts, counts.c.author_id == inbox_items.c.author_id)
+        )
+        .order_by(priority.desc(), inbox_items.c.asked_at, inbox_items.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    for column, values in (
+        (inbox_items.c.status, filters.status),
+        (inbox_items.c.intent, filters.intent),
+        (inbox_items.c.lang, filters.lang),
+        (inbox_items.c.source, filters.source),
+    ):
+        if values:
+            query = query.where(column.in_(values))
+    if filters.assignee is not None:
+        query = query.where(inbox_items.c.assignee == filters.assignee)
+    with ctx.engine.connect() as conn:
+        return [_item(row._mapping, now) for row in conn.execute(query)]
+
+
+def _item(row, now: datetime) -> dict:
+    asked = as_utc(row["asked_at"])
+    first = as_utc(row["first_response_at"]) if row["first_response_at"] else None
+    score, reasons = priority_reasons(
+        row["intent"], row["followers"], asked, row["status"], row["repeats"], now
+    )
+    return {
+        "id": row["id"],
+        "post_id": row["post_id"],
+        "source": row["source"],
+        "native_id": row["native_id"],
+        "status": row["status"],
+        "priority": score,
+        "reasons": reasons,
+        "intent": row["intent"],
+        "lang": row["lang"],
+        "assignee": row["assignee"],
+        "author": row["author"],
+        "text": row["text"],
+        "url": row["url"],
+        "asked_at": asked.isoformat(),
+        "first_response_at": first.isoformat() if first else None,
+        "response_seconds": int((first - asked).total_seconds()) if first else None,
+    }
+
+
+def item_for_post(conn: Connection, post_id: int) -> dict | None:
+    row = conn.execute(select(inbox_items).where(inbox_items.c.post_id == post_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def set_status(
+    ctx: Context,
+    post_id: int,
+    status: str,
+    *,
+    by: str,
+    assignee: str | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """Assign, close or mark an item as needing no reply (by its post's id)."""
+    if status not in STATUSES:
+        raise UserError(f"unknown status {status!r}; statuses are {', '.join(STATUSES)}")
+    if status == "assigned" and not (assignee or "").strip():
+        raise UserError("assign needs a person: --to NAME")
+    values: dict[str, object] = {"status": status, "updated_at": now or datetime.now(UTC)}
+    values["updated_by"] = by
+    if status == "assigned":
+        values["assignee"] = (assignee or "").strip()
+    with ctx.engine.begin() as conn:
+        done = conn.execute(
+            update(inbox_items).where(inbox_items.c.post_id == post_id).values(**values)
+        )
+        if not done.rowcount:
+            raise NotFound(f"post {post_id} is not in the inbox")
+        return item_for_post(conn, post_id) or {}
+
+
+def mark_answered(conn: Connection, post_id: int, native_id: str, at: datetime, by: str) -> None:
+    """Our reply was published: the item (if any) is answered, its first response set once."""
+    conn.execute(
+        update(inbox_items)
+        .where(inbox_items.c.post_id == post_id)
+        .values(
+            status=case(
+                (inbox_items.c.status.in_(OPEN), literal("answered")),
+                else_=inbox_items.c.status,
+            ),
+            first_response_at=func.coalesce(inbox_items.c.first_response_at, at),
+            answer_native_id=func.coalesce(inbox_items.c.answer_native_id, native_id),
+            updated_at=at,
+            updated_by=by,
+        )
+    )
+
+
+def thread(ctx: Context, post_id: int, depth: int = 20) -> list[dict]:
+    """The posts around one: its ancestors (by parent id) and the replies below it, in time
+    order; each with whether our accounts wrote it."""
+    handles = our_handles(ctx)
+    with ctx.engine.connect() as conn:
+        row = conn.execute(select(posts).where(posts.c.id == post_id)).first()
+        if row is None:
+            raise NotFound(f"no post {post_id}")
+        found = {row.id: row}
+        current = row
+        for _ in range(depth):
+            if not current.parent_id:
+                break
+            parent = conn.execute(
+                select(posts).where(
+                    posts.c.source == current.source, posts.c.native_id == current.parent_id
+                )
+            ).first()
+            if parent is None or parent.id in found:
+                break
+            found[parent.id] = current = parent
+        level = [row.native_id]
+        for _ in range(depth):
+            if not level:
+                break
+            replies = conn.execute(
+                select(posts).where(posts.c.source == row.source, posts.c.parent_id.in_(level))
+            ).all()
+            level = [r.native_id for r in replies if r.id not in found]
+            found.update({r.id: r for r in replies})
+        ids = list(found)
+        ours = (
+            set(
+                conn.scalars(
+                    select(posts.c.id).where(
+                        posts.c.id.in_(ids), posts.c.author_id.in_(our_authors(handles))
+                    )
+                )
+            )
+            if handles
+            else set()
+        )
+    ordered = sorted(found.values(), key=lambda p: (as_utc(p.created_at or p.fetched_at), p.id))
+    return [
+        {
+            "post_id": p.id,
+            "native_id": p.native_id,
+            "parent_id": p.parent_id,
+            "author": p.author_handle,
+            "text": p.text,
+            "created_at": as_utc(p.created_at).isoformat() if p.created_at else None,
+            "ours": p.id in ours,
+            "selected": p.id == post_id,
+        }
+        for p in ordered
+    ]
