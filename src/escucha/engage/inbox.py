@@ -205,10 +205,10 @@ def _add_items(
         "created_at",
         "updated_at",
     ]
-    result = conn.execute(
-        insert_ignore(conn, inbox_items, ("post_id",)).from_select(columns, chosen)
-    )
-    return max(result.rowcount or 0, 0)
+    count = select(func.count()).select_from(inbox_items)
+    before = conn.scalar(count) or 0
+    conn.execute(insert_ignore(conn, inbox_items, ("post_id",)).from_select(columns, chosen))
+    return (conn.scalar(count) or 0) - before  # rowcount is not reliable for INSERT ... SELECT
 
 
 def _find_answers(conn: Connection, handles: list[str], now: datetime) -> int:
