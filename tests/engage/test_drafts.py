@@ -119,10 +119,8 @@ def test_approval_by_a_second_person(engage_ws):
     assert approve_draft(ws, draft, Actor("ana", "analyst"))["approved_by"] == "ana"
 
 
-def test_a_blocked_draft_needs_an_admins_written_reason(ws, post, monkeypatch):
-    from escucha.engage import drafts as module
-
-    blocked = _blocked_draft(ws, post, monkeypatch, module)
+def test_a_blocked_draft_needs_an_admins_written_reason(ws, post):
+    blocked = _blocked_draft(ws, post)
     with pytest.raises(UserError, match=r"blocked by the guard.*--override-reason"):
         approve_draft(ws, blocked, ADMIN)
     with pytest.raises(Forbidden):
@@ -134,8 +132,9 @@ def test_a_blocked_draft_needs_an_admins_written_reason(ws, post, monkeypatch):
     assert (log.overridden_by, log.verdict) == ("marta", "block")
 
 
-def _blocked_draft(ws, post, monkeypatch, module) -> int:
-    """A draft whose stored verdict is `block` (the guard's rules decide which texts are)."""
+def _blocked_draft(ws, post) -> int:
+    """A draft stored with a `block` verdict. The guard blocks an undisclosed material
+    connection, which our brand's own account never has, so the state is written here."""
     draft = create_draft(ws, post, SELLING)
     with ws.engine.begin() as conn:
         conn.execute(
@@ -169,3 +168,15 @@ def test_two_approvers_at_the_same_moment_leave_one_approval(ws, post):
         (row,) = conn.execute(select(draft_approvals)).all()
     assert row.approved_by == names[0]
     assert get_draft(ws, draft)["status"] == "approved"
+
+
+def test_a_reply_asking_a_favour_of_a_contact_not_ready_is_flagged(ws, post):
+    from escucha.community.build import build_contacts
+    from escucha.community.rights import opt_out
+    from escucha.community.views import list_contacts
+
+    build_contacts(ws)
+    (contact,) = list_contacts(ws)
+    opt_out(ws, contact["id"])
+    draft = create_draft(ws, post, "Hola Ana, ¿nos ayudas respondiendo a nuestra encuesta?")
+    assert "ask_not_ready" in draft["flags"] and draft["verdict"] == "review"

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, insert, select, update
 from escucha.core.context import Context
 from escucha.errors import Conflict, Forbidden, NotFound, UserError
 from escucha.store.schema import (
+    contact_identities,
     draft_approvals,
     draft_overrides,
     drafts,
@@ -34,6 +35,7 @@ from escucha.store.schema import (
 )
 
 if TYPE_CHECKING:
+    from escucha.engage.guard import Verdict
     from escucha.understand.langid import LanguageDetector
 
 MAX_DRAFT_CHARS = 40_000  # the longest text any supported platform publishes (a Reddit self post)
@@ -105,11 +107,29 @@ def _post_lang(conn: Connection, post: dict) -> str | None:
     return found if found and found != "unknown" else post["lang_hint"]
 
 
-def _verdict(ctx: Context, text: str, lang: str | None):
-    from escucha.engage.guard import check
+def _verdict(ctx: Context, text: str, lang: str | None, author_id: int | None) -> Verdict:
+    """The guard on a reply our brand's account would publish, to the asker's contact."""
+    from escucha.engage.guard import check, contact_readiness, load_lists
 
     brand = ctx.config.brand.name if ctx.config.brand else ""
-    return check(text, brand=brand, connection="brand_account", lang=lang)
+    readiness = None
+    if author_id is not None:
+        with ctx.engine.connect() as conn:
+            contact = conn.scalar(
+                select(contact_identities.c.contact_id).where(
+                    contact_identities.c.author_id == author_id
+                )
+            )
+        readiness = contact_readiness(ctx, contact) if contact is not None else None
+    return check(
+        text,
+        brand=brand,
+        connection="brand_account",
+        lang=lang,
+        settings=ctx.config.guard,
+        lists=load_lists(ctx.path),
+        readiness=readiness,
+    )
 
 
 def create_draft(
@@ -134,7 +154,7 @@ def create_draft(
         parts.append(text.strip())
     body = check_text("\n\n".join(p for p in parts if p))
     lang = detect_language(body)
-    verdict = _verdict(ctx, body, lang)
+    verdict = _verdict(ctx, body, lang, post["author_id"])
     notes = []
     if lang and post_lang and lang != post_lang:
         notes.append(f"the post is in {post_lang}; this draft is in {lang}")
