@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    RowMapping,
+    Select,
     Text,
     and_,
     case,
@@ -33,7 +35,6 @@ from sqlalchemy import (
 )
 
 from escucha.core.context import Context
-from escucha.core.timeutil import as_utc
 from escucha.errors import NotFound, UserError
 from escucha.query.fields import ascii_lower
 from escucha.query.sql import AsciiLower
@@ -91,7 +92,7 @@ def our_handles(ctx: Context) -> list[str]:
     return [ascii_lower(h).lstrip("@") for h in brand.handles] if brand else []
 
 
-def our_authors(handles: Sequence[str]):
+def our_authors(handles: Sequence[str]) -> Select[tuple[int]]:
     """The authors that are our accounts: their handle is one of ours (any platform)."""
     return select(authors.c.id).where(
         func.ltrim(AsciiLower(authors.c.handle), "@").in_(list(handles))
@@ -248,8 +249,8 @@ def _find_answers(conn: Connection, handles: list[str], now: datetime) -> int:
         .where(mine.c.author_id.in_(ours), waiting, when >= inbox_items.c.asked_at)
     )
     first: dict[int, tuple[datetime, str]] = {}
-    for item_id, at, native_id in [*conn.execute(direct), *conn.execute(in_thread)]:
-        at = as_utc(at)
+    for item_id, stored_at, native_id in [*conn.execute(direct), *conn.execute(in_thread)]:
+        at = _utc(stored_at)
         if item_id not in first or at < first[item_id][0]:
             first[item_id] = (at, native_id)
     for item_id, (at, native_id) in first.items():
@@ -269,7 +270,14 @@ def _find_answers(conn: Connection, handles: list[str], now: datetime) -> int:
     return len(first)
 
 
-def _priority_sql(now: datetime, repeats: ColumnElement[int], followers: ColumnElement[int]):
+def _utc(value: datetime) -> datetime:
+    """A stored, never-null time as an aware UTC datetime."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _priority_sql(
+    now: datetime, repeats: ColumnElement[int], followers: ColumnElement[int]
+) -> ColumnElement[float]:
     """The priority as SQL (for ordering); `priority_reasons` states the same rule."""
     intent = case(
         *[(inbox_items.c.intent == k, literal(v)) for k, v in INTENT_WEIGHT.items()],
@@ -371,9 +379,9 @@ def list_inbox(
         return [_item(row._mapping, now) for row in conn.execute(query)]
 
 
-def _item(row, now: datetime) -> dict:
-    asked = as_utc(row["asked_at"])
-    first = as_utc(row["first_response_at"]) if row["first_response_at"] else None
+def _item(row: RowMapping, now: datetime) -> dict:
+    asked = _utc(row["asked_at"])
+    first = _utc(row["first_response_at"]) if row["first_response_at"] else None
     score, reasons = priority_reasons(
         row["intent"], row["followers"], asked, row["status"], row["repeats"], now
     )
@@ -489,7 +497,7 @@ def thread(ctx: Context, post_id: int, depth: int = 20) -> list[dict]:
             if handles
             else set()
         )
-    ordered = sorted(found.values(), key=lambda p: (as_utc(p.created_at or p.fetched_at), p.id))
+    ordered = sorted(found.values(), key=lambda p: (_utc(p.created_at or p.fetched_at), p.id))
     return [
         {
             "post_id": p.id,
@@ -497,7 +505,7 @@ def thread(ctx: Context, post_id: int, depth: int = 20) -> list[dict]:
             "parent_id": p.parent_id,
             "author": p.author_handle,
             "text": p.text,
-            "created_at": as_utc(p.created_at).isoformat() if p.created_at else None,
+            "created_at": _utc(p.created_at).isoformat() if p.created_at else None,
             "ours": p.id in ours,
             "selected": p.id == post_id,
         }

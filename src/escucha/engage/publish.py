@@ -13,8 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from escucha.config import SourceConfig
 from escucha.core.context import Context
@@ -30,6 +31,9 @@ from escucha.store.schema import (
     publications,
 )
 
+if TYPE_CHECKING:
+    from escucha.listen.sources.base import Source
+
 GIVE = "give:answer"
 
 
@@ -43,7 +47,7 @@ def _source_config(ctx: Context, name: str, post_id: int) -> SourceConfig:
     )
 
 
-def _publisher(ctx: Context, config: SourceConfig, sleep: Callable[[float], None]):
+def _publisher(ctx: Context, config: SourceConfig, sleep: Callable[[float], None]) -> Source:
     """The connector for `config` with its credentials, or one line when it cannot write."""
     from escucha.listen.collector import build_source
     from escucha.listen.sources import source_class
@@ -71,6 +75,7 @@ def publish_draft(
 ) -> dict:
     """Publish an approved draft once; `{"published": True, "native_id", "url", "again"}`."""
     from escucha.listen.http import AuthFailed, SourceError
+    from escucha.listen.sources.writing import Publisher
 
     with ctx.engine.connect() as conn:
         draft = conn.execute(select(drafts).where(drafts.c.id == draft_id)).first()
@@ -95,6 +100,7 @@ def publish_draft(
     now = datetime.now(UTC)
     _mark_sending(ctx, draft_id, parent.source, parent.native_id, draft.idempotency_key, now)
     try:
+        assert isinstance(source, Publisher)  # _publisher checked its kind
         published = source.reply(parent.native_id, draft.text, draft.idempotency_key)
     except AuthFailed as exc:
         _failed(ctx, draft_id, str(exc))
@@ -190,13 +196,13 @@ def _our_author(
 
 def _record(
     ctx: Context,
-    draft,
-    parent,
+    draft: RowMapping,
+    parent: RowMapping,
     native_id: str,
     url: str | None,
     at: datetime | None,
     by: str,
-    source=None,
+    source: Source | None = None,
 ) -> None:
     """Store our reply as a post in the thread, answer the inbox item, record the give.
 
