@@ -142,3 +142,23 @@ def test_waiting_counts_only_while_open(workspace):
     assert item["reasons"] == ["question (+2)"] and item["status"] == "no_reply_needed"
     later = list_inbox(workspace, now=NOW + timedelta(days=3))
     assert later[0]["priority"] == 2
+
+
+def test_forgetting_the_asker_erases_their_inbox_items_and_drafts(workspace):
+    from escucha.community.build import build_contacts
+    from escucha.community.rights import forget_contact
+    from escucha.community.views import list_contacts
+    from escucha.engage.drafts import Actor, approve_draft, create_draft
+    from escucha.store.schema import draft_approvals, drafts
+
+    post = asking_post(workspace, "1", "¿Iberia deja llevar bici?", author="ana")
+    refresh_inbox(workspace, NOW)
+    draft = create_draft(workspace, post, "Sí, en bodega.")
+    approve_draft(workspace, draft["draft_id"], Actor("marta", "admin"))
+    build_contacts(workspace)
+    (contact,) = list_contacts(workspace)
+    forget_contact(workspace, contact["id"])
+    with workspace.engine.connect() as conn:
+        for table in (inbox_items, drafts, draft_approvals):
+            assert conn.scalar(select(func.count()).select_from(table)) == 0
+    assert refresh_inbox(workspace, NOW).added == 0
