@@ -352,14 +352,12 @@ def list_inbox(
             authors.c.handle.label("author"),
             authors.c.followers,
             repeats.label("repeats"),
-            posts.c.text,
-            posts.c.url,
             priority,
         )
         .select_from(
-            inbox_items.join(posts, posts.c.id == inbox_items.c.post_id)
-            .outerjoin(authors, authors.c.id == inbox_items.c.author_id)
-            .outerjoin(counts, counts.c.author_id == inbox_items.c.author_id)
+            inbox_items.outerjoin(authors, authors.c.id == inbox_items.c.author_id).outerjoin(
+                counts, counts.c.author_id == inbox_items.c.author_id
+            )
         )
         .order_by(priority.desc(), inbox_items.c.asked_at, inbox_items.c.id)
         .limit(limit)
@@ -376,10 +374,20 @@ def list_inbox(
     if filters.assignee is not None:
         query = query.where(inbox_items.c.assignee == filters.assignee)
     with ctx.engine.connect() as conn:
-        return [_item(row._mapping, now) for row in conn.execute(query)]
+        rows = [row._mapping for row in conn.execute(query)]
+        # the posts' texts only for the page (ordering reads the items alone)
+        texts = {
+            r.id: (r.text, r.url)
+            for r in conn.execute(
+                select(posts.c.id, posts.c.text, posts.c.url).where(
+                    posts.c.id.in_([row["post_id"] for row in rows])
+                )
+            )
+        }
+    return [_item(row, texts[row["post_id"]], now) for row in rows]
 
 
-def _item(row: RowMapping, now: datetime) -> dict:
+def _item(row: RowMapping, post: tuple[str, str | None], now: datetime) -> dict:
     asked = _utc(row["asked_at"])
     first = _utc(row["first_response_at"]) if row["first_response_at"] else None
     score, reasons = priority_reasons(
@@ -397,8 +405,8 @@ def _item(row: RowMapping, now: datetime) -> dict:
         "lang": row["lang"],
         "assignee": row["assignee"],
         "author": row["author"],
-        "text": row["text"],
-        "url": row["url"],
+        "text": post[0],
+        "url": post[1],
         "asked_at": asked.isoformat(),
         "first_response_at": first.isoformat() if first else None,
         "response_seconds": int((first - asked).total_seconds()) if first else None,
