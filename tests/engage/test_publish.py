@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -13,6 +15,8 @@ from escucha.errors import Conflict, UserError
 from escucha.listen.http import SourceError
 from escucha.listen.sources.writing import ParentGone
 from escucha.store.schema import contact_identities, interactions, posts, publications
+from listen.conftest import Reply
+from listen.fake_bluesky import FakeAppView
 from listen.fake_mastodon import FakeMastodon
 
 from .conftest import masto
@@ -123,6 +127,15 @@ def test_a_publish_that_gave_up_is_retried_with_the_same_key(
     assert keys == {draft["key"]}
 
 
+def test_a_403_names_the_variable_too(engage_ws, server, sleeps, monkeypatch):
+    fake, ws, post, _ = _setup(engage_ws, server, monkeypatch)
+    draft = _approved(ws, post)
+    fake.fail_next = [Reply(403, {"error": "This action is outside the authorized scopes"})]
+    with pytest.raises(UserError, match="ESCUCHA_MASTO_ACCESS_TOKEN"):
+        publish_draft(ws, draft["draft_id"], sleep=sleeps)
+    assert sleeps == [] and len(fake.statuses) == 1
+
+
 @pytest.mark.parametrize("token", ["tok-old-123", None])
 def test_refused_credentials_name_the_variable(engage_ws, server, sleeps, monkeypatch, token):
     fake, ws, post, _ = _setup(engage_ws, server, monkeypatch, token=token)
@@ -173,3 +186,35 @@ def test_sources_that_cannot_write_are_refused_in_one_line(engage_ws, sleeps):
         publish_draft(ws, feed_draft["draft_id"], sleep=sleeps)
     with pytest.raises(UserError, match="came from 'tweets', which is not a configured source"):
         publish_draft(ws, file_draft["draft_id"], sleep=sleeps)
+
+
+def test_bluesky_a_reply_in_the_thread_once_and_a_deleted_parent(
+    engage_ws, server, sleeps, monkeypatch
+):
+    view = FakeAppView(server)
+    root = view.post("¿Hay huelga mañana, Iberia?", handle="ana.bsky.social")
+    gone = view.post("Iberia, ¿y mi vuelo?", handle="luis.bsky.social", reply_to=root)
+    ws = engage_ws(
+        SourceConfig("sky", "bluesky", {"allow_private_networks": True, "base_url": server.url,
+                                        "timeout": 0.5})
+    )  # fmt: skip
+    monkeypatch.setenv("ESCUCHA_SKY_HANDLE", "iberia.com")
+    monkeypatch.setenv("ESCUCHA_SKY_APP_PASSWORD", "app-pass-1")
+    asked = add_post(ws, root, "¿Hay huelga mañana, Iberia?", source="sky", platform="bluesky")
+    other = add_post(ws, gone, "Iberia, ¿y mi vuelo?", source="sky", platform="bluesky",
+                     author="luis", parent=root, root=root)  # fmt: skip
+    for post in (asked, other):
+        read_as(ws, post, "question")
+    draft = _approved(ws, asked, "No, operamos con normalidad.")
+    view.slow_creates, view.create_delay = 1, 1.5  # created, answered too late
+    done = publish_draft(ws, draft["draft_id"], sleep=sleeps)
+    assert len(view.records) == 1
+    (record,) = view.records.values()
+    assert record["reply"]["root"]["uri"] == root and record["reply"]["parent"]["uri"] == root
+    assert done["native_id"].startswith("at://")
+    assert publish_draft(ws, draft["draft_id"], sleep=sleeps)["native_id"] == done["native_id"]
+    view.posts = [p for p in view.posts if p["uri"] != gone]  # deleted upstream
+    orphan = _approved(ws, other, "Lo miramos, Luis.")
+    with pytest.raises(ParentGone, match=rf"Bluesky has no post {re.escape(gone)} \(deleted"):
+        publish_draft(ws, orphan["draft_id"], sleep=sleeps)
+    assert len(view.records) == 1
