@@ -180,3 +180,10 @@ def test_a_reply_asking_a_favour_of_a_contact_not_ready_is_flagged(ws, post):
     opt_out(ws, contact["id"])
     draft = create_draft(ws, post, "Hola Ana, ¿nos ayudas respondiendo a nuestra encuesta?")
     assert "ask_not_ready" in draft["flags"] and draft["verdict"] == "review"
+
+
+def test_a_snippet_for_a_post_without_author_names_nobody(ws):
+    from escucha.engage.snippets import snippet_text
+
+    assert snippet_text(ws, "thanks", "es", None) == "Gracias por contárnoslo."
+    assert snippet_text(ws, "looking_into_it", "en", None).startswith("Hi, we are looking")

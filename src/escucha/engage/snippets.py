@@ -53,5 +53,9 @@ def snippet_text(ctx: Context, name: str, lang: str | None, author: str | None) 
     chosen = next((texts[code] for code in order if code and code in texts), None)
     if chosen is None:
         chosen = next(iter(texts.values()))
-    who = f"@{author.lstrip('@')}" if author else ""
-    return chosen.replace(" {author}", f" {who}" if who else "").replace("{author}", who)
+    if author:
+        return chosen.replace("{author}", f"@{author.lstrip('@')}")
+    # nobody to name: "Hola {author}, ..." and "Gracias, {author}." lose the name and its comma
+    for form in (", {author}", " {author}", "{author}"):
+        chosen = chosen.replace(form, "")
+    return chosen
