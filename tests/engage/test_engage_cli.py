@@ -53,6 +53,21 @@ def test_inbox_lists_assigns_closes_and_filters(engage_ws, cli):
     assert [p["post_id"] for p in json.loads(out)["posts"]] == [question]
 
 
+def test_inbox_json_lists_every_item_and_the_table_a_page(engage_ws, cli, monkeypatch):
+    import escucha.cli.engage as engage_cli
+
+    monkeypatch.setattr(engage_cli, "TABLE_ROWS", 1)
+    ws = engage_ws()
+    first = asking_post(ws, "1", "¿Iberia deja llevar bici?", "question")
+    second = asking_post(ws, "2", "Iberia perdió mi maleta", "complaint")
+    _, out, _ = cli(ws, "inbox", "--json")
+    assert sorted(i["post_id"] for i in json.loads(out)["items"]) == sorted([first, second])
+    _, out, _ = cli(ws, "inbox", "--json", "--limit", "1")
+    assert [i["post_id"] for i in json.loads(out)["items"]] == [second]
+    _, out, _ = cli(ws, "inbox")
+    assert f"post {second}" in out and f"post {first}" not in out
+
+
 @pytest.mark.parametrize(
     ("args", "error"),
     [

@@ -24,6 +24,8 @@ drafts_app = typer.Typer(
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
 BY_OPTION = typer.Option("--by", help="Who acts (a web user's name gives their role).")
 
+TABLE_ROWS = 50  # inbox items shown in the terminal unless --limit says otherwise
+
 
 def _post_id(text: str) -> int:
     if not text.strip().isdigit():
@@ -52,7 +54,10 @@ def inbox_list(
     assignee: Annotated[
         str | None, typer.Option(help="Only items assigned to this person.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many items.")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="At most this many items (default: 50 in the table, all with --json)."),
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """The inbox, highest priority first, each item with the reasons of its priority."""
@@ -60,8 +65,10 @@ def inbox_list(
         return
     from escucha.engage.inbox import InboxFilters, list_inbox, refresh_inbox
 
-    if limit < 1:
+    if limit is not None and limit < 1:
         raise UserError("--limit must be at least 1")
+    if limit is None and not as_json:
+        limit = TABLE_ROWS
     workspace = workspace_of(ctx)
     refresh_inbox(workspace)
     filters = InboxFilters(

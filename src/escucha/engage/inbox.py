@@ -331,7 +331,7 @@ def list_inbox(
     ctx: Context,
     filters: InboxFilters | None = None,
     *,
-    limit: int = 50,
+    limit: int | None = 50,
     offset: int = 0,
     now: datetime | None = None,
 ) -> list[dict]:
