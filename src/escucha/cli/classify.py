@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from escucha.cli.jsonlines import record_batches, streams, write_lines
+
 if TYPE_CHECKING:
     from escucha.understand.reader import PostReader
-
-BATCH = 1000
 
 
 def _languages(value: str | None) -> list[str] | None:
@@ -41,40 +38,11 @@ def _load(languages: list[str] | None) -> PostReader:
         raise _user_error(str(exc)) from exc
 
 
-def _parse(line: str) -> tuple[dict | None, str]:
-    """The record of one input line, or None and the reason it is rejected."""
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return None, f"invalid JSON ({exc.msg})"
-    if not isinstance(obj, dict):
-        return None, "not a JSON object"
-    if obj.get("id") is None:
-        return None, "missing id"
-    if not isinstance(obj.get("text"), str):
-        return None, "missing or non-string text"
+def _lang_check(obj: dict) -> str:
     lang = obj.get("lang")
     if lang is not None and not (isinstance(lang, str) and lang.strip()):
-        return None, "lang must be a non-empty string"
-    return obj, ""
-
-
-def _batches(lines: TextIO, skipped: list[int]) -> Iterator[list[dict]]:
-    batch: list[dict] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        obj, reason = _parse(line)
-        if obj is None:
-            skipped.append(number)
-            typer.echo(f"escucha classify: line {number}: {reason}; skipped", err=True)
-            continue
-        batch.append(obj)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        return "lang must be a non-empty string"
+    return ""
 
 
 def classify_stream(
@@ -83,7 +51,7 @@ def classify_stream(
     """Classify every good line of ``source`` into ``sink``; returns (classified, skipped)."""
     skipped: list[int] = []
     done = 0
-    for batch in _batches(source, skipped):
+    for batch in record_batches(source, "classify", skipped, _lang_check):
         readings = reader.read(
             [obj["text"] for obj in batch], [obj.get("lang") or None for obj in batch]
         )
@@ -103,8 +71,7 @@ def classify_stream(
                     ensure_ascii=False,
                 )
             )
-        sink.write("\n".join(out) + "\n")
-        sink.flush()
+        write_lines(sink, out)
         done += len(batch)
         if progress:
             progress(done, len(skipped))
@@ -127,35 +94,19 @@ def classify(
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     reader = _load(_languages(languages))
-    if input_path != "-" and not Path(input_path).is_file():
-        raise _user_error(f"input file not found: {input_path}")
-    source = (
-        io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-        if input_path == "-" and hasattr(sys.stdin, "buffer")
-        else sys.stdin
-        if input_path == "-"
-        else open(input_path, encoding="utf-8", errors="replace")  # noqa: SIM115
-    )
-    try:
-        sink = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8")  # noqa: SIM115
-    except OSError as exc:
-        raise _user_error(f"cannot write {output_path}: {exc.strerror}") from exc
     console = Console(stderr=True)
-    try:
-        with Progress(
+    with (
+        streams(input_path, output_path) as (source, sink),
+        Progress(
             SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
-        ) as bar:
-            task = bar.add_task("classifying", total=None)
+        ) as bar,
+    ):
+        task = bar.add_task("classifying", total=None)
 
-            def progress(done: int, skipped: int) -> None:
-                bar.update(task, description=f"classified {done:,} posts, skipped {skipped:,}")
+        def progress(done: int, skipped: int) -> None:
+            bar.update(task, description=f"classified {done:,} posts, skipped {skipped:,}")
 
-            done, skipped = classify_stream(reader, source, sink, progress)
-    finally:
-        if source is not sys.stdin:
-            source.close()
-        if sink is not sys.stdout:
-            sink.close()
+        done, skipped = classify_stream(reader, source, sink, progress)
     typer.echo(
         f"escucha classify: {done} classified, {skipped} skipped (models {reader.version})",
         err=True,
