@@ -258,3 +258,23 @@ def drafts_snippets(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = 
     for name, texts in sorted(found.items()):
         for lang, text in sorted(texts.items()):
             typer.echo(f"{name} [{lang}]: {text}")
+
+
+def disclosures(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> None:
+    """Posts by people connected to the brand that need a disclosure, each with a reminder."""
+    from escucha.engage.disclosures import disclosures_needed
+
+    found = disclosures_needed(workspace_of(ctx))
+    if as_json:
+        typer.echo(to_json({"items": found}))
+        return
+    if not found:
+        typer.echo("no post needs a disclosure (connections are the contacts' `connection`)")
+        return
+    for item in found:
+        typer.echo(
+            f"post {item['post_id']}  {item['connection']}  {item['source']}  "
+            f"@{item['author']}: {_one_line(item['text'])}"
+        )
+        typer.echo(f"    {item['reason']}")
+        typer.echo(f"    reminder ({item['reminder']['verdict']}): {item['reminder']['text']}")

@@ -3,6 +3,6 @@
 Modules: `handles` (normalised keys), `build` (contacts from authors), `importer` (contact
 files), `resolve`, `links` and `merge` (identity resolution, profile cross-links, reversible
 merges), `ledger` (gives and asks), `views` (contacts with readiness), `segments`, `rights`
-(consent, export, forget). Every function takes a `Context`; the faces only call them
-(docs/community.md).
+(consent, export, forget), `connections` (material connections to the brand). Every function
+takes a `Context`; the faces only call them (docs/community.md).
 """

@@ -1,5 +1,5 @@
 """Conversation: `escucha guard` (the honest-post guard), `escucha inbox`, `escucha reply`,
-`escucha drafts` and their tables."""
+`escucha drafts`, `escucha disclosures`, the /api/v1 conversation routes and their tables."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ if TYPE_CHECKING:
 
 @hookimpl
 def register_commands(cli: typer.Typer) -> None:
-    from escucha.cli.engage import drafts_app, inbox_app, reply
+    from escucha.cli.engage import disclosures, drafts_app, inbox_app, reply
     from escucha.cli.guard import guard
 
     cli.command("guard")(guard)
     cli.add_typer(inbox_app)
     cli.command("reply")(reply)
     cli.add_typer(drafts_app)
+    cli.command("disclosures")(disclosures)
 
 
 @hookimpl
