@@ -76,6 +76,10 @@ def test_the_app_has_the_routes_this_test_expects_to_cover(app):
         ("POST", "/api/v1/contacts/suggestions/reject"),
         ("POST", "/api/v1/contacts/{contact_id}/unmerge"),
         ("DELETE", "/api/v1/contacts/{contact_id}"),
+        ("POST", "/api/v1/drafts"),
+        ("POST", "/api/v1/drafts/{draft_id}/approve"),
+        ("POST", "/api/v1/drafts/{draft_id}/publish"),
+        ("POST", "/api/v1/guard"),
     ]
     assert set(changes) <= set(routes)  # so the viewer and read-token tests below cover them
 

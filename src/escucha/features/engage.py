@@ -10,6 +10,7 @@ from escucha.plugins import hookimpl
 
 if TYPE_CHECKING:
     import typer
+    from fastapi import APIRouter
     from sqlalchemy import Table
 
 
@@ -23,6 +24,13 @@ def register_commands(cli: typer.Typer) -> None:
     cli.command("reply")(reply)
     cli.add_typer(drafts_app)
     cli.command("disclosures")(disclosures)
+
+
+@hookimpl
+def web_routers() -> Iterable[APIRouter]:
+    from escucha.web.routes import api_engage
+
+    return [api_engage.router]
 
 
 @hookimpl

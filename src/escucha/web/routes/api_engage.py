@@ -1,0 +1,303 @@
+"""The conversation's REST API, /api/v1: the inbox and its threads, reply drafts, their
+approval and publishing, the honest-post guard and the disclosure watch.
+
+Readers (any token) list the inbox, drafts and disclosures; writing, approving, publishing and
+checking texts need a write token. Approval follows the workspace's `[engage] approval` rule
+with the token's user and role, as `escucha drafts approve` does (docs/engage.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field, model_validator
+
+from escucha.web.deps import Ctx, Principal, api_principal, api_writer
+
+router = APIRouter(prefix="/api/v1", tags=["conversation"])
+Reader = Annotated[Principal, Depends(api_principal)]
+Writer = Annotated[Principal, Depends(api_writer)]
+Status = Literal["new", "assigned", "answered", "closed", "no_reply_needed"]
+Intent = Literal["complaint", "question", "wish"]
+DraftStatus = Literal["pending", "approved", "published"]
+Verdict = Literal["ok", "review", "block"]
+Connection = Literal["none", "brand_account", "employee", "gifted", "paid", "affiliate"]
+
+
+class InboxItem(BaseModel):
+    id: int
+    post_id: int
+    source: str
+    native_id: str
+    status: Status
+    priority: float
+    reasons: list[str] = Field(description="why the item has its priority")
+    intent: Intent
+    lang: str | None
+    assignee: str | None
+    author: str | None
+    text: str = Field(description="the post as collected: plain text, never rendered")
+    url: str | None
+    asked_at: str
+    first_response_at: str | None
+    response_seconds: int | None
+
+
+class Inbox(BaseModel):
+    items: list[InboxItem]
+
+
+class ThreadPost(BaseModel):
+    post_id: int
+    native_id: str
+    parent_id: str | None
+    author: str | None
+    text: str
+    created_at: str | None
+    ours: bool = Field(description="written by one of our accounts")
+    selected: bool = Field(description="the post asked about")
+
+
+class Thread(BaseModel):
+    posts: list[ThreadPost]
+
+
+class NewDraft(BaseModel):
+    post_id: int = Field(ge=1, description="the post answered")
+    text: str | None = Field(None, max_length=100_000, description="the reply, plain text")
+    snippet: str | None = Field(None, max_length=128, description="start from a saved snippet")
+
+    @model_validator(mode="after")
+    def _text_or_snippet(self) -> NewDraft:
+        if self.text is None and self.snippet is None:
+            raise ValueError("give the reply's text, a snippet's name, or both")
+        return self
+
+
+class Draft(BaseModel):
+    draft_id: int
+    post_id: int
+    status: DraftStatus
+    verdict: Verdict
+    flags: list[str]
+    reasons: list[str]
+    text: str
+    lang: str | None
+    snippet: str | None
+    created_by: str
+    created_at: str
+
+
+class CreatedDraft(Draft):
+    notes: list[str] = Field(description="e.g. the draft is in another language than the post")
+
+
+class Override(BaseModel):
+    by: str
+    reason: str
+    at: str
+
+
+class DraftState(Draft):
+    approved_by: str | None
+    approved_at: str | None
+    overrides: list[Override] = Field(description="admins' overrides of a guard block")
+    native_id: str | None = Field(description="the published reply's id on the platform")
+    url: str | None
+
+
+class Drafts(BaseModel):
+    drafts: list[DraftState]
+
+
+class Approval(BaseModel):
+    override_reason: str | None = Field(
+        None, max_length=10_000, description="an admin's written reason to approve a block"
+    )
+
+
+class Published(BaseModel):
+    published: bool
+    native_id: str
+    url: str | None
+    again: bool = Field(description="it was published before: no call to the platform")
+
+
+class GuardText(BaseModel):
+    """One line of `escucha guard`'s input."""
+
+    id: str | int
+    text: str = Field(max_length=200_000)
+    brand: str = Field("", max_length=255)
+    connection: Connection = "none"
+    lang: str | None = Field(None, max_length=16)
+
+
+class GuardTexts(BaseModel):
+    items: list[GuardText] = Field(max_length=1000)
+
+
+class GuardResult(BaseModel):
+    """One line of `escucha guard`'s output."""
+
+    id: str | int
+    verdict: Verdict
+    flags: list[str]
+    reasons: list[str]
+
+
+class GuardResults(BaseModel):
+    results: list[GuardResult]
+
+
+class Reminder(BaseModel):
+    text: str
+    verdict: Verdict = Field(description="the guard on the reminder, as our account's post")
+    flags: list[str]
+    reasons: list[str]
+
+
+class Disclosure(BaseModel):
+    post_id: int
+    source: str
+    native_id: str
+    url: str | None
+    author: str
+    contact_id: int
+    connection: Literal["employee", "gifted", "paid", "affiliate"]
+    lang: str | None
+    created_at: datetime | None
+    text: str
+    reason: str
+    triggers: list[str]
+    reminder: Reminder
+
+
+class Disclosures(BaseModel):
+    items: list[Disclosure]
+
+
+@router.get("/inbox", response_model=Inbox, summary="The inbox, highest priority first")
+def list_inbox(
+    principal: Reader,
+    ctx: Ctx,
+    status: Annotated[list[Status] | None, Query()] = None,
+    intent: Annotated[list[Intent] | None, Query()] = None,
+    lang: Annotated[list[str] | None, Query(max_length=16)] = None,
+    source: Annotated[list[str] | None, Query(max_length=64)] = None,
+    assignee: Annotated[str | None, Query(max_length=255)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Inbox:
+    from escucha.engage.inbox import InboxFilters, refresh_inbox
+    from escucha.engage.inbox import list_inbox as items
+
+    refresh_inbox(ctx.workspace)
+    filters = InboxFilters(
+        status=tuple(status or ()),
+        intent=tuple(intent or ()),
+        lang=tuple(lang or ()),
+        source=tuple(source or ()),
+        assignee=assignee,
+    )
+    return Inbox(items=items(ctx.workspace, filters, limit=limit, offset=offset))
+
+
+@router.get(
+    "/inbox/{post_id}/thread",
+    response_model=Thread,
+    summary="The thread around a post: its parents and the replies below it",
+)
+def get_thread(post_id: int, principal: Reader, ctx: Ctx) -> Thread:
+    from escucha.engage.inbox import thread
+
+    return Thread(posts=thread(ctx.workspace, post_id))
+
+
+@router.post(
+    "/drafts",
+    response_model=CreatedDraft,
+    status_code=201,
+    summary="Write a reply draft to a post; the guard's verdict comes with it (write tokens)",
+)
+def create_draft(body: NewDraft, principal: Writer, ctx: Ctx) -> CreatedDraft:
+    from escucha.engage.drafts import create_draft as create
+
+    done = create(
+        ctx.workspace, body.post_id, body.text, snippet=body.snippet, by=principal.user.name
+    )
+    return CreatedDraft(**done)
+
+
+@router.get("/drafts", response_model=Drafts, summary="Drafts, newest first")
+def list_drafts(
+    principal: Reader,
+    ctx: Ctx,
+    status: DraftStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Drafts:
+    from escucha.engage.drafts import list_drafts as drafts
+
+    return Drafts(drafts=drafts(ctx.workspace, status, limit))
+
+
+@router.post(
+    "/drafts/{draft_id}/approve",
+    response_model=DraftState,
+    summary="Approve a draft under the [engage] rule; a guard block needs an admin's reason",
+)
+def approve_draft(
+    draft_id: int, principal: Writer, ctx: Ctx, body: Approval | None = None
+) -> DraftState:
+    from escucha.engage.drafts import Actor
+    from escucha.engage.drafts import approve_draft as approve
+
+    actor = Actor(principal.user.name, principal.user.role)
+    reason = body.override_reason if body else None
+    return DraftState(**approve(ctx.workspace, draft_id, actor, override_reason=reason))
+
+
+@router.post(
+    "/drafts/{draft_id}/publish",
+    response_model=Published,
+    summary="Publish an approved draft as a reply, at most once (write tokens)",
+)
+def publish_draft(draft_id: int, principal: Writer, ctx: Ctx) -> Published:
+    from escucha.engage.publish import publish_draft as publish
+
+    return Published(**publish(ctx.workspace, draft_id, by=principal.user.name))
+
+
+@router.post(
+    "/guard",
+    response_model=GuardResults,
+    summary="The honest-post guard on texts, as `escucha guard` (write tokens)",
+)
+def check_texts(body: GuardTexts, principal: Writer, ctx: Ctx) -> GuardResults:
+    from escucha.engage.guard import check, load_lists
+
+    settings, lists = ctx.workspace.config.guard, load_lists(ctx.workspace.path)
+    results = [
+        check(
+            item.text,
+            brand=item.brand,
+            connection=item.connection,
+            lang=item.lang or None,
+            settings=settings,
+            lists=lists,
+        ).to_json(item.id)
+        for item in body.items
+    ]
+    return GuardResults(results=[GuardResult(**r) for r in results])
+
+
+@router.get(
+    "/disclosures",
+    response_model=Disclosures,
+    summary="Posts by people connected to the brand that need a disclosure, with a reminder",
+)
+def list_disclosures(principal: Reader, ctx: Ctx) -> Disclosures:
+    from escucha.engage.disclosures import disclosures_needed
+
+    return Disclosures(items=disclosures_needed(ctx.workspace))
