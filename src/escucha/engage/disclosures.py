@@ -9,7 +9,7 @@ any other (`escucha reply POST_ID --text ...`), approved by a person.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import Row, and_, select
 
 from escucha.core.context import Context
 from escucha.store.schema import authors, brand_mentions, enrichments, posts
@@ -67,7 +67,7 @@ def disclosures_needed(ctx: Context) -> list[dict]:
     version = current_model_version()
     mentioned = select(brand_mentions.c.post_id).where(brand_mentions.c.brand == brand)
     ids = sorted(connected)
-    rows = []
+    rows: list[Row] = []
     with ctx.engine.connect() as conn:
         for start in range(0, len(ids), _CHUNK):
             query = (
