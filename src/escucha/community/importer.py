@@ -484,17 +484,7 @@ def _update(
             .limit(1)
         )
         if last is None or bool(last) != row.consent:
-            conn.execute(
-                insert(consent_records).values(
-                    contact_id=contact_id,
-                    purpose=CONSENT_PURPOSE,
-                    granted=row.consent,
-                    recorded_at=now,
-                    channel="import",
-                    text_version=consent_version,
-                    source=Path(origin).name[:255],
-                )
-            )
+            _record_consent(conn, contact_id, row.consent, origin, consent_version, now)
             changed = True
     return changed
 
@@ -522,14 +512,26 @@ def _add_fresh(
             [{"contact_id": contact_id, "name": n, "value": v} for n, v in row.attributes.items()],
         )
     if row.consent is not None:
-        conn.execute(
-            insert(consent_records).values(
-                contact_id=contact_id,
-                purpose=CONSENT_PURPOSE,
-                granted=row.consent,
-                recorded_at=now,
-                channel="import",
-                text_version=consent_version,
-                source=Path(origin).name[:255],
-            )
+        _record_consent(conn, contact_id, row.consent, origin, consent_version, now)
+
+
+def _record_consent(
+    conn: Connection,
+    contact_id: int,
+    granted: bool,
+    origin: str,
+    consent_version: str,
+    now: datetime,
+) -> None:
+    """A consent (or refusal) a contact file states, with the file it came from."""
+    conn.execute(
+        insert(consent_records).values(
+            contact_id=contact_id,
+            purpose=CONSENT_PURPOSE,
+            granted=granted,
+            recorded_at=now,
+            channel="import",
+            text_version=consent_version,
+            source=Path(origin).name[:255],
         )
+    )
