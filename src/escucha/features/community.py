@@ -38,33 +38,9 @@ def nav_entries() -> Iterable[NavItem]:
 
 @hookimpl
 def tables() -> Iterable[Table]:
-    from escucha.store.schema import (
-        consent_records,
-        contact_attributes,
-        contact_emails,
-        contact_identities,
-        contact_merges,
-        contacts,
-        erased_identities,
-        erasures,
-        interactions,
-        merge_evidence,
-        segments,
-    )
+    from escucha.store.schema import community
 
-    return [
-        contacts,
-        contact_identities,
-        contact_emails,
-        contact_attributes,
-        consent_records,
-        contact_merges,
-        merge_evidence,
-        interactions,
-        segments,
-        erasures,
-        erased_identities,
-    ]
+    return community.TABLES
 
 
 @hookimpl

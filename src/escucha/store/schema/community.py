@@ -172,3 +172,19 @@ erased_identities = Table(
     Column("digest", String(64), primary_key=True),
     Column("erased_at", UTCDateTime, nullable=False),
 )
+
+
+# Every table of the community domain, in creation order (its feature registers them).
+TABLES = (
+    contacts,
+    contact_identities,
+    contact_emails,
+    contact_attributes,
+    consent_records,
+    contact_merges,
+    merge_evidence,
+    interactions,
+    segments,
+    erasures,
+    erased_identities,
+)
