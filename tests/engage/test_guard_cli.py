@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from cli_app import feature_app, jsonl_file
 from escucha.errors import UserError
 from escucha.features.engage import register_commands
 
@@ -19,23 +19,10 @@ KEYS = {"id", "verdict", "flags", "reasons"}
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    app = typer.Typer()
-    register_commands(app)
-
-    @app.callback()
-    def _root() -> None:  # keeps "guard" a sub-command
-        pass
-
-    return app
+    return feature_app(register_commands)
 
 
-def _lines(tmp_path: Path, rows: list[str]) -> Path:
-    path = tmp_path / "in.jsonl"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return path
-
-
-def test_guard_file_to_file_with_bad_lines(app, tmp_path):
+def test_guard_file_to_file_with_badjsonl_file(app, tmp_path):
     rows = [
         {"id": 1, "text": "Black Friday: 30% off, today only! Shop now", "brand": "Kalma",
          "connection": "brand_account"},
@@ -45,7 +32,7 @@ def test_guard_file_to_file_with_bad_lines(app, tmp_path):
          "connection": "paid", "lang": "es"},
         {"id": 4, "text": "Thanks for writing, Ana!", "brand": "Kalma"},
     ]  # fmt: skip
-    src = _lines(
+    src = jsonl_file(
         tmp_path,
         [
             json.dumps(rows[0]),
@@ -113,7 +100,7 @@ def test_the_workspace_guard_settings_apply(app, tmp_path, monkeypatch):
 
 
 def test_the_installed_command_keeps_stdout_json_only(tmp_path):
-    src = _lines(
+    src = jsonl_file(
         tmp_path,
         [json.dumps({"id": "x1", "text": "Solo hoy: 2x1, ¡compra ya!", "brand": "Trazo",
                      "connection": "brand_account", "lang": "es"}), "[]"],

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from cli_app import feature_app, jsonl_file
 from escucha.errors import UserError
 from escucha.features.understand import register_commands
 
@@ -19,24 +19,11 @@ INTENT_KEYS = {"wish", "complaint", "question", "praise", "promo"}
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    app = typer.Typer()
-    register_commands(app)
-
-    @app.callback()
-    def _root() -> None:  # keeps "classify" a sub-command
-        pass
-
-    return app
-
-
-def _lines(tmp_path: Path, rows: list[str]) -> Path:
-    path = tmp_path / "in.jsonl"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return path
+    return feature_app(register_commands)
 
 
 def test_classify_file_with_a_bad_line(app, tmp_path):
-    src = _lines(
+    src = jsonl_file(
         tmp_path,
         [
             json.dumps({"id": 1, "text": "@Iberia me habéis perdido la maleta, vergonzoso"}),
