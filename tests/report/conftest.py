@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from escucha.understand.metrics import record
+
 DEMO = Path(__file__).resolve().parents[2] / "src" / "escucha" / "demo"
 COLUMNS = [
     "id",
@@ -194,8 +196,13 @@ def demo_sources(posts: pd.DataFrame) -> list[dict]:
 DEMO_MODELS = {
     "version": "test-human-labels",
     "metrics": {
-        "sentiment": {"es": {"macro_f1": 0.61, "n": 324, "data": "UMSAB val"}},
-        "intents": {"wish": {"en": {"f1": 0.7, "n": 120}}},
+        "version": "test-human-labels",
+        "records": [
+            record("sentiment", "es", "macro_f1", 0.61, 324, "UMSAB val"),
+            record("intent.wish", "en", "f1", 0.7, 120, ""),
+            record("sentiment", "fr", "macro_f1", 0.66, 324, "UMSAB val"),
+        ],
+        "training": {"fr": {"rows": 1839}},
     },
 }
 

@@ -14,6 +14,8 @@ from escucha.insights.themes import quote_of
 from escucha.report import render_report
 from escucha.report.charts import OUR_COLOUR, brand_colours
 from escucha.report.context import metric_rows
+from escucha.understand.metrics import record
+from escucha.understand.shipped import shipped_metrics
 
 from .conftest import make_theme
 
@@ -81,7 +83,8 @@ def test_demo_page_answers_the_questions(demo_page):
     assert "No ideas are stored yet: run `escucha ideas refresh`" in demo_page
     assert "No alerts yet" in demo_page
     assert 'rel="noopener noreferrer nofollow"' in demo_page  # Spanish posts have URLs
-    assert "not measured" in demo_page and "macro_f1 0.61 · n 324 · data UMSAB val" in demo_page
+    assert "not measured" in demo_page and "macro_f1 0.61 · n 324 · UMSAB val" in demo_page
+    assert "French" not in demo_page  # metrics of a language the workspace does not use
     assert "@Iberia, @Iberia_en" in demo_page  # the brand rules are stated
 
 
@@ -190,21 +193,32 @@ def test_empty_workspace_still_renders(tiny_posts, tiny_brands, render):
     assert "Model version: —." in page
 
 
-def test_metric_rows_render_any_nesting():
-    metrics = {
-        "sentiment": {"es": {"macro_f1": 0.61, "n": 324, "data": "UMSAB val"}},
-        "intents": {"wish": {"en": {"f1": 0.7}}, "complaint": "not a dict"},
-        "speed": {"posts_per_second": 900},
-    }
-    rows = metric_rows(metrics, ["es", "en"], lambda c: {"es": "Spanish"}.get(c, c), "n/m")
-    got = {(r["task"], r["lang"]): r["value"] for r in rows}
-    assert got[("sentiment", "Spanish")] == "macro_f1 0.61 · n 324 · data UMSAB val"
-    assert got[("sentiment", "en")] == "n/m"
-    assert got[("intents / wish", "en")] == "f1 0.70"
-    assert got[("intents / wish", "Spanish")] == "n/m"
-    assert got[("intents / complaint", "en")] == "n/m"
-    assert got[("speed", "")] == "posts_per_second 900"
-    assert rows[0]["task"] == "sentiment" and rows[0]["lang"] == "Spanish"
+def test_metric_rows_group_records_for_the_reports_languages():
+    records = [
+        record("sentiment", "es", "macro_f1", 0.61, 324, "umsab/spanish/val.jsonl"),
+        record("sentiment", "es", "accuracy", 0.6, 324, "umsab/spanish/val.jsonl"),
+        record("sentiment", "es", "macro_f1 (3-fold)", 0.58, 1839, "umsab/spanish/train.jsonl"),
+        record("intent.wish", "en", "f1", 0.7, 120, "wishes.jsonl"),
+        record("sentiment", "fr", "macro_f1", 0.66, 324, "umsab/french/val.jsonl"),
+    ]
+    rows = metric_rows(records, ["es", "en"], lambda c: {"es": "Spanish"}.get(c, c), "n/m")
+    got = [(r["task"], r["lang"], r["value"]) for r in rows]
+    assert got[:3] == [
+        ("sentiment", "Spanish", "macro_f1 (3-fold) 0.58 · n 1,839 · umsab/spanish/train.jsonl"),
+        ("sentiment", "Spanish", "macro_f1 0.61 · accuracy 0.60 · n 324 · umsab/spanish/val.jsonl"),
+        ("sentiment", "en", "n/m"),
+    ]
+    assert ("intents / wish", "en", "f1 0.70 · n 120 · wishes.jsonl") in got
+    assert ("intents / wish", "Spanish", "n/m") in got
+    assert ("intents / complaint", "en", "n/m") in got
+    assert not any("fr" in value for _, _, value in got)  # a language the report does not use
+    assert len(rows) == 3 + 2 * 5
+
+
+def test_shipped_metrics_reach_the_method_section(tiny_posts, tiny_brands, render):
+    page = render(tiny_posts, tiny_brands, models={"version": "v", "metrics": shipped_metrics()})
+    assert "macro_f1 0." in page
+    assert "Spanish" in page and "Arabic" not in page
 
 
 def test_brand_colours_are_stable_and_ours_stands_out(tiny_brands):

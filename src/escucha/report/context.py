@@ -4,7 +4,7 @@ escapes it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
     from escucha.i18n import Catalogue
     from escucha.insights.opportunities import Opportunity
-
-METRIC_DETAILS = ("n", "data")  # shown after the scores, not as scores
 
 
 class _Report:
@@ -250,13 +248,10 @@ class _Report:
             }
             for s in self.sources
         ]
-        metrics = self.models.get("metrics") or {}
+        records = (self.models.get("metrics") or {}).get("records") or []
         langs = [s["code"] for s in self.languages]
-        unmeasured = [
-            t.language_name(c)
-            for c in langs
-            if not isinstance((metrics.get("sentiment") or {}).get(c), dict)
-        ]
+        with_sentiment = measured_languages(records, "sentiment")
+        unmeasured = [t.language_name(c) for c in langs if c not in with_sentiment]
         caveats = [t["caveat_sentiment"]]
         if unmeasured:
             caveats.append(t.text("caveat_sentiment_unmeasured", langs=", ".join(unmeasured)))
@@ -270,7 +265,7 @@ class _Report:
             "sources": sources,
             "version": t.text("model_version", version=self.models.get("version") or t["none"]),
             "metrics": metric_rows(
-                metrics,
+                records,
                 langs,
                 t.language_name,
                 t["not_measured"],
@@ -300,7 +295,7 @@ def _format_metric(value: Any, locale: Locale) -> str:
 
 
 def metric_rows(
-    metrics: dict,
+    records: Sequence[Mapping[str, Any]],
     langs: Sequence[str],
     lang_name: Callable[[str], str],
     not_measured: str,
@@ -308,61 +303,56 @@ def metric_rows(
     locale: Locale | None = None,
     task_name: Callable[[str], str] = str,
 ) -> list[dict]:
-    """Rows (task, language, measured) from the models' metrics, whatever their nesting.
+    """Rows (task, language, measured) from the models' metric records (metrics.json).
 
-    A leaf is a dict of plain values ({"macro_f1": 0.61, "n": 324, ...}); the keys above it
-    name the task and, last, the language. Sentiment and the five intents get a row for
-    every language of the report, "not measured" when the metrics have none. Numbers are
-    written as `locale` writes them (English by default), and each part of a task's name
-    ("intents", "wish") as `task_name` names it.
+    Records of one task, language and data file share a row ("macro_f1 0.64 · accuracy
+    0.65 · n 324 · sentiment/umsab/spanish/val.jsonl"). Only the report's languages get rows;
+    sentiment and the five intents get one for each of them, "not measured" when no record
+    exists. Numbers are written as `locale` writes them (English by default), and each part of
+    a task's name ("intents", "wish") as `task_name` names it.
     """
     locale = locale or catalogue(DEFAULT).locale
-    rows: dict[tuple[tuple[str, ...], str], str] = {}
-
-    def walk(path: tuple[str, ...], node: Any) -> None:
-        if not isinstance(node, dict):
-            return
-        if node and all(not isinstance(v, dict) for v in node.values()):
-            task = path[:-1] if len(path) > 1 else path[:1]
-            lang = path[-1] if len(path) > 1 else ""
-            scores = [
-                f"{k} {_format_metric(v, locale)}"
-                for k, v in node.items()
-                if k not in METRIC_DETAILS
-            ]
-            details = [
-                f"{k} {_format_metric(node[k], locale)}" for k in METRIC_DETAILS if k in node
-            ]
-            rows[(task, lang)] = " · ".join(scores + details)
-            return
-        for key in node:
-            walk((*path, str(key)), node[key])
-
-    walk((), metrics)
-    tasks = [("sentiment",), *(("intents", i) for i in INTENTS)]
+    grouped: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+    for rec in records:
+        if rec.get("language") in langs and rec.get("task") and rec.get("metric"):
+            key = (str(rec["task"]), str(rec["language"]), str(rec.get("data") or ""))
+            grouped.setdefault(key, []).append(rec)
+    rows: dict[tuple[str, str, str], str] = {}
+    for key, recs in grouped.items():
+        scores = [f"{r['metric']} {_format_metric(r.get('value'), locale)}" for r in recs]
+        n = recs[0].get("n")
+        details = [f"n {_format_metric(n, locale)}"] if isinstance(n, int) else []
+        rows[key] = " · ".join(scores + details + ([key[2]] if key[2] else []))
+    tasks = ["sentiment", *(f"intent.{i}" for i in INTENTS)]
     for task in tasks:
         for lang in langs:
-            rows.setdefault((task, lang), not_measured)
+            if not any(k[0] == task and k[1] == lang for k in rows):
+                rows[(task, lang, "")] = not_measured
     task_order = {task: i for i, task in enumerate(tasks)}
     lang_order = {lang: i for i, lang in enumerate(langs)}
     ordered = sorted(
-        rows,
-        key=lambda k: (
-            task_order.get(k[0], len(task_order)),
-            " / ".join(k[0]),
-            lang_order.get(k[1], len(langs)),
-            k[1],
-        ),
+        rows, key=lambda k: (task_order.get(k[0], len(tasks)), k[0], lang_order[k[1]], k[2])
     )
     return [
         {
-            "task": " / ".join(task_name(part) for part in task),
-            "lang": lang_name(lang) if lang else "",
-            "value": rows[(task, lang)],
-            "measured": rows[(task, lang)] != not_measured,
+            "task": " / ".join(task_name(part) for part in _task_parts(task)),
+            "lang": lang_name(lang),
+            "value": rows[(task, lang, data)],
+            "measured": rows[(task, lang, data)] != not_measured,
         }
-        for task, lang in ordered
+        for task, lang, data in ordered
     ]
+
+
+def _task_parts(task: str) -> list[str]:
+    """A task's parts as the catalogue names them: "intent.wish" is intents / wish."""
+    head, _, rest = task.partition(".")
+    return ["intents", rest] if head == "intent" and rest else [task]
+
+
+def measured_languages(records: Sequence[Mapping[str, Any]], task: str) -> set[str]:
+    """The languages with at least one record of `task`."""
+    return {str(r["language"]) for r in records if r.get("task") == task and r.get("language")}
 
 
 def build_context(
