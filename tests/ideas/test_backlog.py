@@ -173,3 +173,18 @@ def test_status_changes_are_validated(backlog):
         set_status(backlog, 999, "open")
     with pytest.raises(UserError, match="unknown status"):
         list_ideas(backlog, status="shipped")
+
+
+def test_trends_end_at_each_languages_newest_post(workspace):
+    """English data collected a year after the Spanish: the Spanish ideas' trend still shows
+    their posts (it ends at the newest Spanish post, not at the newest post of any language)."""
+    add_posts(workspace, corpus_rows())
+    later = START + timedelta(days=365)
+    add_posts(
+        workspace,
+        [{"native_id": "late-en", "text": "Nice flight", "created_at": later, "lang": "en"}],
+    )
+    refresh_ideas(workspace)
+    by_lang = {i["lang"]: i for i in list_ideas(workspace) if i["posts"] == 3}
+    assert by_lang["es"]["trend"] == [0, 0, 0, 3]
+    assert by_lang["en"]["trend"] == [0, 0, 0, 0]  # English ends a year after its wishes

@@ -12,7 +12,7 @@ from escucha.core.timeutil import as_utc
 from escucha.errors import UserError
 from escucha.i18n import Message
 from escucha.ideas.common import STATUSES, idea_row
-from escucha.store.schema import authors, idea_posts, ideas, posts
+from escucha.store.schema import authors, enrichments, idea_posts, ideas, posts
 
 if TYPE_CHECKING:
     from escucha.core.context import Context
@@ -42,7 +42,8 @@ def list_ideas(
 ) -> list[dict]:
     """Ideas, most posts first, each with posts, askers (distinct author and source), first and
     last seen, and `trend`: posts in each of the last `periods` periods of `period_days` days,
-    oldest first, ending at the newest post in the store (the data's time, not the clock's)."""
+    oldest first, ending at the newest post in the idea's language (the data's time, not the
+    clock's: languages collected over different periods each get their own)."""
     if status is not None and status not in STATUSES:
         raise UserError(
             Message("idea_unknown_status", {"status": status, "allowed": ", ".join(STATUSES)})
@@ -61,7 +62,13 @@ def list_ideas(
             .select_from(idea_posts.join(posts, posts.c.id == idea_posts.c.post_id))
             .order_by(idea_posts.c.idea_id)
         ).all()
-        end = as_utc(conn.scalar(select(func.max(posts.c.created_at))))
+        newest = conn.execute(
+            select(enrichments.c.lang, func.max(posts.c.created_at))
+            .select_from(posts.join(enrichments, enrichments.c.post_id == posts.c.id))
+            .group_by(enrichments.c.lang)
+        ).all()
+    ends = {lang: as_utc(when) for lang, when in newest if when is not None}
+    end_any = max(ends.values(), default=None)
     times: dict[int, list[datetime]] = defaultdict(list)
     askers: dict[int, set[tuple[str, str]]] = defaultdict(set)
     counts: dict[int, int] = defaultdict(int)
@@ -86,7 +93,9 @@ def list_ideas(
                 "askers": len(askers[idea_id]),
                 "first_seen": as_utc(row["first_seen"]),
                 "last_seen": as_utc(row["last_seen"]),
-                "trend": _trend(times[idea_id], end, periods, period_days) if end else [],
+                "trend": _trend(times[idea_id], end, periods, period_days)
+                if (end := ends.get(row["lang"], end_any))
+                else [],
                 "trend_days": period_days,
             }
         )
