@@ -62,6 +62,45 @@ def test_rules_never_cross_texts(featuriser):
     assert first["wish"] == 0.0 and second["wish"] == 0.9
 
 
+def test_a_longer_phrase_is_an_exception_to_a_shorter_one_inside_it(featuriser):
+    asks, wishes, thanks, sympathy, counterfactual, forward = _rules(
+        featuriser,
+        [
+            "Me gustaría saber el horario del vuelo",
+            "Me gustaría que pusieran wifi",
+            "Gracias por la sugerencia",
+            "Ojalá encuentres pronto tu maleta",
+            "Deberían haberme avisado",
+            "Deberían poner enchufes",
+        ],
+    )
+    assert asks["wish"] == 0.05 and wishes["wish"] == 0.75
+    assert thanks["wish"] == 0.05 and sympathy["wish"] == 0.05
+    assert counterfactual["wish"] == 0.05 and forward["wish"] == 0.6
+
+
+def test_exceptions_only_cover_their_own_span():
+    matcher = RuleMatcher(
+        (("wish", 0.8, "any", ("sería genial",)), ("wish", 0.05, "any", ("sería genial que no",)))
+    )
+    f = Featuriser(FeatureConfig(bits=18, char_min=3, char_max=4))
+    scores = matcher.scores(f.analyse(["sería genial que no. Y sería genial más wifi"]), ["wish"])
+    assert scores[0, 0] == 0.8  # the second "sería genial" is outside the exception
+
+
+def test_advice_to_other_customers_reads_as_a_suggestion(featuriser):
+    advice = _rules(
+        featuriser,
+        [
+            "Make sure to ask for a room at the back.",
+            "Great hotel. Avoid the breakfast though",
+            "No te pierdas la terraza del hotel",
+            "I recommend the tapas bar next door",
+        ],
+    )
+    assert [a["wish"] for a in advice] == [0.7, 0.6, 0.7, 0.7]
+
+
 def test_duplicate_phrase_is_refused():
     with pytest.raises(ValueError, match="two rules"):
         RuleMatcher((("wish", 0.9, "any", ("ojalá",)), ("praise", 0.5, "any", ("ojala",))))

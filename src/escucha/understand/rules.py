@@ -14,6 +14,10 @@ not grow with the number of rules. Where a rule applies:
   @handles;
 - ``percent``: right after a "%" sign ("20% off", "30 % de descuento").
 
+A phrase that lies inside a longer matching phrase of the same intent counts only through
+the longer one, so a longer phrase with a low probability is an exception to a shorter one:
+"me gustaría saber" (a question) overrides "me gustaría" (a wish).
+
 Two character rules mark questions: "¿" (0.9) and "?" (0.85).
 """
 
@@ -173,6 +177,232 @@ RULES: tuple[Rule, ...] = (
             "necesitamos un",
             "necesitamos una",
             "necesitamos más",
+        ),
+    ),
+    # advice to other customers, transferable across domains: "I recommend", "make sure you",
+    # "avoid", "no te pierdas" (a suggestion in the SemEval-2019 Task 9 sense)
+    (
+        "wish",
+        0.7,
+        "any",
+        (
+            "i recommend",
+            "i would recommend",
+            "i'd recommend",
+            "id recommend",
+            "would highly recommend",
+            "highly recommend",
+            "strongly recommend",
+            "i would suggest",
+            "i'd suggest",
+            "id suggest",
+            "i strongly suggest",
+            "my advice",
+            "word of advice",
+            "a word of warning",
+            "my tip",
+            "top tip",
+            "you should",
+            "you shouldn't",
+            "you should not",
+            "you must",
+            "you'll want to",
+            "you will want to",
+            "you might want to",
+            "you may want to",
+            "you need to",
+            "you have to",
+            "make sure you",
+            "make sure to",
+            "be sure to",
+            "don't forget to",
+            "do not forget to",
+            "don't bother",
+            "do not bother",
+            "is a must",
+            "well worth",
+            "worth a visit",
+            "worth the extra",
+            "travelers should",
+            "travellers should",
+            "guests should",
+            "te recomiendo",
+            "os recomiendo",
+            "les recomiendo",
+            "le recomiendo",
+            "recomiendo que",
+            "mi consejo",
+            "un consejo",
+            "no dejes de",
+            "no dejéis de",
+            "no dejen de",
+            "no te pierdas",
+            "no os perdáis",
+            "no se pierdan",
+            "asegúrate de",
+            "asegúrese de",
+            "aseguraos de",
+            "vale la pena",
+            "merece la pena",
+            "imprescindible",
+        ),
+    ),
+    (
+        "wish",
+        0.6,
+        "start",
+        (
+            "try",
+            "ask for",
+            "avoid",
+            "request",
+            "insist",
+            "beware",
+            "be aware",
+            "be prepared",
+            "bring",
+            "book",
+            "reserve",
+            "remember to",
+            "keep in mind",
+            "bear in mind",
+            "note that",
+            "check out",
+            "go for",
+            "opt for",
+            "look for",
+            "stay away",
+            "skip",
+            "pack",
+            "consider",
+            "definitely",
+            "prueba",
+            "probad",
+            "pide",
+            "pedid",
+            "evita",
+            "evitad",
+            "eviten",
+            "reserva",
+            "reservad",
+            "lleva",
+            "llevad",
+            "ten en cuenta",
+            "tened en cuenta",
+        ),
+    ),
+    (
+        "wish",
+        0.55,
+        "any",
+        (
+            "recommend",
+            "recommended",
+            "suggest",
+            "advise",
+            "advisable",
+            "if you want",
+            "if you are looking",
+            "if you're looking",
+            "if you are planning",
+            "if you plan",
+            "if you get the chance",
+            "if you have the chance",
+            "if possible",
+            "is a good idea",
+            "good idea to",
+            "best to",
+            "better to",
+            "it's worth",
+            "it is worth",
+            "worth it",
+            "would not recommend",
+            "wouldn't recommend",
+            "don't stay",
+            "do not stay",
+            "don't book",
+            "do not book",
+            "don't expect",
+            "do not expect",
+            "look elsewhere",
+            "stay elsewhere",
+            "recomiendo",
+            "recomendable",
+            "aconsejo",
+            "os aconsejo",
+            "te aconsejo",
+            "no recomiendo",
+        ),
+    ),
+    (
+        "wish",
+        0.5,
+        "start",
+        (
+            "if you",
+            "ask",
+            "take",
+            "walk",
+            "head",
+            "eat",
+            "visit",
+            "use",
+            "choose",
+            "plan",
+            "expect",
+            "allow",
+            "stay",
+            "si vas",
+            "si vais",
+            "si quieres",
+            "si queréis",
+            "si puedes",
+            "si podéis",
+        ),
+    ),
+    # "should" alone is weak evidence: it counts with the model's support
+    ("wish", 0.3, "any", ("should",)),
+    # exceptions: longer phrases that are not wishes although a shorter wish phrase is inside
+    (
+        "wish",
+        0.05,
+        "any",
+        (
+            "me gustaría saber",
+            "me gustaría preguntar",
+            "me gustaría consultar",
+            "nos gustaría saber",
+            "gracias por la sugerencia",
+            "gracias por las sugerencias",
+            "thanks for the suggestion",
+            "thank you for the suggestion",
+            "deberían haber",
+            "deberían haberme",
+            "deberían habernos",
+            "deberíais haber",
+            "deberíais haberme",
+            "no deberían",
+            "no deberíais",
+            "ojalá pudiera",
+            "ojalá pudiese",
+            "ojalá que encuentres",
+            "ojalá encuentres",
+            "ojalá se",
+            "ojalá te",
+            "ojalá os",
+            "ojalá pronto",
+            "you should be ashamed",
+            "you should feel",
+            "you should know",
+            "should have been",
+            "should have had",
+            "should arrive",
+            "should be arriving",
+            "should be here",
+            "should be there",
+            "should not have",
+            "shouldn't have",
+            "should've been",
         ),
     ),
     # complaint / concern
@@ -488,7 +718,9 @@ class RuleMatcher:
         vid = self._index.find(t.hash).astype(np.int64)
         cand = np.flatnonzero(vid >= 0)
         to_column = np.array([column.get(k, -1) for k in self._intents])
-        for n, (keys, probs, where, intent_ids) in self._tables.items():
+        covered: np.ndarray | None = None  # (token, column): inside a longer phrase's match
+        for n in sorted(self._tables, reverse=True):
+            keys, probs, where, intent_ids = self._tables[n]
             at, rule = self._match(vid, t.doc, cand, n, keys)
             if not at.size:
                 continue
@@ -496,7 +728,16 @@ class RuleMatcher:
             at, rule = at[ok], rule[ok]
             cols = to_column[intent_ids[rule]]
             keep = cols >= 0
-            np.maximum.at(out, (t.doc[at[keep]], cols[keep]), probs[rule[keep]])
+            at, rule, cols = at[keep], rule[keep], cols[keep]
+            if covered is None:
+                covered = np.zeros((vid.size, len(intents)), dtype=bool)
+            inside = np.ones(at.size, dtype=bool)
+            for i in range(n):
+                inside &= covered[at + i, cols]
+            at, rule, cols = at[~inside], rule[~inside], cols[~inside]
+            for i in range(n):
+                covered[at + i, cols] = True
+            np.maximum.at(out, (t.doc[at], cols), probs[rule])
         return out
 
     def _match(
