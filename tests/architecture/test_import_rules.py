@@ -40,6 +40,7 @@ FLOORS = {
     "status": 3,
     "community": 3,
     "engage": 3,
+    "research": 3,
     # 4: the Python API and the assembly of results
     "report": 4,
     "report_inputs": 4,

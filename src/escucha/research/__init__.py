@@ -1,0 +1,1 @@
+"""Asking the community: survey definitions, distribution, responses, weighting and estimates."""
