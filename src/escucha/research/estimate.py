@@ -131,7 +131,7 @@ def _variance(scores: np.ndarray, design: _Prepared) -> float:
         if n[h] < 2:
             raise UserError(
                 f"stratum '{design.stratum_names[h]}' has only one PSU, so its variance "
-                "cannot be estimated (R survey's default, survey.lonely.psu = \"fail\"): "
+                'cannot be estimated (R survey\'s default, survey.lonely.psu = "fail"): '
                 "merge it with a similar stratum"
             )
         total += design.complement[h] * n[h] / (n[h] - 1) * squares[h]
@@ -147,7 +147,7 @@ def _prepare(frame: pd.DataFrame, design: Design, source: str) -> _Prepared:
         raise UserError(f"{source} has no rows")
     if design.strata:
         _no_missing(frame, design.strata, source)
-        stratum, names = pd.factorize(frame[design.strata].astype(str), sort=True)
+        stratum, names = pd.factorize(frame[design.strata], sort=True)
         stratum_names = [str(name) for name in names]
     else:
         stratum, stratum_names = np.zeros(rows, dtype=np.int64), ["(all)"]
@@ -169,8 +169,7 @@ def _prepare(frame: pd.DataFrame, design: Design, source: str) -> _Prepared:
         bad = np.flatnonzero(np.isnan(weights) | (weights < 0))
         if bad.size:
             raise UserError(
-                f"{source}, line {bad[0] + 2}: the weight '{design.weights}' must be a "
-                "number >= 0"
+                f"{source}, line {bad[0] + 2}: the weight '{design.weights}' must be a number >= 0"
             )
     elif population is not None:
         weights = (population / n)[stratum]

@@ -82,9 +82,7 @@ def read_targets(path: Path) -> Targets:
         for variable, margin in margins.items():
             total = sum(margin.values())
             if abs(total - 1) > SHARE_TOLERANCE:
-                raise UserError(
-                    f"{path}: the shares of '{variable}' sum to {total:.6g}, not 1"
-                )
+                raise UserError(f"{path}: the shares of '{variable}' sum to {total:.6g}, not 1")
         return Targets(kind, margins)
     sums = {variable: sum(margin.values()) for variable, margin in margins.items()}
     size = next(iter(sums.values()))
