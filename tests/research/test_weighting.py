@@ -314,6 +314,7 @@ def test_the_rake_command_post_stratifies_on_one_variable(tmp_path, capsys):
         ("missing_column", "has no column 'region'"),
         ("bad_weight", "line 4: the weight 'base' must be a number >= 0"),
         ("no_convergence", "raking did not converge after 3 iterations"),
+        ("post_stratify_unknown", "the targets have no rows for the variable 'city'"),
     ],
 )
 def test_the_rake_command_refuses_bad_input_in_one_line(tmp_path, capsys, change, message):
@@ -335,6 +336,8 @@ def test_the_rake_command_refuses_bad_input_in_one_line(tmp_path, capsys, change
         ).to_csv(data, index=False)
     elif change == "no_convergence":
         args += ["--max-iterations", "3", "--cap", "1.3"]
+    elif change == "post_stratify_unknown":
+        args += ["--post-stratify", "city"]
     out = tmp_path / "weighted.csv"
     code, printed, err = run_cli(
         capsys,

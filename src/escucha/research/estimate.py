@@ -19,6 +19,7 @@ strata=~strata, weights=~weights, fpc=~fpc)`:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -74,8 +75,8 @@ def estimate(
     frame: pd.DataFrame,
     design: Design,
     *,
-    means: list[str] | tuple[str, ...] = (),
-    totals: list[str] | tuple[str, ...] = (),
+    means: Sequence[str] = (),
+    totals: Sequence[str] = (),
     source: str = "the data",
 ) -> list[Estimate]:
     """Means and totals of numeric variables with their linearised standard errors."""
@@ -86,7 +87,8 @@ def estimate(
     require_columns(frame, [*design.columns(), *means, *totals], source)
     prepared = _prepare(frame, design, source)
     found = []
-    for stat, names in (("mean", means), ("total", totals)):
+    jobs: tuple[tuple[Stat, Sequence[str]], ...] = (("mean", means), ("total", totals))
+    for stat, names in jobs:
         for name in names:
             y = _numeric(frame, name, source, "variable")
             present = ~np.isnan(y)
@@ -104,7 +106,7 @@ def estimate(
                 value = float((w * y0).sum())
                 scores = w * y0
             se = float(np.sqrt(_variance(scores, prepared)))
-            found.append(Estimate(stat, name, value, se))  # type: ignore[arg-type]
+            found.append(Estimate(stat, name, value, se))
     return found
 
 

@@ -86,6 +86,8 @@ def rake(
 
     if cap is not None and cap <= 1:
         raise UserError(f"the cap must be more than 1 times the mean weight (got {cap:g})")
+    if max_iterations < 1:
+        raise UserError(f"at least one iteration is needed (got {max_iterations})")
     margins = _margins(frame, targets, source)
     n = len(frame)
     start = _base(base_weights, n, source)
@@ -204,16 +206,9 @@ def rake_file(
     base = _weights(frame, weights_column, source) if weights_column else None
     if post_stratify:
         targets = targets.only(post_stratify)
-        raked = poststratify(frame, targets, post_stratify, base_weights=base, source=source)
-    else:
-        raked = rake(
-            frame,
-            targets,
-            base_weights=base,
-            cap=cap,
-            max_iterations=max_iterations,
-            source=source,
-        )
+    raked = rake(
+        frame, targets, base_weights=base, cap=cap, max_iterations=max_iterations, source=source
+    )
     written = frame.copy()
     written[WEIGHT_COLUMN] = np.asarray(raked.weights)
     try:
