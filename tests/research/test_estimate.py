@@ -252,3 +252,15 @@ def test_a_missing_data_file_is_one_line(capsys, tmp_path):
         capsys, "surveys", "estimate", "--data", str(tmp_path / "none.csv"), "--mean", "y"
     )
     assert code == 1 and err == f"escucha: error: no data file at {tmp_path / 'none.csv'}\n"
+
+
+def test_the_estimate_command_without_json_prints_a_line_a_statistic(capsys):
+    code, out, _ = run_cli(
+        capsys, "surveys", "estimate", "--data", str(DATA / "apiclus1.csv"), "--weights", "pw",
+        "--cluster", "dnum", "--fpc", "fpc", "--mean", "api00", "--total", "enroll",
+    )  # fmt: skip
+    assert code == 0
+    assert out.splitlines() == [
+        "mean   api00  644.169  (SE 23.5422)",
+        "total  enroll  3.40494e+06  (SE 932235)",
+    ]

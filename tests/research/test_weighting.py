@@ -354,3 +354,14 @@ def test_the_rake_command_refuses_bad_input_in_one_line(tmp_path, capsys, change
     )
     assert code == 1 and printed == "" and not out.exists()
     assert err.count("\n") == 1 and message in err, err
+
+
+def test_the_rake_command_without_json_says_what_it_did(tmp_path, capsys):
+    data, targets = _files(tmp_path, sample(300))
+    out = tmp_path / "weighted.csv"
+    code, printed, _ = run_cli(
+        capsys, "surveys", "rake", "--data", str(data), "--targets", str(targets),
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0 and "sex=f  target 0.51  weighted 0.51" in printed
+    assert "300 respondents; design effect" in printed and str(out) in printed

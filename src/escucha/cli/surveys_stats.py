@@ -36,8 +36,7 @@ def estimate(
     ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Means and totals of a probability sample with Taylor-linearised standard errors, as
-    R survey's svymean and svytotal."""
+    """Means and totals of a probability sample, with R survey's linearised standard errors."""
     from escucha.research.estimate import Design, estimate_file
 
     design = Design(weights=weights, strata=strata, cluster=cluster, fpc=fpc)
@@ -70,8 +69,7 @@ def rake(
     max_iterations: Annotated[int, typer.Option(help="Give up after this many sweeps.")] = 1000,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Weight the data to population margins (raking, optional trimming, or
-    post-stratification) and show the margins, design effect and effective sample size."""
+    """Weight the data to population margins (raking, trimming or post-stratification)."""
     from escucha.research.weighting import rake_file
 
     found = rake_file(
