@@ -16,8 +16,16 @@ Published numbers reproduced (data: tests/research/data, see its README):
    9.4089408027845831; dclus1 644.16939890710387, SE 23.542240693781036; and its hand-checked
    two-stratum design (mean 16, SE sqrt(492)/21). We match these to 1e-6 (relative 1e-12).
 
-The totals are published only to the printed digits; they are compared to those, and their full
-precision values below are our own computation (the same linearisation, stated for regression).
+3. Totals to the cent, in the R package svrep's reference for calibrate_to_sample
+   (github.com/bschneidr/svrep, reference/calibrate_to_sample.md), on the JK1 replicate
+   versions of dclus1 and of svydesign(id=~1, fpc=~fpc, data=apisrs). For a total of a
+   one-stage design, and for the mean of a simple random sample, the JK1 jackknife variance
+   equals the linearised one exactly, so these are the same numbers: dclus1
+   svytotal(~enroll) 3404940.13 (SE 932235.03); apisrs svytotal(~enroll) 3621074.34
+   (SE 169519.65), svymean(~api00) 656.58 (SE 9.2497).
+
+dstrat's total is published only to R's printed digits; its full precision value below is our
+own computation (the same linearisation, stated for regression).
 """
 
 from __future__ import annotations
@@ -74,6 +82,19 @@ def test_means_at_full_precision(name, design, published):
     (got,) = estimate_file(DATA / name, design, means=["api00"], totals=[])
     assert got.estimate == pytest.approx(published[0], rel=1e-12, abs=1e-6)
     assert got.se == pytest.approx(published[1], rel=1e-12, abs=1e-6)
+
+
+def test_totals_to_the_cent_as_svreps_reference_prints_them():
+    clus1 = _by_key(estimate_file(DATA / "apiclus1.csv", CLUS1, means=[], totals=["enroll"]))
+    srs = _by_key(
+        estimate_file(DATA / "apisrs.csv", Design(fpc="fpc"), means=["api00"], totals=["enroll"])
+    )
+    total, total_se = clus1[("total", "enroll")]
+    assert (round(total, 2), round(total_se, 2)) == (3404940.13, 932235.03)
+    total, total_se = srs[("total", "enroll")]
+    assert (round(total, 2), round(total_se, 2)) == (3621074.34, 169519.65)
+    mean, mean_se = srs[("mean", "api00")]
+    assert (round(mean, 2), _printed(mean_se)) == (656.58, 9.2497)
 
 
 def test_totals_at_full_precision():
