@@ -91,19 +91,11 @@ def rake(
     margins = _margins(frame, targets, source)
     n = len(frame)
     start = _base(base_weights, n, source)
-    for variable, (codes, categories, shares) in margins.items():
-        reached = np.bincount(codes, weights=start, minlength=len(categories))
-        for category, share, weight in zip(categories, shares, reached, strict=True):
-            if share > 0 and weight <= 0:
-                raise UserError(
-                    f"the cell {variable}={category} has a target of {share:.6g} but no "
-                    "respondent with a weight above 0: nothing can be weighted up to it"
-                )
+    _every_cell_has_weight(start, margins)
     population = targets.total or (float(start.sum()) if base_weights is not None else n)
     weights = start * (population / start.sum())
     limit = None if cap is None else cap * population / n
     goals = {v: shares * population for v, (_, _, shares) in margins.items()}
-    gap, worst = np.inf, ""
     for iteration in range(1, max_iterations + 1):
         for variable, (codes, categories, _) in margins.items():
             sums = np.bincount(codes, weights=weights, minlength=len(categories))
@@ -254,6 +246,22 @@ def _margins(
             np.array([shares[c] for c in categories]),
         )
     return found
+
+
+def _every_cell_has_weight(
+    start: np.ndarray, margins: dict[str, tuple[np.ndarray, list[str], np.ndarray]]
+) -> None:
+    """A category with a target needs respondents whose weight can be raised."""
+    import numpy as np
+
+    for variable, (codes, categories, shares) in margins.items():
+        reached = np.bincount(codes, weights=start, minlength=len(categories))
+        for category, share, weight in zip(categories, shares, reached, strict=True):
+            if share > 0 and weight <= 0:
+                raise UserError(
+                    f"the cell {variable}={category} has a target of {share:.6g} but no "
+                    "respondent with a weight above 0: nothing can be weighted up to it"
+                )
 
 
 def _categories(frame: pd.DataFrame, variable: str, source: str) -> pd.Series:
