@@ -212,7 +212,11 @@ probabilities) and five intent probabilities (`wish`, `complaint`, `question`, `
   negation flipping, positive / negative emoji and emoticons, `?`, `!`, URLs, handles,
   all-caps words, length). Probabilities are calibrated by a temperature per language fitted
   on 3-fold out-of-fold predictions of the UMSAB train rows. Texts whose language is unknown
-  or not loaded get the mean of the en and es models.
+  or not loaded get the mean of the en and es models. In a workspace, `escucha analyze` then
+  settles the language of posts too short to tell from the evidence around them (the post
+  they reply to, the author's usual language, a source that is 90% one language:
+  `src/escucha/langsettle.py`) and reads them again with that language's model; the rest are
+  shown as "too short to tell the language", outside comparisons between languages.
 - **Intents**: English logistic models for `wish` (SemEval-2019 Task 9 forum suggestions),
   `complaint` (Preotiuc-Pietro et al. complaints) and `promo` (YouTube spam plus customer
   tweets as non-promotional examples), combined by noisy-OR with transparent es/en phrase

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypedDict
 from sqlalchemy import and_, delete, func, select
 
 from escucha.brands import BrandMatcher
+from escucha.langsettle import settle_unknown_languages
 from escucha.store.schema import brand_mentions, enrichments, posts, settings
 from escucha.store.writer import insert_ignore, put_setting
 
@@ -113,6 +114,9 @@ def analyze(workspace: Context, progress: Callable[[int, int], None] | None = No
         done += len(rows)
         if progress:
             progress(done, total)
+    if enriched:
+        with engine.begin() as conn:
+            settle_unknown_languages(conn, reader)
     while True:
         with engine.begin() as conn:
             rows = conn.execute(

@@ -33,6 +33,7 @@ FLOORS = {
     "auth": 2,
     # 3: domains built on them
     "enrich": 3,
+    "langsettle": 3,
     "frames": 3,
     "insights": 3,
     "ideas": 3,

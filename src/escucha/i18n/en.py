@@ -166,7 +166,7 @@ STRINGS: dict[str, str] = {
     "intent_promo": "promotion",
     "lang_es": "Spanish",
     "lang_en": "English",
-    "lang_unknown": "Unknown language",
+    "lang_unknown": "Too short to tell the language",
     "none": "—",
     "unknown": "unknown",
     "no_date": "no date",

@@ -170,7 +170,7 @@ STRINGS: dict[str, str] = {
     "intent_promo": "promoción",
     "lang_es": "Español",
     "lang_en": "Inglés",
-    "lang_unknown": "Idioma desconocido",
+    "lang_unknown": "Demasiado corto para saber el idioma",
     "none": "—",
     "unknown": "desconocido",
     "no_date": "sin fecha",
