@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from escucha.enrich import Analysis
     from escucha.listen.importer import ImportResult
+    from escucha.research.surveys import Survey
     from escucha.status import WorkspaceStatus
 
 
@@ -119,6 +120,12 @@ class Workspace:
         from escucha.community.views import contacts_frame
 
         return contacts_frame(self)
+
+    def survey(self, survey_id: int, version: int | None = None) -> Survey:
+        """A survey with its definition (`.definition`), by default its latest version."""
+        from escucha.research.surveys import get_survey
+
+        return get_survey(self, survey_id, version)
 
     def import_runs(self) -> list[dict]:
         from escucha.status import import_run_list

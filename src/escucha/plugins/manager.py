@@ -30,6 +30,7 @@ DEFAULT_PLUGINS = (
     "escucha.features.ideas",
     "escucha.features.community",
     "escucha.features.engage",
+    "escucha.features.research",
     "escucha.features.research_stats",
     "escucha.features.alerts",
     "escucha.features.report",

@@ -34,6 +34,7 @@ from escucha.store.schema.listening import (
     source_rejects,
     source_state,
 )
+from escucha.store.schema.research import survey_versions, surveys
 from escucha.store.schema.understanding import brand_mentions, enrichments
 from escucha.store.schema.workspace import settings
 
@@ -69,6 +70,8 @@ __all__ = [
     "settings",
     "source_rejects",
     "source_state",
+    "survey_versions",
+    "surveys",
     "users",
     "web_sessions",
 ]
