@@ -87,3 +87,23 @@ def test_find_cycle():
     cycle = find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
     assert cycle is not None and cycle[0] == cycle[-1] and set(cycle) == {"a", "b", "c"}
     assert find_cycle({"x": {"x"}}) == ["x", "x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("contains(${s}, 'ell')", True),
+        ("starts-with(${s}, 'he') and ends-with(${s}, 'lo')", True),
+        ("substr(${s}, 2, 3)", "ell"),
+        ("substr(${s}, 4)", "lo"),
+        ("floor(-2.5) + ceiling(2.1) + abs(-1)", 1.0),
+        ("pow(2, 10) + sqrt(16)", 1028.0),
+        ("min(3, ${n}, 7)", 1.0),
+        ("max(3, ${n}, 7)", 7.0),
+        ("sqrt(-1) = sqrt(-1)", False),  # NaN is equal to nothing
+        ("boolean('') or string(1.5) = '1.5'", True),
+        ("1 div 0 > 1000000", True),
+    ],
+)
+def test_more_functions(text, expected):
+    assert evaluate(parse(text), {"s": "hello", "n": 1}) == expected

@@ -224,3 +224,33 @@ def test_two_thousand_questions(tmp_path):
     assert reading.rejected == ()
     assert sum(1 for _ in reading.definition.questions()) == 2000
     _round_trip(path, tmp_path)
+
+
+def test_range_becomes_rating_or_nps_with_tick_labels(tmp_path):
+    header = ["type", "name", "label", "parameters"]
+    ticks = "start=1 end=5 step=1 tick_labelset=ticks tick_interval=1"
+    survey = [header, ["range", "r", "R", ticks],
+              ["range", "n", "N", "start=0 end=10"], ["range", "big", "B", "start=0 end=100"],
+              ["range", "half", "H", "start=1 end=3 step=0.5"]]  # fmt: skip
+    choices = [["list_name", "name", "label"], ["ticks", "1", "Bad"], ["ticks", "5", "Good"]]
+    reading = read_xlsform(xlsform(tmp_path / "r.xlsx", survey, choices))
+    rating = reading.definition.question("r")
+    assert rating.kind is Kind.RATING
+    assert [(c.name, c.label["und"]) for c in rating.choices] == [
+        ("1", "Bad"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "Good")]  # fmt: skip
+    assert reading.definition.question("n").kind is Kind.NPS
+    assert _rejected(reading) == {
+        ("survey", 2): "range parameter 'tick_interval' is not imported",
+        ("survey", 4): "a range other than 2 to 11 whole points is not supported",
+        ("survey", 5): "a range other than 2 to 11 whole points is not supported",
+    }
+    _round_trip(tmp_path / "r.xlsx", tmp_path)  # exported as likert selects, read back the same
+
+
+def test_rows_without_label_or_with_external_choices_are_rejected(tmp_path):
+    path = _form(tmp_path, ["text", "nolabel"], _row("text", "ok"),
+                 ["select_one yn", "s", "S", "S", "", "", "", "search('file')"])  # fmt: skip
+    assert _rejected(read_xlsform(path)) == {
+        ("survey", 2): "the question has no label",
+        ("survey", 4): "search() appearances (choices from an external file) are not supported",
+    }

@@ -7,7 +7,8 @@ recursive-descent parser into a tree and evaluated by walking it; nothing is eve
     ${name}  .  'text' "text"  12  3.5  bare-name (a choice column, in choice filters)
     or  and  = != < <= > >=  + - * div mod  unary -  ( )
     not() selected() count-selected() string-length() today() if() true() false()
-    number() int() round() concat() coalesce()
+    number() int() round() concat() coalesce() contains() starts-with() ends-with()
+    substr() string() boolean() floor() ceiling() abs() pow() sqrt() min() max()
 
 Values follow XPath 1.0 loosely, as ODK does: an unanswered question is '' (its number is NaN,
 so `${age} >= 15` is false until it is answered); a multiple choice answer is its choice names
@@ -86,6 +87,19 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "round": (1, 2),
     "concat": (1, None),
     "coalesce": (2, 2),
+    "contains": (2, 2),
+    "starts-with": (2, 2),
+    "ends-with": (2, 2),
+    "substr": (2, 3),
+    "string": (1, 1),
+    "boolean": (1, 1),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "abs": (1, 1),
+    "pow": (2, 2),
+    "sqrt": (1, 1),
+    "min": (1, None),
+    "max": (1, None),
 }
 
 _TOKEN = re.compile(
@@ -457,7 +471,51 @@ class _Evaluator:
             return math.floor(number * scale + 0.5) / scale
         if name == "concat":
             return "".join(_string(v) for v in values)
-        return values[0] if _string(values[0]) != "" else values[1]  # coalesce
+        if name == "coalesce":
+            return values[0] if _string(values[0]) != "" else values[1]
+        return self._more(name, values)
+
+    def _more(self, name: str, values: list[str | float | bool]) -> str | float | bool:
+        if name in ("contains", "starts-with", "ends-with"):
+            text, part = _string(values[0]), _string(values[1])
+            if name == "contains":
+                return part in text
+            return text.startswith(part) if name == "starts-with" else text.endswith(part)
+        if name == "substr":  # XPath: 1-based start, optional length
+            text, start = _string(values[0]), _number(values[1])
+            if not math.isfinite(start):
+                return ""
+            begin = max(round(start) - 1, 0)
+            length = _number(values[2]) if len(values) > 2 else math.inf
+            if math.isnan(length):
+                return ""
+            return (
+                text[begin:] if math.isinf(length) else text[begin : begin + max(round(length), 0)]
+            )
+        if name == "string":
+            return _string(values[0])
+        if name == "boolean":
+            return _boolean(values[0])
+        numbers = [_number(v) for v in values]
+        if name in ("min", "max"):
+            if any(math.isnan(n) for n in numbers):
+                return math.nan
+            return min(numbers) if name == "min" else max(numbers)
+        number = numbers[0]
+        if name == "pow":
+            try:
+                return math.pow(number, numbers[1])
+            except (OverflowError, ValueError):
+                return math.nan
+        if not math.isfinite(number):
+            return number
+        if name == "floor":
+            return float(math.floor(number))
+        if name == "ceiling":
+            return float(math.ceil(number))
+        if name == "abs":
+            return abs(number)
+        return math.sqrt(number) if number >= 0 else math.nan  # sqrt
 
 
 def evaluate(

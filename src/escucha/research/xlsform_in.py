@@ -53,6 +53,7 @@ SURVEY_COLUMNS = {
     "appearance", "parameters", END_IF_COLUMN, *TRANSLATED,
 }  # fmt: skip
 CHOICE_COLUMNS = {"list_name", "name", "label"}
+OTHER_SHEETS = ("entities", "external_choices", "osm")  # pyxform reads them; escucha does not
 SETTINGS_KEPT = {"form_title", "form_id", "version", "default_language"}
 COLUMN_ALIASES = {
     "caption": "label",
@@ -208,6 +209,9 @@ class _Reader:
         self.source = source
         self.rejected: list[RejectedRow] = []
         self.settings = self._settings(data.settings)
+        for sheet in OTHER_SHEETS:
+            if getattr(data, sheet, None):
+                self._reject(sheet, 2, f"sheet {sheet!r} is not imported")
         self.survey = _sheet(SURVEY, data.survey, SURVEY_COLUMNS)
         self.choice_sheet = _sheet(CHOICES, data.choices, CHOICE_COLUMNS)
         suffixes = sorted(self.survey.languages | self.choice_sheet.languages)
@@ -225,6 +229,7 @@ class _Reader:
         self.lists = self._choices()
         self.rows: dict[str, int] = {}  # element name -> row
         self.rejected_names: dict[str, int] = {}  # name of a rejected row -> its row
+        self.at = 0  # the survey row being read
 
     # --- sheets --------------------------------------------------------------------------
 
@@ -311,7 +316,12 @@ class _Reader:
                 skipping = (what, number, 1)
                 continue
             if kind == "begin group":
-                self._name(row, number)
+                try:
+                    self._name(row, number)
+                except _Reject as rejected:  # the group and what is inside it
+                    self._reject(SURVEY, number, f"group: {rejected.reason}")
+                    skipping = ("group", number, 1)
+                    continue
                 stack.append((row, number, []))
                 continue
             if kind == "end group":
@@ -321,6 +331,7 @@ class _Reader:
                 (stack[-1][2] if stack else top).append(self._group(begin, begin_row, children))
                 continue
             try:
+                self.at = number
                 name = self._name(row, number)
                 question = self._question(row, kind, name)
             except _Reject as rejected:
@@ -393,6 +404,8 @@ class _Reader:
         if not kind:
             raise _Reject("the row has no type")
         appearance = _one(row, "appearance").split()
+        if "search(" in _one(row, "appearance"):
+            raise _Reject("search() appearances (choices from an external file) are not supported")
         base: dict[str, Any] = {
             "name": name,
             "label": self._text(row, "label"),
@@ -409,11 +422,11 @@ class _Reader:
             return self._select(row, appearance, parameters, base)
         if kind == "range":
             return self._range(parameters, appearance, base)
-        if parameters:
-            raise _Reject(f"parameters {_one(row, 'parameters')!r} are not supported on {kind}")
         simple = SIMPLE_TYPES.get(kind)
         if simple is None:
             raise _Reject(self._unsupported(kind))
+        if parameters:
+            raise _Reject(f"parameters {_one(row, 'parameters')!r} are not supported on {kind}")
         if _one(row, "choice_filter"):
             raise _Reject(f"a choice_filter on a {kind} question")
         calculation = _one(row, "calculation") or None
@@ -426,6 +439,8 @@ class _Reader:
             appearance.remove("multiline")
         if simple is Kind.CONSENT:
             base["required"] = True  # an agreement is never optional
+        if simple is not Kind.CALCULATE and not base["label"] and not base["hint"]:
+            raise _Reject("the question has no label")
         return Question(
             kind=simple, calculation=calculation, appearance=" ".join(appearance) or None, **base
         )
@@ -466,6 +481,8 @@ class _Reader:
         if list_name not in self.lists:
             raise _Reject(f"choice list {list_name!r} is not on the choices sheet")
         choices = tuple(self.lists[list_name])
+        if not base["label"] and not base["hint"]:
+            raise _Reject("the question has no label")
         randomize = parameters.pop("randomize", "false").lower() in YES
         if parameters:
             raise _Reject(f"parameters {sorted(parameters)} are not supported on selects")
@@ -495,14 +512,25 @@ class _Reader:
                                 (("start", "1"), ("end", "10"), ("step", "1")))  # fmt: skip
         except ValueError:
             raise _Reject(f"range parameters {parameters} are not numbers") from None
-        if set(parameters) - {"start", "end", "step"}:
-            raise _Reject(f"range parameters {sorted(parameters)} are not supported")
         points = (end - start) / step + 1 if step else 0
         if step != 1 or not start.is_integer() or not 2 <= points <= 11:
             raise _Reject("a range other than 2 to 11 whole points is not supported")
+        for shown in sorted(set(parameters) & {"tick_interval", "placeholder"}):
+            self._reject(SURVEY, self.at, f"range parameter {shown!r} is not imported")
+        unknown = set(parameters) - {"start", "end", "step", "tick_labelset", "tick_interval",
+                                     "placeholder"}  # fmt: skip
+        if unknown:
+            raise _Reject(f"range parameters {sorted(unknown)} are not supported")
+        labelled: dict[str, Text] = {}
+        if "tick_labelset" in parameters:
+            labelset = parameters["tick_labelset"]
+            if labelset not in self.lists:
+                raise _Reject(f"tick_labelset {labelset!r} is not on the choices sheet")
+            labelled = {_point(c.name): c.label for c in self.lists[labelset]}
         names = tuple(str(int(start) + i) for i in range(int(points)))
-        labels = [{lang.code: n for lang in self.languages} for n in names]
-        choices = tuple(Choice(n, label) for n, label in zip(names, labels, strict=True))
+        choices = tuple(
+            Choice(n, labelled.get(n) or {lang.code: n for lang in self.languages}) for n in names
+        )
         return Question(
             kind=Kind.NPS if names == NPS_POINTS else Kind.RATING,
             list_name=f"{base['name']}_points",
@@ -558,6 +586,15 @@ class _Reader:
         return tuple(kept)
 
 
+def _point(name: str) -> str:
+    """A tick label's choice name as the point it labels: '1.0' -> '1'."""
+    try:
+        number = float(name)
+    except ValueError:
+        return name
+    return str(int(number)) if number.is_integer() else name
+
+
 def _parameters(text: str) -> dict[str, str]:
     out = {}
     for part in text.replace(";", " ").replace(",", " ").split():
@@ -598,22 +635,36 @@ def _as_matrix(group: Group) -> Question | None:
     )
 
 
-def _validate_with_pyxform(data: Any, rejected: list[RejectedRow], source: str) -> None:
-    """pyxform's own structural checks, on the rows escucha keeps."""
+def _validate_with_pyxform(data: Any, reader: _Reader, source: str) -> None:
+    """pyxform's own structural checks, on the rows and columns escucha keeps."""
     from pyxform.errors import PyXFormError
     from pyxform.xls2json import workbook_to_json
 
-    def kept(sheet: str, rows: Any) -> list[Any]:
+    def kept(sheet: _Sheet, rows: Any) -> list[Any]:
         dropped = {
-            r.row for r in rejected if r.sheet == sheet and not r.reason.startswith("column ")
+            r.row
+            for r in reader.rejected
+            if r.sheet == sheet.name and not r.reason.startswith("column ")
         }
-        return [{} if i + 2 in dropped else row for i, row in enumerate(rows or ())]
+        return [
+            {} if i + 2 in dropped else {k: v for k, v in row.items() if k not in sheet.ignored}
+            for i, row in enumerate(rows or ())
+        ]
 
-    cleaned = replace(data, survey=kept(SURVEY, data.survey), choices=kept(CHOICES, data.choices))
+    cleaned = replace(
+        data,
+        survey=kept(reader.survey, data.survey),
+        choices=kept(reader.choice_sheet, data.choices),
+        **{sheet: None for sheet in OTHER_SHEETS},  # reported as not imported
+    )
     try:
         workbook_to_json(cleaned, warnings=[])
     except PyXFormError as exc:
         raise UserError(f"{source}: {' '.join(str(exc).split())}") from None
+
+
+def _order(rejected: RejectedRow) -> tuple[bool, str, int]:
+    return (rejected.sheet != SURVEY, rejected.sheet, rejected.row)
 
 
 def read_xlsform(path: Path) -> Reading:
@@ -633,9 +684,9 @@ def read_xlsform(path: Path) -> Reading:
     reader = _Reader(data, source)
     definition = reader.read()
     if not any(True for _ in definition.elements()):
-        first = next(iter(reader.rejected), None)
+        first = min(reader.rejected, key=_order, default=None)
         why = f" (first: {first.sheet} row {first.row}: {first.reason})" if first else ""
         raise UserError(f"{source}: no question escucha can import{why}")
-    _validate_with_pyxform(data, reader.rejected, source)
-    rejected = sorted(reader.rejected, key=lambda r: (r.sheet != SURVEY, r.sheet, r.row))
+    _validate_with_pyxform(data, reader, source)
+    rejected = sorted(reader.rejected, key=_order)
     return Reading(definition, tuple(rejected))
