@@ -254,3 +254,32 @@ def test_rows_without_label_or_with_external_choices_are_rejected(tmp_path):
         ("survey", 2): "the question has no label",
         ("survey", 4): "search() appearances (choices from an external file) are not supported",
     }
+
+
+def test_group_columns_escucha_does_not_keep_are_reported(tmp_path):
+    path = _form(tmp_path, ["begin_group", "g", "G", "G", "", ". > 1", "yes"], _row("text", "a"),
+                 ["end_group"])  # fmt: skip
+    reading = read_xlsform(path)
+    assert {(r.row, r.reason) for r in reading.rejected} == {
+        (2, "column 'constraint' on a group is not imported"),
+        (2, "column 'required' on a group is not imported"),
+    }
+    assert [e.name for e in reading.definition.elements()] == ["g", "a"]
+
+
+def test_an_other_answer_name_may_not_be_taken(tmp_path):
+    path = _form(tmp_path, _row("select_one yn or_other", "q"), _row("text", "q_other"))
+    with pytest.raises(UserError, match="the name 'q_other' is used twice"):
+        read_xlsform(path)
+
+
+def test_export_refuses_one_list_with_two_sets_of_choices(tmp_path):
+    from dataclasses import replace
+
+    definition = read_xlsform(_form(tmp_path, _row("select_one yn", "a"),
+                                    _row("select_one agree", "b"))).definition  # fmt: skip
+    a, b = definition.children
+    clash = replace(definition, children=(a, replace(b, list_name="yn")))
+    with pytest.raises(UserError, match="share the choice list 'yn' but not its choices"):
+        write_xlsform(clash, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()

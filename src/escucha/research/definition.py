@@ -299,6 +299,7 @@ def check(definition: Definition) -> None:
         own = [element.name]
         if isinstance(element, Question):
             own += [r.name for r in element.rows]
+            own += [f"{element.name}_other"] if element.other else []
         for name in own:
             if name in seen:
                 raise UserError(f"survey {definition.name!r}: the name {name!r} is used twice")

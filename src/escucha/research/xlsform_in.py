@@ -53,6 +53,7 @@ SURVEY_COLUMNS = {
     "appearance", "parameters", END_IF_COLUMN, *TRANSLATED,
 }  # fmt: skip
 CHOICE_COLUMNS = {"list_name", "name", "label"}
+GROUP_COLUMNS = {"type", "name", "label", "relevant", "appearance"}
 OTHER_SHEETS = ("entities", "external_choices", "osm")  # pyxform reads them; escucha does not
 SETTINGS_KEPT = {"form_title", "form_id", "version", "default_language"}
 COLUMN_ALIASES = {
@@ -391,6 +392,8 @@ class _Reader:
     ) -> Element:
         name = _one(row, "name")
         appearance = _one(row, "appearance")
+        for column in sorted(set(row) - GROUP_COLUMNS):
+            self._reject(SURVEY, number, f"column {column!r} on a group is not imported")
         group = Group(
             name=name,
             label=self._text(row, "label"),
@@ -533,11 +536,20 @@ class _Reader:
         )
         return Question(
             kind=Kind.NPS if names == NPS_POINTS else Kind.RATING,
-            list_name=f"{base['name']}_points",
+            list_name=self._free_list_name(f"{base['name']}_points"),
             choices=choices,
             appearance=" ".join(appearance) or None,
             **base,
         )
+
+    def _free_list_name(self, wanted: str) -> str:
+        """A choice list name the form does not use yet (for the points of a range)."""
+        name, n = wanted, 1
+        while name in self.lists:
+            n += 1
+            name = f"{wanted}_{n}"
+        self.lists[name] = []
+        return name
 
     # --- references ---------------------------------------------------------------------
 

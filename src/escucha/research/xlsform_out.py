@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from escucha.errors import UserError
 from escucha.research.definition import (
     UNDETERMINED,
     Choice,
@@ -80,7 +81,11 @@ class _Writer:
 
     def choice_list(self, question: Question) -> str:
         name = question.list_name or f"{question.name}_choices"
-        self.lists.setdefault(name, question.choices)
+        if self.lists.setdefault(name, question.choices) != question.choices:
+            raise UserError(
+                f"survey {self.definition.name!r}: questions share the choice list {name!r} "
+                "but not its choices"
+            )
         return name
 
     def question(self, q: Question) -> dict[str, Any]:
