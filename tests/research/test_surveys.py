@@ -149,7 +149,7 @@ def test_bad_forms_and_formats_exit_1_with_one_line(cli, tmp_path):
 def test_surveys_help_lists_the_commands(cli):
     code, out, _ = cli("surveys", "--help")
     assert code == 0
-    for command in ("import", "export", "list", "status"):
+    for command in ("import", "export", "list", "status", "estimate", "rake"):
         assert command in out
 
 
