@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -156,3 +158,13 @@ def test_surveys_help_lists_the_commands(cli):
 def test_export_refuses_unknown_survey(sqlite_workspace, tmp_path):
     with pytest.raises(NotFound):
         export_survey(sqlite_workspace, 42, "xlsform", tmp_path / "x.xlsx")
+
+
+def test_surveys_help_imports_no_xlsform_library():
+    code = (
+        "import sys\nfrom escucha.cli import main\ntry:\n    main(['surveys', '--help'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pyxform', 'openpyxl', 'pandas') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -99,19 +99,15 @@ UNSUPPORTED_TYPES = {
     "barcode": "barcode scan",
     "time": "time of day",
     "datetime": "date and time",
-    "dateTime": "date and time",
     "hidden": "hidden field",
     "xml-external": "external data",
     "csv-external": "external data",
     "trigger": "trigger",
     "osm": "OpenStreetMap",
-    "range": "range",
     "rank": "ranking",
-    "select_one_external": "external choice list",
-    "select_one_from_file": "external choice list",
-    "select_multiple_from_file": "external choice list",
     "entity": "entity",
 }
+_MEDIA = {"image", "big-image", "audio", "video", "media"}
 _LANGUAGE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\)$")
 _XML_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 _SELECT = re.compile(
@@ -195,9 +191,6 @@ def _sheet(name: str, rows: Iterable[Mapping[str, Any]] | None, kept: set[str]) 
                 sheet.first_ignored.setdefault(header, index + 2)
         sheet.rows.append((index + 2, row))
     return sheet
-
-
-_MEDIA = {"image", "big-image", "audio", "video", "media"}
 
 
 def _one(row: Mapping[str, Mapping[str, str]], column: str) -> str:
