@@ -33,6 +33,7 @@ FEATURES = [
     (re.compile(r"^external choice lists"), "external choice list"),
     (re.compile(r"^search\(\) appearances"), "external choice list (search())"),
     (re.compile(r"^unknown question type '([^' ]+)"), r"unknown type \1"),
+    (re.compile(r"^column '([^':]+)(?:::?[^']*)?' on a group"), r"column \1 on a group"),
     (re.compile(r"^column '([^':]+)(?:::?[^']*)?' is not imported"), r"column \1"),
     (re.compile(r"^setting '([^']+)'"), r"setting \1"),
     (re.compile(r"unknown function ([\w:-]+\(\))"), r"function \1"),

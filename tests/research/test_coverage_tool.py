@@ -57,3 +57,9 @@ def test_feature_names_drop_row_details():
     assert tool.feature_of("location (geopoint) questions ('geopoint') are not supported") == (
         "type geopoint"
     )
+
+
+def test_group_column_feature():
+    assert (
+        _tool().feature_of("column 'hint' on a group is not imported") == "column hint on a group"
+    )
