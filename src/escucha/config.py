@@ -67,6 +67,16 @@ class GuardSettings:
     promotional_window_days: int = 30  # ... among our posts of this many days
 
 
+MIN_LINE_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """`[import]`: limits on what one file may make an import hold (docs/importing.md)."""
+
+    max_line_bytes: int = 1024 * 1024  # a longer line is rejected unread, in chunks
+
+
 @dataclass(frozen=True)
 class Config:
     name: str
@@ -78,6 +88,7 @@ class Config:
     community: CommunitySettings = field(default_factory=CommunitySettings)
     engage: EngageSettings = field(default_factory=EngageSettings)
     guard: GuardSettings = field(default_factory=GuardSettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
     # Tables this module does not read (e.g. [[alerts]], [channels.*]), kept so that
     # rewriting the file (`escucha sources add`) never drops them.
     extra: dict = field(default_factory=dict, compare=False)
@@ -108,7 +119,16 @@ def _brand(table: object, where: str, ours: bool) -> Brand:
     return Brand(name.strip(), _strings(table, "aliases", where), handles, tags, ours)
 
 
-KNOWN_TABLES = ("workspace", "brand", "competitors", "sources", "community", "engage", "guard")
+KNOWN_TABLES = (
+    "workspace",
+    "brand",
+    "competitors",
+    "sources",
+    "community",
+    "engage",
+    "guard",
+    "import",
+)
 
 
 def _community(table: object, origin: str) -> CommunitySettings:
@@ -171,6 +191,20 @@ def _guard(table: object, origin: str) -> GuardSettings:
     return GuardSettings(**values)  # type: ignore[arg-type]
 
 
+def _import(table: object, origin: str) -> ImportSettings:
+    where = f"{origin} [import]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    for key in table:
+        if key not in ImportSettings.__dataclass_fields__:
+            known = ", ".join(ImportSettings.__dataclass_fields__)
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+    value = table.get("max_line_bytes", ImportSettings.max_line_bytes)
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_LINE_BYTES:
+        raise ConfigError(f"{where}: 'max_line_bytes' must be a whole number >= {MIN_LINE_BYTES}")
+    return ImportSettings(max_line_bytes=value)
+
+
 def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
     """Validate a parsed TOML document; every error names the file and the key."""
     ws = data.get("workspace", {})
@@ -207,6 +241,7 @@ def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
         community=_community(data.get("community", {}), origin),
         engage=_engage(data.get("engage", {}), origin),
         guard=_guard(data.get("guard", {}), origin),
+        imports=_import(data.get("import", {}), origin),
         extra={k: v for k, v in data.items() if k not in KNOWN_TABLES},
     )
 
@@ -291,6 +326,9 @@ def render_config(config: Config) -> str:
     if config.guard != GuardSettings():
         values = {k: getattr(config.guard, k) for k in GuardSettings.__dataclass_fields__}
         parts.append(_table_toml("guard", values))
+    if config.imports != ImportSettings():
+        values = {k: getattr(config.imports, k) for k in ImportSettings.__dataclass_fields__}
+        parts.append(_table_toml("import", values))
     parts.extend(_table_toml(key, value) for key, value in config.extra.items())
     return "\n".join(parts)
 

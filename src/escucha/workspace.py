@@ -79,6 +79,7 @@ class Workspace:
             url_template=url_template,
             rejects_dir=self.rejects_dir,
             progress=progress,
+            max_line_bytes=self.config.imports.max_line_bytes,
         )
 
     def analyze(self, progress: Callable[[int, int], None] | None = None) -> Analysis:

@@ -54,3 +54,18 @@ def import_(
     )
     if result.rejects_path:
         typer.echo(f"rejected rows and their reasons: {result.rejects_path}")
+    if result.replaced:
+        typer.echo(
+            f"{result.replaced:,} NUL or lone surrogate characters replaced by U+FFFD "
+            "(no database stores them as text)"
+        )
+    if result.unmapped:
+        shown = [f"{column} ({rows:,})" for column, rows in list(result.unmapped.items())[:20]]
+        more = len(result.unmapped) - len(shown)
+        typer.echo(
+            "columns mapped to no field (kept in the raw archive), with the rows they were in: "
+            + ", ".join(shown)
+            + (f" and {more} more" if more > 0 else "")
+        )
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}")

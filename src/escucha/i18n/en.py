@@ -239,6 +239,7 @@ STRINGS: dict[str, str] = {
     "health_unknown": "unknown",
     "run_done": "done",
     "run_failed": "failed",
+    "run_interrupted": "interrupted",
     "run_running": "running",
     # tokens
     "tokens_intro": (

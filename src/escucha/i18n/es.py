@@ -245,6 +245,7 @@ STRINGS: dict[str, str] = {
     "health_unknown": "desconocido",
     "run_done": "terminada",
     "run_failed": "fallida",
+    "run_interrupted": "interrumpida",
     "run_running": "en curso",
     # tokens
     "tokens_intro": (

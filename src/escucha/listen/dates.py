@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -35,16 +36,33 @@ def _twitter(text: str) -> datetime | None:
     return local - offset if match[6] == "+" else local + offset
 
 
-def _from_epoch(number: float) -> datetime:
+def _from_epoch(epoch: float) -> datetime:
+    if not math.isfinite(epoch):
+        raise ValueError(f"date out of range {epoch!r}")
+    number = epoch
     if number > 1e14:  # microseconds
         number /= 1e6
     elif number > 1e11:  # milliseconds
         number /= 1e3
-    return datetime.fromtimestamp(number, UTC)
+    try:
+        return datetime.fromtimestamp(number, UTC)
+    except (ValueError, OverflowError, OSError):  # before year 1 or after 9999, or NaN
+        raise ValueError(f"date out of range {epoch!r}") from None
 
 
 def parse_date(value: object) -> datetime | None:
-    """A UTC datetime, None for an empty value; ValueError names what could not be read."""
+    """A UTC datetime, None for an empty value; ValueError names what could not be read.
+
+    A date beyond what a datetime holds once in UTC (year 1 with a positive offset, year 9999
+    with a negative one, an epoch of 1e300) is a ValueError too, never an OverflowError.
+    """
+    try:
+        return _parse(value)
+    except (OverflowError, OSError):
+        raise ValueError(f"date out of range {str(value)[:40]!r}") from None
+
+
+def _parse(value: object) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):

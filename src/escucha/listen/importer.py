@@ -6,7 +6,11 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,10 +21,16 @@ from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected, has_secret_key
 from escucha.core.version import VERSION
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
-from escucha.listen.files import SourceFile
+from escucha.listen.files import (
+    DEFAULT_MAX_LINE_BYTES,
+    SHOWN_CHARS,
+    ReadError,
+    SourceFile,
+)
 from escucha.store.writer import finish_run, start_run, store_batch
 
 BATCH_SIZE = 5000
+BATCH_CHARS = 32 * 1024 * 1024  # a batch of long rows is written sooner: memory stays flat
 FIELDS = (
     "text",
     "id",
@@ -133,6 +143,9 @@ class ImportResult:
     rejected: int = 0
     rejects_path: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
+    replaced: int = 0  # NULs and lone surrogates replaced by U+FFFD
+    unmapped: dict[str, int] = field(default_factory=dict)  # column -> rows it was in
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -213,7 +226,103 @@ def source_name_for(path: Path) -> str:
     stem = path.name
     for suffix in (".gz", ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".parquet"):
         stem = stem.removesuffix(suffix)
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-").lower() or "import"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.").lower() or "import"
+
+
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def check_source_name(name: str) -> str:
+    """A source name is a slug: it names the rejects file, which must stay in the workspace."""
+    if not _SOURCE_NAME.fullmatch(name) or ".." in name:
+        raise UserError(
+            f"--source {name[:64]!r}: use up to 64 letters, digits, '_', '-' or '.', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+class ImportStopped(UserError):
+    """SIGTERM arrived during an import; the run is marked interrupted."""
+
+
+@contextmanager
+def _sigterm_stops_import(path: Path) -> Iterator[None]:
+    """Turn SIGTERM into `ImportStopped` while importing (main thread only: elsewhere the
+    process's own handler stays, and a killed run is found by its status)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise ImportStopped(
+            f"{path}: the import was stopped (SIGTERM); whole batches were kept, "
+            "run it again to import the rest"
+        )
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Mapper:
+    """Our fields for each record, guessed from the record's own columns (cached per set of
+    columns), so a JSON Lines field that first appears on a later row is still imported; the
+    columns that map to nothing are counted per name."""
+
+    def __init__(self, explicit: Mapping[str, str], src: SourceFile) -> None:
+        self._explicit = explicit
+        self._src = src
+        self._cache: dict[tuple, tuple[dict[str, str] | None, tuple[str, ...]]] = {}
+        self._rows: Counter[tuple] = Counter()
+        self.first: dict[str, str] | None = None
+        self.seen: set[str] = set()  # every column any record had
+
+    def _columns_shown(self, columns: list[str]) -> str:
+        if self._src.is_link:  # never echo a symlink target's content (it may be any file)
+            return "the file's columns (not shown: the path is a symlink)"
+        return ", ".join(columns)[:500]
+
+    def _resolve(self, key: tuple) -> tuple[dict[str, str] | None, tuple[str, ...]]:
+        columns = [c for c in key if c != "__raw_line__"]
+        resolved = guess_mapping(columns, self._explicit)
+        if self.first is None:  # the first record decides whether the file can be read at all
+            missing = [c for c in self._explicit.values() if c not in columns]
+            if missing and self._src.format != "jsonl":
+                raise UserError(
+                    f"{self._src.path}: --map names column {missing[0]!r}, which the file does "
+                    f"not have (columns: {self._columns_shown(columns)})"
+                )
+            if "text" not in resolved:
+                raise UserError(
+                    f"{self._src.path}: no text column among {self._columns_shown(columns)}; "
+                    "name it with --map text=COLUMN"
+                )
+        used = set(resolved.values())
+        return (resolved if "text" in resolved else None), tuple(
+            c for c in columns if c not in used
+        )
+
+    def mapping_for(self, record: dict) -> dict[str, str] | None:
+        """The record's mapping, or None when it has no text column."""
+        key = tuple(record)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._resolve(key)
+            if self.first is None:
+                self.first = dict(hit[0] or {})
+            self.seen.update(key)
+        self._rows[key] += 1
+        return hit[0]
+
+    def unmapped(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for key, rows in self._rows.items():
+            for column in self._cache[key][1]:
+                counts[column] += rows
+        return dict(counts.most_common())
 
 
 def import_file(
@@ -225,22 +334,23 @@ def import_file(
     url_template: str | None = None,
     rejects_dir: Path,
     progress: Callable[[int, int], None] | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> ImportResult:
     """Import one file; every row is accepted, counted as a duplicate, or rejected.
 
     Rejected rows are kept in the store and written to a rejects file beside it. Each batch
     (posts, authors, rejects and the run's counts) commits in one transaction, so an import
-    killed half-way leaves whole batches behind and re-running it stores the rest.
+    killed half-way leaves whole batches behind and re-running it stores the rest. A file
+    that stops being readable part-way (a truncated .gz) keeps the rows read before it.
     """
     if url_template is not None and (
         "{id}" not in url_template or not url_template.startswith(("https://", "http://"))
     ):
         raise UserError("--url-template must be an http(s) URL containing {id}")
-    src = SourceFile(path)
-    source = source or source_name_for(path)
-    if len(source) > 64:
-        raise UserError(f"--source: the name is longer than 64 characters: {source[:64]}...")
+    source = check_source_name(source) if source is not None else source_name_for(path)
+    src = SourceFile(path, max_line_bytes)
     explicit = dict(mapping or {})
+    guess_mapping([], explicit)  # an unknown field is an error before anything is stored
     run_id = start_run(engine, source, str(path.resolve()), f"escucha {VERSION} {src.format}")
     result = ImportResult(run_id, source, str(path))
     rejects_dir.mkdir(parents=True, exist_ok=True)
@@ -249,69 +359,78 @@ def import_file(
     fetched_at = datetime.now(UTC)
     batch: list[Item] = []
     batch_rejects: list[Rejected] = []
+    batch_size = 0  # characters held by the batch
     known_authors: dict = {}
-    resolved: dict[str, str] | None = None
+    mapper = _Mapper(explicit, src)
 
     def reject(line: int, rejected: Rejected) -> None:
         nonlocal rejects_file
         if rejects_file is None:
-            rejects_file = rejects_path.open("w", encoding="utf-8")
+            rejects_file = rejects_path.open("w", encoding="utf-8", errors="backslashreplace")
         raw = rejected.raw
         shown = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
-        entry = {"line": line, "reason": rejected.reason, "record": shown[:2000]}
+        entry = {"line": line, "reason": rejected.reason, "record": shown[:SHOWN_CHARS]}
         rejects_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
         batch_rejects.append(rejected)
 
     def flush() -> None:
-        nonlocal batch, batch_rejects
+        nonlocal batch, batch_rejects, batch_size
         new = store_batch(engine, source, run_id, batch, batch_rejects, None, known_authors)
         result.accepted += new
         result.duplicate += len(batch) - new
         result.rejected += len(batch_rejects)
-        batch, batch_rejects = [], []
+        batch, batch_rejects, batch_size = [], [], 0
         if rejects_file is not None:
             rejects_file.flush()
         if progress:
             progress(src.bytes_read, src.size)
 
+    def add(line: int, record: dict) -> None:
+        resolved = mapper.mapping_for(record)
+        if resolved is None:
+            record.pop("__raw_line__", None)
+            columns = [str(c) for c in record][:20]
+            reason = f"no text column among {', '.join(columns)[:300]}"
+            reject(line, Rejected(f"line {line}", reason, record, line))
+            return
+        try:
+            batch.append(record_to_item(record, resolved, source, fetched_at, url_template))
+        except ValueError as exc:
+            record.pop("__raw_line__", None)
+            reject(line, Rejected(f"line {line}", str(exc), record, line))
+
     try:
-        for line, record in src.records():
-            if isinstance(record, Rejected):
-                reject(line, record)
-            else:
-                if resolved is None:
-                    columns = [c for c in record if c != "__raw_line__"]
-                    resolved = guess_mapping(columns, explicit)
-                    missing = [c for c in explicit.values() if c not in columns]
-                    if missing:
-                        raise UserError(
-                            f"{path}: --map names column {missing[0]!r}, which the file does "
-                            f"not have (columns: {', '.join(columns)})"
-                        )
-                    if "text" not in resolved:
-                        raise UserError(
-                            f"{path}: no text column among {', '.join(columns)}; "
-                            "name it with --map text=COLUMN"
-                        )
-                    result.mapping = resolved
-                try:
-                    batch.append(record_to_item(record, resolved, source, fetched_at, url_template))
-                except ValueError as exc:
-                    record.pop("__raw_line__", None)
-                    reject(line, Rejected(f"line {line}", str(exc), record, line))
-            if len(batch) + len(batch_rejects) >= BATCH_SIZE:
-                flush()
-        flush()
-        if resolved is None and result.rejected == 0:
+        with _sigterm_stops_import(path):
+            try:
+                for line, record in src.records():
+                    if isinstance(record, Rejected):
+                        reject(line, record)
+                    else:
+                        add(line, record)
+                    batch_size += src.last_size
+                    if len(batch) + len(batch_rejects) >= BATCH_SIZE or batch_size >= BATCH_CHARS:
+                        flush()
+            except ReadError:
+                flush()  # the rows read before the file broke off are good: keep them
+                raise
+            flush()
+        if mapper.first is None and result.rejected == 0:
             raise UserError(f"{path}: the file has a header but no rows")
     except BaseException as exc:
         message = str(exc) or type(exc).__name__
-        finish_run(engine, run_id, "failed", message=message[:500])
+        stopped = isinstance(exc, (ImportStopped, KeyboardInterrupt))
+        finish_run(engine, run_id, "interrupted" if stopped else "failed", message=message[:500])
         raise
     finally:
         if rejects_file is not None:
             rejects_file.close()
         src.close()
+    result.mapping = {**(mapper.first or {})}
+    result.replaced = src.replaced
+    result.unmapped = mapper.unmapped()
+    never = sorted({c for c in explicit.values() if c not in mapper.seen})
+    if never:
+        result.warnings.append(f"--map names column {never[0]!r}, which no record had")
     result.rejects_path = str(rejects_path) if result.rejected else None
     finish_run(engine, run_id, "done", rejects_path=result.rejects_path)
     return result
