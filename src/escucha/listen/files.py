@@ -37,6 +37,7 @@ _CHUNK = 64 * 1024
 csv.field_size_limit(MAX_FIELD_BYTES)
 
 _UNSAFE = re.compile(r"[\x00\ud800-\udfff]")  # NUL and lone surrogates: no store keeps them
+_TOO_DEEP = object()  # what json.loads gave when it ran out of recursion
 _UNSAFE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
@@ -109,11 +110,31 @@ class CountingReader(io.RawIOBase):
         return len(data)
 
 
+class _GzipRaw(io.RawIOBase):
+    """A gzip stream read with `read1`: the rows before a truncation reach the reader (a
+    buffered `read` of the GzipFile would drop what it had decompressed with the error)."""
+
+    def __init__(self, gz: gzip.GzipFile) -> None:
+        self.gz = gz
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.gz.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.gz.close()
+        super().close()
+
+
 def _open_binary(path: Path) -> tuple[BinaryIO, CountingReader]:
     counter = CountingReader(path.open("rb"))
     stream: BinaryIO = io.BufferedReader(counter, 1 << 20)
     if path.suffix == ".gz":
-        stream = io.BufferedReader(gzip.GzipFile(fileobj=stream), 1 << 20)  # type: ignore[arg-type]
+        stream = io.BufferedReader(_GzipRaw(gzip.GzipFile(fileobj=stream)), 1 << 20)  # type: ignore[arg-type]
     return stream, counter
 
 
@@ -153,14 +174,6 @@ def looks_binary(head: bytes, encoding: str) -> bool:
     return b"\x00" in sample or controls > len(sample) * 0.1
 
 
-def decode_line(raw: bytes) -> str:
-    """UTF-8, or Windows-1252 for a line that is not (files that mix the two exist)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
 @dataclass(slots=True)
 class _LongLine:
     """A line over the cap: its length in bytes and its first bytes (the rest was skipped)."""
@@ -169,23 +182,17 @@ class _LongLine:
     head: bytes
 
 
-def _utf8_lines(stream: BinaryIO, cap: int) -> Iterator[bytes | _LongLine]:
-    """Raw lines of at most `cap` bytes (newline aside); a longer one is read on in chunks."""
+def _skip_rest(stream: BinaryIO, head: bytes) -> _LongLine:
+    """Read past the rest of an over-long line in chunks, holding none of it."""
+    long = _LongLine(len(head), head[:SHOWN_CHARS])
     while True:
-        raw = stream.readline(cap + 1)
-        if not raw:
-            return
-        if len(raw) <= cap or raw.endswith(b"\n"):
-            yield raw
-            continue
-        long = _LongLine(len(raw), raw[:SHOWN_CHARS])
-        del raw
-        while True:
-            more = stream.readline(_CHUNK)
-            long.size += len(more)
-            if not more or more.endswith(b"\n"):
-                break
-        yield long
+        more = stream.readline(_CHUNK)
+        long.size += len(more)
+        if not more:
+            return long
+        if more.endswith(b"\n"):
+            long.size -= 1  # the newline is not counted against the cap
+            return long
 
 
 def _find_unit(buffer: bytes, newline: bytes, start: int) -> int:
@@ -197,7 +204,8 @@ def _find_unit(buffer: bytes, newline: bytes, start: int) -> int:
 
 
 def _utf16_lines(stream: BinaryIO, newline: bytes, cap: int) -> Iterator[bytes | _LongLine]:
-    """As `_utf8_lines`, for UTF-16: a line ends at a newline code unit, not at any 0x0A byte."""
+    """Raw lines of at most `cap` bytes (newline aside), a longer one skipped in chunks; a
+    UTF-16 line ends at a newline code unit, not at any 0x0A byte."""
     buffer = b""
     long: _LongLine | None = None
     while True:
@@ -208,11 +216,11 @@ def _utf16_lines(stream: BinaryIO, newline: bytes, cap: int) -> Iterator[bytes |
             line = buffer[start : at + 2]
             start = at + 2
             if long is not None:
-                long.size += len(line)
+                long.size += len(line) - 2
                 yield long
                 long = None
             elif len(line) - 2 > cap:
-                yield _LongLine(len(line), line[:SHOWN_CHARS])
+                yield _LongLine(len(line) - 2, line[:SHOWN_CHARS])
             else:
                 yield line
         buffer = buffer[start:]
@@ -353,50 +361,63 @@ class SourceFile:
     def close(self) -> None:
         self._stream.close()
 
-    def _raw_lines(self) -> Iterator[bytes | _LongLine]:
-        """The file's lines as bytes; a read that fails part-way is one `ReadError`."""
-        cap = self.max_line_bytes
-        if self.encoding.startswith("utf-16"):
-            bom = self._head[:2]
-            if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-                self._stream.read(2)
-                self.encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
-            newline = "\n".encode(self.encoding)
-            lines = _utf16_lines(self._stream, newline, cap)
-        else:
-            lines = _utf8_lines(self._stream, cap)
+    def _text_lines(self) -> Iterator[str | BadLine]:
+        """Decoded lines, NULs replaced; a line over the cap or not decodable is a `BadLine`.
+        A read that fails part-way (a truncated .gz) is one `ReadError`."""
         try:
-            yield from lines
+            if self.encoding.startswith("utf-16"):
+                yield from self._utf16_text()
+            else:
+                yield from self._utf8_text()
         except (OSError, EOFError, zlib.error) as exc:
             raise ReadError(f"{self.path}: {_read_problem(exc)}") from None
 
-    def _text_lines(self) -> Iterator[str | BadLine]:
-        """Decoded lines, NULs replaced; a line over the cap or not decodable is a `BadLine`."""
-        utf16 = self.encoding.startswith("utf-16")
+    def _utf8_text(self) -> Iterator[str | BadLine]:
+        cap = self.max_line_bytes
+        readline = self._stream.readline
         first = True
-        for raw in self._raw_lines():
-            if isinstance(raw, _LongLine):
-                yield BadLine(
-                    f"line is {raw.size:,} bytes, over the limit of {self.max_line_bytes:,} "
-                    "([import] max_line_bytes); skipped unread",
-                    self._shown(raw.head),
-                )
+        while raw := readline(cap + 1):
+            if len(raw) > cap and not raw.endswith(b"\n"):
+                yield self._too_long(_skip_rest(self._stream, raw))
                 continue
-            if first and raw.startswith(codecs.BOM_UTF8) and not utf16:
-                raw = raw[len(codecs.BOM_UTF8) :]
-            first = False
-            if utf16:
-                try:
-                    text = raw.decode(self.encoding)
-                except UnicodeDecodeError as exc:
-                    yield BadLine(f"not valid {self.encoding.upper()}: {exc.reason}", self._shown(raw))
-                    continue
-            else:
-                text = decode_line(raw)
+            if first:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+                first = False
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:  # files that mix in Windows-1252 lines exist
+                text = raw.decode("cp1252", errors="replace")
             if "\x00" in text:
                 text, replaced = clean_text(text)
                 self.replaced += replaced
             yield text
+
+    def _utf16_text(self) -> Iterator[str | BadLine]:
+        bom = self._head[:2]
+        if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            self._stream.read(2)
+            self.encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+        newline = "\n".encode(self.encoding)
+        for raw in _utf16_lines(self._stream, newline, self.max_line_bytes):
+            if isinstance(raw, _LongLine):
+                yield self._too_long(raw)
+                continue
+            try:
+                text = raw.decode(self.encoding)
+            except UnicodeDecodeError as exc:
+                yield BadLine(f"not valid {self.encoding.upper()}: {exc.reason}", self._shown(raw))
+                continue
+            if "\x00" in text:
+                text, replaced = clean_text(text)
+                self.replaced += replaced
+            yield text
+
+    def _too_long(self, line: _LongLine) -> BadLine:
+        return BadLine(
+            f"line is {line.size:,} bytes, over the limit of {self.max_line_bytes:,} "
+            "([import] max_line_bytes); skipped unread",
+            self._shown(line.head),
+        )
 
     def _shown(self, raw: bytes) -> str:
         encoding = self.encoding if self.encoding.startswith("utf-16") else "utf-8"
@@ -412,6 +433,7 @@ class SourceFile:
             yield from self._parquet()
 
     def _jsonl(self) -> Iterator[tuple[int, dict | Rejected]]:
+        loads = json.loads
         for number, line in enumerate(self._text_lines(), 1):
             if isinstance(line, BadLine):
                 yield number, Rejected(f"line {number}", line.reason, line.shown, number)
@@ -420,34 +442,46 @@ class SourceFile:
             if not stripped:
                 continue
             self.last_size = len(stripped)
-            record, problem = self._json_record(stripped)
+            try:
+                record = loads(stripped)
+            except RecursionError:
+                record = _TOO_DEEP
+            except ValueError as exc:
+                yield (
+                    number,
+                    Rejected(f"line {number}", f"invalid JSON: {exc.args[0]}", stripped, number),
+                )
+                continue
+            if (
+                type(record) is dict
+                and stripped.count("{") + stripped.count("[") <= MAX_JSON_DEPTH
+                and not _UNSAFE_ESCAPE.search(stripped)
+            ):
+                record["__raw_line__"] = stripped
+                yield number, record
+                continue
+            record, problem = self._checked(record, stripped)
             if problem is not None:
                 yield number, Rejected(f"line {number}", problem, stripped, number)
-                continue
-            yield number, record  # type: ignore[misc]
+            else:
+                yield number, record  # type: ignore[misc]
 
-    def _json_record(self, line: str) -> tuple[dict | None, str | None]:
-        """The line's object (with `__raw_line__`), or None and why it cannot be one."""
-        try:
-            record = json.loads(line)
-        except RecursionError:
-            return None, f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
-        except ValueError as exc:
-            return None, f"invalid JSON: {exc.args[0]}"
-        if not isinstance(record, dict):
-            return None, "a JSON object was expected"
-        if line.count("{") + line.count("[") > MAX_JSON_DEPTH and _too_deep(
-            record, MAX_JSON_DEPTH
+    def _checked(self, record: object, line: str) -> tuple[dict | None, str | None]:
+        """The slow path of a parsed line: not an object, deeply nested, or with escapes
+        of characters no store keeps (which are replaced and counted)."""
+        if record is _TOO_DEEP or (
+            isinstance(record, (dict, list)) and _too_deep(record, MAX_JSON_DEPTH)
         ):
             return None, f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
-        if _UNSAFE_ESCAPE.search(line):
-            cleaned, replaced = clean_value(record)
-            if replaced:
-                self.replaced += replaced
-                record = cleaned  # type: ignore[assignment]
-                line = json.dumps(record, ensure_ascii=False)
-        record["__raw_line__"] = line
-        return record, None
+        if not isinstance(record, dict):
+            return None, "a JSON object was expected"
+        cleaned, replaced = clean_value(record)
+        if replaced:
+            self.replaced += replaced
+            record = cleaned
+            line = json.dumps(record, ensure_ascii=False)
+        record["__raw_line__"] = line  # type: ignore[index]
+        return record, None  # type: ignore[return-value]
 
     def _sniff_dialect(self) -> type[csv.Dialect] | csv.Dialect:
         sample = self._head.decode(

@@ -267,6 +267,16 @@ def _sigterm_stops_import(path: Path) -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@dataclass(slots=True)
+class _Columns:
+    """One set of column names seen in the file: its mapping (None without a text column),
+    the columns that map to nothing, and how many rows had exactly this set."""
+
+    mapping: dict[str, str] | None
+    unmapped: tuple[str, ...]
+    rows: int = 0
+
+
 class _Mapper:
     """Our fields for each record, guessed from the record's own columns (cached per set of
     columns), so a JSON Lines field that first appears on a later row is still imported; the
@@ -275,8 +285,7 @@ class _Mapper:
     def __init__(self, explicit: Mapping[str, str], src: SourceFile) -> None:
         self._explicit = explicit
         self._src = src
-        self._cache: dict[tuple, tuple[dict[str, str] | None, tuple[str, ...]]] = {}
-        self._rows: Counter[tuple] = Counter()
+        self.known: dict[tuple, _Columns] = {}
         self.first: dict[str, str] | None = None
         self.seen: set[str] = set()  # every column any record had
 
@@ -285,10 +294,12 @@ class _Mapper:
             return "the file's columns (not shown: the path is a symlink)"
         return ", ".join(columns)[:500]
 
-    def _resolve(self, key: tuple) -> tuple[dict[str, str] | None, tuple[str, ...]]:
+    def learn(self, key: tuple) -> _Columns:
+        """Map a set of columns not seen before; the first decides whether the file can be
+        read at all (a --map to a missing column, no text column: one error, nothing stored)."""
         columns = [c for c in key if c != "__raw_line__"]
         resolved = guess_mapping(columns, self._explicit)
-        if self.first is None:  # the first record decides whether the file can be read at all
+        if self.first is None:
             missing = [c for c in self._explicit.values() if c not in columns]
             if missing and self._src.format != "jsonl":
                 raise UserError(
@@ -300,28 +311,20 @@ class _Mapper:
                     f"{self._src.path}: no text column among {self._columns_shown(columns)}; "
                     "name it with --map text=COLUMN"
                 )
+            self.first = resolved
+        self.seen.update(columns)
         used = set(resolved.values())
-        return (resolved if "text" in resolved else None), tuple(
-            c for c in columns if c not in used
+        entry = _Columns(
+            resolved if "text" in resolved else None, tuple(c for c in columns if c not in used)
         )
-
-    def mapping_for(self, record: dict) -> dict[str, str] | None:
-        """The record's mapping, or None when it has no text column."""
-        key = tuple(record)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._cache[key] = self._resolve(key)
-            if self.first is None:
-                self.first = dict(hit[0] or {})
-            self.seen.update(key)
-        self._rows[key] += 1
-        return hit[0]
+        self.known[key] = entry
+        return entry
 
     def unmapped(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
-        for key, rows in self._rows.items():
-            for column in self._cache[key][1]:
-                counts[column] += rows
+        for entry in self.known.values():
+            for column in entry.unmapped:
+                counts[column] += entry.rows
         return dict(counts.most_common())
 
 
@@ -385,20 +388,14 @@ def import_file(
         if progress:
             progress(src.bytes_read, src.size)
 
-    def add(line: int, record: dict) -> None:
-        resolved = mapper.mapping_for(record)
-        if resolved is None:
-            record.pop("__raw_line__", None)
-            columns = [str(c) for c in record][:20]
-            reason = f"no text column among {', '.join(columns)[:300]}"
-            reject(line, Rejected(f"line {line}", reason, record, line))
-            return
-        try:
-            batch.append(record_to_item(record, resolved, source, fetched_at, url_template))
-        except ValueError as exc:
-            record.pop("__raw_line__", None)
-            reject(line, Rejected(f"line {line}", str(exc), record, line))
+    def no_text(line: int, record: dict) -> None:
+        record.pop("__raw_line__", None)
+        columns = ", ".join(str(c) for c in list(record)[:20])
+        reject(
+            line, Rejected(f"line {line}", f"no text column among {columns[:300]}", record, line)
+        )
 
+    known = mapper.known
     try:
         with _sigterm_stops_import(path):
             try:
@@ -406,7 +403,21 @@ def import_file(
                     if isinstance(record, Rejected):
                         reject(line, record)
                     else:
-                        add(line, record)
+                        key = tuple(record)
+                        columns = known.get(key) or mapper.learn(key)
+                        columns.rows += 1
+                        if columns.mapping is None:
+                            no_text(line, record)
+                        else:
+                            try:
+                                batch.append(
+                                    record_to_item(
+                                        record, columns.mapping, source, fetched_at, url_template
+                                    )
+                                )
+                            except ValueError as exc:
+                                record.pop("__raw_line__", None)
+                                reject(line, Rejected(f"line {line}", str(exc), record, line))
                     batch_size += src.last_size
                     if len(batch) + len(batch_rejects) >= BATCH_SIZE or batch_size >= BATCH_CHARS:
                         flush()
