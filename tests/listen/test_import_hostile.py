@@ -270,6 +270,22 @@ def test_fields_that_first_appear_on_a_later_row_are_imported(workspace, tmp_pat
     assert result.unmapped == {"likes": 2, "views": 1, "nota": 1}
 
 
+def test_keys_that_differ_on_every_row_are_counted_within_bounds(
+    sqlite_workspace, tmp_path, monkeypatch
+):
+    from escucha.listen import importer
+
+    monkeypatch.setattr(importer, "MAX_COLUMN_SETS", 50)
+    monkeypatch.setattr(importer, "MAX_UNMAPPED_NAMES", 10)
+    f = tmp_path / "keys.jsonl"
+    rows = [{"id": str(i), "text": "t", f"k{i}": 1, "likes": i} for i in range(300)]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = sqlite_workspace.import_file(f)
+    assert result.accepted == 300
+    assert len(result.unmapped) == 10 and result.unmapped["likes"] == 300
+    assert sum(result.unmapped.values()) == 600 and result.unmapped["(other columns)"] >= 291
+
+
 def test_a_map_to_a_column_no_record_had_is_a_warning_for_json_lines(workspace, tmp_path):
     f = tmp_path / "m.jsonl"
     f.write_text('{"id":"1","text":"a"}\n{"id":"2","text":"b","fecha_pub":"2024-01-01"}\n')

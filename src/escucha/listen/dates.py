@@ -46,7 +46,7 @@ def _from_epoch(epoch: float) -> datetime:
         number /= 1e3
     try:
         return datetime.fromtimestamp(number, UTC)
-    except (ValueError, OverflowError, OSError):  # before year 1 or after 9999, or NaN
+    except (ValueError, OverflowError, OSError):  # before year 1 or after 9999
         raise ValueError(f"date out of range {epoch!r}") from None
 
 

@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from escucha.config import ImportSettings
 from escucha.core.items import Rejected
 from escucha.errors import UserError
 
 SNIFF_BYTES = 64 * 1024
 MAX_RECORD_LINES = 200  # a quoted CSV field spanning more lines than this is an unclosed quote
 MAX_FIELD_BYTES = 16 * 1024 * 1024
-DEFAULT_MAX_LINE_BYTES = 1024 * 1024  # [import] max_line_bytes
+DEFAULT_MAX_LINE_BYTES = ImportSettings.max_line_bytes  # [import] max_line_bytes
 MAX_JSON_DEPTH = 64  # deeper JSON is rejected: real exports nest a handful of levels
 SHOWN_CHARS = 2000  # of a rejected line, kept in the rejects file
 _CHUNK = 64 * 1024

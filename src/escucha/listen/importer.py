@@ -277,17 +277,24 @@ class _Columns:
     rows: int = 0
 
 
+MAX_COLUMN_SETS = 10_000  # sets of columns remembered at once (JSON keys can vary per row)
+MAX_UNMAPPED_NAMES = 1_000  # unmapped column names reported; the rest are summed
+OTHER_COLUMNS = "(other columns)"
+
+
 class _Mapper:
     """Our fields for each record, guessed from the record's own columns (cached per set of
     columns), so a JSON Lines field that first appears on a later row is still imported; the
-    columns that map to nothing are counted per name."""
+    columns that map to nothing are counted per name. Memory is bounded however many
+    different keys a file's records have."""
 
     def __init__(self, explicit: Mapping[str, str], src: SourceFile) -> None:
         self._explicit = explicit
         self._src = src
         self.known: dict[tuple, _Columns] = {}
+        self._counts: Counter[str] = Counter()  # unmapped columns of the sets no longer known
         self.first: dict[str, str] | None = None
-        self.seen: set[str] = set()  # every column any record had
+        self.seen: set[str] = set()  # the --map columns some record had
 
     def _columns_shown(self, columns: list[str]) -> str:
         if self._src.is_link:  # never echo a symlink target's content (it may be any file)
@@ -297,6 +304,8 @@ class _Mapper:
     def learn(self, key: tuple) -> _Columns:
         """Map a set of columns not seen before; the first decides whether the file can be
         read at all (a --map to a missing column, no text column: one error, nothing stored)."""
+        if len(self.known) >= MAX_COLUMN_SETS:
+            self._fold()
         columns = [c for c in key if c != "__raw_line__"]
         resolved = guess_mapping(columns, self._explicit)
         if self.first is None:
@@ -312,7 +321,7 @@ class _Mapper:
                     "name it with --map text=COLUMN"
                 )
             self.first = resolved
-        self.seen.update(columns)
+        self.seen.update(c for c in self._explicit.values() if c in columns)
         used = set(resolved.values())
         entry = _Columns(
             resolved if "text" in resolved else None, tuple(c for c in columns if c not in used)
@@ -320,12 +329,22 @@ class _Mapper:
         self.known[key] = entry
         return entry
 
-    def unmapped(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
+    def _fold(self) -> None:
+        """Move the known sets' unmapped counts into `_counts` and forget the sets."""
         for entry in self.known.values():
             for column in entry.unmapped:
-                counts[column] += entry.rows
-        return dict(counts.most_common())
+                self._counts[column] += entry.rows
+        self.known.clear()
+        if len(self._counts) > MAX_UNMAPPED_NAMES:
+            other = self._counts.pop(OTHER_COLUMNS, 0)
+            ranked = self._counts.most_common()
+            kept = MAX_UNMAPPED_NAMES - 1
+            self._counts = Counter(dict(ranked[:kept]))
+            self._counts[OTHER_COLUMNS] = other + sum(rows for _, rows in ranked[kept:])
+
+    def unmapped(self) -> dict[str, int]:
+        self._fold()
+        return dict(self._counts.most_common())
 
 
 def import_file(
