@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, func, select
 
 from escucha.brands import BrandMatcher
 from escucha.langsettle import settle_unknown_languages
-from escucha.store.schema import brand_mentions, enrichments, posts, settings
+from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts, settings
 from escucha.store.writer import insert_ignore, put_setting
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def _unenriched(version: str):
     done = select(enrichments.c.post_id).where(
         and_(enrichments.c.model_version == version, enrichments.c.post_id == posts.c.id)
     )
-    return ~done.exists()
+    return and_(LIVE_POSTS, ~done.exists())
 
 
 def _enrich_batch(conn, reader: PostReader, rows, languages: tuple[str, ...]) -> None:
@@ -94,7 +94,9 @@ def analyze(workspace: Context, progress: Callable[[int, int], None] | None = No
         to_enrich = conn.scalar(
             select(func.count()).select_from(posts).where(_unenriched(reader.version))
         )
-        to_match = conn.scalar(select(func.count()).select_from(posts).where(posts.c.id > upto))
+        to_match = conn.scalar(
+            select(func.count()).select_from(posts).where(posts.c.id > upto, LIVE_POSTS)
+        )
     total, done = to_enrich + to_match, 0
     enriched = mentions = 0
     last_id = 0
@@ -121,7 +123,7 @@ def analyze(workspace: Context, progress: Callable[[int, int], None] | None = No
         with engine.begin() as conn:
             rows = conn.execute(
                 select(posts.c.id, posts.c.text)
-                .where(posts.c.id > upto)
+                .where(posts.c.id > upto, LIVE_POSTS)
                 .order_by(posts.c.id)
                 .limit(BATCH_SIZE)
             ).all()

@@ -262,6 +262,7 @@ class FakeJetstream:
         self.events = events
         self.drop_after = drop_after
         self.cursors: list[str | None] = []
+        self.queries: list[dict[str, list[str]]] = []  # each connection's query
         self.server = serve(self.handler, "127.0.0.1", 0)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -274,6 +275,7 @@ class FakeJetstream:
 
         query = parse_qs(urlsplit(ws.request.path).query)
         cursor = query.get("cursor", [None])[0]
+        self.queries.append(query)
         self.cursors.append(cursor)
         first = len(self.cursors) == 1
         # Jetstream replays from the cursor, the cursor's own event included.

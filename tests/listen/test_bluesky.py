@@ -12,6 +12,9 @@ from .conftest import stored
 from .fake_bluesky import FakeAppView, FakeJetstream, jetstream_event
 
 
+REWIND_US = 3_000_000  # rewind_seconds' default
+
+
 def sky(**options) -> SourceConfig:
     return SourceConfig("sky", "bluesky", {"allow_private_networks": True, **options})
 
@@ -84,14 +87,15 @@ def test_a_jetstream_that_drops_half_way_resumes_without_loss_or_duplicates(ws_f
     assert result.status == "ok", result.message
     assert (result.new, result.duplicate, result.rejected) == (len(wanted), 0, 1)
     assert [r[0] for r in stored(ws)] == wanted
-    assert jet.cursors == [None, str(events[49]["time_us"])]  # resumed from the 50th event
+    # resumed a rewind (3 s) before the 50th event; what is replayed is not counted again
+    assert jet.cursors == [None, str(events[49]["time_us"] - REWIND_US)]
     assert len(sleeps) == 1  # one backoff before reconnecting
-    assert load_cursor(ws.engine, "sky") == {"time_us": events[-1]["time_us"]}
+    assert load_cursor(ws.engine, "sky") == {"time_us": events[-1]["time_us"] - REWIND_US}
     with ws.engine.connect() as conn:
         assert conn.scalar(sa.select(source_rejects.c.reason)).startswith("unreadable event")
 
     with FakeJetstream(events) as jet:
         config = sky(jetstream_url=jet.url, q="iberia", idle_seconds=0.3, flush_seconds=0.1)
         again = collect(ws, config, sleep=sleeps)
-    assert jet.cursors == [str(events[-1]["time_us"])]
-    assert (again.new, again.duplicate) == (0, 0)
+    assert jet.cursors == [str(events[-1]["time_us"] - REWIND_US)]
+    assert (again.new, again.duplicate) == (0, len(wanted))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import pairwise
 
@@ -113,3 +113,15 @@ class Rejected:
         if isinstance(self.raw, str):
             return self.raw
         return json.dumps(strip_secrets(self.raw), ensure_ascii=False, default=str)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """A post its platform says was deleted, by native id: its text goes, a tombstone stays."""
+
+    native_id: str
+    deleted_at: datetime = field(default_factory=_now)

@@ -28,10 +28,19 @@ def tables() -> Iterable[Table]:
     from escucha.store.schema import (
         authors,
         import_runs,
+        post_versions,
         posts,
         raw_payloads,
         source_rejects,
         source_state,
     )
 
-    return [import_runs, authors, posts, raw_payloads, source_state, source_rejects]
+    return [
+        import_runs,
+        authors,
+        posts,
+        post_versions,
+        raw_payloads,
+        source_state,
+        source_rejects,
+    ]

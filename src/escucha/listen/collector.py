@@ -122,10 +122,18 @@ def collect(
         for page in pages:
             cursor = SourceCursor(source.kind, page.cursor)
             result.new += store_batch(
-                engine, source.name, run_id, page.items, page.rejected, cursor, known_authors
+                engine,
+                source.name,
+                run_id,
+                page.items,
+                page.rejected,
+                cursor,
+                known_authors,
+                edits=page.edits,
+                deletions=page.deletions,
             )
             result.pages += 1
-            result.fetched += len(page.items)
+            result.fetched += len(page.items) + len(page.edits)
             result.rejected += len(page.rejected)
             if max_pages is not None and result.pages >= max_pages:
                 result.message = f"stopped after {max_pages} page(s)"

@@ -40,7 +40,7 @@ from escucha.core.text import fold
 from escucha.query.ast import And, DateRange, Field, Leaf, Near, Node, Not, Or, Term
 from escucha.query.memory import evaluate
 from escucha.query.text import FoldedText
-from escucha.store.schema import brand_mentions, enrichments, posts
+from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.compiler import SQLCompiler
@@ -232,6 +232,7 @@ def select_posts(
     language read the enrichments of `model_version`."""
     compiler = _Compiler(conn.dialect.name, model_version)
     where, exact = compiler.prefilter(root)
+    where = and_(LIVE_POSTS, where)
     if exact:
         stmt = select(posts.c.id).where(where).order_by(posts.c.id).limit(limit)
         return list(conn.scalars(stmt))

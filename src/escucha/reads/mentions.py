@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, Connection, Select, String, and_, func, literal, select
 
 from escucha.core.labels import UNKNOWN_LANG
-from escucha.store.schema import brand_mentions, enrichments, posts
+from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +42,7 @@ def _count_query(conn: Connection, model_version: str) -> Select:
                 enrichments, join
             )
         )
+        .where(LIVE_POSTS)
         .group_by(lang, brand_mentions.c.brand, sentiment, day)
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from escucha.store.schema import authors, brand_mentions, enrichments, posts
+from escucha.store.schema import LIVE_POSTS, authors, brand_mentions, enrichments, posts
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class StoreCounts:
 
 
 def post_totals(conn: Connection, model_version: str) -> PostTotals:
-    n_posts = conn.scalar(select(func.count()).select_from(posts)) or 0
+    n_posts = conn.scalar(select(func.count()).select_from(posts).where(LIVE_POSTS)) or 0
     n_enriched = (
         conn.scalar(
             select(func.count())
@@ -77,5 +77,5 @@ def filter_values(conn: Connection, model_version: str) -> FilterValues:
                 .distinct()
             )
         ),
-        sources=sorted(conn.scalars(select(posts.c.source).distinct())),
+        sources=sorted(conn.scalars(select(posts.c.source).where(LIVE_POSTS).distinct())),
     )

@@ -23,6 +23,7 @@ from escucha.core.timeutil import as_utc
 from escucha.errors import NotFound
 from escucha.query import Query, select_posts
 from escucha.store.schema import (
+    LIVE_POSTS,
     authors,
     brand_mentions,
     enrichments,
@@ -115,8 +116,10 @@ def posts_query(model_version: str | None, columns: Sequence[str] = POST_COLUMNS
     join = posts.c.id == enrichments.c.post_id
     if model_version is not None:
         join = and_(join, enrichments.c.model_version == model_version)
-    return select(*(_SQL[name] for name in columns if name != "brands")).select_from(
-        posts.outerjoin(enrichments, join)
+    return (
+        select(*(_SQL[name] for name in columns if name != "brands"))
+        .select_from(posts.outerjoin(enrichments, join))
+        .where(LIVE_POSTS)
     )
 
 
@@ -148,14 +151,14 @@ class Selection:
     def total(self, conn: Connection) -> int:
         if self.ids is not None:
             return len(self.ids)
-        return int(conn.scalar(select(func.count()).select_from(posts)) or 0)
+        return int(conn.scalar(select(func.count()).select_from(posts).where(LIVE_POSTS)) or 0)
 
     def before(self, conn: Connection, cursor: int | None, limit: int) -> list[int]:
         """Up to `limit` ids below `cursor` (all when None), highest first."""
         if self.ids is not None:
             end = len(self.ids) if cursor is None else bisect.bisect_left(self.ids, cursor)
             return list(reversed(self.ids[max(0, end - limit) : end]))
-        stmt = select(posts.c.id).order_by(posts.c.id.desc()).limit(limit)
+        stmt = select(posts.c.id).where(LIVE_POSTS).order_by(posts.c.id.desc()).limit(limit)
         if cursor is not None:
             stmt = stmt.where(posts.c.id < cursor)
         return list(conn.scalars(stmt))

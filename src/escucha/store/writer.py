@@ -11,17 +11,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from escucha.core.items import Item, Rejected
+from escucha.core.items import Deletion, Item, Rejected
 from escucha.core.timeutil import UTCDateTime, sqlite_text
 from escucha.store.erased import any_erased, digest, erased_digests, erasure_salt
 from escucha.store.schema import (
     authors,
+    brand_mentions,
+    enrichments,
     import_runs,
+    post_versions,
     posts,
     raw_payloads,
     settings,
@@ -249,6 +252,76 @@ def _write_batch(
     return len(payloads), learned
 
 
+class _Stored(NamedTuple):
+    id: int
+    text: str
+    deleted_at: datetime | None
+
+
+def _stored(conn: Connection, source: str, native_ids: list[str]) -> dict[str, _Stored]:
+    """The stored posts of `source` among `native_ids`, by native id."""
+    found: dict[str, _Stored] = {}
+    for start in range(0, len(native_ids), _LOOKUP_CHUNK):
+        chunk = native_ids[start : start + _LOOKUP_CHUNK]
+        rows = conn.execute(
+            select(posts.c.native_id, posts.c.id, posts.c.text, posts.c.deleted_at).where(
+                posts.c.source == source, posts.c.native_id.in_(chunk)
+            )
+        )
+        found.update((nid, _Stored(pid, text, gone)) for nid, pid, text, gone in rows)
+    return found
+
+
+def apply_edits(conn: Connection, source: str, edits: Sequence[Item]) -> list[Item]:
+    """Replace the text of stored posts their authors edited, keeping each earlier text in
+    `post_versions`; return the edits of posts not stored yet (to be stored as new).
+
+    An edit of a deleted post, or one that leaves the text as stored, changes nothing.
+    """
+    stored = _stored(conn, source, list(dict.fromkeys(it.native_id for it in edits)))
+    unknown: dict[str, Item] = {}
+    now = datetime.now(UTC)
+    for it in edits:
+        row = stored.get(it.native_id)
+        if row is None:
+            unknown[it.native_id] = it  # the latest version of it
+            continue
+        if row.deleted_at is not None or row.text == it.text:
+            continue
+        conn.execute(insert(post_versions).values(post_id=row.id, text=row.text, replaced_at=now))
+        conn.execute(update(posts).where(posts.c.id == row.id).values(text=it.text, edited_at=now))
+        conn.execute(
+            update(raw_payloads)
+            .where(raw_payloads.c.post_id == row.id)
+            .values(payload=it.payload())
+        )
+        conn.execute(delete(enrichments).where(enrichments.c.post_id == row.id))  # read again
+        stored[it.native_id] = row._replace(text=it.text)
+    return list(unknown.values())
+
+
+def apply_deletions(conn: Connection, source: str, deletions: Sequence[Deletion]) -> int:
+    """Tombstone the stored posts deleted on their platform: the text, its earlier versions,
+    the raw payload and what was read from it go; the row stays with `deleted_at`. Return how
+    many posts were deleted now."""
+    stored = _stored(conn, source, list(dict.fromkeys(d.native_id for d in deletions)))
+    done = 0
+    for gone in deletions:
+        row = stored.get(gone.native_id)
+        if row is None or row.deleted_at is not None:
+            continue
+        conn.execute(
+            update(posts)
+            .where(and_(posts.c.id == row.id, posts.c.deleted_at.is_(None)))
+            .values(text="", deleted_at=gone.deleted_at)
+        )
+        for table in (post_versions, raw_payloads, enrichments, brand_mentions):
+            conn.execute(delete(table).where(table.c.post_id == row.id))
+        stored[gone.native_id] = row._replace(deleted_at=gone.deleted_at)
+        done += 1
+    return done
+
+
 REJECT_COLUMNS = (
     "source",
     "import_run_id",
@@ -289,6 +362,8 @@ def store_batch(
     rejected: Sequence[Rejected] = (),
     cursor: SourceCursor | None = None,
     known_authors: dict[AuthorKey, int] | None = None,
+    edits: Sequence[Item] = (),
+    deletions: Sequence[Deletion] = (),
 ) -> int:
     """Store one batch of a run in one transaction; return how many posts were new.
 
@@ -296,10 +371,18 @@ def store_batch(
     together, so a crash between batches loses nothing and a re-run duplicates nothing.
     `known_authors` (identity -> id), kept by the caller across the batches of a run, spares
     storing and looking up authors again; it learns a batch's authors once the batch commits.
+    `edits` and `deletions` change stored posts (`apply_edits`, `apply_deletions`); an edit
+    of a post not stored yet is stored as a new post.
     """
     known = {} if known_authors is None else known_authors
     with engine.begin() as conn:
         new, learned = _write_batch(conn, items, run_id, known)
+        unknown = apply_edits(conn, source, edits) if edits else []
+        if unknown:
+            more, also = _write_batch(conn, unknown, run_id, {**known, **learned})
+            new, learned = new + more, {**learned, **also}
+        if deletions:
+            apply_deletions(conn, source, deletions)
         write_rejects(conn, source, run_id, rejected)
         if cursor is not None:
             now = datetime.now(UTC)
@@ -314,7 +397,7 @@ def store_batch(
                     collected=source_state.c.collected + new,
                 )
             )
-        _add_to_run(conn, run_id, new, len(items) - new, len(rejected))
+        _add_to_run(conn, run_id, new, len(items) + len(edits) - new, len(rejected))
     known.update(learned)
     return new
 

@@ -16,7 +16,7 @@ from importlib.metadata import version as dist_version
 from typing import Any, ClassVar
 
 from escucha.config import SourceConfig
-from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected
+from escucha.core.items import MAX_TEXT_CHARS, Deletion, Item, Rejected
 from escucha.core.version import VERSION as escucha_version
 from escucha.errors import UserError
 from escucha.listen.http import HttpOptions
@@ -55,11 +55,18 @@ class Profile:
 
 @dataclass(slots=True)
 class Page:
-    """One unit of work: stored in one transaction together with its cursor."""
+    """One unit of work: stored in one transaction together with its cursor.
+
+    `edits` are posts as their author changed them (a stored post's text is replaced and its
+    previous text kept in its history; an unknown one is stored as new); `deletions` name
+    posts deleted on the platform (their text is removed, a tombstone stays).
+    """
 
     items: list[Item] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     cursor: dict = field(default_factory=dict)
+    edits: list[Item] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
 
 
 class InvalidRecord(ValueError):

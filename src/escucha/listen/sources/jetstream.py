@@ -1,7 +1,10 @@
-"""Bluesky's Jetstream (JSON over a websocket), resumed from the last event's time_us.
+"""Bluesky's Jetstream (JSON over a websocket), resumed from a safe low-water mark.
 
-After a reconnect Jetstream replays from the cursor we send; events at or before the saved
-cursor are skipped, so a dropped connection neither loses nor doubles a post. The Bluesky
+Jetstream does not deliver in `time_us` order (production events arrive tens of milliseconds
+behind ones already sent), so no event is ever skipped by its time: posts are deduplicated by
+their record key (within a run here, across runs by the store). The saved cursor is the
+newest `time_us` seen minus `rewind_seconds`, and every (re)connection asks Jetstream to replay
+from it, so a late event around a disconnection is read again rather than lost. The Bluesky
 connector reads it, handing over how a post becomes an item (this module knows no connector).
 """
 
@@ -10,9 +13,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from escucha.core.items import Item, Rejected
+from escucha.core.items import Deletion, Item, Rejected
 from escucha.listen.http import RetryPolicy, SourceError, check_public_host
 from escucha.listen.sources.base import InvalidRecord, Page, Source, option_list
 
@@ -26,27 +29,43 @@ def matches(text: str, terms: list[str]) -> bool:
     return not terms or any(term in folded for term in terms)
 
 
-def _stream_url(base: str, cursor_us: int | None) -> str:
-    query = [("wantedCollections", POST)]
+def stream_url(base: str, cursor_us: int | None) -> str:
+    """`base` with the post collection filter and the cursor added to whatever query it has."""
+    parts = urlsplit(base)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("wantedCollections", "cursor")]
+    query.append(("wantedCollections", POST))
     if cursor_us is not None:
         query.append(("cursor", str(cursor_us)))
-    return f"{base}?{urlencode(query)}"
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def event_to_post(event: dict) -> dict | None:
-    """A Jetstream commit creating a post, shaped like a post view; None for other events."""
+    """A Jetstream commit creating (or updating) a post, shaped like a post view; None for
+    other events."""
     commit = event.get("commit") or {}
-    if event.get("kind") != "commit" or commit.get("operation") != "create":
+    if event.get("kind") != "commit" or commit.get("operation") not in ("create", "update"):
         return None
     if commit.get("collection") != POST:
         return None
     return {
-        "uri": f"at://{event['did']}/{POST}/{commit['rkey']}",
+        "uri": post_uri(event),
         "cid": commit.get("cid"),
         "author": {"did": event["did"]},
         "record": commit.get("record") or {},
         "time_us": event.get("time_us"),
     }
+
+
+def post_uri(event: dict) -> str:
+    return f"at://{event['did']}/{POST}/{event['commit']['rkey']}"
+
+
+def deleted_post(event: dict) -> str | None:
+    """The at:// URI of the post a commit deletes; None for other events."""
+    commit = event.get("commit") or {}
+    if event.get("kind") != "commit" or commit.get("operation") != "delete":
+        return None
+    return post_uri(event) if commit.get("collection") == POST else None
 
 
 def read_jetstream(source: Source, cursor: dict | None, to_item: PostToItem) -> Iterator[Page]:
@@ -69,25 +88,15 @@ def read_jetstream(source: Source, cursor: dict | None, to_item: PostToItem) -> 
     idle_seconds = float(options.get("idle_seconds", 5.0))
     deadline = time.monotonic() + float(options.get("stream_seconds", 60.0))
     policy = RetryPolicy(source.name, source.http_options, source.sleep)
-    cursor_us: int | None = (cursor or {}).get("time_us")
-    saved_us = cursor_us
+    reader = _Reader(
+        to_item, terms, (cursor or {}).get("time_us"), float(options.get("rewind_seconds", 3.0))
+    )
     failures = 0
-    page = Page()
-
-    def pending() -> bool:
-        return bool(page.items or page.rejected) or cursor_us != saved_us
-
-    def flushed() -> Page:
-        nonlocal page, saved_us
-        done, page = page, Page()
-        done.cursor = {"time_us": cursor_us}
-        saved_us = cursor_us
-        return done
 
     while time.monotonic() < deadline:
         try:
             with connect(
-                _stream_url(base, cursor_us),
+                stream_url(base, reader.saved_us),
                 open_timeout=source.http_options.timeout,
                 max_size=source.http_options.max_bytes,
             ) as ws:
@@ -99,47 +108,98 @@ def read_jetstream(source: Source, cursor: dict | None, to_item: PostToItem) -> 
                         message = None
                     now = time.monotonic()
                     if message is None:
-                        if pending():
-                            yield flushed()
+                        if reader.pending():
+                            yield reader.flushed()
                             last_flush = now
                         if now - last_event >= idle_seconds:
                             return
                         continue
                     last_event = now
                     failures = 0
-                    cursor_us = _take(to_item, message, cursor_us, terms, page)
-                    if len(page.items) >= page_size or (
-                        pending() and now - last_flush >= flush_seconds
+                    reader.take(message)
+                    if len(reader.page.items) >= page_size or (
+                        reader.pending() and now - last_flush >= flush_seconds
                     ):
-                        yield flushed()
+                        yield reader.flushed()
                         last_flush = now
         except (ConnectionClosed, InvalidHandshake, OSError) as exc:
-            if pending():
-                yield flushed()
+            if reader.pending():
+                yield reader.flushed()
             if failures >= source.http_options.max_retries:
                 raise SourceError(f"{source.name}: Jetstream connection failed: {exc}") from None
             source.sleep(policy.backoff(failures))
             failures += 1
-    if pending():
-        yield flushed()
+    if reader.pending():
+        yield reader.flushed()
 
 
-def _take(
-    to_item: PostToItem, message: str | bytes, cursor_us: int | None, terms: list, page: Page
-) -> int | None:
-    """Add one event to the page if it is a new matching post; return the new cursor."""
-    try:
-        event = json.loads(message)
-        time_us = int(event["time_us"])
-    except (ValueError, KeyError, TypeError) as exc:
-        page.rejected.append(Rejected("jetstream", f"unreadable event: {exc}", str(message)[:2000]))
-        return cursor_us
-    if cursor_us is not None and time_us <= cursor_us:
-        return cursor_us  # replayed after a reconnect: already handled
-    try:
-        post = event_to_post(event)
-        if post is not None and matches(str(post["record"].get("text", "")), terms):
-            page.items.append(to_item(post))
-    except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
-        page.rejected.append(Rejected(f"jetstream time_us={time_us}", str(exc), event))
-    return time_us
+class _Reader:
+    """The events of one run: what they add to the page, and where the next run resumes.
+
+    `saved_us` is the low-water mark: the newest `time_us` seen less the rewind, never behind
+    where this run started. Record keys seen since it are remembered, so the events a
+    reconnection replays are not counted twice.
+    """
+
+    def __init__(
+        self, to_item: PostToItem, terms: list[str], start_us: int | None, rewind: float
+    ) -> None:
+        self.to_item, self.terms = to_item, terms
+        self.saved_us = self.start_us = start_us
+        self.rewind_us = int(rewind * 1_000_000)
+        self.newest_us: int | None = None
+        self.seen: dict[str, int] = {}  # record key (and operation) -> its time_us
+        self.page = Page()
+
+    def low_water(self) -> int | None:
+        if self.newest_us is None:
+            return self.start_us
+        return max(self.newest_us - self.rewind_us, self.start_us or 0)
+
+    def pending(self) -> bool:
+        page = self.page
+        changed = self.low_water() != self.saved_us
+        return bool(page.items or page.rejected or page.edits or page.deletions) or changed
+
+    def flushed(self) -> Page:
+        done, self.page = self.page, Page()
+        self.saved_us = self.low_water()
+        done.cursor = {"time_us": self.saved_us}
+        if self.saved_us is not None:  # nothing older than the mark is replayed again
+            self.seen = {k: t for k, t in self.seen.items() if t >= self.saved_us}
+        return done
+
+    def take(self, message: str | bytes) -> None:
+        """Add one event to the page if it is a matching post, an edit or a deletion."""
+        page = self.page
+        try:
+            event = json.loads(message)
+            time_us = int(event["time_us"])
+        except (ValueError, KeyError, TypeError) as exc:
+            page.rejected.append(
+                Rejected("jetstream", f"unreadable event: {exc}", str(message)[:2000])
+            )
+            return
+        self.newest_us = max(self.newest_us or time_us, time_us)
+        try:
+            gone = deleted_post(event)
+            if gone is not None:
+                if self._first(f"delete {gone}", time_us):
+                    page.deletions.append(Deletion(gone))
+                return
+            post = event_to_post(event)
+            if post is None or not matches(str(post["record"].get("text", "")), self.terms):
+                return
+            operation = event["commit"]["operation"]
+            if self._first(f"{operation} {post['uri']} {post.get('cid')}", time_us):
+                item = self.to_item(post)
+                (page.edits if operation == "update" else page.items).append(item)
+        except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
+            page.rejected.append(Rejected(f"jetstream time_us={time_us}", str(exc), event))
+
+    def _first(self, key: str, time_us: int) -> bool:
+        """True the first time this run sees `key` (a replayed event is seen again)."""
+        if key in self.seen:
+            return False
+        self.seen[key] = time_us
+        return True

@@ -27,8 +27,10 @@ from escucha.store.schema.engage import (
 )
 from escucha.store.schema.insights import alert_deliveries, alerts, idea_posts, ideas
 from escucha.store.schema.listening import (
+    LIVE_POSTS,
     authors,
     import_runs,
+    post_versions,
     posts,
     raw_payloads,
     source_rejects,
@@ -39,6 +41,7 @@ from escucha.store.schema.understanding import brand_mentions, enrichments
 from escucha.store.schema.workspace import settings
 
 __all__ = [
+    "LIVE_POSTS",
     "alert_deliveries",
     "alerts",
     "api_tokens",
@@ -63,6 +66,7 @@ __all__ = [
     "interactions",
     "merge_evidence",
     "metadata",
+    "post_versions",
     "posts",
     "publications",
     "raw_payloads",

@@ -69,11 +69,28 @@ posts = Table(
     Column("parent_id", String(255)),  # native id of the post this replies to
     Column("root_id", String(255)),  # native id of the thread's first post
     Column("import_run_id", Integer, ForeignKey("import_runs.id")),
+    Column("edited_at", UTCDateTime),  # when we learnt of its last edit (history: post_versions)
+    # Deleted on its platform: the text is emptied, this tombstone keeps a re-read from storing
+    # it again, and every read skips it.
+    Column("deleted_at", UTCDateTime),
     UniqueConstraint("source", "native_id", name="uq_posts_source_native_id"),
 )
 Index("ix_posts_created_at", posts.c.created_at)
+LIVE_POSTS = posts.c.deleted_at.is_(None)  # what every read selects: not deleted on its platform
 Index("ix_posts_author_id", posts.c.author_id)
 Index("ix_posts_parent", posts.c.source, posts.c.parent_id)  # a post's replies (engage/)
+
+
+# The texts a post had before each edit, oldest first; emptied when the post is deleted.
+post_versions = Table(
+    "post_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("replaced_at", UTCDateTime, nullable=False),  # when the edit replaced it
+)
+Index("ix_post_versions_post", post_versions.c.post_id)
 
 
 raw_payloads = Table(
