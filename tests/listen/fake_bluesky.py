@@ -13,6 +13,7 @@ from .conftest import FakeServer, Reply, Seen
 
 BASE_TIME = datetime(2025, 6, 1, tzinfo=UTC)
 POST = "app.bsky.feed.post"
+PIN = "app.bsky.feed.defs#reasonPin"
 
 
 def _iso(moment: datetime) -> str:
@@ -46,6 +47,8 @@ class FakeAppView:
         self.password = password
         self.sessions: dict[str, str] = {}  # access token -> did
         self.records: dict[tuple[str, str], dict] = {}  # (did, rkey) -> record
+        self.reposts: list[tuple[str, str, str]] = []  # (by handle, post uri, when)
+        self.pinned: str | None = None
         self.slow_creates = 0  # the next N creates are stored, then answered too late
         self.create_delay = 1.0
         server.route("/xrpc/app.bsky.feed.searchPosts", self.search)
@@ -159,7 +162,7 @@ class FakeAppView:
         n = len(self.posts)
         did = did_of(handle)
         uri = f"at://{did}/{POST}/3l{n:011d}"
-        moment = BASE_TIME + timedelta(minutes=n)
+        moment = BASE_TIME + timedelta(minutes=n + len(self.reposts))  # reposts take time too
         record = {"$type": POST, "text": text, "createdAt": _iso(moment), "langs": ["es"]}
         if reply_to:
             record["reply"] = {
@@ -208,10 +211,34 @@ class FakeAppView:
             body["cursor"] = cursor
         return Reply(200, body)
 
+    def repost(self, uri: str, handle: str) -> None:
+        """`handle` reposts the post `uri` now (after every post made so far)."""
+        moment = BASE_TIME + timedelta(minutes=len(self.posts) + len(self.reposts), seconds=30)
+        self.reposts.append((handle, uri, _iso(moment)))
+
+    def pin(self, uri: str) -> None:
+        self.pinned = uri
+
     def author_feed(self, seen: Seen) -> Reply:
+        """Own posts and reposts, newest first (a repost dated when reposted); a pinned post
+        heads the first page."""
         actor = seen.query["actor"][0]
-        chunk, cursor = self._paged(seen, [p for p in self.posts if p["author"]["handle"] == actor])
-        body = {"feed": [{"post": p} for p in chunk]}
+        entries = [
+            {"post": p, "indexedAt": p["indexedAt"]}
+            for p in self.posts
+            if p["author"]["handle"] == actor
+        ]
+        by_uri = {p["uri"]: p for p in self.posts}
+        for handle, uri, when in self.reposts:
+            if handle == actor:
+                by = {"did": did_of(handle), "handle": handle}
+                reason = {"$type": "app.bsky.feed.defs#reasonRepost", "by": by, "indexedAt": when}
+                entries.append({"post": by_uri[uri], "reason": reason, "indexedAt": when})
+        chunk, cursor = self._paged(seen, entries)
+        feed = [{k: v for k, v in e.items() if k != "indexedAt"} for e in chunk]
+        if self.pinned and "cursor" not in seen.query:
+            feed.insert(0, {"post": by_uri[self.pinned], "reason": {"$type": PIN}})
+        body = {"feed": feed}
         if cursor:
             body["cursor"] = cursor
         return Reply(200, body)

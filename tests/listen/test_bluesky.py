@@ -53,6 +53,27 @@ def test_author_feed(server, ws_factory, sleeps):
     assert server.hits("/xrpc/app.bsky.feed.getAuthorFeed")[0].query["actor"] == ["iberia.com"]
 
 
+def test_an_author_feed_pages_past_pages_made_only_of_reposts(server, ws_factory, sleeps):
+    view = FakeAppView(server)
+    own = [view.post(f"Comunicado {i}", handle="iberia.com") for i in range(3)]
+    others = [view.post(f"Oferta {i}", handle="ana.bsky.social") for i in range(150)]
+    for uri in others:  # the account's last 150 entries are reposts: 1.5 pages of them
+        view.repost(uri, "iberia.com")
+    view.pin(own[0])
+    config = sky(base_url=server.url, authors="iberia.com")
+    ws = ws_factory(config)
+    result = collect(ws, config, sleep=sleeps)
+    assert (result.status, result.new) == ("ok", 3), result.message
+    assert [r[0] for r in stored(ws)] == sorted(own)
+    assert len(server.hits("/xrpc/app.bsky.feed.getAuthorFeed")) == 2
+
+    newest = view.post("Comunicado nuevo", handle="iberia.com")
+    view.repost(others[0], "iberia.com")
+    again = collect(ws, config, sleep=sleeps)
+    assert again.new == 1 and newest in [r[0] for r in stored(ws)]
+    assert len(server.hits("/xrpc/app.bsky.feed.getAuthorFeed")) == 3  # stopped at the old
+
+
 def _events() -> list[dict]:
     events = []
     for n in range(1, 101):

@@ -41,6 +41,8 @@ PUBLIC_APPVIEW = "https://public.api.bsky.app"
 SEARCH_PARAMS = ("lang", "since", "until", "author", "mentions", "domain", "tag")
 POST = "app.bsky.feed.post"
 NOTIFIED_BY_POST = ("mention", "reply", "quote")  # notifications that carry a post of someone
+REPOSTED = "escucha:reposted"  # marks an author feed's repost or pin (see _feed_entry)
+PINNED = "escucha:pinned"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 TID_EPOCH_US = 1_577_836_800_000_000  # 2020-01-01: derived record keys stay in the past
 
@@ -94,6 +96,8 @@ class BlueskySource(Source, Publisher):
                 for post in posts:
                     if post.get("reason", NOTIFIED_BY_POST[0]) not in NOTIFIED_BY_POST:
                         continue  # a like, a follow, a repost: no post of someone to read
+                    if post.get(REPOSTED):
+                        continue  # another account's post this one reposted
                     try:
                         page.items.append(self.post_item(post))
                     except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
@@ -228,7 +232,7 @@ class BlueskySource(Source, Publisher):
             if page_cursor:
                 query["cursor"] = page_cursor
             answer = call(lambda: client.app.bsky.feed.get_author_feed(params=query))
-            return [_plain(f.post) for f in answer.feed if not f.reason], answer.cursor
+            return [_feed_entry(_plain(f)) for f in answer.feed], answer.cursor
 
         return fetch
 
@@ -252,6 +256,9 @@ class BlueskySource(Source, Publisher):
         backfill = int(self.options.get("backfill_pages", 5))
         while True:
             posts, next_cursor = fetch(since, page_cursor)
+            # A pinned post heads an author feed whatever its age: it says nothing of where
+            # the sweep stands.
+            posts = [p for p in posts if not p.get(PINNED)]
             stamps = [p.get("indexedAt") or "" for p in posts]
             fresh = [p for p, s in zip(posts, stamps, strict=True) if not since or s > since]
             if stamps:
@@ -291,6 +298,17 @@ class BlueskySource(Source, Publisher):
             parent_id=(reply.get("parent") or {}).get("uri"),
             root_id=(reply.get("root") or {}).get("uri"),
         )
+
+
+def _feed_entry(entry: dict) -> dict:
+    """An author feed's entry as a post view; a repost becomes a marker dated when it was
+    reposted, so a page of reposts neither ends the sweep nor is read as the account's own."""
+    reason = entry.get("reason")
+    if not reason:
+        return entry["post"]
+    if reason.get("$type") == "app.bsky.feed.defs#reasonPin":
+        return {REPOSTED: True, PINNED: True}  # the account's own post, read in its place
+    return {REPOSTED: True, "indexedAt": reason.get("indexedAt") or ""}
 
 
 def _plain(model: Any) -> dict:
