@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import sqlalchemy as sa
 
 from escucha.config import SourceConfig
@@ -42,7 +45,9 @@ def test_a_real_rss_file_is_collected_completely_and_once(server, ws_factory):
     with ws.engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(raw_payloads)) == 4
         reasons = conn.execute(sa.select(source_rejects.c.reason, source_rejects.c.location)).all()
-    assert reasons == [("record has no id", f"{server.url}/feed/ entry #4")] * 2
+    # the entry rejected by the first poll is not stored again by the second
+    assert reasons == [("record has no id", f"{server.url}/feed/ entry #4")]
+    assert (second.rejected, len(load_cursor(ws.engine, "blog")["rejected"])) == (0, 1)
 
 
 def test_a_real_atom_file_keeps_dates_authors_and_language(server, ws_factory):
@@ -65,6 +70,28 @@ def test_a_real_atom_file_keeps_dates_authors_and_language(server, ws_factory):
     assert rows[1][1] == ("United lost my bag & nobody answers\n\nWaited three hours at O'Hare.")
 
 
+def test_an_entry_dated_in_year_0_is_rejected_and_the_rest_of_the_feed_is_kept(
+    server, ws_factory
+):
+    # No ETag, no Last-Modified: every poll reads the whole feed again.
+    server.route("/atom.xml", Reply(body=data_file("feed-year0.atom")))
+    config = rss(server.url + "/atom.xml")
+    ws = ws_factory(config)
+    first = collect(ws, config)
+    assert (first.status, first.new, first.rejected) == ("ok", 3, 1), first.message
+    second = collect(ws, config)
+    assert (second.status, second.new, second.duplicate, second.rejected) == ("ok", 0, 3, 0)
+    with ws.engine.connect() as conn:
+        rejects = conn.execute(sa.select(source_rejects.c.reason, source_rejects.c.location)).all()
+    assert rejects == [
+        (
+            "updated date out of range: '0001-01-01T00:00:00+01:00'",
+            f"{server.url}/atom.xml entry #2",
+        )
+    ]
+    assert "tag:travel.example.com,2025:post-0" not in [r[0] for r in stored(ws)]
+
+
 def test_conditional_get_sends_the_saved_validators_and_304_adds_nothing(server, ws_factory):
     server.route(
         "/feed/",
@@ -77,9 +104,13 @@ def test_conditional_get_sends_the_saved_validators_and_304_adds_nothing(server,
     config = rss(server.url + "/feed/")
     ws = ws_factory(config)
     assert collect(ws, config).new == 4
+    with ws.engine.connect() as conn:
+        payload = json.loads(conn.scalar(sa.select(source_rejects.c.payload)))
+    rejected_key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
     assert load_cursor(ws.engine, "blog") == {
         "etag": '"v1"',
         "last_modified": "Mon, 16 Jun 2025 09:12:00 GMT",
+        "rejected": [rejected_key],
     }
     again = collect(ws, config)
     assert (again.status, again.fetched, again.new) == ("ok", 0, 0), again.message

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar
+import hashlib
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +13,8 @@ from escucha.core.items import Item, Rejected
 from escucha.listen.http import HttpClient, SourceError
 from escucha.listen.sources.base import Categories, InvalidRecord, Page, Source
 from escucha.listen.sources.text import html_to_text
+
+MAX_REMEMBERED = 500  # rejected entries remembered in the cursor, so a poll skips them
 
 
 class RssSource(Source):
@@ -49,12 +53,21 @@ class RssSource(Source):
                 "last_modified": response.headers.get("last-modified"),
             }
         )
+        # A feed without ETag / Last-Modified is read whole on every poll: an entry rejected
+        # before is not rejected (and stored) again while the feed still lists it.
+        known = set(cursor.get("rejected") or ())
+        rejected: list[str] = []
         for index, entry in enumerate(parsed.entries):
             raw = _plain(entry)
             try:
                 page.items.append(self._entry_item(entry, raw, feed_lang))
             except InvalidRecord as exc:
-                page.rejected.append(Rejected(f"{url} entry #{index + 1}", str(exc), raw))
+                key = _entry_key(raw)
+                rejected.append(key)
+                if key not in known:
+                    page.rejected.append(Rejected(f"{url} entry #{index + 1}", str(exc), raw))
+        if rejected:
+            page.cursor["rejected"] = rejected[-MAX_REMEMBERED:]
         yield page
 
     def _entry_item(self, entry: Any, raw: dict, feed_lang: str | None) -> Item:
@@ -67,17 +80,37 @@ class RssSource(Source):
             summary = entry["content"][0].get("value")
         body = html_to_text(summary)
         text = title if not body or body == title else f"{title}\n\n{body}".strip()
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
         return self.item(
             native_id,
             text,
             raw,
-            created_at=datetime.fromtimestamp(calendar.timegm(when), UTC) if when else None,
+            created_at=_entry_date(entry),
             author=entry.get("author") or None,
             author_id=entry.get("author") or None,  # a feed names authors, it has no ids
             url=entry.get("link"),
             lang=feed_lang,
         )
+
+
+def _entry_date(entry: Any) -> datetime | None:
+    """Published, else updated; a date Python cannot hold (year 0, a .NET
+    `DateTime.MinValue` with an offset) rejects the entry, naming it."""
+    for key in ("published", "updated"):
+        when = entry.get(f"{key}_parsed")
+        if when:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(when), UTC)
+            except (ValueError, OverflowError, OSError):
+                raise InvalidRecord(
+                    f"{key} date out of range: {str(entry.get(key))[:40]!r}"
+                ) from None
+    return None
+
+
+def _entry_key(raw: dict) -> str:
+    """A short stable key of an entry: of its id or link, else of its whole content."""
+    ident = raw.get("id") or raw.get("link") or json.dumps(raw, sort_keys=True, default=str)
+    return hashlib.sha256(str(ident).encode()).hexdigest()[:16]
 
 
 def _plain(entry: dict) -> dict:
