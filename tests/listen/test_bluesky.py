@@ -11,7 +11,6 @@ from escucha.store.schema import source_rejects
 from .conftest import stored
 from .fake_bluesky import FakeAppView, FakeJetstream, jetstream_event
 
-
 REWIND_US = 3_000_000  # rewind_seconds' default
 
 

@@ -3,6 +3,7 @@ deletions; nothing lost, nothing counted twice."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from escucha.config import SourceConfig
 from escucha.listen.collector import collect, load_cursor
 from escucha.listen.sources.jetstream import stream_url
-from escucha.store.schema import posts
+from escucha.store.schema import posts, raw_payloads
 
 from .conftest import stored
 from .fake_bluesky import POST, FakeJetstream, jetstream_event
@@ -129,3 +130,27 @@ def test_a_deleted_post_loses_its_text_and_keeps_a_tombstone(ws_factory, sleeps)
         (deleted, "", True)
     ]
     assert len(rows) == 3
+
+
+def test_a_media_only_post_keeps_its_alt_text_as_its_text(ws_factory, sleeps):
+    photo = jetstream_event(1, "")
+    photo["commit"]["record"]["embed"] = {
+        "$type": "app.bsky.embed.images",
+        "images": [
+            {
+                "alt": "Cola de facturación de Iberia en Barajas, T4",
+                "image": {"$type": "blob", "mimeType": "image/jpeg", "size": 91234},
+                "aspectRatio": {"width": 4, "height": 3},
+            }
+        ],
+    }
+    bare = jetstream_event(2, "")  # no text, no media: still no text
+    with FakeJetstream([photo, bare]) as jet:
+        config = sky(jet.url)
+        ws = ws_factory(config)
+        result = collect(ws, config, sleep=sleeps)
+    assert (result.new, result.rejected) == (1, 0), result.message  # `bare` matches no term
+    assert [r[1] for r in stored(ws)] == ["Cola de facturación de Iberia en Barajas, T4"]
+    with ws.engine.connect() as conn:
+        payload = json.loads(conn.scalar(sa.select(raw_payloads.c.payload)))
+    assert payload["escucha_text_from_alt"] is True

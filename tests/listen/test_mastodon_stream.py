@@ -71,7 +71,8 @@ def test_a_dropped_stream_reconnects_and_back_fills_the_gap(server, ws_factory, 
     live, gap, after = [], [], []
 
     def first(out: BinaryIO) -> None:
-        wait_for(lambda: len(server.hits(TAG_TIMELINE)) >= 2)  # the first back-fill is done
+        # the back-fill before streaming (2 requests) and the one after it opened are done
+        wait_for(lambda: len(server.hits(TAG_TIMELINE)) >= 3)
         for i in range(2):
             live.append(fake.post(f"En vivo {i}", tags=["iberia"]))
             out.write(sse("update", fake.statuses[-1]))

@@ -70,9 +70,7 @@ def test_a_real_atom_file_keeps_dates_authors_and_language(server, ws_factory):
     assert rows[1][1] == ("United lost my bag & nobody answers\n\nWaited three hours at O'Hare.")
 
 
-def test_an_entry_dated_in_year_0_is_rejected_and_the_rest_of_the_feed_is_kept(
-    server, ws_factory
-):
+def test_an_entry_dated_in_year_0_is_rejected_and_the_rest_of_the_feed_is_kept(server, ws_factory):
     # No ETag, no Last-Modified: every poll reads the whole feed again.
     server.route("/atom.xml", Reply(body=data_file("feed-year0.atom")))
     config = rss(server.url + "/atom.xml")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
@@ -165,6 +165,14 @@ class Source(ABC):
             raw=raw,
             **fields,
         )
+
+
+TEXT_FROM_ALT = "escucha_text_from_alt"  # payload flag: the text is the media's alt text
+
+
+def alt_text(descriptions: Iterable[object]) -> str:
+    """The alt texts of a post's media, one per line: the text of a media-only post."""
+    return "\n".join(str(d).strip() for d in descriptions if d and str(d).strip())
 
 
 def option_list(options: Mapping[str, Any], key: str) -> list[str]:

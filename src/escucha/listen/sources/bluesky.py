@@ -21,11 +21,13 @@ from escucha.listen.http import (
     status_error,
 )
 from escucha.listen.sources.base import (
+    TEXT_FROM_ALT,
     Categories,
     InvalidRecord,
     Page,
     Profile,
     Source,
+    alt_text,
     option_list,
 )
 from escucha.listen.sources.writing import (
@@ -285,10 +287,14 @@ class BlueskySource(Source, Publisher):
         did, _, rkey = uri.removeprefix("at://").partition("/app.bsky.feed.post/")
         handle = author.get("handle") or did
         langs = record.get("langs") or []
+        text, raw = record.get("text"), post
+        if not (text or "").strip():  # a media-only post: its alt text is what it says
+            text = alt_text(_media_alts(record.get("embed") or {}))
+            raw = {**post, TEXT_FROM_ALT: True} if text else post
         return self.item(
             uri,
-            record.get("text"),
-            post,
+            text,
+            raw,
             created_at=parse_date(record.get("createdAt")),
             author=handle,
             author_name=author.get("displayName") or None,
@@ -309,6 +315,14 @@ def _feed_entry(entry: dict) -> dict:
     if reason.get("$type") == "app.bsky.feed.defs#reasonPin":
         return {REPOSTED: True, PINNED: True}  # the account's own post, read in its place
     return {REPOSTED: True, "indexedAt": reason.get("indexedAt") or ""}
+
+
+def _media_alts(embed: dict) -> list[object]:
+    """The alt texts of a record's images or video (also inside a quote with media)."""
+    media = embed.get("media") or embed  # app.bsky.embed.recordWithMedia holds it in `media`
+    if media.get("alt"):  # app.bsky.embed.video
+        return [media["alt"]]
+    return [image.get("alt") for image in media.get("images") or [] if isinstance(image, dict)]
 
 
 def _plain(model: Any) -> dict:

@@ -188,14 +188,26 @@ class _Reader:
                     page.deletions.append(Deletion(gone))
                 return
             post = event_to_post(event)
-            if post is None or not matches(str(post["record"].get("text", "")), self.terms):
+            text = str(post["record"].get("text") or "") if post is not None else ""
+            if post is None or (text.strip() and not matches(text, self.terms)):
+                return
+            item = self._item(post)  # a media-only post's text is its alt text
+            if item is None or not matches(item.text, self.terms):
                 return
             operation = event["commit"]["operation"]
             if self._first(f"{operation} {post['uri']} {post.get('cid')}", time_us):
-                item = self.to_item(post)
                 (page.edits if operation == "update" else page.items).append(item)
         except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
             page.rejected.append(Rejected(f"jetstream time_us={time_us}", str(exc), event))
+
+    def _item(self, post: dict) -> Item | None:
+        """The post as an item; None for an unreadable one no term could match anyway."""
+        try:
+            return self.to_item(post)
+        except InvalidRecord:
+            if self.terms:
+                return None
+            raise
 
     def _first(self, key: str, time_us: int) -> bool:
         """True the first time this run sees `key` (a replayed event is seen again)."""

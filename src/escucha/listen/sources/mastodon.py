@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from escucha.core.items import Item
+from escucha.core.items import Deletion, Item
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
@@ -27,12 +27,14 @@ from escucha.listen.http import (
     status_error,
 )
 from escucha.listen.sources.base import (
+    TEXT_FROM_ALT,
     Categories,
     InvalidRecord,
     Page,
     Profile,
     Rejected,
     Source,
+    alt_text,
     newest_first,
     option_list,
 )
@@ -54,6 +56,7 @@ STREAM_PATHS = {
     "mentions": "/api/v1/streaming/user/notification",
 }
 QUIET_SECONDS = 5.0  # an empty page this often while streaming, so a stop request is seen
+DIRECT = "direct message: private, not stored as a post"
 
 
 class MastodonSource(Source, Publisher):
@@ -200,24 +203,34 @@ class MastodonSource(Source, Publisher):
                 self.take(page, stream, _plain(entry), f"{self.base_url} {stream}")
             yield page
 
-    def take(self, page: Page, stream: str, raw: dict, where: str) -> None:
-        """Add a status (or a mention notification's status) to the page, or reject it."""
+    def take(self, page: Page, stream: str, raw: dict, where: str, *, edit: bool = False) -> None:
+        """Add a status (or a mention notification's status) to the page, or reject it.
+
+        A direct message is never stored as a post: it is rejected as private, and the
+        reject keeps only its id, not its text. `edit`: the status as its author edited it.
+        """
         status = raw.get("status") if stream == "mentions" else raw
         if not status:
             return  # a notification of another type
+        shown = status.get("reblog") or status
+        if shown.get("visibility") == "direct":
+            page.rejected.append(
+                Rejected(where, DIRECT, {"id": shown.get("id"), "visibility": "direct"})
+            )
+            return
         try:
-            page.items.append(self._status_item(status))
+            (page.edits if edit else page.items).append(self._status_item(status))
         except (InvalidRecord, KeyError, TypeError, ValueError) as exc:
             page.rejected.append(Rejected(where, str(exc), raw))
 
     def _follow(
         self, api: Any, call: GuardedCalls, streams: list[str], state: dict
     ) -> Iterator[Page]:
-        """Streaming: REST for what cannot stream, then the live streams (see `_Follower`)."""
-        live = [s for s in streams if s.partition(":")[0] in STREAM_PATHS]
+        """Streaming: every stream is back-filled over REST first (so a stream that cannot
+        open still collects), then the live streams are followed (see `_Follower`)."""
         for stream in streams:
-            if stream not in live:
-                yield from self.sweep(api, call, stream, state)
+            yield from self.sweep(api, call, stream, state)
+        live = [s for s in streams if s.partition(":")[0] in STREAM_PATHS]
         yield from _Follower(self, api, call, state).run(live)
 
     def streaming_base(self, api: Any, call: GuardedCalls) -> str:
@@ -258,14 +271,18 @@ class MastodonSource(Source, Publisher):
     def _status_item(self, status: dict) -> Item:
         if status.get("reblog"):
             status = status["reblog"]
+        raw = status
         text = html_to_text(status.get("content"))
+        if not text:  # a media-only post: its alt text is what it says
+            text = alt_text(m.get("description") for m in status.get("media_attachments") or [])
+            raw = {**status, TEXT_FROM_ALT: True} if text else status
         if status.get("spoiler_text"):
             text = f"{status['spoiler_text']}\n\n{text}"
         account = status.get("account") or {}
         return self.item(
             status["id"],
             text,
-            status,
+            raw,
             created_at=parse_date(status.get("created_at")),
             author=account.get("acct"),
             author_name=account.get("display_name") or None,
@@ -319,7 +336,7 @@ class _Follower:
                     yield from self._handle(stream, kind, data)
                 if self._page_due():
                     yield self._flush()
-            if self.page.items or self.page.rejected:
+            if _filled(self.page):
                 yield self._flush()
         finally:
             for connection in self.connections.values():
@@ -354,7 +371,7 @@ class _Follower:
 
     def _handle(self, stream: str, kind: str, data: Any) -> Iterator[Page]:
         if kind == "open":
-            if self.page.items or self.page.rejected:
+            if _filled(self.page):
                 yield self._flush()
             yield from self.source.sweep(self.api, self.call, stream, self.state)
             self.last_page = time.monotonic()
@@ -362,8 +379,12 @@ class _Follower:
             self._dropped(stream, data)
         else:
             self.failures[stream] = 0  # the connection works: the next drop backs off afresh
-            if kind in ("update", "notification"):
+            if kind == ("notification" if stream == "mentions" else "update"):
                 self._event(stream, data)
+            elif kind == "status.update":
+                self._event(stream, data, edit=True)
+            elif kind == "delete":
+                self.page.deletions.append(Deletion(str(data).strip()))
 
     def _dropped(self, stream: str, failure: Exception) -> None:
         """Schedule a reconnection with backoff; raise once the stream keeps failing."""
@@ -380,7 +401,7 @@ class _Follower:
         self.failures[stream] = attempt + 1
         self.reconnect_at[stream] = time.monotonic() + delay
 
-    def _event(self, stream: str, data: str) -> None:
+    def _event(self, stream: str, data: str, *, edit: bool = False) -> None:
         where = f"{self.base} {stream} stream"
         try:
             raw = json.loads(data)
@@ -390,7 +411,7 @@ class _Follower:
             return
         if stream == "mentions" and raw.get("type") != "mention":
             return
-        self.source.take(self.page, stream, raw, where)
+        self.source.take(self.page, stream, raw, where, edit=edit)
         since = (self.state.get(stream) or {}).get("since")
         self.state[stream] = {"since": str(max(int(since or 0), entry_id))}
 
@@ -398,7 +419,7 @@ class _Follower:
         waited = time.monotonic() - self.last_page
         if len(self.page.items) >= self.page_size or waited >= QUIET_SECONDS:
             return True
-        return bool(self.page.items or self.page.rejected) and waited >= self.flush_seconds
+        return _filled(self.page) and waited >= self.flush_seconds
 
     def _flush(self) -> Page:
         page, self.page = self.page, Page()
@@ -506,6 +527,10 @@ def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
                 kind = value
             elif field == "data":
                 data.append(value)
+
+
+def _filled(page: Page) -> bool:
+    return bool(page.items or page.rejected or page.edits or page.deletions)
 
 
 def _id(entry: Any) -> Any:
