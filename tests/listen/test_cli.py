@@ -200,3 +200,18 @@ def test_status_and_report_show_each_sources_coverage(tmp_path, monkeypatch):
     (listening,) = _json.loads(out)["listening"]
     assert listening["name"] == "news" and listening["kind"] == "rss"
     assert listening["coverage"] and listening["collected"] == 0
+
+
+def test_follow_backs_off_between_failed_runs_instead_of_restarting_at_once():
+    from escucha.cli.listen import Schedule
+
+    stream = SourceConfig("masto", "mastodon", {"stream": True, "backoff_cap": 8})
+    feed = SourceConfig("blog", "rss", {"interval": 30})
+    schedule = Schedule([stream, feed], now=0.0)
+    assert schedule.next(0.0) == ("masto", 0.0)
+    waits = [schedule.ran("masto", ok=False, now=0.0) for _ in range(6)]
+    assert waits == [1, 2, 4, 8, 8, 8]  # exponential, capped
+    assert schedule.ran("masto", ok=True, now=100.0) == 0  # a working stream: at once again
+    assert schedule.ran("blog", ok=False, now=0.0) == 30  # never sooner than its interval
+    assert [schedule.ran("blog", ok=False, now=0.0) for _ in range(6)][-1] == 60
+    assert schedule.next(0.0) == ("blog", 60.0)  # masto is due at 100

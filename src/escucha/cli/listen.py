@@ -59,23 +59,52 @@ def run_once(workspace, configs) -> bool:
     return ok
 
 
+class Schedule:
+    """When each source runs next with `--follow`: after its interval (a streaming source at
+    once, its back-fill covers any gap), and after a failed run no sooner than an exponential
+    backoff, min(backoff_cap, backoff_base × 2^(failures - 1)) s, so a source that keeps
+    failing is not restarted in a tight loop."""
+
+    def __init__(self, configs, now: float) -> None:
+        self.configs = {c.name: c for c in configs}
+        self.intervals = {
+            c.name: 0.0 if c.options.get("stream") else interval_of(c) for c in configs
+        }
+        self.due = dict.fromkeys(self.configs, now)
+        self.failures = dict.fromkeys(self.configs, 0)
+
+    def next(self, now: float) -> tuple[str, float]:
+        """The source due first, and how long until it is due (0 if it is)."""
+        name = min(self.due, key=self.due.__getitem__)
+        return name, max(0.0, self.due[name] - now)
+
+    def ran(self, name: str, ok: bool, now: float) -> float:
+        """Record a run's outcome; return the wait before the source's next run."""
+        self.failures[name] = 0 if ok else self.failures[name] + 1
+        wait = self.intervals[name]
+        if self.failures[name]:
+            from escucha.listen.http import HttpOptions
+
+            options = HttpOptions.from_options(self.configs[name].options)
+            backoff = options.backoff_base * 2 ** (self.failures[name] - 1)
+            wait = max(wait, min(options.backoff_cap, backoff))
+        self.due[name] = now + wait
+        return wait
+
+
 def follow(workspace, configs, stop: threading.Event) -> None:
     """Each source on its own interval until `stop` is set; a batch in progress completes."""
     from escucha.listen.collector import collect
 
-    # A streaming source is reconnected at once; its back-fill covers any gap.
-    intervals = {c.name: 0.0 if c.options.get("stream") else interval_of(c) for c in configs}
-    due = dict.fromkeys(intervals, time.monotonic())
-    by_name = {c.name: c for c in configs}
+    schedule = Schedule(configs, time.monotonic())
     while not stop.is_set():
-        name = min(due, key=due.__getitem__)
-        wait = due[name] - time.monotonic()
+        name, wait = schedule.next(time.monotonic())
         if wait > 0:
             stop.wait(wait)
             continue
-        result = collect(workspace, by_name[name], stop=stop.is_set)
+        result = collect(workspace, schedule.configs[name], stop=stop.is_set)
         typer.echo(f"{datetime.now().isoformat(timespec='seconds')} {result.summary()}")
-        due[name] = time.monotonic() + intervals[name]
+        schedule.ran(name, result.status != "error", time.monotonic())
     typer.echo("stopped")
 
 
