@@ -41,6 +41,17 @@ def test_search_pages_with_the_cursor_to_the_end_then_only_new(server, ws_factor
     assert row[1:] == ("Iberia otra vez", uris[0], uris[0])
 
 
+def test_a_numeric_query_written_as_a_toml_number_is_searched_as_text(server, ws_factory, sleeps):
+    view = FakeAppView(server)
+    hit = view.post("El 737 de las 7:40 sale con retraso")
+    config = sky(base_url=server.url, q=737)  # `q = 737` in a hand-written escucha.toml
+    ws = ws_factory(config)
+    result = collect(ws, config, sleep=sleeps)
+    assert (result.status, result.new) == ("ok", 1), result.message
+    assert [r[0] for r in stored(ws)] == [hit] and sleeps == []  # no retry of a bad request
+    assert server.hits("/xrpc/app.bsky.feed.searchPosts")[0].query["q"] == ["737"]
+
+
 def test_author_feed(server, ws_factory, sleeps):
     view = FakeAppView(server)
     mine = [view.post(f"Comunicado {i}", handle="iberia.com") for i in range(3)]

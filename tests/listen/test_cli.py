@@ -215,3 +215,26 @@ def test_follow_backs_off_between_failed_runs_instead_of_restarting_at_once():
     assert schedule.ran("blog", ok=False, now=0.0) == 30  # never sooner than its interval
     assert [schedule.ran("blog", ok=False, now=0.0) for _ in range(6)][-1] == 60
     assert schedule.next(0.0) == ("blog", 60.0)  # masto is due at 100
+
+
+def test_sources_add_types_options_as_each_kind_declares_them(ws_factory):
+    ws = ws_factory()
+    run(ws, "sources", "add", "bluesky", "iberia", "--name", "sky", "-o", "q=737", "-o", "lang=es")
+    run(
+        ws,
+        *("sources", "add", "mastodon", "https://mastodon.example", "--name", "masto"),
+        *("-o", "hashtags=2024, iberia", "-o", "stream=true", "-o", "stream_seconds=30"),
+        *("-o", "backoff_base=0.5", "-o", "mentions=false"),
+    )
+    run(ws, "sources", "add", "reddit", "travel,flights", "--name", "rd", "-o", "q=1234")
+    sky, masto, rd = tomllib.loads((ws.path / "escucha.toml").read_text())["sources"]
+    assert (sky["q"], sky["lang"]) == ("737", "es")  # text, not the number 737
+    assert masto["hashtags"] == ["2024", "iberia"]  # a TOML list, as the docs say
+    assert (masto["stream"], masto["stream_seconds"], masto["backoff_base"]) == (True, 30, 0.5)
+    assert masto["mentions"] is False
+    assert (rd["subreddits"], rd["q"]) == (["travel", "flights"], "1234")
+
+    bad = run(ws, "sources", "add", "rss", "https://x.example/f", "-o", "timeout=soon", ok=False)
+    assert str(bad.exception) == "--option timeout: expected a number, got 'soon'"
+    flag = run(ws, "sources", "add", "reddit", "x", "--name", "r2", "-o", "comments=1", ok=False)
+    assert str(flag.exception) == "--option comments: expected true or false, got '1'"

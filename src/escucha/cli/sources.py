@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from escucha.cli.common import workspace_of
 from escucha.errors import UserError
+
+if TYPE_CHECKING:
+    from escucha.listen.sources.base import Source
 
 sources_app = typer.Typer(
     name="sources",
@@ -18,19 +21,9 @@ sources_app = typer.Typer(
 )
 
 
-def _value(text: str) -> Any:
-    """An option value as TOML would type it: true/false, a number, or a string."""
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
-def parse_options(pairs: list[str]) -> dict[str, Any]:
+def parse_options(pairs: list[str], kind: type[Source]) -> dict[str, Any]:
+    """KEY=VALUE pairs, each value typed as `kind` declares the option (`Source.option_value`):
+    numbers only where a number is meant, so `q=737` stays the text "737"."""
     from escucha.core.items import is_secret_key
 
     options = {}
@@ -44,7 +37,7 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
                 f"--option {key}: credentials never go in escucha.toml; "
                 "set them in the environment or secrets.toml (docs/connectors.md)"
             )
-        options[key] = _value(value.strip())
+        options[key] = kind.option_value(key, value.strip())
     return options
 
 
@@ -103,7 +96,10 @@ def add(
     name = name or _default_name(kind, target)
     if any(s.name == name for s in workspace.config.sources):
         raise UserError(f"a source named {name!r} exists; choose another with --name")
-    options: dict[str, Any] = {cls.target_option: target, **parse_options(option or [])}
+    options: dict[str, Any] = {
+        cls.target_option: cls.option_value(cls.target_option, target),
+        **parse_options(option or [], cls),
+    }
     if allow_private_networks:
         options["allow_private_networks"] = True
     if interval is not None:

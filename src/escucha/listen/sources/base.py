@@ -69,6 +69,22 @@ class Page:
     deletions: list[Deletion] = field(default_factory=list)
 
 
+# Options every kind reads as numbers or as true/false (listen.http.HttpOptions and the rest).
+COMMON_NUMBERS = (
+    "interval",
+    "timeout",
+    "max_bytes",
+    "max_redirects",
+    "max_retries",
+    "backoff_base",
+    "backoff_cap",
+    "max_wait",
+    "request_budget",
+    "backfill_pages",
+)
+COMMON_FLAGS = ("allow_private_networks",)
+
+
 class InvalidRecord(ValueError):
     """Raised while converting one record: the record is rejected, the page goes on."""
 
@@ -83,6 +99,10 @@ class Source(ABC):
     credential_keys: ClassVar[tuple[str, ...]] = ()  # read from ESCUCHA_<NAME>_<KEY>
     categories: ClassVar[Categories] = Categories()
     sdk: ClassVar[str | None] = None  # the distribution the connector is built on, if any
+    # How `sources add -o KEY=VALUE` types a value; any other option stays text (q=737 too).
+    number_options: ClassVar[tuple[str, ...]] = ()
+    flag_options: ClassVar[tuple[str, ...]] = ()
+    list_options: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -102,6 +122,25 @@ class Source(ABC):
         self.credentials = dict(credentials or {})
         self.sleep = sleep
         self.http_options = HttpOptions.from_options(config.options)
+
+    @classmethod
+    def option_value(cls, key: str, text: str) -> Any:
+        """An option given as text (`sources add`), typed as the kind declares it: a number,
+        true/false, a list (comma-separated), else the text itself."""
+        if key in (*COMMON_NUMBERS, *cls.number_options):
+            for kind in (int, float):
+                try:
+                    return kind(text)
+                except ValueError:
+                    pass
+            raise UserError(f"--option {key}: expected a number, got {text!r}")
+        if key in (*COMMON_FLAGS, *cls.flag_options):
+            if text.lower() not in ("true", "false"):
+                raise UserError(f"--option {key}: expected true or false, got {text!r}")
+            return text.lower() == "true"
+        if key in cls.list_options:
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return text
 
     @property
     def platform(self) -> str:
@@ -182,6 +221,8 @@ def option_list(options: Mapping[str, Any], key: str) -> list[str]:
         return []
     if isinstance(value, str):
         value = value.split(",")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = [value]  # `hashtags = 2024` in a hand-written file
     if not isinstance(value, list):
         raise UserError(f"source option '{key}' must be a list or a comma-separated string")
     return [str(v).strip() for v in value if str(v).strip()]

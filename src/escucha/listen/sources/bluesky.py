@@ -57,6 +57,15 @@ class BlueskySource(Source, Publisher):
         posts=("q", "authors", "jetstream_url"), mentions=("notifications",), profiles=True
     )
     sdk = "atproto"
+    number_options = (
+        "stream_seconds",
+        "idle_seconds",
+        "flush_seconds",
+        "page_size",
+        "rewind_seconds",
+    )
+    flag_options = ("notifications",)
+    list_options = ("authors", "terms")
     write_limit = WriteLimit(300, "graphemes")
     idempotency = (
         "the record key is derived from the idempotency key; the record is looked up by it "
@@ -214,8 +223,8 @@ class BlueskySource(Source, Publisher):
         return publish_once(self, send, find)
 
     def _search(self, client: Any, call: GuardedCalls) -> Callable:
-        params = {"q": self.options["q"], "sort": "latest", "limit": 100}
-        params |= {k: self.options[k] for k in SEARCH_PARAMS if self.options.get(k)}
+        params = {"q": str(self.options["q"]), "sort": "latest", "limit": 100}
+        params |= {k: str(self.options[k]) for k in SEARCH_PARAMS if self.options.get(k)}
 
         def fetch(since: str | None, page_cursor: str | None) -> tuple[list, str | None]:
             query = dict(params)

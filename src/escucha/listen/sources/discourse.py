@@ -34,6 +34,8 @@ class DiscourseSource(Source, Publisher):
     required_options = ("base_url",)
     credential_keys = ("api_key", "api_username")
     categories = Categories(posts=("base_url", "q"), mentions=("notifications",), profiles=True)
+    number_options = ("max_listing_pages", "max_post_chars")
+    flag_options = ("notifications",)
     write_limit = WriteLimit(32_000)  # Discourse's default max_post_length
     idempotency = (
         "none offered by Discourse: before sending again after an unknown outcome (and before "

@@ -68,6 +68,15 @@ class MastodonSource(Source, Publisher):
         posts=("hashtags", "accounts", "timelines"), mentions=("mentions",), profiles=True
     )
     sdk = "Mastodon.py"
+    number_options = (
+        "max_post_chars",
+        "stream_seconds",
+        "flush_seconds",
+        "page_size",
+        "stall_seconds",
+    )
+    flag_options = ("mentions", "stream")
+    list_options = ("hashtags", "accounts", "timelines")
     write_limit = WriteLimit(500)  # Mastodon's default; an instance may allow more
     idempotency = "the Idempotency-Key header, which the instance honours for an hour"
     coverage = (

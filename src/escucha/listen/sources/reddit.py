@@ -61,6 +61,8 @@ class RedditSource(Source, Publisher):
         posts=("subreddits", "q", "comments"), mentions=("mentions",), profiles=True
     )
     sdk = "praw"
+    flag_options = ("comments", "mentions")
+    list_options = ("subreddits",)
     write_limit = WriteLimit(10_000)  # a comment
     idempotency = (
         "none offered by Reddit: before sending again after an unknown outcome (and before the "
