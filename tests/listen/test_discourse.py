@@ -135,3 +135,32 @@ def test_search_collects_matching_posts_newest_first_once(server, ws_factory, sl
     newest = forum.add_post(1, text="<p>Vueling me gusta</p>")
     assert collect(ws, config, sleep=sleeps).new == 1
     assert str(newest) in [r[0] for r in stored(ws)]
+
+
+def test_a_topic_answering_404_is_rejected_and_the_run_goes_on(server, ws_factory, sleeps):
+    forum = FakeForum(server, topics=3, posts=2)
+    gone = forum.topics.pop(2)  # still in /latest (as Discourse lists it), its page answers 404
+    latest = forum.latest
+
+    def listing_with_the_deleted_topic(seen):
+        reply = latest(seen)
+        if "page" not in seen.query:  # the first page lists it, as recently bumped
+            topics = reply.body["topic_list"]["topics"]
+            summary = {**topics[0], "id": 2, "slug": "topic-2", "highest_post_number": len(gone)}
+            topics.insert(1, summary)
+        return reply
+
+    server.route("/latest.json", listing_with_the_deleted_topic)
+    config = forum_config(server.url)
+    ws = ws_factory(config)
+    result = collect(ws, config, sleep=sleeps)
+    assert (result.status, result.new, result.rejected) == ("ok", 4, 1), result.message
+    assert [r[0] for r in stored(ws)] == forum.all_ids()
+    with ws.engine.connect() as conn:
+        reason = conn.scalar(sa.select(source_rejects.c.reason))
+    assert reason == f"topic 2 skipped: forum: {server.url}/t/2.json answered 404"
+
+    forum.add_post(1)
+    again = collect(ws, config, sleep=sleeps)
+    assert (again.status, again.new, again.rejected) == ("ok", 1, 0)  # not asked for again
+    assert len(server.hits("/t/2.json")) == 1

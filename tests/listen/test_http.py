@@ -12,6 +12,7 @@ from escucha.listen.http import (
     BudgetExhausted,
     HttpClient,
     HttpOptions,
+    NotFound,
     SourceError,
     rate_limit_delay,
 )
@@ -154,5 +155,8 @@ def test_one_mapping_of_statuses_to_errors():
     refused = status_error("s", 403, "here")
     assert isinstance(refused, AuthFailed) and str(refused).startswith("s: here answered 403: ")
     assert str(status_error("s", 401, "here", says={401: "go away"})) == "s: go away"
-    other = status_error("s", 404, "here")
-    assert type(other) is SourceError and str(other) == "s: here answered 404"
+    missing = status_error("s", 404, "here")
+    assert type(missing) is NotFound and str(missing) == "s: here answered 404"
+    assert isinstance(missing, SourceError) and type(status_error("s", 410, "x")) is NotFound
+    other = status_error("s", 409, "here")
+    assert type(other) is SourceError and str(other) == "s: here answered 409"

@@ -37,6 +37,10 @@ class AuthFailed(SourceError):
     """The source refused our credentials (expired, revoked or missing)."""
 
 
+class NotFound(SourceError):
+    """The server has no such resource (404 or 410): gone, or never there."""
+
+
 class BudgetExhausted(SourceError):
     """This run spent its request budget for the source; the next run goes on from the cursor."""
 
@@ -454,7 +458,8 @@ def status_error(
                 "not allowed to read this; check the source's credentials"
             )
         )
-    return SourceError(f"{source}: {said or f'{where} answered {status}'}")
+    error = NotFound if status in (404, 410) else SourceError
+    return error(f"{source}: {said or f'{where} answered {status}'}")
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

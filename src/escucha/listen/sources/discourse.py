@@ -10,7 +10,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from escucha.core.items import Item, Rejected
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
-from escucha.listen.http import AuthFailed, HttpClient, SourceError
+from escucha.listen.http import AuthFailed, HttpClient, NotFound, SourceError
 from escucha.listen.sources.base import Categories, InvalidRecord, Page, Profile, Source
 from escucha.listen.sources.text import html_to_text
 from escucha.listen.sources.writing import (
@@ -107,6 +107,8 @@ class DiscourseSource(Source, Publisher):
                 if int(topic.get("highest_post_number") or 0) <= seen.get(key, 0):
                     continue
                 page, last_number = self._topic(http, topic["id"], after=seen.get(key, 0))
+                if last_number is None:  # gone: not asked for again until it is bumped
+                    last_number = int(topic.get("highest_post_number") or 0)
                 seen.pop(key, None)  # re-inserted last: the most recently touched
                 seen[key] = last_number
                 page.cursor = {"topics": _trim(seen), "bumped_since": since}
@@ -279,10 +281,16 @@ class DiscourseSource(Source, Publisher):
         *,
         after: int = 0,
         wanted: list[int] | None = None,
-    ) -> tuple[Page, int]:
-        """The posts of a topic numbered above `after` (or those in `wanted`), as a page."""
+    ) -> tuple[Page, int | None]:
+        """The posts of a topic numbered above `after` (or those in `wanted`), as a page, and
+        the highest post number read. A topic answering 404 (deleted, or moved where we may
+        not read) is one rejected record, and None."""
         where = f"{self.base}/t/{topic_id}.json"
-        data = http.get_json(where)
+        try:
+            data = http.get_json(where)
+        except NotFound as exc:
+            reason = f"topic {topic_id} skipped: {exc}"
+            return Page(rejected=[Rejected(where, reason, {"topic_id": topic_id})]), None
         stream_data = data.get("post_stream") or {}
         stream = [i for i in stream_data.get("stream") or [] if isinstance(i, int)]
         posts = [p for p in stream_data.get("posts") or [] if isinstance(p, dict)]

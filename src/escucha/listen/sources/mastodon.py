@@ -506,7 +506,7 @@ def _check_stream(source: str, response: Any) -> None:
     error = status_error(
         source, response.status_code, where, headers=response.headers, says=_refused(refused)
     )
-    if type(error) is SourceError:
+    if isinstance(error, SourceError) and not isinstance(error, AuthFailed):
         error = SourceError(
             f"{error}; if the instance streams from another host, set streaming_url"
         )
