@@ -196,3 +196,22 @@ def test_server_sent_events_are_parsed_per_the_spec():
         ("heartbeat", "thump"),
         ("message", "x"),
     ]
+
+
+def test_listen_once_does_not_stream_it_back_fills_over_rest(server, ws_factory):
+    from typer.testing import CliRunner
+
+    from .conftest import cli_app
+
+    fake = FakeMastodon(server)
+    posted = [fake.post(f"Iberia {i}", tags=["iberia"]) for i in range(3)]
+    streams(server, heartbeats)
+    ws = ws_factory(masto(server.url, stream_seconds=30))
+    result = CliRunner().invoke(cli_app(), ["--workspace", str(ws.path), "listen", "--once"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.strip()
+        == "masto (mastodon): 3 new, 0 already stored, 0 rejected in 2 page(s)"
+    )
+    assert sorted(r[0] for r in stored(ws)) == sorted(posted)
+    assert server.hits("/api/v1/streaming/hashtag") == []
