@@ -5,7 +5,7 @@ it had before; `posts.deleted_at` marks a post deleted on its platform (its text
 the row stays so a later read does not store it again).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
