@@ -1,4 +1,7 @@
-"""Score the honest-post guard on the annotated drafts: `python tools/guard_eval.py [dev|heldout]`.
+"""Score the honest-post guard on the annotated drafts: `python tools/guard_eval.py SPLIT`.
+
+The drafts are every `tests/engage/data/guard_*.jsonl` file; SPLIT is a row's `split` (dev,
+heldout, fresh, fresh2, fresh3, ...) or `all`.
 
 Prints the table docs/guard.md and docs/model-card.md quote, and with `--errors` every draft
 the guard gets wrong (use that on the dev half only)."""
@@ -12,15 +15,24 @@ from pathlib import Path
 from escucha.engage.guard import check, load_lists
 from escucha.engage.scoring import score
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "engage" / "data" / "guard_drafts.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "engage" / "data"
+
+
+def load_rows() -> list[dict]:
+    """Every annotated draft, from every `guard_*.jsonl` file."""
+    return [
+        json.loads(line)
+        for path in sorted(DATA.glob("guard_*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("split", choices=("dev", "heldout", "fresh", "fresh2", "all"))
+    rows = load_rows()
+    parser.add_argument("split", choices=sorted({r["split"] for r in rows} | {"all"}))
     parser.add_argument("--errors", action="store_true")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if args.split == "all" or r["split"] == args.split]
     lists = load_lists()
     found = {
