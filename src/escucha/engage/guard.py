@@ -74,6 +74,28 @@ _HIDDEN = re.compile(r"<(script|style)\b[^>]{0,1000}>.*?(?:</\1\s*>|$)", re.I | 
 _TAG = re.compile(r"<[^<>]{0,1000}>")
 _HASHTAG_RUN = re.compile(r"(?:[#@][\w.]+[\s,;·|]*){2,}")
 _NEGATION = re.compile(r"(?:\bnot|\bno|\bnever|\bnunca|\bni|n't)\s+(?:\w+\s+)?$")
+# A pointer at a product ("this serum", "these crisps", "este abrigo", "my new coat"): praise
+# next to one is about the thing the author got, even when the brand is not named. Times
+# ("this week", "este finde") point at nothing.
+_PRODUCT = re.compile(
+    r"\b(?:this|these|that|those|my new|our new|este|esta|estos|estas|ese|esa|esos|esas|"
+    r"mi nuev[oa]|mis nuev[oa]s)\s+(?!(?:week|weekend|morning|year|month|time|day|summer|"
+    r"winter|season|semana|finde|fin|ano|mes|dia|manana|tarde|noche|verano|invierno|vez|"
+    r"temporada|lunes|martes|miercoles|jueves|viernes|sabado|domingo|is|was|one|es|fue)\b)"
+    r"[a-z]\w+"
+)
+# Praise that always has an object: a recommendation, "you need it", "obsessed": from a gifted,
+# paid or affiliate author it endorses what they got, named or not.
+_AIMED_PRAISE = re.compile(r"recom|reccom|necesit|need|obsess|obsesion|must|imprescindible")
+# Words a brand's name is often made of that, on their own, name nothing in particular
+# ("Banco Brío" is named by "brío", not by "banco").
+_GENERIC = frozenset(
+    """bank banco caja cajas labs lab coffee cafe company compania store tienda shop shops
+    studio estudio group grupo foods food comida cosmetics cosmetica beauty belleza skin piel
+    clara alta nuevo nueva home casa house travel viajes tours tour sports sport moda fashion
+    mate horno dulceria calcetines zapas rumbo hilo rojo club digital online market mercado
+    """.split()
+)
 
 
 @dataclass(frozen=True)
@@ -181,9 +203,16 @@ def _trie_regex(entries: list[tuple[str, ...]], brand_re: str) -> str:
     return walk(trie)
 
 
+# A `re:` entry starts at a word (tried only where a word may start, which is what keeps a
+# list of regular expressions fast) unless it starts with one of these signs, which may follow
+# a letter ("shop.com/r/ana", "?ref=ana").
+_MID_WORD = ("/", "?", "[?", "\\W", "\\s", "\\.", ".")
+
+
 def _compile(entries: list[str], brand: str, where: str) -> re.Pattern[str] | None:
     """Whole-word matches of the entries: plain phrases in one prefix tree, `re:` entries as
-    written ("{brand}" is the brand; entries naming it are skipped when there is none)."""
+    written, from a word's start unless they start with a sign in `_MID_WORD` ("{brand}" is
+    the brand; entries naming it are skipped when there is none)."""
     brand_re = _brand_regex(brand)
     plain: list[tuple[str, ...]] = []
     bounded: list[str] = []  # regexes that start at a word
@@ -197,10 +226,10 @@ def _compile(entries: list[str], brand: str, where: str) -> re.Pattern[str] | No
         body = entry[3:].replace("{brand}", brand_re)
         if body.startswith("^"):
             loose.append(body)
-        elif body[:1].isalnum() or body[:1] == "#":
-            bounded.append(f"(?:{body})")
-        else:
+        elif body.startswith(_MID_WORD):
             loose.append(f"(?:{body})(?!\\w)")
+        else:
+            bounded.append(f"(?:{body})")
     if plain:
         bounded.insert(0, _trie_regex(plain, brand_re))
     parts = ([rf"(?<![\w#@])(?:{'|'.join(bounded)})(?!\w)"] if bounded else []) + loose
@@ -213,15 +242,16 @@ def _compile(entries: list[str], brand: str, where: str) -> re.Pattern[str] | No
 
 
 def _brand_forms(brand: str) -> tuple[str, ...]:
-    """The brand as written, without spaces, and its first word when it is distinctive."""
+    """The brand as written, without spaces or signs, and each of its words that is
+    distinctive on its own (four letters or more, not a generic word such as "bank")."""
     folded = fold(brand).strip()
     if not folded:
         return ()
     words = folded.split()
-    forms = {folded, "".join(words)}
-    if len(words) > 1 and len(words[0]) >= 4:
-        forms.add(words[0])
-    return tuple(sorted(forms, key=len, reverse=True))
+    forms = {folded, "".join(words), re.sub(r"\W+", "", folded)}
+    if len(words) > 1:
+        forms.update(w for w in words if len(w) >= 4 and w.isalpha() and w not in _GENERIC)
+    return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
 @cache
@@ -441,7 +471,10 @@ def _undisclosed(
         return None
     mention = _brand_mention(brand)
     named = mention is not None and mention.search(plain) is not None
-    praise = _praise(plain, langs, brand, lists) if named else ()
+    aimed = named or (connection in NAMING_ENDORSES and _PRODUCT.search(plain) is not None)
+    praise = _praise(plain, langs, brand, lists)
+    if not aimed:
+        praise = tuple(w for w in praise if connection in NAMING_ENDORSES and _AIMED_PRAISE.search(w))
     promotion = _words(_matches(lists.pattern("promotion", langs, brand), plain))
     cues = praise + promotion + reading.offer + reading.call
     if not cues and named:
