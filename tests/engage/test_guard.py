@@ -306,3 +306,32 @@ def test_promotional_share_over_the_last_30_days():
     assert not relaxed.warn
     assert promotional_share([], now=now).share == 0.0
     assert is_promotional("Compra ya") and not is_promotional("¡Gracias, Ana!")
+
+
+@pytest.mark.parametrize(
+    ("text", "connection", "readiness", "en", "es"),
+    [
+        ("Cafenia is the best, link in bio #coffee #barista #latte #ad #morning", "paid", None,
+         ["the paid author endorses or promotes Cafenia", "is hidden among 5 hashtags"],
+         ["el autor (relación: pagado) respalda o promociona Cafenia", "escondida entre 5"]),
+        ("this machine is the best I've owned ✨", "gifted", None,
+         ["endorses or promotes the brand ('the best'"],
+         ["(relación: producto regalado) respalda o promociona la marca ('the best'"]),
+        ("Black Friday: 30% off, today only! Shop now", "brand_account", None,
+         ["the text is a sale now: an offer", "a purchase call ('shop now')", "urgency"],
+         ["el texto es una venta inmediata: una oferta", "una llamada a comprar ('shop now')"]),
+        ("Could you answer our survey?", "none", Readiness(False, ()),
+         ["asks a favour ('could you', 'answer our', 'survey')", "the contact is not ask-ready"],
+         ["pide un favor ('could you', 'answer our', 'survey')", "no está listo"]),
+    ],
+)  # fmt: skip
+def test_every_reason_is_worded_in_english_and_spanish(text, connection, readiness, en, es):
+    verdict = check(text, brand="Cafenia", connection=connection, lang="en", readiness=readiness)
+    assert verdict.flags
+    assert verdict.reasons == verdict.reasons_in("en") == [f.reason for f in verdict.flags]
+    said_en, said_es = " | ".join(verdict.reasons_in("en")), " | ".join(verdict.reasons_in("es"))
+    assert all(part in said_en for part in en), said_en
+    assert all(part in said_es for part in es), said_es
+    assert verdict.to_json(1, "es")["reasons"] == verdict.reasons_in("es")
+    for flag in verdict.flags:  # the catalogue key and values travel with the flag
+        assert flag.message.key.startswith("guard_")

@@ -121,3 +121,30 @@ def test_the_installed_command_keeps_stdout_json_only(tmp_path):
         "reasons": json.loads(line)["reasons"],
     }
     assert "line 2: not a JSON object" in done.stderr
+
+
+def test_lang_es_words_the_reasons_in_spanish(app):
+    row = {"id": 1, "text": "Me encanta la crema de Kalma 😍 #spon. Solo hoy 2x1, ¡cómprala ya!",
+           "brand": "Kalma", "connection": "paid", "lang": "es"}  # fmt: skip
+    data = json.dumps(row, ensure_ascii=False) + "\n"
+    said = {}
+    for lang in ("en", "es"):
+        result = CliRunner().invoke(
+            app, ["guard", "--in", "-", "--out", "-", "--lang", lang], input=data
+        )
+        assert result.exit_code == 0, result.output
+        said[lang] = json.loads(result.stdout)
+    assert said["en"]["flags"] == said["es"]["flags"] == ["undisclosed_connection", "hard_sell"]
+    assert said["en"]["verdict"] == said["es"]["verdict"] == "block"
+    assert "without a clear disclosure" in said["en"]["reasons"][0]
+    assert "sin indicar con claridad" in said["es"]["reasons"][0]
+    assert "'#spon' no es una indicación clara" in said["es"]["reasons"][0]
+    assert said["es"]["reasons"][1].startswith("el texto es una venta inmediata: una oferta ('2x1')")
+
+
+def test_an_unknown_lang_is_one_clear_error(app):
+    data = json.dumps({"id": 1, "text": "hola", "brand": "Kalma"}) + "\n"
+    result = CliRunner().invoke(app, ["guard", "--in", "-", "--out", "-", "--lang", "fr"], input=data)
+    assert result.exit_code != 0
+    assert "'fr' is not a language of the reasons" in result.output
+    assert "Traceback" not in result.output

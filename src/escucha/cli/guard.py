@@ -30,9 +30,10 @@ def _guard_check(obj: dict) -> str:
 
 
 def guard_stream(
-    source: TextIO, sink: TextIO, settings: GuardSettings, lists: GuardLists
+    source: TextIO, sink: TextIO, settings: GuardSettings, lists: GuardLists, lang: str = "en"
 ) -> tuple[int, int]:
-    """Check every good line of `source` into `sink`; returns (checked, skipped)."""
+    """Check every good line of `source` into `sink`, the reasons in `lang`; returns
+    (checked, skipped)."""
     from escucha.engage.guard import check
 
     skipped: list[int] = []
@@ -48,7 +49,7 @@ def guard_stream(
                 settings=settings,
                 lists=lists,
             )
-            out.append(json.dumps(verdict.to_json(obj["id"]), ensure_ascii=False))
+            out.append(json.dumps(verdict.to_json(obj["id"], lang), ensure_ascii=False))
         write_lines(sink, out)
         checked += len(batch)
     return checked, len(skipped)
@@ -76,10 +77,20 @@ def guard(
     output_path: Annotated[
         str, typer.Option("--out", help="Where to write the verdicts ('-': stdout).")
     ],
+    lang: Annotated[
+        str, typer.Option("--lang", help="The language of the reasons: en or es.")
+    ] = "en",
 ) -> None:
     """Check drafts and connected authors' posts for covert advertising and hard selling."""
+    from escucha.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise typer.BadParameter(
+            f"{lang!r} is not a language of the reasons (known: {', '.join(LANGUAGES)})",
+            param_hint="--lang",
+        )
     folder = (ctx.obj or {}).get("workspace")
     settings, lists = _workspace_guard(Path(folder) if folder else None)
     with streams(input_path, output_path) as (source, sink):
-        checked, skipped = guard_stream(source, sink, settings, lists)
+        checked, skipped = guard_stream(source, sink, settings, lists, lang)
     typer.echo(f"escucha guard: {checked} checked, {skipped} skipped", err=True)

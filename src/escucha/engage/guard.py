@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 from escucha.config import GuardSettings
 from escucha.core.text import fold
 from escucha.errors import ConfigError
+from escucha.i18n import Catalogue, Message, catalogue
 
 if TYPE_CHECKING:
     from escucha.core.context import Context
@@ -100,9 +101,34 @@ _GENERIC = frozenset(
 
 @dataclass(frozen=True)
 class Flag:
+    """A flag, the words that raised it, and its reason as a catalogue sentence (`guard_*`
+    keys of escucha.i18n) so each face words it in its user's language."""
+
     name: str
-    reason: str
+    message: Message
     triggers: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        """The reason in English."""
+        return self.say("en")
+
+    def say(self, lang: str = "en") -> str:
+        """The reason in `lang` (English for a language the catalogues do not have)."""
+        return _say(catalogue(lang), self.message)
+
+
+def _say(t: Catalogue, message: Message) -> str:
+    """A sentence with its values filled; values that are sentences are worded first, a tuple
+    of them joined ("problems" with '; ', others with ', ')."""
+    params: dict[str, object] = {}
+    for key, value in message.params.items():
+        if isinstance(value, Message):
+            value = _say(t, value)
+        elif isinstance(value, tuple) and value and isinstance(value[0], Message):
+            value = ("; " if key == "problems" else ", ").join(_say(t, m) for m in value)
+        params[key] = value
+    return t.text(message.key, **params)
 
 
 @dataclass(frozen=True)
@@ -116,14 +142,19 @@ class Verdict:
 
     @property
     def reasons(self) -> list[str]:
-        return [f.reason for f in self.flags]
+        """The reasons in English."""
+        return self.reasons_in("en")
 
-    def to_json(self, id: object) -> dict:
+    def reasons_in(self, lang: str) -> list[str]:
+        """The reasons in `lang` ("es", "en")."""
+        return [f.say(lang) for f in self.flags]
+
+    def to_json(self, id: object, lang: str = "en") -> dict:
         return {
             "id": id,
             "verdict": self.verdict,
             "flags": self.flag_names,
-            "reasons": self.reasons,
+            "reasons": self.reasons_in(lang),
         }
 
 
@@ -392,20 +423,16 @@ def _read_selling(plain: str, langs: tuple[str, ...], brand: str, lists: GuardLi
 def _hard_sell(reading: _Reading, settings: GuardSettings) -> Flag | None:
     if reading.selling_parts < settings.hard_sell_min_parts:
         return None
-    parts = [
-        f"{label} ({_quoted(words)})"
-        for label, words in (
-            ("an offer", reading.offer),
-            ("a purchase call", reading.call),
-            ("urgency", reading.urgency),
+    parts = tuple(
+        Message(key, {"words": _quoted(words)})
+        for key, words in (
+            ("guard_part_offer", reading.offer),
+            ("guard_part_call", reading.call),
+            ("guard_part_urgency", reading.urgency),
         )
         if words
-    ]
-    return Flag(
-        HARD_SELL,
-        "the text is a sale now: " + ", ".join(parts),
-        reading.selling_words,
     )
+    return Flag(HARD_SELL, Message("guard_hard_sell", {"parts": parts}), reading.selling_words)
 
 
 def _praise(plain: str, langs: tuple[str, ...], brand: str, lists: GuardLists) -> tuple[str, ...]:
@@ -435,26 +462,25 @@ def _leads(plain: str, match: re.Match[str], run_start: int) -> bool:
 
 def _disclosure(
     plain: str, langs: tuple[str, ...], brand: str, lists: GuardLists, settings: GuardSettings
-) -> tuple[bool, list[str], tuple[str, ...]]:
+) -> tuple[bool, list[Message], tuple[str, ...]]:
     """(clearly disclosed, why the disclosures found do not count, the words found)."""
     accepted = _matches(lists.pattern("accepted", langs, brand), plain)
-    problems: list[str] = []
+    problems: list[Message] = []
     runs = _tag_runs(plain, settings.hashtag_cluster) if accepted else []
     for m in accepted:
         word = " ".join(m.group(0).split())
         run = next((r for r in runs if r[0] <= m.start() < r[1]), None)
         if m.start() >= settings.visible_chars:
             problems.append(
-                f"the disclosure '{word}' comes after the first {settings.visible_chars} "
-                "characters, where a 'more' cut hides it"
+                Message("guard_disclosure_late", {"word": word, "chars": settings.visible_chars})
             )
         elif run is not None and m.group(0).startswith("#") and not _leads(plain, m, run[0]):
-            problems.append(f"the disclosure '{word}' is hidden among {run[2]} hashtags")
+            problems.append(Message("guard_disclosure_hidden", {"word": word, "tags": run[2]}))
         else:
             return True, [], (word,)
     weak = _words(_matches(lists.pattern("insufficient", langs, brand), plain))
     if weak:
-        problems.append(f"{_quoted(weak)} is not a clear disclosure")
+        problems.append(Message("guard_disclosure_weak", {"words": _quoted(weak)}))
     return False, problems, _words(accepted) + weak
 
 
@@ -476,7 +502,7 @@ def _undisclosed(
     if not aimed:
         praise = tuple(w for w in praise if connection in NAMING_ENDORSES and _AIMED_PRAISE.search(w))
     promotion = _words(_matches(lists.pattern("promotion", langs, brand), plain))
-    cues = praise + promotion + reading.offer + reading.call
+    cues = tuple(dict.fromkeys(praise + promotion + reading.offer + reading.call))
     if not cues and named:
         # A vague tag ("#partner", "thanks @brand") marks the post as about the relationship.
         cues = _words(_matches(lists.pattern("insufficient", langs, brand), plain))
@@ -493,12 +519,15 @@ def _undisclosed(
     disclosed, problems, disclosure_words = _disclosure(plain, langs, brand, lists, settings)
     if disclosed:
         return None
-    what = f"the {connection.replace('_', ' ')} author "
-    what += "endorses or promotes " + (f"{brand} " if named else "the brand ")
-    what += f"({_quoted(cues)}) without a clear disclosure"
+    params: dict[str, object] = {
+        "connection": Message(f"guard_connection_{connection}"),
+        "brand": brand if named else Message("guard_the_brand"),
+        "words": _quoted(cues),
+    }
     if problems:
-        what += ": " + "; ".join(problems)
-    return Flag(UNDISCLOSED, what, tuple(dict.fromkeys(cues + disclosure_words)))
+        params["problems"] = tuple(problems)
+    message = Message("guard_undisclosed_because" if problems else "guard_undisclosed", params)
+    return Flag(UNDISCLOSED, message, tuple(dict.fromkeys(cues + disclosure_words)))
 
 
 def ask_not_ready(
@@ -519,11 +548,9 @@ def ask_not_ready(
     asks = _words(_matches(lists.pattern("asks", _languages(lang, lists), ""), plain))
     if not asks:
         return None
-    why = "; ".join(readiness.reasons) or "the contact is not ask-ready"
+    why: object = "; ".join(readiness.reasons) or Message("guard_not_ask_ready")
     return Flag(
-        ASK_NOT_READY,
-        f"the text asks a favour ({_quoted(asks)}) of a contact who is not ask-ready: {why}",
-        asks,
+        ASK_NOT_READY, Message("guard_ask_not_ready", {"words": _quoted(asks), "why": why}), asks
     )
 
 

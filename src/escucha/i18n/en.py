@@ -617,4 +617,31 @@ STRINGS: dict[str, str] = {
     "ledger_kind_ask_test": "ask: product test",
     "ledger_kind_ask_opinion": "ask: opinion",
     "ledger_kind_ask_favour": "ask: favour",
+    # the honest-post guard's reasons (engage/guard.py; docs/guard.md)
+    "guard_connection_employee": "employee",
+    "guard_connection_gifted": "gifted",
+    "guard_connection_paid": "paid",
+    "guard_connection_affiliate": "affiliate",
+    "guard_the_brand": "the brand",
+    "guard_undisclosed": (
+        "the {connection} author endorses or promotes {brand} ({words}) without a clear disclosure"
+    ),
+    "guard_undisclosed_because": (
+        "the {connection} author endorses or promotes {brand} ({words}) without a clear "
+        "disclosure: {problems}"
+    ),
+    "guard_disclosure_late": (
+        "the disclosure '{word}' comes after the first {chars} characters, where a 'more' cut "
+        "hides it"
+    ),
+    "guard_disclosure_hidden": "the disclosure '{word}' is hidden among {tags} hashtags",
+    "guard_disclosure_weak": "{words} is not a clear disclosure",
+    "guard_hard_sell": "the text is a sale now: {parts}",
+    "guard_part_offer": "an offer ({words})",
+    "guard_part_call": "a purchase call ({words})",
+    "guard_part_urgency": "urgency ({words})",
+    "guard_ask_not_ready": (
+        "the text asks a favour ({words}) of a contact who is not ask-ready: {why}"
+    ),
+    "guard_not_ask_ready": "the contact is not ask-ready",
 }

@@ -669,4 +669,32 @@ STRINGS: dict[str, str] = {
     "ledger_kind_ask_test": "pedir: prueba de producto",
     "ledger_kind_ask_opinion": "pedir: opinión",
     "ledger_kind_ask_favour": "pedir: favor",
+    # los motivos del control de publicaciones honestas (engage/guard.py; docs/guard.md)
+    "guard_connection_employee": "empleado",
+    "guard_connection_gifted": "producto regalado",
+    "guard_connection_paid": "pagado",
+    "guard_connection_affiliate": "afiliado",
+    "guard_the_brand": "la marca",
+    "guard_undisclosed": (
+        "el autor (relación: {connection}) respalda o promociona {brand} ({words}) sin indicar "
+        "con claridad que es publicidad"
+    ),
+    "guard_undisclosed_because": (
+        "el autor (relación: {connection}) respalda o promociona {brand} ({words}) sin indicar "
+        "con claridad que es publicidad: {problems}"
+    ),
+    "guard_disclosure_late": (
+        "la indicación '{word}' aparece después de los primeros {chars} caracteres, donde el "
+        "corte de «más» la oculta"
+    ),
+    "guard_disclosure_hidden": "la indicación '{word}' queda escondida entre {tags} hashtags",
+    "guard_disclosure_weak": "{words} no es una indicación clara de publicidad",
+    "guard_hard_sell": "el texto es una venta inmediata: {parts}",
+    "guard_part_offer": "una oferta ({words})",
+    "guard_part_call": "una llamada a comprar ({words})",
+    "guard_part_urgency": "urgencia ({words})",
+    "guard_ask_not_ready": (
+        "el texto pide un favor ({words}) a un contacto al que ahora no conviene pedir: {why}"
+    ),
+    "guard_not_ask_ready": "el contacto no está listo para que le pidamos algo",
 }
