@@ -139,12 +139,16 @@ def test_lang_es_words_the_reasons_in_spanish(app):
     assert "without a clear disclosure" in said["en"]["reasons"][0]
     assert "sin indicar con claridad" in said["es"]["reasons"][0]
     assert "'#spon' no es una indicación clara" in said["es"]["reasons"][0]
-    assert said["es"]["reasons"][1].startswith("el texto es una venta inmediata: una oferta ('2x1')")
+    assert said["es"]["reasons"][1].startswith(
+        "el texto es una venta inmediata: una oferta ('2x1')"
+    )
 
 
 def test_an_unknown_lang_is_one_clear_error(app):
     data = json.dumps({"id": 1, "text": "hola", "brand": "Kalma"}) + "\n"
-    result = CliRunner().invoke(app, ["guard", "--in", "-", "--out", "-", "--lang", "fr"], input=data)
+    result = CliRunner().invoke(
+        app, ["guard", "--in", "-", "--out", "-", "--lang", "fr"], input=data
+    )
     assert result.exit_code != 0
     assert "'fr' is not a language of the reasons" in result.output
     assert "Traceback" not in result.output

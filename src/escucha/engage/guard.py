@@ -91,11 +91,14 @@ _AIMED_PRAISE = re.compile(r"recom|reccom|necesit|need|obsess|obsesion|must|impr
 # Words a brand's name is often made of that, on their own, name nothing in particular
 # ("Banco Brío" is named by "brío", not by "banco").
 _GENERIC = frozenset(
-    """bank banco caja cajas labs lab coffee cafe company compania store tienda shop shops
-    studio estudio group grupo foods food comida cosmetics cosmetica beauty belleza skin piel
-    clara alta nuevo nueva home casa house travel viajes tours tour sports sport moda fashion
-    mate horno dulceria calcetines zapas rumbo hilo rojo club digital online market mercado
-    """.split()
+    {
+        *("bank", "banco", "caja", "cajas", "labs", "lab", "coffee", "cafe", "company"),
+        *("compania", "store", "tienda", "shop", "shops", "studio", "estudio", "group", "grupo"),
+        *("foods", "food", "comida", "cosmetics", "cosmetica", "beauty", "belleza", "skin"),
+        *("piel", "clara", "alta", "nuevo", "nueva", "home", "casa", "house", "travel"),
+        *("viajes", "tours", "tour", "sports", "sport", "moda", "fashion", "mate", "horno"),
+        *("zapas", "hilo", "rojo", "club", "digital", "online", "market", "mercado"),
+    }
 )
 
 
@@ -500,7 +503,9 @@ def _undisclosed(
     aimed = named or (connection in NAMING_ENDORSES and _PRODUCT.search(plain) is not None)
     praise = _praise(plain, langs, brand, lists)
     if not aimed:
-        praise = tuple(w for w in praise if connection in NAMING_ENDORSES and _AIMED_PRAISE.search(w))
+        praise = tuple(
+            w for w in praise if connection in NAMING_ENDORSES and _AIMED_PRAISE.search(w)
+        )
     promotion = _words(_matches(lists.pattern("promotion", langs, brand), plain))
     cues = tuple(dict.fromkeys(praise + promotion + reading.offer + reading.call))
     if not cues and named:
