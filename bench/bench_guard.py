@@ -33,7 +33,7 @@ def main() -> None:
     lists = load_lists()
     for r in rows:  # compile each (language, brand) pattern once, as a long run does
         check(r["text"], brand=r["brand"], connection=r["connection"], lang=r["lang"], lists=lists)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     flagged = 0
     for i in range(args.drafts):
         r = rows[i % len(rows)]
@@ -42,6 +42,8 @@ def main() -> None:
         )
         flagged += verdict.verdict != "ok"
     seconds = time.perf_counter() - start
+    # on a shared machine the wall clock also counts waiting for the core; CPU time does not
+    cpu_seconds = time.process_time() - cpu_start
     big = ("Lovely day at the beach with friends, " * 2700)[:100_000] + " Buy now, today only!"
     big_start = time.perf_counter()
     check(big, brand="Cafenia", connection="paid", lists=lists)
@@ -50,6 +52,7 @@ def main() -> None:
         "drafts": args.drafts,
         "seconds": round(seconds, 3),
         "drafts_per_second": round(args.drafts / seconds),
+        "drafts_per_cpu_second": round(args.drafts / cpu_seconds),
         "flagged": flagged,
         "draft_100kb_ms": round(big_ms, 1),
         "machine": f"{cpu_model()}, Python {platform.python_version()}",

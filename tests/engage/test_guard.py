@@ -335,3 +335,22 @@ def test_every_reason_is_worded_in_english_and_spanish(text, connection, readine
     assert verdict.to_json(1, "es")["reasons"] == verdict.reasons_in("es")
     for flag in verdict.flags:  # the catalogue key and values travel with the flag
         assert flag.message.key.startswith("guard_")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "flags"),
+    [
+        ("Cafenia is hiring baristas in Madrid! Great team, great coffee. Apply through our "
+         "careers page.", "en", []),
+        ("¡En Cafenia estamos contratando! Equipo genial; si te interesa te paso la oferta.",
+         "es", []),
+        # a job post does not hide a sale
+        ("We're hiring! Also: the Cafenia Duo is the best, 30% off today only, order now.", "en",
+         ["undisclosed_connection", "hard_sell"]),
+    ],
+)  # fmt: skip
+def test_an_employees_job_post_is_not_an_endorsement(text, lang, flags):
+    assert _names(text, "employee", lang) == flags
+    # the same praise of the brand outside a job post is one
+    praise = {"en": "Cafenia: great coffee, the best team.", "es": "Cafenia: equipo genial."}
+    assert _names(praise[lang], "employee", lang) == ["undisclosed_connection"]

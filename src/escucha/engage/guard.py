@@ -66,7 +66,7 @@ BLOCKING = frozenset({UNDISCLOSED})
 LIST_FILES = {
     "disclosures.toml": ("accepted", "insufficient"),
     "selling.toml": ("offer", "purchase_call", "urgency"),
-    "endorsement.toml": ("praise", "promotion", "complaint"),
+    "endorsement.toml": ("praise", "promotion", "complaint", "recruiting"),
     "asks.toml": ("asks",),
 }
 WORKSPACE_LISTS = "guard"  # <workspace>/guard/<file>.toml replaces the lists it names
@@ -507,7 +507,10 @@ def _undisclosed(
             w for w in praise if connection in NAMING_ENDORSES and _AIMED_PRAISE.search(w)
         )
     promotion = _words(_matches(lists.pattern("promotion", langs, brand), plain))
-    cues = tuple(dict.fromkeys(praise + promotion + reading.offer + reading.call))
+    offer = reading.offer
+    if connection == "employee" and _matches(lists.pattern("recruiting", langs, brand), plain):
+        praise, offer = (), ()  # a job post: the team's praise and a job "offer" are no ad
+    cues = tuple(dict.fromkeys(praise + promotion + offer + reading.call))
     if not cues and named:
         # A vague tag ("#partner", "thanks @brand") marks the post as about the relationship.
         cues = _words(_matches(lists.pattern("insufficient", langs, brand), plain))
