@@ -354,3 +354,16 @@ def test_an_employees_job_post_is_not_an_endorsement(text, lang, flags):
     # the same praise of the brand outside a job post is one
     praise = {"en": "Cafenia: great coffee, the best team.", "es": "Cafenia: equipo genial."}
     assert _names(praise[lang], "employee", lang) == ["undisclosed_connection"]
+
+
+@pytest.mark.parametrize(
+    ("text", "promotional"),
+    [
+        ("Hola Luis, sí: hasta 8 kg en cabina.", False),  # an allowance, not a deadline
+        ("Puedes llevar hasta 2 maletas de hasta el 23 kg", False),
+        ("Oferta válida hasta el 8 de mayo", True),
+        ("Solo hasta 3 de junio, reserva ya", True),
+    ],
+)
+def test_a_number_after_hasta_is_a_deadline_only_as_a_date(text, promotional):
+    assert is_promotional(text, brand="Iberia") is promotional
