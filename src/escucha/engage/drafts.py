@@ -132,16 +132,16 @@ def _verdict(ctx: Context, text: str, lang: str | None, author_id: int | None) -
     )
 
 
-def create_draft(
-    ctx: Context,
-    post_id: int,
-    text: str | None = None,
-    *,
-    snippet: str | None = None,
-    by: str = "cli",
-    now: datetime | None = None,
-) -> dict:
-    """A draft replying to a post, checked by the guard; returns the stored draft."""
+@dataclass(frozen=True, slots=True)
+class _Composed:
+    body: str
+    lang: str | None
+    verdict: Verdict
+    notes: list[str]
+
+
+def _compose(ctx: Context, post_id: int, text: str | None, snippet: str | None) -> _Composed:
+    """The draft's text (snippet, then text), its language and the guard's verdict."""
     from escucha.engage.snippets import snippet_text
 
     with ctx.engine.connect() as conn:
@@ -158,22 +158,54 @@ def create_draft(
     notes = []
     if lang and post_lang and lang != post_lang:
         notes.append(f"the post is in {post_lang}; this draft is in {lang}")
+    return _Composed(body, lang, verdict, notes)
+
+
+def preview_draft(
+    ctx: Context, post_id: int, text: str | None = None, *, snippet: str | None = None
+) -> dict:
+    """What `create_draft` would store, without storing it: the text, its language and the
+    guard's verdict with the words that triggered each flag (checking as one types)."""
+    done = _compose(ctx, post_id, text, snippet)
+    return {
+        "text": done.body,
+        "lang": done.lang,
+        "verdict": done.verdict.verdict,
+        "flags": [
+            {"name": f.name, "reason": f.reason, "triggers": list(f.triggers)}
+            for f in done.verdict.flags
+        ],
+        "notes": done.notes,
+    }
+
+
+def create_draft(
+    ctx: Context,
+    post_id: int,
+    text: str | None = None,
+    *,
+    snippet: str | None = None,
+    by: str = "cli",
+    now: datetime | None = None,
+) -> dict:
+    """A draft replying to a post, checked by the guard; returns the stored draft."""
+    done = _compose(ctx, post_id, text, snippet)
     row = {
         "post_id": post_id,
-        "text": body,
-        "lang": lang,
+        "text": done.body,
+        "lang": done.lang,
         "snippet": snippet,
         "status": "pending",
-        "verdict": verdict.verdict,
-        "flags": list(verdict.flag_names),
-        "reasons": list(verdict.reasons),
+        "verdict": done.verdict.verdict,
+        "flags": list(done.verdict.flag_names),
+        "reasons": list(done.verdict.reasons),
         "created_by": by,
         "created_at": now or datetime.now(UTC),
         "idempotency_key": "escucha-" + uuid.uuid4().hex,
     }
     with ctx.engine.begin() as conn:
         row["id"] = conn.execute(insert(drafts).returning(drafts.c.id), row).scalar_one()
-    return _public(row) | {"notes": notes}
+    return _public(row) | {"notes": done.notes}
 
 
 def _public(row: dict) -> dict:
@@ -228,13 +260,17 @@ def _with_state(conn: Connection, row: dict) -> dict:
     }
 
 
-def list_drafts(ctx: Context, status: str | None = None, limit: int = 100) -> list[dict]:
-    """Drafts, newest first; of one status when given."""
+def list_drafts(
+    ctx: Context, status: str | None = None, limit: int = 100, *, post_id: int | None = None
+) -> list[dict]:
+    """Drafts, newest first; of one status and replying to one post when given."""
     if status is not None and status not in STATUSES:
         raise UserError(f"unknown status {status!r}; statuses are {', '.join(STATUSES)}")
     query = select(drafts).order_by(drafts.c.id.desc()).limit(limit)
     if status:
         query = query.where(drafts.c.status == status)
+    if post_id is not None:
+        query = query.where(drafts.c.post_id == post_id)
     with ctx.engine.connect() as conn:
         return [_with_state(conn, dict(r._mapping)) for r in conn.execute(query)]
 

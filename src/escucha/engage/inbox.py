@@ -13,7 +13,7 @@ item states the reasons behind its number (PRIORITY_RULES).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -298,46 +298,71 @@ def _priority_sql(
     return intent + reach + waiting + repeated
 
 
-def priority_reasons(
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason of an item's priority: a code (`intent`, `reach`, `waiting`, `repeated`),
+    its values and its points, for a face to word in its language (`english` is the CLI's)."""
+
+    code: str
+    points: float
+    intent: str = ""
+    followers: int = 0
+    waited: timedelta = timedelta(0)
+    repeats: int = 0
+
+
+def priority_parts(
     intent: str, followers: int | None, asked_at: datetime, status: str, repeats: int, now: datetime
-) -> tuple[float, list[str]]:
-    """The priority and its stated reasons, by the rule `_priority_sql` orders with."""
+) -> tuple[float, list[Reason]]:
+    """The priority and its reasons, by the rule `_priority_sql` orders with."""
     score = INTENT_WEIGHT.get(intent, 0.0)
-    reasons = [f"{intent} (+{score:g})"]
+    reasons = [Reason("intent", score, intent=intent)]
     for n, points in REACH:
         if (followers or 0) >= n:
             score += points
-            reasons.append(f"reach: {followers:,} followers (+{points:g})")
+            reasons.append(Reason("reach", points, followers=followers or 0))
             break
     if status in OPEN:
         hours = (now - asked_at).total_seconds() / 3600
         for h, points in WAITING_HOURS:
             if hours >= h:
                 score += points
-                reasons.append(f"waiting {_duration(now - asked_at)} (+{points:g})")
+                reasons.append(Reason("waiting", points, waited=now - asked_at))
                 break
     if repeats > 1:
         score += REPEAT_POINTS
-        reasons.append(f"repeated asker: {repeats} posts in the inbox (+{REPEAT_POINTS:g})")
+        reasons.append(Reason("repeated", REPEAT_POINTS, repeats=repeats))
     return score, reasons
 
 
-def _duration(delta: timedelta) -> str:
+def english(reason: Reason) -> str:
+    """A reason as the CLI and the API state it (their contract: English)."""
+    points = f"(+{reason.points:g})"
+    if reason.code == "reach":
+        return f"reach: {reason.followers:,} followers {points}"
+    if reason.code == "waiting":
+        return f"waiting {duration(reason.waited)} {points}"
+    if reason.code == "repeated":
+        return f"repeated asker: {reason.repeats} posts in the inbox {points}"
+    return f"{reason.intent} {points}"
+
+
+def priority_reasons(
+    intent: str, followers: int | None, asked_at: datetime, status: str, repeats: int, now: datetime
+) -> tuple[float, list[str]]:
+    """The priority and its stated reasons, in English."""
+    score, reasons = priority_parts(intent, followers, asked_at, status, repeats, now)
+    return score, [english(r) for r in reasons]
+
+
+def duration(delta: timedelta) -> str:
+    """A waiting time in whole hours, as days and hours from a day on: "5 h", "2 d 3 h"."""
     hours = int(delta.total_seconds() // 3600)
     return f"{hours // 24} d {hours % 24} h" if hours >= 24 else f"{hours} h"
 
 
-def list_inbox(
-    ctx: Context,
-    filters: InboxFilters | None = None,
-    *,
-    limit: int | None = 50,
-    offset: int = 0,
-    now: datetime | None = None,
-) -> list[dict]:
-    """A page of items, highest priority first (then the longest waiting), with reasons."""
-    filters = (filters or InboxFilters()).checked()
-    now = now or datetime.now(UTC)
+def _ranked(now: datetime) -> Select:
+    """Items with their author, repeats and priority, highest first (then the longest waiting)."""
     counts = (
         select(inbox_items.c.author_id, func.count().label("n"))
         .where(inbox_items.c.author_id.is_not(None))
@@ -346,7 +371,7 @@ def list_inbox(
     )
     repeats = func.coalesce(counts.c.n, 1)
     priority = _priority_sql(now, repeats, authors.c.followers).label("priority")
-    query = (
+    return (
         select(
             inbox_items,
             authors.c.handle.label("author"),
@@ -360,9 +385,23 @@ def list_inbox(
             )
         )
         .order_by(priority.desc(), inbox_items.c.asked_at, inbox_items.c.id)
-        .limit(limit)
-        .offset(offset)
     )
+
+
+def list_inbox(
+    ctx: Context,
+    filters: InboxFilters | None = None,
+    *,
+    limit: int | None = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+    word: Callable[[Reason], str] = english,
+) -> list[dict]:
+    """A page of items, highest priority first (then the longest waiting), with reasons
+    (worded by `word`: English unless a face words them in its user's language)."""
+    filters = (filters or InboxFilters()).checked()
+    now = now or datetime.now(UTC)
+    query = _ranked(now).limit(limit).offset(offset)
     for column, values in (
         (inbox_items.c.status, filters.status),
         (inbox_items.c.intent, filters.intent),
@@ -373,6 +412,23 @@ def list_inbox(
             query = query.where(column.in_(values))
     if filters.assignee is not None:
         query = query.where(inbox_items.c.assignee == filters.assignee)
+    return _items(ctx, query, now, word)
+
+
+def inbox_item(
+    ctx: Context,
+    post_id: int,
+    *,
+    now: datetime | None = None,
+    word: Callable[[Reason], str] = english,
+) -> dict | None:
+    """The inbox item of one post, as `list_inbox` shows it; None when it is not in the inbox."""
+    now = now or datetime.now(UTC)
+    found = _items(ctx, _ranked(now).where(inbox_items.c.post_id == post_id), now, word)
+    return found[0] if found else None
+
+
+def _items(ctx: Context, query: Select, now: datetime, word: Callable[[Reason], str]) -> list[dict]:
     with ctx.engine.connect() as conn:
         rows = [row._mapping for row in conn.execute(query)]
         # the posts' texts only for the page (ordering reads the items alone)
@@ -384,13 +440,15 @@ def list_inbox(
                 )
             )
         }
-    return [_item(row, texts[row["post_id"]], now) for row in rows]
+    return [_item(row, texts[row["post_id"]], now, word) for row in rows]
 
 
-def _item(row: RowMapping, post: tuple[str, str | None], now: datetime) -> dict:
+def _item(
+    row: RowMapping, post: tuple[str, str | None], now: datetime, word: Callable[[Reason], str]
+) -> dict:
     asked = _utc(row["asked_at"])
     first = _utc(row["first_response_at"]) if row["first_response_at"] else None
-    score, reasons = priority_reasons(
+    score, reasons = priority_parts(
         row["intent"], row["followers"], asked, row["status"], row["repeats"], now
     )
     return {
@@ -400,7 +458,7 @@ def _item(row: RowMapping, post: tuple[str, str | None], now: datetime) -> dict:
         "native_id": row["native_id"],
         "status": row["status"],
         "priority": score,
-        "reasons": reasons,
+        "reasons": [word(r) for r in reasons],
         "intent": row["intent"],
         "lang": row["lang"],
         "assignee": row["assignee"],

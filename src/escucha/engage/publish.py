@@ -288,3 +288,16 @@ def _has_identity(ctx: Context, author_id: int) -> bool:
             )
             is not None
         )
+
+
+def failed_publications(ctx: Context, limit: int = 100) -> dict[int, str]:
+    """Drafts whose last publishing attempt failed and that are not published: draft id ->
+    the error, most recent attempt first."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            select(publications.c.draft_id, publications.c.last_error)
+            .where(publications.c.state != "published", publications.c.last_error.is_not(None))
+            .order_by(publications.c.updated_at.desc())
+            .limit(limit)
+        )
+        return {draft_id: error for draft_id, error in rows}

@@ -1,12 +1,14 @@
 """Conversation: `escucha guard` (the honest-post guard), `escucha inbox`, `escucha reply`,
-`escucha drafts`, `escucha disclosures`, the /api/v1 conversation routes and their tables."""
+`escucha drafts`, `escucha disclosures`, the inbox, drafts and disclosure pages, the /api/v1
+conversation routes and their tables."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from escucha.plugins import hookimpl
+from escucha.plugins.nav import NavItem
 
 if TYPE_CHECKING:
     import typer
@@ -28,9 +30,18 @@ def register_commands(cli: typer.Typer) -> None:
 
 @hookimpl
 def web_routers() -> Iterable[APIRouter]:
-    from escucha.web.routes import api_engage
+    from escucha.web.routes import api_engage, engage
 
-    return [api_engage.router]
+    return [engage.router, api_engage.router]
+
+
+@hookimpl
+def nav_entries() -> Iterable[NavItem]:
+    return [
+        NavItem("inbox", "/inbox", order=66),
+        NavItem("drafts", "/drafts", order=67),
+        NavItem("disclosures", "/disclosures", order=68),
+    ]
 
 
 @hookimpl
@@ -44,3 +55,11 @@ def tables() -> Iterable[Table]:
     )
 
     return [inbox_items, drafts, draft_approvals, draft_overrides, publications]
+
+
+@hookimpl
+def strings() -> Mapping[str, Mapping[str, str]]:
+    """The inbox, drafts and disclosure pages, and the honesty panel of the overview."""
+    from escucha.features.engage_strings import STRINGS
+
+    return STRINGS

@@ -301,3 +301,36 @@ def list_disclosures(principal: Reader, ctx: Ctx) -> Disclosures:
     from escucha.engage.disclosures import disclosures_needed
 
     return Disclosures(items=disclosures_needed(ctx.workspace))
+
+
+class PromotionalShare(BaseModel):
+    posts: int = Field(description="our accounts' posts in the window")
+    promotional: int = Field(description="... of which promote a sale (offer, call, urgency)")
+    share: float
+    threshold: float = Field(description="[guard] promotional_share_max")
+    window_days: int
+    warn: bool = Field(description="the share is above the threshold")
+
+
+class GiveAsk(BaseModel):
+    months: int = Field(description="the ledger's months counted, this one included")
+    gives: int
+    asks: int
+    ratio: float | None = Field(description="gives per ask; null without asks")
+    warn: bool = Field(description="we asked more than we gave")
+
+
+class Honesty(BaseModel):
+    promotional: PromotionalShare
+    give_ask: GiveAsk
+
+
+@router.get(
+    "/honesty",
+    response_model=Honesty,
+    summary="The brand's honesty: the promotional share of our posts and the give/ask ratio",
+)
+def get_honesty(principal: Reader, ctx: Ctx) -> Honesty:
+    from escucha.engage.honesty import brand_honesty
+
+    return Honesty(**brand_honesty(ctx.workspace))

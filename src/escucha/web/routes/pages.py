@@ -29,6 +29,9 @@ Filter = Annotated[PostFilter, Depends(post_filter)]
 
 @router.get("/")
 def overview(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+    from escucha.engage.honesty import brand_honesty
+    from escucha.web.engage import honesty_panel
+
     t = catalogue(ui)
     view = data.overview()
     ours = {b.name for b in data.ctx.workspace.config.brands if b.ours}
@@ -49,6 +52,7 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Respo
         charts=data.charts(ui),
         rows=fmt.overview_rows(view, ours, ui),
         min_posts=MIN_POSTS,
+        honesty=honesty_panel(brand_honesty(data.ctx.workspace), ui),
     )
 
 
