@@ -250,6 +250,7 @@ def test_the_drafts_queue_approves_and_a_block_needs_an_admins_reason(site):
     html = analyst.get("/drafts").text
     assert f'id="draft-{draft}"' in html and 'data-flag="hard_sell"' in html
     assert 'name="override_reason"' not in html  # only an admin may override
+    assert f'action="/drafts/{draft}/approve"' not in html  # approval = "admin"
     token = csrf_of(analyst, "/drafts")
     refused = analyst.post(f"/drafts/{draft}/approve", data={"csrf_token": token})
     assert refused.status_code == 403 and "only an admin approves drafts" in refused.text

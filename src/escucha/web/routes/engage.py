@@ -36,6 +36,12 @@ def _status_code(error: UserError) -> int:
     return 403 if isinstance(error, Forbidden) else 409 if isinstance(error, Conflict) else 400
 
 
+def _can_approve(ctx: Ctx, user: User) -> bool:
+    """Whether to offer the approve button (approve_draft decides, with the draft's author)."""
+    rule = ctx.workspace.config.engage.approval
+    return can_change(user.role) and (rule != "admin" or user.role == "admin")
+
+
 def _error(ui: str, error: UserError | None) -> str | None:
     return (
         catalogue(ui).text("engage_error", message=catalogue(ui).error_text(error))
@@ -146,11 +152,12 @@ def _thread_page(
     snippet: str = "",
 ) -> Response:
     from escucha.engage.drafts import list_drafts
-    from escucha.engage.inbox import inbox_item, thread
+    from escucha.engage.inbox import inbox_item, refresh_inbox, thread
     from escucha.engage.publish import failed_publications
     from escucha.engage.snippets import load_snippets
 
     t = catalogue(ui)
+    refresh_inbox(ctx.workspace)
     posts = thread(ctx.workspace, post_id)  # NotFound: a 404 page
     item = inbox_item(ctx.workspace, post_id, word=shape.reason_wording(ui))
     failed = failed_publications(ctx.workspace)
@@ -167,6 +174,9 @@ def _thread_page(
         thread=shape.thread_rows(posts),
         snippets=sorted(load_snippets(ctx.workspace).items()),
         drafts=[shape.draft_row(d, ui, failed.get(d["draft_id"])) for d in drafts],
+        can_approve=_can_approve(ctx, user),
+        approval_rule=ctx.workspace.config.engage.approval,
+        is_admin=user.role == "admin",
         saved=saved,
         typed=typed,
         snippet=snippet,
@@ -269,6 +279,8 @@ def _drafts_page(
         tabs=("pending", "approved", "published", "failed"),
         drafts=[shape.draft_row(d, ui, failed.get(d["draft_id"])) for d in found],
         can_act=can_change(user.role),
+        can_approve=_can_approve(ctx, user),
+        approval_rule=ctx.workspace.config.engage.approval,
         is_admin=user.role == "admin",
         error=_error(ui, error),
         status_code=_status_code(error) if error else 200,
