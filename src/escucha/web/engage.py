@@ -12,6 +12,17 @@ from escucha.i18n.format import safe_url, when
 
 if TYPE_CHECKING:
     from escucha.engage.inbox import Reason
+    from escucha.web.context import WebContext
+
+
+def ensure_inbox(ctx: WebContext) -> None:
+    """The inbox refreshed once per data version (posts added or read), not on every page."""
+    from escucha.engage.inbox import refresh_inbox
+    from escucha.reads.versions import data_version
+
+    with ctx.engine.connect() as conn:
+        version = data_version(conn, ctx.model_version)
+    ctx.cache.get(("engage-inbox-refreshed",), version, lambda: refresh_inbox(ctx.workspace))
 
 
 def duration_text(delta: timedelta, t: Catalogue) -> str:

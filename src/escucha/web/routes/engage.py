@@ -63,10 +63,10 @@ def inbox_page(
     assignee: Annotated[str, Query(max_length=255)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    from escucha.engage.inbox import STATUSES, InboxFilters, list_inbox, refresh_inbox
+    from escucha.engage.inbox import STATUSES, InboxFilters, list_inbox
 
     t = catalogue(ui)
-    refresh_inbox(ctx.workspace)
+    shape.ensure_inbox(ctx)
     statuses = {"open": ("new", "assigned"), "all": ()}.get(status, (status,))
     filters = InboxFilters(
         status=statuses,
@@ -152,12 +152,12 @@ def _thread_page(
     snippet: str = "",
 ) -> Response:
     from escucha.engage.drafts import list_drafts
-    from escucha.engage.inbox import inbox_item, refresh_inbox, thread
+    from escucha.engage.inbox import inbox_item, thread
     from escucha.engage.publish import failed_publications
     from escucha.engage.snippets import load_snippets
 
     t = catalogue(ui)
-    refresh_inbox(ctx.workspace)
+    shape.ensure_inbox(ctx)
     posts = thread(ctx.workspace, post_id)  # NotFound: a 404 page
     item = inbox_item(ctx.workspace, post_id, word=shape.reason_wording(ui))
     failed = failed_publications(ctx.workspace)
