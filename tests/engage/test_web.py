@@ -363,3 +363,20 @@ def test_hostile_text_is_escaped_everywhere(site):
         assert "<script>window" not in html and "<img src=x" not in html, path
     assert "&lt;script&gt;window.__pwned=1" in admin.get("/inbox").text
     assert HOSTILE not in admin.get(f"/inbox/{site.ids['hostile']}").text
+
+
+def test_draft_actions_refuse_without_a_csrf_token_or_for_a_viewer(site):
+    draft = _draft(site, "hostile", "We are sorry about your bag; please write to us in private.")
+    paths = [f"/drafts/{draft}/approve", f"/drafts/{draft}/publish",
+             f"/disclosures/{site.ids['paid']}/draft"]  # fmt: skip
+    admin = logged_in(site.app, "ada")
+    admin.get("/drafts")
+    viewer = logged_in(site.app, "vic")
+    token = csrf_of(viewer, "/drafts")
+    with site.ws.engine.connect() as conn:
+        before = conn.execute(select(drafts.c.id, drafts.c.status)).all()
+    for path in paths:
+        assert admin.post(path, data={"csrf_token": "0" * 64}).status_code == 403, path
+        assert viewer.post(path, data={"csrf_token": token}).status_code == 403, path
+    with site.ws.engine.connect() as conn:
+        assert conn.execute(select(drafts.c.id, drafts.c.status)).all() == before
