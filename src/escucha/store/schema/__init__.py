@@ -36,7 +36,14 @@ from escucha.store.schema.listening import (
     source_rejects,
     source_state,
 )
-from escucha.store.schema.research import survey_versions, surveys
+from escucha.store.schema.research import (
+    survey_invitations,
+    survey_links,
+    survey_quotas,
+    survey_responses,
+    survey_versions,
+    surveys,
+)
 from escucha.store.schema.understanding import brand_mentions, enrichments
 from escucha.store.schema.workspace import settings
 
@@ -74,6 +81,10 @@ __all__ = [
     "settings",
     "source_rejects",
     "source_state",
+    "survey_invitations",
+    "survey_links",
+    "survey_quotas",
+    "survey_responses",
     "survey_versions",
     "surveys",
     "users",
