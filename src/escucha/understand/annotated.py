@@ -13,7 +13,7 @@ import json
 import random
 import re
 from pathlib import Path
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import numpy as np
 
@@ -75,9 +75,34 @@ STRATA = {
 }
 
 
+# The second Spanish set (es_airline_intents_2.jsonl): a new seed, tweets of the first set
+# excluded, a larger random stratum and strata enriched for wish, complaint and question.
+# Each stratum is split in halves: "dev" (looked at while writing rules) and "sealed"
+# (evaluated once, after the rules were frozen).
+SEED_2 = 20261130
+STRATA_2 = (
+    ("random", 330, None),
+    ("question_cue", 60, r"[?¿]|quisiera saber|alguien sabe|c[oó]mo puedo"),
+    (
+        "wish_cue",
+        70,
+        r"ojal[aá]|deber[ií]an|deber[ií]ais|estar[ií]a bien|ser[ií]a (genial|bueno|mejor|"
+        r"ideal)|pongan|pon[eé]is|a[nñ]adan|sugerencia|propongo|para cu[aá]ndo|quiero que|"
+        r"gustar[ií]a|volved a|vuelvan a|hace falta|por qu[eé] no|tendr[ií]an que",
+    ),
+    (
+        "complaint_cue",
+        70,
+        r"perd|romp|rot[oa]s?\b|retras|cancel|tirad|verg[uü]enza|esperando|maleta|equipaje|"
+        r"devuelv|cobr|atiend|reclam|avis|p[eé]sim|nadie|queja|ni caso|desastre",
+    ),
+)
+
+
 class PostToAnnotate(TypedDict):
     id: str
     stratum: str  # which draw picked the post: "random", "negative", a cue's name...
+    split: NotRequired[str]  # second Spanish set only: "dev" or "sealed"
     text: str
 
 
@@ -114,6 +139,26 @@ def sample(data: Path, lang: str) -> list[PostToAnnotate]:
         picked = [r for r in pool if r["id"] not in taken][:n]
         taken.update(r["id"] for r in picked)
         out += [{"id": r["id"], "stratum": stratum, "text": r["text"]} for r in picked]
+    return out
+
+
+def sample_second(data: Path) -> list[PostToAnnotate]:
+    """The tweets of the second Spanish set, first-set tweets excluded, with their split."""
+    old = {r["id"] for r in load("es")}
+    rows = [r for r in _source_rows(data, "es") if r["id"] not in old]
+    rng = random.Random(SEED_2)
+    rng.shuffle(rows)
+    taken: set[str] = set()
+    out: list[PostToAnnotate] = []
+    for stratum, n, cue in STRATA_2:
+        pool = rows if cue is None else [r for r in rows if re.search(cue, r["text"], re.I)]
+        picked = [r for r in pool if r["id"] not in taken][:n]
+        taken.update(r["id"] for r in picked)
+        # picked is already in a seeded random order: alternate halves within the stratum
+        out += [
+            {"id": r["id"], "stratum": stratum, "split": ("dev", "sealed")[i % 2], "text": r["text"]}
+            for i, r in enumerate(picked)
+        ]
     return out
 
 
