@@ -99,6 +99,15 @@ STRATA_2 = (
 )
 
 
+# (language, file in ANNOTATION_DIR, split or None for the whole file)
+ANNOTATED_SETS: tuple[tuple[str, str, str | None], ...] = (
+    ("es", "es_airline_intents.jsonl", None),
+    ("es", "es_airline_intents_2.jsonl", "dev"),
+    ("es", "es_airline_intents_2.jsonl", "sealed"),
+    ("en", "en_airline_intents.jsonl", None),
+)
+
+
 class PostToAnnotate(TypedDict):
     id: str
     stratum: str  # which draw picked the post: "random", "negative", a cue's name...
@@ -162,30 +171,34 @@ def sample_second(data: Path) -> list[PostToAnnotate]:
     return out
 
 
-def load(lang: str) -> list[AnnotatedPost]:
-    """The annotated posts of `lang`, as shipped in understand/annotations."""
-    path = ANNOTATION_DIR / f"{lang}_airline_intents.jsonl"
+def load(lang: str, name: str | None = None) -> list[AnnotatedPost]:
+    """The annotated posts of a file in understand/annotations (default: `lang`'s first set)."""
+    path = ANNOTATION_DIR / (name or f"{lang}_airline_intents.jsonl")
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _scores(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
+    tp = float(np.sum(y & p))
+    prec = tp / float(p.sum()) if p.sum() else 0.0
+    rec = tp / float(y.sum()) if y.sum() else 0.0
+    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+
 def evaluate_annotated(reader: PostReader) -> list[MetricRecord]:
-    """Per-intent precision, recall and F1 on each annotated set whose language is loaded."""
+    """Per-intent precision, recall and F1 on each annotated set whose language is loaded;
+    the second Spanish set is reported per half ("...jsonl#dev", "...jsonl#sealed")."""
     out: list[MetricRecord] = []
-    for lang in ("es", "en"):
+    for lang, name, split in ANNOTATED_SETS:
         if lang not in reader.languages:
             continue
-        rows = load(lang)
+        rows = [r for r in load(lang, name) if split is None or r.get("split") == split]
         readings = reader.read([D.unescape_literal(r["text"]) for r in rows], [lang] * len(rows))
-        path = f"understand/annotations/{lang}_airline_intents.jsonl"
+        path = f"understand/annotations/{name}" + (f"#{split}" if split else "")
         for k in INTENTS:
             y = np.array([r["labels"][k] for r in rows], dtype=bool)
             p = np.array([k in x.intent_labels for x in readings])
-            tp = float(np.sum(y & p))
-            prec = tp / float(p.sum()) if p.sum() else 0.0
-            rec = tp / float(y.sum()) if y.sum() else 0.0
-            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-            for metric, value in (("precision", prec), ("recall", rec), ("f1", f1)):
+            for metric, value in zip(("precision", "recall", "f1"), _scores(y, p), strict=True):
                 out.append(record(f"intent.{k}", lang, metric, value, len(rows), path))
             out.append(record(f"intent.{k}", lang, "positives", float(y.sum()), len(rows), path))
     return out
