@@ -118,31 +118,40 @@ no adjudication); used only for evaluation, never for training or thresholds. So
 stated: research use) and `airlines/us_airline_tweets.jsonl` (Twitter US Airline Sentiment,
 CrowdFlower 2015, CC BY-NC-SA 4.0); ids are the source's `tweet_id` (es) and `row` (en).
 Files: `src/escucha/understand/annotations/{es,en}_airline_intents.jsonl`.
+
+Second Spanish set, `es_airline_intents_2.jsonl` (525 tweets; `annotated.sample_second`, seed
+20261130, distinct texts, the first set's tweets excluded): a random stratum of 330 plus
+strata enriched by cues for questions (60), wishes (65: "ojalá", "deberían", "para cuándo",
+"me gustaría"...) and complaints (70: "perd", "retras", "cancel", "maleta", "vergüenza"...).
+Each stratum is split in alternate halves of its seeded order, `dev` (263) and `sealed`
+(262), before any model output was seen. Annotated by an AI assistant session (single pass,
+single annotator, no adjudication, no agreement measured), each tweet read in full, with the
+guidelines above. The Spanish rules of builtin-2026.11.4 were written looking only at the
+errors on the first set and on `dev`; `sealed` was evaluated once, after the rules were
+frozen. One leak: a helper script printed the whole second set's wish precision (dev and
+sealed together) once before that; the wish rules were not changed afterwards.
 """
 
 
 def _annotated_section(records: list[dict]) -> str:
     if not records:
         return ""
-    value = {(r["task"], r["language"], r["metric"]): r for r in records}
-    langs = [lang for lang in ("es", "en") if any(r["language"] == lang for r in records)]
-    head = "| intent | " + " | ".join(
-        f"{lang} P | {lang} R | {lang} F1 | {lang} pos" for lang in langs
-    )
-    lines = [head + " |", "|---" * (1 + 4 * len(langs)) + "|"]
-    for task in dict.fromkeys(r["task"] for r in records):
-        cells = []
-        for lang in langs:
-            got = [value.get((task, lang, m)) for m in ("precision", "recall", "f1", "positives")]
-            cells += [f"{g['value']:.2f}" for g in got[:3]] + [str(int(got[3]["value"]))]
-        lines.append(f"| {task.split('.', 1)[1]} | " + " | ".join(cells) + " |")
-    sizes = ", ".join(
-        f"{lang}: n = {next(r['n'] for r in records if r['language'] == lang)}" for lang in langs
-    )
+    value = {(r["data"], r["task"], r["metric"]): r for r in records}
+    lines = ["| set | lang | n | intent | P | R | F1 | pos |", "|---|---|---|---|---|---|---|---|"]
+    for data in dict.fromkeys(r["data"] for r in records):
+        first = next(r for r in records if r["data"] == data)
+        for task in dict.fromkeys(r["task"] for r in records if r["data"] == data):
+            got = [value[(data, task, m)]["value"] for m in ("precision", "recall", "f1", "positives")]
+            lines.append(
+                f"| `{data.rsplit('/', 1)[1]}` | {first['language']} | {first['n']} | "
+                f"{task.split('.', 1)[1]} | {got[0]:.2f} | {got[1]:.2f} | {got[2]:.2f} | "
+                f"{int(got[3])} |"
+            )
     return f"""## Intent evaluation on annotated airline tweets (es and en)
 
-Per-intent precision, recall and F1 of the shipped thresholds ({sizes}; "pos" = annotated
-positives), recomputed by `escucha eval --data DATA`:
+Per-intent precision, recall and F1 of the shipped thresholds on each annotated set ("pos" =
+annotated positives; `#dev` and `#sealed` are the halves of the second Spanish set),
+recomputed by `escucha eval --data DATA`:
 
 {chr(10).join(lines)}
 
@@ -286,9 +295,13 @@ F1 values carry a small optimism (one parameter each).
   reweighted forum F1 (0.571 before, 0.544 after).
 - Spanish intents are rule-based; on the annotated airline tweets Spanish `wish` and
   `promo` are weak (few phrases cover Spanish deal announcements such as "vuelos desde
-  9,99 EUR", and the English promo model does not transfer). The annotated sets are small
-  (330 es, 235 en), single-annotator and partly sampled with keyword cues, so their numbers
-  have wide error bars; English `promo` has almost no positives in customer tweets.
+  9,99 EUR", and the English promo model does not transfer). On the sealed half of the second
+  Spanish set, wish precision (0.40 on 10 predicted) misses the 0.60 target and complaint
+  recall (0.58) is 20 points below English (0.78): the `dev` numbers, tuned on, are
+  optimistic. The English complaint model also fires on neutral Spanish questions. The
+  annotated sets are small (330 + 525 es, 235 en), single-annotator and partly sampled with
+  keyword cues, so their numbers have wide error bars (9-17 wish positives per Spanish set);
+  English `promo` has almost no positives in customer tweets.
 - `promo` on tweets is trained on YouTube comments. Adding customer tweets as
   non-promotional examples stops brand tweets ("Thanks @united, great crew!") from scoring
   as spam but lowers the leave-one-video-out spam F1 (about 0.93 without them). Requests

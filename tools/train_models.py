@@ -35,7 +35,7 @@ from escucha.understand.metrics import record  # noqa: E402
 from escucha.understand.reader import PostReader  # noqa: E402
 from escucha.understand.rules import rule_scores  # noqa: E402
 
-VERSION = "builtin-2026.11.3"
+VERSION = "builtin-2026.11.4"
 FEATURES = FeatureConfig(bits=18, char_min=3, char_max=4)
 TRAIN_COMMAND = "python tools/train_models.py --data DATA"
 # Sentiment: (extra sources, weight of the in-language UMSAB train, weight of airline tweets,

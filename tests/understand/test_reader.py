@@ -137,8 +137,15 @@ def test_clear_spanish_cases(reader):
     assert "praise" in praise.intent_labels
     assert "complaint" not in praise.intent_labels
     assert "question" in question.intent_labels
-    wish = reader.read(["Ojalá Iberia pusiera más vuelos directos a Bilbao"])[0]
+    # "ojalá" is a wish to the company when the company is the doer; of sympathy, it is not
+    wish, sympathy = reader.read(
+        [
+            "@Iberia ojalá pusierais más vuelos directos a Bilbao",
+            "@Iberia ojalá encuentres pronto tu maleta, qué mala suerte",
+        ]
+    )
     assert "wish" in wish.intent_labels
+    assert "wish" not in sympathy.intent_labels
 
 
 def test_clear_english_cases(reader):
@@ -191,3 +198,18 @@ def test_shipped_version_is_the_loaded_readers_version():
     from escucha.understand import load_reader, shipped_version
 
     assert shipped_version() == load_reader(["es", "en"]).version
+
+
+def test_annotated_evaluation_reports_each_set_and_half(reader):
+    from escucha.understand.annotated import evaluate_annotated
+
+    records = evaluate_annotated(reader)
+    sizes = {r["data"]: r["n"] for r in records}
+    assert sizes == {
+        "understand/annotations/es_airline_intents.jsonl": 330,
+        "understand/annotations/es_airline_intents_2.jsonl#dev": 263,
+        "understand/annotations/es_airline_intents_2.jsonl#sealed": 262,
+        "understand/annotations/en_airline_intents.jsonl": 235,
+    }
+    wish = [r for r in records if r["task"] == "intent.wish" and r["metric"] == "positives"]
+    assert sum(r["value"] for r in wish if "_2.jsonl" in r["data"]) == 17

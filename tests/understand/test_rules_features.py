@@ -41,7 +41,7 @@ def test_phrases_match_whole_words_accents_folded(featuriser):
             "the light is off",
         ],
     )
-    assert wish["wish"] == 0.9 and folded["wish"] == 0.9
+    assert wish["wish"] == 0.85 and folded["wish"] == 0.3  # "ojalá" alone is weak
     assert not_wish["wish"] == 0.0
     assert question["question"] == 0.9  # "¿"
     assert promo["promo"] == 0.7 and no_promo["promo"] == 0.0
@@ -86,6 +86,40 @@ def test_exceptions_only_cover_their_own_span():
     f = Featuriser(FeatureConfig(bits=18, char_min=3, char_max=4))
     scores = matcher.scores(f.analyse(["sería genial que no. Y sería genial más wifi"]), ["wish"])
     assert scores[0, 0] == 0.8  # the second "sería genial" is outside the exception
+
+
+def test_spanish_wishes_need_the_company_as_the_doer(featuriser):
+    scores = _rules(
+        featuriser,
+        [
+            "Ojalá tuvieran wifi en los vuelos largos",
+            "@Iberia ojalá lo renovasen pronto",
+            "@Iberia Para cuándo vuelos directos a Málaga?",
+            "Ojalá se fundan, ladrones",
+            "Ojalá tenga suerte en el sorteo",
+            "Me gustaría haceros una consulta",
+            "Todo lo que me propongo",
+            "Ya no hace falta, gracias",
+        ],
+    )
+    assert [s["wish"] for s in scores] == [0.85, 0.85, 0.7, 0.05, 0.3, 0.3, 0.05, 0.05]
+
+
+def test_spanish_complaint_forms(featuriser):
+    scores = _rules(
+        featuriser,
+        [
+            "Habéis perdido mi maleta otra vez",
+            "Siempre rompéis las maletas",
+            "Nos dejaron tirados en Barajas",
+            "Me la perdieron en Bogotá",
+            "Nadie me atiende en el teléfono",
+            "Me cobraron de más por la maleta",
+            "Ryanair y Vueling, a la cabeza de los retrasos",
+            "not happy with the delay",
+        ],
+    )
+    assert [s["complaint"] for s in scores] == [0.75] * 6 + [0.0, 0.85]
 
 
 def test_advice_to_other_customers_reads_as_a_suggestion(featuriser):
@@ -134,14 +168,27 @@ def test_hash_index():
         HashIndex(np.concatenate((keys, keys[:1])))
 
 
-@pytest.mark.parametrize(("lang", "n"), [("es", 330), ("en", 235)])
-def test_annotated_sets(lang, n):
-    rows = load(lang)
+@pytest.mark.parametrize(
+    ("lang", "name", "n"),
+    [("es", None, 330), ("en", None, 235), ("es", "es_airline_intents_2.jsonl", 525)],
+)
+def test_annotated_sets(lang, name, n):
+    rows = load(lang, name)
     assert len(rows) == n
     assert len({r["id"] for r in rows}) == n
     for r in rows:
         assert set(r["labels"]) == set(INTENTS)
         assert set(r["labels"].values()) <= {0, 1}
+
+
+def test_second_spanish_set_is_new_and_split_in_halves_per_stratum():
+    first = {r["id"] for r in load("es")}
+    rows = load("es", "es_airline_intents_2.jsonl")
+    assert not first & {r["id"] for r in rows}
+    for stratum in {r["stratum"] for r in rows}:
+        splits = [r["split"] for r in rows if r["stratum"] == stratum]
+        assert set(splits) == {"dev", "sealed"}
+        assert abs(splits.count("dev") - splits.count("sealed")) <= 1
 
 
 def test_batch_language_id_matches_py3langid():
