@@ -141,7 +141,9 @@ def _annotated_section(records: list[dict]) -> str:
     for data in dict.fromkeys(r["data"] for r in records):
         first = next(r for r in records if r["data"] == data)
         for task in dict.fromkeys(r["task"] for r in records if r["data"] == data):
-            got = [value[(data, task, m)]["value"] for m in ("precision", "recall", "f1", "positives")]
+            got = [
+                value[(data, task, m)]["value"] for m in ("precision", "recall", "f1", "positives")
+            ]
             lines.append(
                 f"| `{data.rsplit('/', 1)[1]}` | {first['language']} | {first['n']} | "
                 f"{task.split('.', 1)[1]} | {got[0]:.2f} | {got[1]:.2f} | {got[2]:.2f} | "

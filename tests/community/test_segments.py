@@ -14,7 +14,7 @@ from .helpers import posts_file, write_csv
 @pytest.fixture
 def people(workspace, tmp_path):
     workspace.import_file(posts_file(tmp_path / "p.csv", [
-        ("1", "ana_g", "reddit", "Ojalá Iberia tuviera wifi gratis"),
+        ("1", "ana_g", "reddit", "Iberia, ojalá pusierais wifi gratis"),
         ("2", "bo_b", "reddit", "Iberia perdió mi maleta"),
     ]))  # fmt: skip
     workspace.analyze()

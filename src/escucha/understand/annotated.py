@@ -165,7 +165,12 @@ def sample_second(data: Path) -> list[PostToAnnotate]:
         taken.update(r["id"] for r in picked)
         # picked is already in a seeded random order: alternate halves within the stratum
         out += [
-            {"id": r["id"], "stratum": stratum, "split": ("dev", "sealed")[i % 2], "text": r["text"]}
+            {
+                "id": r["id"],
+                "stratum": stratum,
+                "split": ("dev", "sealed")[i % 2],
+                "text": r["text"],
+            }
             for i, r in enumerate(picked)
         ]
     return out

@@ -34,17 +34,28 @@ from escucha.understand.features import Analysis, HashIndex, word_hashes
 Rule = tuple[str, float, str, tuple[str, ...]]  # intent, probability, where, phrases
 
 # what a company would do, in the subjunctive (ustedes / vosotros, -ra and -se forms)
-_COMPANY_SUBJUNCTIVE = (
-    "pusieran pusierais pusiesen pongan pongáis tuvieran tuvierais tuviesen tengan tengáis "
-    "hicieran hicierais hiciesen hagan hagáis abrieran abrierais abriesen abran abráis "
-    "añadieran añadierais añadiesen añadan añadáis volvieran volvierais volviesen vuelvan "
-    "volváis mejoraran mejorarais mejorasen mejoren mejoréis bajaran bajarais bajasen bajen "
-    "bajéis sacaran sacarais sacasen saquen saquéis ofrecieran ofrecierais ofreciesen "
-    "ofrezcan ofrezcáis incluyeran incluyerais incluyesen incluyan incluyáis permitieran "
-    "permitierais permitiesen permitan permitáis cambiaran cambiarais cambiasen cambien "
-    "cambiéis renovaran renovarais renovasen renueven renovéis quitaran quitarais quitasen "
-    "quiten quitéis hubiera hubiese haya"
-).split()
+_COMPANY_SUBJUNCTIVE = tuple(
+    form
+    for verb in (
+        "pusieran pusierais pusiesen pongan pongáis",
+        "tuvieran tuvierais tuviesen tengan tengáis",
+        "hicieran hicierais hiciesen hagan hagáis",
+        "abrieran abrierais abriesen abran abráis",
+        "añadieran añadierais añadiesen añadan añadáis",
+        "volvieran volvierais volviesen vuelvan volváis",
+        "mejoraran mejorarais mejorasen mejoren mejoréis",
+        "bajaran bajarais bajasen bajen bajéis",
+        "sacaran sacarais sacasen saquen saquéis",
+        "ofrecieran ofrecierais ofreciesen ofrezcan ofrezcáis",
+        "incluyeran incluyerais incluyesen incluyan incluyáis",
+        "permitieran permitierais permitiesen permitan permitáis",
+        "cambiaran cambiarais cambiasen cambien cambiéis",
+        "renovaran renovarais renovasen renueven renovéis",
+        "quitaran quitarais quitasen quiten quitéis",
+        "hubiera hubiese haya",  # "ojalá hubiera wifi"
+    )
+    for form in verb.split()
+)
 _OJALA_COMPANY = tuple(
     f"ojalá {pronoun}{verb}"
     for pronoun in ("", "que ", "lo ", "la ", "los ", "las ", "nos ", "me ")
