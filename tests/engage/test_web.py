@@ -204,6 +204,8 @@ def test_the_guard_fragment_judges_the_text_being_typed(site):
     spanish = analyst.post(f"/inbox/{post}/guard", data={"text": HARD_SELL}, headers=headers)
     _language(analyst, "en", f"/inbox/{post}")
     assert "venta agresiva" in spanish.text and "Palabras:" in spanish.text
+    assert "el texto es una venta inmediata" in spanish.text  # the reason, worded in Spanish
+    assert "the text is a sale now" in selling.text
 
 
 def test_a_reply_becomes_a_draft_shown_on_the_thread_page(site):

@@ -162,17 +162,23 @@ def _compose(ctx: Context, post_id: int, text: str | None, snippet: str | None) 
 
 
 def preview_draft(
-    ctx: Context, post_id: int, text: str | None = None, *, snippet: str | None = None
+    ctx: Context,
+    post_id: int,
+    text: str | None = None,
+    *,
+    snippet: str | None = None,
+    lang: str = "en",
 ) -> dict:
     """What `create_draft` would store, without storing it: the text, its language and the
-    guard's verdict with the words that triggered each flag (checking as one types)."""
+    guard's verdict with the words that triggered each flag (checking as one types), its
+    reasons worded in `lang` (the reader's language, not the draft's)."""
     done = _compose(ctx, post_id, text, snippet)
     return {
         "text": done.body,
         "lang": done.lang,
         "verdict": done.verdict.verdict,
         "flags": [
-            {"name": f.name, "reason": f.reason, "triggers": list(f.triggers)}
+            {"name": f.name, "reason": f.say(lang), "triggers": list(f.triggers)}
             for f in done.verdict.flags
         ],
         "notes": done.notes,

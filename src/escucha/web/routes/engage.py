@@ -214,7 +214,7 @@ def guard_fragment(
     guard, message = None, None
     if text.strip() or snippet:
         try:
-            found = preview_draft(ctx.workspace, post_id, text, snippet=snippet or None)
+            found = preview_draft(ctx.workspace, post_id, text, snippet=snippet or None, lang=ui)
         except UserError as exc:
             message = _error(ui, exc)
         else:
