@@ -34,3 +34,8 @@ class Forbidden(UserError):
 
 class Conflict(UserError):
     """The request clashes with the stored state (a duplicate name, a changed record)."""
+
+
+class Overloaded(UserError):
+    """Work stopped to protect the server (a query over its time budget); the web app
+    answers 503."""

@@ -521,6 +521,18 @@ STRINGS: dict[str, str] = {
         "date range needs a date, e.g. date:2017-11-01.., at position {position}"
     ),
     "query_range_reversed": "date range ends before it starts at position {position}",
+    "query_too_long": "the query is longer than {limit} characters",
+    "query_too_deep": (
+        "more than {limit} nested parentheses or NOTs at position {position}; write it flatter"
+    ),
+    "query_too_many_terms": (
+        "more than {limit} words, phrases and fields at position {position}; split the query"
+    ),
+    "query_phrase_too_long": "a phrase of more than {limit} words at position {position}",
+    "query_too_slow": (
+        "the query took longer than {seconds} s and was stopped; narrow it "
+        "(fewer words, a field such as brand: or date:)"
+    ),
     "filter_bad_value": "{name}: not a valid value",
     "filter_query_too_long": "the query is longer than {limit} characters",
     "idea_missing": "no idea #{id}; 'escucha ideas' lists them",

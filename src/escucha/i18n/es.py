@@ -570,6 +570,19 @@ STRINGS: dict[str, str] = {
     "query_range_reversed": (
         "el intervalo de fechas termina antes de empezar, en la posición {position}"
     ),
+    "query_too_long": "la consulta tiene más de {limit} caracteres",
+    "query_too_deep": (
+        "más de {limit} paréntesis o NOT anidados en la posición {position}; "
+        "escríbela más plana"
+    ),
+    "query_too_many_terms": (
+        "más de {limit} palabras, frases y campos en la posición {position}; divide la consulta"
+    ),
+    "query_phrase_too_long": "una frase de más de {limit} palabras en la posición {position}",
+    "query_too_slow": (
+        "la consulta tardó más de {seconds} s y se detuvo; acótala "
+        "(menos palabras, un campo como brand: o date:)"
+    ),
     "filter_bad_value": "{name}: no es un valor válido",
     "filter_query_too_long": "la consulta tiene más de {limit} caracteres",
     "idea_missing": "no existe la idea n.º {id}; 'escucha ideas' las lista",

@@ -16,11 +16,11 @@ from sqlalchemy import Connection
 
 from escucha.query import sql
 from escucha.query.ast import Node, to_text
-from escucha.query.errors import QuerySyntaxError
+from escucha.query.errors import QuerySyntaxError, QueryTooSlow
 from escucha.query.memory import matches
 from escucha.query.parser import parse_tree
 
-__all__ = ["Query", "QuerySyntaxError", "explain", "parse", "select_posts"]
+__all__ = ["Query", "QuerySyntaxError", "QueryTooSlow", "explain", "parse", "select_posts"]
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,16 @@ def explain(query: Query | str) -> str:
 
 
 def select_posts(
-    conn: Connection, query: Query | str, model_version: str, limit: int | None = None
+    conn: Connection,
+    query: Query | str,
+    model_version: str,
+    limit: int | None = None,
+    budget: float | None = None,
 ) -> list[int]:
     """Ids of the stored posts matching `query`, in id order, at most `limit` of them.
 
-    `model_version` names the enrichments that sentiment:, intent: and lang: read.
+    `model_version` names the enrichments that sentiment:, intent: and lang: read. With a
+    `budget` (seconds), a query still running after it stops with QueryTooSlow.
     """
     root = (parse(query) if isinstance(query, str) else query).root
-    return sql.select_posts(conn, root, model_version, limit)
+    return sql.select_posts(conn, root, model_version, limit, budget)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from escucha.errors import UserError
+from escucha.errors import Overloaded, UserError
 from escucha.i18n.catalogue import Message
 
 
@@ -23,3 +23,11 @@ class QuerySyntaxError(UserError):
 def syntax_error(key: str, position: int, query: str, **params: object) -> QuerySyntaxError:
     """The error of catalogue sentence `key` (each says '... at position <n>')."""
     return QuerySyntaxError(Message(key, {"position": position, **params}), position, query)
+
+
+class QueryTooSlow(Overloaded):
+    """A query that ran past its time budget and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(Message("query_too_slow", {"seconds": f"{seconds:g}"}))
+        self.seconds = seconds

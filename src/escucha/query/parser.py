@@ -16,6 +16,10 @@ from escucha.query.lexer import Token, tokenize
 from escucha.query.text import has_word_char
 
 _STARTS_OPERAND = {"word", "phrase", "field", "(", "NOT", "-"}
+MAX_LENGTH = 10_000  # characters: also keeps every LIKE pattern under SQLite's 50,000 bytes
+MAX_DEPTH = 50  # nested parentheses and NOTs: deeper would overflow Python's stack
+MAX_TERMS = 100  # words, phrases and fields: each costs a pattern test per candidate post
+MAX_PHRASE_WORDS = 32
 
 
 def parse_tree(query: str) -> Node:
@@ -25,9 +29,13 @@ def parse_tree(query: str) -> Node:
 
 class _Parser:
     def __init__(self, query: str) -> None:
+        if len(query) > MAX_LENGTH:
+            raise syntax_error("query_too_long", MAX_LENGTH, query, limit=MAX_LENGTH)
         self.query = query
         self.tokens = tokenize(query)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -88,12 +96,26 @@ class _Parser:
         if not _nearable(node):
             raise self.error("query_near_operands", pos)
 
+    def enter(self, token: Token) -> None:
+        """One level deeper (a parenthesis or a NOT); a syntax error past MAX_DEPTH."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error("query_too_deep", token.pos, limit=MAX_DEPTH)
+
+    def count_term(self, pos: int) -> None:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise self.error("query_too_many_terms", pos, limit=MAX_TERMS)
+
     def parse_unary(self) -> Node:
         token = self.peek()
         if token.kind in ("NOT", "-"):
             self.take()
             self.operand_after(token)
-            return Not(self.parse_unary())
+            self.enter(token)
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
@@ -105,15 +127,23 @@ class _Parser:
                 if self.peek().kind not in _STARTS_OPERAND:
                     inner = self.peek()
                     raise self.error("query_term_before", inner.pos, operator=inner.text)
+                self.enter(token)
                 node = self.parse_or()
                 if self.take().kind != ")":
                     raise self.error("query_unbalanced", token.pos)
+                self.depth -= 1
                 return node
             case "word":
+                self.count_term(token.pos)
                 return self.term([(token.text, token.pos)], token.pos)
             case "phrase":
-                return self.term(_split(token.text, token.pos + 1), token.pos)
+                self.count_term(token.pos)
+                words = _split(token.text, token.pos + 1)
+                if len(words) > MAX_PHRASE_WORDS:
+                    raise self.error("query_phrase_too_long", token.pos, limit=MAX_PHRASE_WORDS)
+                return self.term(words, token.pos)
             case "field":
+                self.count_term(token.pos)
                 return field_node(token.name, token.text, token.pos, token.value_pos, self.query)
             case ")":
                 raise self.error("query_unbalanced", token.pos)
@@ -126,8 +156,8 @@ class _Parser:
             star = word.find("*")
             if star >= 0 and (star != len(word) - 1 or star == 0):
                 raise self.error("query_star_inside", at + star)
-            if has_word_char(word):
-                folded.append(fold(word))
+            if has_word_char(word):  # folding may open a space ("a¨b" is "a b"): two words
+                folded.extend(part for part in fold(word).split() if has_word_char(part))
             elif len(words) == 1:
                 raise self.error("query_no_letter", at, word=word)
         if not folded:

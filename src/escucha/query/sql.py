@@ -38,6 +38,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from escucha.core.text import fold
 from escucha.query.ast import And, DateRange, Field, Leaf, Near, Node, Not, Or, Term
+from escucha.query.budget import Deadline, time_budget
 from escucha.query.memory import evaluate
 from escucha.query.text import FoldedText
 from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts
@@ -80,6 +81,7 @@ def _accented_forms() -> dict[str, str]:
 _FORMS = _accented_forms()
 _ANY = {letter for letter, forms in _FORMS.items() if len(forms) > 3}  # the vowels
 _MAX_GUARDS = 2
+_CHECK_EVERY = 256  # candidate rows between two looks at the time budget
 
 
 def like_patterns(words: tuple[str, ...]) -> list[str]:
@@ -226,10 +228,22 @@ def _leaves(node: Node) -> Iterator[Leaf]:
 
 
 def select_posts(
-    conn: Connection, root: Node, model_version: str, limit: int | None = None
+    conn: Connection,
+    root: Node,
+    model_version: str,
+    limit: int | None = None,
+    budget: float | None = None,
 ) -> list[int]:
     """Ids of the posts matching `root`, by id; field operators on intents, sentiment and
-    language read the enrichments of `model_version`."""
+    language read the enrichments of `model_version`. Past `budget` seconds (None: no
+    limit) the work stops with QueryTooSlow."""
+    with time_budget(conn, budget) as deadline:
+        return _select(conn, root, model_version, limit, deadline)
+
+
+def _select(
+    conn: Connection, root: Node, model_version: str, limit: int | None, deadline: Deadline | None
+) -> list[int]:
     compiler = _Compiler(conn.dialect.name, model_version)
     where, exact = compiler.prefilter(root)
     where = and_(LIVE_POSTS, where)
@@ -241,7 +255,9 @@ def select_posts(
     stmt = select(posts.c.id, posts.c.text, *values).where(where).order_by(posts.c.id)
     found: list[int] = []
     with conn.execute(stmt.execution_options(yield_per=2000)) as rows:
-        for row in rows:
+        for n, row in enumerate(rows):
+            if deadline is not None and n % _CHECK_EVERY == 0:
+                deadline.check()
             known = dict(zip(leaves, row[2:], strict=True))
             if evaluate(root, FoldedText(row[1]), partial(_is_one, known)):
                 found.append(row[0])
