@@ -78,6 +78,16 @@ class ImportSettings:
 
 
 @dataclass(frozen=True)
+class WebLimits:
+    """`[web]`: what one request may cost the server (docs/configuration.md)."""
+
+    query_seconds: float = 10.0  # a filter's query is stopped after this (503)
+    cache_mb: int = 256  # memory of the computed results kept between requests
+    token_requests_per_minute: int = 300  # API requests per token (429 beyond)
+    user_requests_per_minute: int = 600  # API requests per user, all their tokens
+
+
+@dataclass(frozen=True)
 class Config:
     name: str
     languages: tuple[str, ...]
@@ -89,6 +99,7 @@ class Config:
     engage: EngageSettings = field(default_factory=EngageSettings)
     guard: GuardSettings = field(default_factory=GuardSettings)
     imports: ImportSettings = field(default_factory=ImportSettings)
+    web: WebLimits = field(default_factory=WebLimits)
     # Tables this module does not read (e.g. [[alerts]], [channels.*]), kept so that
     # rewriting the file (`escucha sources add`) never drops them.
     extra: dict = field(default_factory=dict, compare=False)
@@ -128,6 +139,7 @@ KNOWN_TABLES = (
     "engage",
     "guard",
     "import",
+    "web",
 )
 
 
@@ -205,6 +217,25 @@ def _import(table: object, origin: str) -> ImportSettings:
     return ImportSettings(max_line_bytes=value)
 
 
+def _web(table: object, origin: str) -> WebLimits:
+    where = f"{origin} [web]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in WebLimits.__dataclass_fields__:
+            known = ", ".join(WebLimits.__dataclass_fields__)
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+        if key == "query_seconds":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"{where}: {key!r} must be a number of seconds above 0")
+            value = float(value)
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: {key!r} must be a whole number >= 1")
+        values[key] = value
+    return WebLimits(**values)  # type: ignore[arg-type]
+
+
 def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
     """Validate a parsed TOML document; every error names the file and the key."""
     ws = data.get("workspace", {})
@@ -242,6 +273,7 @@ def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
         engage=_engage(data.get("engage", {}), origin),
         guard=_guard(data.get("guard", {}), origin),
         imports=_import(data.get("import", {}), origin),
+        web=_web(data.get("web", {}), origin),
         extra={k: v for k, v in data.items() if k not in KNOWN_TABLES},
     )
 
@@ -329,6 +361,9 @@ def render_config(config: Config) -> str:
     if config.imports != ImportSettings():
         values = {k: getattr(config.imports, k) for k in ImportSettings.__dataclass_fields__}
         parts.append(_table_toml("import", values))
+    if config.web != WebLimits():
+        values = {k: getattr(config.web, k) for k in WebLimits.__dataclass_fields__}
+        parts.append(_table_toml("web", values))
     parts.extend(_table_toml(key, value) for key, value in config.extra.items())
     return "\n".join(parts)
 

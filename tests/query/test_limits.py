@@ -84,7 +84,7 @@ def test_any_text_parses_or_is_a_syntax_error(query: str) -> None:
 
 
 def test_a_query_past_its_budget_stops_in_the_python_stage(store) -> None:
-    engine, keys = store
+    engine, _ = store
     with engine.connect() as conn:
         assert select_posts(conn, "vuelo OR flight", MODEL, budget=60)
         with pytest.raises(QueryTooSlow) as caught:
@@ -104,10 +104,8 @@ def test_a_statement_past_its_budget_is_stopped_by_the_database(database_url: st
     else:
         slow = text("SELECT pg_sleep(5)")
     try:
-        with engine.connect() as conn:
-            with pytest.raises(QueryTooSlow):
-                with time_budget(conn, 0.05):
-                    conn.execute(slow)
+        with engine.connect() as conn, pytest.raises(QueryTooSlow), time_budget(conn, 0.05):
+            conn.execute(slow)
         with engine.connect() as conn:  # the budget ends with the block
             with time_budget(conn, 60):
                 assert conn.execute(text("SELECT 1")).scalar() == 1

@@ -42,3 +42,15 @@ def test_query_syntax_error_points_at_the_problem(sqlite_workspace, tmp_path):
 
     ws = analysed(sqlite_workspace, tmp_path)
     assert main(["-w", str(ws.path), "query", "maleta AND (brand:Iberia"]) == 1
+
+
+def test_a_deeply_nested_query_is_one_error_with_a_caret(sqlite_workspace, tmp_path, capsys):
+    from escucha.cli import main
+
+    ws = analysed(sqlite_workspace, tmp_path)
+    deep = "(" * 3000 + "a" + ")" * 3000
+    assert main(["-w", str(ws.path), "query", deep]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "RecursionError" not in err
+    assert "more than 50 nested parentheses or NOTs at position 50" in err
+    assert len(err.splitlines()) <= 4

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from escucha.errors import Conflict, Forbidden, NotFound, UserError
+from escucha.errors import Conflict, Forbidden, NotFound, Overloaded, UserError
 
 from .conftest import bearer, logged_in, make_client
 
-RAISED = {"not-found": NotFound, "forbidden": Forbidden, "conflict": Conflict, "bad": UserError}
-STATUS = {"not-found": 404, "forbidden": 403, "conflict": 409, "bad": 400}
+RAISED = {
+    "not-found": NotFound,
+    "forbidden": Forbidden,
+    "conflict": Conflict,
+    "bad": UserError,
+    "overloaded": Overloaded,
+}
+STATUS = {"not-found": 404, "forbidden": 403, "conflict": 409, "bad": 400, "overloaded": 503}
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
-"""Login rate limit: after `limit` failures for one user name from one address within
-`window` seconds, further attempts are refused until the oldest failure ages out."""
+"""Rate limits. Logins (`LoginLimiter`): after `limit` failures for one user name from one
+address within `window` seconds, further attempts are refused until the oldest failure ages
+out. API requests (`RequestLimiter`): a token bucket per token and per user."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -10,6 +12,8 @@ from collections.abc import Callable
 
 
 class LoginLimiter:
+    """Failed logins per (user name, address)."""
+
     def __init__(
         self,
         limit: int = 5,
@@ -55,3 +59,29 @@ class LoginLimiter:
     def succeeded(self, name: str, address: str) -> None:
         with self._lock:
             self._failures.pop((name.casefold(), address), None)
+
+
+class RequestLimiter:
+    """A token bucket per key: `limit` requests per `window` seconds, refilled steadily, so
+    a burst of `limit` is allowed and then one request every window/limit seconds."""
+
+    def __init__(
+        self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.rate = limit / window  # requests regained per second
+        self.clock = clock
+        self._buckets: dict[object, tuple[float, float]] = {}  # key -> (tokens, when)
+        self._lock = threading.Lock()
+
+    def take(self, key: object) -> int:
+        """0 when a request of `key` may go ahead (and is counted), else the seconds to wait."""
+        with self._lock:
+            now = self.clock()
+            tokens, when = self._buckets.get(key, (float(self.limit), now))
+            tokens = min(float(self.limit), tokens + (now - when) * self.rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                return 0
+            self._buckets[key] = (tokens, now)
+            return max(1, math.ceil((1 - tokens) / self.rate))

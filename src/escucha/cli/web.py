@@ -45,7 +45,10 @@ def serve(
     from escucha.web.context import WebSettings
 
     workspace = workspace_of(ctx)
-    app = create_app(workspace, WebSettings(secure_cookies=secure_cookies, warm_cache=True))
+    app = create_app(
+        workspace,
+        WebSettings(secure_cookies=secure_cookies, warm_cache=True, limits=workspace.config.web),
+    )
     if host not in LOOPBACK and not (proxy or secure_cookies):
         typer.echo(
             "warning: serving beyond this machine without https; put a TLS proxy in front "

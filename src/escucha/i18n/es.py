@@ -572,8 +572,7 @@ STRINGS: dict[str, str] = {
     ),
     "query_too_long": "la consulta tiene más de {limit} caracteres",
     "query_too_deep": (
-        "más de {limit} paréntesis o NOT anidados en la posición {position}; "
-        "escríbela más plana"
+        "más de {limit} paréntesis o NOT anidados en la posición {position}; escríbela más plana"
     ),
     "query_too_many_terms": (
         "más de {limit} palabras, frases y campos en la posición {position}; divide la consulta"

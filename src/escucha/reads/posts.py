@@ -164,10 +164,13 @@ class Selection:
         return list(conn.scalars(stmt))
 
 
-def select_ids(conn: Connection, query: Query | None, model_version: str) -> Selection:
+def select_ids(
+    conn: Connection, query: Query | None, model_version: str, budget: float | None = None
+) -> Selection:
+    """The posts `query` selects; past `budget` seconds, QueryTooSlow."""
     if query is None:
         return Selection(None)
-    return Selection(tuple(select_posts(conn, query, model_version)))
+    return Selection(tuple(select_posts(conn, query, model_version, budget=budget)))
 
 
 def page(

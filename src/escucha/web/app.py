@@ -18,10 +18,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import escucha
-from escucha.auth.ratelimit import LoginLimiter
+from escucha.auth.ratelimit import LoginLimiter, RequestLimiter
 from escucha.auth.secret import load_or_create_secret
-from escucha.errors import Conflict, Forbidden, NotFound, UserError
+from escucha.errors import Conflict, Forbidden, NotFound, Overloaded, UserError
 from escucha.i18n import Message, catalogue
+from escucha.web.cache import VersionedCache
 from escucha.web.context import WebContext, WebSettings
 from escucha.web.deps import LoginRequired, optional_user, ui_lang
 from escucha.web.filters import FilterError
@@ -62,7 +63,8 @@ def create_app(
     from escucha.i18n.catalogue import add_strings
     from escucha.plugins.manager import nav_entries, plugin_manager, routers, strings
 
-    settings = settings or WebSettings()
+    settings = settings or WebSettings(limits=workspace.config.web)
+    limits = settings.limits
     plugins = plugins or plugin_manager()
     add_strings(strings(plugins))
     secret = load_or_create_secret(workspace.path)
@@ -77,6 +79,9 @@ def create_app(
         serializer=serializer,
         limiter=LoginLimiter(settings.login_limit, settings.login_window),
         nav=nav_entries(plugins),
+        cache=VersionedCache(max_bytes=limits.cache_mb * 2**20),
+        token_requests=RequestLimiter(limits.token_requests_per_minute),
+        user_requests=RequestLimiter(limits.user_requests_per_minute),
     )
 
     @asynccontextmanager
@@ -165,7 +170,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-_STATUS_OF_ERROR = ((NotFound, 404), (Forbidden, 403), (Conflict, 409))
+_STATUS_OF_ERROR = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Overloaded, 503))
 
 
 async def _user_error(request: Request, exc: Exception) -> Response:

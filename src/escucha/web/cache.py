@@ -2,24 +2,60 @@
 
 The data version (escucha.reads.versions) changes whenever posts are added, enriched or
 brands re-matched, so the pages never show stale numbers, and repeated requests never
-recompute them."""
+recompute them. The cache is bounded by entries and by an estimate of their memory."""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+_DEPTH = 6  # containers nested deeper are counted by their own size only
+
+
+def approx_size(value: Any, depth: int = 0) -> int:
+    """Bytes `value` holds, roughly: pandas objects by their deep memory usage, containers
+    and dataclasses with what they hold (shared objects are counted each time)."""
+    usage = getattr(value, "memory_usage", None)
+    if callable(usage) and hasattr(value, "dtypes"):  # a pandas DataFrame or Series
+        total = usage(deep=True)
+        return int(total.sum() if hasattr(total, "sum") else total)
+    size = sys.getsizeof(value)
+    if depth >= _DEPTH:
+        return size
+    if isinstance(value, (str, bytes, int, float, bool)) or value is None:
+        return size
+    if isinstance(value, dict):
+        return size + sum(
+            approx_size(k, depth + 1) + approx_size(v, depth + 1) for k, v in value.items()
+        )
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return size + sum(approx_size(v, depth + 1) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return size + sum(approx_size(getattr(value, f.name), depth + 1) for f in fields)
+    return size
+
 
 class VersionedCache:
-    """A bounded LRU of (key -> value at a data version); one computation per key at a time."""
+    """A bounded LRU of (key -> value at a data version); one computation per key at a time.
 
-    def __init__(self, maxsize: int = 128) -> None:
+    At most `maxsize` entries and about `max_bytes` of values (`approx_size`); a value
+    larger than that on its own is computed and returned, not kept."""
+
+    def __init__(self, maxsize: int = 128, max_bytes: int = 256 * 2**20) -> None:
         self.maxsize = maxsize
-        self._values: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.nbytes = 0
+        self._values: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
+
+    def __len__(self) -> int:
+        return len(self._values)
 
     def get(self, key: Hashable, version: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -34,10 +70,19 @@ class VersionedCache:
                 if hit is not None and hit[0] == version:
                     return hit[1]
             value = compute()
+            size = approx_size(value)
             with self._lock:
-                self._values[key] = (version, value)
-                self._values.move_to_end(key)
-                while len(self._values) > self.maxsize:
-                    old, _ = self._values.popitem(last=False)
-                    self._key_locks.pop(old, None)
+                stale = self._values.pop(key, None)
+                self.nbytes -= stale[2] if stale else 0
+                if size <= self.max_bytes:
+                    self._values[key] = (version, value, size)
+                    self.nbytes += size
+                else:
+                    self._key_locks.pop(key, None)
+                while len(self._values) > self.maxsize or self.nbytes > self.max_bytes:
+                    self._drop(next(iter(self._values)))
             return value
+
+    def _drop(self, key: Hashable) -> None:
+        self.nbytes -= self._values.pop(key)[2]
+        self._key_locks.pop(key, None)

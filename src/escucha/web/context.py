@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from escucha.auth.ratelimit import LoginLimiter
+from escucha.auth.ratelimit import LoginLimiter, RequestLimiter
+from escucha.config import WebLimits
 from escucha.web.cache import VersionedCache
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class WebSettings:
     login_window: float = 300.0  # ... within this many seconds, then 429
     warm_cache: bool = False  # compute the overview in the background at start-up
     page_size: int = 25
+    limits: WebLimits = field(default_factory=WebLimits)  # [web] of escucha.toml
 
 
 @dataclass
@@ -42,6 +44,8 @@ class WebContext:
     nav: tuple[NavItem, ...] = ()  # the registered navigation entries, in menu order
     cache: VersionedCache = field(default_factory=VersionedCache)
     token_touched: dict[int, float] = field(default_factory=dict)
+    token_requests: RequestLimiter = field(default_factory=lambda: RequestLimiter(300))
+    user_requests: RequestLimiter = field(default_factory=lambda: RequestLimiter(600))
 
     @property
     def engine(self):

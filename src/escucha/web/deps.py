@@ -107,6 +107,13 @@ def api_principal(
     if found is None:
         raise unauthorised
     user, token = found
+    wait = ctx.token_requests.take(token.id) or ctx.user_requests.take(user.id)
+    if wait:
+        raise HTTPException(
+            429,
+            f"too many requests for this token or user; retry in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
     now = time.monotonic()
     if now - ctx.token_touched.get(token.id, -TOUCH_EVERY) >= TOUCH_EVERY:
         ctx.token_touched[token.id] = now

@@ -15,6 +15,7 @@ from escucha.core.labels import Intent, Sentiment
 from escucha.errors import UserError
 from escucha.i18n import Message
 from escucha.query import Query, QuerySyntaxError, parse
+from escucha.web.params import Day
 
 MAX_QUERY = 1000
 MAX_VALUE = 255
@@ -101,10 +102,10 @@ def post_filter(
     intent: Annotated[Intent | Literal[""] | None, Param()] = None,
     source: Annotated[str | None, Param(description="Source name.")] = None,
     date_from: Annotated[
-        date | Literal[""] | None, Param(description="First day (UTC), YYYY-MM-DD.")
+        Day | Literal[""] | None, Param(description="First day (UTC), YYYY-MM-DD.")
     ] = None,
     date_to: Annotated[
-        date | Literal[""] | None, Param(description="Last day (UTC), included.")
+        Day | Literal[""] | None, Param(description="Last day (UTC), YYYY-MM-DD, included.")
     ] = None,
 ) -> PostFilter:
     """FastAPI dependency: the same filter parameters for the pages and the API."""

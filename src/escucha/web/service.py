@@ -226,7 +226,8 @@ class Insights:
 
         def compute() -> Selection:
             with self.engine.connect() as conn:
-                return select_ids(conn, query, self.model_version)
+                budget = self.ctx.settings.limits.query_seconds
+                return select_ids(conn, query, self.model_version, budget)
 
         return self._cached(("ids", query.text), compute)
 

@@ -11,6 +11,7 @@ from escucha.auth.roles import can_change
 from escucha.auth.users import User
 from escucha.i18n import catalogue
 from escucha.web.deps import Ctx, check_csrf, require_changer, require_user, ui_lang
+from escucha.web.params import Id
 from escucha.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -70,7 +71,7 @@ def create_token_form(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token_form(
-    ctx: Ctx, token_id: int, user: Annotated[User, Depends(require_changer)]
+    ctx: Ctx, token_id: Id, user: Annotated[User, Depends(require_changer)]
 ) -> Response:
     from escucha.auth.tokens import revoke_token
 

@@ -18,9 +18,11 @@ from escucha.reads.posts import PostRow, detail, page
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.exports import json_record, streaming_export
 from escucha.web.filters import PostFilter, post_filter
+from escucha.web.params import Id
+from escucha.web.responses import AUTHENTICATED, FILTERED, errors
 from escucha.web.service import Insights, get_insights
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", responses=AUTHENTICATED, tags=["api"])
 Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 Data = Annotated[Insights, Depends(get_insights)]
@@ -83,7 +85,12 @@ def me(principal: Reader) -> Me:
     return Me(user=principal.user.name, role=principal.user.role, scope=principal.scope)
 
 
-@router.get("/posts", response_model=PostPage, summary="Posts matching the filters, newest first")
+@router.get(
+    "/posts",
+    response_model=PostPage,
+    summary="Posts matching the filters, newest first",
+    responses=FILTERED,
+)
 def list_posts(
     principal: Reader,
     data: Data,
@@ -110,7 +117,7 @@ def list_posts(
     "/posts/export",
     summary="Every post matching the filters, as a streamed CSV, JSON or Parquet file",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}, "application/json": {}}}},
+    responses={200: {"content": {"text/csv": {}, "application/json": {}}}, **FILTERED},
 )
 def export_posts(
     principal: Reader,
@@ -121,8 +128,13 @@ def export_posts(
     return streaming_export(data, data.selection(flt.compile()), format)
 
 
-@router.get("/posts/{post_id}", response_model=PostDetail, summary="One post, with raw payload")
-def get_post(post_id: int, principal: Reader, data: Data) -> PostDetail:
+@router.get(
+    "/posts/{post_id}",
+    response_model=PostDetail,
+    summary="One post, with raw payload",
+    responses=errors(404),
+)
+def get_post(post_id: Id, principal: Reader, data: Data) -> PostDetail:
     with data.engine.connect() as conn:
         post: dict[str, Any] = dict(detail(conn, post_id, data.model_version))
     pretty = post.pop("payload_pretty")
@@ -140,7 +152,12 @@ def _records(frame) -> list[dict]:
     ]
 
 
-@router.get("/share-of-voice", response_model=list[ShareRow], summary="Share of voice per brand")
+@router.get(
+    "/share-of-voice",
+    response_model=list[ShareRow],
+    summary="Share of voice per brand",
+    responses=FILTERED,
+)
 def share_of_voice(
     principal: Reader, data: Data, flt: Filter, by_lang: bool = True
 ) -> list[ShareRow]:
@@ -150,7 +167,12 @@ def share_of_voice(
     return [ShareRow(**r) for r in _records(share_from_counts(counts, by_lang=by_lang))]
 
 
-@router.get("/net-sentiment", response_model=list[SentimentRow], summary="Net sentiment per brand")
+@router.get(
+    "/net-sentiment",
+    response_model=list[SentimentRow],
+    summary="Net sentiment per brand",
+    responses=FILTERED,
+)
 def net_sentiment(
     principal: Reader, data: Data, flt: Filter, by_lang: bool = True
 ) -> list[SentimentRow]:
@@ -161,8 +183,13 @@ def net_sentiment(
     return [SentimentRow(**r) for r in rows]
 
 
-@router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of your tokens")
-def revoke_token(token_id: int, principal: Writer, ctx: Ctx) -> Response:
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    summary="Revoke one of your tokens",
+    responses=errors(403, 404),
+)
+def revoke_token(token_id: Id, principal: Writer, ctx: Ctx) -> Response:
     from escucha.auth.tokens import revoke_token as revoke
 
     if not revoke(ctx.engine, token_id, user_id=principal.user.id):

@@ -21,8 +21,10 @@ from escucha.web.deps import (
     api_principal,
     api_writer,
 )
+from escucha.web.params import Id, Moment
+from escucha.web.responses import AUTHENTICATED, errors
 
-router = APIRouter(prefix="/api/v1", tags=["community"])
+router = APIRouter(prefix="/api/v1", responses=AUTHENTICATED, tags=["community"])
 Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 AdminReader = Annotated[Principal, Depends(api_admin)]
@@ -115,11 +117,11 @@ class Interactions(BaseModel):
 
 class NewInteraction(BaseModel):
     kind: Kind
-    contact_id: int | None = Field(None, ge=1, description="none: the community at large")
+    contact_id: Id | None = Field(None, description="none: the community at large")
     channel: str = Field("api", min_length=1, max_length=64)
     note: str | None = Field(None, max_length=10_000)
     ref: str | None = Field(None, max_length=2000, description="a URL, post:ID, idea:ID")
-    occurred_at: datetime | None = Field(None, description="default: now")
+    occurred_at: Moment | None = Field(None, description="default: now")
 
 
 class Month(BaseModel):
@@ -135,8 +137,8 @@ class Balance(BaseModel):
 
 
 class MergeRequest(BaseModel):
-    keep: int = Field(ge=1, description="the contact that stays")
-    merged: int = Field(ge=1, description="the contact folded into it")
+    keep: Id = Field(description="the contact that stays")
+    merged: Id = Field(description="the contact folded into it")
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -162,7 +164,7 @@ class Unmerge(BaseModel):
 
 
 class RejectRequest(BaseModel):
-    contacts: list[int] = Field(min_length=2, max_length=2)
+    contacts: list[Id] = Field(min_length=2, max_length=2)
 
 
 class Forgotten(BaseModel):
@@ -227,6 +229,7 @@ def list_suggestions(
     "/contacts/suggestions/reject",
     status_code=204,
     summary="Two contacts are not one person: never suggest the pair again (admins)",
+    responses=errors(400, 403, 404, 409),
 )
 def reject_suggestion(body: RejectRequest, principal: AdminWriter, ctx: Ctx) -> Response:
     from escucha.community.resolve import reject_suggestion as reject
@@ -237,7 +240,10 @@ def reject_suggestion(body: RejectRequest, principal: AdminWriter, ctx: Ctx) -> 
 
 
 @router.post(
-    "/contacts/merge", response_model=Merge, summary="Fold one contact into another (admins)"
+    "/contacts/merge",
+    response_model=Merge,
+    summary="Fold one contact into another (admins)",
+    responses=errors(400, 403, 404, 409),
 )
 def merge_contacts(body: MergeRequest, principal: AdminWriter, ctx: Ctx) -> Merge:
     from escucha.community.merge import merge_contacts as merge
@@ -246,8 +252,10 @@ def merge_contacts(body: MergeRequest, principal: AdminWriter, ctx: Ctx) -> Merg
     return Merge(**done)
 
 
-@router.get("/contacts/{contact_id}", response_model=Contact, summary="One contact")
-def get_contact(contact_id: int, principal: Reader, ctx: Ctx) -> Contact:
+@router.get(
+    "/contacts/{contact_id}", response_model=Contact, summary="One contact", responses=errors(404)
+)
+def get_contact(contact_id: Id, principal: Reader, ctx: Ctx) -> Contact:
     from escucha.community.views import show_contact
 
     ensure_contacts(ctx)
@@ -258,9 +266,10 @@ def get_contact(contact_id: int, principal: Reader, ctx: Ctx) -> Contact:
     "/contacts/{contact_id}/unmerge",
     response_model=Unmerge,
     summary="Undo the merge that brought an identity into the contact (admins)",
+    responses=errors(400, 403, 404, 409),
 )
 def unmerge_contact(
-    contact_id: int, body: UnmergeRequest, principal: AdminWriter, ctx: Ctx
+    contact_id: Id, body: UnmergeRequest, principal: AdminWriter, ctx: Ctx
 ) -> Unmerge:
     from escucha.community.merge import unmerge_identity
 
@@ -272,8 +281,9 @@ def unmerge_contact(
     "/contacts/{contact_id}/export",
     summary="Everything held about the person, as JSON (GDPR art. 15 and 20; admins)",
     response_model=dict[str, Any],
+    responses=errors(403, 404),
 )
-def export_contact(contact_id: int, principal: AdminReader, ctx: Ctx) -> Response:
+def export_contact(contact_id: Id, principal: AdminReader, ctx: Ctx) -> Response:
     from fastapi.encoders import jsonable_encoder
     from fastapi.responses import JSONResponse
 
@@ -289,8 +299,9 @@ def export_contact(contact_id: int, principal: AdminReader, ctx: Ctx) -> Respons
     "/contacts/{contact_id}",
     response_model=Forgotten,
     summary="Erase the person: contact, identities, emails, their posts (GDPR art. 17; admins)",
+    responses=errors(403, 404),
 )
-def forget_contact(contact_id: int, principal: AdminWriter, ctx: Ctx) -> Forgotten:
+def forget_contact(contact_id: Id, principal: AdminWriter, ctx: Ctx) -> Forgotten:
     from escucha.community.rights import ScrubPending
     from escucha.community.rights import forget_contact as forget
 
@@ -301,11 +312,16 @@ def forget_contact(contact_id: int, principal: AdminWriter, ctx: Ctx) -> Forgott
     return Forgotten(id=contact_id, scrubbed=True, **done)
 
 
-@router.get("/ledger", response_model=Interactions, summary="Gives and asks, newest first")
+@router.get(
+    "/ledger",
+    response_model=Interactions,
+    summary="Gives and asks, newest first",
+    responses=errors(404),
+)
 def list_ledger(
     principal: Reader,
     ctx: Ctx,
-    contact_id: Annotated[int | None, Query(ge=1)] = None,
+    contact_id: Annotated[Id | None, Query()] = None,
     kind: Annotated[
         Kind | Literal["give", "ask"] | None, Query(description="give, ask or one kind")
     ] = None,
@@ -322,6 +338,7 @@ def list_ledger(
     response_model=Interaction,
     status_code=201,
     summary="Record a give or an ask (analysts and admins, write tokens)",
+    responses=errors(400, 403, 404),
 )
 def record(body: NewInteraction, principal: Writer, ctx: Ctx) -> Interaction:
     from escucha.community.ledger import record_interaction

@@ -14,8 +14,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, model_validator
 
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
+from escucha.web.params import Id
+from escucha.web.responses import AUTHENTICATED, errors
 
-router = APIRouter(prefix="/api/v1", tags=["conversation"])
+router = APIRouter(prefix="/api/v1", responses=AUTHENTICATED, tags=["conversation"])
 Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 Status = Literal["new", "assigned", "answered", "closed", "no_reply_needed"]
@@ -64,7 +66,7 @@ class Thread(BaseModel):
 
 
 class NewDraft(BaseModel):
-    post_id: int = Field(ge=1, description="the post answered")
+    post_id: Id = Field(description="the post answered")
     text: str | None = Field(None, max_length=100_000, description="the reply, plain text")
     snippet: str | None = Field(None, max_length=128, description="start from a saved snippet")
 
@@ -208,8 +210,9 @@ def list_inbox(
     "/inbox/{post_id}/thread",
     response_model=Thread,
     summary="The thread around a post: its parents and the replies below it",
+    responses=errors(404),
 )
-def get_thread(post_id: int, principal: Reader, ctx: Ctx) -> Thread:
+def get_thread(post_id: Id, principal: Reader, ctx: Ctx) -> Thread:
     from escucha.engage.inbox import thread
 
     return Thread(posts=thread(ctx.workspace, post_id))
@@ -220,6 +223,7 @@ def get_thread(post_id: int, principal: Reader, ctx: Ctx) -> Thread:
     response_model=CreatedDraft,
     status_code=201,
     summary="Write a reply draft to a post; the guard's verdict comes with it (write tokens)",
+    responses=errors(400, 403, 404),
 )
 def create_draft(body: NewDraft, principal: Writer, ctx: Ctx) -> CreatedDraft:
     from escucha.engage.drafts import create_draft as create
@@ -246,9 +250,10 @@ def list_drafts(
     "/drafts/{draft_id}/approve",
     response_model=DraftState,
     summary="Approve a draft under the [engage] rule; a guard block needs an admin's reason",
+    responses=errors(400, 403, 404, 409),
 )
 def approve_draft(
-    draft_id: int, principal: Writer, ctx: Ctx, body: Approval | None = None
+    draft_id: Id, principal: Writer, ctx: Ctx, body: Approval | None = None
 ) -> DraftState:
     from escucha.engage.drafts import Actor
     from escucha.engage.drafts import approve_draft as approve
@@ -262,8 +267,9 @@ def approve_draft(
     "/drafts/{draft_id}/publish",
     response_model=Published,
     summary="Publish an approved draft as a reply, at most once (write tokens)",
+    responses=errors(400, 403, 404, 409),
 )
-def publish_draft(draft_id: int, principal: Writer, ctx: Ctx) -> Published:
+def publish_draft(draft_id: Id, principal: Writer, ctx: Ctx) -> Published:
     from escucha.engage.publish import publish_draft as publish
 
     return Published(**publish(ctx.workspace, draft_id, by=principal.user.name))
@@ -273,6 +279,7 @@ def publish_draft(draft_id: int, principal: Writer, ctx: Ctx) -> Published:
     "/guard",
     response_model=GuardResults,
     summary="The honest-post guard on texts, as `escucha guard` (write tokens)",
+    responses=errors(403),
 )
 def check_texts(body: GuardTexts, principal: Writer, ctx: Ctx) -> GuardResults:
     from escucha.engage.guard import check, load_lists

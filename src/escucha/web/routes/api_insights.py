@@ -10,10 +10,12 @@ from pydantic import BaseModel
 
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.filters import PostFilter, post_filter
+from escucha.web.params import Id
+from escucha.web.responses import AUTHENTICATED, FILTERED, errors
 from escucha.web.service import Insights, get_insights
 from escucha.web.themes import theme_intents
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", responses=AUTHENTICATED, tags=["api"])
 Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 Data = Annotated[Insights, Depends(get_insights)]
@@ -88,6 +90,7 @@ class Alert(BaseModel):
     "/themes",
     response_model=ThemeList,
     summary="Themes of the filtered posts, per language (as `escucha themes --json`)",
+    responses=FILTERED,
 )
 def themes(principal: Reader, data: Data, flt: Filter) -> ThemeList:
     """Without a filter: the complaints' and the wishes' themes. With `intent`: the themes of
@@ -115,8 +118,13 @@ def ideas(
     return [Idea(**i) for i in list_ideas(ctx.workspace, status=status, lang=lang)]
 
 
-@router.patch("/ideas/{idea_id}", response_model=Idea, summary="Change an idea's status")
-def change_idea(idea_id: int, change: IdeaChange, principal: Writer, ctx: Ctx) -> Idea:
+@router.patch(
+    "/ideas/{idea_id}",
+    response_model=Idea,
+    summary="Change an idea's status",
+    responses=errors(400, 403, 404, 409),
+)
+def change_idea(idea_id: Id, change: IdeaChange, principal: Writer, ctx: Ctx) -> Idea:
     from escucha.ideas import list_ideas, set_status
 
     set_status(ctx.workspace, idea_id, change.status)

@@ -23,6 +23,7 @@ from escucha.web.deps import (
     require_user,
     ui_lang,
 )
+from escucha.web.params import MAX_ID, Id
 from escucha.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -50,7 +51,7 @@ def contacts_page(
     country: Annotated[str, Query(max_length=64)] = "",
     ready: YesNo = "",
     opted_out: YesNo = "",
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> Response:
     from escucha.community.views import browse_contacts
 
@@ -133,8 +134,8 @@ def accept_suggestion(
     ctx: Ctx,
     user: Admin,
     ui: Lang,
-    a: Annotated[int, Form(ge=1)],
-    b: Annotated[int, Form(ge=1)],
+    a: Annotated[Id, Form()],
+    b: Annotated[Id, Form()],
     reason: Annotated[str, Form(max_length=2000)],
 ) -> Response:
     from escucha.community.merge import merge_contacts
@@ -153,8 +154,8 @@ def reject_suggestion(
     ctx: Ctx,
     user: Admin,
     ui: Lang,
-    a: Annotated[int, Form(ge=1)],
-    b: Annotated[int, Form(ge=1)],
+    a: Annotated[Id, Form()],
+    b: Annotated[Id, Form()],
 ) -> Response:
     from escucha.community.resolve import reject_suggestion as reject
 
@@ -170,7 +171,7 @@ def _contact_page(
     ctx: Ctx,
     user: User,
     ui: str,
-    contact_id: int,
+    contact_id: Id,
     error: UserError | None = None,
 ) -> Response:
     from escucha.community.ledger import KINDS, list_interactions
@@ -203,7 +204,7 @@ def _contact_page(
 
 @router.get("/contacts/{contact_id}")
 def contact_page(
-    request: Request, ctx: Ctx, contact_id: int, user: CurrentUser, ui: Lang
+    request: Request, ctx: Ctx, contact_id: Id, user: CurrentUser, ui: Lang
 ) -> Response:
     return _contact_page(request, ctx, user, ui, contact_id)
 
@@ -212,7 +213,7 @@ def contact_page(
 def contact_unmerge(
     request: Request,
     ctx: Ctx,
-    contact_id: int,
+    contact_id: Id,
     user: Admin,
     ui: Lang,
     identity: Annotated[str, Form(max_length=600)],
@@ -230,7 +231,7 @@ def contact_unmerge(
 def contact_record(
     request: Request,
     ctx: Ctx,
-    contact_id: int,
+    contact_id: Id,
     user: Changer,
     ui: Lang,
     kind: Annotated[str, Form(max_length=32)],

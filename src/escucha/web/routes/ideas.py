@@ -16,6 +16,7 @@ from escucha.i18n import catalogue
 from escucha.ideas import STATUSES
 from escucha.web import backlog
 from escucha.web.deps import Ctx, check_csrf, require_changer, require_user, ui_lang
+from escucha.web.params import MAX_ID, Id
 from escucha.web.render import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -35,7 +36,7 @@ def ideas_page(
     ui: Lang,
     status: Annotated[Status | Literal[""] | None, Query()] = None,
     lang: Annotated[str | None, Query(max_length=16)] = None,
-    start: Annotated[int, Query(ge=0)] = 0,
+    start: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
     from escucha.ideas import idea_languages, list_ideas
 
@@ -76,7 +77,7 @@ def _idea_page(
     ctx: Ctx,
     user: User,
     ui: str,
-    idea_id: int,
+    idea_id: Id,
     error: UserError | None = None,
 ) -> Response:
     from escucha.ideas import show_idea
@@ -99,7 +100,7 @@ def _idea_page(
 
 
 @router.get("/ideas/{idea_id}")
-def idea_page(request: Request, ctx: Ctx, idea_id: int, user: CurrentUser, ui: Lang) -> Response:
+def idea_page(request: Request, ctx: Ctx, idea_id: Id, user: CurrentUser, ui: Lang) -> Response:
     return _idea_page(request, ctx, user, ui, idea_id)
 
 
@@ -117,7 +118,7 @@ def _curate(request: Request, ctx: Ctx, user: User, ui: str, idea_id: int, chang
 def idea_status(
     request: Request,
     ctx: Ctx,
-    idea_id: int,
+    idea_id: Id,
     user: Changer,
     ui: Lang,
     status: Annotated[Settable, Form()],
@@ -133,10 +134,10 @@ def idea_status(
 def idea_merge(
     request: Request,
     ctx: Ctx,
-    idea_id: int,
+    idea_id: Id,
     user: Changer,
     ui: Lang,
-    into: Annotated[int, Form(ge=1)],
+    into: Annotated[Id, Form()],
 ) -> Response:
     from escucha.ideas import merge
 
@@ -144,7 +145,7 @@ def idea_merge(
 
 
 @router.post("/ideas/{idea_id}/unmerge")
-def idea_unmerge(request: Request, ctx: Ctx, idea_id: int, user: Changer, ui: Lang) -> Response:
+def idea_unmerge(request: Request, ctx: Ctx, idea_id: Id, user: Changer, ui: Lang) -> Response:
     from escucha.ideas import unmerge
 
     return _curate(request, ctx, user, ui, idea_id, lambda: unmerge(ctx.workspace, idea_id))

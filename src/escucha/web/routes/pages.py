@@ -17,6 +17,7 @@ from escucha.web import format as fmt
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
+from escucha.web.params import Id
 from escucha.web.render import render
 from escucha.web.service import Insights, get_insights
 
@@ -72,7 +73,7 @@ def explore(
     ui: Lang,
     data: Data,
     flt: Filter,
-    cursor: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[Id | None, Query()] = None,
 ) -> Response:
     t = catalogue(ui)
     error = None
@@ -134,7 +135,7 @@ def explore_export(
 
 
 @router.get("/posts/{post_id}")
-def post_page(request: Request, post_id: int, user: CurrentUser, ui: Lang, data: Data) -> Response:
+def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: Data) -> Response:
     t = catalogue(ui)
     with data.engine.connect() as conn:
         found = detail(conn, post_id, data.model_version)

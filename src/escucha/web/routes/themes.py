@@ -16,6 +16,7 @@ from escucha.web import themes as views
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
+from escucha.web.params import Id
 from escucha.web.render import render
 from escucha.web.service import Insights, ThemeFinding, get_insights
 
@@ -66,7 +67,7 @@ def theme_page(
     ui: Lang,
     data: Data,
     flt: Filter,
-    cursor: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[Id | None, Query()] = None,
 ) -> Response:
     t = catalogue(ui)
     intent, theme = find(data, flt).find(theme_id)
