@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from escucha.errors import UserError
 from escucha.logredact import redact_http_logs
@@ -215,18 +215,36 @@ def spend(counter: HttpClient | GuardedCalls, budget: int) -> None:
     counter.requests += 1
 
 
+WEB_SCHEMES = ("http", "https")
+STREAM_SCHEMES = ("http", "https", "ws", "wss")
+
+
+def check_url(url: str, where: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> SplitResult:
+    """The parts of a well-formed URL with one of `schemes`, a host and a valid port; else a
+    SourceError of one line (no file://, ftp:// or gopher://; no port 0 or 99999)."""
+    try:
+        parts = urlsplit(url)
+        port, host = parts.port, parts.hostname
+    except ValueError as exc:
+        raise SourceError(f"{where}: {url!r} is not a valid URL: {exc}") from None
+    if parts.scheme.lower() not in schemes:
+        allowed = ", ".join(f"{s}://" for s in schemes)
+        raise SourceError(f"{where}: only {allowed} URLs are allowed, not {url!r}")
+    if not host or any(c.isspace() or ord(c) < 32 for c in url):
+        raise SourceError(f"{where}: {url!r} has no valid host")
+    if port == 0:
+        raise SourceError(f"{where}: {url!r} has port 0")
+    return parts
+
+
 def check_public_host(url: str, source: str) -> None:
     """Refuse URLs whose host resolves to a private, loopback, link-local or reserved address.
 
     The check runs before every request and every redirect hop. It cannot stop a DNS server
     that answers differently a moment later (rebinding); docs/connectors.md says so.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise SourceError(f"{source}: only http and https URLs are allowed, not {url!r}")
+    parts = check_url(url, source)
     host = parts.hostname
-    if not host:
-        raise SourceError(f"{source}: URL has no host: {url!r}")
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:

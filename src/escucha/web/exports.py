@@ -1,13 +1,15 @@
 """Streamed exports of a filtered view as CSV, JSON or Parquet, a page of posts at a time.
 
-CSV cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a
-carriage return) get a leading apostrophe: post texts are written by strangers."""
+Post texts are written by strangers, so CSV cells follow OWASP's CSV-injection advice: a cell
+a spreadsheet could read as a formula gets a leading apostrophe, and every text cell is
+quoted, so a reader that splits on another separator (`;` in many locales) keeps it whole."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -19,11 +21,19 @@ FORMATS = {
     "json": "application/json",
     "parquet": "application/vnd.apache.parquet",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"  # and their fullwidth forms ＝ ＋ － ＠
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the BOM
+_SEPARATORS = ",;\t|\r\n"
+# A formula character at the start of the cell or right after a separator, perhaps behind
+# spaces or invisible characters: where some spreadsheet would start a cell.
+_FORMULA_CELL = re.compile(
+    f"(?:^|[{re.escape(_SEPARATORS)}])[\\s{_INVISIBLE}]*[{re.escape(_FORMULA)}]"
+)
 
 
 def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """The cell with a leading apostrophe if a spreadsheet could take it for a formula."""
+    return "'" + value if _FORMULA_CELL.search(value) else value
 
 
 def _flat(row: PostRow, column: str) -> Any:
@@ -37,7 +47,7 @@ def _flat(row: PostRow, column: str) -> Any:
 
 def csv_chunks(batches: Iterable[list[PostRow]]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
     writer.writerow(EXPORT_COLUMNS)
     for rows in batches:
         for row in rows:

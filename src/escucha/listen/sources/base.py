@@ -19,7 +19,7 @@ from escucha.config import SourceConfig
 from escucha.core.items import MAX_TEXT_CHARS, Deletion, Item, Rejected
 from escucha.core.version import VERSION as escucha_version
 from escucha.errors import UserError
-from escucha.listen.http import HttpOptions
+from escucha.listen.http import STREAM_SCHEMES, WEB_SCHEMES, HttpOptions, check_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +116,10 @@ class Source(ABC):
             raise UserError(
                 f"source {config.name!r} ({self.kind}): missing option(s) {', '.join(missing)}"
             )
+        for key, value in config.options.items():  # `url` and `*_url` options are URLs
+            if key == "url" or key.endswith("_url"):
+                schemes = STREAM_SCHEMES if "stream" in key else WEB_SCHEMES
+                check_url(str(value), f"source {config.name!r} ({self.kind}) {key}", schemes)
         self.config = config
         self.name = config.name
         self.options = config.options
