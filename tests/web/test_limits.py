@@ -53,8 +53,8 @@ def test_an_id_beyond_64_bits_is_a_422_on_the_api(client, env, method, path, bod
 def test_an_id_beyond_64_bits_is_a_clear_page_not_a_500(admin, method, path):
     headers = {"x-csrf-token": csrf_of(admin, "/")}
     page = admin.request(method, path, headers=headers, data={"status": "open"})
-    assert page.status_code in (400, 422), page.text
-    assert "9223372036854775807" in page.text
+    assert page.status_code == 400, page.text
+    assert "not a valid value" in page.text and "Traceback" not in page.text
 
 
 @pytest.mark.parametrize("day", ["0", "1", "1700000000", "0001-01-01", "9999-12-31", "2017-02-30"])

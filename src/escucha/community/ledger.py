@@ -12,6 +12,7 @@ from sqlalchemy import Connection, insert, select
 
 from escucha.core.context import Context
 from escucha.errors import NotFound, UserError
+from escucha.i18n import Message
 from escucha.store.schema import contacts, interactions
 
 GIVES = ("give:help", "give:answer", "give:thanks", "give:share", "give:loop-closed", "give:gift")
@@ -57,17 +58,19 @@ def record_in(
 ) -> dict:
     """`record_interaction` inside the caller's transaction."""
     if kind not in KINDS:
-        raise UserError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
+        raise UserError(
+            Message("ledger_unknown_kind", {"kind": repr(kind), "kinds": ", ".join(KINDS)})
+        )
     channel = channel.strip()
     if not channel or len(channel) > 64:
-        raise UserError("--channel must be 1 to 64 characters")
+        raise UserError(Message("ledger_channel_length"))
     if ref is not None and len(ref) > 2000:
-        raise UserError("--ref is longer than 2000 characters")
+        raise UserError(Message("ledger_ref"))
     if (
         contact_id is not None
         and conn.scalar(select(contacts.c.id).where(contacts.c.id == contact_id)) is None
     ):
-        raise NotFound(f"no contact {contact_id}")
+        raise NotFound(Message("contact_missing", {"id": contact_id}))
     now = datetime.now(UTC)
     row = {
         "contact_id": contact_id,

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, DateTime, Row, Table, delete, func, insert, s
 from escucha.community.handles import lookup_keys
 from escucha.core.context import Context
 from escucha.errors import Conflict, NotFound, UserError
+from escucha.i18n import Message
 from escucha.store.schema import (
     consent_records,
     contact_attributes,
@@ -71,9 +72,12 @@ def _missing(conn: Connection, contact_id: int) -> Exception:
     ).first()
     if merged:
         return Conflict(
-            f"contact {contact_id} was merged into contact {merged.kept_id} (merge #{merged.id})"
+            Message(
+                "contact_merged_away",
+                {"id": contact_id, "kept": merged.kept_id, "merge": merged.id},
+            )
         )
-    return NotFound(f"no contact {contact_id}")
+    return NotFound(Message("contact_missing", {"id": contact_id}))
 
 
 def merge_contacts(ctx: Context, keep: int, merged: int, reason: str, by: str = "cli") -> dict:
@@ -85,10 +89,10 @@ def merge_contacts(ctx: Context, keep: int, merged: int, reason: str, by: str = 
 def merge_in(conn: Connection, keep: int, merged: int, reason: str, by: str) -> dict:
     """`merge_contacts` inside the caller's transaction."""
     if keep == merged:
-        raise UserError(f"cannot merge contact {keep} with itself")
+        raise UserError(Message("contact_merge_itself", {"id": keep}))
     reason = reason.strip()
     if not reason:
-        raise UserError("a merge needs a reason (--reason)")
+        raise UserError(Message("contact_merge_reason"))
     lock_contacts(conn, [keep, merged])
     kept_row, merged_row = _row(conn, keep), _row(conn, merged)
     if kept_row is None:
@@ -165,7 +169,7 @@ def unmerge_identity(ctx: Context, contact_id: int, identity: str, by: str = "cl
     """
     platform, sep, handle = identity.partition(":")
     if not sep or not platform.strip() or not handle.strip():
-        raise UserError(f"--identity {identity!r}: expected PLATFORM:HANDLE, e.g. reddit:u/ana")
+        raise UserError(Message("contact_identity_format", {"identity": repr(identity)}))
     platform = platform.strip().lower()
     keys = lookup_keys(platform, handle)
     with ctx.engine.begin() as conn:
@@ -181,7 +185,9 @@ def unmerge_identity(ctx: Context, contact_id: int, identity: str, by: str = "cl
         )
         key = handle.strip()
         if ident is None:
-            raise NotFound(f"contact {contact_id} has no identity {platform}:{key}")
+            raise NotFound(
+                Message("contact_no_identity", {"id": contact_id, "identity": f"{platform}:{key}"})
+            )
         log = next(
             (
                 row
@@ -199,8 +205,7 @@ def unmerge_identity(ctx: Context, contact_id: int, identity: str, by: str = "cl
         )
         if log is None:
             raise Conflict(
-                f"identity {platform}:{key} was never merged into contact {contact_id}: "
-                "it is the contact's own"
+                Message("contact_identity_own", {"id": contact_id, "identity": f"{platform}:{key}"})
             )
         _restore(conn, log)
         conn.execute(
@@ -225,7 +230,7 @@ def _dates(table: Table, values: dict) -> dict:
 def _restore(conn: Connection, log: Row) -> None:
     before, keep, merged = log.before, log.kept_id, log.merged_id
     if _row(conn, merged) is not None:
-        raise Conflict(f"contact {merged} exists again; cannot restore it")
+        raise Conflict(Message("contact_exists_again", {"id": merged}))
     conn.execute(insert(contacts).values(**_dates(contacts, before["merged"])))
     for table in MOVED:
         ids = before[table.name]

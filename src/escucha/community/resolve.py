@@ -18,6 +18,7 @@ from escucha.community.links import cross_links
 from escucha.core.context import Context
 from escucha.core.text import fold
 from escucha.errors import NotFound, UserError
+from escucha.i18n import Message
 from escucha.store.schema import contact_emails, contact_identities, contacts, merge_evidence
 
 MAX_BLOCK = 10
@@ -170,14 +171,14 @@ def reject_suggestion(ctx: Context, a: int, b: int, by: str = "cli") -> None:
     """A person decided contacts `a` and `b` are not one person: the pair is never suggested
     again (a merge by hand still may join them)."""
     if a == b:
-        raise UserError(f"contact {a} paired with itself is no suggestion")
+        raise UserError(Message("contact_pair_itself", {"id": a}))
     a, b = sorted((a, b))
     now = datetime.now(UTC)
     with ctx.engine.begin() as conn:
         found = set(conn.scalars(select(contacts.c.id).where(contacts.c.id.in_((a, b)))))
         missing = next((c for c in (a, b) if c not in found), None)
         if missing is not None:
-            raise NotFound(f"no contact {missing}")
+            raise NotFound(Message("contact_missing", {"id": missing}))
         pair = (merge_evidence.c.contact_a == a) & (merge_evidence.c.contact_b == b)
         conn.execute(update(merge_evidence).where(pair).values(status="rejected"))
         if not conn.scalar(select(func.count()).select_from(merge_evidence).where(pair)):

@@ -533,6 +533,21 @@ STRINGS: dict[str, str] = {
         "the query took longer than {seconds} s and was stopped; narrow it "
         "(fewer words, a field such as brand: or date:)"
     ),
+    "contact_missing": "no contact {id}",
+    "contact_merged_away": "contact {id} was merged into contact {kept} (merge #{merge})",
+    "contact_merge_itself": "cannot merge contact {id} with itself",
+    "contact_merge_reason": "a merge needs a reason (--reason)",
+    "contact_identity_format": "--identity {identity}: expected PLATFORM:HANDLE, e.g. reddit:u/ana",
+    "contact_no_identity": "contact {id} has no identity {identity}",
+    "contact_identity_own": (
+        "identity {identity} was never merged into contact {id}: it is the contact's own"
+    ),
+    "contact_exists_again": "contact {id} exists again; cannot restore it",
+    "contact_pair_itself": "contact {id} paired with itself is no suggestion",
+    "ledger_unknown_kind": "unknown kind {kind}; kinds are {kinds}",
+    "ledger_channel_length": "--channel must be 1 to 64 characters",
+    "ledger_ref": "--ref is longer than 2000 characters",
+    "invalid_field": "{field}: not a valid value",
     "filter_bad_value": "{name}: not a valid value",
     "filter_query_too_long": "the query is longer than {limit} characters",
     "idea_missing": "no idea #{id}; 'escucha ideas' lists them",

@@ -582,6 +582,25 @@ STRINGS: dict[str, str] = {
         "la consulta tardó más de {seconds} s y se detuvo; acótala "
         "(menos palabras, un campo como brand: o date:)"
     ),
+    "contact_missing": "no existe el contacto {id}",
+    "contact_merged_away": (
+        "el contacto {id} se fusionó con el contacto {kept} (fusión n.º {merge})"
+    ),
+    "contact_merge_itself": "no se puede fusionar el contacto {id} consigo mismo",
+    "contact_merge_reason": "una fusión necesita un motivo (--reason)",
+    "contact_identity_format": (
+        "--identity {identity}: se esperaba PLATAFORMA:CUENTA, p. ej. reddit:u/ana"
+    ),
+    "contact_no_identity": "el contacto {id} no tiene la identidad {identity}",
+    "contact_identity_own": (
+        "la identidad {identity} nunca se fusionó con el contacto {id}: es la suya propia"
+    ),
+    "contact_exists_again": "el contacto {id} existe de nuevo; no se puede restaurar",
+    "contact_pair_itself": "el contacto {id} emparejado consigo mismo no es una sugerencia",
+    "ledger_unknown_kind": "tipo desconocido {kind}; los tipos son {kinds}",
+    "ledger_channel_length": "el canal (--channel) debe tener de 1 a 64 caracteres",
+    "ledger_ref": "la referencia (--ref) tiene más de 2000 caracteres",
+    "invalid_field": "{field}: no es un valor válido",
     "filter_bad_value": "{name}: no es un valor válido",
     "filter_query_too_long": "la consulta tiene más de {limit} caracteres",
     "idea_missing": "no existe la idea n.º {id}; 'escucha ideas' las lista",

@@ -151,7 +151,7 @@ class _Parser:
 
     def term(self, words: list[tuple[str, int]], pos: int) -> Term:
         """A word or phrase; '*' only ends a word; words of only punctuation are dropped."""
-        folded = []
+        folded: list[str] = []
         for word, at in words:
             star = word.find("*")
             if star >= 0 and (star != len(word) - 1 or star == 0):

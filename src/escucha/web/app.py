@@ -191,7 +191,6 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     if _is_api(request) or not hasattr(request.state, "session_key"):
         return await request_validation_exception_handler(request, exc)
     t = catalogue(ui_lang(request, optional_user(request, request.app.state.web)))
-    details = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors()
-    )
+    fields = dict.fromkeys(".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors())
+    details = "; ".join(t.text("invalid_field", field=field) for field in fields)
     return _error_page(request, 400, t["error_400"].format(detail=details))

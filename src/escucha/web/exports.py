@@ -47,8 +47,8 @@ def _flat(row: PostRow, column: str) -> Any:
 
 def csv_chunks(batches: Iterable[list[PostRow]]) -> Iterator[str]:
     buffer = io.StringIO()
+    csv.writer(buffer).writerow(EXPORT_COLUMNS)
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
-    writer.writerow(EXPORT_COLUMNS)
     for rows in batches:
         for row in rows:
             cells = [_flat(row, c) for c in EXPORT_COLUMNS]
