@@ -143,34 +143,42 @@ KNOWN_TABLES = (
 )
 
 
-def _community(table: object, origin: str) -> CommunitySettings:
-    where = f"{origin} [community]"
+def _settings_table(table: object, where: str, known: type) -> dict:
+    """A settings table's keys, each one the dataclass `known` has (one error line if not)."""
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
+    fields = known.__dataclass_fields__  # type: ignore[attr-defined]
+    for key in table:
+        if key not in fields:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(fields)})")
+    return table
+
+
+def _whole(value: object, where: str, key: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{where}: {key!r} must be a whole number >= {minimum}")
+    return value
+
+
+def _community(table: object, origin: str) -> CommunitySettings:
+    where = f"{origin} [community]"
+    table = _settings_table(table, where, CommunitySettings)
     defaults = CommunitySettings()
     values: dict[str, object] = {}
     for key, value in table.items():
-        if key not in CommunitySettings.__dataclass_fields__:
-            known = ", ".join(CommunitySettings.__dataclass_fields__)
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
         default = getattr(defaults, key)
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: {key!r} must be true or false")
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{where}: {key!r} must be a whole number >= 0")
+        else:
+            value = _whole(value, where, key, 0)
         values[key] = value
     return CommunitySettings(**values)  # type: ignore[arg-type]
 
 
 def _engage(table: object, origin: str) -> EngageSettings:
     where = f"{origin} [engage]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
-    for key in table:
-        if key not in EngageSettings.__dataclass_fields__:
-            known = ", ".join(EngageSettings.__dataclass_fields__)
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+    table = _settings_table(table, where, EngageSettings)
     approval = table.get("approval", EngageSettings.approval)
     if approval not in APPROVAL_RULES:
         raise ConfigError(
@@ -182,13 +190,9 @@ def _engage(table: object, origin: str) -> EngageSettings:
 
 def _guard(table: object, origin: str) -> GuardSettings:
     where = f"{origin} [guard]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
+    table = _settings_table(table, where, GuardSettings)
     values: dict[str, object] = {}
     for key, value in table.items():
-        if key not in GuardSettings.__dataclass_fields__:
-            known = ", ".join(GuardSettings.__dataclass_fields__)
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
         if key == "promotional_share_max":
             if (
                 isinstance(value, bool)
@@ -197,41 +201,30 @@ def _guard(table: object, origin: str) -> GuardSettings:
             ):
                 raise ConfigError(f"{where}: {key!r} must be a number between 0 and 1")
             value = float(value)
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{where}: {key!r} must be a whole number >= 1")
+        else:
+            value = _whole(value, where, key, 1)
         values[key] = value
     return GuardSettings(**values)  # type: ignore[arg-type]
 
 
 def _import(table: object, origin: str) -> ImportSettings:
     where = f"{origin} [import]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
-    for key in table:
-        if key not in ImportSettings.__dataclass_fields__:
-            known = ", ".join(ImportSettings.__dataclass_fields__)
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+    table = _settings_table(table, where, ImportSettings)
     value = table.get("max_line_bytes", ImportSettings.max_line_bytes)
-    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_LINE_BYTES:
-        raise ConfigError(f"{where}: 'max_line_bytes' must be a whole number >= {MIN_LINE_BYTES}")
-    return ImportSettings(max_line_bytes=value)
+    return ImportSettings(max_line_bytes=_whole(value, where, "max_line_bytes", MIN_LINE_BYTES))
 
 
 def _web(table: object, origin: str) -> WebLimits:
     where = f"{origin} [web]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
+    table = _settings_table(table, where, WebLimits)
     values: dict[str, object] = {}
     for key, value in table.items():
-        if key not in WebLimits.__dataclass_fields__:
-            known = ", ".join(WebLimits.__dataclass_fields__)
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
         if key == "query_seconds":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{where}: {key!r} must be a number of seconds above 0")
             value = float(value)
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{where}: {key!r} must be a whole number >= 1")
+        else:
+            value = _whole(value, where, key, 1)
         values[key] = value
     return WebLimits(**values)  # type: ignore[arg-type]
 
