@@ -14,9 +14,11 @@ import pytest
 from escucha.errors import UserError
 from escucha.i18n import LANGUAGES, Catalogue, Message, catalogue, first_supported, negotiate
 from escucha.i18n.format import Locale
+from escucha.plugins.manager import plugin_manager
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "escucha"
 TEMPLATES = [*(SRC / "web" / "templates").glob("*.html"), SRC / "report/templates/report.html.j2"]
+plugin_manager()  # the features' sentences join the catalogues, as in the running app
 CATALOGUES = {code: catalogue(code) for code in LANGUAGES}
 KEYED_CALLS = {"Message", "syntax_error"}  # their first argument is a catalogue key
 
