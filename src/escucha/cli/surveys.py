@@ -56,11 +56,11 @@ def export(
         str, typer.Option("--format", help="xlsform (the definition); sav, csv, parquet.")
     ] = "xlsform",
 ) -> None:
-    """Write a survey's definition as an XLSForm (responses in sav/csv/parquet come later)."""
+    """Write a survey's definition (xlsform) or its responses (sav, csv, parquet)."""
     from escucha.research.surveys import export_survey
 
-    path = export_survey(workspace_of(ctx), _id(survey), fmt, out)
-    typer.echo(f"wrote {path}")
+    for path in export_survey(workspace_of(ctx), _id(survey), fmt, out):
+        typer.echo(f"wrote {path}")
 
 
 @surveys_app.command("list")

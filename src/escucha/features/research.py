@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from escucha.plugins import hookimpl
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 @hookimpl
 def register_commands(cli: typer.Typer) -> None:
     """Attach the definition commands to `surveys` (features/research_stats adds the group)."""
-    import escucha.cli.surveys  # noqa: F401  (its commands attach to surveys_app)
+    import escucha.cli.surveys
+    import escucha.cli.surveys_results  # noqa: F401
 
 
 @hookimpl
@@ -23,3 +24,11 @@ def tables() -> Iterable[Table]:
     from escucha.store.schema import research
 
     return research.TABLES
+
+
+@hookimpl
+def strings() -> Mapping[str, Mapping[str, str]]:
+    """The analysis's AAPOR statement and the results post's sentences."""
+    from escucha.research.strings import STRINGS
+
+    return STRINGS

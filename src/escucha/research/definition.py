@@ -92,6 +92,7 @@ class Question:
     choice_filter: str | None = None
     rows: tuple[Row, ...] = ()  # MATRIX only
     appearance: str | None = None
+    attention_answer: str | None = None  # an attention check: the answer a reader gives
 
     @property
     def consent_version(self) -> str | None:

@@ -8,9 +8,9 @@ stays as it was. A closed survey is not edited.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -18,6 +18,9 @@ from escucha.core.context import Context
 from escucha.errors import Conflict, NotFound, UserError
 from escucha.research.definition import Definition, check
 from escucha.store.schema.research import survey_versions, surveys
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUSES = ("draft", "live", "closed")
 # status -> the statuses it may move to
@@ -35,6 +38,30 @@ class Survey:
     version: int
     definition: Definition
     created_at: dt.datetime
+    ctx: Context | None = field(default=None, repr=False, compare=False)  # where it is stored
+
+    def responses(
+        self,
+        *,
+        targets: Path | str | None = None,
+        exclude: tuple[str, ...] = (),
+        include_flagged: bool = False,
+    ) -> pd.DataFrame:
+        """Every response as a DataFrame: paradata, one column per answer, `flags`,
+        `longest_string` and, given a targets file, the raked `weight` of the complete
+        responses kept (every flagged one left out unless `exclude` names the flags to
+        leave out or `include_flagged`)."""
+        from escucha.research.results import Choice, responses_with_weights
+
+        if self.ctx is None:
+            raise UserError(f"survey {self.id} was not read from a workspace")
+        return responses_with_weights(
+            self.ctx,
+            self.id,
+            self.definition,
+            targets=None if targets is None else Path(targets),
+            choice=Choice(tuple(exclude), include_flagged),
+        )
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -103,6 +130,7 @@ def get_survey(ctx: Context, survey_id: int, version: int | None = None) -> Surv
         version=row.version,
         definition=Definition.from_dict(row.definition),
         created_at=head.created_at,
+        ctx=ctx,
     )
 
 
@@ -185,16 +213,16 @@ def import_xlsform(ctx: Context, path: Path, into: int | None = None) -> Importe
 EXPORT_FORMATS = ("xlsform", "csv", "sav", "parquet")
 
 
-def export_survey(ctx: Context, survey_id: int, fmt: str, out: Path) -> Path:
-    """Write the survey's definition as an XLSForm; the response formats come with responses."""
+def export_survey(ctx: Context, survey_id: int, fmt: str, out: Path) -> list[Path]:
+    """Write the survey's definition as an XLSForm, or its responses as csv (with a value
+    labels file), sav or parquet; return the files written."""
     if fmt not in EXPORT_FORMATS:
         raise UserError(f"--format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
     survey = get_survey(ctx, survey_id)
     if fmt != "xlsform":
-        raise UserError(
-            f"survey {survey_id} has no responses to export yet: --format {fmt} exports "
-            "responses; use --format xlsform for the definition"
-        )
+        from escucha.research.results import export_responses
+
+        return export_responses(ctx, survey_id, survey.definition, fmt, out)
     from escucha.research.xlsform_out import write_xlsform
 
-    return write_xlsform(survey.definition, out)
+    return [write_xlsform(survey.definition, out)]

@@ -45,12 +45,13 @@ from escucha.research.definition import (
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 END_IF_COLUMN = "escucha_end_if"  # skip to end: XLSForm has no column for it
+ATTENTION_COLUMN = "escucha_attention_answer"  # an attention check's expected answer
 MATRIX_APPEARANCE = "table-list"
 
 TRANSLATED = ("label", "hint", "constraint_message", "required_message")
 SURVEY_COLUMNS = {
     "type", "name", "relevant", "constraint", "required", "calculation", "choice_filter",
-    "appearance", "parameters", END_IF_COLUMN, *TRANSLATED,
+    "appearance", "parameters", END_IF_COLUMN, ATTENTION_COLUMN, *TRANSLATED,
 }  # fmt: skip
 CHOICE_COLUMNS = {"list_name", "name", "label"}
 GROUP_COLUMNS = {"type", "name", "label", "relevant", "appearance"}
@@ -412,6 +413,7 @@ class _Reader:
             "constraint": _one(row, "constraint") or None,
             "constraint_message": self._text(row, "constraint_message"),
             "end_if": _one(row, END_IF_COLUMN) or None,
+            "attention_answer": _one(row, ATTENTION_COLUMN) or None,
         }
         parameters = _parameters(_one(row, "parameters"))
         if _SELECT.match(" ".join(_one(row, "type").split())) and not _EXTERNAL.search(kind):

@@ -4,7 +4,7 @@ Kinds XLSForm has no type for are written the way forms conventionally write the
 rating and NPS as `select_one` with the `likert` appearance (NPS: the points 0 to 10),
 a matrix as a `table-list` group of `select_one` rows on one list, long text as `text` with
 the `multiline` appearance, a consent as `acknowledge`; skip to end in the `escucha_end_if`
-column.
+column, an attention check's expected answer in `escucha_attention_answer`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from escucha.research.definition import (
     Question,
     Text,
 )
-from escucha.research.xlsform_in import END_IF_COLUMN, MATRIX_APPEARANCE
+from escucha.research.xlsform_in import ATTENTION_COLUMN, END_IF_COLUMN, MATRIX_APPEARANCE
 
 TYPES = {
     Kind.INTEGER: "integer",
@@ -39,7 +39,7 @@ TYPES = {
 SURVEY_COLUMNS = (
     "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
     "constraint_message", "calculation", "choice_filter", "appearance", "parameters",
-    END_IF_COLUMN,
+    END_IF_COLUMN, ATTENTION_COLUMN,
 )  # fmt: skip
 TRANSLATED = {"label", "hint", "required_message", "constraint_message"}
 
@@ -110,6 +110,7 @@ class _Writer:
         row["calculation"] = q.calculation
         row["appearance"] = appearance
         row[END_IF_COLUMN] = q.end_if
+        row[ATTENTION_COLUMN] = q.attention_answer
         return row
 
     def matrix(self, q: Question) -> None:

@@ -1,0 +1,225 @@
+"""`escucha surveys responses|weight|analyze|close-loop`: a stored survey's responses, their
+quality flags, weights, honest analysis and the results post back to the community."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from escucha.cli.common import workspace_of
+from escucha.cli.ideas import to_json
+from escucha.cli.surveys_app import surveys_app
+
+JSON_OPTION = typer.Option("--json", help="Print JSON.")
+ID_ARGUMENT = typer.Argument(metavar="ID", help="The survey's id.")
+EXCLUDE_OPTION = typer.Option(
+    "--exclude-flag", help="Leave out only responses with this flag (repeat for more)."
+)
+INCLUDE_OPTION = typer.Option("--include-flagged", help="Keep flagged responses too.")
+TARGETS_OPTION = typer.Option("--targets", help="Population margins: variable,category,share.")
+
+
+def _survey(ctx: typer.Context, text: str) -> Any:
+    from escucha.research.surveys import get_survey, parse_survey_id
+
+    return get_survey(workspace_of(ctx), parse_survey_id(text))
+
+
+def _choice(exclude: list[str] | None, include_flagged: bool) -> Any:
+    from escucha.research.quality import check_flags
+    from escucha.research.results import Choice
+
+    return Choice(check_flags(exclude or ()), include_flagged)
+
+
+@surveys_app.command()
+def responses(
+    ctx: typer.Context,
+    survey: Annotated[str, ID_ARGUMENT],
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Every response with its answers and quality flags (flags never delete)."""
+    from escucha.research.results import flagged_responses, responses_json
+
+    found = _survey(ctx, survey)
+    frame = flagged_responses(workspace_of(ctx), found.id, found.definition)
+    result = responses_json(frame, found.definition)
+    if as_json:
+        typer.echo(to_json(result))
+        return
+    for item in result["responses"]:
+        flags = ", ".join(item["flags"]) or "-"
+        typer.echo(f"#{item['id']}  {item['status']}  {item['source'] or '-'}  "
+                   f"{item['submitted_at'] or '-'}  flags: {flags}")  # fmt: skip
+    typer.echo(f"{len(result['responses'])} responses")
+
+
+@surveys_app.command()
+def weight(
+    ctx: typer.Context,
+    survey: Annotated[str, ID_ARGUMENT],
+    targets: Annotated[Path, TARGETS_OPTION],
+    exclude: Annotated[list[str] | None, EXCLUDE_OPTION] = None,
+    include_flagged: Annotated[bool, INCLUDE_OPTION] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Rake the complete responses to population margins and show the diagnostics."""
+    from escucha.research.results import weigh_survey
+
+    found = _survey(ctx, survey)
+    choice = _choice(exclude, include_flagged)
+    result = weigh_survey(workspace_of(ctx), found.id, found.definition, targets, choice)
+    if as_json:
+        typer.echo(to_json(result))
+        return
+    for m in result["margins"]:
+        typer.echo(f"{m['variable']}={m['category']}  target {m['target']:.6g}  "
+                   f"weighted {m['weighted']:.6g}")  # fmt: skip
+    typer.echo(
+        f"{result['respondents']} respondents; design effect {result['design_effect']:.4f}, "
+        f"effective sample size {result['effective_sample_size']:.1f}, "
+        f"largest weight {result['max_weight']:.4g}"
+    )
+    typer.echo(_excluded(result["excluded"]))
+
+
+def _excluded(found: dict[str, Any]) -> str:
+    if not found["excluded"]:
+        return f"no response excluded (rule: {found['rule']})"
+    why = ", ".join(f"{name} {count}" for name, count in found["by_flag"].items())
+    return f"{found['excluded']} flagged responses excluded: {why} (rule: {found['rule']})"
+
+
+def _crosstab(text: str) -> tuple[str, str]:
+    from escucha.errors import UserError
+
+    row, _, column = text.partition(",")
+    if not row.strip() or not column.strip():
+        raise UserError(f"--crosstab {text!r}: expected ROW,COLUMN (two question names)")
+    return row.strip(), column.strip()
+
+
+@surveys_app.command()
+def analyze(
+    ctx: typer.Context,
+    survey: Annotated[str, ID_ARGUMENT],
+    targets: Annotated[Path | None, TARGETS_OPTION] = None,
+    exclude: Annotated[list[str] | None, EXCLUDE_OPTION] = None,
+    include_flagged: Annotated[bool, INCLUDE_OPTION] = False,
+    crosstab: Annotated[
+        list[str] | None, typer.Option("--crosstab", help="ROW,COLUMN: a crosstab (repeat).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the statement: en, es.")] = "en",
+    no_open: Annotated[
+        bool, typer.Option("--no-open", help="Do not read open answers with the models.")
+    ] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Frequencies, means, NPS and open answers; never a margin of sampling error."""
+    from escucha.research.results import analyze_survey
+
+    found = _survey(ctx, survey)
+    result = analyze_survey(
+        workspace_of(ctx),
+        found.id,
+        found.definition,
+        targets=targets,
+        choice=_choice(exclude, include_flagged),
+        crosstabs=[_crosstab(c) for c in crosstab or []],
+        read_open=not no_open,
+        lang=lang,
+    )
+    if as_json:
+        typer.echo(to_json(result))
+        return
+    _print_analysis(result)
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _interval(item: dict[str, Any], scale: float = 100, unit: str = "%") -> str:
+    found = item.get("modelled_interval")
+    if not found:
+        return ""
+    return f"  [modelled {scale * found[0]:.1f}{unit} to {scale * found[1]:.1f}{unit}]"
+
+
+def _print_analysis(result: dict[str, Any]) -> None:
+    sample = result["sample"]
+    typer.echo(f"{sample['analysed']} complete responses analysed "
+               f"({'weighted' if sample['weighted'] else 'unweighted'})")  # fmt: skip
+    typer.echo(_excluded(result["excluded"]))
+    typer.echo(result["statement"])
+    weighting = result["weighting"]
+    if weighting:
+        typer.echo(f"weighting: design effect {weighting['design_effect']:.4f}, effective "
+                   f"sample size {weighting['effective_sample_size']:.1f}, largest weight "
+                   f"{weighting['max_weight']:.4g}")  # fmt: skip
+    typer.echo(f"intervals: {result['interval']}")
+    for q in result["questions"]:
+        typer.echo(f"\n{q['name']}: {q['label']}")
+        for row in q.get("rows", [{"frequencies": q.get("frequencies", [])}]):
+            if "name" in row:
+                typer.echo(f"  {row['label']}")
+            for f in row["frequencies"]:
+                typer.echo(f"    {f['label']}: {f['count']}  {_share(f['share'])}{_interval(f)}")
+        if q.get("mean") and q["mean"].get("mean") is not None:
+            typer.echo(f"  mean {q['mean']['mean']:.3f} (n {q['mean']['n']})"
+                       f"{_interval(q['mean'], 1, '')}")  # fmt: skip
+        nps = q.get("nps")
+        if nps and nps.get("score") is not None:
+            typer.echo(f"  NPS {nps['score']:.1f}: promoters {_share(nps['promoters'])}, "
+                       f"passives {_share(nps['passives'])}, detractors "
+                       f"{_share(nps['detractors'])}{_interval(nps, 1, '')}")  # fmt: skip
+        if "open" in q:
+            found = q["open"]
+            typer.echo(f"  {found['answers']} open answers")
+            for key in ("wishes", "complaints"):
+                if key in found:
+                    labels = ", ".join(t["label"] for t in found[key]["themes"])
+                    typer.echo(
+                        f"  {key}: {found[key]['count']}" + (f" ({labels})" if labels else "")
+                    )
+    for table in result["crosstabs"]:
+        typer.echo(f"\ncrosstab {table['row']} by {table['column']}")
+        for cell in table["cells"]:
+            typer.echo(f"  {cell[table['row']]} | {cell[table['column']]}: {cell['count']}  "
+                       f"{_share(cell['column_share'])} of the column")  # fmt: skip
+
+
+@surveys_app.command("close-loop")
+def close_loop(
+    ctx: typer.Context,
+    survey: Annotated[str, ID_ARGUMENT],
+    question: Annotated[
+        str, typer.Option("--consent-question", help="The question whose yes means: tell me.")
+    ] = "hear_back",
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Propose the results post (es, en) of a closed survey and record give:loop-closed."""
+    from escucha.research.results import close_loop as close
+
+    found = _survey(ctx, survey)
+    result = close(
+        workspace_of(ctx),
+        found.id,
+        found.definition,
+        status=found.status,
+        title=found.title,
+        question=question,
+    )
+    if as_json:
+        typer.echo(to_json(result))
+        return
+    for lang, post in result["posts"].items():
+        typer.echo(f"--- {lang} (guard: {post['verdict']})")
+        typer.echo(post["text"])
+        for reason in post["reasons"]:
+            typer.echo(f"  ! {reason}")
+    typer.echo(f"\nproposal stored in {result['proposal']} for approval")
+    typer.echo(f"give:loop-closed recorded for {len(result['recorded'])} contacts "
+               f"({result['already_recorded']} already had it)")  # fmt: skip
