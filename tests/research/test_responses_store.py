@@ -184,3 +184,26 @@ def test_close_loop_proposes_a_checked_post_and_records_the_gives(workspace, cap
             )
         ).all()
     assert given == [(11, f"survey:{survey.id}")]
+
+
+def test_bad_input_is_one_line(workspace, capsys, tmp_path):
+    survey = _store(workspace, _rows())
+    base = ("--workspace", str(workspace.path), "surveys")
+    code, _, err = run_cli(capsys, *base, "analyze", str(survey.id), "--exclude-flag", "fast")
+    assert code == 1 and err.count("\n") == 1 and "unknown flag 'fast'" in err
+    code, _, err = run_cli(capsys, *base, "weight", str(survey.id), "--targets",
+                           str(_targets(tmp_path)), "--exclude-flag", "honeypot",
+                           "--include-flagged")  # fmt: skip
+    assert code == 1 and err.count("\n") == 1 and "do not combine" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("variable,category,share\ncountry,ES,1\n")
+    code, _, err = run_cli(capsys, *base, "weight", str(survey.id), "--targets", str(bad))
+    assert code == 1 and err.count("\n") == 1 and "no question or column 'country'" in err
+    missing = tmp_path / "story.csv"
+    missing.write_text("variable,category,share\nstory,x,1\n")
+    code, _, err = run_cli(capsys, *base, "weight", str(survey.id), "--targets", str(missing))
+    assert code == 1 and err.count("\n") == 1 and "has no answer to 'story'" in err
+    code, _, err = run_cli(capsys, *base, "analyze", str(survey.id), "--crosstab", "region")
+    assert code == 1 and err.count("\n") == 1 and "expected ROW,COLUMN" in err
+    code, _, err = run_cli(capsys, *base, "responses", "999")
+    assert code == 1 and err.count("\n") == 1 and "no survey 999" in err
