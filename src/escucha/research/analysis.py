@@ -171,10 +171,10 @@ def _frequencies(
 
     chosen = [set(selected(v)) if question.kind is Kind.MULTIPLE else {_name(v)} for v in values]
     answered = np.array([is_answered(v) for v in values], dtype=float)
+    total = float((w * answered).sum())
     out = []
     for choice in question.choices:
         has = np.array([choice.name in c for c in chosen], dtype=float) * answered
-        total = float((w * answered).sum())
         share = float((w * has).sum() / total) if total else None
         index = estimates.add(w * has, w * answered)
         out.append({"choice": choice.name, "label": choice_label(question, choice.name, lang),
