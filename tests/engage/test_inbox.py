@@ -123,6 +123,38 @@ def test_our_reply_in_the_thread_answers_whichever_tool_sent_it(workspace):
     ]
 
 
+def test_mastodon_threads_without_root_ids_are_walked_up_by_their_parents(workspace):
+    # Mastodon gives no root id: the asker asks (1), a friend chips in (2), the asker follows
+    # up (3) and we answer the follow-up (r). The first question is answered too; another
+    # thread, and a post of someone else below 1, answer nothing.
+    first = asking_post(workspace, "1", "¿Iberia deja llevar bici?", hours_ago=5)
+    add_post(workspace, "2", "Yo también quiero saberlo", author="luis", parent="1",
+             hours_ago=4.5)  # fmt: skip
+    follow = asking_post(workspace, "3", "Iberia, ¿y si es plegable?", parent="2", hours_ago=4)
+    other = asking_post(workspace, "9", "Iberia, ¿y el perro?", hours_ago=4)
+    add_post(workspace, "n", "ni idea", author="marta", parent="3", hours_ago=3.5)
+    refresh_inbox(workspace, NOW)
+    assert refresh_inbox(workspace, NOW).answered == 0
+    add_post(workspace, "r", "Sí, plegada en bodega", author="iberia", parent="3", hours_ago=3)
+    assert refresh_inbox(workspace, NOW).answered == 2
+    items = {i["post_id"]: i for i in _items(workspace)}
+    assert items[follow]["status"] == items[first]["status"] == "answered"
+    assert items[first]["response_seconds"] == 2 * 3600
+    assert items[follow]["response_seconds"] == 3600
+    assert items[other]["status"] == "new"
+    with workspace.engine.connect() as conn:
+        rows = conn.execute(select(inbox_items.c.post_id, inbox_items.c.answer_native_id))
+        answers = {post_id: answer for post_id, answer in rows}
+    assert answers == {first: "r", follow: "r", other: None}
+
+
+def test_a_circle_of_parents_ends_the_walk(workspace):
+    asked = asking_post(workspace, "a", "Iberia, ¿hay wifi?", parent="b", hours_ago=3)
+    add_post(workspace, "b", "Iberia responde", author="iberia", parent="a", hours_ago=2)
+    assert refresh_inbox(workspace, NOW).answered == 1
+    assert _items(workspace)[0]["post_id"] == asked
+
+
 def test_a_new_model_version_or_new_handles_rescan_everything(workspace, monkeypatch):
     asking_post(workspace, "1", "¿Iberia?")
     refresh_inbox(workspace, NOW)

@@ -4,7 +4,8 @@ A post enters the inbox when the current model read a complaint, a question or a
 and it mentions our brand or replies to a post by one of our accounts (the `[brand]`
 handles). Refreshing is a few set-based statements and idempotent: a post is an item once.
 An item is answered when a post by one of our accounts appears in its thread after it (a
-direct reply, or a later post in the same thread), whichever tool sent it.
+reply below it at any depth, found by walking our posts' parents in the store, or a later
+post with the same root id), whichever tool sent it.
 
 The priority is computed when the inbox is read, so the waiting time is always current; each
 item states the reasons behind its number (PRIORITY_RULES).
@@ -54,6 +55,7 @@ INTENT_WEIGHT = {"complaint": 3.0, "question": 2.0, "wish": 1.0}  # complaint > 
 REACH = ((10_000, 2.0), (1_000, 1.0), (100, 0.5))  # author followers at least N: + points
 WAITING_HOURS = ((24, 2.0), (4, 1.0), (1, 0.5))  # an open item waiting at least N hours
 REPEAT_POINTS = 1.0  # the author has asked us more than once
+THREAD_DEPTH = 50  # how far up the parents of our posts an answered item is looked for
 UPTO_KEY = "inbox_upto"  # the refresh's watermark: "<rules fingerprint>:<enrichment id>"
 
 
@@ -215,25 +217,47 @@ def _add_items(
 def _find_answers(conn: Connection, handles: list[str], now: datetime) -> int:
     """Set the first response of unanswered items: our earliest post in their thread.
 
-    Starts from our accounts' posts (few) and joins the items through two indexed keys:
-    a direct reply (the item's native id) or a later post in the same thread (its root).
+    Starts from our accounts' posts (few) and joins the items through indexed keys: the
+    posts above ours (walked up by parent id in the store, so a reply of ours further down
+    the thread counts where the platform gives no root id, as on Mastodon), or a later post
+    in the same thread (its root).
     """
     ours = our_authors(handles)
     mine = posts.alias("mine")
     when = func.coalesce(mine.c.created_at, mine.c.fetched_at)
     waiting = inbox_items.c.first_response_at.is_(None)
+    # (our post, the native id of a post above it, how far up), up to THREAD_DEPTH
+    above = (
+        select(
+            mine.c.id.label("reply_id"),
+            mine.c.source.label("source"),
+            mine.c.parent_id.label("native_id"),
+            literal(1).label("depth"),
+        )
+        .where(mine.c.author_id.in_(ours), mine.c.parent_id.is_not(None))
+        .cte("above", recursive=True)
+    )
+    step = posts.alias("step")
+    above = above.union_all(
+        select(above.c.reply_id, above.c.source, step.c.parent_id, above.c.depth + 1).where(
+            step.c.source == above.c.source,
+            step.c.native_id == above.c.native_id,
+            step.c.parent_id.is_not(None),
+            above.c.depth < THREAD_DEPTH,
+        )
+    )
     direct = (
         select(inbox_items.c.id, when, mine.c.native_id)
         .select_from(
-            mine.join(
+            above.join(
                 inbox_items,
                 and_(
-                    inbox_items.c.source == mine.c.source,
-                    inbox_items.c.native_id == mine.c.parent_id,
+                    inbox_items.c.source == above.c.source,
+                    inbox_items.c.native_id == above.c.native_id,
                 ),
-            )
+            ).join(mine, mine.c.id == above.c.reply_id)
         )
-        .where(mine.c.author_id.in_(ours), waiting)
+        .where(waiting)
     )
     in_thread = (
         select(inbox_items.c.id, when, mine.c.native_id)
