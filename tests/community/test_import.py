@@ -120,6 +120,44 @@ def test_unknown_platforms_malformed_handles_and_emails_are_rejected_rows(worksp
     assert [c["name"] for c in list_contacts(workspace)] == ["E"]
 
 
+def test_a_connection_outside_the_known_ones_is_a_rejected_row(workspace, tmp_path):
+    from escucha.store.schema import contact_attributes, contact_emails
+
+    result = _import(
+        workspace,
+        write_csv(tmp_path / "team.csv", ["email", "Connection"], [
+            ["a@example.org", "Employee"],
+            ["b@example.org", "friend"],
+            ["c@example.org", " PAID "],
+            ["d@example.org", "none"],
+            ["e@example.org", ""],
+            ["f@example.org", "sponsored"],
+        ]),
+    )  # fmt: skip
+    assert (result.created, result.rejected) == (4, 2)
+    assert result.rejects_path.endswith("contacts-team.rejects.jsonl")
+    reasons = {r["line"]: r["reason"] for r in _rejects(result)}
+    assert reasons == {
+        3: "column 'Connection': 'friend' is not a connection; connections are employee, "
+        "gifted, paid, affiliate, none",
+        7: "column 'Connection': 'sponsored' is not a connection; connections are employee, "
+        "gifted, paid, affiliate, none",
+    }
+    with workspace.engine.connect() as conn:
+        stored = dict(
+            conn.execute(
+                select(contact_emails.c.email, contact_attributes.c.value)
+                .join(
+                    contact_attributes,
+                    contact_attributes.c.contact_id == contact_emails.c.contact_id,
+                )
+                .where(contact_attributes.c.name == "connection")
+            ).all()
+        )
+    assert stored == {"a@example.org": "employee", "c@example.org": "paid",
+                      "d@example.org": "none"}  # fmt: skip
+
+
 def test_a_platform_seen_in_imported_posts_is_known(workspace, tmp_path):
     from .helpers import posts_file
 

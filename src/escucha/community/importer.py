@@ -7,9 +7,11 @@ attribute. `--map FIELD=COLUMN` names a column the file calls otherwise.
 A row joins the contact that already holds one of its emails or handles, else it makes a new
 contact. A row that would set a value an earlier row of the file set differently for the
 same contact is rejected (a person decides), as is a row with a malformed email or handle or
-an unknown platform; rejected rows go to a rejects file with their line and reason, as for
-`escucha import`. A row naming handles of two contacts already known (two authors seen
-separately) is evidence for a merge a person decides on (`escucha contacts suggest`).
+an unknown platform, or a `connection` other than employee, gifted, paid, affiliate or none
+(case-insensitive; stored lower-cased); rejected rows go to a rejects file with their line
+and reason, as for `escucha import`. A row naming handles of two contacts already known
+(two authors seen separately) is evidence for a merge a person decides on (`escucha
+contacts suggest`).
 Re-importing the same file changes nothing: values already held are not written again, and
 a consent answer is recorded again only when it changes.
 """
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, select, update
 
+from escucha.community.connections import ATTRIBUTE as CONNECTION
+from escucha.community.connections import MATERIAL
 from escucha.community.handles import CONNECTOR_PLATFORMS, email_key, handle_key
 from escucha.community.views import CONSENT_PURPOSE
 from escucha.core.context import Context
@@ -46,6 +50,7 @@ FIELDS = ("name", "email", "lang", "country", "consent", "opted_out")
 HANDLE_PREFIX = "handle:"
 BATCH_SIZE = 2000
 YES, NO = ("yes", "y", "true", "1", "si", "sí"), ("no", "n", "false", "0")
+CONNECTIONS = (*MATERIAL, "none")  # a contact's `connection` attribute (docs/community.md)
 ROW_EVIDENCE_CONFIDENCE = 0.8
 
 
@@ -102,6 +107,16 @@ def _flag(value: str, column: str, allowed: tuple[tuple[str, ...], tuple[str, ..
     if lowered in allowed[1]:
         return False
     raise ValueError(f"column {column!r}: {value[:40]!r} is not yes / no")
+
+
+def _connection(value: str, column: str) -> str:
+    lowered = value.lower()
+    if lowered not in CONNECTIONS:
+        raise ValueError(
+            f"column {column!r}: {value[:40]!r} is not a connection; "
+            f"connections are {', '.join(CONNECTIONS)}"
+        )
+    return lowered
 
 
 class _Columns:
@@ -180,7 +195,11 @@ class _Columns:
         attributes = {}
         for column in self.attributes:
             value = _text(record.get(column))
-            if value:
+            if not value:
+                continue
+            if column.strip().lower() == CONNECTION:
+                attributes[CONNECTION] = _connection(value, column)
+            else:
                 attributes[column.strip()[:128]] = value
         return _Row(
             line=line,
