@@ -166,6 +166,10 @@ class BlueskySource(Source, Publisher):
         reply = {"root": {"uri": root_ref["uri"], "cid": root_ref["cid"]}, "parent": parent_ref}
         return self._publish(client, call, {"text": text, "reply": reply}, idempotency_key)
 
+    @classmethod
+    def post_refusal(cls, title: str | None, community: str | None) -> str | None:
+        return "a Bluesky post has no title or community" if title or community else None
+
     def post(
         self,
         text: str,
@@ -174,8 +178,8 @@ class BlueskySource(Source, Publisher):
         title: str | None = None,
         community: str | None = None,
     ) -> Published:
-        if title or community:
-            raise UserError(f"{self.name}: a Bluesky post has no title or community")
+        if why := self.post_refusal(title, community):
+            raise UserError(f"{self.name}: {why}")
         text = checked_text(self, self.write_limit, text)
         client, call = self._client(needs_login="posts")
         return self._publish(client, call, {"text": text}, idempotency_key)
@@ -200,6 +204,8 @@ class BlueskySource(Source, Publisher):
                 native_id=uri,
                 url=f"https://bsky.app/profile/{handle}/post/{rkey}",
                 created_at=parse_date(value.get("createdAt")),
+                account_id=did,
+                handle=client.me.handle if client.me else None,
             )
 
         def lookup() -> Any:

@@ -201,6 +201,14 @@ class DiscourseSource(Source, Publisher):
                 lambda: self._find_in_topic(http, topic_id, text),
             )
 
+    @classmethod
+    def post_refusal(cls, title: str | None, community: str | None) -> str | None:
+        if not title:
+            return "a new Discourse topic needs a title"
+        if community and not community.strip().isdigit():
+            return f"a Discourse category is given by its number, not {community!r}"
+        return None
+
     def post(
         self,
         text: str,
@@ -211,8 +219,9 @@ class DiscourseSource(Source, Publisher):
     ) -> Published:
         """A new topic titled `title`, in the category whose id is `community` (if given)."""
         text = checked_text(self, self._limit(), text)
-        if not title:
-            raise UserError(f"{self.name}: a new Discourse topic needs a title")
+        if why := self.post_refusal(title, community):
+            raise UserError(f"{self.name}: {why}")
+        assert title  # post_refusal says so
         self._needs_key("posts")
         fields: dict = {"raw": text, "title": title}
         if community:
@@ -235,10 +244,13 @@ class DiscourseSource(Source, Publisher):
 
     def _published(self, post: dict) -> Published:
         slug = post.get("topic_slug") or "topic"
+        user = post["user_id"] if post.get("user_id") is not None else post.get("username")
         return Published(
             native_id=str(post["id"]),
             url=f"{self.base}/t/{slug}/{post['topic_id']}/{post['post_number']}",
             created_at=parse_date(post.get("created_at")),
+            account_id=str(user) if user is not None else None,  # as collected posts key it
+            handle=post.get("username"),
         )
 
     def _find_in_topic(self, http: HttpClient, topic_id: int, text: str) -> Published | None:

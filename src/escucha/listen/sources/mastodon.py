@@ -158,6 +158,10 @@ class MastodonSource(Source, Publisher):
         """A status in reply to `parent`; the instance answers 404 when it is gone."""
         return self._publish(text, idempotency_key, in_reply_to_id=parent)
 
+    @classmethod
+    def post_refusal(cls, title: str | None, community: str | None) -> str | None:
+        return "a Mastodon post has no title or community" if title or community else None
+
     def post(
         self,
         text: str,
@@ -166,8 +170,8 @@ class MastodonSource(Source, Publisher):
         title: str | None = None,
         community: str | None = None,
     ) -> Published:
-        if title or community:
-            raise UserError(f"{self.name}: a Mastodon post has no title or community")
+        if why := self.post_refusal(title, community):
+            raise UserError(f"{self.name}: {why}")
         return self._publish(text, idempotency_key)
 
     def _publish(self, text: str, key: str, **where: str) -> Published:
@@ -193,10 +197,13 @@ class MastodonSource(Source, Publisher):
 
         def send() -> Published:
             status = _plain(call.once(post_status))
+            account = status.get("account") or {}
             return Published(
                 native_id=str(status["id"]),
                 url=status.get("url") or status.get("uri"),
                 created_at=parse_date(status.get("created_at")),
+                account_id=str(account["id"]) if account.get("id") is not None else None,
+                handle=account.get("acct"),
             )
 
         return publish_once(self, send)

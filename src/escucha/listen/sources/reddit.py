@@ -238,6 +238,16 @@ class RedditSource(Source, Publisher):
 
         return self._publish("api/comment", fields, "comments", ours)
 
+    @classmethod
+    def post_refusal(cls, title: str | None, community: str | None) -> str | None:
+        if not title or not community:
+            return "a Reddit post needs a title and a subreddit"
+        if len(title) > TITLE_LIMIT:
+            return (
+                f"a Reddit title holds at most {TITLE_LIMIT} characters; this one has {len(title)}"
+            )
+        return None
+
     def post(
         self,
         text: str,
@@ -248,13 +258,9 @@ class RedditSource(Source, Publisher):
     ) -> Published:
         """A self post titled `title` in the subreddit `community`."""
         text = checked_text(self, SELF_POST_LIMIT, text)
-        if not title or not community:
-            raise UserError(f"{self.name}: a Reddit post needs a title and a subreddit")
-        if len(title) > TITLE_LIMIT:
-            raise UserError(
-                f"{self.name}: a Reddit title holds at most {TITLE_LIMIT} characters; "
-                f"this one has {len(title)}"
-            )
+        if why := self.post_refusal(title, community):
+            raise UserError(f"{self.name}: {why}")
+        assert title and community  # post_refusal says so
         sub = community.removeprefix("/").removeprefix("r/")
         fields = {"sr": sub, "title": title, "kind": "self", "text": text, "api_type": "json"}
 
@@ -280,12 +286,12 @@ class RedditSource(Source, Publisher):
                 for child in (answer.get("data") or {}).get("children") or []:
                     data = child.get("data") or {}
                     if ours(data):
-                        return _published(data)
+                        return _published(data, me)
                 return None
 
             def send() -> Published:
                 answer = call.once(lambda: reddit.request(method="POST", path=path, data=fields))
-                return _published(_written(self.name, answer))
+                return _published(_written(self.name, answer), me)
 
             return publish_once(self, send, lambda: call(find))
 
@@ -303,14 +309,17 @@ def _written(source: str, answer: Any) -> dict:
     return (things[0].get("data") or {}) if things else data
 
 
-def _published(data: dict) -> Published:
+def _published(data: dict, me: str) -> Published:
     permalink = data.get("permalink")
     url = f"https://www.reddit.com{permalink}" if permalink else data.get("url")
     created = data.get("created_utc")
+    author = data.get("author") or me or None  # a username is the account id (see `item`)
     return Published(
         native_id=str(data.get("name") or f"t3_{data['id']}"),
         url=url,
         created_at=parse_date(created) if isinstance(created, int | float) else None,
+        account_id=author,
+        handle=author,
     )
 
 

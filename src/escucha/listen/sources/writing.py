@@ -23,11 +23,15 @@ from escucha.listen.sources.base import Source
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """What the platform made of a write: its native id, its address and its own time."""
+    """What the platform made of a write: its native id, its address and its own time, and
+    the account that wrote it as the connector keys authors when it collects (`account_id`:
+    the platform's native account id; None when the answer does not say)."""
 
     native_id: str
     url: str | None
     created_at: datetime | None
+    account_id: str | None = None
+    handle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,13 @@ class Publisher(ABC):
         community: str | None = None,
     ) -> Published:
         """Publish a new post (`title` and `community` where the platform needs them)."""
+
+    @classmethod
+    def post_refusal(cls, title: str | None, community: str | None) -> str | None:
+        """Why a new post with this title and community cannot be published on the platform
+        (one line), or None; asked before a draft is written (a kind that does not say lets
+        its `post` refuse when publishing)."""
+        return None
 
 
 class ParentGone(SourceError):
