@@ -39,3 +39,8 @@ class Conflict(UserError):
 class Overloaded(UserError):
     """Work stopped to protect the server (a query over its time budget); the web app
     answers 503."""
+
+
+class Upstream(UserError):
+    """A platform refused or failed what we asked of it for the user (a publish refused as
+    invalid, a parent deleted upstream, a write that gave up); the web answers 502."""

@@ -125,6 +125,34 @@ def test_reply_approve_and_publish_contracts(engage_ws, cli, server, monkeypatch
     assert set(json.loads(out)["thanks"]) == {"es", "en"}
 
 
+def test_drafts_new_writes_a_post_of_ours_with_the_reply_contract(
+    engage_ws, cli, server, monkeypatch
+):
+    fake = FakeMastodon(server, token="tok-1")
+    ws = engage_ws(masto(server.url))
+    monkeypatch.setenv("ESCUCHA_MASTO_ACCESS_TOKEN", "tok-1")
+    text = "Buscamos 20 personas que prueben el nuevo embarque por la app. ¿Te apuntas?"
+    code, out, _ = cli(ws, "drafts", "new", "--source", "masto", "--kind", "tester_call",
+                       "--text", text, "--json")  # fmt: skip
+    draft = json.loads(out)
+    assert code == 0 and set(draft) >= {"draft_id", "verdict", "flags", "reasons"}
+    assert (draft["kind"], draft["source"], draft["post_id"]) == ("tester_call", "masto", None)
+    draft_id = str(draft["draft_id"])
+    code, out, _ = cli(ws, "drafts", "list")
+    assert code == 0 and f"draft {draft_id}  tester_call on masto  pending" in out
+    assert cli(ws, "drafts", "approve", draft_id)[0] == 0
+    for again in (False, True):
+        code, out, _ = cli(ws, "drafts", "publish", draft_id, "--json")
+        published = json.loads(out)
+        assert code == 0 and published["again"] is again
+        assert published["native_id"] == fake.statuses[-1]["id"]
+    assert len(server.hits("/api/v1/statuses")) == 1
+    code, out, err = cli(ws, "drafts", "new", "--source", "masto", "--kind", "advert",
+                         "--text", text)  # fmt: skip
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "unknown kind 'advert' for a new post" in err
+
+
 @pytest.mark.parametrize(
     ("engage", "error"),
     [

@@ -11,9 +11,7 @@ from escucha.config import SourceConfig
 from escucha.engage.drafts import Actor, approve_draft, create_draft, get_draft
 from escucha.engage.inbox import InboxFilters, list_inbox, refresh_inbox
 from escucha.engage.publish import publish_draft
-from escucha.errors import Conflict, UserError
-from escucha.listen.http import SourceError
-from escucha.listen.sources.writing import ParentGone
+from escucha.errors import Conflict, Upstream, UserError
 from escucha.store.schema import contact_identities, interactions, posts, publications
 from listen.conftest import Reply
 from listen.fake_bluesky import FakeAppView
@@ -111,7 +109,7 @@ def test_a_publish_that_gave_up_is_retried_with_the_same_key(
     fake, ws, post, _ = _setup(engage_ws, server, monkeypatch, timeout=0.5, max_retries=0)
     draft = _approved(ws, post)
     fake.slow_posts, fake.post_delay = 1, 1.5
-    with pytest.raises(SourceError, match="may or may not be published"):
+    with pytest.raises(Upstream, match="may or may not be published"):
         publish_draft(ws, draft["draft_id"], sleep=sleeps)
     with ws.engine.connect() as conn:
         sending = conn.execute(select(publications)).one()
@@ -153,7 +151,7 @@ def test_a_parent_deleted_upstream_is_a_clear_error(engage_ws, server, sleeps, m
     fake, ws, post, native = _setup(engage_ws, server, monkeypatch)
     draft = _approved(ws, post)
     fake.statuses.clear()  # the author deleted it
-    with pytest.raises(ParentGone, match=f"has no post {native} to reply to"):
+    with pytest.raises(Upstream, match=f"has no post {native} to reply to"):
         publish_draft(ws, draft["draft_id"], sleep=sleeps)
     assert get_draft(ws, draft["draft_id"])["status"] == "approved"
 
@@ -215,6 +213,6 @@ def test_bluesky_a_reply_in_the_thread_once_and_a_deleted_parent(
     assert publish_draft(ws, draft["draft_id"], sleep=sleeps)["native_id"] == done["native_id"]
     view.posts = [p for p in view.posts if p["uri"] != gone]  # deleted upstream
     orphan = _approved(ws, other, "Lo miramos, Luis.")
-    with pytest.raises(ParentGone, match=rf"Bluesky has no post {re.escape(gone)} \(deleted"):
+    with pytest.raises(Upstream, match=rf"Bluesky has no post {re.escape(gone)} \(deleted"):
         publish_draft(ws, orphan["draft_id"], sleep=sleeps)
     assert len(view.records) == 1

@@ -17,7 +17,7 @@ inbox_app = typer.Typer(
 )
 drafts_app = typer.Typer(
     name="drafts",
-    help="Reply drafts: list, approve (by the [engage] rule), publish, snippets.",
+    help="Drafts: new posts, list, approve (by the [engage] rule), publish, snippets.",
     no_args_is_help=True,
 )
 
@@ -183,6 +183,36 @@ def reply(
         typer.echo(f"  {line}")
 
 
+@drafts_app.command("new")
+def drafts_new(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Option(help="The source it is published on (escucha.toml).")],
+    text: Annotated[str, typer.Option(help="The post (plain text).")],
+    kind: Annotated[str, typer.Option(help="announcement|invitation|tester_call")] = "announcement",
+    title: Annotated[
+        str | None, typer.Option(help="Its title, where needed (Reddit, Discourse).")
+    ] = None,
+    community: Annotated[
+        str | None,
+        typer.Option(help="Its subreddit (Reddit) or category number (Discourse)."),
+    ] = None,
+    by: Annotated[str, BY_OPTION] = "cli",
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Write a draft of a new post of ours; the guard checks it now, a person approves it."""
+    from escucha.engage.drafts import create_post_draft
+
+    draft = create_post_draft(
+        workspace_of(ctx), source, kind, text, title=title, community=community, by=by
+    )
+    if as_json:
+        typer.echo(to_json(draft))
+        return
+    typer.echo(f"draft {draft['draft_id']} ({draft['kind']} on {source}): {draft['verdict']}")
+    for line in draft["reasons"]:
+        typer.echo(f"  {line}")
+
+
 @drafts_app.command("list")
 def drafts_list(
     ctx: typer.Context,
@@ -198,8 +228,13 @@ def drafts_list(
         typer.echo(to_json({"drafts": found}))
         return
     for draft in found:
+        what = (
+            f"post {draft['post_id']}"
+            if draft["post_id"] is not None
+            else f"{draft['kind']} on {draft['source']}"
+        )
         typer.echo(
-            f"draft {draft['draft_id']}  post {draft['post_id']}  {draft['status']}  "
+            f"draft {draft['draft_id']}  {what}  {draft['status']}  "
             f"{draft['verdict']}  {_one_line(draft['text'], 60)}"
         )
 

@@ -1,4 +1,7 @@
-"""Reply drafts: written from a face, checked by the honest-post guard, approved by a person.
+"""Drafts: written from a face, checked by the honest-post guard, approved by a person.
+
+A draft is a reply to a post, or a new post of ours on a source (an announcement, a survey
+invitation, a tester call: `KINDS`); every outgoing text takes the same way.
 
 Every draft is checked when it is written (the verdict, flags and reasons are stored with it).
 The `[engage] approval` rule says who may approve: `admin` (an admin approves any draft) or
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 
 MAX_DRAFT_CHARS = 40_000  # the longest text any supported platform publishes (a Reddit self post)
 STATUSES = ("pending", "approved", "published")
+KINDS = ("reply", "announcement", "invitation", "tester_call")
+NEW_POSTS = KINDS[1:]  # published as a new post of ours, not under someone's post
 # Languages a draft's language is told among (a reply may be in a language we do not analyse).
 DRAFT_LANGUAGES = ("es", "en", "fr", "de", "it", "pt", "ca", "gl", "eu", "nl")
 
@@ -88,6 +93,15 @@ def check_text(text: str) -> str:
     return text
 
 
+def _optional(value: str | None, what: str, limit: int) -> str | None:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise UserError(f"the {what} has {len(value):,} characters; at most {limit:,}")
+    if "\x00" in value:
+        raise UserError(f"the {what} holds a NUL character")
+    return value or None
+
+
 def _post(conn: Connection, post_id: int) -> dict:
     row = conn.execute(select(posts).where(posts.c.id == post_id)).first()
     if row is None:
@@ -134,6 +148,7 @@ def _verdict(ctx: Context, text: str, lang: str | None, author_id: int | None) -
 
 @dataclass(frozen=True, slots=True)
 class _Composed:
+    source: str  # the post's
     body: str
     lang: str | None
     verdict: Verdict
@@ -158,7 +173,7 @@ def _compose(ctx: Context, post_id: int, text: str | None, snippet: str | None) 
     notes = []
     if lang and post_lang and lang != post_lang:
         notes.append(f"the post is in {post_lang}; this draft is in {lang}")
-    return _Composed(body, lang, verdict, notes)
+    return _Composed(post["source"], body, lang, verdict, notes)
 
 
 def preview_draft(
@@ -196,28 +211,97 @@ def create_draft(
 ) -> dict:
     """A draft replying to a post, checked by the guard; returns the stored draft."""
     done = _compose(ctx, post_id, text, snippet)
+    row = {"post_id": post_id, "kind": "reply", "source": done.source, "snippet": snippet}
+    return _store(ctx, row, done.body, done.lang, done.verdict, by, now) | {"notes": done.notes}
+
+
+def create_post_draft(
+    ctx: Context,
+    source: str,
+    kind: str,
+    text: str,
+    *,
+    title: str | None = None,
+    community: str | None = None,
+    by: str = "cli",
+    now: datetime | None = None,
+) -> dict:
+    """A draft of a new post of ours on `source` (an announcement, a survey invitation, a
+    tester call), checked by the guard as our brand's account speaking; returns it stored.
+
+    The source must be configured and able to publish, with what its platform needs for a
+    new post (a title, a subreddit or category); otherwise one line says why, now rather
+    than at publishing."""
+    if kind not in NEW_POSTS:
+        raise UserError(
+            f"unknown kind {kind!r} for a new post; kinds are {', '.join(NEW_POSTS)} "
+            "(a reply: escucha reply POST_ID)"
+        )
+    title = _optional(title, "title", 1000)
+    community = _optional(community, "community", 255)
+    _check_target(ctx, source, title, community)
+    body = check_text(text)
+    lang = detect_language(body)
+    verdict = _verdict(ctx, body, lang, None)
+    row = {"post_id": None, "kind": kind, "source": source, "title": title,
+           "community": community, "snippet": None}  # fmt: skip
+    return _store(ctx, row, body, lang, verdict, by, now) | {"notes": []}
+
+
+def _check_target(ctx: Context, source: str, title: str | None, community: str | None) -> None:
+    """One line when `source` cannot take a new post with this title and community."""
+    from escucha.listen.sources import source_class
+    from escucha.listen.sources.writing import Publisher
+
+    config = next((c for c in ctx.config.sources if c.name == source), None)
+    if config is None:
+        names = ", ".join(c.name for c in ctx.config.sources) or "none"
+        raise UserError(f"no source {source!r} in escucha.toml (sources: {names})")
+    kind = source_class(config.kind)
+    if not issubclass(kind, Publisher):
+        raise UserError(
+            f"source {source!r} ({config.kind}) cannot publish: {config.kind} sources are read-only"
+        )
+    if why := kind.post_refusal(title, community):
+        raise UserError(f"source {source!r} ({config.kind}): {why}")
+
+
+def _store(
+    ctx: Context,
+    row: dict,
+    body: str,
+    lang: str | None,
+    verdict: Verdict,
+    by: str,
+    now: datetime | None,
+) -> dict:
     row = {
-        "post_id": post_id,
-        "text": done.body,
-        "lang": done.lang,
-        "snippet": snippet,
+        "title": None,
+        "community": None,
+        **row,
+        "text": body,
+        "lang": lang,
         "status": "pending",
-        "verdict": done.verdict.verdict,
-        "flags": list(done.verdict.flag_names),
-        "reasons": list(done.verdict.reasons),
+        "verdict": verdict.verdict,
+        "flags": list(verdict.flag_names),
+        "reasons": list(verdict.reasons),
         "created_by": by,
         "created_at": now or datetime.now(UTC),
         "idempotency_key": "escucha-" + uuid.uuid4().hex,
     }
     with ctx.engine.begin() as conn:
         row["id"] = conn.execute(insert(drafts).returning(drafts.c.id), row).scalar_one()
-    return _public(row) | {"notes": done.notes}
+    return _public(row)
 
 
 def _public(row: dict) -> dict:
     return {
         "draft_id": row["id"],
+        "kind": row["kind"],
         "post_id": row["post_id"],
+        "source": row["source"],
+        "title": row["title"],
+        "community": row["community"],
         "status": row["status"],
         "verdict": row["verdict"],
         "flags": list(row["flags"]),

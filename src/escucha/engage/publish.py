@@ -1,11 +1,17 @@
-"""Publishing an approved draft through the source that collected the post it answers.
+"""Publishing an approved draft: a reply through the source that collected the post it
+answers, a new post (announcement, invitation, tester call) through the draft's source.
 
 The draft's idempotency key was stored with the draft, and the attempt is recorded before the
 platform is called, so a retry after a timeout or a crash sends the same key: the connector
 makes the second attempt harmless (docs/connectors.md, "Publishing at most once"). Once
-published, the reply is stored as a post of ours in the thread (through `store_batch`), the
-inbox item becomes answered and a `give:answer` is recorded for the contact. Publishing a
-published draft again answers the stored native id and calls no API.
+published, the text is stored as a post of ours (a reply in its thread, through
+`store_batch`) under the author the connector keys our account by when it collects it (the
+platform's native account id, as the platform answered the write), so collecting it later
+adds nothing. A reply's inbox item becomes answered and a `give:answer` is recorded for the
+contact. Publishing a published draft again answers the stored native id and calls no API.
+
+A platform's refusal other than of our credentials (an invalid text, a deleted parent, a
+write that gave up) is an `Upstream` error: the REST API answers 502.
 """
 
 from __future__ import annotations
@@ -15,13 +21,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, Row, RowMapping, insert, select, update
 
 from escucha.config import SourceConfig
 from escucha.core.context import Context
 from escucha.core.items import Item
 from escucha.core.secrets import env_name
-from escucha.errors import Conflict, UserError
+from escucha.errors import Conflict, NotFound, Upstream, UserError
 from escucha.store.schema import (
     authors,
     contact_identities,
@@ -37,10 +43,12 @@ if TYPE_CHECKING:
 GIVE = "give:answer"
 
 
-def _source_config(ctx: Context, name: str, post_id: int) -> SourceConfig:
+def _source_config(ctx: Context, name: str, post_id: int | None) -> SourceConfig:
     for config in ctx.config.sources:
         if config.name == name:
             return config
+    if post_id is None:
+        raise UserError(f"source {name!r} is no longer in escucha.toml: nothing to publish on")
     raise UserError(
         f"post {post_id} came from {name!r}, which is not a configured source (a file import "
         "or a removed source): escucha cannot reply there; answer on the platform itself"
@@ -80,28 +88,36 @@ def publish_draft(
     with ctx.engine.connect() as conn:
         draft = conn.execute(select(drafts).where(drafts.c.id == draft_id)).first()
         if draft is None:
-            from escucha.errors import NotFound
-
             raise NotFound(f"no draft {draft_id}")
         done = conn.execute(select(publications).where(publications.c.draft_id == draft_id)).first()
-        parent = conn.execute(select(posts).where(posts.c.id == draft.post_id)).one()
-    if done is not None and done.state == "published":
-        _record(
-            ctx, draft._mapping, parent._mapping, done.native_id, done.url, done.published_at, by
+        parent = (
+            conn.execute(select(posts).where(posts.c.id == draft.post_id)).one()._mapping
+            if draft.post_id is not None
+            else None
         )
+    source_name = parent["source"] if parent is not None else draft.source
+    if done is not None and done.state == "published":
+        account = (done.account_id, done.account_handle)
+        _record(ctx, draft._mapping, parent, source_name, done, account, by)
         return _answer(done.native_id, done.url, again=True)
     if draft.status != "approved":
         raise Conflict(
             f"draft {draft_id} is {draft.status}: it is published only once approved "
             f"(escucha drafts approve {draft_id})"
         )
-    config = _source_config(ctx, parent.source, parent.id)
+    config = _source_config(ctx, source_name, draft.post_id)
     source = _publisher(ctx, config, sleep)
     now = datetime.now(UTC)
-    _mark_sending(ctx, draft_id, parent.source, parent.native_id, draft.idempotency_key, now)
+    parent_native = parent["native_id"] if parent is not None else None
+    _mark_sending(ctx, draft_id, source_name, parent_native, draft.idempotency_key, now)
     try:
         assert isinstance(source, Publisher)  # _publisher checked its kind
-        published = source.reply(parent.native_id, draft.text, draft.idempotency_key)
+        if parent_native is not None:
+            published = source.reply(parent_native, draft.text, draft.idempotency_key)
+        else:
+            published = source.post(
+                draft.text, draft.idempotency_key, title=draft.title, community=draft.community
+            )
     except AuthFailed as exc:
         _failed(ctx, draft_id, str(exc))
         raise UserError(
@@ -110,7 +126,7 @@ def publish_draft(
         ) from None
     except SourceError as exc:
         _failed(ctx, draft_id, str(exc))
-        raise
+        raise Upstream(str(exc)) from exc
     finally:
         source.close()
     at = published.created_at or datetime.now(UTC)
@@ -126,11 +142,14 @@ def publish_draft(
                 published_by=by,
                 last_error=None,
                 updated_at=datetime.now(UTC),
+                account_id=published.account_id,
+                account_handle=published.handle,
             )
         )
         conn.execute(update(drafts).where(drafts.c.id == draft_id).values(status="published"))
-    _record(ctx, draft._mapping, parent._mapping, published.native_id, published.url, at, by,
-            source=source)  # fmt: skip
+        done = conn.execute(select(publications).where(publications.c.draft_id == draft_id)).one()
+    account = (published.account_id, published.handle)
+    _record(ctx, draft._mapping, parent, source_name, done, account, by, source=source)
     return _answer(published.native_id, published.url, again=False)
 
 
@@ -139,7 +158,7 @@ def _answer(native_id: str, url: str | None, *, again: bool) -> dict:
 
 
 def _mark_sending(
-    ctx: Context, draft_id: int, source: str, parent: str, key: str, now: datetime
+    ctx: Context, draft_id: int, source: str, parent: str | None, key: str, now: datetime
 ) -> None:
     """Record the attempt (and its key) before the platform is called."""
     with ctx.engine.begin() as conn:
@@ -173,12 +192,27 @@ def _failed(ctx: Context, draft_id: int, error: str) -> None:
 
 
 def _our_author(
-    conn: Connection, ctx: Context, platform: str, instance: str
+    conn: Connection,
+    ctx: Context,
+    platform: str,
+    instance: str,
+    account: tuple[str | None, str | None],
 ) -> tuple[str, str] | None:
-    """(handle, account id) of our account on that platform: the stored author when one of
-    our handles was seen posting there, else our first handle."""
+    """(handle, account id) our published post is stored under: the account the platform
+    said wrote it (its native id, as the connector keys authors when collecting), else the
+    stored author with one of our handles on that platform, else our first handle."""
     from escucha.engage.inbox import our_authors, our_handles
 
+    account_id, handle = account
+    if account_id:
+        stored = conn.scalar(
+            select(authors.c.handle).where(
+                authors.c.platform == platform,
+                authors.c.instance == instance,
+                authors.c.account_id == account_id,
+            )
+        )
+        return (stored or handle or account_id, account_id)
     handles = our_handles(ctx)
     if not handles:
         return None
@@ -197,40 +231,36 @@ def _our_author(
 def _record(
     ctx: Context,
     draft: RowMapping,
-    parent: RowMapping,
-    native_id: str,
-    url: str | None,
-    at: datetime | None,
+    parent: RowMapping | None,
+    source_name: str,
+    done: Row,
+    account: tuple[str | None, str | None],
     by: str,
     source: Source | None = None,
 ) -> None:
-    """Store our reply as a post in the thread, answer the inbox item, record the give.
+    """Store our post (a reply in its thread), answer the inbox item, record the give.
 
     Each step is idempotent, so a publish that crashed between them completes on the next
     call (which calls no API)."""
-    from escucha.community.build import build_contacts
-    from escucha.community.ledger import record_in
-    from escucha.engage.inbox import mark_answered
     from escucha.store.writer import finish_run, start_run, store_batch
 
-    at = at or datetime.now(UTC)
+    at = done.published_at or datetime.now(UTC)
+    native_id = done.native_id
     with ctx.engine.connect() as conn:
         stored = conn.scalar(
-            select(posts.c.id).where(
-                posts.c.source == parent["source"], posts.c.native_id == native_id
-            )
+            select(posts.c.id).where(posts.c.source == source_name, posts.c.native_id == native_id)
         )
     if stored is None:
-        config = _source_config(ctx, parent["source"], parent["id"])
+        config = _source_config(ctx, source_name, parent["id"] if parent is not None else None)
         if source is None:
             from escucha.listen.sources import make_source
 
             source = make_source(config, {})
         platform, instance = source.platform, source.instance
         with ctx.engine.connect() as conn:
-            author = _our_author(conn, ctx, platform, instance)
+            author = _our_author(conn, ctx, platform, instance, account)
         item = Item(
-            source=parent["source"],
+            source=source_name,
             native_id=native_id,
             text=draft["text"],
             fetched_at=datetime.now(UTC),
@@ -239,15 +269,27 @@ def _record(
             platform=platform,
             instance=instance,
             author_id=author[1] if author else None,
-            url=url,
+            url=done.url,
             lang=draft["lang"],
-            parent_id=parent["native_id"],
-            root_id=parent["root_id"] or parent["native_id"],
-            raw={"published_from_draft": draft["id"], "native_id": native_id, "url": url},
+            parent_id=parent["native_id"] if parent is not None else None,
+            root_id=(parent["root_id"] or parent["native_id"]) if parent is not None else None,
+            raw={"published_from_draft": draft["id"], "native_id": native_id, "url": done.url},
         )
-        run = start_run(ctx.engine, parent["source"], f"draft {draft['id']}", "escucha publish")
-        store_batch(ctx.engine, parent["source"], run, [item])
+        run = start_run(ctx.engine, source_name, f"draft {draft['id']}", "escucha publish")
+        store_batch(ctx.engine, source_name, run, [item])
         finish_run(ctx.engine, run, "done")
+    if parent is not None:
+        _answered(ctx, draft, parent, native_id, at, by)
+
+
+def _answered(
+    ctx: Context, draft: RowMapping, parent: RowMapping, native_id: str, at: datetime, by: str
+) -> None:
+    """The asker's inbox item is answered and a give recorded for their contact, once."""
+    from escucha.community.build import build_contacts
+    from escucha.community.ledger import record_in
+    from escucha.engage.inbox import mark_answered
+
     if parent["author_id"] is not None and not _has_identity(ctx, parent["author_id"]):
         build_contacts(ctx)
     with ctx.engine.begin() as conn:

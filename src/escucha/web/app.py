@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import escucha
 from escucha.auth.ratelimit import LoginLimiter, RequestLimiter
 from escucha.auth.secret import load_or_create_secret
-from escucha.errors import Conflict, Forbidden, NotFound, Overloaded, UserError
+from escucha.errors import Conflict, Forbidden, NotFound, Overloaded, Upstream, UserError
 from escucha.i18n import Message, catalogue
 from escucha.web.cache import VersionedCache
 from escucha.web.context import WebContext, WebSettings
@@ -170,7 +170,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-_STATUS_OF_ERROR = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Overloaded, 503))
+_STATUS_OF_ERROR = (
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (Overloaded, 503),
+    (Upstream, 502),
+)
 
 
 async def _user_error(request: Request, exc: Exception) -> Response:

@@ -27,6 +27,7 @@ _WHY = {
     404: "No such record",
     409: "The request clashes with the stored state",
     429: "Too many requests for this token or user; wait Retry-After seconds",
+    502: "A platform refused or did not answer what was asked of it (e.g. a publish)",
     503: "The query ran past its time budget and was stopped; narrow it",
 }
 _RETRY_AFTER = {

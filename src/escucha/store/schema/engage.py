@@ -50,12 +50,17 @@ Index("ix_inbox_items_native", inbox_items.c.source, inbox_items.c.native_id)
 Index("ix_inbox_items_thread", inbox_items.c.source, inbox_items.c.thread_root)
 Index("ix_inbox_items_author", inbox_items.c.author_id)
 
-# A reply being written, its guard verdict, its approval and its publication state.
+# A text being written (a reply, or a new post: an announcement, a survey invitation, a
+# tester call), its guard verdict, its approval and its publication state.
 drafts = Table(
     "drafts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("post_id", Integer, ForeignKey("posts.id"), nullable=False),  # the post replied to
+    Column("post_id", Integer, ForeignKey("posts.id")),  # the post replied to (a reply's)
+    Column("kind", String(16), nullable=False, server_default="reply"),  # engage/drafts.KINDS
+    Column("source", String(64)),  # where a new post is published (a reply: its post's source)
+    Column("title", Text),  # a new post's title, where the platform needs one
+    Column("community", String(255)),  # a new post's subreddit or Discourse category id
     Column("text", Text, nullable=False),  # plain text as written; never rendered as HTML
     Column("lang", String(16)),  # the draft's language as detected
     Column("snippet", String(128)),  # the saved snippet it started from, if any
@@ -102,7 +107,7 @@ publications = Table(
     metadata,
     Column("draft_id", Integer, ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True),
     Column("source", String(64), nullable=False),
-    Column("parent_native_id", String(255), nullable=False),
+    Column("parent_native_id", String(255)),  # None for a new post
     Column("idempotency_key", String(64), nullable=False),
     Column("state", String(16), nullable=False),  # sending | published
     Column("attempts", Integer, nullable=False),
@@ -112,4 +117,7 @@ publications = Table(
     Column("published_by", String(255)),
     Column("last_error", Text),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The account that wrote it, as the platform said (its native id keys the stored author).
+    Column("account_id", String(255)),
+    Column("account_handle", String(255)),
 )

@@ -8,7 +8,7 @@ with the token's user and role, as `escucha drafts approve` does (docs/engage.md
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, model_validator
@@ -17,12 +17,22 @@ from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.params import Id
 from escucha.web.responses import AUTHENTICATED, errors
 
+
+def _described(why: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """The statuses of an operation (errors()), each said for this operation."""
+    out = errors(*why)
+    for status, text in why.items():
+        out[status] = out[status] | {"description": text}
+    return out
+
+
 router = APIRouter(prefix="/api/v1", responses=AUTHENTICATED, tags=["conversation"])
 Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 Status = Literal["new", "assigned", "answered", "closed", "no_reply_needed"]
 Intent = Literal["complaint", "question", "wish"]
 DraftStatus = Literal["pending", "approved", "published"]
+DraftKind = Literal["reply", "announcement", "invitation", "tester_call"]
 Verdict = Literal["ok", "review", "block"]
 Connection = Literal["none", "brand_account", "employee", "gifted", "paid", "affiliate"]
 
@@ -66,20 +76,48 @@ class Thread(BaseModel):
 
 
 class NewDraft(BaseModel):
-    post_id: Id = Field(description="the post answered")
-    text: str | None = Field(None, max_length=100_000, description="the reply, plain text")
-    snippet: str | None = Field(None, max_length=128, description="start from a saved snippet")
+    kind: DraftKind = Field("reply", description="a reply to a post, or a new post of ours")
+    post_id: Id | None = Field(None, description="the post answered (a reply)")
+    source: str | None = Field(
+        None, max_length=64, description="where a new post is published (not for a reply)"
+    )
+    text: str | None = Field(None, max_length=100_000, description="the text, plain")
+    snippet: str | None = Field(
+        None, max_length=128, description="start a reply from a saved snippet"
+    )
+    title: str | None = Field(
+        None, max_length=1000, description="a new post's title (Reddit, Discourse)"
+    )
+    community: str | None = Field(
+        None, max_length=255, description="a new post's subreddit or Discourse category number"
+    )
 
     @model_validator(mode="after")
-    def _text_or_snippet(self) -> NewDraft:
-        if self.text is None and self.snippet is None:
-            raise ValueError("give the reply's text, a snippet's name, or both")
+    def _what_and_where(self) -> NewDraft:
+        if self.kind == "reply":
+            if self.post_id is None:
+                raise ValueError("a reply needs the post_id it answers")
+            if self.source or self.title or self.community:
+                raise ValueError(
+                    "a reply goes where its post came from: no source, title or community"
+                )
+            if self.text is None and self.snippet is None:
+                raise ValueError("give the reply's text, a snippet's name, or both")
+        else:
+            if self.post_id is not None or self.snippet is not None:
+                raise ValueError(f"a new post ({self.kind}) has no post_id or snippet")
+            if not self.source or self.text is None:
+                raise ValueError(f"a new post ({self.kind}) needs its source and text")
         return self
 
 
 class Draft(BaseModel):
     draft_id: int
-    post_id: int
+    kind: DraftKind
+    post_id: int | None = Field(description="the post answered; None for a new post")
+    source: str | None = Field(description="where it is published")
+    title: str | None
+    community: str | None
     status: DraftStatus
     verdict: Verdict
     flags: list[str]
@@ -222,15 +260,32 @@ def get_thread(post_id: Id, principal: Reader, ctx: Ctx) -> Thread:
     "/drafts",
     response_model=CreatedDraft,
     status_code=201,
-    summary="Write a reply draft to a post; the guard's verdict comes with it (write tokens)",
-    responses=errors(400, 403, 404),
+    summary="Write a draft: a reply to a post, or a new post of ours on a source (an "
+    "announcement, a survey invitation, a tester call); the guard's verdict comes with it "
+    "(write tokens)",
+    responses=_described(
+        {
+            400: "Bad text, an unknown snippet, or a source that cannot take the post (not "
+            "configured, read-only, a title or subreddit missing)",
+            403: "A read-only token",
+            404: "No such post",
+        }
+    ),
 )
 def create_draft(body: NewDraft, principal: Writer, ctx: Ctx) -> CreatedDraft:
     from escucha.engage.drafts import create_draft as create
+    from escucha.engage.drafts import create_post_draft
 
-    done = create(
-        ctx.workspace, body.post_id, body.text, snippet=body.snippet, by=principal.user.name
-    )
+    by = principal.user.name
+    if body.kind == "reply":
+        assert body.post_id is not None  # the model checked
+        done = create(ctx.workspace, body.post_id, body.text, snippet=body.snippet, by=by)
+    else:
+        assert body.source is not None and body.text is not None
+        done = create_post_draft(
+            ctx.workspace, body.source, body.kind, body.text,
+            title=body.title, community=body.community, by=by,
+        )  # fmt: skip
     return CreatedDraft(**done)
 
 
@@ -266,8 +321,20 @@ def approve_draft(
 @router.post(
     "/drafts/{draft_id}/publish",
     response_model=Published,
-    summary="Publish an approved draft as a reply, at most once (write tokens)",
-    responses=errors(400, 403, 404, 409),
+    summary="Publish an approved draft (a reply, or a new post on its source), at most once "
+    "(write tokens)",
+    responses=_described(
+        {
+            400: "The platform refused our credentials (401/403) or none are set: the detail "
+            "names the variables to set; or the source cannot publish, or the text is over "
+            "the platform's limit",
+            403: "A read-only token",
+            404: "No such draft",
+            409: "The draft is not approved",
+            502: "The platform refused the post (e.g. 422, a parent deleted upstream) or gave "
+            "no answer (it may or may not be published: publish again, with the same key)",
+        }
+    ),
 )
 def publish_draft(draft_id: Id, principal: Writer, ctx: Ctx) -> Published:
     from escucha.engage.publish import publish_draft as publish
