@@ -210,8 +210,27 @@ def _add_items(
     ]
     count = select(func.count()).select_from(inbox_items)
     before = conn.scalar(count) or 0
+    last = conn.scalar(select(func.max(inbox_items.c.id))) or 0
     conn.execute(insert_ignore(conn, inbox_items, ("post_id",)).from_select(columns, chosen))
+    _count_askers(conn, last)
     return (conn.scalar(count) or 0) - before  # rowcount is not reliable for INSERT ... SELECT
+
+
+def _count_askers(conn: Connection, last: int) -> None:
+    """Recount the items of the authors whose items were added past the id `last`."""
+    other = inbox_items.alias("other")
+    added = select(inbox_items.c.author_id).where(
+        inbox_items.c.id > last, inbox_items.c.author_id.is_not(None)
+    )
+    conn.execute(
+        update(inbox_items)
+        .where(inbox_items.c.author_id.in_(added))
+        .values(
+            asker_items=select(func.count())
+            .where(other.c.author_id == inbox_items.c.author_id)
+            .scalar_subquery()
+        )
+    )
 
 
 def _find_answers(conn: Connection, handles: list[str], now: datetime) -> int:
@@ -387,13 +406,7 @@ def duration(delta: timedelta) -> str:
 
 def _ranked(now: datetime) -> Select:
     """Items with their author, repeats and priority, highest first (then the longest waiting)."""
-    counts = (
-        select(inbox_items.c.author_id, func.count().label("n"))
-        .where(inbox_items.c.author_id.is_not(None))
-        .group_by(inbox_items.c.author_id)
-        .subquery()
-    )
-    repeats = func.coalesce(counts.c.n, 1)
+    repeats = inbox_items.c.asker_items
     priority = _priority_sql(now, repeats, authors.c.followers).label("priority")
     return (
         select(
@@ -403,11 +416,7 @@ def _ranked(now: datetime) -> Select:
             repeats.label("repeats"),
             priority,
         )
-        .select_from(
-            inbox_items.outerjoin(authors, authors.c.id == inbox_items.c.author_id).outerjoin(
-                counts, counts.c.author_id == inbox_items.c.author_id
-            )
-        )
+        .select_from(inbox_items.outerjoin(authors, authors.c.id == inbox_items.c.author_id))
         .order_by(priority.desc(), inbox_items.c.asked_at, inbox_items.c.id)
     )
 

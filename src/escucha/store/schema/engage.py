@@ -43,6 +43,9 @@ inbox_items = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(255)),
+    # How many items its author has in the inbox (a repeated asker), kept by each refresh so
+    # ordering a page reads no count (items only go with their author, when forgotten).
+    Column("asker_items", Integer, nullable=False, server_default="1"),
     UniqueConstraint("post_id", name="uq_inbox_items_post"),
 )
 Index("ix_inbox_items_status", inbox_items.c.status, inbox_items.c.asked_at)

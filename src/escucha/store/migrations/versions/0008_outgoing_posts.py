@@ -1,5 +1,5 @@
-"""Drafts of new posts (announcements, survey invitations, tester calls) beside replies, and
-the account a publication was written by.
+"""Drafts of new posts (announcements, survey invitations, tester calls) beside replies, the
+account a publication was written by, and each inbox item's count of its author's items.
 
 A draft's `post_id` (the post replied to) becomes optional; `kind`, `source`, `title` and
 `community` say what a draft without a parent is published as, and where. A publication's
@@ -44,6 +44,14 @@ def _keeping_children(change: Callable[[Any], None]) -> None:
 
 
 def upgrade() -> None:
+    op.add_column(
+        "inbox_items",
+        sa.Column("asker_items", sa.Integer, nullable=False, server_default="1"),
+    )
+    op.execute(
+        "UPDATE inbox_items SET asker_items = (SELECT count(*) FROM inbox_items j "
+        "WHERE j.author_id = inbox_items.author_id) WHERE author_id IS NOT NULL"
+    )
     with op.batch_alter_table("publications") as batch:
         batch.alter_column("parent_native_id", existing_type=sa.String(255), nullable=True)
         batch.add_column(sa.Column("account_id", sa.String(255)))
@@ -76,3 +84,5 @@ def downgrade() -> None:
         batch.drop_column("account_handle")
         batch.drop_column("account_id")
         batch.alter_column("parent_native_id", existing_type=sa.String(255), nullable=False)
+    with op.batch_alter_table("inbox_items") as batch:
+        batch.drop_column("asker_items")
