@@ -1,4 +1,4 @@
-"""Migration 0010 (drafts of new posts) on a store holding 0007's drafts, on both databases."""
+"""Migration 0011 (drafts of new posts) on a store holding 0007's drafts, on both databases."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _count(conn: sa.Connection, table: str) -> int:
 
 def test_replies_approvals_overrides_and_publications_survive_both_ways(database_url):
     engine = db.make_engine(database_url)
-    db.migrate(engine, "0009")
+    db.migrate(engine, "0010")
     with engine.begin() as conn:
         conn.execute(
             sa.text(
@@ -71,7 +71,7 @@ def test_replies_approvals_overrides_and_publications_survive_both_ways(database
     from alembic import command
 
     with engine.begin() as connection:
-        command.downgrade(db._alembic_config(connection), "0009")
+        command.downgrade(db._alembic_config(connection), "0010")
     with engine.connect() as conn:
         assert [tuple(r) for r in conn.execute(sa.text("SELECT id, post_id FROM drafts"))] == [
             (7, 1)

@@ -9,8 +9,8 @@ Recreating `drafts` on SQLite (there is no ALTER COLUMN) deletes its children by
 ON DELETE CASCADE, so they are kept aside and put back. Downgrading deletes the drafts that
 answer no post (the old schema cannot hold them).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
