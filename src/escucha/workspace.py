@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Engine
 
@@ -82,11 +82,27 @@ class Workspace:
             max_line_bytes=self.config.imports.max_line_bytes,
         )
 
-    def analyze(self, progress: Callable[[int, int], None] | None = None) -> Analysis:
-        """Enrich every post not yet read by the current models; re-match brands if they changed."""
+    def analyze(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        everything: bool = False,
+        engine: Literal["local", "dask"] = "local",
+        workers: int | None = None,
+        scheduler: str | None = None,
+    ) -> Analysis:
+        """Enrich every post not yet read by the current models (`everything`: every post,
+        re-read); re-match brands if they changed. `engine="dask"`: on Dask workers."""
         from escucha.enrich import analyze
 
-        return analyze(self, progress=progress)
+        return analyze(
+            self,
+            progress=progress,
+            everything=everything,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+        )
 
     def posts(self, all_versions: bool = False) -> pd.DataFrame:
         """Every post with its enrichment by the current model version, as a DataFrame."""

@@ -31,6 +31,7 @@ FLOORS = {
     "listen": 2,
     "reads": 2,
     "auth": 2,
+    "dask_engine": 2,
     # 3: domains built on them
     "enrich": 3,
     "langsettle": 3,
@@ -42,6 +43,7 @@ FLOORS = {
     "community": 3,
     "engage": 3,
     "research": 3,
+    "ops": 3,
     # 4: the Python API and the assembly of results
     "report": 4,
     "report_inputs": 4,

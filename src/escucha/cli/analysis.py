@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Annotated
+
 import typer
 
 from escucha.cli.common import workspace_of
 
 
-def analyze(ctx: typer.Context) -> None:
+class EngineChoice(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+def analyze(
+    ctx: typer.Context,
+    everything: Annotated[
+        bool,
+        typer.Option("--all", help="Re-read every post with the current models (re-analysis)."),
+    ] = False,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(help="Where the models run: this process, or Dask workers."),
+    ] = EngineChoice.local,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Dask: worker processes of the local cluster (default: cores)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask: the address of a running scheduler (tcp://host:8786)."),
+    ] = None,
+) -> None:
     """Enrich posts not yet read by the current models (language, sentiment, intents, brands)."""
     from escucha.cli.progress import progress_bar
 
+    if engine is EngineChoice.local and (workers is not None or scheduler is not None):
+        raise typer.BadParameter("--workers and --scheduler go with --engine dask")
     workspace = workspace_of(ctx)
     with progress_bar("analysing") as update:
-        result = workspace.analyze(progress=update)
+        result = workspace.analyze(
+            progress=update,
+            everything=everything,
+            engine=engine.value,
+            workers=workers,
+            scheduler=scheduler,
+        )
     typer.echo(
         f"analysed {result['enriched']:,} posts with {result['model_version']}; "
         f"{result['brand_mentions']:,} new brand mentions"

@@ -13,6 +13,8 @@ from sqlalchemy import Engine
 
 from escucha.config import Config
 
+REJECTS_DIR = "rejects"
+
 
 class Context(Protocol):
     @property
@@ -27,4 +29,4 @@ class Context(Protocol):
 
 def rejects_dir(ctx: Context) -> Path:
     """Where the records an import rejected are written, one file per import."""
-    return ctx.path / "rejects"
+    return ctx.path / REJECTS_DIR

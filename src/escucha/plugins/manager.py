@@ -36,6 +36,7 @@ DEFAULT_PLUGINS = (
     "escucha.features.report",
     "escucha.features.web",
     "escucha.features.auth",
+    "escucha.features.operations",
 )
 
 

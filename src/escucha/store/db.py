@@ -79,3 +79,20 @@ def redacted_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def known_revision(revision: str) -> bool:
+    """Whether this escucha's migrations know `revision` (a newer escucha's do not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def table_names(engine: Engine) -> list[str]:
+    """The tables in the store's schema (PostgreSQL: the first schema of the search path)."""
+    with engine.connect() as connection:
+        return inspect(connection).get_table_names()

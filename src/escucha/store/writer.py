@@ -35,7 +35,7 @@ from escucha.store.schema import (
 AuthorKey = tuple[str, str, str]  # (platform, instance, account id)
 
 
-def _dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that knows ON CONFLICT, in the connection's dialect."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -48,7 +48,7 @@ def insert_ignore(
     conn: Connection, table: Table, key: Sequence[str]
 ) -> postgresql.Insert | sqlite.Insert:
     """INSERT ... ON CONFLICT (key) DO NOTHING."""
-    return _dialect_insert(conn, table).on_conflict_do_nothing(index_elements=list(key))
+    return dialect_insert(conn, table).on_conflict_do_nothing(index_elements=list(key))
 
 
 POST_COLUMNS = (
@@ -447,5 +447,5 @@ def finish_run(engine: Engine, run_id: int, status: str, **values: object) -> di
 
 
 def put_setting(conn: Connection, key: str, value: str) -> None:
-    stmt = _dialect_insert(conn, settings).values(key=key, value=value)
+    stmt = dialect_insert(conn, settings).values(key=key, value=value)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
