@@ -226,9 +226,10 @@ def read_partition(
 
 
 def id_ranges(
-    store: SqlEngine, version: str, everything: bool, size: int = PARTITION_SIZE
+    store: SqlEngine, version: str, everything: bool, size: int | None = None
 ) -> Iterator[tuple[int, int]]:
-    """(first id, last id) of consecutive runs of `size` posts to read, in id order."""
+    """(first id, last id) of consecutive runs of `size` (PARTITION_SIZE) posts to read."""
+    size = size or PARTITION_SIZE
     with store.connect() as conn:
         ids = conn.execution_options(yield_per=size).execute(
             select(posts.c.id).where(to_read(version, everything)).order_by(posts.c.id)

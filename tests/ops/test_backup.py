@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from escucha.workspace import Workspace, open_workspace
-from tests.ops.helpers import cli, every_row, seed
+
+from .helpers import cli, every_row, seed
 
 MOVABLE = ("workspace", "database")  # where the workspace lives: the folder and its file
 
@@ -145,7 +146,9 @@ def test_restore_refuses_an_archive_from_a_newer_schema(archive, tmp_path, capsy
 
 
 @pytest.mark.postgres
-def test_backup_of_a_postgresql_store_without_pg_dump_says_so(pg_url, tmp_path, capsys, monkeypatch):
+def test_backup_of_a_postgresql_store_without_pg_dump_says_so(
+    pg_url, tmp_path, capsys, monkeypatch
+):
     monkeypatch.setenv("ESCUCHA_DATABASE_URL", pg_url)
     assert cli(capsys, "init", str(tmp_path / "ws"))[0] == 0
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from escucha.cli.common import workspace_of
 
 
-class EngineChoice(str, Enum):
+class EngineChoice(StrEnum):
     local = "local"
     dask = "dask"
 

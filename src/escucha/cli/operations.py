@@ -89,6 +89,4 @@ def migrate_store(
     typer.echo(
         f"copied {sum(moved.rows.values()):,} rows in {len(moved.rows)} tables to {moved.target}"
     )
-    typer.echo(
-        "to use it, set database_url in escucha.toml (or ESCUCHA_DATABASE_URL) to that URL"
-    )
+    typer.echo("to use it, set database_url in escucha.toml (or ESCUCHA_DATABASE_URL) to that URL")

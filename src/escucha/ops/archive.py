@@ -157,7 +157,9 @@ def _read_manifest(tar: tarfile.TarFile, archive: Path) -> Manifest:
     except (ValueError, TypeError) as exc:
         raise _damaged(archive, f"{MANIFEST}: {exc}") from None
     if manifest.format != ARCHIVE_FORMAT:
-        raise UserError(f"{archive}: archive format {manifest.format} is not one this escucha reads")
+        raise UserError(
+            f"{archive}: archive format {manifest.format} is not one this escucha reads"
+        )
     return manifest
 
 
