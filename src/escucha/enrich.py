@@ -266,7 +266,8 @@ def _analyze_on_dask(
     run_partitions(
         read_partition,
         (database_url(ctx.path, ctx.config), tuple(ctx.config.languages), everything),
-        id_ranges(ctx.engine, version, everything),
+        # listed before any write: an open read of a SQLite store would keep its WAL growing
+        list(id_ranges(ctx.engine, version, everything)),
         write,
         workers=workers,
         scheduler=scheduler,
