@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -36,6 +37,14 @@ def timed(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (Dask's nannies and workers):
+    on a shared machine, what a run costs whatever the others take."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def write_path(engine, rows_for, ids: list[int]) -> float:
@@ -107,8 +116,15 @@ def main() -> None:
             "dask_2": lambda: ws.analyze(everything=True, engine="dask", workers=2),
         }
         for name, run in runs.items():
+            cpu_before = cpu_seconds()
             seconds = timed(run)
-            out[name] = {"seconds": round(seconds, 2), "posts_per_s": round(args.posts / seconds)}
+            cpu = cpu_seconds() - cpu_before
+            out[name] = {
+                "seconds": round(seconds, 2),
+                "posts_per_s": round(args.posts / seconds),
+                "cpu_seconds": round(cpu, 2),
+                "posts_per_cpu_s": round(args.posts / cpu),
+            }
 
         from distributed import Client, LocalCluster
 
@@ -122,8 +138,10 @@ def main() -> None:
         reader = reader_for(languages)
         with ws.engine.connect() as conn:
             rows = conn.execute(sa.select(posts.c.id, posts.c.text, posts.c.lang_hint)).all()
+        cpu_before = cpu_seconds()
         seconds = timed(lambda: enrichment_rows(reader, rows, languages))
         out["models_alone_posts_per_s"] = round(len(rows) / seconds)
+        out["models_alone_posts_per_cpu_s"] = round(len(rows) / (cpu_seconds() - cpu_before))
 
         def read_texts() -> None:
             with ws.engine.connect() as conn:
@@ -143,8 +161,10 @@ def main() -> None:
             ]
 
         ids = [row.id for row in rows]
+        cpu_before = cpu_seconds()
         seconds = write_path(ws.engine, rows_for, ids)
         out["sqlite_write_path_rows_per_s"] = round(len(ids) / seconds)
+        out["sqlite_write_path_rows_per_cpu_s"] = round(len(ids) / (cpu_seconds() - cpu_before))
         if args.postgres:
             engine, schema = postgres_copy(args.postgres, ws.engine)
             try:

@@ -39,6 +39,8 @@ def analyze(
 
     if engine is EngineChoice.local and (workers is not None or scheduler is not None):
         raise typer.BadParameter("--workers and --scheduler go with --engine dask")
+    if workers is not None and scheduler is not None:
+        raise typer.BadParameter("--workers sizes a local cluster; a --scheduler has its own")
     workspace = workspace_of(ctx)
     with progress_bar("analysing") as update:
         result = workspace.analyze(
