@@ -1,4 +1,6 @@
-"""Research: `escucha surveys` (definitions, XLSForm in and out) and the survey tables."""
+"""Research: `escucha surveys` (definitions, XLSForm in and out, links, invitations, quotas,
+responses and results), the respondent's public form at /s/{token}, /api/v1/surveys, and the
+survey tables."""
 
 from __future__ import annotations
 
@@ -9,14 +11,23 @@ from escucha.plugins import hookimpl
 
 if TYPE_CHECKING:
     import typer
+    from fastapi import APIRouter
     from sqlalchemy import Table
 
 
 @hookimpl
 def register_commands(cli: typer.Typer) -> None:
-    """Attach the definition commands to `surveys` (features/research_stats adds the group)."""
+    """Attach the survey commands to `surveys` (features/research_stats adds the group)."""
     import escucha.cli.surveys
+    import escucha.cli.surveys_links
     import escucha.cli.surveys_results  # noqa: F401
+
+
+@hookimpl
+def web_routers() -> Iterable[APIRouter]:
+    from escucha.web.routes import api_surveys, surveys
+
+    return [surveys.router, api_surveys.router]
 
 
 @hookimpl
@@ -28,7 +39,8 @@ def tables() -> Iterable[Table]:
 
 @hookimpl
 def strings() -> Mapping[str, Mapping[str, str]]:
-    """The analysis's AAPOR statement and the results post's sentences."""
-    from escucha.research.strings import STRINGS
+    """The respondent's form, the analysis's AAPOR statement and the results post."""
+    from escucha.features.research_strings import STRINGS as FORM
+    from escucha.research.strings import STRINGS as ANALYSIS
 
-    return STRINGS
+    return {lang: {**ANALYSIS[lang], **FORM[lang]} for lang in ANALYSIS}

@@ -123,6 +123,12 @@ class Definition:
     children: tuple[Element, ...]
     default_language: str | None = None
     version: str | None = None  # the form's own version string, as written in its settings
+    # What the form's first page tells a respondent: who asks, why, how the answers are used
+    # and how many minutes it takes (None: estimated from the questions).
+    asker: Text = field(default_factory=dict)
+    purpose: Text = field(default_factory=dict)
+    use: Text = field(default_factory=dict)
+    minutes: int | None = None
 
     def elements(self) -> Iterator[Element]:
         """Every group and question, depth first, in order."""
@@ -160,6 +166,10 @@ class Definition:
             children=tuple(_element(e) for e in data["children"]),
             default_language=data.get("default_language"),
             version=data.get("version"),
+            asker=dict(data.get("asker", {})),
+            purpose=dict(data.get("purpose", {})),
+            use=dict(data.get("use", {})),
+            minutes=data.get("minutes"),
         )
 
 
