@@ -114,13 +114,13 @@ def _preferred(request: Request) -> tuple[str, ...]:
     return tuple(c for c in (asked, *browser) if c)
 
 
-def _page(request: Request, template: str, ui: str, title: str, status: int = 200,
+def _page(request: Request, template: str, ui: str, head: str, status: int = 200,
           **context: Any) -> Response:  # fmt: skip
     t = catalogue(ui)
     return _ctx(request).templates.TemplateResponse(
         request,
         template,
-        {"t": t, "ui": ui, "page_title": title, **context},
+        {"t": t, "ui": ui, "page_title": head, **context},
         status_code=status,
     )
 
