@@ -15,10 +15,10 @@ from escucha.research.responses import (
     Paradata,
     fingerprint,
     list_quotas,
+    load_response,
     network_of,
     page_view,
     parse_quota,
-    load_response,
     responses_frame,
     save_page,
     set_quota,
@@ -145,7 +145,7 @@ def test_the_label_pipes_and_the_language_follows_the_respondent(workspace):
     english = _start(workspace, token, languages=("fr", "en")).resume_token
     save_page(workspace, english, 0, PAGE_1, seconds=1)
     save_page(workspace, english, 1, PAGE_2, seconds=1)
-    name = [q for q in page_view(load_response(workspace, english)) if q.name == "name"][0]
+    name = next(q for q in page_view(load_response(workspace, english)) if q.name == "name")
     assert name.label == "Your name, ES"
 
 

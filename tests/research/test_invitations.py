@@ -114,10 +114,13 @@ def test_the_cli_contracts(people, capsys):
     url = json.loads(out)["url"]
     assert list(json.loads(out)) == ["url"]
     assert url.startswith("http://127.0.0.1:8000/s/") and url.endswith("?src=newsletter")
-    code, out, err = run_cli(capsys, "-w", ws, "surveys", "quota", str(survey_id),
-                             "--set", "country=ES:100", "--set", "country=MX:50", "--json")  # fmt: skip
+    quotas = ("--set", "country=ES:100", "--set", "country=MX:50", "--json")
+    code, out, err = run_cli(capsys, "-w", ws, "surveys", "quota", str(survey_id), *quotas)
     assert code == 0, err
-    assert [(q["category"], q["cap"]) for q in json.loads(out)["quotas"]] == [("ES", 100), ("MX", 50)]
+    assert [(q["category"], q["cap"]) for q in json.loads(out)["quotas"]] == [
+        ("ES", 100),
+        ("MX", 50),
+    ]
     code, out, err = run_cli(capsys, "-w", ws, "surveys", "quota", str(survey_id), "--set", "ES")
     assert code == 1 and "VARIABLE=CATEGORY:CAP" in err and "Traceback" not in err
     code, out, err = run_cli(capsys, "-w", ws, "surveys", "invite", str(survey_id),

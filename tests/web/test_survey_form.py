@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 
+from escucha.config import Brand, Config
 from escucha.research.links import create_public_link
 from escucha.research.responses import responses_frame
 from escucha.research.surveys import set_status
 from escucha.store.schema.research import survey_links
-
-from escucha.config import Brand, Config
 from research.survey_form import PAGE_1, PAGE_2, PAGE_3, live_survey
+
 from .conftest import make_client
 
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -96,8 +96,8 @@ def test_the_page_shows_progress_and_ties_each_error_to_its_field(site):
     ws, app, _ = site
     url = _path(create_public_link(ws, live_survey(ws)).url)
     client = make_client(app)
-    page = client.post(url, content=urlencode({"form_token": TOKEN.search(client.get(url).text)[1]}),
-                       headers=FORM).headers["location"]  # fmt: skip
+    signed = urlencode({"form_token": TOKEN.search(client.get(url).text)[1]})
+    page = client.post(url, content=signed, headers=FORM).headers["location"]
     first = client.get(page)
     assert "Page 1 of 3" in first.text and '<progress max="3" value="1"' in first.text
     assert re.search(r'<fieldset id="q-country">\s*<legend>Country', first.text)
@@ -211,7 +211,10 @@ def test_the_rest_api_reads_with_a_read_token_and_makes_links_with_a_write_token
     definition = client.get(f"/api/v1/surveys/{survey_id}", headers=read).json()
     assert definition["definition"]["name"] == "feedback"
     body = {"source": "newsletter"}
-    assert client.post(f"/api/v1/surveys/{survey_id}/links", json=body, headers=read).status_code == 403
+    assert (
+        client.post(f"/api/v1/surveys/{survey_id}/links", json=body, headers=read).status_code
+        == 403
+    )
     made = client.post(f"/api/v1/surveys/{survey_id}/links", json=body, headers=write)
     assert made.status_code == 201 and made.json()["url"].endswith("?src=newsletter")
     _answer(make_client(app), _path(made.json()["url"]))

@@ -132,7 +132,10 @@ def invite_segment(
             new = create_personal_link(ctx, conn, survey_id, member["id"], now=now)
             conn.execute(
                 survey_invitations.insert().values(
-                    survey_id=survey_id, contact_id=member["id"], link_id=new.link.id, invited_at=now
+                    survey_id=survey_id,
+                    contact_id=member["id"],
+                    link_id=new.link.id,
+                    invited_at=now,
                 )
             )
             record_in(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 import random
 import re
 import secrets
@@ -90,9 +91,11 @@ class State:
     definition: Definition
     pages: list[tuple[str, ...]]
     title: str
+    contact_id: int | None = None
+    logic: Logic = field(init=False, repr=False)
 
-    def shown(self) -> list[str]:
-        return Logic(self.definition).walk(self.answers).shown
+    def __post_init__(self) -> None:
+        self.logic = _logic(self.definition)
 
 
 @dataclass
@@ -138,7 +141,9 @@ def fingerprint_salt(ctx: Context) -> bytes:
     """The workspace's salt for fingerprints, derived from its secret (never stored)."""
     from escucha.auth.secret import load_or_create_secret
 
-    return hashlib.sha256(b"escucha-survey-fingerprint\x1f" + load_or_create_secret(ctx.path)).digest()
+    return hashlib.sha256(
+        b"escucha-survey-fingerprint\x1f" + load_or_create_secret(ctx.path)
+    ).digest()
 
 
 def fingerprint(address: str, user_agent: str, salt: bytes) -> str:
@@ -185,6 +190,43 @@ def choose_language(definition: Definition, preferred: Iterable[str | None]) -> 
         if code and code.lower() in codes:
             return code.lower()
     return definition.default_language or (codes[0] if codes else "und")
+
+
+_LOGIC: dict[int, Logic] = {}  # id(definition) -> its logic, for the cached definitions
+_DEFINITIONS: dict[tuple[str, int, int], tuple[str, Definition]] = {}
+
+
+def _logic(definition: Definition) -> Logic:
+    found = _LOGIC.get(id(definition))
+    return found if found is not None and found.definition is definition else Logic(definition)
+
+
+def _version(ctx: Context, survey_id: int, version: int) -> Definition:
+    """A version's definition, parsed once per process: the versions a respondent answers
+    (a live survey's) never change; the stored JSON is compared, so an edited draft is not
+    served stale."""
+    from escucha.store.schema.research import survey_versions
+
+    with ctx.engine.connect() as conn:
+        data = conn.scalar(
+            sa.select(survey_versions.c.definition).where(
+                survey_versions.c.survey_id == survey_id, survey_versions.c.version == version
+            )
+        )
+    if data is None:
+        raise NotFound(f"survey {survey_id} has no version {version}")
+    text = json.dumps(data, sort_keys=True)
+    key = (str(ctx.path), survey_id, version)
+    cached = _DEFINITIONS.get(key)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    definition = Definition.from_dict(data)
+    if len(_DEFINITIONS) > 256:
+        _DEFINITIONS.clear()
+        _LOGIC.clear()
+    _DEFINITIONS[key] = (text, definition)
+    _LOGIC[id(definition)] = Logic(definition)
+    return definition
 
 
 # --- start, load, save ---------------------------------------------------------------------
@@ -238,9 +280,7 @@ def _quota_full(
     people = _contact_values(conn, [r.contact_id for r in done if r.contact_id])
     for (variable, category), cap in cells.items():
         count = sum(
-            1
-            for r in done
-            if _cell(r.answers, people.get(r.contact_id, {}), variable) == category
+            1 for r in done if _cell(r.answers, people.get(r.contact_id, {}), variable) == category
         )
         if count >= cap:
             return True
@@ -311,7 +351,7 @@ def load_response(ctx: Context, resume_token: str, token: str | None = None) -> 
             raise LinkRefused("unknown")
     if row.survey_status != "live" and row.status == "in_progress":
         raise LinkRefused(row.survey_status)
-    survey = get_survey(ctx, row.survey_id, row.version)
+    definition = _version(ctx, row.survey_id, row.version)
     return State(
         id=row.id,
         survey_id=row.survey_id,
@@ -322,9 +362,10 @@ def load_response(ctx: Context, resume_token: str, token: str | None = None) -> 
         lang=row.lang,
         answers=dict(row.answers),
         page_seconds=list(row.page_seconds),
-        definition=survey.definition,
-        pages=pages(survey.definition, research_settings(ctx.config).questions_per_page),
+        definition=definition,
+        pages=pages(definition, research_settings(ctx.config).questions_per_page),
         title=row.title,
+        contact_id=row.contact_id,
     )
 
 
@@ -362,7 +403,7 @@ def check_answers(
     state: State, names: Iterable[str], form: Mapping[str, list[str]]
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """The page's answers, the problems (name -> catalogue key) and the questions shown."""
-    logic = Logic(state.definition)
+    logic = state.logic
     posted: dict[str, Any] = {}
     for name in names:
         question = logic.questions[name]
@@ -428,17 +469,14 @@ def save_page(
         if k not in names and k.removesuffix("_other") not in names
     }
     merged |= answers
-    walk = Logic(state.definition).walk(merged)
+    walk = state.logic.walk(merged)
     later = [
         i for i in range(page + 1, len(state.pages)) if any(n in walk.shown for n in state.pages[i])
     ]
     status = "in_progress" if later and walk.ended_at is None else "complete"
     next_page = later[0] if status == "in_progress" else page
     with ctx.engine.begin() as conn:
-        contact_id = conn.scalar(
-            sa.select(survey_responses.c.contact_id).where(survey_responses.c.id == state.id)
-        )
-        if _quota_full(conn, state.survey_id, merged, contact_id):
+        if _quota_full(conn, state.survey_id, merged, state.contact_id):
             status = "quota_full"
         values |= {"answers": _jsonable(merged), "page": next_page, "status": status}
         if status != "in_progress":
@@ -487,7 +525,7 @@ def page_view(state: State, page: int | None = None) -> list[QuestionView]:
     """The questions of a page the respondent sees, in their language, answers piped in and
     choices filtered and (when asked) shuffled, in the same order every time they look."""
     page = state.page if page is None else page
-    logic = Logic(state.definition)
+    logic = state.logic
     walk = logic.walk(state.answers)
     lang, default = state.lang, state.definition.default_language
     names = state.pages[page] if page < len(state.pages) else ()
@@ -496,7 +534,9 @@ def page_view(state: State, page: int | None = None) -> list[QuestionView]:
         if name not in walk.shown:
             continue
         q = logic.questions[name]
-        choices = [(c.name, _text(c.label, lang, default)) for c in logic.choices(name, walk.values)]
+        choices = [
+            (c.name, _text(c.label, lang, default)) for c in logic.choices(name, walk.values)
+        ]
         if q.randomize:
             random.Random(f"{state.id}:{name}").shuffle(choices)
         out.append(
@@ -626,7 +666,10 @@ def responses_frame(ctx: Context, survey_id: int) -> pd.DataFrame:
     survey = get_survey(ctx, survey_id)
     columns = answer_columns(survey.definition)
     matrices = {
-        r.name: q.name for q in survey.definition.questions() if q.kind is Kind.MATRIX for r in q.rows
+        r.name: q.name
+        for q in survey.definition.questions()
+        if q.kind is Kind.MATRIX
+        for r in q.rows
     }
     with ctx.engine.connect() as conn:
         rows = conn.execute(

@@ -197,7 +197,8 @@ async def survey_start(request: Request, token: str) -> Response:
     paradata = Paradata(
         address=_address(request),
         user_agent=request.headers.get("user-agent", "")[:512],
-        source=src if src and src.replace("_", "").replace("-", "").replace(".", "").isalnum()
+        source=src
+        if src and src.replace("_", "").replace("-", "").replace(".", "").isalnum()
         else None,
         languages=tuple(c for c in (_first(form, "lang")[:16], *_preferred(request)) if c),
     )
@@ -208,7 +209,9 @@ async def survey_start(request: Request, token: str) -> Response:
     response = RedirectResponse(f"/s/{token}/page", status_code=303)
     secure = use_secure_cookies(request.scope, ctx.settings.secure_cookies)
     cookie = cookie_header(COOKIE, started.resume_token, max_age=30 * 86400, secure=secure)
-    response.headers.append("set-cookie", cookie.decode("latin-1").replace("Path=/", f"Path=/s/{token}"))
+    response.headers.append(
+        "set-cookie", cookie.decode("latin-1").replace("Path=/", f"Path=/s/{token}")
+    )
     return response
 
 
@@ -289,4 +292,6 @@ async def survey_save(request: Request, token: str) -> Response:
 
 def _raw(form: dict[str, list[str]]) -> dict[str, Any]:
     """What was typed, to show again next to its error (malformed numbers included)."""
-    return {k: v if len(v) > 1 else v[0] for k, v in form.items() if k not in ("form_token", HONEYPOT)}
+    return {
+        k: v if len(v) > 1 else v[0] for k, v in form.items() if k not in ("form_token", HONEYPOT)
+    }

@@ -1,0 +1,155 @@
+"""Benchmark: the respondent's form at 50 concurrent respondents, on SQLite.
+
+Serves a fresh workspace with a live three-page survey (tests/research/survey_form.py) from
+uvicorn (one worker) in its own process, then N respondents at once (threads, each with its
+own cookies) open the link, start, and answer each page: a GET of the page and a POST of its
+answers, reading each page for `--think` seconds (uniform between half and one and a half
+times it; 0: no pause, every respondent hammers the server). Prints the p50 and p95 of every
+request, of page views (GET) and page saves (POST) (target: p95 under 150 ms per page).
+
+    python bench/bench_survey_form.py [--respondents 50] [--rounds 4] [--think 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from machine import cpu_model
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def serve(workdir: str, port: int) -> None:
+    import uvicorn
+
+    from escucha.web.app import create_app
+    from escucha.workspace import open_workspace
+
+    uvicorn.run(create_app(open_workspace(workdir)), host="127.0.0.1", port=port,
+                log_level="warning")  # fmt: skip
+
+
+def prepare(workdir: Path) -> str:
+    from escucha.config import Brand, Config
+    from escucha.research.links import create_public_link
+    from escucha.workspace import init_workspace
+    from research.survey_form import live_survey
+
+    config = Config(name="bench", languages=("es", "en"), brand=Brand("Iberia", ours=True),
+                    competitors=(), sources=(),
+                    extra={"research": {"form_posts_per_minute": 1_000_000}})  # fmt: skip
+    ws = init_workspace(workdir, config)
+    url = create_public_link(ws, live_survey(ws), "bench").url
+    return url.split("127.0.0.1:8000", 1)[1]
+
+
+def respondent(base: str, link: str, rounds: int, think: float, gets: list, posts: list) -> None:
+    import random
+
+    import httpx
+
+    from research.survey_form import PAGE_1, PAGE_2, PAGE_3
+
+    for _ in range(rounds):
+        with httpx.Client(base_url=base, follow_redirects=False, timeout=60) as client:
+            intro = client.get(link)
+            signed = urlencode({"form_token": TOKEN.search(intro.text)[1]})
+            start = client.post(link, content=signed, headers=FORM)
+            page = start.headers["location"]
+            for fields in (PAGE_1, PAGE_2, PAGE_3):
+                t0 = time.perf_counter()
+                shown = client.get(page)
+                gets.append(time.perf_counter() - t0)
+                time.sleep(random.uniform(0.5, 1.5) * think)
+                body = urlencode({"form_token": TOKEN.search(shown.text)[1], **fields}, doseq=True)
+                t0 = time.perf_counter()
+                saved = client.post(page, content=body, headers=FORM)
+                posts.append(time.perf_counter() - t0)
+                assert saved.status_code == 303, saved.text
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--respondents", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=4, help="surveys answered per respondent")
+    parser.add_argument("--think", type=float, default=2.0, help="seconds reading a page")
+    parser.add_argument("--serve", nargs=2, metavar=("WORKDIR", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="escucha-bench-form-"))
+    link = prepare(workdir / "ws")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(workdir / "ws"), str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        gets: list[float] = []
+        posts: list[float] = []
+        threads = [
+            threading.Thread(
+                target=respondent, args=(base, link, args.rounds, args.think, gets, posts)
+            )
+            for _ in range(args.respondents)
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+    every = gets + posts
+    print(json.dumps({
+        "respondents": args.respondents,
+        "think_seconds": args.think,
+        "responses": args.respondents * args.rounds,
+        "requests": len(every),
+        "seconds": round(elapsed, 1),
+        "p50_ms": round(statistics.median(every) * 1000, 1),
+        "p95_ms": round(p95(every), 1),
+        "page_view_p95_ms": round(p95(gets), 1),
+        "page_save_p95_ms": round(p95(posts), 1),
+        "machine": f"{cpu_model()}, Python {platform.python_version()}",
+    }, indent=1))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
