@@ -286,6 +286,7 @@ async def survey_save(request: Request, token: str) -> Response:
     except Conflict:
         return RedirectResponse(f"/s/{token}/page", status_code=303)
     if outcome.errors:
+        state.answers = state.answers | outcome.values  # a question this page's answers reveal
         return _show(request, token, state, outcome.errors, outcome.values | _raw(form), 400)
     return RedirectResponse(f"/s/{token}/page", status_code=303)
 
