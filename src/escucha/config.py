@@ -85,6 +85,7 @@ class WebLimits:
     cache_mb: int = 256  # memory of the computed results kept between requests
     token_requests_per_minute: int = 300  # API requests per token (429 beyond)
     user_requests_per_minute: int = 600  # API requests per user, all their tokens
+    base_url: str | None = None  # where people reach the app: survey links are made on it
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,11 @@ def _web(table: object, origin: str) -> WebLimits:
     table = _settings_table(table, where, WebLimits)
     values: dict[str, object] = {}
     for key, value in table.items():
+        if key == "base_url":
+            if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+                raise ConfigError(f"{where}: 'base_url' must be an http(s) URL")
+            values[key] = value.rstrip("/")
+            continue
         if key == "query_seconds":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{where}: {key!r} must be a number of seconds above 0")
@@ -355,7 +361,11 @@ def render_config(config: Config) -> str:
         values = {k: getattr(config.imports, k) for k in ImportSettings.__dataclass_fields__}
         parts.append(_table_toml("import", values))
     if config.web != WebLimits():
-        values = {k: getattr(config.web, k) for k in WebLimits.__dataclass_fields__}
+        values = {
+            k: getattr(config.web, k)
+            for k in WebLimits.__dataclass_fields__
+            if getattr(config.web, k) is not None
+        }
         parts.append(_table_toml("web", values))
     parts.extend(_table_toml(key, value) for key, value in config.extra.items())
     return "\n".join(parts)

@@ -229,3 +229,21 @@ def test_a_full_quota_cell_thanks_and_closes_out_new_respondents(workspace):
     ]
     statuses = responses_frame(workspace, survey_id)["status"].tolist()
     assert statuses == ["complete", "quota_full", "in_progress"]
+
+
+def test_links_are_made_on_the_configured_base_url_and_settings_are_checked():
+    from escucha.config import parse_config
+    from escucha.errors import ConfigError
+    from escucha.research.settings import base_url, research_settings
+
+    assert base_url(parse_config({})) == "http://127.0.0.1:8000"
+    config = parse_config({"web": {"base_url": "https://surveys.example.org/"},
+                           "research": {"link_days": 3}})  # fmt: skip
+    assert base_url(config) == "https://surveys.example.org"
+    assert research_settings(config).link_days == 3
+    with pytest.raises(ConfigError, match=r"\[web\]: 'base_url' must be an http\(s\) URL"):
+        parse_config({"web": {"base_url": "javascript:alert(1)"}})
+    with pytest.raises(ConfigError, match=r"\[research\]: 'link_days' must be a whole number"):
+        research_settings(parse_config({"research": {"link_days": 0}}))
+    with pytest.raises(ConfigError, match="unknown key 'days'"):
+        research_settings(parse_config({"research": {"days": 1}}))

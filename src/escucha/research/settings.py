@@ -46,10 +46,4 @@ def research_settings(config: Config) -> ResearchSettings:
 
 def base_url(config: Config) -> str:
     """Where respondents reach the web app: `[web] base_url`, else the local default."""
-    table = config.extra.get("web", {})
-    value = table.get("base_url") if isinstance(table, dict) else None
-    if value is None:
-        return DEFAULT_BASE_URL
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise ConfigError("escucha.toml [web]: 'base_url' must be an http(s) URL")
-    return value.rstrip("/")
+    return config.web.base_url or DEFAULT_BASE_URL

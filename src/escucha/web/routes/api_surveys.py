@@ -11,8 +11,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
+from escucha.web.params import Id
+from escucha.web.responses import AUTHENTICATED, errors
 
-router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"])
+router = APIRouter(prefix="/api/v1/surveys", responses=AUTHENTICATED, tags=["surveys"])
 Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 
@@ -29,23 +31,23 @@ def list_surveys(ctx: Ctx, _who: Reader) -> dict:
     return {"surveys": [s.summary() for s in surveys(ctx.workspace)]}
 
 
-@router.get("/{survey_id}")
-def survey_definition(ctx: Ctx, _who: Reader, survey_id: int) -> dict:
+@router.get("/{survey_id}", responses=errors(404))
+def survey_definition(ctx: Ctx, _who: Reader, survey_id: Id) -> dict:
     from escucha.research.surveys import get_survey
 
     survey = get_survey(ctx.workspace, survey_id)
     return survey.summary() | {"definition": survey.definition.to_dict()}
 
 
-@router.get("/{survey_id}/links")
-def survey_links(ctx: Ctx, _who: Reader, survey_id: int) -> dict:
+@router.get("/{survey_id}/links", responses=errors(404))
+def survey_links(ctx: Ctx, _who: Reader, survey_id: Id) -> dict:
     from escucha.research.links import list_links
 
     return {"links": list_links(ctx.workspace, survey_id)}
 
 
-@router.post("/{survey_id}/links", status_code=201)
-def new_link(ctx: Ctx, _who: Writer, survey_id: int, body: NewLink) -> dict:
+@router.post("/{survey_id}/links", status_code=201, responses=errors(400, 403, 404))
+def new_link(ctx: Ctx, _who: Writer, survey_id: Id, body: NewLink) -> dict:
     from escucha.research.links import create_public_link
 
     made = create_public_link(ctx.workspace, survey_id, body.source, anonymous=body.anonymous)
@@ -60,8 +62,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@router.get("/{survey_id}/responses")
-def survey_responses(ctx: Ctx, _who: Reader, survey_id: int) -> dict:
+@router.get("/{survey_id}/responses", responses=errors(404))
+def survey_responses(ctx: Ctx, _who: Reader, survey_id: Id) -> dict:
     """Every response with its paradata and answers (the columns of `responses_frame`)."""
     from escucha.research.responses import FRAME_COLUMNS, responses_frame
 
