@@ -111,12 +111,17 @@ def test_the_page_shows_progress_and_ties_each_error_to_its_field(site):
 
 def test_resuming_from_the_cookie_goes_back_to_the_page_reached(site):
     ws, app, _ = site
-    url = _path(create_public_link(ws, live_survey(ws)).url)
+    survey_id = live_survey(ws)
+    url = _path(create_public_link(ws, survey_id).url)
     client = make_client(app)
     start = _post(client, url, {})
     page = start.headers["location"]
     _post(client, page, PAGE_1)
     assert client.get(url).headers["location"] == page
+    token = TOKEN.search(make_client(app).get(url).text)[1]
+    twice = client.post(url, content=urlencode({"form_token": token}), headers=FORM)
+    assert twice.headers["location"] == page  # Start clicked twice: the same response
+    assert len(responses_frame(ws, survey_id)) == 1
     assert "Page 2 of 3" in client.get(page).text
     assert make_client(app).get(page).headers["location"] == url  # another browser starts anew
 
@@ -189,10 +194,12 @@ def test_a_flood_from_one_address_is_rate_limited(tmp_path, monkeypatch):
     monkeypatch.delenv("ESCUCHA_DATABASE_URL", raising=False)
     ws = _workspace(tmp_path / "ws", 5)
     url = _path(create_public_link(ws, live_survey(ws)).url)
-    client = make_client(create_app(ws))
-    token = TOKEN.search(client.get(url).text)[1]
-    codes = [
-        client.post(url, content=urlencode({"form_token": token}), headers=FORM).status_code
+    app = create_app(ws)
+    token = TOKEN.search(make_client(app).get(url).text)[1]
+    codes = [  # a new browser each time, all from one address
+        make_client(app)
+        .post(url, content=urlencode({"form_token": token}), headers=FORM)
+        .status_code
         for _ in range(8)
     ]
     assert codes == [303] * 5 + [429] * 3

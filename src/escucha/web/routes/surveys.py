@@ -193,6 +193,11 @@ async def survey_start(request: Request, token: str) -> Response:
         signed = None
     if signed != ["start", hash_token(token)[:16]]:
         raise HTTPException(403, "missing or wrong form token; reload the page and try again")
+    try:
+        if _resumed(request, token) is not None:  # started already (a second click on Start)
+            return RedirectResponse(f"/s/{token}/page", status_code=303)
+    except LinkRefused as error:
+        return _refused(request, error)
     src = _first(form, "src")[:64] or None
     paradata = Paradata(
         address=_address(request),
