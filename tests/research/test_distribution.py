@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from escucha.errors import Conflict, UserError
+from escucha.research.columns import PARADATA as FRAME_COLUMNS
 from escucha.research.links import LinkRefused, create_public_link, revoke_link
 from escucha.research.responses import (
-    FRAME_COLUMNS,
     Paradata,
     fingerprint,
     list_quotas,
@@ -247,3 +247,22 @@ def test_links_are_made_on_the_configured_base_url_and_settings_are_checked():
         research_settings(parse_config({"research": {"link_days": 0}}))
     with pytest.raises(ConfigError, match="unknown key 'days'"):
         research_settings(parse_config({"research": {"days": 1}}))
+
+
+def test_answers_from_the_form_reach_surveys_responses(workspace, capsys):
+    import json
+
+    from .helpers import run_cli
+
+    survey_id = live_survey(workspace)
+    token = _token(create_public_link(workspace, survey_id, "mastodon").url)
+    _answer_all(workspace, _start(workspace, token).resume_token)
+    code, out, err = run_cli(
+        capsys, "-w", str(workspace.path), "surveys", "responses", str(survey_id), "--json"
+    )
+    assert code == 0, err
+    (response,) = json.loads(out)["responses"]
+    assert response["source"] == "mastodon" and response["submitted_at"]
+    answers = response["answers"]
+    assert answers["grid_price"] == "3" and answers["uses"] == ["app", "other"]
+    assert answers["age"] == 42 and answers["uses_other"] == "kiosk"

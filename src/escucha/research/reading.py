@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from escucha.core.context import Context
 from escucha.research.columns import PARADATA, answer_columns
-from escucha.research.definition import Definition
+from escucha.research.definition import Definition, Kind
 from escucha.store.schema.research import survey_responses
 
 if TYPE_CHECKING:
@@ -33,6 +33,13 @@ def read_responses(ctx: Context, survey_id: int, definition: Definition) -> pd.D
     with ctx.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     columns = answer_columns(definition)
+    # the form stores a matrix's answer as {row: choice} under the matrix's name
+    matrix_of = {
+        row.name: question.name
+        for question in definition.questions()
+        if question.kind is Kind.MATRIX
+        for row in question.rows
+    }
     records: list[dict[str, Any]] = []
     for row in rows:
         pages = [float(s) for s in (row["page_seconds"] or [])]
@@ -40,7 +47,11 @@ def read_responses(ctx: Context, survey_id: int, definition: Definition) -> pd.D
         record["page_seconds"] = pages
         record["total_seconds"] = sum(pages) if pages else _elapsed(row)
         answers = row["answers"] or {}
-        record.update({name: answers.get(name) for name in columns})
+        for name in columns:
+            value = answers.get(name)
+            if value is None and name in matrix_of:
+                value = (answers.get(matrix_of[name]) or {}).get(name)
+            record[name] = value
         records.append(record)
     return pd.DataFrame.from_records(records, columns=[*PARADATA, *columns])
 

@@ -41,9 +41,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NO_ANSWER = frozenset({Kind.NOTE, Kind.CALCULATE})
-FRAME_COLUMNS = ("id", "source", "lang", "ua_class", "status", "started_at", "submitted_at",
-                 "total_seconds", "page_seconds", "contact_id", "fingerprint", "honeypot",
-                 "version")  # fmt: skip
 CONTACT_VARIABLES = ("country", "lang")  # quota variables read from the contact's own columns
 MAX_TEXT = 10_000  # characters of one text answer
 # logic.problem's sentences -> the form's catalogue keys
@@ -641,68 +638,12 @@ def list_quotas(ctx: Context, survey_id: int) -> list[dict]:
 # --- reading -------------------------------------------------------------------------------
 
 
-def answer_columns(definition: Definition) -> list[str]:
-    """The answer columns of `responses_frame`: each question that takes an answer, a
-    matrix as one column per row, an "Other" text as `NAME_other`."""
-    out = []
-    for q in _questions(definition.children):
-        if q.kind in NO_ANSWER:
-            continue
-        if q.kind is Kind.MATRIX:
-            out.extend(r.name for r in q.rows)
-        else:
-            out.append(q.name)
-        if q.other:
-            out.append(f"{q.name}_other")
-    return out
-
-
 def responses_frame(ctx: Context, survey_id: int) -> pd.DataFrame:
-    """One row per response (every status), paradata first (`FRAME_COLUMNS`), then one column
-    per question of the survey's latest version (`answer_columns`; a multiple choice answer
-    is a list of choice names, an unanswered question None)."""
-    import pandas as pd
+    """One row per response (every status), the paradata columns first (`columns.PARADATA`),
+    then one column per answer of the survey's latest version (`columns.answer_columns`: a
+    multiple choice answer is a list of choice names, a matrix row a column of its own, an
+    unanswered question None): `reading.read_responses`, which the quality flags, weighting
+    and exports read too."""
+    from escucha.research.reading import read_responses
 
-    survey = get_survey(ctx, survey_id)
-    columns = answer_columns(survey.definition)
-    matrices = {
-        r.name: q.name
-        for q in survey.definition.questions()
-        if q.kind is Kind.MATRIX
-        for r in q.rows
-    }
-    with ctx.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(survey_responses)
-            .where(survey_responses.c.survey_id == survey_id)
-            .order_by(survey_responses.c.id)
-        ).all()
-    records = []
-    for r in rows:
-        seconds = [float(s) for s in r.page_seconds]
-        record = {
-            "id": r.id,
-            "source": r.source,
-            "lang": r.lang,
-            "ua_class": r.ua_class,
-            "status": r.status,
-            "started_at": r.started_at,
-            "submitted_at": r.submitted_at,
-            "total_seconds": float(sum(seconds)),
-            "page_seconds": seconds,
-            "contact_id": r.contact_id,
-            "fingerprint": r.fingerprint,
-            "honeypot": bool(r.honeypot),
-            "version": r.version,
-        }
-        answers = r.answers
-        for column in columns:
-            if column in matrices:
-                record[column] = (answers.get(matrices[column]) or {}).get(column)
-            else:
-                record[column] = answers.get(column)
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=[*FRAME_COLUMNS, *columns])
-    for column in ("started_at", "submitted_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
+    return read_responses(ctx, survey_id, get_survey(ctx, survey_id).definition)

@@ -65,7 +65,8 @@ def _plain(value: Any) -> Any:
 @router.get("/{survey_id}/responses", responses=errors(404))
 def survey_responses(ctx: Ctx, _who: Reader, survey_id: Id) -> dict:
     """Every response with its paradata and answers (the columns of `responses_frame`)."""
-    from escucha.research.responses import FRAME_COLUMNS, responses_frame
+    from escucha.research.columns import PARADATA as FRAME_COLUMNS
+    from escucha.research.responses import responses_frame
 
     frame = responses_frame(ctx.workspace, survey_id)
     out = []
