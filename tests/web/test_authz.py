@@ -14,6 +14,9 @@ from .conftest import bearer, csrf_of, make_client
 
 # Reachable by anyone: they show no data.
 PUBLIC = {"/login", "/healthz", "/api/v1/openapi.json"}
+# The respondent's survey form: no login; it shows a survey only to a valid link's holder,
+# and its posts need the form's own signed token (tests/web/test_survey_form.py).
+PUBLIC |= {"/s/{token}", "/s/{token}/page"}
 # Browser routes that only act on the caller's own session or preference: anyone may post
 # to them (with a CSRF token), viewers included.
 SELF_SERVICE = {"/login", "/logout", "/language"}
