@@ -7,8 +7,9 @@ invitation that is really a sales pitch (the guard's hard-sell flag) or hides a 
 is refused. Each invited contact gets a personal link (single use, expiring), a row in
 `survey_invitations` and an `ask:survey` in the give/ask ledger, in one transaction.
 
-Drafts (engage/drafts.py) reply to a post and need one, so invitation texts are not stored
-as drafts: the guard's verdict is returned and written into each ledger entry's note.
+An `invitation` draft (engage/drafts.py) is a new public post on a source; these are personal
+messages, one link each, so the text is not stored as a draft: the guard's verdict is
+returned and written into each ledger entry's note.
 escucha does not send the messages: the result lists each contact's link to send.
 
 Reminders: at most one per invitation, once `[research] reminder_after_days` have passed,
