@@ -134,7 +134,8 @@ def analyze(
         to_match = conn.scalar(
             select(func.count()).select_from(posts).where(posts.c.id > upto, LIVE_POSTS)
         )
-    total, mentions = to_enrich + to_match, 0
+    # one post is one unit: the bar counts posts read, or posts matched when none is to read
+    total, mentions = (to_enrich or to_match), 0
     if engine == "dask":
         enriched = _analyze_on_dask(
             workspace, reader.version, everything, workers, scheduler, total, progress
@@ -167,8 +168,8 @@ def analyze(
             upto = rows[-1].id
             put_setting(conn, BRANDS_UPTO_KEY, str(upto))
         mentions += len(found)
-        done += len(rows)
-        if progress:
+        if progress and not to_enrich:
+            done += len(rows)
             progress(done, total)
     return {"model_version": reader.version, "enriched": enriched, "brand_mentions": mentions}
 

@@ -114,3 +114,17 @@ def test_python_api_opens_a_workspace_by_path(sqlite_workspace, tmp_path):
     dtype = frame["created_at"].dtype
     assert isinstance(dtype, pd.DatetimeTZDtype) and str(dtype.tz) == "UTC"
     assert ws.status()["posts"] == 5
+
+
+def test_the_progress_counts_one_unit_per_post(workspace, tmp_path):
+    load(workspace, tmp_path)
+    seen: list[tuple[int, int]] = []
+    workspace.analyze(progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (5, 5)
+    assert {total for _, total in seen} == {5}
+    workspace.config = replace(
+        workspace.config, competitors=(Brand("United Airlines", (), ("@united",), ()),)
+    )
+    seen.clear()  # nothing to read, every post to re-match: still one unit per post
+    workspace.analyze(progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (5, 5)

@@ -112,3 +112,27 @@ def test_a_killed_import_resumes_without_loss_or_duplicates(tmp_path):
         ids = conn.execute("select count(distinct native_id), count(*) from posts").fetchone()
         payloads = conn.execute("select count(*) from raw_payloads").fetchone()[0]
     assert ids == (total, total) and payloads == total
+
+
+def test_workspace_option_works_after_the_subcommand(tmp_path):
+    escucha("init", "ws", cwd=tmp_path)
+    (tmp_path / "p.csv").write_text("id,body\n1,hola\n")
+    escucha("import", "p.csv", "--map", "text=body", "-w", "ws", cwd=tmp_path)
+    status = json.loads(escucha("status", "--json", "--workspace", "ws", cwd=tmp_path).stdout)
+    assert status["posts"] == 1
+    assert json.loads(escucha("status", "--workspace=ws", "--json", cwd=tmp_path).stdout) == status
+
+
+def test_boolean_flags_are_shown_without_a_value(tmp_path):
+    help_text = escucha("alerts", "--help", cwd=tmp_path).stdout
+    line = next(x for x in help_text.splitlines() if "--dry-run" in x)
+    assert "<bool>" not in line and "Show what would fire" in line
+
+
+def test_tables_piped_to_a_file_are_not_cut_at_80_columns(tmp_path):
+    escucha("init", "ws", cwd=tmp_path)
+    long = "maleta " + " ".join(f"palabra{i:02d}" for i in range(10))  # 106 characters
+    (tmp_path / "p.csv").write_text(f"id,body\n1,{long}\n")
+    escucha("-w", "ws", "import", "p.csv", "--map", "text=body", cwd=tmp_path)
+    out = escucha("-w", "ws", "query", "maleta", cwd=tmp_path).stdout  # stdout is a pipe
+    assert any(long in line for line in out.splitlines())

@@ -39,21 +39,23 @@ def test_classify_file_with_a_bad_line(app, tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == [1, "b"]
-    first, second = rows
+    assert [r["id"] for r in rows] == [1, "b", 4]  # a line without an id: its line number
+    first, second, _ = rows
     assert first["lang"] == "es" and second["lang"] == "en"
     assert first["sentiment"]["label"] == "negative"
     for r in rows:
-        assert set(r) == {"id", "lang", "sentiment", "intents"}
+        assert set(r) == {"id", "lang", "sentiment", "intents", "intent_labels"}
         assert set(r["sentiment"]["scores"]) == {"negative", "neutral", "positive"}
         assert sum(r["sentiment"]["scores"].values()) == pytest.approx(1.0, abs=1e-3)
         assert set(r["intents"]) == INTENT_KEYS
         assert all(0 <= v <= 1 for v in r["intents"].values())
+        assert set(r["intent_labels"]) <= INTENT_KEYS
+    assert "complaint" in first["intent_labels"]  # "perdido la maleta" passes its threshold
     err = result.stderr
     assert "line 2" in err and "invalid JSON" in err
-    assert "line 4" in err and "missing id" in err
+    assert "line 4" not in err and "missing id" not in err
     assert "line 5" in err and "text" in err
-    assert "2 classified, 3 skipped" in err
+    assert "3 classified, 2 skipped" in err
 
 
 def test_classify_stdin_to_stdout(app):

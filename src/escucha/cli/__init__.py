@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from escucha.cli.app import app
+from escucha.cli.app import app, command, workspace_first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=args, prog_name="escucha")  # exits through SystemExit on success
+        command(app)(args=workspace_first(args), prog_name="escucha")  # exits through SystemExit on success
     except EscuchaError as exc:
         if "--debug" in args:
             raise

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from escucha.cli.common import wide_console
 from escucha.cli.jsonlines import record_batches, streams, write_lines
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def classify_stream(
     """Classify every good line of ``source`` into ``sink``; returns (classified, skipped)."""
     skipped: list[int] = []
     done = 0
-    for batch in record_batches(source, "classify", skipped, _lang_check):
+    for batch in record_batches(source, "classify", skipped, _lang_check, number_ids=True):
         readings = reader.read(
             [obj["text"] for obj in batch], [obj.get("lang") or None for obj in batch]
         )
@@ -67,6 +68,7 @@ def classify_stream(
                             "scores": {k: round(v, 4) for k, v in r.sentiment_scores.items()},
                         },
                         "intents": {k: round(v, 4) for k, v in r.intents.items()},
+                        "intent_labels": list(r.intent_labels),
                     },
                     ensure_ascii=False,
                 )
@@ -80,7 +82,10 @@ def classify_stream(
 
 def classify(
     input_path: Annotated[
-        str, typer.Option("--in", help="JSON lines with id and text ('-': stdin).")
+        str, typer.Option(
+            "--in",
+            help="JSON lines with text and an optional id (default: the line number); '-': stdin.",
+        )
     ],
     output_path: Annotated[
         str, typer.Option("--out", help="Where to write JSON lines ('-': stdout).")
@@ -89,7 +94,8 @@ def classify(
         str | None, typer.Option("--languages", help="Comma-separated codes, e.g. es,en.")
     ] = None,
 ) -> None:
-    """Read language, sentiment and intents of each post of a JSON-lines file."""
+    """Read language, sentiment and intents of each post of a JSON-lines file; each output
+    line lists the intents whose score passes its threshold in `intent_labels`."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -120,7 +126,6 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Reproduce the model card's validation numbers (UMSAB val, SemEval-2019 trial sets)."""
-    from rich.console import Console
     from rich.table import Table
 
     from escucha.understand.evaluate import evaluate_validation
@@ -152,4 +157,4 @@ def evaluate(
             str(r["n"]),
             r["data"],
         )
-    Console().print(table)
+    wide_console().print(table)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.common import workspace_of
+from escucha.cli.common import wide_console, workspace_of
 
 ideas_app = typer.Typer(
     name="ideas",
@@ -55,7 +55,6 @@ def ideas_list(
     if as_json:
         typer.echo(to_json(shown))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table()
@@ -75,7 +74,7 @@ def ideas_list(
             _day(idea["last_seen"]),
             " ".join(str(n) for n in idea["trend"]),
         )
-    console = Console()
+    console = wide_console()
     console.print(table, markup=False)
     more = f" (showing {len(shown)}; --limit 0 for all)" if len(shown) < len(found) else ""
     console.print(f"{len(found):,} ideas{more}. 'escucha ideas refresh' groups new wishes.")

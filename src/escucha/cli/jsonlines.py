@@ -21,9 +21,11 @@ BATCH = 1000
 ExtraCheck = Callable[[dict], str]
 
 
-def parse_record(line: str, extra: ExtraCheck | None = None) -> tuple[dict | None, str]:
+def parse_record(
+    line: str, extra: ExtraCheck | None = None, default_id: int | None = None
+) -> tuple[dict | None, str]:
     """The JSON object of one input line with an `id` and a string `text`, or None and the
-    reason it is skipped."""
+    reason it is skipped. A missing id is `default_id` when given (the line number)."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -31,7 +33,9 @@ def parse_record(line: str, extra: ExtraCheck | None = None) -> tuple[dict | Non
     if not isinstance(obj, dict):
         return None, "not a JSON object"
     if obj.get("id") is None:
-        return None, "missing id"
+        if default_id is None:
+            return None, "missing id"
+        obj["id"] = default_id
     if not isinstance(obj.get("text"), str):
         return None, "missing or non-string text"
     reason = extra(obj) if extra else ""
@@ -39,15 +43,20 @@ def parse_record(line: str, extra: ExtraCheck | None = None) -> tuple[dict | Non
 
 
 def record_batches(
-    lines: TextIO, command: str, skipped: list[int], extra: ExtraCheck | None = None
+    lines: TextIO,
+    command: str,
+    skipped: list[int],
+    extra: ExtraCheck | None = None,
+    *,
+    number_ids: bool = False,
 ) -> Iterator[list[dict]]:
     """The good records of `lines` in batches; each bad line is said on stderr and its number
-    added to `skipped`."""
+    added to `skipped`. With `number_ids`, a record without an id gets its line number."""
     batch: list[dict] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        obj, reason = parse_record(line, extra)
+        obj, reason = parse_record(line, extra, number if number_ids else None)
         if obj is None:
             skipped.append(number)
             typer.echo(f"escucha {command}: line {number}: {reason}; skipped", err=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from escucha.cli.common import workspace_of
+from escucha.cli.common import wide_console, workspace_of
 
 
 def query(
@@ -46,15 +46,15 @@ def query(
                 )
             )
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table("date", "brands", "lang", "sentiment", "text", show_lines=False)
     for row in found.itertuples(index=False):
-        date = row.created_at.strftime("%Y-%m-%d") if row.created_at is not None else "-"
+        dated = row.created_at is not None and str(row.created_at) != "NaT"
+        date = row.created_at.strftime("%Y-%m-%d") if dated else "-"
         table.add_row(
             date, ", ".join(row.brands), row.lang or "-", row.sentiment or "-", row.text[:120]
         )
-    console = Console()
+    console = wide_console()
     console.print(table, markup=False)
     console.print(f"{len(found):,} posts" + (f" (limit {limit})" if limit else ""))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from escucha.cli.common import workspace_of
+from escucha.cli.common import wide_console, workspace_of
 
 if TYPE_CHECKING:
     from escucha.insights.themes import Theme
@@ -68,7 +68,6 @@ def _json(intent: str, theme: Theme) -> dict:
 
 
 def _print(found: list[tuple[str, Theme]]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(show_lines=True)
@@ -92,6 +91,6 @@ def _print(found: list[tuple[str, Theme]]) -> None:
             brands or "-",
             quotes,
         )
-    console = Console()
+    console = wide_console()
     console.print(table, markup=False)
     console.print(f"{len(found):,} themes")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from escucha.cli.common import workspace_of
+from escucha.cli.common import wide_console, workspace_of
 
 if TYPE_CHECKING:
     from escucha.listen.collector import ListeningSource
@@ -47,10 +47,9 @@ def status(
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
         return
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = wide_console()
     console.print(f"[bold]{summary['name']}[/bold]  {summary['workspace']}")
     console.print(f"store: {summary['database']} (schema {summary['schema_revision']})")
     console.print(
