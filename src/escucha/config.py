@@ -335,8 +335,9 @@ def render_config(config: Config) -> str:
         "[workspace]\n"
         f"name = {_toml_str(config.name)}\n"
         f"languages = {_toml_list(config.languages)}\n"
-        '# database_url = "postgresql+psycopg://user@127.0.0.1:5432/escucha"\n'
-        "# (default: escucha.db in this folder; ESCUCHA_DATABASE_URL overrides both)\n",
+        '# database_url = "postgresql://user@127.0.0.1:5432/escucha"\n'
+        "# (default: escucha.db in this folder; ESCUCHA_DATABASE_URL overrides both;\n"
+        "# postgresql:// uses psycopg 3, so postgresql+psycopg:// is the same)\n",
     ]
     if config.brand:
         parts.append("# Our brand: aliases match as words, accent- and case-insensitive.\n")

@@ -115,3 +115,26 @@ kind = "slack"
     rewritten = tomllib.loads(render_config(parse_config(original)))
     for key in ("alerting", "alerts", "channels"):
         assert rewritten[key] == original[key]
+
+
+def test_readme_docs_and_config_template_give_one_postgresql_url_form():
+    import re
+    from pathlib import Path
+
+    from escucha.config import Config
+    from escucha.store.db import make_engine
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"postgres[a-z+]*://[^\s`\"]+")
+    template = render_config(Config("x", ("es",), None, (), ()))
+    found = {
+        "template": pattern.findall(template),
+        "README": pattern.findall((root / "README.md").read_text(encoding="utf-8")),
+        "configuration": pattern.findall(
+            (root / "docs" / "configuration.md").read_text(encoding="utf-8")
+        ),
+    }
+    schemes = {url.split("://")[0] for urls in found.values() for url in urls}
+    assert all(found.values()) and schemes == {"postgresql"}, found
+    engine = make_engine(found["template"][0])
+    assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "psycopg")

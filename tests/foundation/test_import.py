@@ -208,13 +208,15 @@ def test_dates_in_several_formats_and_time_zones(workspace, tmp_path):
     ]
     f = write(tmp_path / "d.jsonl", "\n".join(json.dumps(r) for r in rows))
     result = workspace.import_file(f)
-    assert (result.accepted, result.rejected) == (8, 1)
-    assert "unreadable date 'not a date'" in rejects(result)[0]["reason"]
+    assert (result.accepted, result.rejected, result.undated) == (9, 0, 1)
+    assert result.warnings == [
+        "line 9: column 'created': unreadable date 'not a date'; kept without a date"
+    ]
     got = workspace.posts().set_index("native_id")["created_at"]
     same = pd.Timestamp("2017-11-03T12:05:12Z")
     assert got["1"] == pd.Timestamp("2015-02-24T19:35:52Z")
     assert all(got[k] == same for k in "234567")
-    assert pd.isna(got["8"])
+    assert pd.isna(got["8"]) and pd.isna(got["9"])  # empty, and unreadable: kept, undated
 
 
 def test_parquet_and_gzip(workspace, tmp_path):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -94,7 +95,7 @@ DATES_OUT_OF_RANGE = [
 ]
 
 
-def test_dates_out_of_range_are_rejected_with_their_reason(workspace, tmp_path):
+def test_dates_out_of_range_keep_the_row_without_a_date(workspace, tmp_path):
     rows = [
         f'{{"id":"{i}","text":"t{i}","created_at":{d}}}' for i, d in enumerate(DATES_OUT_OF_RANGE)
     ]
@@ -102,15 +103,15 @@ def test_dates_out_of_range_are_rejected_with_their_reason(workspace, tmp_path):
     f = tmp_path / "d.jsonl"
     f.write_text("\n".join(rows) + "\n")
     result = workspace.import_file(f)
-    assert (result.accepted, result.rejected) == (1, len(DATES_OUT_OF_RANGE))
-    reasons = rejects(result)
-    assert sorted(reasons) == list(range(1, len(DATES_OUT_OF_RANGE) + 1))
-    assert all(
-        "created_at" in r and ("out of range" in r or "unreadable" in r) for r in reasons.values()
-    )
-    assert "date out of range '0001-01-01T00:00:00+14:00'" in reasons[1]
-    assert "date out of range inf" in reasons[5]
-    assert workspace.posts().set_index("native_id").loc["ok", "created_at"].year == 1
+    n = len(DATES_OUT_OF_RANGE)
+    assert (result.accepted, result.rejected, result.undated) == (n + 1, 0, n)
+    assert result.warnings == [
+        "line 1: column 'created_at': date out of range '0001-01-01T00:00:00+14:00'; "
+        "kept without a date"
+    ]
+    dates = workspace.posts().set_index("native_id")["created_at"]
+    assert all(pd.isna(dates[str(i)]) for i in range(n))
+    assert dates["ok"].year == 1
 
 
 def test_json_nested_100000_levels_is_one_rejected_row(workspace, tmp_path):
@@ -179,7 +180,8 @@ def test_every_hostile_row_in_one_batch_leaves_the_good_rows_of_that_batch(
     f.write_text("\n".join(lines) + "\n")
     first = workspace.import_file(f)
     assert first.accepted + first.rejected == 80
-    assert first.rejected == sum(1 for i in range(40) if i % 6 in (1, 2, 3, 5))
+    assert first.rejected == sum(1 for i in range(40) if i % 6 == 3)  # dates: kept, undated
+    assert first.undated == sum(1 for i in range(40) if i % 6 in (1, 2, 5))
     assert all(f"g{i}" in stored(workspace) for i in range(40))
     again = workspace.import_file(f)
     assert (again.accepted, again.duplicate, again.rejected) == (0, first.accepted, first.rejected)

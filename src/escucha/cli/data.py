@@ -54,6 +54,8 @@ def import_(
     )
     if result.rejects_path:
         typer.echo(f"rejected rows and their reasons: {result.rejects_path}")
+    if result.undated:
+        typer.echo(f"{result.undated:,} rows with an unreadable date kept without a date")
     if result.replaced:
         typer.echo(
             f"{result.replaced:,} NUL or lone surrogate characters replaced by U+FFFD "

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -144,6 +145,7 @@ class ImportResult:
     rejects_path: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
     replaced: int = 0  # NULs and lone surrogates replaced by U+FFFD
+    undated: int = 0  # accepted rows whose date could not be read: kept without a date
     unmapped: dict[str, int] = field(default_factory=dict)  # column -> rows it was in
     warnings: list[str] = field(default_factory=list)
 
@@ -171,8 +173,10 @@ def record_to_item(
     source: str,
     fetched_at: datetime,
     url_template: str | None = None,
+    bad_date: Callable[[str], None] | None = None,
 ) -> Item:
-    """Normalise one record; ValueError names the field that is wrong."""
+    """Normalise one record; ValueError names the field that is wrong. An unreadable date is
+    one too, unless `bad_date` is given: then it is told the reason and the post has no date."""
     raw_line = record.pop("__raw_line__", None)
     text = html.unescape(_text_of(record.get(mapping["text"]))).strip()  # &amp; as in tweets
     if not text:
@@ -195,7 +199,10 @@ def record_to_item(
         try:
             created = parse_date(record.get(mapping["created"]))
         except ValueError as exc:
-            raise ValueError(f"column {mapping['created']!r}: {exc}") from None
+            reason = f"column {mapping['created']!r}: {exc}"
+            if bad_date is None:
+                raise ValueError(reason) from None
+            bad_date(reason)
 
     def optional(fld: str, limit: int = 255) -> str | None:
         value = _text_of(record.get(mapping[fld])).strip() if fld in mapping else ""
@@ -407,6 +414,11 @@ def import_file(
         if progress:
             progress(src.bytes_read, src.size)
 
+    def undated(line: int, reason: str) -> None:
+        if not result.undated:
+            result.warnings.append(f"line {line}: {reason}; kept without a date")
+        result.undated += 1
+
     def no_text(line: int, record: dict) -> None:
         record.pop("__raw_line__", None)
         columns = ", ".join(str(c) for c in list(record)[:20])
@@ -431,7 +443,12 @@ def import_file(
                             try:
                                 batch.append(
                                     record_to_item(
-                                        record, columns.mapping, source, fetched_at, url_template
+                                        record,
+                                        columns.mapping,
+                                        source,
+                                        fetched_at,
+                                        url_template,
+                                        partial(undated, line),
                                     )
                                 )
                             except ValueError as exc:
