@@ -67,8 +67,7 @@ def test_query_errors_read_in_the_user_language(app):
         page = client.get("/explore", params={"q": "(retraso"})
         assert page.status_code == 400
         assert (
-            "La consulta tiene un problema en el carácter 1: paréntesis sin pareja en la "
-            "posición 0" in page.text
+            "La consulta tiene un problema: paréntesis sin pareja en la posición 0" in page.text
         )
         themes = client.get("/themes", params={"q": 'maleta "perdida'}).text
         assert "La consulta tiene un problema: comillas sin cerrar en la posición 7" in themes
@@ -80,7 +79,7 @@ def test_query_errors_read_in_the_user_language(app):
     finally:
         client.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
     english = client.get("/explore", params={"q": "(retraso"}).text
-    assert "The query has a problem at character 1: unbalanced parenthesis at position 0" in english
+    assert "The query has a problem: unbalanced parenthesis at position 0" in english
 
 
 def test_a_refused_idea_change_reads_in_the_user_language(app):

@@ -135,3 +135,14 @@ def test_api_ideas_and_alerts(client, env):
     assert len(client.get("/api/v1/alerts?limit=1", headers=read).json()) == 1
     alerts = client.get("/api/v1/alerts", headers=read).json()
     assert any(a["subject"] == HOSTILE_TITLE for a in alerts) and "deliveries" in alerts[0]
+
+
+def test_a_query_error_names_one_position_with_a_caret_under_the_query(analyst):
+    for path in ("/explore", "/themes"):
+        page = analyst.get(path, params={"q": "maleta AND (retraso"})
+        assert page.status_code == 400
+        html = page.text
+        assert "unbalanced parenthesis at position 11" in html
+        assert "character" not in html  # one position, not two counted differently
+        caret = html.split('<pre class="query-caret">', 1)[1].split("</pre>", 1)[0]
+        assert caret == "maleta AND (retraso\n" + " " * 11 + "^"

@@ -186,7 +186,6 @@ STRINGS: dict[str, str] = {
     "results_summary_page": "{n} posts match; showing {shown} more.",
     "no_results": "No post matches these filters.",
     "query_error": "The query has a problem: {message}",
-    "query_error_at": "The query has a problem at character {position}: {message}",
     "export_as": "Download these posts as",
     "pages": "Pages",
     "first_page": "First page",

@@ -192,7 +192,6 @@ STRINGS: dict[str, str] = {
     "results_summary_page": "{n} publicaciones coinciden; se muestran {shown} más.",
     "no_results": "Ninguna publicación coincide con estos filtros.",
     "query_error": "La consulta tiene un problema: {message}",
-    "query_error_at": "La consulta tiene un problema en el carácter {position}: {message}",
     "export_as": "Descargar estas publicaciones en",
     "pages": "Páginas",
     "first_page": "Primera página",

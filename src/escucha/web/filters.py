@@ -22,12 +22,16 @@ MAX_VALUE = 255
 
 
 class FilterError(UserError):
-    """A filter that cannot be applied; `position` points into `q` when the query is at fault."""
+    """A filter that cannot be applied; `position` points into `q` when the query is at fault,
+    and `caret` is then `q` on one line with a caret under that position (as the CLI shows)."""
 
-    def __init__(self, message: str | Message, position: int | None = None) -> None:
+    def __init__(
+        self, message: str | Message, position: int | None = None, caret: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = str(message)
         self.position = position
+        self.caret = caret
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,9 @@ class PostFilter:
             try:
                 parse(self.q)
             except QuerySyntaxError as exc:
-                raise FilterError(exc.translatable or str(exc), exc.position) from None
+                raise FilterError(
+                    exc.translatable or str(exc), exc.position, exc.render()
+                ) from None
         text = self.query_text()
         if not text:
             return None

@@ -76,7 +76,7 @@ def explore(
     cursor: Annotated[Id | None, Query()] = None,
 ) -> Response:
     t = catalogue(ui)
-    error = None
+    error = caret = None
     rows: list[dict] = []
     next_cursor = None
     summary = ""
@@ -84,12 +84,7 @@ def explore(
         query = flt.compile()
     except FilterError as exc:
         query = None
-        message = t.error_text(exc)
-        error = (
-            t.text("query_error_at", position=exc.position + 1, message=message)
-            if exc.position is not None
-            else t.text("query_error", message=message)
-        )
+        error, caret = t.text("query_error", message=t.error_text(exc)), exc.caret
     if error is None:
         selection = data.selection(query)
         total = data.total(selection)  # before taking a connection: it may need its own
@@ -116,6 +111,7 @@ def explore(
         options=data.filter_options(),
         rows=rows,
         error=error,
+        caret=caret,
         summary=summary,
         cursor=cursor,
         next_cursor=next_cursor,

@@ -36,11 +36,11 @@ def find(data: Insights, flt: PostFilter) -> ThemeFinding:
 @router.get("/themes")
 def themes_page(request: Request, user: CurrentUser, ui: Lang, data: Data, flt: Filter) -> Response:
     t = catalogue(ui)
-    error, languages = None, []
+    error, caret, languages = None, None, []
     try:
         finding = find(data, flt)
     except FilterError as exc:
-        error = t.text("query_error", message=t.error_text(exc))
+        error, caret = t.text("query_error", message=t.error_text(exc)), exc.caret
     else:
         languages = views.sections(finding, data.overview()["languages"], ui)
     return render(
@@ -55,6 +55,7 @@ def themes_page(request: Request, user: CurrentUser, ui: Lang, data: Data, flt: 
         languages=languages,
         quoted=QUOTED,
         error=error,
+        caret=caret,
         status_code=400 if error else 200,
     )
 
