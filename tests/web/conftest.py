@@ -150,8 +150,10 @@ def _ideas_and_alerts(ws) -> None:
 @pytest.fixture(scope="session")
 def app(env):
     from escucha.web.app import create_app
+    from escucha.web.context import WebSettings
 
-    return create_app(env.workspace)
+    # the pages wait for their numbers (a "being computed" page is tested on its own)
+    return create_app(env.workspace, WebSettings(compute_wait=600))
 
 
 def make_client(app):

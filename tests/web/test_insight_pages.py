@@ -146,3 +146,46 @@ def test_a_query_error_names_one_position_with_a_caret_under_the_query(analyst):
         assert "character" not in html  # one position, not two counted differently
         caret = html.split('<pre class="query-caret">', 1)[1].split("</pre>", 1)[0]
         assert caret == "maleta AND (retraso\n" + " " * 11 + "^"
+
+
+def test_a_cold_competitors_page_answers_at_once_and_shows_the_numbers_when_ready(env):
+    import threading
+
+    from escucha.web.app import create_app
+    from escucha.web.context import WebSettings
+    from escucha.web.service import Insights, get_insights
+
+    from .conftest import make_client
+
+    release = threading.Event()
+    calls: list[int] = []
+
+    class SlowInsights(Insights):
+        def competitors(self):  # the slow part, held until the test lets it finish
+            calls.append(1)
+            release.wait()
+            return super().competitors()
+
+    app = create_app(env.workspace, WebSettings(compute_wait=0))
+    app.dependency_overrides[get_insights] = lambda: SlowInsights(app.state.web)
+    client = make_client(app)
+    from .conftest import login
+
+    login(client, "ana")
+    first = client.get("/competitors")
+    assert first.status_code == 200 and 'hx-trigger="every 2s"' in first.text
+    assert '<meta http-equiv="refresh"' in first.text and "Opportunities" not in first.text
+    poll = client.get("/competitors", headers={"HX-Request": "true"})
+    assert poll.status_code == 204 and "HX-Refresh" not in poll.headers
+    again = client.get("/competitors")  # asking again starts no second computation
+    assert "being computed" in again.text
+    release.set()
+    for _ in range(600):  # until the background thread has finished (no time limit asserted)
+        poll = client.get("/competitors", headers={"HX-Request": "true"})
+        if poll.headers.get("HX-Refresh") == "true":
+            break
+        threading.Event().wait(0.05)
+    assert poll.headers.get("HX-Refresh") == "true"
+    done = client.get("/competitors")
+    assert "Opportunities" in done.text and "every 2s" not in done.text
+    assert len(calls) == 1

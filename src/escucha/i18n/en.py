@@ -125,6 +125,10 @@ STRINGS: dict[str, str] = {
     "sentiment_chart_title": "{lang}: net sentiment per brand",
     "sentiment_alt": "Bar chart of net sentiment per brand in {lang} posts, with intervals.",
     "too_few_short": "too few",
+    "being_computed": (
+        "These numbers are being computed for the first time since the data changed; "
+        "the page shows them as soon as they are ready."
+    ),
     "ours": "our brand",
     # columns
     "col_language": "Language",

@@ -129,6 +129,10 @@ STRINGS: dict[str, str] = {
     "sentiment_chart_title": "{lang}: sentimiento neto por marca",
     "sentiment_alt": "{lang}: gráfico de barras del sentimiento neto por marca, con intervalos.",
     "too_few_short": "pocas",
+    "being_computed": (
+        "Estas cifras se están calculando por primera vez desde que cambiaron los datos; "
+        "la página las muestra en cuanto están listas."
+    ),
     "ours": "nuestra marca",
     # columnas
     "col_language": "Idioma",

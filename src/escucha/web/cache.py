@@ -7,12 +7,14 @@ recompute them. The cache is bounded by entries and by an estimate of their memo
 from __future__ import annotations
 
 import dataclasses
+import logging
 import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+log = logging.getLogger(__name__)
 _DEPTH = 6  # containers nested deeper are counted by their own size only
 
 
@@ -53,6 +55,46 @@ class VersionedCache:
         self._values: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._running: dict[tuple[Hashable, Hashable], threading.Event] = {}
+
+    def ready_or_start(
+        self, key: Hashable, version: Hashable, compute: Callable[[], Any], wait: float = 0.0
+    ) -> tuple[bool, Any]:
+        """(True, value) when it is cached at `version` or computed within `wait` seconds;
+        otherwise (False, None), while one background thread computes it (a second call
+        meanwhile starts no other), so a page can say "being computed" instead of blocking."""
+        with self._lock:
+            hit = self._values.get(key)
+            if hit is not None and hit[0] == version:
+                self._values.move_to_end(key)
+                return True, hit[1]
+            done = self._running.get((key, version))
+            if done is None:
+                done = self._running[(key, version)] = threading.Event()
+                threading.Thread(
+                    target=self._run,
+                    args=(key, version, compute, done),
+                    name=f"escucha-cache-{key!r}",
+                    daemon=True,
+                ).start()
+        if wait > 0 and done.wait(wait):
+            with self._lock:
+                hit = self._values.get(key)
+                if hit is not None and hit[0] == version:
+                    return True, hit[1]
+        return False, None
+
+    def _run(
+        self, key: Hashable, version: Hashable, compute: Callable[[], Any], done: threading.Event
+    ) -> None:
+        try:
+            self.get(key, version, compute)
+        except Exception:  # the next request starts it again; the log says why it failed
+            log.exception("computing %r failed", key)
+        finally:
+            with self._lock:
+                self._running.pop((key, version), None)
+            done.set()
 
     def __len__(self) -> int:
         return len(self._values)

@@ -30,6 +30,9 @@ class WebSettings:
     warm_cache: bool = False  # compute the overview in the background at start-up
     page_size: int = 25
     limits: WebLimits = field(default_factory=WebLimits)  # [web] of escucha.toml
+    # a page whose numbers are not cached waits this long for them, then says "being computed"
+    # and computes them in the background (no page may make its reader wait more than 2 s)
+    compute_wait: float = 1.5
 
 
 @dataclass

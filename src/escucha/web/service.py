@@ -5,6 +5,7 @@ gives comes from the app's cache when the data has not changed since it was comp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
@@ -57,6 +58,12 @@ class Insights:
 
     def _cached(self, key: tuple, compute) -> Any:
         return self.ctx.cache.get(key, self.version, compute)
+
+    def ready_or_start(self, key: tuple, compute: Callable[[], Any]) -> tuple[bool, Any]:
+        """(True, value) if it is ready within the `compute_wait` setting; else (False, None)
+        while one background thread computes it (web.cache.VersionedCache.ready_or_start)."""
+        wait = self.ctx.settings.compute_wait
+        return self.ctx.cache.ready_or_start(key, self.version, compute, wait)
 
     # -- the overview's numbers, all from SQL ---------------------------------------------
 

@@ -153,28 +153,41 @@ def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: 
 
 @router.get("/competitors")
 def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+    t = catalogue(ui)
+    ready, view = data.ready_or_start(("competitors_page", ui), lambda: _competitors(data, ui))
+    polling = request.headers.get("hx-request") == "true"  # an htmx poll, not a navigation
+    if polling:  # the "being computed" page asking again: reload it once the numbers are ready
+        return Response(status_code=204, headers={"HX-Refresh": "true"} if ready else None)
+    return render(
+        request,
+        "competitors.html" if ready else "computing.html",
+        ui=ui,
+        user=user,
+        title=t["title_competitors"],
+        active="competitors",
+        **(view if ready else {}),
+    )
+
+
+def _competitors(data: Insights, ui: str) -> dict:
+    """Everything the competitors page shows; slow on a cold cache (computed in the
+    background, see `competitors`)."""
     from escucha.report.competition import opportunity_section
 
     t = catalogue(ui)
     view = data.overview()
     rank = {code: i for i, code in enumerate(view["languages"])}
-    return render(
-        request,
-        "competitors.html",
-        ui=ui,
-        user=user,
-        title=t["title_competitors"],
-        active="competitors",
-        rows=fmt.competitor_rows(data.competitors(), view["languages"], ui),
-        sentiment_chart=data.charts(ui)["sentiment"],
-        min_posts=MIN_POSTS,
-        opportunities=opportunity_section(
+    return {
+        "rows": fmt.competitor_rows(data.competitors(), view["languages"], ui),
+        "sentiment_chart": data.charts(ui)["sentiment"],
+        "min_posts": MIN_POSTS,
+        "opportunities": opportunity_section(
             data.opportunities(),
             data.brand_dicts(),
             lambda code: rank.get(code, len(rank)),
             t,
         ),
-    )
+    }
 
 
 @router.get("/concerns")
