@@ -189,3 +189,12 @@ def test_a_cold_competitors_page_answers_at_once_and_shows_the_numbers_when_read
     done = client.get("/competitors")
     assert "Opportunities" in done.text and "every 2s" not in done.text
     assert len(calls) == 1
+
+
+def test_theme_lists_show_the_sample_of_a_net_sentiment_and_fade_small_ones(analyst):
+    html = analyst.get("/themes").text
+    nets = re.findall(r'<span class="net( too-few)?">([^<]+)</span>', html)
+    assert nets
+    for faded, text in nets:
+        n = int(re.search(r"\(n = ([\d,]+)", text).group(1).replace(",", ""))
+        assert (n < 30) == bool(faded) == ("too few" in text), text  # MIN_POSTS, as the overview

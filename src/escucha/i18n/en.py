@@ -125,6 +125,8 @@ STRINGS: dict[str, str] = {
     "sentiment_chart_title": "{lang}: net sentiment per brand",
     "sentiment_alt": "Bar chart of net sentiment per brand in {lang} posts, with intervals.",
     "too_few_short": "too few",
+    "net_n": "{net} (n = {n})",
+    "net_n_few": "{net} (n = {n}, too few)",
     "being_computed": (
         "These numbers are being computed for the first time since the data changed; "
         "the page shows them as soon as they are ready."
@@ -186,8 +188,10 @@ STRINGS: dict[str, str] = {
     "search": "Search",
     "clear_filters": "Clear filters",
     "results": "Results",
-    "results_summary": "{n} posts match; showing {shown}, newest stored first.",
-    "results_summary_page": "{n} posts match; showing {shown} more.",
+    "results_summary": "{n} posts match, {sort}; page {page} of {pages}.",
+    "sort": "Order",
+    "sort_newest": "Newest first",
+    "sort_oldest": "Oldest first",
     "no_results": "No post matches these filters.",
     "query_error": "The query has a problem: {message}",
     "export_as": "Download these posts as",

@@ -129,6 +129,8 @@ STRINGS: dict[str, str] = {
     "sentiment_chart_title": "{lang}: sentimiento neto por marca",
     "sentiment_alt": "{lang}: gráfico de barras del sentimiento neto por marca, con intervalos.",
     "too_few_short": "pocas",
+    "net_n": "{net} (n = {n})",
+    "net_n_few": "{net} (n = {n}, pocas)",
     "being_computed": (
         "Estas cifras se están calculando por primera vez desde que cambiaron los datos; "
         "la página las muestra en cuanto están listas."
@@ -190,10 +192,10 @@ STRINGS: dict[str, str] = {
     "search": "Buscar",
     "clear_filters": "Quitar filtros",
     "results": "Resultados",
-    "results_summary": (
-        "{n} publicaciones coinciden; se muestran {shown}, las más recientes primero."
-    ),
-    "results_summary_page": "{n} publicaciones coinciden; se muestran {shown} más.",
+    "results_summary": "{n} publicaciones coinciden, {sort}; página {page} de {pages}.",
+    "sort": "Orden",
+    "sort_newest": "Más recientes primero",
+    "sort_oldest": "Más antiguas primero",
     "no_results": "Ninguna publicación coincide con estos filtros.",
     "query_error": "La consulta tiene un problema: {message}",
     "export_as": "Descargar estas publicaciones en",

@@ -17,6 +17,7 @@ from escucha.insights.aggregates import (
     post_counts,
     share_from_counts,
     share_of_voice,
+    too_few,
     volume_from_counts,
     volume_over_time,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "post_counts",
     "share_from_counts",
     "share_of_voice",
+    "too_few",
     "top_phrases",
     "volume_from_counts",
     "volume_over_time",

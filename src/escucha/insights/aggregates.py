@@ -162,6 +162,11 @@ def net_score(positive: int, negative: int) -> tuple[float, float, float]:
     return 2 * p - 1, 2 * (centre - half) - 1, 2 * (centre + half) - 1
 
 
+def too_few(positive: int, negative: int, min_posts: int = MIN_POSTS) -> bool:
+    """Whether a net sentiment rests on too few posts to be compared (the overview fades it)."""
+    return positive + negative < min_posts
+
+
 def net_sentiment_from_counts(
     counts: pd.DataFrame, by_lang: bool = True, min_posts: int = MIN_POSTS
 ) -> pd.DataFrame:
@@ -182,7 +187,7 @@ def net_sentiment_from_counts(
         key = key if isinstance(key, tuple) else (key,)
         pos, neu, neg = (int(row.get(s, 0)) for s in ("positive", "neutral", "negative"))
         net, low, high = net_score(pos, neg)
-        rows.append((*key, int(row.sum()), pos, neu, neg, net, low, high, pos + neg < min_posts))
+        rows.append((*key, int(row.sum()), pos, neu, neg, net, low, high, too_few(pos, neg, min_posts)))
     columns = [*keys, "posts", "positive", "neutral", "negative", "net", "ci_low", "ci_high"]
     result = pd.DataFrame(rows, columns=[*columns, "too_few"])
     return result.astype({"too_few": bool})

@@ -164,6 +164,27 @@ class Selection:
         return list(conn.scalars(stmt))
 
 
+SORTS = ("newest", "oldest")
+"""The explorer's orders: by the post's date, newest or oldest first (undated posts last)."""
+
+
+def date_order(conn: Connection, sort: str) -> list[int]:
+    """The ids of every post in `sort` order (SORTS); posts without a date come last, and
+    posts of the same moment by id in the same direction."""
+    newest = sort == "newest"
+    created, ident = posts.c.created_at, posts.c.id
+    stmt = (
+        select(ident)
+        .where(LIVE_POSTS)
+        .order_by(
+            created.is_(None),
+            created.desc() if newest else created.asc(),
+            ident.desc() if newest else ident.asc(),
+        )
+    )
+    return list(conn.scalars(stmt))
+
+
 def select_ids(
     conn: Connection, query: Query | None, model_version: str, budget: float | None = None
 ) -> Selection:

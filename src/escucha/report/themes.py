@@ -31,14 +31,24 @@ def quote_view(quote: ThemeQuote, t: Catalogue) -> dict:
 
 
 def theme_view(theme: Theme, t: Catalogue) -> dict:
+    from escucha.insights import too_few
+
     brands = list(theme.brands.items())[:TOP_BRANDS]
+    s = theme.sentiment
+    few = too_few(s.positive, s.negative)
     return {
         "id": theme.id,
         "label": theme.label,
         "size": t.text("n_posts", n=t.number(theme.size)),
         "trend": t[f"trend_{theme.trend.direction}"],
         "trend_key": theme.trend.direction,
-        "net": t.signed(theme.sentiment.net) or t["none"],
+        # with the number it rests on, marked as the overview marks too few to compare
+        "net": t.text(
+            "net_n_few" if few else "net_n",
+            net=t.signed(s.net) or t["none"],
+            n=t.number(s.positive + s.negative),
+        ),
+        "too_few": few,
         "brands": ", ".join(f"{b} ({t.number(n)})" for b, n in brands) or t["none"],
         "quotes": [quote_view(q, t) for q in theme.quotes[:QUOTES]],
     }

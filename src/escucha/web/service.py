@@ -227,6 +227,26 @@ class Insights:
 
         return self._cached(("total",), compute)
 
+    def ordered(self, query: Query | None, sort: str) -> tuple[int, ...]:
+        """The ids of the posts `query` selects (all without one) in `sort` order
+        (reads.posts.SORTS); the order of every post is computed once per data version."""
+        from escucha.reads.posts import date_order
+
+        def every() -> tuple[int, ...]:
+            with self.engine.connect() as conn:
+                return tuple(date_order(conn, sort))
+
+        if query is None:
+            return self._cached(("order", sort), every)
+        selection = self.selection(query)
+        order = self._cached(("order", sort), every)
+
+        def chosen() -> tuple[int, ...]:
+            wanted = set(selection.ids or ())
+            return tuple(i for i in order if i in wanted)
+
+        return self._cached(("ordered", query.text, sort), chosen)
+
     def selection(self, query: Query | None) -> Selection:
         if query is None:
             return Selection(None)

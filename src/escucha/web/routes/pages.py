@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from escucha.auth.users import User
 from escucha.i18n import catalogue
 from escucha.insights import MIN_POSTS
-from escucha.reads.posts import detail, page
+from escucha.reads.posts import detail, fetch
 from escucha.web import format as fmt
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
@@ -73,33 +73,33 @@ def explore(
     ui: Lang,
     data: Data,
     flt: Filter,
-    cursor: Annotated[Id | None, Query()] = None,
+    sort: Literal["newest", "oldest"] = "newest",
+    number: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> Response:
     t = catalogue(ui)
     error = caret = None
     rows: list[dict] = []
-    next_cursor = None
-    summary = ""
+    total = pages = 0
     try:
         query = flt.compile()
     except FilterError as exc:
         query = None
         error, caret = t.text("query_error", message=t.error_text(exc)), exc.caret
     if error is None:
-        selection = data.selection(query)
-        total = data.total(selection)  # before taking a connection: it may need its own
+        ordered = data.ordered(query, sort)  # before taking a connection: it may need its own
+        size = data.ctx.settings.page_size
+        total, pages = len(ordered), max(1, -(-len(ordered) // size))
+        number = min(number, pages)
         with data.engine.connect() as conn:
-            found, next_cursor = page(
-                conn, selection, data.model_version, cursor, data.ctx.settings.page_size
-            )
+            found = fetch(conn, ordered[(number - 1) * size : number * size], data.model_version)
         rows = [fmt.post_for_page(p) for p in found]
-        key = "results_summary_page" if cursor else "results_summary"
-        summary = t.text(key, n=t.number(total), shown=t.number(len(rows)))
+    keep = {"sort": sort if sort != "newest" else None}  # what every link of the page keeps
+    link = {n: flt.params(**keep, page=n if n > 1 else None) for n in (number - 1, number + 1)}
     partial = _is_partial(request)
     headers = {"Vary": "HX-Request, HX-Target"}
     if partial:  # the address bar shows the filtered view, so it can be shared and reloaded
-        extra = {"cursor": cursor} if cursor else {}
-        headers["HX-Push-Url"] = "/explore" + (f"?{q}" if (q := flt.params(**extra)) else "")
+        here = flt.params(**keep, page=number if number > 1 else None)
+        headers["HX-Push-Url"] = "/explore" + (f"?{here}" if here else "")
     return render(
         request,
         "_results.html" if partial else "explore.html",
@@ -109,12 +109,23 @@ def explore(
         active="explore",
         flt=flt,
         options=data.filter_options(),
+        sort=sort,
+        sorts=("newest", "oldest"),
         rows=rows,
         error=error,
         caret=caret,
-        summary=summary,
-        cursor=cursor,
-        next_cursor=next_cursor,
+        summary=t.text(
+            "results_summary",
+            n=t.number(total),
+            page=t.number(number),
+            pages=t.number(pages),
+            sort=t[f"sort_{sort}"].lower(),
+        )
+        if error is None
+        else "",
+        total=total,
+        prev_link=link[number - 1] if number > 1 else None,
+        next_link=link[number + 1] if number < pages else None,
         status_code=400 if error and not partial else 200,  # htmx swaps only 2xx answers
         headers=headers,
     )
