@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-
 POST_LINK = re.compile(r'href="/posts/(\d+)"')
 
 

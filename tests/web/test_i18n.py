@@ -66,9 +66,7 @@ def test_query_errors_read_in_the_user_language(app):
     try:
         page = client.get("/explore", params={"q": "(retraso"})
         assert page.status_code == 400
-        assert (
-            "La consulta tiene un problema: paréntesis sin pareja en la posición 0" in page.text
-        )
+        assert "La consulta tiene un problema: paréntesis sin pareja en la posición 0" in page.text
         themes = client.get("/themes", params={"q": 'maleta "perdida'}).text
         assert "La consulta tiene un problema: comillas sin cerrar en la posición 7" in themes
         too_long = client.get("/explore", params={"q": "a" * 1001}).text
@@ -90,3 +88,18 @@ def test_a_refused_idea_change_reads_in_the_user_language(app):
         assert "Sin cambios: una idea no se puede fusionar consigo misma" in page.text
     finally:
         client.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
+
+
+def test_a_post_page_writes_numbers_in_the_user_language(app, env):
+    client, token = _spanish(app, "ana")
+    post_id = next(iter(env.ids.values()))
+    try:
+        spanish = client.get(f"/posts/{post_id}").text
+    finally:
+        client.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
+    english = client.get(f"/posts/{post_id}").text
+    cells = re.compile(r'<td class="num">([^<]+)</td>')
+    assert cells.findall(spanish) and all(
+        re.fullmatch(r"[01],\d\d", c) for c in cells.findall(spanish)
+    )
+    assert all(re.fullmatch(r"[01]\.\d\d", c) for c in cells.findall(english))

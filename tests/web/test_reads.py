@@ -49,4 +49,3 @@ def test_the_frame_counts_its_mentions_as_the_store_does(env):
         stored = mention_counts(conn, current_model_version())
     stored = stored.groupby(keys)["mentions"].sum().reset_index()
     assert_frame_equal(stored, count_mentions(env.workspace.posts()), check_dtype=False)
-

@@ -13,7 +13,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     try:
-        command(app)(args=workspace_first(args), prog_name="escucha")  # exits through SystemExit on success
+        # exits through SystemExit on success
+        command(app)(args=workspace_first(args), prog_name="escucha")
     except EscuchaError as exc:
         if "--debug" in args:
             raise

@@ -3,8 +3,8 @@ plugin registry (escucha.features and outside plugins)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer

@@ -82,10 +82,11 @@ def classify_stream(
 
 def classify(
     input_path: Annotated[
-        str, typer.Option(
+        str,
+        typer.Option(
             "--in",
             help="JSON lines with text and an optional id (default: the line number); '-': stdin.",
-        )
+        ),
     ],
     output_path: Annotated[
         str, typer.Option("--out", help="Where to write JSON lines ('-': stdout).")

@@ -187,7 +187,9 @@ def net_sentiment_from_counts(
         key = key if isinstance(key, tuple) else (key,)
         pos, neu, neg = (int(row.get(s, 0)) for s in ("positive", "neutral", "negative"))
         net, low, high = net_score(pos, neg)
-        rows.append((*key, int(row.sum()), pos, neu, neg, net, low, high, too_few(pos, neg, min_posts)))
+        rows.append(
+            (*key, int(row.sum()), pos, neu, neg, net, low, high, too_few(pos, neg, min_posts))
+        )
     columns = [*keys, "posts", "positive", "neutral", "negative", "net", "ci_low", "ci_high"]
     result = pd.DataFrame(rows, columns=[*columns, "too_few"])
     return result.astype({"too_few": bool})

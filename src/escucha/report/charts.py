@@ -39,6 +39,7 @@ COMPETITOR_COLOURS = (
 )
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"  # metric-compatible family
 WIDTH = 700
+MAX_TICKS = 10  # labels on the time axis of a volume chart
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,11 @@ def volume_chart(
                 x=alt.X(
                     "period:T",
                     title=t[f"axis_period_{step}"],
-                    axis=alt.Axis(format="%b %Y" if step == "M" else "%-d %b", labelAngle=0),
+                    axis=alt.Axis(
+                        format="%b %Y" if step == "M" else "%-d %b",
+                        labelAngle=0,
+                        values=_period_ticks(rows["period"]),
+                    ),
                 ),
                 y=alt.Y("mentions:Q", title=t["axis_mentions"]),
                 color=alt.Color(
@@ -147,6 +152,14 @@ def volume_chart(
         return None
     chart = alt.vconcat(*panels, spacing=36).resolve_scale(color="independent")
     return Chart(_render(chart, t), " ".join(alts))
+
+
+def _period_ticks(periods: pd.Series, most: int = MAX_TICKS) -> list[dict]:
+    """Ticks on the bins' own starts (at most `most`, evenly spread), so a short period is
+    labelled once per day, week or month ("20 Nov 21 Nov"), never twice for the same day."""
+    starts = sorted(set(periods))
+    every = -(-len(starts) // most)
+    return [{"year": s.year, "month": s.month, "date": s.day} for s in starts[::every]]
 
 
 def _bars(rows: pd.DataFrame, colours: dict[str, str], x: alt.X, title: str) -> alt.Chart:
