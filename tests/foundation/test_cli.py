@@ -127,6 +127,8 @@ def test_boolean_flags_are_shown_without_a_value(tmp_path):
     help_text = escucha("alerts", "--help", cwd=tmp_path).stdout
     line = next(x for x in help_text.splitlines() if "--dry-run" in x)
     assert "<bool>" not in line and "Show what would fire" in line
+    assert "<bool>" not in help_text  # --json, --help: no flag shows a value
+    assert "<bool>" not in escucha("--help", cwd=tmp_path).stdout
 
 
 def test_tables_piped_to_a_file_are_not_cut_at_80_columns(tmp_path):

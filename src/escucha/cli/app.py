@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -56,8 +57,11 @@ def command(cli: typer.Typer) -> Callable[..., Any]:
     return root
 
 
-def _plain_flags(cmd: object) -> None:
-    for param in getattr(cmd, "params", ()):
+def _plain_flags(cmd: Any) -> None:
+    # --help too: it is made (and kept) on first use, from the context's help option names
+    names = SimpleNamespace(help_option_names=["--help"])
+    helper = cmd.get_help_option(names) if hasattr(cmd, "get_help_option") else None
+    for param in [*getattr(cmd, "params", ()), *([helper] if helper else [])]:
         if getattr(param, "is_flag", False):
             param.metavar = ""
     for sub in getattr(cmd, "commands", {}).values():
