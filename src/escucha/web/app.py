@@ -50,6 +50,7 @@ def _warm(ctx: WebContext) -> None:
     insights.charts("en")
     insights.themes(None, theme_intents(PostFilter()))
     insights.opportunities()
+    insights.ordered(None, "newest")  # the explorer's default order (seconds at 1M posts)
 
 
 def create_app(
