@@ -20,9 +20,12 @@ def test_demo_imports_both_markets_and_reports_the_rejects(demo):
     folder, summary = demo
     lines = "\n".join(summary["lines"])
     assert "es_airline_tweets.jsonl.gz: 7,867 new" in lines
-    assert "us_airline_tweets.jsonl.gz: 14,634 new, 0 already stored, 6 rejected" in lines
+    assert (
+        "us_airline_tweets.jsonl.gz: 14,640 new, 0 already stored, 0 rejected, "
+        "6 kept without a readable date" in lines
+    )
     status = open_workspace(folder).status()
-    assert status["posts"] == 7_867 + 14_634 and status["not_enriched"] == 0
+    assert status["posts"] == 7_867 + 14_640 and status["not_enriched"] == 0
     assert status["languages"]["es"] > 6_000 and status["languages"]["en"] > 12_000
     assert status["brands"]["Iberia"] > 3_000 and status["brands"]["United Airlines"] > 3_000
 
@@ -43,6 +46,6 @@ def test_running_the_demo_again_changes_nothing(demo):
     folder, _ = demo
     again = run_demo(folder)
     lines = "\n".join(again["lines"])
-    assert "7,867 already stored" in lines and "14,634 already stored" in lines
+    assert "7,867 already stored" in lines and "14,640 already stored" in lines
     assert "analysed 0 posts" in lines
-    assert open_workspace(folder).status()["posts"] == 7_867 + 14_634
+    assert open_workspace(folder).status()["posts"] == 7_867 + 14_640

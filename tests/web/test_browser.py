@@ -268,3 +268,22 @@ def test_open_the_contacts_open_a_contact_and_accept_a_suggestion(community_page
     assert page.dialogs == []
     assert page.evaluate("window.__pwned") is None
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_sort_page_both_ways_and_bookmark_the_explorer(page):
+    log_in(page)
+    page.get_by_label("Order").select_option("oldest")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**sort=oldest*")
+    summary = page.locator(".results-summary")
+    assert "oldest first; page 1 of" in summary.inner_text()
+    first = page.locator(".posts a").first.get_attribute("href")
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**sort=oldest&page=2")
+    assert "page 2 of" in summary.inner_text()
+    page.get_by_role("link", name="Previous page").click()
+    page.wait_for_url("**/explore?sort=oldest")
+    assert page.locator(".posts a").first.get_attribute("href") == first
+    page.reload()  # the address alone brings the same view back
+    assert page.get_by_label("Order").input_value() == "oldest"
+    assert page.locator(".posts a").first.get_attribute("href") == first

@@ -48,6 +48,7 @@ def run_demo(directory: Path, progress=None) -> dict:
             f"imported {name}: {result.accepted:,} new, {result.duplicate:,} already stored, "
             f"{result.rejected:,} rejected"
             + (f" (reasons in {result.rejects_path})" if result.rejects_path else "")
+            + (f", {result.undated:,} kept without a readable date" if result.undated else "")
         )
     analysis = workspace.analyze(progress=progress)
     lines.append(f"analysed {analysis['enriched']:,} posts with {analysis['model_version']}")
