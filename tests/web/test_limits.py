@@ -41,7 +41,7 @@ def test_an_id_beyond_64_bits_is_a_422_on_the_api(client, env, method, path, bod
     ("method", "path"),
     [
         ("get", f"/posts/{TOO_BIG}"),
-        ("get", f"/explore?cursor={TOO_BIG}"),
+        ("get", f"/explore?page={TOO_BIG}"),
         ("get", f"/ideas/{TOO_BIG}"),
         ("get", f"/contacts/{TOO_BIG}"),
         ("post", f"/ideas/{TOO_BIG}/status"),

@@ -74,7 +74,7 @@ def explore(
     data: Data,
     flt: Filter,
     sort: Literal["newest", "oldest"] = "newest",
-    number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    number: Annotated[Id, Query(alias="page")] = 1,
 ) -> Response:
     t = catalogue(ui)
     error = caret = None
@@ -149,7 +149,11 @@ def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: 
     post = fmt.post_for_page(found)
     names = ("negative", "neutral", "positive", "complaint", "wish", "question", "praise", "promo")
     labels = {n: t[f"sentiment_{n}"] if f"sentiment_{n}" in t else t[f"intent_{n}"] for n in names}
-    probabilities = [(labels[n], float(post[n])) for n in names if post.get(n) is not None]
+    probabilities = [  # label, value, and both as the UI language writes them
+        (labels[n], float(post[n]), t.decimal(float(post[n]), 2), t.percent(float(post[n])))
+        for n in names
+        if post.get(n) is not None
+    ]
     return render(
         request,
         "post.html",
