@@ -24,13 +24,14 @@ POSTS = """id,author,created_at,text,parent_id
 6,ana,2017-11-04T10:00:00Z,"@Iberia ¿a qué hora sale el vuelo a Madrid? gracias",
 7,fe,2017-11-04T12:00:00Z,"Ojalá @Iberia tuviera wifi gratis en todos los vuelos",
 8,gu,2017-11-05T09:00:00Z,"👍",1
-9,bob,not a date,"this row is rejected: its date cannot be read",
+9,bob,2017-11-05T10:00:00Z,,
 """
 
 
 def seed(workspace: Workspace, tmp_path: Path) -> None:
-    """Posts, authors, a rejected row (and its rejects file), enrichments, brand mentions,
-    a user, contacts and ideas; a snippets file beside escucha.toml and a secrets file."""
+    """Posts, authors, a rejected row (no text) and its rejects file, enrichments, brand
+    mentions, a user, contacts and ideas; a snippets file beside escucha.toml and a secrets
+    file."""
     (tmp_path / "posts.csv").write_text(POSTS, encoding="utf-8")
     workspace.import_file(tmp_path / "posts.csv", source="tweets")
     workspace.analyze()
