@@ -178,6 +178,7 @@ def _add_items(
             posts.c.native_id,
             func.coalesce(posts.c.root_id, posts.c.native_id),
             posts.c.author_id,
+            authors.c.followers,
             enrichments.c.lang,
             intent,
             literal("new"),
@@ -185,7 +186,11 @@ def _add_items(
             literal(now, inbox_items.c.created_at.type),
             literal(now, inbox_items.c.updated_at.type),
         )
-        .select_from(enrichments.join(posts, posts.c.id == enrichments.c.post_id))
+        .select_from(
+            enrichments.join(posts, posts.c.id == enrichments.c.post_id).outerjoin(
+                authors, authors.c.id == posts.c.author_id
+            )
+        )
         .where(
             enrichments.c.id > start,
             enrichments.c.id <= top,
@@ -201,6 +206,7 @@ def _add_items(
         "native_id",
         "thread_root",
         "author_id",
+        "followers",
         "lang",
         "intent",
         "status",
@@ -217,7 +223,8 @@ def _add_items(
 
 
 def _count_askers(conn: Connection, last: int) -> None:
-    """Recount the items of the authors whose items were added past the id `last`."""
+    """Recount the items of the authors whose items were added past the id `last`, and take
+    their authors' follower counts as they are now."""
     other = inbox_items.alias("other")
     added = select(inbox_items.c.author_id).where(
         inbox_items.c.id > last, inbox_items.c.author_id.is_not(None)
@@ -228,7 +235,10 @@ def _count_askers(conn: Connection, last: int) -> None:
         .values(
             asker_items=select(func.count())
             .where(other.c.author_id == inbox_items.c.author_id)
-            .scalar_subquery()
+            .scalar_subquery(),
+            followers=select(authors.c.followers)
+            .where(authors.c.id == inbox_items.c.author_id)
+            .scalar_subquery(),
         )
     )
 
@@ -405,19 +415,14 @@ def duration(delta: timedelta) -> str:
 
 
 def _ranked(now: datetime) -> Select:
-    """Items with their author, repeats and priority, highest first (then the longest waiting)."""
+    """Items with their repeats and priority, highest first (then the longest waiting).
+
+    Ordering reads the items alone (the followers are kept on each item), so a page of the
+    largest inbox sorts narrow rows; the authors' handles are read for the page only."""
     repeats = inbox_items.c.asker_items
-    priority = _priority_sql(now, repeats, authors.c.followers).label("priority")
-    return (
-        select(
-            inbox_items,
-            authors.c.handle.label("author"),
-            authors.c.followers,
-            repeats.label("repeats"),
-            priority,
-        )
-        .select_from(inbox_items.outerjoin(authors, authors.c.id == inbox_items.c.author_id))
-        .order_by(priority.desc(), inbox_items.c.asked_at, inbox_items.c.id)
+    priority = _priority_sql(now, repeats, inbox_items.c.followers).label("priority")
+    return select(inbox_items, repeats.label("repeats"), priority).order_by(
+        priority.desc(), inbox_items.c.asked_at, inbox_items.c.id
     )
 
 
@@ -473,11 +478,24 @@ def _items(ctx: Context, query: Select, now: datetime, word: Callable[[Reason], 
                 )
             )
         }
-    return [_item(row, texts[row["post_id"]], now, word) for row in rows]
+        handles = dict(
+            conn.execute(
+                select(authors.c.id, authors.c.handle).where(
+                    authors.c.id.in_({row["author_id"] for row in rows} - {None})
+                )
+            ).all()
+        )
+    return [
+        _item(row, texts[row["post_id"]], handles.get(row["author_id"]), now, word) for row in rows
+    ]
 
 
 def _item(
-    row: RowMapping, post: tuple[str, str | None], now: datetime, word: Callable[[Reason], str]
+    row: RowMapping,
+    post: tuple[str, str | None],
+    author: str | None,
+    now: datetime,
+    word: Callable[[Reason], str],
 ) -> dict:
     asked = _utc(row["asked_at"])
     first = _utc(row["first_response_at"]) if row["first_response_at"] else None
@@ -495,7 +513,7 @@ def _item(
         "intent": row["intent"],
         "lang": row["lang"],
         "assignee": row["assignee"],
-        "author": row["author"],
+        "author": author,
         "text": post[0],
         "url": post[1],
         "asked_at": asked.isoformat(),

@@ -33,6 +33,9 @@ inbox_items = Table(
     Column("native_id", String(255), nullable=False),
     Column("thread_root", String(255), nullable=False),  # the post's root_id, else its own id
     Column("author_id", Integer, ForeignKey("authors.id")),
+    # The author's followers when their items were last counted: the priority's reach, kept
+    # here so that ordering the inbox joins no authors.
+    Column("followers", Integer),
     Column("lang", String(16)),
     Column("intent", String(16), nullable=False),  # complaint | question | wish
     Column("status", String(16), nullable=False),  # new|assigned|answered|closed|no_reply_needed
