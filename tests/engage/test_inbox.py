@@ -71,6 +71,23 @@ def test_priority_states_its_reasons(workspace):
     assert [i["post_id"] for i in _items(workspace)] == [loud, quiet, again]
 
 
+def test_the_reach_is_the_authors_followers_when_they_last_asked(workspace):
+    first = asking_post(workspace, "1", "¿Iberia?", "question", author="famosa", followers=900)
+    refresh_inbox(workspace, NOW)
+    assert "reach: 900 followers (+0.5)" in _items(workspace)[0]["reasons"]
+    # a collection raises the count: the item keeps the one it was ranked with...
+    asking_post(workspace, "9", "Iberia es genial", "praise", author="famosa", followers=12_000)
+    refresh_inbox(workspace, NOW)
+    assert "reach: 900 followers (+0.5)" in _items(workspace)[0]["reasons"]
+    # ...until the author asks again: then every item of theirs takes the new count
+    again = asking_post(workspace, "2", "¿Iberia, y mi maleta?", "complaint", author="famosa")
+    refresh_inbox(workspace, NOW)
+    items = {i["post_id"]: i for i in _items(workspace)}
+    for post_id in (first, again):
+        assert "reach: 12,000 followers (+2)" in items[post_id]["reasons"]
+    assert items[first]["author"] == items[again]["author"] == "famosa"
+
+
 def test_filters_by_status_intent_language_source_and_assignee(workspace):
     first = asking_post(workspace, "1", "¿Iberia?", "question")
     second = asking_post(workspace, "2", "Iberia mal", "complaint", source="sky",

@@ -1,4 +1,5 @@
-"""Migration 0011 (drafts of new posts) on a store holding 0007's drafts, on both databases."""
+"""Migrations 0011 (drafts of new posts) on a store holding 0007's drafts, and 0012 (the
+followers kept on inbox items) on a store holding 0011's items, on both databases."""
 
 from __future__ import annotations
 
@@ -79,3 +80,37 @@ def test_replies_approvals_overrides_and_publications_survive_both_ways(database
         for table in ("draft_approvals", "draft_overrides", "publications"):
             assert _count(conn, table) == 1, table
     engine.dispose()
+
+
+def test_inbox_items_take_their_authors_followers(database_url):
+    engine = db.make_engine(database_url)
+    db.migrate(engine, "0011")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO authors (id, platform, instance, account_id, handle, followers, "
+                "first_source) VALUES (1, 'mastodon', 'm.example', '1', 'ana', 2300, 'masto'), "
+                "(2, 'mastodon', 'm.example', '2', 'bea', NULL, 'masto')"
+            )
+        )
+        for post, author in ((1, 1), (2, 2), (3, None)):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO posts (id, source, native_id, text, fetched_at, author_id) "
+                    f"VALUES ({post}, 'masto', '{post}', '¿Iberia?', '{T}', :author)"
+                ),
+                {"author": author},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO inbox_items (post_id, source, native_id, thread_root, "
+                    "author_id, intent, status, asked_at, created_at, updated_at) VALUES "
+                    f"({post}, 'masto', '{post}', '{post}', :author, 'question', 'new', "
+                    f"'{T}', '{T}', '{T}')"
+                ),
+                {"author": author},
+            )
+    db.migrate(engine)
+    with engine.connect() as conn:
+        kept = conn.execute(sa.text("SELECT post_id, followers FROM inbox_items ORDER BY post_id"))
+        assert [tuple(r) for r in kept] == [(1, 2300), (2, None), (3, None)]

@@ -178,7 +178,6 @@ def _add_items(
             posts.c.native_id,
             func.coalesce(posts.c.root_id, posts.c.native_id),
             posts.c.author_id,
-            authors.c.followers,
             enrichments.c.lang,
             intent,
             literal("new"),
@@ -186,11 +185,7 @@ def _add_items(
             literal(now, inbox_items.c.created_at.type),
             literal(now, inbox_items.c.updated_at.type),
         )
-        .select_from(
-            enrichments.join(posts, posts.c.id == enrichments.c.post_id).outerjoin(
-                authors, authors.c.id == posts.c.author_id
-            )
-        )
+        .select_from(enrichments.join(posts, posts.c.id == enrichments.c.post_id))
         .where(
             enrichments.c.id > start,
             enrichments.c.id <= top,
@@ -206,7 +201,6 @@ def _add_items(
         "native_id",
         "thread_root",
         "author_id",
-        "followers",
         "lang",
         "intent",
         "status",
@@ -218,7 +212,7 @@ def _add_items(
     before = conn.scalar(count) or 0
     last = conn.scalar(select(func.max(inbox_items.c.id))) or 0
     conn.execute(insert_ignore(conn, inbox_items, ("post_id",)).from_select(columns, chosen))
-    _count_askers(conn, last)
+    _count_askers(conn, last)  # also sets the new items' followers
     return (conn.scalar(count) or 0) - before  # rowcount is not reliable for INSERT ... SELECT
 
 
