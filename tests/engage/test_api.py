@@ -155,6 +155,19 @@ def test_the_guard_answers_as_escucha_guard_does(api):
     assert api("POST", "/guard", "read", json={"items": items}).status_code == 403
 
 
+def test_the_guard_gives_its_reasons_in_the_language_asked(api):
+    items = [{"id": 1, "text": "Me encanta Iberia, la mejor #spon", "brand": "Iberia",
+              "connection": "paid", "lang": "es"}]  # fmt: skip
+    spanish = api("POST", "/guard", "analyst", json={"items": items, "reasons_lang": "es"})
+    english = api("POST", "/guard", "analyst", json={"items": items})
+    said = check(items[0]["text"], brand="Iberia", connection="paid", lang="es")
+    assert spanish.json()["results"][0]["reasons"] == said.reasons_in("es")
+    assert english.json()["results"][0]["reasons"] == said.reasons_in("en")
+    assert said.reasons_in("es") != said.reasons_in("en")
+    refused = api("POST", "/guard", "analyst", json={"items": items, "reasons_lang": "fr"})
+    assert refused.status_code == 422
+
+
 def test_the_disclosure_list_has_the_cli_shape(api, tmp_path):
     from community.helpers import write_csv
     from escucha.community.importer import import_contacts

@@ -176,6 +176,9 @@ class GuardText(BaseModel):
 
 class GuardTexts(BaseModel):
     items: list[GuardText] = Field(max_length=1000)
+    reasons_lang: Literal["en", "es"] = Field(
+        "en", description="the language of the reasons, as `escucha guard --lang`"
+    )
 
 
 class GuardResult(BaseModel):
@@ -360,7 +363,7 @@ def check_texts(body: GuardTexts, principal: Writer, ctx: Ctx) -> GuardResults:
             lang=item.lang or None,
             settings=settings,
             lists=lists,
-        ).to_json(item.id)
+        ).to_json(item.id, body.reasons_lang)
         for item in body.items
     ]
     return GuardResults(results=[GuardResult(**r) for r in results])
