@@ -76,3 +76,18 @@ def test_without_dask_the_engine_names_the_extra(
     )
     assert code == 1 and err.strip().count("\n") == 0
     assert "escucha[dask]" in err
+
+
+def test_the_workers_keep_the_default_memory_trimming(monkeypatch):
+    """Dask's nannies set MALLOC_TRIM_THRESHOLD_=65536, which doubled a worker's CPU per post
+    (docs/benchmarks.md); escucha's LocalCluster starts its workers without it."""
+    import os
+
+    from escucha.dask_engine import run_partitions
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    seen: list[object] = []
+    run_partitions(os.getenv, (), [("MALLOC_TRIM_THRESHOLD_",), ("OMP_NUM_THREADS",)],
+                   seen.append, workers=1)  # fmt: skip
+    assert sorted(seen, key=str) == ["1", None]  # the rest of Dask's worker settings stay
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
