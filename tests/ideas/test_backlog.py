@@ -19,7 +19,7 @@ from escucha.ideas import (
 )
 from escucha.store.schema import idea_posts, ideas, posts
 
-from .corpus import START, corpus_rows, expected_groups
+from .corpus import IDEAS, START, corpus_rows, expected_groups
 from .seed import add_posts
 
 
@@ -74,7 +74,9 @@ def test_refresh_groups_the_corpus_into_its_known_ideas(backlog):
 
 def test_refresh_is_idempotent(backlog):
     before = _groups(backlog)
-    assert refresh_ideas(backlog) == {"posts_added": 0, "ideas_created": 0, "posts_left_out": 0}
+    assert refresh_ideas(backlog) == {
+        "posts_added": 0, "ideas_created": 0, "posts_left_out": 0, "service_requests": 0
+    }  # fmt: skip
     assert _groups(backlog) == before
 
 
@@ -99,7 +101,9 @@ def test_new_wishes_join_the_right_idea_and_old_posts_never_move(backlog):
             for n, lang, text in new
         ],
     )
-    assert refresh_ideas(backlog) == {"posts_added": 3, "ideas_created": 1, "posts_left_out": 0}
+    assert refresh_ideas(backlog) == {
+        "posts_added": 3, "ideas_created": 1, "posts_left_out": 0, "service_requests": 0
+    }  # fmt: skip
     assert _assignments(backlog) >= before
     assert _idea_of(backlog, "n-wifi")["id"] == _idea_of(backlog, "wifi-dan")["id"]
     assert _idea_of(backlog, "n-ench")["id"] == _idea_of(backlog, "enchufes-ines")["id"]
@@ -188,3 +192,69 @@ def test_trends_end_at_each_languages_newest_post(workspace):
     by_lang = {i["lang"]: i for i in list_ideas(workspace) if i["posts"] == 3}
     assert by_lang["es"]["trend"] == [0, 0, 0, 3]
     assert by_lang["en"]["trend"] == [0, 0, 0, 0]  # English ends a year after its wishes
+
+
+def test_trends_end_at_the_newest_post_of_the_ideas_own_sources(workspace):
+    """A later source with a post read as English (the demo's Spanish tweets do this) does
+    not push the English ideas' trend past their own data."""
+    add_posts(workspace, corpus_rows())
+    later = START + timedelta(days=365)
+    add_posts(
+        workspace,
+        [{"native_id": "es-read-as-en", "text": "Nice flight", "created_at": later,
+          "lang": "en", "source": "spanish_tweets"}],
+    )  # fmt: skip
+    refresh_ideas(workspace)
+    english = [i for i in list_ideas(workspace) if i["lang"] == "en" and i["posts"] == 3]
+    assert english and all(i["trend"] == [0, 0, 0, 3] for i in english)
+
+
+def test_an_idea_with_one_asker_is_a_lead(backlog):
+    ideas_now = list_ideas(backlog)
+    assert ideas_now and all(i["lead"] == (i["askers"] < 2) for i in ideas_now)
+    assert not any(i["lead"] for i in ideas_now)  # every corpus idea has two or three askers
+    add_posts(
+        backlog,
+        [{"native_id": "pets", "text": "let us fly with our dogs in the cabin",
+          "created_at": START + timedelta(days=4), "intents": ["wish"], "author": "pat"}],
+    )  # fmt: skip
+    refresh_ideas(backlog)
+    assert _idea_of(backlog, "pets")["lead"] is True
+
+
+def test_service_requests_and_unstated_wishes_found_no_idea(backlog):
+    """A request about the person's own case stays with the inbox; a wish that states no
+    request may join an idea (here: wifi) but never founds one."""
+    later = START + timedelta(days=3)
+    new = [
+        ("s-dm", "en", "@united can you please follow me so I can DM you"),
+        ("s-es", "es", "@Iberia por favor ayudadme con mi maleta"),
+        ("u-wifi", "en", "free wifi on board, like other airlines have"),
+        ("u-none", "en", "seats in Row 8 don't recline #soreback"),
+    ]
+    add_posts(
+        backlog,
+        [
+            {"native_id": n, "lang": lang, "text": text, "created_at": later}
+            | {"intents": ["wish"], "author": "someone"}
+            for n, lang, text in new
+        ],
+    )
+    before = len(list_ideas(backlog))
+    done = refresh_ideas(backlog)
+    assert done == {
+        "posts_added": 1,
+        "ideas_created": 0,
+        "posts_left_out": 3,
+        "service_requests": 2,
+    }
+    assert _idea_of(backlog, "u-wifi")["id"] == _idea_of(backlog, "wifi-dan")["id"]
+    assert len(list_ideas(backlog)) == before
+
+
+def test_ideas_are_named_by_the_request_their_posts_make(backlog):
+    titles = {_idea_of(backlog, f"{name}-{posts[0][0]}")["title"]
+              for name, (_, posts) in IDEAS.items()}  # fmt: skip
+    assert "offer free wifi on board" in titles  # the one of three that opens with a verb
+    assert "give us more legroom in economy seats" in titles
+    assert {"tener enchufes en el asiento", "ofrecer comida vegetariana a bordo"} <= titles

@@ -47,3 +47,23 @@ def test_an_unknown_status_is_a_user_error(cli):
     cli("refresh")
     done = cli("status", "1", "shipped")
     assert isinstance(done.exception, UserError) and "unknown status" in str(done.exception)
+
+
+def test_leads_are_listed_only_when_asked_for(cli, sqlite_workspace):
+    from datetime import timedelta
+
+    from .corpus import START
+
+    add_posts(
+        sqlite_workspace,
+        [{"native_id": "pets", "text": "let us fly with our dogs in the cabin",
+          "created_at": START + timedelta(days=4), "intents": ["wish"], "author": "pat"}],
+    )  # fmt: skip
+    cli("refresh")
+    plain = json.loads(cli("--json").output)
+    with_leads = json.loads(cli("--leads", "--json").output)
+    assert len(with_leads) == len(plain) + 1
+    assert [i["title"] for i in with_leads if i["lead"]] == [
+        "let us fly with our dogs in the cabin"
+    ]
+    assert "1 leads (one asker) not shown: --leads." in " ".join(cli().output.split())

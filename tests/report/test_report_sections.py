@@ -195,6 +195,7 @@ def _idea(n: int, title: str, posts: int, status: str = "open") -> dict:
         "merged_into": None,
         "posts": posts,
         "askers": posts - 3,
+        "lead": posts - 3 < 2,
         "first_seen": datetime(2024, 3, 1, 9, tzinfo=UTC),
         "last_seen": datetime(2024, 3, 20, 9, tzinfo=UTC),
         "trend": [0, 1, 2, 3],

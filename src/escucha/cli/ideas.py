@@ -47,6 +47,9 @@ def ideas_list(
         bool, typer.Option("--all", help="Include ideas merged into others.")
     ] = False,
     limit: Annotated[int, typer.Option(help="At most this many ideas (0: all).")] = 30,
+    leads: Annotated[
+        bool, typer.Option("--leads", help="Include leads: ideas only one person asked for.")
+    ] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """List ideas: posts, distinct askers, first/last seen, weekly trend, status."""
@@ -55,6 +58,8 @@ def ideas_list(
     from escucha.ideas import list_ideas
 
     found = list_ideas(workspace_of(ctx), status=status, lang=lang, include_duplicates=show_all)
+    hidden = 0 if leads else sum(idea["lead"] for idea in found)
+    found = found if leads else [idea for idea in found if not idea["lead"]]
     shown = found[:limit] if limit else found
     if as_json:
         typer.echo(to_json(shown))
@@ -81,7 +86,10 @@ def ideas_list(
     console = wide_console()
     console.print(table, markup=False)
     more = f" (showing {len(shown)}; --limit 0 for all)" if len(shown) < len(found) else ""
-    console.print(f"{len(found):,} ideas{more}. 'escucha ideas refresh' groups new wishes.")
+    leads_hidden = f" {hidden:,} leads (one asker) not shown: --leads." if hidden else ""
+    console.print(
+        f"{len(found):,} ideas{more}.{leads_hidden} 'escucha ideas refresh' groups new wishes."
+    )
 
 
 @ideas_app.command("refresh")
@@ -93,7 +101,8 @@ def refresh(ctx: typer.Context) -> None:
     typer.echo(
         f"{done['posts_added']:,} wish posts grouped, {done['ideas_created']:,} new ideas"
         + (
-            f"; {done['posts_left_out']:,} without content words left out"
+            f"; {done['posts_left_out']:,} left out ({done['service_requests']:,} service"
+            " requests for the inbox, the rest without a request matching an idea)"
             if done["posts_left_out"]
             else ""
         )

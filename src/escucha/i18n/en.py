@@ -359,6 +359,8 @@ STRINGS: dict[str, str] = {
     "curation_viewer": "Viewers read only; an analyst or admin changes statuses and merges.",
     "idea_posts": "Posts",
     "idea_askers": "Who asked",
+    "idea_lead": "lead",
+    "idea_lead_help": "One person asked: a lead until a second person asks for it.",
     "col_handle": "Handle",
     "profile": "profile",
     "back_to_ideas": "Back to the ideas",

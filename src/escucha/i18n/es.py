@@ -373,6 +373,8 @@ STRINGS: dict[str, str] = {
     ),
     "idea_posts": "Publicaciones",
     "idea_askers": "Quién lo pidió",
+    "idea_lead": "pista",
+    "idea_lead_help": "Lo pidió una persona: es una pista hasta que lo pida una segunda.",
     "col_handle": "Usuario",
     "profile": "perfil",
     "back_to_ideas": "Volver a las ideas",

@@ -11,14 +11,25 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from escucha.core.text import fold
 from escucha.insights.stopwords import words
 from escucha.insights.terms import post_terms_of
 
 THRESHOLD = 0.25  # tuned by eye on the demo's wishes: lower merges unrelated asks
 BIGRAM_WEIGHT = 0.5
+CLOSE_ENOUGH = 0.75  # share of the most central request's fit that still may name the idea
+ACTION_VERBS = words(
+    """
+    add allow bring build change consider create expand extend get give have improve include
+    install introduce keep let lower make move offer open provide put reduce remove restore
+    show start stop update upgrade use
+    poned pongan anadid anadan ofreced ofrezcan traed traigan dejad dejen permitid permitan
+    volved vuelvan abrid abran incluid incluyan mejorad mejoren pusierais pusieran
+    """
+)
 
 
 # Words that say that someone asks, not what for: they would pull unrelated wishes together.
@@ -94,8 +105,9 @@ class Grouper:
         for post_id, terms in posts:
             self._add(len(self.clusters) - 1, post_id, unit_vector(terms, self.idf))
 
-    def assign(self, post_id: int, terms: Collection[str]) -> Cluster | None:
-        """The cluster the post joins or founds; None if it has no content words."""
+    def assign(self, post_id: int, terms: Collection[str], *, found: bool = True) -> Cluster | None:
+        """The cluster the post joins or founds; None if it has no content words, or if it
+        joins none and may not `found` one."""
         vector = unit_vector(terms, self.idf)
         if not vector:
             return None
@@ -110,10 +122,33 @@ class Grouper:
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = position, score
         if best is None:
+            if not found:
+                return None
             self.clusters.append(Cluster(None))
             best = len(self.clusters) - 1
         self._add(best, post_id, vector)
         return self.clusters[best]
+
+
+def request_title(requests: Sequence[str], idf: Mapping[str, float]) -> str:
+    """The request that best stands for the idea's: among those close to the others (the sum
+    of their cosines to every request at least CLOSE_ENOUGH of the best), one that opens with
+    a verb ("offer free wifi on board" reads as a request; "the wifi was free" does not),
+    then the shortest, then the earliest."""
+    vectors = [unit_vector(post_terms(r).keys(), idf) for r in requests]
+    total: Counter[str] = Counter()
+    for vector in vectors:
+        total.update(vector)
+    fits = [sum(w * total[t] for t, w in vector.items()) for vector in vectors]
+    best = max(fits)
+    close = [i for i, fit in enumerate(fits) if fit >= CLOSE_ENOUGH * best]
+    return requests[min(close, key=lambda i: (not _opens_with_verb(requests[i]),
+                                               len(requests[i]), i))]  # fmt: skip
+
+
+def _opens_with_verb(request: str) -> bool:
+    first = fold(request.split()[0]) if request.split() else ""
+    return first in ACTION_VERBS or (len(first) > 3 and first.endswith(("ar", "er", "ir")))
 
 
 def title(members: Iterable[Terms], idf: Mapping[str, float]) -> str:

@@ -1,7 +1,9 @@
 """`refresh_ideas`: put the wish posts not in an idea yet into existing ideas or new ones.
 
 A post, once in an idea, stays there (only a merge moves it), so running this twice adds
-nothing the second time.
+nothing the second time. Posts are grouped by the request they make (ideas.requests): only a
+product request founds an idea and names it; a wish without a stated request may join an
+idea but founds none; a service request ("please DM me") is left to the inbox.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from escucha.ideas.grouping import (
     Terms,
     idf_weights,
     post_terms,
+    request_title,
     title,
 )
+from escucha.ideas.requests import Request, find_request
 from escucha.store.schema import idea_posts, ideas, posts
 
 if TYPE_CHECKING:
@@ -48,10 +52,11 @@ def _new_wishes(workspace: Context, assigned: set[int]) -> pd.DataFrame:
 
 
 def refresh_ideas(workspace: Context, threshold: float = THRESHOLD) -> dict:
-    """Group new wish posts; return counts: posts added, ideas created, posts left out.
+    """Group new wish posts; return counts: posts added, ideas created, posts left out and,
+    of those, service requests.
 
-    Posts left out have no content word (e.g. "please DM me"); they are looked at again on
-    every refresh.
+    Posts left out are service requests, posts without content words and wishes without a
+    request that match no idea; they are looked at again on every refresh.
     """
     from escucha.insights import brand_words
 
@@ -67,16 +72,25 @@ def refresh_ideas(workspace: Context, threshold: float = THRESHOLD) -> dict:
             .order_by(idea_posts.c.idea_id, idea_posts.c.post_id)
         ).all()
     new = _new_wishes(workspace, {row.post_id for row in held})
-    terms: dict[int, Terms] = {row.post_id: post_terms(row.text, exclude) for row in held}
-    terms.update(
-        (int(i), post_terms(t, exclude)) for i, t in zip(new["id"], new["text"], strict=True)
+    requests: dict[int, Request | None] = {
+        row.post_id: find_request(row.text, row.lang) for row in held
+    }
+    requests.update(
+        (int(i), find_request(t, lang))
+        for i, t, lang in zip(new["id"], new["text"], new["lang"], strict=True)
     )
+    texts = {row.post_id: row.text for row in held}
+    texts.update((int(i), t) for i, t in zip(new["id"], new["text"], strict=True))
+    terms: dict[int, Terms] = {
+        post_id: post_terms(request.text if request else texts[post_id], exclude)
+        for post_id, request in requests.items()
+    }
     by_lang: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row in held:
         by_lang[row.lang][row.idea_id].append(row.post_id)
     grown: dict[str, list[Cluster]] = {}
     idfs: dict[str, dict[str, float]] = {}
-    left_out = 0
+    left_out = service = 0
     for lang in sorted(set(new["lang"])):
         fresh = new[new["lang"] == lang]
         existing = by_lang.get(lang, {})
@@ -86,11 +100,16 @@ def refresh_ideas(workspace: Context, threshold: float = THRESHOLD) -> dict:
         for idea_id in sorted(existing):
             grouper.seed(idea_id, ((p, terms[p].keys()) for p in existing[idea_id]))
         seeded = {id(c): len(c.members) for c in grouper.clusters}
-        for post_id in fresh["id"]:
-            if grouper.assign(int(post_id), terms[int(post_id)].keys()) is None:
-                left_out += 1
+        for post_id in map(int, fresh["id"]):
+            request = requests[post_id]
+            if request is not None and request.kind == "service":
+                service += 1
+            elif grouper.assign(post_id, terms[post_id].keys(), found=request is not None):
+                continue
+            left_out += 1
         grown[lang] = [c for c in grouper.clusters if len(c.members) > seeded.get(id(c), 0)]
-    return _write(workspace, new, grown, terms, idfs, left_out)
+    counts = _write(workspace, new, grown, terms, requests, idfs)
+    return {**counts, "posts_left_out": left_out, "service_requests": service}
 
 
 def _write(
@@ -98,8 +117,8 @@ def _write(
     new: pd.DataFrame,
     grown: dict[str, list[Cluster]],
     terms: dict[int, Terms],
+    requests: dict[int, Request | None],
     idfs: dict[str, dict[str, float]],
-    left_out: int,
 ) -> dict:
     """Store the grown clusters: new ideas, their new posts, fresh titles and dates."""
     now = datetime.now(UTC)
@@ -111,7 +130,12 @@ def _write(
     with workspace.engine.begin() as conn:
         for lang, clusters in grown.items():
             for cluster in clusters:
-                label = title((terms[p] for p in cluster.members), idfs[lang])
+                asked = [r.text for p in cluster.members if (r := requests[p]) is not None]
+                label = (
+                    request_title(asked, idfs[lang])
+                    if asked
+                    else title((terms[p] for p in cluster.members), idfs[lang])
+                )
                 if cluster.idea_id is None:
                     founder = cluster.members[0]
                     cluster.idea_id = conn.execute(
@@ -139,4 +163,4 @@ def _write(
                 added += len(rows)
                 touched.add(cluster.idea_id)
         update_spans(conn, touched, now)
-    return {"posts_added": added, "ideas_created": created, "posts_left_out": left_out}
+    return {"posts_added": added, "ideas_created": created}

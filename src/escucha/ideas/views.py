@@ -41,9 +41,11 @@ def list_ideas(
     period_days: int = 7,
 ) -> list[dict]:
     """Ideas, most posts first, each with posts, askers (distinct author and source), first and
-    last seen, and `trend`: posts in each of the last `periods` periods of `period_days` days,
-    oldest first, ending at the newest post in the idea's language (the data's time, not the
-    clock's: languages collected over different periods each get their own)."""
+    last seen, `lead` (fewer than two askers: not an idea until a second person asks), and
+    `trend`: posts in each of the last `periods` periods of `period_days` days, oldest first,
+    ending at the newest post in the idea's language from the sources its posts came from
+    (the data's time, not the clock's: sources collected over different periods each get
+    their own, and a few posts of another source read as this language do not move it)."""
     if status is not None and status not in STATUSES:
         raise UserError(
             Message("idea_unknown_status", {"status": status, "allowed": ", ".join(STATUSES)})
@@ -63,17 +65,19 @@ def list_ideas(
             .order_by(idea_posts.c.idea_id)
         ).all()
         newest = conn.execute(
-            select(enrichments.c.lang, func.max(posts.c.created_at))
+            select(posts.c.source, enrichments.c.lang, func.max(posts.c.created_at))
             .select_from(posts.join(enrichments, enrichments.c.post_id == posts.c.id))
-            .group_by(enrichments.c.lang)
+            .group_by(posts.c.source, enrichments.c.lang)
         ).all()
-    ends = {lang: as_utc(when) for lang, when in newest if when is not None}
+    ends = {(source, lang): as_utc(when) for source, lang, when in newest if when is not None}
     end_any = max(ends.values(), default=None)
     times: dict[int, list[datetime]] = defaultdict(list)
     askers: dict[int, set[tuple[str, str]]] = defaultdict(set)
     counts: dict[int, int] = defaultdict(int)
+    sources: dict[int, set[str]] = defaultdict(set)
     for idea_id, created, source, handle in held:
         counts[idea_id] += 1
+        sources[idea_id].add(source)
         if created is not None:
             times[idea_id].append(as_utc(created))
         if handle:
@@ -81,6 +85,10 @@ def list_ideas(
     found = []
     for row in rows:
         idea_id = row["id"]
+        end = max(
+            (e for s in sources[idea_id] if (e := ends.get((s, row["lang"]))) is not None),
+            default=end_any,
+        )
         found.append(
             {
                 "id": idea_id,
@@ -91,11 +99,10 @@ def list_ideas(
                 "merged_into": row["merged_into"],
                 "posts": counts[idea_id],
                 "askers": len(askers[idea_id]),
+                "lead": len(askers[idea_id]) < 2,
                 "first_seen": as_utc(row["first_seen"]),
                 "last_seen": as_utc(row["last_seen"]),
-                "trend": _trend(times[idea_id], end, periods, period_days)
-                if (end := ends.get(row["lang"], end_any))
-                else [],
+                "trend": _trend(times[idea_id], end, periods, period_days) if end else [],
                 "trend_days": period_days,
             }
         )

@@ -37,6 +37,7 @@ def idea_row(idea: dict, t: Catalogue) -> dict:
         "lang": t.language_name(idea["lang"]),
         "posts": t.number(idea["posts"]),
         "askers": t.number(idea["askers"]),
+        "lead": idea["lead"],
         "first": day(idea["first_seen"]),
         "last": day(idea["last_seen"]),
         "status_key": idea["status"],

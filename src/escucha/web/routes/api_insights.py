@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.filters import PostFilter, post_filter
@@ -51,6 +51,7 @@ class Idea(BaseModel):
     merged_into: int | None
     posts: int
     askers: int
+    lead: bool = Field(description="fewer than two askers: a lead until a second person asks")
     first_seen: datetime | None
     last_seen: datetime | None
     trend: list[int]
