@@ -18,7 +18,7 @@ from escucha.panels.invite import invite
 from escucha.panels.quality import scores
 from escucha.panels.recruit import recruit
 from escucha.panels.results import close_panel, panel_results
-from escucha.panels.testers import mark, remind, tester_detail
+from escucha.panels.testers import mark, remind, show_tester
 from escucha.store.schema import interactions
 from escucha.store.schema.panels import panel_consents, panel_feedback, panel_testers
 
@@ -33,8 +33,16 @@ def _token(url: str) -> str:
 def running(workspace, tmp_path):
     """Four testers invited to a two-phase test; returns (ws, panel id, contact -> token)."""
     people(workspace, tmp_path, crowd(4))
-    panel = create_panel(workspace, "Bottle", "all", 4, seed=1, product="Botella",
-                         phases=["unboxing", "week 1"], receives="loan")  # fmt: skip
+    panel = create_panel(
+        workspace,
+        "Bottle",
+        "all",
+        4,
+        seed=1,
+        product="Botella",
+        phases=["unboxing", "week 1"],
+        receives="loan",
+    )
     recruit(workspace, panel["id"])
     done = invite(workspace, panel["id"])
     return workspace, panel["id"], {i["contact"]: _token(i["url"]) for i in done["invited"]}
@@ -42,8 +50,11 @@ def running(workspace, tmp_path):
 
 def _kinds(ws) -> list[tuple]:
     with ws.engine.connect() as conn:
-        return sorted(conn.execute(sa.select(interactions.c.contact_id, interactions.c.kind,
-                                             interactions.c.ref)).all())  # fmt: skip
+        return sorted(
+            conn.execute(
+                sa.select(interactions.c.contact_id, interactions.c.kind, interactions.c.ref)
+            ).all()
+        )
 
 
 def test_invitations_are_asks_with_a_personal_link_and_the_guard(running):
@@ -78,17 +89,22 @@ def test_invite_respects_ask_readiness_at_invitation_time(workspace, tmp_path):
 
 def test_the_terms_are_accepted_or_declined_with_their_version(running):
     ws, _panel_id, tokens = running
-    (a, ta), (b, tb) = list(tokens.items())[:2]
+    (_a, ta), (_b, tb) = list(tokens.items())[:2]
     assert decide(ws, ta, "accepted", "es") == "accepted"
     assert decide(ws, ta, "accepted", "es") == "accepted"  # posted twice: recorded once
     assert decide(ws, tb, "declined", "en") == "declined"
     with pytest.raises(Conflict):
         decide(ws, tb, "accepted", "en")
     with ws.engine.connect() as conn:
-        rows = conn.execute(sa.select(panel_consents.c.decision, panel_consents.c.text_version,
-                                      panel_consents.c.lang)).all()  # fmt: skip
-    assert sorted(rows) == [("accepted", "panel-terms-1", "es"),
-                            ("declined", "panel-terms-1", "en")]  # fmt: skip
+        rows = conn.execute(
+            sa.select(
+                panel_consents.c.decision, panel_consents.c.text_version, panel_consents.c.lang
+            )
+        ).all()
+    assert sorted(rows) == [
+        ("accepted", "panel-terms-1", "es"),
+        ("declined", "panel-terms-1", "en"),
+    ]
 
 
 def test_a_tester_who_withdraws_after_shipping_is_dropped_with_the_loan_noted(running):
@@ -97,14 +113,20 @@ def test_a_tester_who_withdraws_after_shipping_is_dropped_with_the_loan_noted(ru
     decide(ws, token, "accepted", "es")
     mark(ws, panel_id, contact, "shipped", received="unit #12 (loan)")
     assert withdraw(ws, token, "es") == "dropped"
-    detail = tester_detail(ws, panel_id, contact)
+    detail = show_tester(ws, panel_id, contact)
     assert detail["status"] == "dropped" and "withdrew consent" in detail["drop_reason"]
     assert "loan to be returned: unit #12 (loan)" in detail["drop_reason"]
     assert [h["status"] for h in detail["history"]] == [
-        "selected", "invited", "accepted", "shipped", "dropped"]  # fmt: skip
+        "selected",
+        "invited",
+        "accepted",
+        "shipped",
+        "dropped",
+    ]
     with ws.engine.connect() as conn:
-        decisions = list(conn.scalars(sa.select(panel_consents.c.decision)
-                                      .order_by(panel_consents.c.id)))  # fmt: skip
+        decisions = list(
+            conn.scalars(sa.select(panel_consents.c.decision).order_by(panel_consents.c.id))
+        )
     assert decisions == ["accepted", "withdrawn"]
     result = panel_results(ws, panel_id)
     assert result["dropouts"][0]["count"] == 1
@@ -141,11 +163,16 @@ def test_reminders_are_capped(running):
 
 
 def test_the_same_report_form_posted_twice_is_stored_once(running):
-    ws, panel_id, tokens = running
+    ws, _panel_id, tokens = running
     token = next(iter(tokens.values()))
     decide(ws, token, "accepted", "es")
-    form = {"kind": "bug", "severity": "high", "text": "El tapón gotea al darle la vuelta",
-            "steps": "llenar, cerrar, invertir", "submission": "form-1"}  # fmt: skip
+    form = {
+        "kind": "bug",
+        "severity": "high",
+        "text": "El tapón gotea al darle la vuelta",
+        "steps": "llenar, cerrar, invertir",
+        "submission": "form-1",
+    }
     first = submit(ws, token, **form)
     second = submit(ws, token, **form)
     assert first["stored"] and not second["stored"] and first["id"] == second["id"]
@@ -164,8 +191,14 @@ def test_an_erased_tester_keeps_their_anonymous_feedback_in_the_aggregates(runni
     ws, panel_id, tokens = running
     contact, token = next(iter(tokens.items()))
     decide(ws, token, "accepted", "es")
-    submit(ws, token, kind="problem", severity="medium", text="La tapa cuesta de abrir",
-           submission="s1")  # fmt: skip
+    submit(
+        ws,
+        token,
+        kind="problem",
+        severity="medium",
+        text="La tapa cuesta de abrir",
+        submission="s1",
+    )
     forget_contact(ws, contact)
     result = panel_results(ws, panel_id)
     assert result["reports"]["total"] == 1 and result["issues"][0]["count"] == 1
@@ -182,10 +215,20 @@ def test_two_testers_with_the_same_effort_and_opposite_opinions_score_the_same(r
     for contact, token in ((a, ta), (b, tb)):
         decide(ws, token, "accepted", "en")
         mark(ws, panel_id, contact, "active", phase=1)
-    submit(ws, ta, kind="suggestion", submission="a",
-           text="I love this bottle: the lid seals perfectly and the water stays cold until evening")
-    submit(ws, tb, kind="suggestion", submission="b",
-           text="I hate this bottle: the lid leaks constantly and the water turns warm before lunch")
+    submit(
+        ws,
+        ta,
+        kind="suggestion",
+        submission="a",
+        text="I love this bottle: the lid seals perfectly and the water stays cold until evening",
+    )
+    submit(
+        ws,
+        tb,
+        kind="suggestion",
+        submission="b",
+        text="I hate this bottle: the lid leaks constantly and the water turns warm before lunch",
+    )
     found = scores(ws, panel_id)
     by_contact = {v["contact_id"]: v for v in found.values()}
     assert by_contact[a]["score"] == by_contact[b]["score"] > 0
@@ -193,18 +236,26 @@ def test_two_testers_with_the_same_effort_and_opposite_opinions_score_the_same(r
     (c, tc) = list(tokens.items())[2]
     decide(ws, tc, "accepted", "en")
     assert {v["contact_id"]: v for v in scores(ws, panel_id).values()}[c]["score"] < (
-        by_contact[a]["score"])
+        by_contact[a]["score"]
+    )
 
 
 def test_a_report_confirmed_by_another_tester_raises_the_score(running):
     ws, panel_id, tokens = running
-    (a, ta), (b, tb) = list(tokens.items())[:2]
+    (a, ta), (_b, tb) = list(tokens.items())[:2]
     decide(ws, ta, "accepted", "en")
     decide(ws, tb, "accepted", "en")
     first = submit(ws, ta, kind="bug", severity="low", text="The lid squeaks", submission="1")
     before = {v["contact_id"]: v for v in scores(ws, panel_id).values()}[a]
-    submit(ws, tb, kind="bug", severity="low", text="Mine squeaks too", submission="2",
-           confirms=first["id"])  # fmt: skip
+    submit(
+        ws,
+        tb,
+        kind="bug",
+        severity="low",
+        text="Mine squeaks too",
+        submission="2",
+        confirms=first["id"],
+    )
     after = {v["contact_id"]: v for v in scores(ws, panel_id).values()}[a]
     assert before["confirmed"] == 0 and after["confirmed"] == 1
     assert after["score"] > before["score"]
@@ -231,8 +282,14 @@ def test_the_report_has_the_caveats_and_escapes_testers_words(running):
     ws, panel_id, tokens = running
     token = next(iter(tokens.values()))
     decide(ws, token, "accepted", "es")
-    submit(ws, token, kind="bug", severity="critical", submission="x",
-           text="<script>alert(1)</script> se rompe el cierre")  # fmt: skip
+    submit(
+        ws,
+        token,
+        kind="bug",
+        severity="critical",
+        submission="x",
+        text="<script>alert(1)</script> se rompe el cierre",
+    )
     result = panel_results(ws, panel_id)
     assert result["caveats"] == ["caveat_self_selected", "caveat_no_margin", "caveat_small"]
     html_es = render_report(result, "es")

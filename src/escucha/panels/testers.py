@@ -120,10 +120,10 @@ def mark(
             if phase not in done:
                 extra["phases_done"] = [*done, phase]
         set_status(conn, row.id, status, reason=reason, at=now, by=by, extra=extra)
-    return tester_detail(ctx, panel_id, contact_id)
+    return show_tester(ctx, panel_id, contact_id)
 
 
-def tester_detail(ctx: Context, panel_id: int, contact_id: int) -> dict:
+def show_tester(ctx: Context, panel_id: int, contact_id: int) -> dict:
     with ctx.engine.connect() as conn:
         row = tester_of(conn, panel_id, contact_id)
         history = conn.execute(

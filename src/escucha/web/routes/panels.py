@@ -4,7 +4,7 @@ them; changes go through the CLI and the REST API."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -69,8 +69,11 @@ def panel_page(request: Request, ctx: Ctx, user: CurrentUser, ui: Lang, panel_id
 
 
 @router.get("/panels/{panel_id}/report")
-def panel_report(ctx: Ctx, user: CurrentUser, ui: Lang, panel_id: Id) -> Response:
+def panel_report(
+    ctx: Ctx, user: CurrentUser, ui: Lang, panel_id: Id, lang: Literal["", "es", "en"] = ""
+) -> Response:
+    """The offline report's page, in the UI's language or `?lang=`."""
     from escucha.panels.page import render_report
     from escucha.panels.results import panel_results
 
-    return HTMLResponse(render_report(panel_results(ctx.workspace, panel_id), ui))
+    return HTMLResponse(render_report(panel_results(ctx.workspace, panel_id), lang or ui))
