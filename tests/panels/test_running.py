@@ -199,6 +199,16 @@ def test_an_erased_tester_keeps_their_anonymous_feedback_in_the_aggregates(runni
         text="La tapa cuesta de abrir",
         submission="s1",
     )
+    from escucha.community.rights import export_contact
+    from escucha.panels.recruit import recorded_draw
+
+    exported = export_contact(ws, contact)["product_tests"]
+    assert [t["status"] for t in exported] == ["accepted"]
+    assert exported[0]["reports"][0]["text"] == "La tapa cuesta de abrir"
+    assert exported[0]["consents"][0]["decision"] == "accepted"
+    assert "token_hash" not in exported[0]
+    name = crowd(4)[0][0]  # the log never held names
+    assert name not in str(recorded_draw(ws, panel_id))
     forget_contact(ws, contact)
     result = panel_results(ws, panel_id)
     assert result["reports"]["total"] == 1 and result["issues"][0]["count"] == 1

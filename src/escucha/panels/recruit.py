@@ -272,9 +272,8 @@ def compute_draw(ctx: Context, panel: dict, now: datetime) -> dict[str, Any]:
     pool = []
     for contact in eligible:
         score, why = fit(contact, askers, scores)
-        pool.append(
-            {"contact": contact["id"], "name": contact["name"], "fit": score, "reasons": why}
-        )
+        # ids only: the log keeps no name, so erasing a person leaves nothing of them here
+        pool.append({"contact": contact["id"], "fit": score, "reasons": why})
     pool.sort(key=lambda p: (-p["fit"], p["contact"]))
     quotas = quotas_of(panel)
     selected, fills, not_drawn = draw(eligible, panel["size"], quotas, panel["seed"])
