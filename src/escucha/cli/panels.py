@@ -110,6 +110,20 @@ def list_(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> 
         typer.echo(f"#{p['id']} {p['status']:<9} {p['name']}  size {p['size']}  seed {p['seed']}")
 
 
+@panels_app.command("phase")
+def phase(
+    ctx: typer.Context,
+    panel: Annotated[str, ID_ARGUMENT],
+    position: Annotated[int, typer.Argument(metavar="PHASE", help="The phase's number (1...).")],
+    survey: Annotated[int, typer.Option("--survey", help="The survey that is its questionnaire.")],
+) -> None:
+    """Answer a phase through a survey (its ratings and NPS go in the report)."""
+    from escucha.panels.phases import link_survey
+
+    link_survey(workspace_of(ctx), _id(panel), position, survey)
+    typer.echo(f"phase {position} -> survey {survey}")
+
+
 @panels_app.command("recruit")
 def recruit(
     ctx: typer.Context,

@@ -18,6 +18,7 @@ from escucha.core.context import Context
 from escucha.errors import Conflict, UserError
 from escucha.panels.define import OUTCOMES, get_panel
 from escucha.panels.feedback import SEVERITIES, feedback_rows
+from escucha.panels.phases import phase_results
 from escucha.panels.quality import scores
 from escucha.panels.testers import STATUSES, list_testers
 from escucha.store.schema.panels import panels
@@ -126,6 +127,7 @@ def panel_results(ctx: Context, panel_id: int) -> dict[str, Any]:
             "complaints": sum(1 for r in reports if "complaint" in r["intents"]),
             "wishes": sum(1 for r in reports if "wish" in r["intents"]),
         },
+        "phases": phase_results(ctx, panel_id),
         "themes": _themes(reports),
         "issues": issues,
         "quality": sorted(quality.values(), key=lambda q: -q["score"]),
