@@ -220,3 +220,39 @@ def test_the_cli_contracts(workspace, tmp_path, capsys, monkeypatch):
         "--json",
     )
     assert code != 0 and "--quota" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_segment_of_contact_filters_picks_by_the_contacts_own_fields(workspace, tmp_path):
+    rows = crowd(4, young=2)
+    rows.append(["Eng", "eng@example.org", "en", "US", "", "yes", "18-34", ""])
+    ids = people(workspace, tmp_path, rows)
+    young_es = create_panel(workspace, "Y", "lang:es AND age=18-34", 9, seed=1)
+    assert sorted(recruit(workspace, young_es["id"])["selected"]) == sorted(
+        [ids["P00"], ids["P01"]]
+    )
+    english = create_panel(workspace, "E", "lang:en country:us", 9, seed=1)
+    assert recruit(workspace, english["id"])["selected"] == [ids["Eng"]]
+    with pytest.raises(UserError, match="lang is given twice"):
+        create_panel(workspace, "Bad", "lang:es lang:en", 2)
+
+
+def test_a_post_query_segment_picks_contacts_by_their_posts(workspace, tmp_path):
+    import csv
+
+    from escucha.community.build import build_contacts
+    from escucha.community.rights import record_consent
+    from escucha.community.views import list_contacts
+
+    path = tmp_path / "p.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "author", "platform", "text", "created_at"])
+        writer.writerow(["1", "ana", "reddit", "Quiero una botella de Iberia", "2026-10-01"])
+        writer.writerow(["2", "bo", "reddit", "Hoy llueve", "2026-10-01"])
+    workspace.import_file(path)
+    build_contacts(workspace)
+    for contact in list_contacts(workspace):
+        record_consent(workspace, contact["id"], True, channel="form", text_version="v1")
+    ana = next(c["id"] for c in list_contacts(workspace) if "ana" in str(c["identities"]))
+    panel = create_panel(workspace, "Q", "botella", 5, seed=1)
+    assert recruit(workspace, panel["id"])["selected"] == [ana]

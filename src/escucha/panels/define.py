@@ -79,7 +79,9 @@ def create_panel(
     segment = (segment or "").strip()
     if not segment or len(segment) > 2000:
         raise UserError("--segment: give a saved segment's name or a query (1 to 2000 characters)")
-    _check_segment(ctx, segment)
+    from escucha.panels.segment import check_segment
+
+    check_segment(ctx, segment)
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_SIZE:
         raise UserError(f"--size must be a whole number from 1 to {MAX_SIZE}")
     parsed = [parse_quota(q) for q in quotas or []]
@@ -136,20 +138,6 @@ def create_panel(
                 sa.insert(panel_phases).values(panel_id=row["id"], position=position, name=phase)
             )
     return get_panel(ctx, row["id"])
-
-
-def _check_segment(ctx: Context, segment: str) -> None:
-    """A saved segment's name, `all`, or a query that parses."""
-    from escucha.store.schema import segments
-
-    if segment.lower() in ("all", "*"):
-        return
-    with ctx.engine.connect() as conn:
-        if conn.scalar(sa.select(segments.c.id).where(segments.c.name == segment)) is not None:
-            return
-    from escucha.query import parse
-
-    parse(segment)  # a QuerySyntaxError (a UserError) points at the problem
 
 
 def parse_panel_id(text: str | int) -> int:

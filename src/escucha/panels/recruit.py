@@ -1,7 +1,8 @@
 """Recruitment that can be audited: the eligible pool, ranked by fit with reasons, and a
 seeded random draw within the quota cells.
 
-Eligibility: the segment (a saved segment, `all`, or a query over the contacts' posts),
+Eligibility: the segment (panels/segment.py: a saved segment, `all`, contact filters, or a
+query over the contacts' posts),
 then the test's criteria: ask-ready (opt-outs, consent, cooldown, the cap on asks: the
 community's rules), language, country, no employee or affiliate unless the test is internal,
 not taking part in another test now, not tested in the last N months. Being drawn is not
@@ -30,26 +31,12 @@ from sqlalchemy.exc import IntegrityError
 from escucha.core.context import Context
 from escucha.errors import Conflict
 from escucha.panels.define import Quota, get_panel, quotas_of
+from escucha.panels.segment import segment_contacts
 from escucha.store.schema.panels import panel_draws, panel_testers, panels
 
 IN_TEST = ("invited", "accepted", "shipped", "active")
 TOOK_PART = ("accepted", "shipped", "active", "completed", "dropped")
 EXCLUDED_CONNECTIONS = ("employee", "affiliate")
-
-
-def segment_contacts(ctx: Context, segment: str) -> list[dict]:
-    """The contacts the segment names: a saved segment, `all`, or a query over posts."""
-    from escucha.community.segments import _query_members, segment_members
-    from escucha.community.views import list_contacts
-    from escucha.store.schema import segments
-
-    with ctx.engine.connect() as conn:
-        saved = conn.scalar(sa.select(segments.c.id).where(segments.c.name == segment))
-    if saved is not None:
-        return segment_members(ctx, segment)
-    if segment.lower() in ("all", "*"):
-        return list_contacts(ctx)
-    return list_contacts(ctx, ids=_query_members(ctx, segment))
 
 
 def _participation(ctx: Context, panel_id: int, now: datetime, months: int) -> tuple[dict, dict]:
