@@ -92,7 +92,7 @@ def create(
         disclosure=disclosure,
     )
     if as_json:
-        typer.echo(to_json({"panel_id": panel["id"], "seed": panel["seed"]}))
+        typer.echo(to_json({"panel_id": panel["id"]}))
     else:
         typer.echo(_t(ctx).text("panel_cli_created", id=panel["id"], seed=panel["seed"]))
 
