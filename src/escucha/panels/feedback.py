@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,18 +23,29 @@ from escucha.errors import Conflict, UserError
 from escucha.panels.links import find_tester
 from escucha.store.schema.panels import panel_feedback
 
+if TYPE_CHECKING:
+    from escucha.understand.reader import PostReader
+
 KINDS = ("bug", "problem", "suggestion")
 SEVERITIES = ("low", "medium", "high", "critical")
 REPORTING = ("accepted", "shipped", "active", "completed")
 MAX_TEXT = 5000
 
 
+@lru_cache(maxsize=4)
+def _reader(languages: tuple[str, ...] | None) -> PostReader:
+    """The models, loaded once per process (loading takes seconds; a form post must not)."""
+    from escucha.understand.reader import load_reader
+
+    return load_reader(languages)
+
+
 def read_text(ctx: Context, text: str) -> dict:
     """The models' reading of a report: language and intents (no sentiment kept)."""
-    from escucha.understand.reader import SUPPORTED_LANGUAGES, load_reader
+    from escucha.understand.reader import SUPPORTED_LANGUAGES
 
-    wanted = [c for c in ctx.config.languages if c in SUPPORTED_LANGUAGES] or None
-    reading = load_reader(wanted).read([text])[0]
+    wanted = tuple(c for c in ctx.config.languages if c in SUPPORTED_LANGUAGES) or None
+    reading = _reader(wanted).read([text])[0]
     return {"lang": reading.lang, "intents": list(reading.intent_labels)}
 
 

@@ -68,7 +68,7 @@ def invite(
     """Invite the drawn testers who may be asked now; the others are listed with why."""
     from escucha.community.ledger import record_in
     from escucha.community.views import list_contacts
-    from escucha.panels.recruit import _participation
+    from escucha.panels.recruit import participation
     from escucha.research.invitations import check_invitation
 
     now = now or datetime.now(UTC)
@@ -88,7 +88,7 @@ def invite(
             )
         ).all()
     contacts = {c["id"]: c for c in list_contacts(ctx, ids=[r.contact_id for r in drawn])}
-    now_in, _recent = _participation(ctx, panel_id, now, 0)
+    now_in, _recent = participation(ctx, panel_id, now, 0)
     texts: dict[str, str] = {}
     verdicts: dict[str, str] = {}
     invited, left_out = [], []

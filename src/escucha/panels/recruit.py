@@ -32,6 +32,7 @@ from escucha.core.context import Context
 from escucha.errors import Conflict
 from escucha.panels.define import Quota, get_panel, quotas_of
 from escucha.panels.segment import segment_contacts
+from escucha.panels.testers import record_event
 from escucha.store.schema.panels import panel_draws, panel_testers, panels
 
 IN_TEST = ("invited", "accepted", "shipped", "active")
@@ -39,7 +40,7 @@ TOOK_PART = ("accepted", "shipped", "active", "completed", "dropped")
 EXCLUDED_CONNECTIONS = ("employee", "affiliate")
 
 
-def _participation(ctx: Context, panel_id: int, now: datetime, months: int) -> tuple[dict, dict]:
+def participation(ctx: Context, panel_id: int, now: datetime, months: int) -> tuple[dict, dict]:
     """Contacts in another test now (contact -> panel id), and tested recently (same)."""
     since = now - timedelta(days=30 * months)
     now_in: dict[int, int] = {}
@@ -66,7 +67,7 @@ def _participation(ctx: Context, panel_id: int, now: datetime, months: int) -> t
     return now_in, recent
 
 
-def _askers(ctx: Context, idea_id: int | None) -> set[int]:
+def idea_askers(ctx: Context, idea_id: int | None) -> set[int]:
     """Contacts with a post in the idea (they asked for it)."""
     if idea_id is None:
         return set()
@@ -225,8 +226,6 @@ def recruit(ctx: Context, panel_id: int, *, by: str = "cli", now: datetime | Non
                         updated_at=now,
                     )
                 ).scalar_one()
-                from escucha.panels.testers import record_event
-
                 record_event(
                     conn, tester_id, "selected", f"drawn with seed {panel['seed']}", now, by
                 )
@@ -245,8 +244,8 @@ def compute_draw(ctx: Context, panel: dict, now: datetime) -> dict[str, Any]:
 
     criteria = panel["criteria"]
     members = segment_contacts(ctx, panel["segment"])
-    now_in, recent = _participation(ctx, panel["id"], now, int(criteria.get("rest_months", 0)))
-    askers = _askers(ctx, panel["idea_id"])
+    now_in, recent = participation(ctx, panel["id"], now, int(criteria.get("rest_months", 0)))
+    askers = idea_askers(ctx, panel["idea_id"])
     scores = best_scores(ctx, exclude_panel=panel["id"])
     left_out: dict[int, str] = {}
     eligible: list[dict] = []

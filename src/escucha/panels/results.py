@@ -166,7 +166,7 @@ def close_panel(
     """Close the test: guarded texts (drafts on `source` when given), `give:loop-closed` per
     tester and per asker, the idea to completed (shipped) or declined."""
     from escucha.community.ledger import record_in
-    from escucha.panels.recruit import _askers
+    from escucha.panels.recruit import idea_askers
     from escucha.research.invitations import check_invitation
 
     if outcome not in OUTCOMES:
@@ -207,7 +207,7 @@ def close_panel(
         for t in list_testers(ctx, panel_id)
         if t["contact_id"] is not None and t["status"] not in ("selected", "declined")
     ]
-    askers = sorted(_askers(ctx, panel["idea_id"]) - set(testers))
+    askers = sorted(idea_askers(ctx, panel["idea_id"]) - set(testers))
     with ctx.engine.begin() as conn:
         if not conn.execute(
             panels.update()

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
 
 from escucha.errors import Conflict, NotFound, UserError
 from escucha.i18n import catalogue
@@ -104,7 +105,9 @@ async def tester_post(request: Request, token: str) -> Response:
             withdraw(ctx.workspace, token, ui)
         else:
             phase = _first(form, "phase")
-            submit(
+            # the models read the report: off the event loop
+            await run_in_threadpool(
+                submit,
                 ctx.workspace,
                 token,
                 kind=_first(form, "kind"),
