@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from escucha.enrich import Analysis
     from escucha.listen.importer import ImportResult
+    from escucha.panels.frames import Panel
     from escucha.research.surveys import Survey
     from escucha.status import WorkspaceStatus
 
@@ -143,6 +144,12 @@ class Workspace:
         from escucha.research.surveys import get_survey
 
         return get_survey(self, survey_id, version)
+
+    def panel(self, panel_id: int) -> Panel:
+        """A product test: `.testers()` and `.feedback()` as DataFrames, `.results()`."""
+        from escucha.panels.frames import open_panel
+
+        return open_panel(self, panel_id)
 
     def import_runs(self) -> list[dict]:
         from escucha.status import import_run_list

@@ -43,6 +43,7 @@ FLOORS = {
     "community": 3,
     "engage": 3,
     "research": 3,
+    "panels": 3,
     "ops": 3,
     # 4: the Python API and the assembly of results
     "report": 4,

@@ -99,6 +99,7 @@ def env(tmp_path_factory) -> Iterator[Env]:
             ws.import_file(path, source=name.split(".")[0])
         ws.analyze()
         _ideas_and_alerts(ws)
+        _product_test(ws)
         create_user(ws.engine, "ada", PASSWORD, "admin")
         create_user(ws.engine, "ana", PASSWORD, "analyst")
         create_user(ws.engine, "vic", PASSWORD, "viewer")
@@ -145,6 +146,13 @@ def _ideas_and_alerts(ws) -> None:
                 fired_at=when,
             )
         )
+
+
+def _product_test(ws) -> None:
+    """Product test #1, named with hostile text (its pages must escape it)."""
+    from escucha.panels.define import create_panel
+
+    create_panel(ws, HOSTILE_TITLE, "all", 3, seed=1, product=HOSTILE_TITLE)
 
 
 @pytest.fixture(scope="session")

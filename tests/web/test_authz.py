@@ -17,6 +17,9 @@ PUBLIC = {"/login", "/healthz", "/api/v1/openapi.json"}
 # The respondent's survey form: no login; it shows a survey only to a valid link's holder,
 # and its posts need the form's own signed token (tests/web/test_survey_form.py).
 PUBLIC |= {"/s/{token}", "/s/{token}/page"}
+# The tester's page of a product test: the same, for a tester's personal link
+# (tests/web/test_panels_web.py).
+PUBLIC |= {"/t/{token}"}
 # Browser routes that only act on the caller's own session or preference: anyone may post
 # to them (with a CSRF token), viewers included.
 SELF_SERVICE = {"/login", "/logout", "/language"}
@@ -83,8 +86,19 @@ def test_the_app_has_the_routes_this_test_expects_to_cover(app):
         ("POST", "/api/v1/drafts/{draft_id}/approve"),
         ("POST", "/api/v1/drafts/{draft_id}/publish"),
         ("POST", "/api/v1/guard"),
+        ("POST", "/api/v1/panels"),
+        ("POST", "/api/v1/panels/{panel_id}/recruit"),
+        ("POST", "/api/v1/panels/{panel_id}/invite"),
+        ("POST", "/api/v1/panels/{panel_id}/mark"),
+        ("POST", "/api/v1/panels/{panel_id}/close"),
     ]
     assert set(changes) <= set(routes)  # so the viewer and read-token tests below cover them
+    pages = [
+        ("GET", "/panels"),
+        ("GET", "/panels/{panel_id}"),
+        ("GET", "/panels/{panel_id}/report"),
+    ]
+    assert set(pages) <= set(routes)  # every role reads them (test_every_page_works_...)
 
 
 def test_no_data_without_a_login_or_a_token(app, ids):

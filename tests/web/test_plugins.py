@@ -99,6 +99,7 @@ def test_the_built_in_navigation_keeps_its_order():
         "inbox",
         "drafts",
         "disclosures",
+        "panels",
         "alerts",
         "sources",
         "tokens",

@@ -173,7 +173,32 @@ def export_contact(ctx: Context, contact_id: int) -> dict:
             ],
             "about_posts": about_posts,
             "survey_answers": [],  # no survey is stored yet; answers will be listed here
+            "product_tests": _product_tests(conn, contact_id),
         }
+
+
+def _product_tests(conn: Connection, contact_id: int) -> list[dict]:
+    """The person's part in product tests: status and its history, consent decisions, reports
+    (never the link's token hash)."""
+    from escucha.store.schema.panels import (
+        panel_consents,
+        panel_feedback,
+        panel_tester_events,
+        panel_testers,
+    )
+
+    found = []
+    for tester in _rows(conn, panel_testers, panel_testers.c.contact_id, [contact_id]):
+        ids = [tester["id"]]
+        found.append(
+            {k: v for k, v in tester.items() if k != "token_hash"}
+            | {
+                "history": _rows(conn, panel_tester_events, panel_tester_events.c.tester_id, ids),
+                "consents": _rows(conn, panel_consents, panel_consents.c.tester_id, ids),
+                "reports": _rows(conn, panel_feedback, panel_feedback.c.tester_id, ids),
+            }
+        )
+    return found
 
 
 def _author(conn: Connection, author_id: int | None) -> dict | None:

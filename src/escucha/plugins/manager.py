@@ -32,6 +32,7 @@ DEFAULT_PLUGINS = (
     "escucha.features.engage",
     "escucha.features.research",
     "escucha.features.research_stats",
+    "escucha.features.panels",
     "escucha.features.alerts",
     "escucha.features.report",
     "escucha.features.web",

@@ -36,6 +36,16 @@ from escucha.store.schema.listening import (
     source_rejects,
     source_state,
 )
+from escucha.store.schema.panels import (
+    panel_consents,
+    panel_draws,
+    panel_feedback,
+    panel_phases,
+    panel_reminders,
+    panel_tester_events,
+    panel_testers,
+    panels,
+)
 from escucha.store.schema.research import (
     survey_invitations,
     survey_links,
@@ -73,6 +83,14 @@ __all__ = [
     "interactions",
     "merge_evidence",
     "metadata",
+    "panel_consents",
+    "panel_draws",
+    "panel_feedback",
+    "panel_phases",
+    "panel_reminders",
+    "panel_tester_events",
+    "panel_testers",
+    "panels",
     "post_versions",
     "posts",
     "publications",
