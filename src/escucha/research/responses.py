@@ -9,7 +9,9 @@ the fingerprint is stored. The honeypot (a field people never see) marks, never 
 
 Quotas (`survey_quotas`): a cell is a question's answer, or a contact's attribute (`country`,
 `lang` or a named attribute) on a personal link. Once `cap` complete responses are in a cell,
-a new respondent in it is thanked and closed out (status `quota_full`).
+a new respondent in it is thanked and closed out (status `quota_full`). Two respondents
+completing the last place of a cell at once do not both get it: the count and the write
+happen under the survey's quota lock (`_lock_quotas`), so the second one counts the first.
 """
 
 from __future__ import annotations
@@ -252,6 +254,17 @@ def _cell(answers: Mapping[str, Any], contact: Mapping[str, str], variable: str)
     return None if value is None or isinstance(value, list | dict) else str(value)
 
 
+def _lock_quotas(conn: sa.Connection, survey_id: int) -> None:
+    """Hold the survey's quota cells until the transaction ends, before counting them: the
+    rows locked (PostgreSQL, `FOR UPDATE`) or SQLite's write lock taken (a no-op update), so
+    a second respondent's count waits for the first one's write."""
+    where = survey_quotas.c.survey_id == survey_id
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(survey_quotas.c.id).where(where).with_for_update())
+    else:
+        conn.execute(survey_quotas.update().where(where).values(cap=survey_quotas.c.cap))
+
+
 def _quota_full(
     conn: sa.Connection, survey_id: int, answers: Mapping[str, Any], contact_id: int | None
 ) -> bool:
@@ -473,6 +486,7 @@ def save_page(
     status = "in_progress" if later and walk.ended_at is None else "complete"
     next_page = later[0] if status == "in_progress" else page
     with ctx.engine.begin() as conn:
+        _lock_quotas(conn, state.survey_id)
         if _quota_full(conn, state.survey_id, merged, state.contact_id):
             status = "quota_full"
         values |= {"answers": _jsonable(merged), "page": next_page, "status": status}
