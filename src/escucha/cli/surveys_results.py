@@ -10,7 +10,7 @@ import typer
 
 from escucha.cli.common import workspace_of
 from escucha.cli.ideas import to_json
-from escucha.cli.surveys_app import surveys_app
+from escucha.cli.surveys_app import surveys_app, words
 
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
 ID_ARGUMENT = typer.Argument(metavar="ID", help="The survey's id.")
@@ -44,16 +44,18 @@ def responses(
     from escucha.research.results import flagged_responses, responses_json
 
     found = _survey(ctx, survey)
-    frame = flagged_responses(workspace_of(ctx), found.id, found.definition)
+    ws = workspace_of(ctx)
+    frame = flagged_responses(ws, found.id, found.definition)
     result = responses_json(frame, found.definition)
     if as_json:
         typer.echo(to_json(result))
         return
+    t = words(ws)
     for item in result["responses"]:
-        flags = ", ".join(item["flags"]) or "-"
-        typer.echo(f"#{item['id']}  {item['status']}  {item['source'] or '-'}  "
-                   f"{item['submitted_at'] or '-'}  flags: {flags}")  # fmt: skip
-    typer.echo(f"{len(result['responses'])} responses")
+        typer.echo(t.text("surveys_cli_responses_row", id=item["id"], status=item["status"],
+                          source=item["source"] or "-", submitted=item["submitted_at"] or "-",
+                          flags=", ".join(item["flags"]) or "-"))  # fmt: skip
+    typer.echo(t.text("surveys_cli_responses", n=len(result["responses"])))
 
 
 @surveys_app.command()
@@ -195,31 +197,53 @@ def _print_analysis(result: dict[str, Any]) -> None:
 def close_loop(
     ctx: typer.Context,
     survey: Annotated[str, ID_ARGUMENT],
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="The source the results post is published on."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="es or en (default: the workspace's).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The post's title, where needed (Reddit).")
+    ] = None,
+    community: Annotated[
+        str | None, typer.Option("--community", help="Its subreddit or Discourse category.")
+    ] = None,
     question: Annotated[
         str, typer.Option("--consent-question", help="The question whose yes means: tell me.")
     ] = "hear_back",
+    by: Annotated[str, typer.Option("--by", help="Who writes the post.")] = "cli",
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Propose the results post (es, en) of a closed survey and record give:loop-closed."""
-    from escucha.research.results import close_loop as close
+    """Write the results post of a closed survey as a draft (guard, then approval); once it
+    is published, record give:loop-closed for each respondent who asked to hear back."""
+    from escucha.research.loop import close_loop as close
 
+    ws = workspace_of(ctx)
     found = _survey(ctx, survey)
-    result = close(
-        workspace_of(ctx),
-        found.id,
-        found.definition,
-        status=found.status,
-        title=found.title,
-        question=question,
-    )
+    result = close(ws, found.id, found.definition, status=found.status, title=found.title,
+                   source=source, lang=lang, post_title=title, community=community,
+                   question=question, by=by)  # fmt: skip
     if as_json:
         typer.echo(to_json(result))
         return
-    for lang, post in result["posts"].items():
-        typer.echo(f"--- {lang} (guard: {post['verdict']})")
-        typer.echo(post["text"])
-        for reason in post["reasons"]:
-            typer.echo(f"  ! {reason}")
-    typer.echo(f"\nproposal stored in {result['proposal']} for approval")
-    typer.echo(f"give:loop-closed recorded for {len(result['recorded'])} contacts "
-               f"({result['already_recorded']} already had it)")  # fmt: skip
+    t = words(ws)
+    draft = result["draft"]
+    typer.echo(t.text("surveys_cli_loop_draft", draft=draft["draft_id"], kind=draft["kind"],
+                      source=draft["source"], lang=draft["lang"] or "-",
+                      verdict=draft["verdict"], status=draft["status"]))  # fmt: skip
+    typer.echo(draft["text"])
+    for reason in draft["reasons"]:
+        typer.echo(t.text("surveys_cli_loop_reason", reason=reason))
+    if result["waiting"]:
+        typer.echo(t.text("surveys_cli_loop_waiting", waiting=result["waiting"]))
+    else:
+        typer.echo(
+            t.text(
+                "surveys_cli_loop_recorded",
+                n=len(result["recorded"]),
+                agreed=result["hear_back"],
+                already=result["already_recorded"],
+            )
+        )

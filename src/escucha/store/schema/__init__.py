@@ -39,6 +39,7 @@ from escucha.store.schema.listening import (
 from escucha.store.schema.research import (
     survey_invitations,
     survey_links,
+    survey_loop_drafts,
     survey_quotas,
     survey_responses,
     survey_versions,
@@ -83,6 +84,7 @@ __all__ = [
     "source_state",
     "survey_invitations",
     "survey_links",
+    "survey_loop_drafts",
     "survey_quotas",
     "survey_responses",
     "survey_versions",
