@@ -109,6 +109,35 @@ def test_the_page_shows_progress_and_ties_each_error_to_its_field(site):
     assert 'role="alert"' in wrong.text
 
 
+def test_back_shows_the_previous_page_with_its_answers_and_keeps_this_pages(site):
+    ws, app, _ = site
+    survey_id = live_survey(ws)
+    url = _path(create_public_link(ws, survey_id).url)
+    client = make_client(app)
+    page = _post(client, url, {}).headers["location"]
+    first = client.get(page)
+    assert 'value="back"' not in first.text  # nothing before the first page
+    _post(client, page, PAGE_1)
+    second = client.get(page)
+    assert "Page 2 of 3" in second.text
+    back = re.search(r'<button type="submit" name="nav" value="back"[^>]*>([^<]+)<', second.text)
+    assert back and back[1] == "Back to the previous page"
+    # the Save button comes first, so Enter in a field still saves and goes on
+    assert second.text.index(">Save and continue<") < second.text.index('value="back"')
+    # back with an age typed (kept) and a malformed answer (dropped), no required checks
+    went = _post(client, page, {"nav": "back", "age": "42", "grid.grid_price": "9"})
+    assert went.status_code == 303
+    again = client.get(page)
+    assert "Page 1 of 3" in again.text
+    assert 'value="ES" checked' in again.text and 'value="yes" checked' in again.text
+    _post(client, page, PAGE_1)
+    forward = client.get(page)
+    assert "Page 2 of 3" in forward.text and 'name="age" value="42"' in forward.text
+    row = responses_frame(ws, survey_id).iloc[-1]
+    assert row["status"] == "in_progress" and row["age"] == 42 and row["grid_price"] is None
+    assert len(row["page_seconds"]) == 2
+
+
 def test_resuming_from_the_cookie_goes_back_to_the_page_reached(site):
     ws, app, _ = site
     survey_id = live_survey(ws)

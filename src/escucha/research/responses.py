@@ -501,6 +501,41 @@ def save_page(
     return Outcome(status, next_page)
 
 
+def go_back(
+    ctx: Context,
+    resume_token: str,
+    page: int,
+    form: Mapping[str, list[str]],
+    *,
+    seconds: float,
+    token: str | None = None,
+) -> Outcome:
+    """Back to the previous page the respondent saw (logic may have skipped some), keeping
+    every answer: this page's well-formed answers are saved unchecked (a required one may
+    still be missing; it is asked for on the way forward), malformed ones are dropped."""
+    state = load_response(ctx, resume_token, token)
+    if state.status != "in_progress":
+        return Outcome(state.status, state.page)
+    if page != state.page:
+        raise Conflict(f"page {page + 1} is not the page shown now ({state.page + 1})")
+    names = state.pages[page] if page < len(state.pages) else ()
+    answers, errors, _shown = check_answers(state, names, form)
+    kept = {k: v for k, v in answers.items() if k.removesuffix("_other") not in errors}
+    merged = {
+        k: v
+        for k, v in state.answers.items()
+        if k not in names and k.removesuffix("_other") not in names
+    } | kept
+    walk = state.logic.walk(merged)
+    earlier = [i for i in range(page) if any(n in walk.shown for n in state.pages[i])]
+    timing = list(state.page_seconds) + [0.0] * (page + 1 - len(state.page_seconds))
+    timing[page] = round(timing[page] + max(0.0, seconds), 3)
+    previous = earlier[-1] if earlier else page
+    _update(ctx, state.id, {"answers": _jsonable(merged), "page": previous,
+                            "page_seconds": timing})  # fmt: skip
+    return Outcome("in_progress", previous)
+
+
 def _jsonable(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in answers.items()}
 
