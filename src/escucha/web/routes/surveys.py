@@ -281,7 +281,7 @@ async def survey_save(request: Request, token: str) -> Response:
     if _first(form, "nav") == "back":
         try:
             go_back(ctx.workspace, request.cookies.get(COOKIE, ""), int(signed[1]), form,
-                    seconds=seconds, token=token)  # fmt: skip
+                    seconds=seconds, token=token, state=state)  # fmt: skip
         except LinkRefused as error:
             return _refused(request, error)
         except Conflict:
@@ -296,6 +296,7 @@ async def survey_save(request: Request, token: str) -> Response:
             seconds=seconds,
             honeypot=bool(_first(form, HONEYPOT).strip()),
             token=token,
+            state=state,
         )
     except LinkRefused as error:
         return _refused(request, error)
