@@ -8,7 +8,8 @@ seconds (uniform between half and one and a half times it; 0: no pause, every re
 hammers the server). Each respondent arrives at a moment drawn uniformly from the first
 `--ramp` seconds (default: the think time; 0: all 50 arrive in the same instant). Prints the
 p50 and p95 of every request, of page views (GET) and page saves (POST) (target: p95 under
-150 ms per page), and the load average before and after.
+150 ms per page), the server's own CPU time per request (from /proc: independent of how busy
+the rest of the machine is), and the load average before and after.
 
     python bench/bench_survey_form.py [--respondents 50] [--rounds 4] [--think 2]
                                       [--workers 2] [--ramp SECONDS]
@@ -103,6 +104,23 @@ def respondent(base: str, link: str, rounds: int, think: float, ramp: float, get
                 assert saved.status_code == 303, saved.text
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (the uvicorn workers), from
+    /proc: what the server itself spent, whatever the rest of the machine was doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] * 1000
 
@@ -157,6 +175,7 @@ def main() -> None:
             for _ in range(args.respondents)
         ]
         load_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds(server.pid)
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -164,11 +183,13 @@ def main() -> None:
             thread.join()
         elapsed = time.perf_counter() - started
         load_after = os.getloadavg()[0]
+        cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
     every = gets + posts
+    served = len(every) + 2 * args.respondents * args.rounds  # and each response's intro, start
     print(json.dumps({
         "respondents": args.respondents,
         "think_seconds": args.think,
@@ -181,6 +202,7 @@ def main() -> None:
         "p95_ms": round(p95(every), 1),
         "page_view_p95_ms": round(p95(gets), 1),
         "page_save_p95_ms": round(p95(posts), 1),
+        "server_cpu_ms_per_request": round(cpu * 1000 / served, 2),
         "load_average": [round(load_before, 1), round(load_after, 1)],
         "cores": os.cpu_count(),
         "machine": f"{cpu_model()}, Python {platform.python_version()}",
