@@ -172,3 +172,19 @@ def test_bad_input_is_one_line(workspace, capsys, tmp_path):
     assert code == 1 and err.count("\n") == 1 and "expected ROW,COLUMN" in err
     code, _, err = run_cli(capsys, *base, "responses", "999")
     assert code == 1 and err.count("\n") == 1 and "no survey 999" in err
+
+
+def test_the_analysis_and_weights_are_printed_in_es_and_en(workspace, capsys, tmp_path):
+    survey = _store(workspace, _rows())
+    base = ("--workspace", str(workspace.path), "surveys")
+    code, out, err = run_cli(capsys, *base, "analyze", str(survey.id), "--no-open",
+                             "--lang", "es")  # fmt: skip
+    assert code == 0, err
+    assert "respuestas completas analizadas (sin ponderar)" in out and "(regla: " in out
+    code, out, err = run_cli(capsys, *base, "analyze", str(survey.id), "--no-open")
+    assert code == 0, err
+    assert "complete responses analysed (unweighted)" in out and "(rule: " in out
+    code, out, err = run_cli(capsys, *base, "weight", str(survey.id), "--targets",
+                             str(_targets(tmp_path)))  # fmt: skip
+    assert code == 0, err  # the workspace's first language is es
+    assert "objetivo 0.3" in out and "efecto de diseño" in out

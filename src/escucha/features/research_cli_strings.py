@@ -38,6 +38,30 @@ EN = {
         "({already} already had it)"
     ),
     "surveys_cli_loop_personal": "personal messages",
+    "surveys_cli_margin": "{variable}={category}  target {target}  weighted {weighted}",
+    "surveys_cli_weight_summary": (
+        "{n} respondents; design effect {deff}, effective sample size {ess}, largest weight {top}"
+    ),
+    "surveys_cli_none_excluded": "no response excluded (rule: {rule})",
+    "surveys_cli_excluded": "{n} flagged responses excluded: {why} (rule: {rule})",
+    "surveys_cli_analysed": "{n} complete responses analysed ({how})",
+    "surveys_cli_weighted": "weighted",
+    "surveys_cli_unweighted": "unweighted",
+    "surveys_cli_weighting": (
+        "weighting: design effect {deff}, effective sample size {ess}, largest weight {top}"
+    ),
+    "surveys_cli_intervals": "intervals: {what}",
+    "surveys_cli_modelled": "  [modelled {low} to {high}]",
+    "surveys_cli_mean": "  mean {mean} (n {n}){interval}",
+    "surveys_cli_nps": (
+        "  NPS {score}: promoters {promoters}, passives {passives}, detractors {detractors}"
+        "{interval}"
+    ),
+    "surveys_cli_open": "  {n} open answers",
+    "surveys_cli_wishes": "wishes",
+    "surveys_cli_complaints": "complaints",
+    "surveys_cli_crosstab": "crosstab {row} by {column}",
+    "surveys_cli_crosstab_cell": "  {row} | {column}: {count}  {share} of the column",
 }
 
 ES = {
@@ -77,6 +101,32 @@ ES = {
         "los resultados ({already} ya lo tenían)"
     ),
     "surveys_cli_loop_personal": "mensajes personales",
+    "surveys_cli_margin": "{variable}={category}  objetivo {target}  ponderado {weighted}",
+    "surveys_cli_weight_summary": (
+        "{n} personas; efecto de diseño {deff}, tamaño efectivo de la muestra {ess}, "
+        "peso máximo {top}"
+    ),
+    "surveys_cli_none_excluded": "ninguna respuesta excluida (regla: {rule})",
+    "surveys_cli_excluded": "{n} respuestas marcadas excluidas: {why} (regla: {rule})",
+    "surveys_cli_analysed": "{n} respuestas completas analizadas ({how})",
+    "surveys_cli_weighted": "ponderadas",
+    "surveys_cli_unweighted": "sin ponderar",
+    "surveys_cli_weighting": (
+        "ponderación: efecto de diseño {deff}, tamaño efectivo de la muestra {ess}, "
+        "peso máximo {top}"
+    ),
+    "surveys_cli_intervals": "intervalos: {what}",
+    "surveys_cli_modelled": "  [modelado: de {low} a {high}]",
+    "surveys_cli_mean": "  media {mean} (n {n}){interval}",
+    "surveys_cli_nps": (
+        "  NPS {score}: promotores {promoters}, pasivos {passives}, detractores {detractors}"
+        "{interval}"
+    ),
+    "surveys_cli_open": "  {n} respuestas abiertas",
+    "surveys_cli_wishes": "deseos",
+    "surveys_cli_complaints": "quejas",
+    "surveys_cli_crosstab": "tabla cruzada {row} por {column}",
+    "surveys_cli_crosstab_cell": "  {row} | {column}: {count}  {share} de la columna",
 }
 
 STRINGS = {"en": EN, "es": ES}
