@@ -103,6 +103,23 @@ def test_one_reminder_after_the_configured_days_with_a_fresh_link(people):
     with pytest.raises(LinkRefused, match="withdrawn"):
         start_response(people, first["url"].split("/s/")[1], Paradata(), salt=b"x" * 32)
     assert len(_ledger(people)) == 1  # a reminder is not another ask
+    message = done["reminded"][0]
+    assert message["text"].endswith(message["url"]) and message["draft_id"] == first["draft_id"]
+
+
+def test_the_reminder_waits_the_configured_days(people):
+    import dataclasses
+
+    survey_id = live_survey(people)
+    people.config = dataclasses.replace(
+        people.config, extra={"research": {"reminder_after_days": 2}}
+    )
+    sent = datetime.now(UTC) - timedelta(days=3)
+    invite_segment(people, survey_id, "all", now=sent)
+    assert remind(people, survey_id, now=sent + timedelta(days=1))["reminded"] == []
+    done = remind(people, survey_id, now=sent + timedelta(days=2, minutes=1))
+    assert len(done["reminded"]) == 1 and done["after_days"] == 2
+    assert remind(people, survey_id)["reminded"] == []  # at most one
 
 
 def test_the_cli_contracts(people, capsys):

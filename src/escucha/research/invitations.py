@@ -16,7 +16,8 @@ approved over the guard with a written reason) instead of writing one.
 
 Reminders: at most one per invitation, once `[research] reminder_after_days` have passed,
 to contacts who have not started it; the reminder carries a new link (the first one is
-withdrawn, since only its hash is kept) and is not another ask in the ledger.
+withdrawn, since only its hash is kept) with the invitation draft's text, and is not another
+ask in the ledger.
 """
 
 from __future__ import annotations
@@ -206,6 +207,13 @@ def _left(member: dict, reasons: list[str]) -> dict:
     return {"contact_id": member["id"], "name": member["name"], "reasons": reasons}
 
 
+def _draft_texts(ctx: Context, draft_ids: set[int]) -> dict[int, str]:
+    """The invitation drafts' texts, for the reminders' messages (the same approved text)."""
+    from escucha.engage.drafts import get_draft
+
+    return {number: get_draft(ctx, number)["text"] for number in sorted(draft_ids)}
+
+
 def remind(ctx: Context, survey_id: int, *, now: datetime | None = None) -> dict:
     """The one reminder to invited contacts who have not started the survey after
     `[research] reminder_after_days`; each gets a fresh link (the old one is withdrawn)."""
@@ -229,6 +237,7 @@ def remind(ctx: Context, survey_id: int, *, now: datetime | None = None) -> dict
                 )
             )
         )
+    texts = _draft_texts(ctx, {row.draft_id for row in due if row.draft_id is not None})
     reminded = []
     with ctx.engine.begin() as conn:
         for row in due:
@@ -242,5 +251,8 @@ def remind(ctx: Context, survey_id: int, *, now: datetime | None = None) -> dict
                 .where(survey_invitations.c.id == row.id)
                 .values(reminded_at=now, link_id=new.link.id)
             )
-            reminded.append({"contact_id": row.contact_id, "url": new.url})
+            reminded.append({"contact_id": row.contact_id, "url": new.url,
+                             "draft_id": row.draft_id,
+                             "text": f"{texts[row.draft_id]}\n{new.url}"
+                             if row.draft_id in texts else None})  # fmt: skip
     return {"survey_id": survey_id, "reminded": reminded, "after_days": days}
