@@ -231,6 +231,58 @@ def test_a_full_quota_cell_thanks_and_closes_out_new_respondents(workspace):
     assert statuses == ["complete", "quota_full", "in_progress"]
 
 
+def test_two_respondents_completing_the_last_place_at_once_do_not_overfill_it(
+    workspace, monkeypatch
+):
+    """Both respondents count the cell before either writes, unless the count waits for the
+    other's write: each thread meets the other at a barrier right after counting. Under the
+    lock the second one cannot count until the first commits, so the barrier times out,
+    the first writes, and the second counts it and is closed out."""
+    import contextlib
+    import threading
+
+    from escucha.research import responses as module
+
+    survey_id = live_survey(workspace)
+    set_quota(workspace, survey_id, "country", "ES", 1)
+    token = _token(create_public_link(workspace, survey_id).url)
+    resumes = []
+    for _ in range(2):
+        resume = _start(workspace, token).resume_token
+        save_page(workspace, resume, 0, PAGE_1, seconds=5)
+        save_page(workspace, resume, 1, PAGE_2, seconds=5)
+        resumes.append(resume)
+    barrier = threading.Barrier(2)
+    counted = module._quota_full
+
+    def count_then_meet(*args, **kwargs):
+        full = counted(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=2)
+        return full
+
+    monkeypatch.setattr(module, "_quota_full", count_then_meet)
+    outcomes: list[str] = []
+    failures: list[BaseException] = []
+
+    def finish(resume: str) -> None:
+        try:
+            outcomes.append(save_page(workspace, resume, 2, PAGE_3, seconds=5).status)
+        except BaseException as error:  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=finish, args=(r,)) for r in resumes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    assert sorted(outcomes) == ["complete", "quota_full"]
+    assert list_quotas(workspace, survey_id) == [
+        {"variable": "country", "category": "ES", "cap": 1, "complete": 1}
+    ]
+
+
 def test_links_are_made_on_the_configured_base_url_and_settings_are_checked():
     from escucha.config import parse_config
     from escucha.errors import ConfigError

@@ -103,6 +103,23 @@ def test_one_reminder_after_the_configured_days_with_a_fresh_link(people):
     with pytest.raises(LinkRefused, match="withdrawn"):
         start_response(people, first["url"].split("/s/")[1], Paradata(), salt=b"x" * 32)
     assert len(_ledger(people)) == 1  # a reminder is not another ask
+    message = done["reminded"][0]
+    assert message["text"].endswith(message["url"]) and message["draft_id"] == first["draft_id"]
+
+
+def test_the_reminder_waits_the_configured_days(people):
+    import dataclasses
+
+    survey_id = live_survey(people)
+    people.config = dataclasses.replace(
+        people.config, extra={"research": {"reminder_after_days": 2}}
+    )
+    sent = datetime.now(UTC) - timedelta(days=3)
+    invite_segment(people, survey_id, "all", now=sent)
+    assert remind(people, survey_id, now=sent + timedelta(days=1))["reminded"] == []
+    done = remind(people, survey_id, now=sent + timedelta(days=2, minutes=1))
+    assert len(done["reminded"]) == 1 and done["after_days"] == 2
+    assert remind(people, survey_id)["reminded"] == []  # at most one
 
 
 def test_the_cli_contracts(people, capsys):
@@ -129,3 +146,55 @@ def test_the_cli_contracts(people, capsys):
     assert [i["name"] for i in json.loads(out)["invited"]] == ["Ana"]
     code, out, err = run_cli(capsys, "-w", ws, "surveys", "link", "99", "--json")
     assert code == 1 and "no survey 99" in err
+
+
+def test_the_invitation_text_is_a_draft_and_each_contact_keeps_their_own_link(people):
+    from escucha.engage.drafts import Actor, approve_draft, get_draft, list_drafts
+    from escucha.engage.publish import publish_draft
+    from escucha.errors import Conflict
+
+    survey_id = live_survey(people)
+    done = invite_segment(people, survey_id, "all", by="luis")
+    (draft,) = list_drafts(people)
+    assert (draft["kind"], draft["source"], draft["status"]) == ("invitation", None, "pending")
+    assert done["drafts"] == {"es": {"draft_id": draft["draft_id"], "status": "pending",
+                                     "verdict": draft["verdict"]}}  # fmt: skip
+    assert draft["created_by"] == "luis" and draft["text"] in done["invited"][0]["text"]
+    with people.engine.connect() as conn:
+        stored = conn.execute(sa.select(survey_invitations)).all()
+    assert [row.draft_id for row in stored] == [draft["draft_id"]]
+    assert len({i["url"] for i in done["invited"]}) == len(done["invited"])
+    # a personal invitation is approved like any draft, and never published by escucha
+    approve_draft(people, draft["draft_id"], Actor("marta", "admin"))
+    with pytest.raises(Conflict, match="personal invitations"):
+        publish_draft(people, draft["draft_id"])
+    assert get_draft(people, draft["draft_id"])["status"] == "approved"
+
+
+def test_a_refused_invitation_stays_a_draft_and_only_an_admin_approval_lets_it_through(people):
+    from escucha.engage.drafts import Actor, approve_draft, list_drafts
+
+    survey_id = live_survey(people)
+    with pytest.raises(UserError, match=r"refuses this invitation \(draft \d+"):
+        invite_segment(people, survey_id, "all", text=SALES_PITCH)
+    (blocked,) = list_drafts(people)
+    assert blocked["kind"] == "invitation" and "hard_sell" in blocked["flags"]
+    with pytest.raises(UserError, match="once a person approves it"):
+        invite_segment(people, survey_id, "all", draft_id=blocked["draft_id"])
+    assert _ledger(people) == []
+    block = blocked["verdict"] == "block"
+    reason = "the discount is the community's own request" if block else None
+    approve_draft(people, blocked["draft_id"], Actor("marta", "admin"), override_reason=reason)
+    done = invite_segment(people, survey_id, "all", draft_id=blocked["draft_id"])
+    assert [i["name"] for i in done["invited"]] == ["Ana"]
+    assert done["invited"][0]["text"].startswith(SALES_PITCH)
+    assert len(list_drafts(people)) == 1  # reused, not written again
+
+
+def test_the_invite_output_is_in_the_workspace_language(people, capsys):
+    survey_id = live_survey(people)  # the workspace's languages: es, en
+    code, out, err = run_cli(capsys, "-w", str(people.path), "surveys", "invite", str(survey_id),
+                             "--segment", "everyone")  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("invitados 1, fuera 2") and "envía los mensajes cuando" in out
+    assert "contacto " in out and "fuera " in out

@@ -1,4 +1,4 @@
-"""A stored survey's responses: `escucha surveys responses|weight|analyze|export|close-loop`
+"""A stored survey's responses: `escucha surveys responses|weight|analyze|export`
 and `ws.survey(ID).responses()`, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ import json
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from escucha.research.surveys import create_survey, set_status
-from escucha.store.schema.community import contacts, interactions
+from escucha.store.schema.community import contacts
 from escucha.store.schema.research import survey_responses
 
 from .helpers import run_cli
@@ -152,40 +151,6 @@ def test_export_csv_sav_parquet(workspace, capsys, tmp_path):
     assert parquet["flags"].iloc[0] == "honeypot" and len(parquet) == 40
 
 
-def test_close_loop_proposes_a_checked_post_and_records_the_gives(workspace, capsys):
-    rows = _rows()
-    rows[4] = response(5, contact_id=11, hear_back="yes")
-    rows[5] = response(6, contact_id=12, hear_back="no")
-    rows[6] = response(7, contact_id=13, hear_back="yes", status="in_progress")
-    survey = _store(workspace, rows, contacts_for=(11, 12, 13))
-    args = ("--workspace", str(workspace.path), "surveys", "close-loop", str(survey.id), "--json")
-    code, _, err = run_cli(capsys, *args)
-    assert code == 1 and "close it first" in err
-    set_status(workspace, survey.id, "closed")
-    code, out, err = run_cli(capsys, *args)
-    assert code == 0, err
-    found = json.loads(out)
-    assert found["recorded"] == [11]
-    english = found["posts"]["en"]["text"]
-    assert "the 37 people who answered" in english  # 40 - 2 unfinished - the honeypot one
-    assert "not a representative" in english and "Region: south (en) (51%)" in english
-    assert "Pick 2" not in english and "Hear back" not in english  # not findings
-    assert "muestra representativa" in found["posts"]["es"]["text"]
-    assert found["posts"]["en"]["verdict"] in ("ok", "review", "block")
-    with open(found["proposal"], encoding="utf-8") as handle:
-        stored = json.load(handle)
-    assert stored["posts"]["es"]["text"] == found["posts"]["es"]["text"]
-    code, out, _ = run_cli(capsys, *args)
-    assert json.loads(out)["recorded"] == [] and json.loads(out)["already_recorded"] == 1
-    with workspace.engine.connect() as conn:
-        given = conn.execute(
-            sa.select(interactions.c.contact_id, interactions.c.ref).where(
-                interactions.c.kind == "give:loop-closed"
-            )
-        ).all()
-    assert given == [(11, f"survey:{survey.id}")]
-
-
 def test_bad_input_is_one_line(workspace, capsys, tmp_path):
     survey = _store(workspace, _rows())
     base = ("--workspace", str(workspace.path), "surveys")
@@ -207,3 +172,19 @@ def test_bad_input_is_one_line(workspace, capsys, tmp_path):
     assert code == 1 and err.count("\n") == 1 and "expected ROW,COLUMN" in err
     code, _, err = run_cli(capsys, *base, "responses", "999")
     assert code == 1 and err.count("\n") == 1 and "no survey 999" in err
+
+
+def test_the_analysis_and_weights_are_printed_in_es_and_en(workspace, capsys, tmp_path):
+    survey = _store(workspace, _rows())
+    base = ("--workspace", str(workspace.path), "surveys")
+    code, out, err = run_cli(capsys, *base, "analyze", str(survey.id), "--no-open",
+                             "--lang", "es")  # fmt: skip
+    assert code == 0, err
+    assert "respuestas completas analizadas (sin ponderar)" in out and "(regla: " in out
+    code, out, err = run_cli(capsys, *base, "analyze", str(survey.id), "--no-open")
+    assert code == 0, err
+    assert "complete responses analysed (unweighted)" in out and "(rule: " in out
+    code, out, err = run_cli(capsys, *base, "weight", str(survey.id), "--targets",
+                             str(_targets(tmp_path)))  # fmt: skip
+    assert code == 0, err  # the workspace's first language is es
+    assert "objetivo 0.3" in out and "efecto de diseño" in out

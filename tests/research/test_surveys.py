@@ -125,7 +125,7 @@ def test_import_into_a_live_survey_makes_a_version(cli, tmp_path):
     survey_id = json.loads(cli("surveys", "import", str(form), "--json")[1])["survey_id"]
     assert cli("surveys", "status", str(survey_id), "live")[0] == 0
     code, out, _ = cli("surveys", "import", str(form), "--into", str(survey_id))
-    assert code == 0 and f"survey {survey_id} (version 2)" in out
+    assert code == 0 and f"encuesta {survey_id} (versión 2)" in out  # the workspace speaks es
 
 
 def test_bad_forms_and_formats_exit_1_with_one_line(cli, tmp_path):

@@ -283,3 +283,38 @@ def test_export_refuses_one_list_with_two_sets_of_choices(tmp_path):
     with pytest.raises(UserError, match="share the choice list 'yn' but not its choices"):
         write_xlsform(clash, tmp_path / "out.xlsx")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_what_the_first_page_says_goes_through_the_settings_sheet(tmp_path):
+    """Who asks, why, how the answers are used (translated like labels) and the minutes it
+    takes: import -> export -> import gives the same definition."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label::English (en)", "label::Español (es)"])
+    survey.append(["integer", "age", "Your age", "Tu edad"])
+    settings = book.create_sheet("settings")
+    settings.append(["form_title", "default_language", "asker::English (en)",
+                     "asker::Español (es)", "purpose::English (en)", "purpose::Español (es)",
+                     "use::English (en)", "use::Español (es)", "minutes"])  # fmt: skip
+    settings.append(["Flights", "English (en)", "The community team", "El equipo de comunidad",
+                     "To improve our flights", "Para mejorar nuestros vuelos",
+                     "Only in aggregate", "Solo de forma agregada", 4])  # fmt: skip
+    book.save(tmp_path / "intro.xlsx")
+    reading = read_xlsform(tmp_path / "intro.xlsx")
+    first = reading.definition
+    assert reading.rejected == ()
+    assert first.asker == {"en": "The community team", "es": "El equipo de comunidad"}
+    assert first.purpose == {"en": "To improve our flights", "es": "Para mejorar nuestros vuelos"}
+    assert first.use == {"en": "Only in aggregate", "es": "Solo de forma agregada"}
+    assert first.minutes == 4
+    _round_trip(tmp_path / "intro.xlsx", tmp_path)
+    # a bad number of minutes is a rejected settings row, never silently dropped
+    settings["I2"] = "soon"
+    book.save(tmp_path / "late.xlsx")
+    late = read_xlsform(tmp_path / "late.xlsx")
+    assert late.definition.minutes is None and late.definition.asker == first.asker
+    assert [(r.sheet, r.row) for r in late.rejected] == [("settings", 2)]
+    assert "minutes" in late.rejected[0].reason

@@ -109,6 +109,35 @@ def test_the_page_shows_progress_and_ties_each_error_to_its_field(site):
     assert 'role="alert"' in wrong.text
 
 
+def test_back_shows_the_previous_page_with_its_answers_and_keeps_this_pages(site):
+    ws, app, _ = site
+    survey_id = live_survey(ws)
+    url = _path(create_public_link(ws, survey_id).url)
+    client = make_client(app)
+    page = _post(client, url, {}).headers["location"]
+    first = client.get(page)
+    assert 'value="back"' not in first.text  # nothing before the first page
+    _post(client, page, PAGE_1)
+    second = client.get(page)
+    assert "Page 2 of 3" in second.text
+    back = re.search(r'<button type="submit" name="nav" value="back"[^>]*>([^<]+)<', second.text)
+    assert back and back[1] == "Back to the previous page"
+    # the Save button comes first, so Enter in a field still saves and goes on
+    assert second.text.index(">Save and continue<") < second.text.index('value="back"')
+    # back with an age typed (kept) and a malformed answer (dropped), no required checks
+    went = _post(client, page, {"nav": "back", "age": "42", "grid.grid_price": "9"})
+    assert went.status_code == 303
+    again = client.get(page)
+    assert "Page 1 of 3" in again.text
+    assert 'value="ES" checked' in again.text and 'value="yes" checked' in again.text
+    _post(client, page, PAGE_1)
+    forward = client.get(page)
+    assert "Page 2 of 3" in forward.text and 'name="age" value="42"' in forward.text
+    row = responses_frame(ws, survey_id).iloc[-1]
+    assert row["status"] == "in_progress" and row["age"] == 42 and row["grid_price"] is None
+    assert len(row["page_seconds"]) == 2
+
+
 def test_resuming_from_the_cookie_goes_back_to_the_page_reached(site):
     ws, app, _ = site
     survey_id = live_survey(ws)
@@ -232,3 +261,39 @@ def test_the_rest_api_reads_with_a_read_token_and_makes_links_with_a_write_token
     assert answer["source"] == "newsletter" and answer["status"] == "complete"
     assert answer["answers"]["uses"] == ["app", "other"] and answer["answers"]["age"] == 42
     assert client.get("/api/v1/surveys/999", headers=read).status_code == 404
+
+
+def test_the_rest_api_gives_responses_with_flags_and_paradata_to_any_reader(site):
+    from escucha.auth.tokens import create_token
+    from escucha.auth.users import create_user
+
+    ws, app, _ = site
+    survey_id = live_survey(ws)
+    create_user(ws.engine, "vera", "another long password", "viewer")
+    viewer = {"authorization": f"Bearer {create_token(ws.engine, 'vera', 'read')[0]}"}
+    url = _path(create_public_link(ws, survey_id, "newsletter").url)
+    client = make_client(app)
+    page = _post(client, url, {"src": ""}).headers["location"]
+    _post(client, page, {**PAGE_1, "website": "http://spam.example"})  # the honeypot
+    _post(client, page, PAGE_2)
+    _post(client, page, PAGE_3)
+    path = f"/api/v1/surveys/{survey_id}/responses"
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers={"authorization": "Bearer nope"}).status_code == 401
+    found = client.get(path, headers=viewer)
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["survey_id"] == survey_id and body["version"] == 1
+    (answer,) = body["responses"]
+    assert set(answer) == {"id", "source", "status", "submitted_at", "answers", "flags",
+                           "paradata"}  # fmt: skip
+    assert "honeypot" in answer["flags"] and answer["source"] == "newsletter"
+    assert answer["answers"]["country"] == "ES" and answer["submitted_at"]
+    paradata = answer["paradata"]
+    assert paradata["honeypot"] is True and paradata["version"] == 1
+    assert len(paradata["page_seconds"]) == 3 and "fingerprint" not in paradata
+    assert client.get("/api/v1/surveys/9999/responses", headers=viewer).status_code == 404
+    assert (
+        client.post(f"/api/v1/surveys/{survey_id}/links", json={}, headers=viewer).status_code
+        == 403
+    )

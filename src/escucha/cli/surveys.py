@@ -9,7 +9,7 @@ import typer
 
 from escucha.cli.common import workspace_of
 from escucha.cli.ideas import to_json
-from escucha.cli.surveys_app import surveys_app
+from escucha.cli.surveys_app import surveys_app, words
 
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
 
@@ -33,18 +33,18 @@ def import_(
     """Import an XLSForm as a new draft survey; rows escucha cannot represent are listed."""
     from escucha.research.surveys import import_xlsform
 
-    done = import_xlsform(workspace_of(ctx), form, None if into is None else _id(into))
+    ws = workspace_of(ctx)
+    done = import_xlsform(ws, form, None if into is None else _id(into))
     result = done.as_json()
     if as_json:
         typer.echo(to_json(result))
         return
-    typer.echo(
-        f"survey {result['survey_id']} (version {done.survey.version}): "
-        f"{result['questions']} questions in {', '.join(result['languages'])}; "
-        f"{len(result['rejected'])} rejected"
-    )
+    t = words(ws)
+    typer.echo(t.text("surveys_cli_imported", id=result["survey_id"], version=done.survey.version,
+                      questions=result["questions"], languages=", ".join(result["languages"]),
+                      rejected=len(result["rejected"])))  # fmt: skip
     for item in result["rejected"]:
-        typer.echo(f"  {item['sheet']} row {item['row']}: {item['reason']}")
+        typer.echo(t.text("surveys_cli_rejected_row", **item))
 
 
 @surveys_app.command("export")
@@ -59,8 +59,9 @@ def export(
     """Write a survey's definition (xlsform) or its responses (sav, csv, parquet)."""
     from escucha.research.surveys import export_survey
 
-    for path in export_survey(workspace_of(ctx), _id(survey), fmt, out):
-        typer.echo(f"wrote {path}")
+    ws = workspace_of(ctx)
+    for path in export_survey(ws, _id(survey), fmt, out):
+        typer.echo(words(ws).text("surveys_cli_wrote", path=path))
 
 
 @surveys_app.command("list")
@@ -68,15 +69,16 @@ def list_(ctx: typer.Context, as_json: Annotated[bool, JSON_OPTION] = False) -> 
     """The surveys, with their status and current version."""
     from escucha.research.surveys import list_surveys
 
-    found = [s.summary() for s in list_surveys(workspace_of(ctx))]
+    ws = workspace_of(ctx)
+    found = [s.summary() for s in list_surveys(ws)]
     if as_json:
         typer.echo(to_json({"surveys": found}))
         return
+    t = words(ws)
     for s in found:
-        typer.echo(
-            f"#{s['id']} {s['title']}  [{s['status']}, version {s['version']}]  "
-            f"{s['questions']} questions, {', '.join(s['languages'])}"
-        )
+        typer.echo(t.text("surveys_cli_listed", id=s["id"], title=s["title"], status=s["status"],
+                          version=s["version"], questions=s["questions"],
+                          languages=", ".join(s["languages"])))  # fmt: skip
 
 
 @surveys_app.command("status")
@@ -88,5 +90,6 @@ def status(
     """Open a draft survey (live) or close a live one."""
     from escucha.research.surveys import set_status
 
-    done = set_status(workspace_of(ctx), _id(survey), new)
-    typer.echo(f"survey {done.id} is {done.status}")
+    ws = workspace_of(ctx)
+    done = set_status(ws, _id(survey), new)
+    typer.echo(words(ws).text("surveys_cli_status", id=done.id, status=done.status))

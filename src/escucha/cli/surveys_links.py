@@ -8,7 +8,7 @@ import typer
 
 from escucha.cli.common import workspace_of
 from escucha.cli.ideas import to_json
-from escucha.cli.surveys_app import surveys_app
+from escucha.cli.surveys_app import surveys_app, words
 
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
 ID_ARGUMENT = typer.Argument(metavar="ID", help="The survey's id.")
@@ -48,13 +48,20 @@ def links(
     """The survey's links: kind, source, uses, expiry (never their tokens)."""
     from escucha.research.links import list_links
 
-    found = list_links(workspace_of(ctx), _id(survey))
+    ws = workspace_of(ctx)
+    found = list_links(ws, _id(survey))
     if as_json:
         typer.echo(to_json({"links": found}))
         return
+    t = words(ws)
     for item in found:
-        state = "revoked" if item["revoked"] else f"{item['uses']} uses"
-        typer.echo(f"#{item['id']} {item['kind']} {item['source'] or '-'}  {state}")
+        state = (
+            t["surveys_cli_link_revoked"]
+            if item["revoked"]
+            else t.text("surveys_cli_link_uses", n=item["uses"])
+        )
+        typer.echo(t.text("surveys_cli_link_row", id=item["id"], kind=item["kind"],
+                          source=item["source"] or "-", state=state))  # fmt: skip
 
 
 @surveys_app.command("invite")
@@ -65,22 +72,45 @@ def invite(
     text: Annotated[
         str | None, typer.Option("--text", help="The invitation (default: a plain ask).")
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Post it on this source too (default: personal messages)."),
+    ] = None,
+    draft: Annotated[
+        int | None,
+        typer.Option("--draft", help="Reuse this invitation draft (e.g. approved by an admin)."),
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="Who writes the invitation.")] = "cli",
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Invite a segment's ask-ready contacts, each with a personal link; the text is
-    checked by the honest-post guard. Prints the links to send and who was left out."""
+    """Invite a segment's ask-ready contacts, each with a personal link; the text is an
+    invitation draft checked by the honest-post guard and approved by a person. Prints the
+    messages to send and who was left out."""
     from escucha.research.invitations import invite_segment
 
-    done = invite_segment(workspace_of(ctx), _id(survey), segment, text=text)
+    ws = workspace_of(ctx)
+    done = invite_segment(ws, _id(survey), segment, text=text, source=source, draft_id=draft, by=by)
     if as_json:
         typer.echo(to_json(done))
         return
-    typer.echo(f"invited {len(done['invited'])}, left out {len(done['left_out'])}")
+    t = words(ws)
+    typer.echo(t.text("surveys_cli_invited", invited=len(done["invited"]),
+                      left_out=len(done["left_out"])))  # fmt: skip
+    for lang, item in done["drafts"].items():
+        typer.echo(t.text("surveys_cli_invite_draft", draft=item["draft_id"], lang=lang,
+                          verdict=item["verdict"], status=item["status"]))  # fmt: skip
     for item in done["invited"]:
-        typer.echo(f"  contact {item['contact_id']} ({item['name'] or '-'}): {item['url']}")
+        typer.echo(t.text("surveys_cli_invited_row", id=item["contact_id"],
+                          name=item["name"] or "-", url=item["url"]))  # fmt: skip
     for item in done["left_out"]:
-        typer.echo(f"  left out {item['contact_id']} ({item['name'] or '-'}): "
-                   + "; ".join(item["reasons"]))  # fmt: skip
+        typer.echo(
+            t.text(
+                "surveys_cli_left_out_row",
+                id=item["contact_id"],
+                name=item["name"] or "-",
+                reasons="; ".join(item["reasons"]),
+            )
+        )
 
 
 @surveys_app.command("remind")
@@ -89,16 +119,19 @@ def remind(
     survey: Annotated[str, ID_ARGUMENT],
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """The one reminder, with a fresh link, to invited contacts who have not started."""
+    """The one reminder, with a fresh link, to invited contacts who have not started
+    ([research] reminder_after_days after the invitation)."""
     from escucha.research.invitations import remind as run
 
-    done = run(workspace_of(ctx), _id(survey))
+    ws = workspace_of(ctx)
+    done = run(ws, _id(survey))
     if as_json:
         typer.echo(to_json(done))
         return
-    typer.echo(f"reminded {len(done['reminded'])}")
+    t = words(ws)
+    typer.echo(t.text("surveys_cli_reminded", n=len(done["reminded"]), days=done["after_days"]))
     for item in done["reminded"]:
-        typer.echo(f"  contact {item['contact_id']}: {item['url']}")
+        typer.echo(t.text("surveys_cli_reminded_row", id=item["contact_id"], url=item["url"]))
 
 
 @surveys_app.command("quota")
@@ -122,5 +155,6 @@ def quota(
     if as_json:
         typer.echo(to_json({"quotas": found}))
         return
+    t = words(ws)
     for item in found:
-        typer.echo(f"{item['variable']}={item['category']}: {item['complete']}/{item['cap']}")
+        typer.echo(t.text("surveys_cli_quota_row", **item))

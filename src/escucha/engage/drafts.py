@@ -217,7 +217,7 @@ def create_draft(
 
 def create_post_draft(
     ctx: Context,
-    source: str,
+    source: str | None,
     kind: str,
     text: str,
     *,
@@ -231,7 +231,9 @@ def create_post_draft(
 
     The source must be configured and able to publish, with what its platform needs for a
     new post (a title, a subreddit or category); otherwise one line says why, now rather
-    than at publishing."""
+    than at publishing. An invitation without a source is the text of personal messages
+    (a survey's invitations, each with its contact's own link): checked and approved like any
+    draft, sent one by one by a person, never published by escucha."""
     if kind not in NEW_POSTS:
         raise UserError(
             f"unknown kind {kind!r} for a new post; kinds are {', '.join(NEW_POSTS)} "
@@ -239,7 +241,10 @@ def create_post_draft(
         )
     title = _optional(title, "title", 1000)
     community = _optional(community, "community", 255)
-    _check_target(ctx, source, title, community)
+    if source is not None:
+        _check_target(ctx, source, title, community)
+    elif kind != "invitation":
+        raise UserError(f"a draft of kind {kind!r} needs the source it is published on")
     body = check_text(text)
     lang = detect_language(body)
     verdict = _verdict(ctx, body, lang, None)

@@ -105,6 +105,11 @@ def publish_draft(
             f"draft {draft_id} is {draft.status}: it is published only once approved "
             f"(escucha drafts approve {draft_id})"
         )
+    if source_name is None:
+        raise Conflict(
+            f"draft {draft_id} is the text of personal invitations (no source): escucha does "
+            "not publish it; each contact is sent their own message with their own link"
+        )
     config = _source_config(ctx, source_name, draft.post_id)
     source = _publisher(ctx, config, sleep)
     now = datetime.now(UTC)

@@ -39,8 +39,10 @@ def tables() -> Iterable[Table]:
 
 @hookimpl
 def strings() -> Mapping[str, Mapping[str, str]]:
-    """The respondent's form, the analysis's AAPOR statement and the results post."""
+    """The respondent's form, the analysis's AAPOR statement, the results post and what the
+    survey commands print."""
+    from escucha.features.research_cli_strings import STRINGS as CLI
     from escucha.features.research_strings import STRINGS as FORM
     from escucha.research.strings import STRINGS as ANALYSIS
 
-    return {lang: {**ANALYSIS[lang], **FORM[lang]} for lang in ANALYSIS}
+    return {lang: {**ANALYSIS[lang], **FORM[lang], **CLI[lang]} for lang in ANALYSIS}

@@ -2,19 +2,22 @@
 
 Only ask-ready contacts are invited (the community's rules: opt-outs, consent, cooldown,
 the cap on asks, a give since the last ask); the others are listed with the reasons. The
-invitation text is checked by the honest-post guard before anyone is invited: an
-invitation that is really a sales pitch (the guard's hard-sell flag) or hides a connection
-is refused. Each invited contact gets a personal link (single use, expiring), a row in
-`survey_invitations` and an `ask:survey` in the give/ask ledger, in one transaction.
-
-An `invitation` draft (engage/drafts.py) is a new public post on a source; these are personal
-messages, one link each, so the text is not stored as a draft: the guard's verdict is
-returned and written into each ledger entry's note.
-escucha does not send the messages: the result lists each contact's link to send.
+invitation text is an engage `invitation` draft (engage/drafts.py), one per language of the
+invited contacts: the honest-post guard checks it as it is written, and an invitation that is
+really a sales pitch (the guard's hard-sell flag) or hides a connection is refused before
+anyone is invited (the blocked draft stays, for an admin to see or override). Without a
+source the draft is the text of personal messages, never published by escucha; with
+`source` it is a post on that source. Each invited contact gets their own personal link
+(single use, expiring), a row in `survey_invitations` naming the draft, and an `ask:survey`
+in the give/ask ledger, in one transaction. escucha does not send the messages: the result
+lists each contact's text with their link, to send once the draft is approved
+(`escucha drafts approve N`). `draft_id` reuses a draft written before (e.g. one an admin
+approved over the guard with a written reason) instead of writing one.
 
 Reminders: at most one per invitation, once `[research] reminder_after_days` have passed,
 to contacts who have not started it; the reminder carries a new link (the first one is
-withdrawn, since only its hash is kept) and is not another ask in the ledger.
+withdrawn, since only its hash is kept) with the invitation draft's text, and is not another
+ask in the ledger.
 """
 
 from __future__ import annotations
@@ -54,20 +57,43 @@ class GuardCheck:
         return self.verdict == "block" or bool(REFUSING_FLAGS & set(self.flags))
 
 
-def check_invitation(ctx: Context, text: str, lang: str | None = None) -> GuardCheck:
-    """The guard's verdict on an invitation our brand's account sends."""
-    from escucha.engage.guard import check, load_lists
+def _check(draft: dict) -> GuardCheck:
+    return GuardCheck(draft["verdict"], tuple(draft["flags"]), tuple(draft["reasons"]))
 
-    brand = ctx.config.brand.name if ctx.config.brand else ""
-    verdict = check(
-        text,
-        brand=brand,
-        connection="brand_account",
-        lang=lang,
-        settings=ctx.config.guard,
-        lists=load_lists(ctx.path),
-    )
-    return GuardCheck(verdict.verdict, tuple(verdict.flag_names), tuple(verdict.reasons))
+
+def _draft_text(ctx: Context, lang: str, text: str, source: str | None, by: str,
+                now: datetime) -> dict:  # fmt: skip
+    """The invitation written as an engage draft, or one line when the guard refuses it."""
+    from escucha.engage.drafts import create_post_draft
+
+    draft = create_post_draft(ctx, source, "invitation", text, by=by, now=now)
+    if _check(draft).refused:
+        raise UserError(
+            f"the guard refuses this invitation (draft {draft['draft_id']}, {lang}): "
+            + "; ".join(draft["reasons"] or draft["flags"])
+            + "; nobody was invited"
+        )
+    return draft
+
+
+def _reused(ctx: Context, draft_id: int) -> dict:
+    """A draft written before, when it is an invitation the guard lets through or an admin
+    approved over it."""
+    from escucha.engage.drafts import get_draft
+
+    draft = get_draft(ctx, draft_id)
+    if draft["kind"] != "invitation":
+        raise UserError(
+            f"--draft {draft_id}: draft {draft_id} is a {draft['kind']}, not an invitation"
+        )
+    if _check(draft).refused and draft["status"] == "pending":
+        raise UserError(
+            f"--draft {draft_id}: the guard refuses it ("
+            + "; ".join(draft["reasons"] or draft["flags"])
+            + "); it is used once a person approves it (escucha drafts approve; a block needs "
+            "an admin's written reason)"
+        )
+    return draft
 
 
 def invitation_text(ctx: Context, survey_id: int, lang: str, text: str | None = None) -> str:
@@ -86,6 +112,8 @@ def invite_segment(
     segment: str,
     *,
     text: str | None = None,
+    source: str | None = None,
+    draft_id: int | None = None,
     by: str = "cli",
     now: datetime | None = None,
 ) -> dict:
@@ -106,8 +134,10 @@ def invite_segment(
                 )
             )
         )
-    texts: dict[str, str] = {}
-    checks: dict[str, GuardCheck] = {}
+    if draft_id is not None and text is not None:
+        raise UserError("--text and --draft: give the invitation one way")
+    reused = _reused(ctx, draft_id) if draft_id is not None else None
+    drafts: dict[str, dict] = {}
     invited: list[dict] = []
     left_out: list[dict] = []
     for member in members:
@@ -118,24 +148,23 @@ def invite_segment(
             left_out.append(_left(member, list(member["reasons"]) or ["not ask-ready"]))
             continue
         lang = member["lang"] if member["lang"] in DEFAULT_TEXT else "en"
-        if lang not in texts:
-            texts[lang] = invitation_text(ctx, survey_id, lang, text)
-            checks[lang] = check_invitation(ctx, texts[lang], None if text else lang)
-            if checks[lang].refused:
-                raise UserError(
-                    "the guard refuses this invitation: " + "; ".join(checks[lang].reasons)
-                )
         invited.append({"member": member, "lang": lang})
+    for lang in dict.fromkeys(item["lang"] for item in invited):
+        drafts[lang] = reused or _draft_text(
+            ctx, lang, invitation_text(ctx, survey_id, lang, text), source, by, now
+        )
     out: list[dict] = []
     with ctx.engine.begin() as conn:
         for item in invited:
             member, lang = item["member"], item["lang"]
+            draft = drafts[lang]
             new = create_personal_link(ctx, conn, survey_id, member["id"], now=now)
             conn.execute(
                 survey_invitations.insert().values(
                     survey_id=survey_id,
                     contact_id=member["id"],
                     link_id=new.link.id,
+                    draft_id=draft["draft_id"],
                     invited_at=now,
                 )
             )
@@ -144,7 +173,8 @@ def invite_segment(
                 "ask:survey",
                 contact_id=member["id"],
                 channel="survey",
-                note=f"invitation to survey {survey_id}; guard: {checks[lang].verdict}",
+                note=f"invitation to survey {survey_id} (draft {draft['draft_id']}); "
+                f"guard: {draft['verdict']}",
                 ref=f"survey:{survey_id}",
                 occurred_at=now,
                 recorded_by=by,
@@ -156,7 +186,8 @@ def invite_segment(
                     "lang": lang,
                     "url": new.url,
                     "expires_at": new.link.expires_at.isoformat() if new.link.expires_at else None,
-                    "text": f"{texts[lang]}\n{new.url}",
+                    "draft_id": draft["draft_id"],
+                    "text": f"{draft['text']}\n{new.url}",
                 }
             )
     return {
@@ -164,12 +195,23 @@ def invite_segment(
         "segment": segment,
         "invited": out,
         "left_out": left_out,
-        "guard": {lang: c.verdict for lang, c in checks.items()},
+        "guard": {lang: d["verdict"] for lang, d in drafts.items()},
+        "drafts": {
+            lang: {"draft_id": d["draft_id"], "status": d["status"], "verdict": d["verdict"]}
+            for lang, d in drafts.items()
+        },
     }
 
 
 def _left(member: dict, reasons: list[str]) -> dict:
     return {"contact_id": member["id"], "name": member["name"], "reasons": reasons}
+
+
+def _draft_texts(ctx: Context, draft_ids: set[int]) -> dict[int, str]:
+    """The invitation drafts' texts, for the reminders' messages (the same approved text)."""
+    from escucha.engage.drafts import get_draft
+
+    return {number: get_draft(ctx, number)["text"] for number in sorted(draft_ids)}
 
 
 def remind(ctx: Context, survey_id: int, *, now: datetime | None = None) -> dict:
@@ -195,6 +237,7 @@ def remind(ctx: Context, survey_id: int, *, now: datetime | None = None) -> dict
                 )
             )
         )
+    texts = _draft_texts(ctx, {row.draft_id for row in due if row.draft_id is not None})
     reminded = []
     with ctx.engine.begin() as conn:
         for row in due:
@@ -208,5 +251,8 @@ def remind(ctx: Context, survey_id: int, *, now: datetime | None = None) -> dict
                 .where(survey_invitations.c.id == row.id)
                 .values(reminded_at=now, link_id=new.link.id)
             )
-            reminded.append({"contact_id": row.contact_id, "url": new.url})
+            reminded.append({"contact_id": row.contact_id, "url": new.url,
+                             "draft_id": row.draft_id,
+                             "text": f"{texts[row.draft_id]}\n{new.url}"
+                             if row.draft_id in texts else None})  # fmt: skip
     return {"survey_id": survey_id, "reminded": reminded, "after_days": days}

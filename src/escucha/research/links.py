@@ -161,13 +161,20 @@ def find_link(conn: sa.Connection, token: str, now: datetime | None = None) -> L
     ).first()
     if found is None:
         raise LinkRefused("unknown")
-    if found.revoked_at is not None:
-        raise LinkRefused("revoked")
-    if found.expires_at is not None and found.expires_at <= (now or datetime.now(UTC)):
-        raise LinkRefused("expired")
-    if found.status != "live":
-        raise LinkRefused(found.status)
+    refuse_closed_link(found.revoked_at, found.expires_at, found.status, now)
     return _link(found)
+
+
+def refuse_closed_link(
+    revoked_at: datetime | None, expires_at: datetime | None, status: str, now: datetime | None
+) -> None:
+    """`LinkRefused` when a link is withdrawn, expired, or its survey is not live."""
+    if revoked_at is not None:
+        raise LinkRefused("revoked")
+    if expires_at is not None and expires_at <= (now or datetime.now(UTC)):
+        raise LinkRefused("expired")
+    if status != "live":
+        raise LinkRefused(status)
 
 
 def open_link(ctx: Context, token: str, now: datetime | None = None) -> Link:

@@ -9,7 +9,9 @@ the fingerprint is stored. The honeypot (a field people never see) marks, never 
 
 Quotas (`survey_quotas`): a cell is a question's answer, or a contact's attribute (`country`,
 `lang` or a named attribute) on a personal link. Once `cap` complete responses are in a cell,
-a new respondent in it is thanked and closed out (status `quota_full`).
+a new respondent in it is thanked and closed out (status `quota_full`). Two respondents
+completing the last place of a cell at once do not both get it: the count and the write
+happen under the survey's quota lock (`_lock_quotas`), so the second one counts the first.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ import sqlalchemy as sa
 from escucha.core.context import Context
 from escucha.errors import Conflict, NotFound, UserError
 from escucha.research.definition import Definition, Group, Kind, Question
-from escucha.research.links import LinkRefused, find_link, hash_token, open_link, use_link
+from escucha.research.links import (
+    LinkRefused,
+    hash_token,
+    open_link,
+    refuse_closed_link,
+    use_link,
+)
 from escucha.research.logic import OTHER, Logic
 from escucha.research.settings import research_settings
 from escucha.research.surveys import get_survey
@@ -191,6 +199,7 @@ def choose_language(definition: Definition, preferred: Iterable[str | None]) -> 
 
 _LOGIC: dict[int, Logic] = {}  # id(definition) -> its logic, for the cached definitions
 _DEFINITIONS: dict[tuple[str, int, int], tuple[str, Definition]] = {}
+_PAGES: dict[tuple[int, int], tuple[Definition, list[tuple[str, ...]]]] = {}
 
 
 def _logic(definition: Definition) -> Logic:
@@ -198,12 +207,17 @@ def _logic(definition: Definition) -> Logic:
     return found if found is not None and found.definition is definition else Logic(definition)
 
 
-def _version(ctx: Context, survey_id: int, version: int) -> Definition:
-    """A version's definition, parsed once per process: the versions a respondent answers
-    (a live survey's) never change; the stored JSON is compared, so an edited draft is not
-    served stale."""
+def _version(ctx: Context, survey_id: int, version: int, fixed: bool = False) -> Definition:
+    """A version's definition, parsed once per process. The versions of a live or closed
+    survey (`fixed`) never change (an edit makes a new version), so a cached one is served
+    without reading the store; a draft's is read and compared, so an edit is not served
+    stale."""
     from escucha.store.schema.research import survey_versions
 
+    key = (str(ctx.path), survey_id, version)
+    cached = _DEFINITIONS.get(key)
+    if fixed and cached is not None:
+        return cached[1]
     with ctx.engine.connect() as conn:
         data = conn.scalar(
             sa.select(survey_versions.c.definition).where(
@@ -213,14 +227,13 @@ def _version(ctx: Context, survey_id: int, version: int) -> Definition:
     if data is None:
         raise NotFound(f"survey {survey_id} has no version {version}")
     text = json.dumps(data, sort_keys=True)
-    key = (str(ctx.path), survey_id, version)
-    cached = _DEFINITIONS.get(key)
     if cached is not None and cached[0] == text:
         return cached[1]
     definition = Definition.from_dict(data)
     if len(_DEFINITIONS) > 256:
         _DEFINITIONS.clear()
         _LOGIC.clear()
+        _PAGES.clear()
     _DEFINITIONS[key] = (text, definition)
     _LOGIC[id(definition)] = Logic(definition)
     return definition
@@ -250,6 +263,17 @@ def _cell(answers: Mapping[str, Any], contact: Mapping[str, str], variable: str)
     if value is None:
         value = contact.get(variable)
     return None if value is None or isinstance(value, list | dict) else str(value)
+
+
+def _lock_quotas(conn: sa.Connection, survey_id: int) -> None:
+    """Hold the survey's quota cells until the transaction ends, before counting them: the
+    rows locked (PostgreSQL, `FOR UPDATE`) or SQLite's write lock taken (a no-op update), so
+    a second respondent's count waits for the first one's write."""
+    where = survey_quotas.c.survey_id == survey_id
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(survey_quotas.c.id).where(where).with_for_update())
+    else:
+        conn.execute(survey_quotas.update().where(where).values(cap=survey_quotas.c.cap))
 
 
 def _quota_full(
@@ -335,20 +359,33 @@ def start_response(
 
 
 def load_response(ctx: Context, resume_token: str, token: str | None = None) -> State:
-    """The response a resume token belongs to (on the link `token`, when given)."""
+    """The response a resume token belongs to (on the link `token`, when given): one query
+    for the response, its survey and its link; the definition from the process's cache."""
+    from escucha.store.schema.research import survey_links
+
     with ctx.engine.connect() as conn:
         row = conn.execute(
-            sa.select(survey_responses, surveys.c.status.label("survey_status"), surveys.c.title)
+            sa.select(
+                survey_responses,
+                surveys.c.status.label("survey_status"),
+                surveys.c.title,
+                survey_links.c.token_hash,
+                survey_links.c.revoked_at,
+                survey_links.c.expires_at,
+            )
             .join(surveys, surveys.c.id == survey_responses.c.survey_id)
+            .outerjoin(survey_links, survey_links.c.id == survey_responses.c.link_id)
             .where(survey_responses.c.resume_hash == hash_token(resume_token or ""))
         ).first()
-        if row is None:
-            raise NotFound("no survey response for this browser")
-        if token is not None and find_link(conn, token).id != row.link_id:
+    if row is None:
+        raise NotFound("no survey response for this browser")
+    if token is not None:
+        if not token or len(token) > 128 or row.token_hash != hash_token(token):
             raise LinkRefused("unknown")
+        refuse_closed_link(row.revoked_at, row.expires_at, row.survey_status, None)
     if row.survey_status != "live" and row.status == "in_progress":
         raise LinkRefused(row.survey_status)
-    definition = _version(ctx, row.survey_id, row.version)
+    definition = _version(ctx, row.survey_id, row.version, row.survey_status != "draft")
     return State(
         id=row.id,
         survey_id=row.survey_id,
@@ -360,10 +397,19 @@ def load_response(ctx: Context, resume_token: str, token: str | None = None) -> 
         answers=dict(row.answers),
         page_seconds=list(row.page_seconds),
         definition=definition,
-        pages=pages(definition, research_settings(ctx.config).questions_per_page),
+        pages=_pages(ctx, definition),
         title=row.title,
         contact_id=row.contact_id,
     )
+
+
+def _pages(ctx: Context, definition: Definition) -> list[tuple[str, ...]]:
+    per_page = research_settings(ctx.config).questions_per_page
+    key = (id(definition), per_page)
+    found = _PAGES.get(key)
+    if found is None or found[0] is not definition:
+        found = _PAGES[key] = (definition, pages(definition, per_page))
+    return list(found[1])
 
 
 def _one(form: Mapping[str, list[str]], name: str) -> str:
@@ -442,10 +488,12 @@ def save_page(
     honeypot: bool = False,
     token: str | None = None,
     now: datetime | None = None,
+    state: State | None = None,
 ) -> Outcome:
-    """Check and store one page's answers; the outcome says where the respondent goes next."""
+    """Check and store one page's answers; the outcome says where the respondent goes next.
+    `state`: the response as the face just loaded it with `load_response` (not read again)."""
     now = now or datetime.now(UTC)
-    state = load_response(ctx, resume_token, token)
+    state = state or load_response(ctx, resume_token, token)
     if state.status != "in_progress":
         return Outcome(state.status, state.page)
     if page != state.page:
@@ -473,6 +521,7 @@ def save_page(
     status = "in_progress" if later and walk.ended_at is None else "complete"
     next_page = later[0] if status == "in_progress" else page
     with ctx.engine.begin() as conn:
+        _lock_quotas(conn, state.survey_id)
         if _quota_full(conn, state.survey_id, merged, state.contact_id):
             status = "quota_full"
         values |= {"answers": _jsonable(merged), "page": next_page, "status": status}
@@ -485,6 +534,42 @@ def save_page(
             .values(**values)
         )
     return Outcome(status, next_page)
+
+
+def go_back(
+    ctx: Context,
+    resume_token: str,
+    page: int,
+    form: Mapping[str, list[str]],
+    *,
+    seconds: float,
+    token: str | None = None,
+    state: State | None = None,
+) -> Outcome:
+    """Back to the previous page the respondent saw (logic may have skipped some), keeping
+    every answer: this page's well-formed answers are saved unchecked (a required one may
+    still be missing; it is asked for on the way forward), malformed ones are dropped."""
+    state = state or load_response(ctx, resume_token, token)
+    if state.status != "in_progress":
+        return Outcome(state.status, state.page)
+    if page != state.page:
+        raise Conflict(f"page {page + 1} is not the page shown now ({state.page + 1})")
+    names = state.pages[page] if page < len(state.pages) else ()
+    answers, errors, _shown = check_answers(state, names, form)
+    kept = {k: v for k, v in answers.items() if k.removesuffix("_other") not in errors}
+    merged = {
+        k: v
+        for k, v in state.answers.items()
+        if k not in names and k.removesuffix("_other") not in names
+    } | kept
+    walk = state.logic.walk(merged)
+    earlier = [i for i in range(page) if any(n in walk.shown for n in state.pages[i])]
+    timing = list(state.page_seconds) + [0.0] * (page + 1 - len(state.page_seconds))
+    timing[page] = round(timing[page] + max(0.0, seconds), 3)
+    previous = earlier[-1] if earlier else page
+    _update(ctx, state.id, {"answers": _jsonable(merged), "page": previous,
+                            "page_seconds": timing})  # fmt: skip
+    return Outcome("in_progress", previous)
 
 
 def _jsonable(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,37 +1,26 @@
-"""A stored survey's responses put to use: flagged, weighted, analysed, exported, and the
-loop closed with the community. The statistics are the pure functions of `quality`,
+"""A stored survey's responses put to use: flagged, weighted, analysed, exported (closing
+the loop with the community is `loop.py`). The statistics are the pure functions of `quality`,
 `weighting`, `analysis` and `exports`; this module reads the store and writes the results.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from escucha.core.context import Context
-from escucha.errors import Conflict, UserError
-from escucha.research.columns import COMPLETE, answer_columns, is_answered, selected
-from escucha.research.definition import Definition, Kind
+from escucha.errors import UserError
+from escucha.research.columns import COMPLETE, answer_columns, is_answered
+from escucha.research.definition import Definition
 from escucha.research.quality import Exclusion, Rules, flag, select
-from escucha.research.strings import say
-from escucha.store.schema.community import interactions
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
     from escucha.research.weighting import Diagnostics
-
-HEAR_BACK = "hear_back"  # the question whose "yes" means: tell me what came of it
-YES = frozenset({"yes", "y", "true", "1", "si", "sí", "ok"})
-LOOP_KIND = "give:loop-closed"
-PROPOSALS_DIR = "proposals"
 
 
 @dataclass(frozen=True)
@@ -66,7 +55,7 @@ def weigh(
     for variable in targets.margins:
         if variable not in frame.columns:
             raise UserError(f"{targets_path}: the survey has no question or column '{variable}'")
-        values = [_category(v) for v in frame[variable]]
+        values = [category_of(v) for v in frame[variable]]
         for response, value in zip(frame.get("id", range(len(frame))), values, strict=True):
             if value == "":
                 raise UserError(
@@ -79,7 +68,8 @@ def weigh(
     return raked.weights, diagnose(table, raked.weights, targets)
 
 
-def _category(value: Any) -> str:
+def category_of(value: Any) -> str:
+    """An answer as a category's name: "" when unanswered, 2.0 as "2"."""
     if not is_answered(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -135,7 +125,7 @@ def responses_json(frame: pd.DataFrame, definition: Definition) -> dict[str, Any
                 "id": int(record["id"]),
                 "source": record.get("source"),
                 "status": record.get("status"),
-                "submitted_at": None if _missing(submitted) else submitted.isoformat(),
+                "submitted_at": None if missing(submitted) else submitted.isoformat(),
                 "answers": {c: _plain(record[c]) for c in columns if is_answered(record[c])},
                 "flags": list(record.get("flags", [])),
             }
@@ -143,7 +133,8 @@ def responses_json(frame: pd.DataFrame, definition: Definition) -> dict[str, Any
     return {"responses": out}
 
 
-def _missing(value: Any) -> bool:
+def missing(value: Any) -> bool:
+    """None, NaN or NaT."""
     import pandas as pd
 
     return value is None or bool(pd.isna(value))
@@ -208,126 +199,3 @@ def export_responses(
     from escucha.research.exports import write
 
     return write(definition, flagged_responses(ctx, survey_id, definition), fmt, out)
-
-
-# --- closing the loop --------------------------------------------------------------------
-
-
-def agreed_to_hear_back(frame: pd.DataFrame, question: str = HEAR_BACK) -> list[int]:
-    """The contacts of complete responses that answered `question` with yes (a consent
-    ticked, or a choice named yes / true / 1 / sí), each once, in response order."""
-    if question not in frame.columns or "contact_id" not in frame.columns:
-        return []
-    found: dict[int, None] = {}
-    for status, contact, answer in zip(
-        frame["status"], frame["contact_id"], frame[question], strict=True
-    ):
-        if status != COMPLETE or _missing(contact):
-            continue
-        values = selected(answer) if isinstance(answer, list) else [_category(answer)]
-        if answer is True or any(v.lower() in YES for v in values):
-            found[int(contact)] = None
-    return list(found)
-
-
-def findings(
-    result: dict[str, Any], skip: Iterable[str] = (), limit: int = 3
-) -> list[dict[str, Any]]:
-    """The top findings of an analysis: each single choice or rating question's most chosen
-    answer, and NPS scores, in the form's order, at most `limit`; attention checks and the
-    questions in `skip` (the hear-back question) are not findings."""
-    out: list[dict[str, Any]] = []
-    for item in result["questions"]:
-        if item.get("attention_check") or item["name"] in skip:
-            continue
-        if item.get("nps", {}).get("score") is not None:
-            out.append({"label": item["label"], "nps": item["nps"]["score"]})
-        elif item["kind"] in (Kind.SINGLE, Kind.RATING) and item.get("frequencies"):
-            top = max(item["frequencies"], key=lambda f: f["share"] or 0)
-            if top["share"]:
-                out.append({"label": item["label"], "answer": top["label"], "share": top["share"]})
-    return out[:limit]
-
-
-def loop_post(result: dict[str, Any], title: str, lang: str, skip: Iterable[str] = ()) -> str:
-    """A short results post in `lang`: thanks with n, the top findings, the caveat."""
-    from escucha.i18n import catalogue
-
-    t = catalogue(lang)
-    n = result["sample"]["analysed"]
-    lines = [say(lang, "survey_loop_intro", n=t.number(n), title=title), ""]
-    for found in findings(result, skip):
-        if "nps" in found:
-            score = t.decimal(found["nps"], 0)
-            lines.append("- " + say(lang, "survey_loop_nps", label=found["label"], score=score))
-        else:
-            share = t.percent(found["share"])
-            lines.append("- " + say(lang, "survey_loop_finding", label=found["label"],
-                                    answer=found["answer"], share=share))  # fmt: skip
-    lines += ["", say(lang, "survey_loop_caveat")]
-    return "\n".join(lines)
-
-
-def close_loop(
-    ctx: Context,
-    survey_id: int,
-    definition: Definition,
-    *,
-    status: str,
-    title: str,
-    question: str = HEAR_BACK,
-    by: str = "cli",
-    now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """After a survey closes: propose a results post (es and en, checked by the guard and
-    stored for approval in the workspace's proposals folder) and record a
-    `give:loop-closed` for every contact who agreed to hear back (once per survey)."""
-    from escucha.community.ledger import record_in
-    from escucha.engage.guard import check, load_lists
-
-    if status != "closed":
-        raise Conflict(f"survey {survey_id} is {status}: close it first (surveys status ID closed)")
-    now = now or dt.datetime.now(dt.UTC)
-    frame = flagged_responses(ctx, survey_id, definition)
-    kept, exclusion = analysed(frame, Choice())
-    from escucha.research.analysis import analyze
-
-    brand = ctx.config.brand.name if ctx.config.brand else ""
-    posts = {}
-    for lang in ("es", "en"):
-        result = analyze(definition, kept, exclusion, lang=lang, draws=0)
-        text = loop_post(result, title, lang, skip=(question,))
-        verdict = check(text, brand=brand, connection="brand_account", lang=lang,
-                        settings=ctx.config.guard, lists=load_lists(ctx.path))  # fmt: skip
-        posts[lang] = {"text": text, "verdict": verdict.verdict,
-                       "reasons": list(verdict.reasons)}  # fmt: skip
-    ref = f"survey:{survey_id}"
-    contacts = agreed_to_hear_back(frame, question)
-    with ctx.engine.begin() as conn:
-        done = set(
-            conn.execute(
-                sa.select(interactions.c.contact_id).where(
-                    interactions.c.kind == LOOP_KIND, interactions.c.ref == ref
-                )
-            ).scalars()
-        )
-        recorded = [c for c in contacts if c not in done]
-        for contact in recorded:
-            record_in(conn, LOOP_KIND, contact_id=contact, channel="survey", ref=ref,
-                      note=f"results of survey {survey_id} shared", occurred_at=now,
-                      recorded_by=by)  # fmt: skip
-    proposal = {
-        "survey_id": survey_id,
-        "status": "proposed",
-        "created_at": now.isoformat(),
-        "created_by": by,
-        "posts": posts,
-    }
-    path = ctx.path / PROPOSALS_DIR / f"survey-{survey_id}-loop-closed.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(proposal, ensure_ascii=False, indent=2), encoding="utf-8")
-    return proposal | {
-        "proposal": str(path),
-        "recorded": recorded,
-        "already_recorded": len(contacts) - len(recorded),
-    }

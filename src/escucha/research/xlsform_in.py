@@ -57,6 +57,10 @@ CHOICE_COLUMNS = {"list_name", "name", "label"}
 GROUP_COLUMNS = {"type", "name", "label", "relevant", "appearance"}
 OTHER_SHEETS = ("entities", "external_choices", "osm")  # pyxform reads them; escucha does not
 SETTINGS_KEPT = {"form_title", "form_id", "version", "default_language"}
+# escucha's own settings columns: what the form's first page says (who asks, why, how the
+# answers are used: translated like labels, `asker::Español (es)`) and how many minutes it takes
+INTRO_TEXTS = ("asker", "purpose", "use")
+MAX_MINUTES = 600
 COLUMN_ALIASES = {
     "caption": "label",
     "relevance": "relevant",
@@ -230,6 +234,8 @@ class _Reader:
 
     def _settings(self, rows: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
         settings: dict[str, str] = {}
+        self.intro: dict[str, dict[str, str]] = {}  # asker, purpose, use: {suffix: text}
+        self.minutes: int | None = None
         for index, raw in enumerate(rows or ()):
             for key, value in raw.items():
                 text = "" if value is None else str(value).strip()
@@ -237,11 +243,32 @@ class _Reader:
                     continue
                 name = key.strip().lower()
                 name = {"title": "form_title", "id_string": "form_id"}.get(name, name)
-                if name in SETTINGS_KEPT and index == 0:
+                column, language = _split(key.strip())
+                if index == 0 and column in INTRO_TEXTS:
+                    self.intro.setdefault(column, {})[language or ""] = text
+                elif index == 0 and name == "minutes":
+                    self.minutes = self._minutes(text)
+                elif name in SETTINGS_KEPT and index == 0:
                     settings[name] = text
                 else:
                     self._reject(SETTINGS, index + 2, f"setting {key!r} is not imported")
         return settings
+
+    def _minutes(self, text: str) -> int | None:
+        number = text.removesuffix(".0")
+        if number.isdigit() and 1 <= int(number) <= MAX_MINUTES:
+            return int(number)
+        self._reject(
+            SETTINGS, 2, f"setting 'minutes' must be a whole number from 1 to {MAX_MINUTES}"
+        )
+        return None
+
+    def _intro(self, column: str) -> dict[str, str]:
+        """An intro text by language code (a plain column is the default language's)."""
+        return {
+            self.by_suffix.get(suffix, language_of(suffix).code): text
+            for suffix, text in self.intro.get(column, {}).items()
+        }
 
     def _uses_plain_columns(self) -> bool:
         return any(
@@ -346,6 +373,10 @@ class _Reader:
             children=tuple(top),
             default_language=self.default.code if self.settings.get("default_language") else None,
             version=self.settings.get("version"),
+            asker=self._intro("asker"),
+            purpose=self._intro("purpose"),
+            use=self._intro("use"),
+            minutes=self.minutes,
         )
         definition = self._drop_broken(definition)
         cycle = expressions.find_cycle(dependencies(definition))

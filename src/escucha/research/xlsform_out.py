@@ -173,13 +173,23 @@ def write_xlsform(definition: Definition, out: Path) -> Path:
     default = next((x for x in definition.languages if x.code == definition.default_language), None)
     if default is not None and default.code != UNDETERMINED:
         settings["default_language"] = default.column
+    for column in ("asker", "purpose", "use"):  # what the form's first page says
+        writer.text(settings, column, getattr(definition, column))
+    settings["minutes"] = definition.minutes
     book = Workbook()
     book.remove(book.active)
     _sheet(book, "survey", writer.rows, _ordered(SURVEY_COLUMNS, definition.languages))
     _sheet(
         book, "choices", choice_rows, _ordered(("list_name", "name", "label"), definition.languages)
     )
-    _sheet(book, "settings", [settings], ["form_title", "form_id", "version", "default_language"])
+    _sheet(
+        book,
+        "settings",
+        [settings],
+        ["form_title", "form_id", "version", "default_language"]
+        + [_header(c, lang) for c in ("asker", "purpose", "use") for lang in definition.languages]
+        + ["minutes"],
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     book.save(partial)

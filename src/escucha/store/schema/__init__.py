@@ -49,6 +49,7 @@ from escucha.store.schema.panels import (
 from escucha.store.schema.research import (
     survey_invitations,
     survey_links,
+    survey_loop_drafts,
     survey_quotas,
     survey_responses,
     survey_versions,
@@ -101,6 +102,7 @@ __all__ = [
     "source_state",
     "survey_invitations",
     "survey_links",
+    "survey_loop_drafts",
     "survey_quotas",
     "survey_responses",
     "survey_versions",

@@ -122,6 +122,20 @@ survey_invitations = Table(
     UniqueConstraint("survey_id", "contact_id", name="uq_survey_invitations_contact"),
 )
 
+# The results post that closes a survey's loop (`surveys close-loop`): its engage draft.
+survey_loop_drafts = Table(
+    "survey_loop_drafts",
+    metadata,
+    Column(
+        "survey_id",
+        Integer,
+        ForeignKey("surveys.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("draft_id", Integer, ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 TABLES = (
     surveys,
     survey_versions,
@@ -129,4 +143,5 @@ TABLES = (
     survey_responses,
     survey_quotas,
     survey_invitations,
+    survey_loop_drafts,
 )

@@ -1,6 +1,8 @@
 """Surveys in the REST API, /api/v1/surveys: definitions, links and responses.
 
-Any token reads; creating a link needs a write token (as every other API route)."""
+Any token reads (a viewer's too, as the web pages and every other API route); creating a link
+needs a write token of a user who may change things. Responses come as the CLI prints them
+(`escucha surveys responses --json`), with their quality flags and paradata."""
 
 from __future__ import annotations
 
@@ -55,6 +57,9 @@ def new_link(ctx: Ctx, _who: Writer, survey_id: Id, body: NewLink) -> dict:
 
 
 def _plain(value: Any) -> Any:
+    """A frame's value as JSON takes it: numpy scalars as Python's, missing as None."""
+    if hasattr(value, "dtype") and hasattr(value, "item"):
+        value = value.item()
     if hasattr(value, "isoformat"):
         return None if value != value else value.isoformat()  # NaT is not equal to itself
     if isinstance(value, float) and math.isnan(value):
@@ -62,16 +67,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+PARADATA_SHOWN = ("lang", "ua_class", "started_at", "total_seconds", "page_seconds",
+                  "contact_id", "honeypot", "version")  # fmt: skip
+
+
 @router.get("/{survey_id}/responses", responses=errors(404))
 def survey_responses(ctx: Ctx, _who: Reader, survey_id: Id) -> dict:
-    """Every response with its paradata and answers (the columns of `responses_frame`)."""
-    from escucha.research.columns import PARADATA as FRAME_COLUMNS
-    from escucha.research.responses import responses_frame
+    """Every response (none left out) as `escucha surveys responses --json` gives it: id,
+    source, status, submitted_at, answers and quality flags; with its paradata (never the
+    network fingerprint)."""
+    from escucha.research.results import flagged_responses, responses_json
+    from escucha.research.surveys import get_survey
 
-    frame = responses_frame(ctx.workspace, survey_id)
-    out = []
-    for record in frame.to_dict(orient="records"):
-        row = {k: _plain(record[k]) for k in FRAME_COLUMNS}
-        row["answers"] = {k: _plain(v) for k, v in record.items() if k not in FRAME_COLUMNS}
-        out.append(row)
-    return {"responses": out}
+    survey = get_survey(ctx.workspace, survey_id)
+    frame = flagged_responses(ctx.workspace, survey_id, survey.definition)
+    found = responses_json(frame, survey.definition)["responses"]
+    paradata = frame.set_index("id") if len(frame) else None
+    for item in found:
+        row = paradata.loc[item["id"]] if paradata is not None else {}
+        item["paradata"] = {k: _plain(row[k]) for k in PARADATA_SHOWN if k in row}
+    return {"survey_id": survey_id, "version": survey.version, "responses": found}

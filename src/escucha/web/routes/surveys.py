@@ -2,10 +2,11 @@
 
 A first page says who asks, why, how long it takes and how the answers are used; starting
 sets a resume cookie (scoped to the link's path, only its hash is stored) and every page is
-saved when posted. There is no session to tie a CSRF token to, so each form carries a
-token signed with the workspace secret: the start form's names the link, a page's names the
-response and the page; its timestamp also gives the seconds spent on the page. Posts are
-rate-limited per client address, capped at 64 KB, and carry a honeypot field.
+saved when posted; Back (a second submit button, no JavaScript) saves what is on the page and
+shows the previous one with its answers. There is no session to tie a CSRF token to, so
+each form carries a token signed with the workspace secret: the start form's names the link,
+a page's names the response and the page; its timestamp also gives the seconds spent on the
+page. Posts are rate-limited per client address, capped at 64 KB, and carry a honeypot field.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from escucha.research.responses import (
     State,
     about,
     choose_language,
+    go_back,
     load_response,
     page_view,
     save_page,
@@ -276,6 +278,15 @@ async def survey_save(request: Request, token: str) -> Response:
     if not isinstance(signed, list) or signed[:1] != [state.id] or len(signed) != 2:
         raise HTTPException(403, "missing or wrong form token; reload the page and try again")
     seconds = max(0.0, time.time() - served.timestamp()) if served else 0.0
+    if _first(form, "nav") == "back":
+        try:
+            go_back(ctx.workspace, request.cookies.get(COOKIE, ""), int(signed[1]), form,
+                    seconds=seconds, token=token, state=state)  # fmt: skip
+        except LinkRefused as error:
+            return _refused(request, error)
+        except Conflict:
+            pass  # an old page posted again: show the current one
+        return RedirectResponse(f"/s/{token}/page", status_code=303)
     try:
         outcome = save_page(
             ctx.workspace,
@@ -285,6 +296,7 @@ async def survey_save(request: Request, token: str) -> Response:
             seconds=seconds,
             honeypot=bool(_first(form, HONEYPOT).strip()),
             token=token,
+            state=state,
         )
     except LinkRefused as error:
         return _refused(request, error)
