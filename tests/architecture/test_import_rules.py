@@ -44,6 +44,7 @@ FLOORS = {
     "engage": 3,
     "research": 3,
     "ops": 3,
+    "jobs": 3,
     # 4: the Python API and the assembly of results
     "report": 4,
     "report_inputs": 4,
