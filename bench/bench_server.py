@@ -71,7 +71,7 @@ def build(folder: Path, url: str, size: int) -> str:
     from escucha.workspace import open_workspace
 
     ws = open_workspace(folder)
-    ws.import_file(folder / "posts.csv", mapping={"text": "body", "created_at": "date"})
+    ws.import_file(folder / "posts.csv", mapping={"text": "body", "created": "date"})
     ws.analyze()
     create_user(ws.engine, "bench", "bench password 123", "analyst")
     token = create_token(ws.engine, "bench", "read")[0]
