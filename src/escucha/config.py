@@ -86,6 +86,11 @@ class WebLimits:
     token_requests_per_minute: int = 300  # API requests per token (429 beyond)
     user_requests_per_minute: int = 600  # API requests per user, all their tokens
     base_url: str | None = None  # where people reach the app: survey links are made on it
+    # server mode (docs/server.md): the rate limits shared by every web worker process
+    redis_url: str | None = None  # redis://127.0.0.1:6379/0; None: limits kept per process
+    redis_max_connections: int = 20  # the Redis connection pool of each process
+    db_pool_size: int = 5  # PostgreSQL connections each process keeps open ...
+    db_max_overflow: int = 10  # ... and opens beyond them at a peak
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,9 @@ def _import(table: object, origin: str) -> ImportSettings:
     return ImportSettings(max_line_bytes=_whole(value, where, "max_line_bytes", MIN_LINE_BYTES))
 
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
 def _web(table: object, origin: str) -> WebLimits:
     where = f"{origin} [web]"
     table = _settings_table(table, where, WebLimits)
@@ -224,6 +232,16 @@ def _web(table: object, origin: str) -> WebLimits:
             if not isinstance(value, str) or not value.startswith(("http://", "https://")):
                 raise ConfigError(f"{where}: 'base_url' must be an http(s) URL")
             values[key] = value.rstrip("/")
+            continue
+        if key == "redis_url":
+            if not isinstance(value, str) or not value.startswith(REDIS_SCHEMES):
+                raise ConfigError(
+                    f"{where}: 'redis_url' must be a redis://, rediss:// or unix:// URL"
+                )
+            values[key] = value
+            continue
+        if key == "db_max_overflow":
+            values[key] = _whole(value, where, key, 0)
             continue
         if key == "query_seconds":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:

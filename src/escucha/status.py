@@ -20,10 +20,16 @@ class SourcePosts(TypedDict):
     last_post: str | None
 
 
-class WorkspaceStatus(TypedDict):
-    workspace: str
-    name: str
+class WorkspaceLocation(TypedDict):
+    workspace: str  # the folder
     database: str  # the URL without its password
+
+
+class WorkspaceStatus(TypedDict):
+    """What the workspace holds, never where it lives: a backup restored elsewhere (or moved
+    to another database) has the same status."""
+
+    name: str
     schema_revision: str | None
     posts: int
     authors: int
@@ -45,10 +51,19 @@ def import_run_list(ctx: Context) -> list[dict[str, Any]]:
         return [asdict(run) for run in runs(conn)]
 
 
+def workspace_location(ctx: Context) -> WorkspaceLocation:
+    """Where the workspace lives (`escucha status --paths`): its folder and its store."""
+    return {
+        "workspace": str(ctx.path),
+        "database": db.redacted_url(database_url(ctx.path, ctx.config)),
+    }
+
+
 def workspace_status(
     ctx: Context, listening: list[ListeningSource] | None = None
 ) -> WorkspaceStatus:
-    """Counts that describe the workspace; `escucha status --json` prints exactly this.
+    """Counts that describe the workspace; `escucha status --json` prints exactly this
+    (with `--paths`, `workspace_location` too).
     `listening`: source_health(ctx), if the caller has it already."""
     from escucha.enrich import current_model_version
     from escucha.listen.collector import source_health
@@ -64,9 +79,7 @@ def workspace_status(
         listening = source_health(ctx)
     totals = counts.totals
     return {
-        "workspace": str(ctx.path),
         "name": ctx.config.name,
-        "database": db.redacted_url(database_url(ctx.path, ctx.config)),
         "schema_revision": db.current_revision(ctx.engine),
         "posts": totals.posts,
         "authors": counts.authors,

@@ -48,7 +48,8 @@ class Workspace:
 
     @cached_property
     def engine(self) -> Engine:
-        engine = db.make_engine(self.database_url)
+        web = self.config.web
+        engine = db.make_engine(self.database_url, web.db_pool_size, web.db_max_overflow)
         db.migrate(engine)
         return engine
 

@@ -45,6 +45,7 @@ FLOORS = {
     "research": 3,
     "panels": 3,
     "ops": 3,
+    "jobs": 3,
     # 4: the Python API and the assembly of results
     "report": 4,
     "report_inputs": 4,

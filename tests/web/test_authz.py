@@ -23,6 +23,8 @@ PUBLIC |= {"/t/{token}"}
 # Browser routes that only act on the caller's own session or preference: anyone may post
 # to them (with a CSRF token), viewers included.
 SELF_SERVICE = {"/login", "/logout", "/language"}
+# Admins only (403 for analysts and viewers): the dead-letter list of background jobs.
+ADMIN_ONLY = {"/jobs", "/jobs/{job_id}/retry", "/jobs/{job_id}/discard"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -170,7 +172,17 @@ def test_every_page_works_for_every_role(app, ids, user):
     for method, path in _routes(app):
         if method == "GET" and not path.startswith("/api/") and path not in PUBLIC:
             response = client.get(_concrete(path, ids))
-            assert response.status_code == 200, (user, path, response.status_code)
+            allowed = user == "ada" or path not in ADMIN_ONLY
+            assert response.status_code == (200 if allowed else 403), (user, path)
+
+
+def test_admin_only_routes_refuse_analysts(app, ids, analyst):
+    routes = [(m, p) for m, p in _routes(app) if p in ADMIN_ONLY]
+    assert {p for _, p in routes} == ADMIN_ONLY
+    token = csrf_of(analyst, "/")
+    for method, path in routes:
+        response = analyst.request(method, _concrete(path, ids), data={"csrf_token": token})
+        assert response.status_code == 403, (method, path, response.status_code)
 
 
 def test_analysts_create_tokens_viewers_cannot(analyst, viewer):

@@ -103,6 +103,7 @@ def test_the_built_in_navigation_keeps_its_order():
         "alerts",
         "sources",
         "tokens",
+        "jobs",
     ]
 
 

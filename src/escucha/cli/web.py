@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from escucha.cli.common import workspace_of
+
+if TYPE_CHECKING:
+    from escucha.workspace import Workspace
 
 users_app = typer.Typer(
     help="Accounts of the web app: admin, analyst or viewer.", no_args_is_help=True
@@ -37,6 +40,13 @@ def serve(
     forwarded_allow_ips: Annotated[str, typer.Option(help="Proxy addresses to trust.")] = (
         "127.0.0.1"
     ),
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Web worker processes (above 1: PostgreSQL and [web] redis_url, docs/server.md).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app and the REST API (/api/v1) of this workspace."""
     import uvicorn
@@ -45,19 +55,27 @@ def serve(
     from escucha.web.context import WebSettings
 
     workspace = workspace_of(ctx)
-    app = create_app(
-        workspace,
-        WebSettings(secure_cookies=secure_cookies, warm_cache=True, limits=workspace.config.web),
-    )
+    if workers > 1:
+        app: object = _prepare_workers(workspace, workers, secure_cookies)
+    else:
+        app = create_app(
+            workspace,
+            WebSettings(
+                secure_cookies=secure_cookies, warm_cache=True, limits=workspace.config.web
+            ),
+        )
     if host not in LOOPBACK and not (proxy or secure_cookies):
         typer.echo(
             "warning: serving beyond this machine without https; put a TLS proxy in front "
             "(--behind-proxy) or pass --secure-cookies",
             err=True,
         )
-    typer.echo(f"escucha: serving {workspace.config.name} on http://{host}:{port}/")
+    shown = f" with {workers} worker processes" if workers > 1 else ""
+    typer.echo(f"escucha: serving {workspace.config.name} on http://{host}:{port}/{shown}")
     uvicorn.run(
-        app,
+        app,  # type: ignore[arg-type]
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=host,
         port=port,
         proxy_headers=proxy,
@@ -65,6 +83,35 @@ def serve(
         server_header=False,
         log_level="info",
     )
+
+
+def _prepare_workers(workspace: Workspace, workers: int, secure_cookies: bool | None) -> str:
+    """Check that N processes can share this workspace, and leave in the environment what
+    each of them opens (escucha.web.app.served_app). Everything they share lives in the store
+    (sessions, the data version the caches key on) or in Redis (the rate limits)."""
+    import os
+
+    from escucha.auth.secret import load_or_create_secret
+    from escucha.errors import UserError
+    from escucha.web.app import SERVED_COOKIES_ENV, SERVED_WORKSPACE_ENV
+    from escucha.web.limits import make_limiters
+
+    if workspace.engine.dialect.name != "postgresql":
+        raise UserError(
+            f"--workers {workers} needs PostgreSQL: SQLite takes one writer at a time; set "
+            "ESCUCHA_DATABASE_URL (or [workspace] database_url), or serve with --workers 1"
+        )
+    if workspace.config.web.redis_url is None:
+        raise UserError(
+            f"--workers {workers} needs [web] redis_url in escucha.toml (e.g. "
+            '"redis://127.0.0.1:6379/0"): the processes share their rate limits there'
+        )
+    make_limiters(workspace.config.web, workspace.database_url)  # Redis answers, or one line
+    load_or_create_secret(workspace.path)  # made once, before the processes race for it
+    os.environ[SERVED_WORKSPACE_ENV] = str(workspace.path)
+    cookies = {True: "1", False: "0", None: ""}[secure_cookies]
+    os.environ[SERVED_COOKIES_ENV] = cookies
+    return "escucha.web.app:served_app"
 
 
 def _read_password() -> str:

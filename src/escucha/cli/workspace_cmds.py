@@ -36,22 +36,32 @@ def init(
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    paths: Annotated[
+        bool,
+        typer.Option(
+            "--paths",
+            help="With --json, add where the workspace lives ('workspace', 'database'); "
+            "without it the JSON depends only on what the workspace holds.",
+        ),
+    ] = False,
 ) -> None:
     """Summarise the workspace: posts, sources, languages, brands, models."""
     from escucha.listen.collector import source_health
-    from escucha.status import workspace_status
+    from escucha.status import workspace_location, workspace_status
 
     workspace = workspace_of(ctx)
     listening = source_health(workspace)
     summary = workspace_status(workspace, listening)
+    where = workspace_location(workspace)
     if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+        shown = {**where, **summary} if paths else summary
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
         return
     from rich.table import Table
 
     console = wide_console()
-    console.print(f"[bold]{summary['name']}[/bold]  {summary['workspace']}")
-    console.print(f"store: {summary['database']} (schema {summary['schema_revision']})")
+    console.print(f"[bold]{summary['name']}[/bold]  {where['workspace']}")
+    console.print(f"store: {where['database']} (schema {summary['schema_revision']})")
     console.print(
         f"posts: {summary['posts']:,}  authors: {summary['authors']:,}  "
         f"enriched by {summary['model_version']}: {summary['enriched']:,}"

@@ -23,6 +23,7 @@ from escucha.community.merge import lock_contacts
 from escucha.community.views import CONSENT_PURPOSE
 from escucha.core.context import Context
 from escucha.errors import EscuchaError, NotFound, UserError
+from escucha.store import generation
 from escucha.store.erased import digest, erasure_salt
 from escucha.store.schema import (
     authors,
@@ -259,6 +260,8 @@ def _erase(conn: Connection, contact_id: int, by: str) -> dict:
         post_ids += conn.scalars(
             select(posts.c.id).where(posts.c.author_id.in_(author_ids[start : start + _CHUNK]))
         )
+    if post_ids:
+        generation.bump(conn)
     for start in range(0, len(post_ids), _CHUNK):
         chunk = post_ids[start : start + _CHUNK]
         for table, column in _post_children():

@@ -38,6 +38,7 @@ DEFAULT_PLUGINS = (
     "escucha.features.web",
     "escucha.features.auth",
     "escucha.features.operations",
+    "escucha.features.jobs",
 )
 
 

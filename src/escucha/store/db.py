@@ -25,12 +25,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for a SQLAlchemy URL; `postgresql://` means psycopg 3."""
+def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+    """An engine for a SQLAlchemy URL; `postgresql://` means psycopg 3. On PostgreSQL each
+    process keeps `pool_size` connections and opens up to `max_overflow` more at a peak
+    (`[web] db_pool_size`, `db_max_overflow`), checked before use so a restarted server
+    costs no failed request."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    pool: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_pre_ping": True}
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(url, future=True, **pool)
     except (ArgumentError, ImportError) as exc:
         raise UserError(f"database URL is not usable: {exc}") from None
     if engine.dialect.name == "sqlite":

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from escucha.core.items import Deletion, Item, Rejected
 from escucha.core.timeutil import UTCDateTime, sqlite_text
+from escucha.store import generation
 from escucha.store.erased import any_erased, digest, erased_digests, erasure_salt
 from escucha.store.schema import (
     authors,
@@ -281,6 +282,7 @@ def apply_edits(conn: Connection, source: str, edits: Sequence[Item]) -> list[It
     stored = _stored(conn, source, list(dict.fromkeys(it.native_id for it in edits)))
     unknown: dict[str, Item] = {}
     now = datetime.now(UTC)
+    edited = False
     for it in edits:
         row = stored.get(it.native_id)
         if row is None:
@@ -297,6 +299,9 @@ def apply_edits(conn: Connection, source: str, edits: Sequence[Item]) -> list[It
         )
         conn.execute(delete(enrichments).where(enrichments.c.post_id == row.id))  # read again
         stored[it.native_id] = row._replace(text=it.text)
+        edited = True
+    if edited:
+        generation.bump(conn)
     return list(unknown.values())
 
 
@@ -319,6 +324,8 @@ def apply_deletions(conn: Connection, source: str, deletions: Sequence[Deletion]
             conn.execute(delete(table).where(table.c.post_id == row.id))
         stored[gone.native_id] = row._replace(deleted_at=gone.deleted_at)
         done += 1
+    if done:
+        generation.bump(conn)
     return done
 
 

@@ -18,7 +18,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import escucha
-from escucha.auth.ratelimit import LoginLimiter, RequestLimiter
 from escucha.auth.secret import load_or_create_secret
 from escucha.errors import Conflict, Forbidden, NotFound, Overloaded, Upstream, UserError
 from escucha.i18n import Message, catalogue
@@ -26,6 +25,7 @@ from escucha.web.cache import VersionedCache
 from escucha.web.context import WebContext, WebSettings
 from escucha.web.deps import LoginRequired, optional_user, ui_lang
 from escucha.web.filters import FilterError
+from escucha.web.limits import make_limiters
 from escucha.web.render import here, make_templates, render
 from escucha.web.security import SecurityMiddleware, make_serializer
 from escucha.workspace import Workspace
@@ -71,6 +71,7 @@ def create_app(
     secret = load_or_create_secret(workspace.path)
     _ = workspace.engine  # open and migrate the store before serving
     serializer = make_serializer(secret)
+    limiters = make_limiters(limits, workspace.database_url)
     ctx = WebContext(
         workspace=workspace,
         settings=settings,
@@ -78,11 +79,12 @@ def create_app(
         model_version=current_model_version(),
         templates=make_templates(),
         serializer=serializer,
-        limiter=LoginLimiter(settings.login_limit, settings.login_window),
+        limiter=limiters.failures("login", settings.login_limit, settings.login_window),
         nav=nav_entries(plugins),
         cache=VersionedCache(max_bytes=limits.cache_mb * 2**20),
-        token_requests=RequestLimiter(limits.token_requests_per_minute),
-        user_requests=RequestLimiter(limits.user_requests_per_minute),
+        token_requests=limiters.bucket("token", limits.token_requests_per_minute),
+        user_requests=limiters.bucket("user", limits.user_requests_per_minute),
+        limiters=limiters,
     )
 
     @asynccontextmanager
@@ -116,6 +118,28 @@ def create_app(
     app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
+
+
+SERVED_WORKSPACE_ENV = "ESCUCHA_SERVE_WORKSPACE"
+SERVED_COOKIES_ENV = "ESCUCHA_SERVE_SECURE_COOKIES"
+
+
+def served_app() -> FastAPI:
+    """The app of one `escucha serve --workers N` worker process: uvicorn imports this
+    factory in each process, which opens the workspace `escucha serve` named in the
+    environment (`SERVED_WORKSPACE_ENV`)."""
+    import os
+
+    from escucha.workspace import open_workspace
+
+    cookies = os.environ.get(SERVED_COOKIES_ENV, "")
+    workspace = open_workspace(Path(os.environ[SERVED_WORKSPACE_ENV]))
+    settings = WebSettings(
+        secure_cookies={"1": True, "0": False}.get(cookies),
+        warm_cache=True,
+        limits=workspace.config.web,
+    )
+    return create_app(workspace, settings)
 
 
 def _health() -> dict:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from escucha.auth.ratelimit import LoginLimiter, RequestLimiter
+from escucha.auth.ratelimit import RequestLimiter
 from escucha.config import WebLimits
 from escucha.web.cache import VersionedCache
+from escucha.web.limits import BucketLimiter, FailureLimiter, Limiters
 
 if TYPE_CHECKING:
     from fastapi.templating import Jinja2Templates
@@ -43,12 +44,13 @@ class WebContext:
     model_version: str
     templates: Jinja2Templates
     serializer: URLSafeTimedSerializer
-    limiter: LoginLimiter
+    limiter: FailureLimiter  # failed logins
     nav: tuple[NavItem, ...] = ()  # the registered navigation entries, in menu order
     cache: VersionedCache = field(default_factory=VersionedCache)
     token_touched: dict[int, float] = field(default_factory=dict)
-    token_requests: RequestLimiter = field(default_factory=lambda: RequestLimiter(300))
-    user_requests: RequestLimiter = field(default_factory=lambda: RequestLimiter(600))
+    token_requests: BucketLimiter = field(default_factory=lambda: RequestLimiter(300))
+    user_requests: BucketLimiter = field(default_factory=lambda: RequestLimiter(600))
+    limiters: Limiters = field(default_factory=Limiters)  # in the process or in Redis
 
     @property
     def engine(self):

@@ -26,6 +26,7 @@ from escucha.store.schema.engage import (
     publications,
 )
 from escucha.store.schema.insights import alert_deliveries, alerts, idea_posts, ideas
+from escucha.store.schema.jobs import job_errors
 from escucha.store.schema.listening import (
     LIVE_POSTS,
     authors,
@@ -82,6 +83,7 @@ __all__ = [
     "import_runs",
     "inbox_items",
     "interactions",
+    "job_errors",
     "merge_evidence",
     "metadata",
     "panel_consents",

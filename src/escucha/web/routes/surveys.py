@@ -19,7 +19,6 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from escucha.auth.ratelimit import LoginLimiter
 from escucha.errors import Conflict, NotFound
 from escucha.i18n import LANGUAGES, catalogue, negotiate
 from escucha.research.links import LinkRefused, hash_token, open_link
@@ -37,6 +36,7 @@ from escucha.research.responses import (
 from escucha.research.settings import research_settings
 from escucha.research.surveys import get_survey
 from escucha.web.context import WebContext
+from escucha.web.limits import FailureLimiter
 from escucha.web.security import cookie_header, use_secure_cookies
 
 router = APIRouter(include_in_schema=False)
@@ -60,12 +60,13 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _limiter(request: Request) -> LoginLimiter:
+def _limiter(request: Request) -> FailureLimiter:
     """Posts per client address and minute (`[research] form_posts_per_minute`)."""
     limiter = getattr(request.app.state, "survey_limiter", None)
     if limiter is None:
         per_minute = research_settings(_ctx(request).workspace.config).form_posts_per_minute
-        limiter = request.app.state.survey_limiter = LoginLimiter(per_minute, 60.0)
+        limiter = _ctx(request).limiters.failures("survey-form", per_minute, 60.0)
+        request.app.state.survey_limiter = limiter
     return limiter
 
 

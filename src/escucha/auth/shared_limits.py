@@ -1,0 +1,114 @@
+"""The rate limits of `escucha.auth.ratelimit`, kept in Redis so that every web worker
+process counts against the same numbers (`escucha serve --workers N`, docs/server.md).
+
+Each check is one Lua script, atomic in Redis: two processes never both take the last
+request of a bucket or both miss the failure that blocks a login. Times are Redis's own
+clock (`TIME`), the same for every process. Keys expire on their own; nothing is swept."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from escucha.errors import UserError
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+# KEYS[1]: a sorted set of failure times. ARGV: window (s), limit, op (check|fail|age)
+_FAILURES = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local window = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if ARGV[3] == 'fail' then
+  redis.call('ZADD', KEYS[1], now, tostring(now) .. ':' .. redis.call('INCR', KEYS[1] .. ':n'))
+  redis.call('EXPIRE', KEYS[1], math.ceil(window) + 1)
+  redis.call('EXPIRE', KEYS[1] .. ':n', math.ceil(window) + 1)
+end
+if ARGV[3] == 'age' then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if #oldest == 0 then return '0' end
+  return tostring(tonumber(oldest[2]) + window - now)
+end
+return tostring(redis.call('ZCARD', KEYS[1]))
+"""
+
+# KEYS[1]: a hash {tokens, when}. ARGV: limit, rate (per second). Returns the wait (s) or 0.
+_BUCKET = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local limit = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local held = redis.call('HMGET', KEYS[1], 'tokens', 'when')
+local tokens = tonumber(held[1]) or limit
+local when = tonumber(held[2]) or now
+tokens = math.min(limit, tokens + (now - when) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'when', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(limit / rate) + 1)
+return tostring(wait)
+"""
+
+
+def connect(url: str, max_connections: int) -> Redis:
+    """A client on a pool of at most `max_connections` connections, checked with a PING so a
+    wrong `[web] redis_url` stops `escucha serve` with one line instead of failing logins."""
+    import redis
+
+    pool = redis.ConnectionPool.from_url(
+        url, max_connections=max_connections, socket_timeout=5, socket_connect_timeout=5
+    )
+    client = redis.Redis(connection_pool=pool)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise UserError(f"[web] redis_url: Redis does not answer ({type(exc).__name__})") from None
+    return client
+
+
+class RedisLoginLimiter:
+    """`LoginLimiter` in Redis: failures per (name, address) within `window` seconds."""
+
+    def __init__(self, client: Redis, prefix: str, limit: int = 5, window: float = 300.0) -> None:
+        self.limit = limit
+        self.window = window
+        self.prefix = prefix
+        self._client = client
+        self._script: Any = client.register_script(_FAILURES)
+
+    def _key(self, name: str, address: str) -> str:
+        return f"{self.prefix}:fail:{name.casefold()}\x00{address}"
+
+    def _run(self, name: str, address: str, op: str) -> float:
+        return float(self._script(keys=[self._key(name, address)], args=[self.window, 0, op]))
+
+    def blocked(self, name: str, address: str) -> bool:
+        return self._run(name, address, "check") >= self.limit
+
+    def retry_after(self, name: str, address: str) -> int:
+        left = self._run(name, address, "age")
+        return 0 if left <= 0 else max(1, int(left) + 1)
+
+    def failed(self, name: str, address: str) -> None:
+        self._run(name, address, "fail")
+
+    def succeeded(self, name: str, address: str) -> None:
+        key = self._key(name, address)
+        self._client.delete(key, key + ":n")
+
+
+class RedisRequestLimiter:
+    """`RequestLimiter` in Redis: a token bucket per key, `limit` requests per `window`."""
+
+    def __init__(self, client: Redis, prefix: str, limit: int, window: float = 60.0) -> None:
+        self.limit = limit
+        self.rate = limit / window
+        self.prefix = prefix
+        self._script: Any = client.register_script(_BUCKET)
+
+    def take(self, key: object) -> int:
+        """0 when a request of `key` may go ahead (and is counted), else the seconds to wait."""
+        wait = float(self._script(keys=[f"{self.prefix}:{key}"], args=[self.limit, self.rate]))
+        return 0 if wait <= 0 else max(1, math.ceil(wait))
