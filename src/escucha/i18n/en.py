@@ -678,4 +678,89 @@ STRINGS: dict[str, str] = {
         "the text asks a favour ({words}) of a contact who is not ask-ready: {why}"
     ),
     "guard_not_ask_ready": "the contact is not ask-ready",
+    # periods and comparison (insights/periods.py, insights/compare.py)
+    "period_bad_day": "{name}: '{value}' is not a day (YYYY-MM-DD)",
+    "period_bad_range": "{name}: '{value}' is not a range FROM:TO of two days (YYYY-MM-DD)",
+    "period_reversed": "{name}: the period starts on {start}, after its last day {end}",
+    "period_bad_preset": "period: '{value}' is not one of 7d, 30d, 90d, all or custom",
+    "period_compare_needs_days": "compare: a chosen comparison period needs its first and last day",
+    "period_compare_needs_period": "compare: choose a period to compare (e.g. 30d or FROM:TO)",
+    "period_control": "Period",
+    "period_all": "All posts",
+    "period_7d": "Last 7 days",
+    "period_30d": "Last 30 days",
+    "period_90d": "Last 90 days",
+    "period_custom": "Chosen days",
+    "period_from": "From",
+    "period_to": "To",
+    "period_apply": "Apply",
+    "period_presets_note": "Presets end on the newest post's day ({day}).",
+    "compare_label": "Compare with",
+    "compare_none": "No comparison",
+    "compare_previous": "The previous period",
+    "compare_custom": "Chosen days",
+    "compare_from": "Compared from",
+    "compare_to": "Compared to",
+    "period_showing": "{start} to {end} ({days} days)",
+    "period_showing_all": "Every post",
+    "period_compared": "compared with {start} to {end}",
+    "comparison": "Change between the periods",
+    "comparison_intro": (
+        "Before: {before}. After: {after}. Each change names its test and both sample sizes; "
+        "a change is called significant at p < 0.05, and none is claimed on too few posts "
+        "(fewer than {min} for shares, rates and net sentiment, fewer than {count} mentions "
+        "in both periods together for volume)."
+    ),
+    "comparison_none": "No brand is mentioned in either period.",
+    "col_metric": "Measure",
+    "col_before": "Before",
+    "col_after": "After",
+    "col_change": "Change",
+    "col_test": "Test",
+    "col_samples": "n before / after",
+    "metric_volume": "Mentions",
+    "metric_share": "Share of voice",
+    "metric_net": "Net sentiment",
+    "metric_complaint": "Complaint rate",
+    "metric_wish": "Wish rate",
+    "test_poisson_exact": "exact Poisson test",
+    "test_two_proportion_z": "two-proportion z-test",
+    "change_significant": "significant (p {p})",
+    "change_not_significant": "not significant (p {p})",
+    "change_too_few": "too few posts to tell",
+    "change_points": "{delta} pts",
+    "theme_changes": "Themes that grew or shrank",
+    "theme_changes_intro": (
+        "Themes of the {intent} posts, found over both periods together so that a theme "
+        "means the same in each; its share is its posts over the period's {intent} posts."
+    ),
+    "theme_changes_none": "No theme has enough posts in the two periods to compare.",
+    "col_theme": "Theme",
+    # drill-down and what drove a period (insights/drivers.py)
+    "drill_posts": "Show these posts",
+    "title_drivers": "What drove it",
+    "drivers_intro": (
+        "What is more frequent in the chosen posts ({chosen}) than in the baseline "
+        "({baseline}): each item with its posts in both, the times it is as frequent, and the "
+        "two-proportion z-test. Items with fewer than {min} chosen posts are not listed."
+    ),
+    "drivers_link": "What drove it?",
+    "drivers_terms": "Terms",
+    "drivers_hashtags": "Hashtags",
+    "drivers_emoji": "Emoji",
+    "drivers_authors": "Authors",
+    "drivers_themes": "Intents",
+    "drivers_none": "Nothing stands out.",
+    "drivers_baseline_previous": "the previous period of the same length, {start} to {end}",
+    "drivers_baseline_rest": "every other post",
+    "drivers_chosen": "{n} posts",
+    "col_item": "Item",
+    "col_chosen": "Chosen posts",
+    "col_baseline": "Baseline posts",
+    "col_lift": "Times as frequent",
+    "trending": "Trending terms, hashtags and emoji",
+    "trending_intro": (
+        "Against the previous period of the same length; open one to see what drove it."
+    ),
+    "bin_posts": "{day}: {n} mentions of {brand}",
 }
