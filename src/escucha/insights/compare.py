@@ -284,3 +284,34 @@ def theme_changes(
         found.append(ThemeChange(intent, theme.label, theme.lang, hits_before, hits_after, share))
     found.sort(key=lambda c: (c.share.p_value if c.share.p_value is not None else 1.0, c.label))
     return found[:limit]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two periods compared: per brand, and the complaint and wish themes that moved."""
+
+    before: Period
+    after: Period
+    brands: list[BrandChange]
+    themes: dict[str, list[ThemeChange]]  # "complaint" / "wish" -> changes, strongest first
+
+
+def compare_periods(
+    posts: pd.DataFrame,
+    before: Period,
+    after: Period,
+    *,
+    exclude: tuple[str, ...] | frozenset[str] = (),
+    themes: bool = True,
+) -> Comparison:
+    """The comparison the report and the web app show, from one posts frame."""
+    from escucha.insights.common import normalised
+    from escucha.insights.periods import in_period
+
+    frame = normalised(posts)
+    earlier, later = in_period(frame, before), in_period(frame, after)
+    found = {
+        intent: theme_changes(earlier, later, intent, exclude=exclude) if themes else []
+        for intent in ("complaint", "wish")
+    }
+    return Comparison(before, after, compare_posts(earlier, later, (before, after)), found)
