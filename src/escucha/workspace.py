@@ -112,14 +112,22 @@ class Workspace:
         return posts_frame(self, all_versions=all_versions)
 
     def write_report(
-        self, out: str | Path, posts: pd.DataFrame | None = None, lang: str | None = None
+        self,
+        out: str | Path,
+        posts: pd.DataFrame | None = None,
+        lang: str | None = None,
+        period: str | Period | PeriodChoice | None = None,
+        compare: str | Period | None = None,
     ) -> Path:
         """Write the HTML report; the file appears whole or not at all. `posts`: the
         DataFrame of `posts()` if the caller already has it. `lang`: the report's language
-        (escucha.i18n.LANGUAGES), by default the first configured language that has one."""
+        (escucha.i18n.LANGUAGES), by default the first configured language that has one.
+        `period` ("30d", "FROM:TO", a Period) and `compare` ("previous", "FROM:TO")."""
+        from escucha.insights.tables import choose
         from escucha.report_inputs import write_report
 
-        return write_report(self, Path(out), posts, lang)
+        chosen = None if period is None and compare is None else choose(period, compare)
+        return write_report(self, Path(out), posts, lang, chosen)
 
     def summary_lines(self, posts: pd.DataFrame | None = None) -> list[str]:
         """A few plain sentences on our brand, for the terminal."""

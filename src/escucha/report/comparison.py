@@ -62,7 +62,10 @@ def _delta(measure: str, change: Change, t: Catalogue) -> str:
         return (sign + t.number(delta)).replace("-", "−")
     if measure == "net":
         return t.signed(delta) or "—"
-    return t.text("change_points", delta=t.signed(delta * 100)) if delta else "0"
+    if not delta:
+        return "0"
+    sign = "+" if delta > 0 else "−"  # percentage points, one decimal: no false precision
+    return t.text("change_points", delta=sign + t.decimal(abs(delta) * 100, 1))
 
 
 def change_row(measure: str, change: Change, t: Catalogue) -> dict:
