@@ -146,3 +146,17 @@ def test_every_page_with_the_control_survives_a_period(analyst):
     for path in ("/", "/explore", "/themes", "/competitors"):
         page = analyst.get(f"{path}?period=90d&compare=previous")
         assert page.status_code == 200, path
+
+
+def test_themes_and_competitors_take_the_period(analyst, env):
+    newest = _newest(env)
+    start = (newest - timedelta(days=6)).isoformat()
+    themes = analyst.get("/themes?period=7d").text
+    assert f'id="p-from" name="date_from" type="date" value="{start}"' in themes
+    links = re.findall(r'<a href="/themes/[a-z0-9-]+\?([^"]+)"', themes)
+    assert all(f"date_from={start}" in htmllib.unescape(x) for x in links)
+    page = analyst.get("/competitors?period=7d").text
+    assert '<option value="7d" selected>Last 7 days</option>' in page
+    week = _matches(analyst, "/explore?period=7d&brand=Iberia&lang=es")
+    row = re.search(r"Iberia.*?</tr>", page, re.DOTALL)[0]
+    assert re.search(rf'<td class="num">{week:,}</td>', row), row

@@ -254,15 +254,20 @@ class Insights:
 
         return self._cached(("phrases", lang), compute)
 
-    def competitors(self) -> pd.DataFrame:
+    def competitors(self, period: Period | None = None) -> pd.DataFrame:
+        """The competitor table of the posts of `period` (every post without one)."""
+
         def compute():
             from escucha.insights import competitor_table
+            from escucha.insights.periods import in_period
 
+            if period is not None:  # key phrases of the period's posts only
+                return competitor_table(in_period(self.frame(), period), self.brand_dicts())
             langs = self.overview()["languages"]
             indexes = {lang: self.phrase_index(lang) for lang in langs}
             return competitor_table(self.frame(), self.brand_dicts(), indexes=indexes)
 
-        return self._cached(("competitors",), compute)
+        return self._cached(("competitors", period), compute)
 
     def themes(self, query: Query | None, intents: tuple[str, ...]) -> ThemeFinding:
         """The themes of each intent ("any": every post) of the analysed posts the query
@@ -288,13 +293,14 @@ class Insights:
 
         return self._cached(("themes", query.text if query else "", intents), compute)
 
-    def opportunities(self) -> list[Opportunity]:
+    def opportunities(self, period: Period | None = None) -> list[Opportunity]:
         def compute():
             from escucha.insights.opportunities import our_opportunities
+            from escucha.insights.periods import in_period
 
-            return our_opportunities(self.frame(), self.brand_dicts())
+            return our_opportunities(in_period(self.frame(), period), self.brand_dicts())
 
-        return self._cached(("opportunities",), compute)
+        return self._cached(("opportunities", period), compute)
 
     # -- explorer and API -----------------------------------------------------------------
 

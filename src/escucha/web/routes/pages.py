@@ -232,9 +232,14 @@ def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: 
 
 
 @router.get("/competitors")
-def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+def competitors(
+    request: Request, user: CurrentUser, ui: Lang, data: Data, choice: Choice
+) -> Response:
     t = catalogue(ui)
-    ready, view = data.ready_or_start(("competitors_page", ui), lambda: _competitors(data, ui))
+    pv = data.period(choice)
+    ready, view = data.ready_or_start(
+        ("competitors_page", ui, pv.current), lambda: _competitors(data, ui, pv)
+    )
     polling = request.headers.get("hx-request") == "true"  # an htmx poll, not a navigation
     if polling:  # the "being computed" page asking again: reload it once the numbers are ready
         return Response(status_code=204, headers={"HX-Refresh": "true"} if ready else None)
@@ -245,24 +250,25 @@ def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Re
         user=user,
         title=t["title_competitors"],
         active="competitors",
+        period=pv.control(t),
         **(view if ready else {}),
     )
 
 
-def _competitors(data: Insights, ui: str) -> dict:
-    """Everything the competitors page shows; slow on a cold cache (computed in the
-    background, see `competitors`)."""
+def _competitors(data: Insights, ui: str, pv: PeriodView) -> dict:
+    """Everything the competitors page shows for the period; slow on a cold cache (computed
+    in the background, see `competitors`)."""
     from escucha.report.competition import opportunity_section
 
     t = catalogue(ui)
-    view = data.overview()
+    view = data.overview(pv.current)
     rank = {code: i for i, code in enumerate(view["languages"])}
     return {
-        "rows": fmt.competitor_rows(data.competitors(), view["languages"], ui),
-        "sentiment_chart": data.charts(ui)["sentiment"],
+        "rows": fmt.competitor_rows(data.competitors(pv.current), view["languages"], ui),
+        "sentiment_chart": data.charts(ui, pv.current)["sentiment"],
         "min_posts": MIN_POSTS,
         "opportunities": opportunity_section(
-            data.opportunities(),
+            data.opportunities(pv.current),
             data.brand_dicts(),
             lambda code: rank.get(code, len(rank)),
             t,
