@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from .conftest import logged_in
+from .conftest import csrf_of, logged_in
 
 SUMMARY = re.compile(r'<p class="results-summary">([\d,.]+) posts? match')
 CHART_LINK = re.compile(r'xlink:href="(/explore\?[^"]+)"')
@@ -91,14 +91,14 @@ def test_a_chart_point_opens_the_posts_of_its_bin_and_what_drove_them(analyst, e
     page = analyst.get(link).text
     day_from = re.search(r"date_from=(\d{4}-\d{2}-\d{2})", link)[1]
     day_to = re.search(r"date_to=(\d{4}-\d{2}-\d{2})", link)[1]
-    shown = re.findall(r'<span>(\d{4}-\d{2}-\d{2}) \d{2}:\d{2} UTC</span>', page)
+    shown = re.findall(r"<span>(\d{4}-\d{2}-\d{2}) \d{2}:\d{2} UTC</span>", page)
     assert shown and all(day_from <= d <= day_to for d in shown)
     drivers = re.search(r'<a href="([^"]+)" id="drivers-link">', page)
     assert drivers
     found = analyst.get(htmllib.unescape(drivers[1]))
     assert found.status_code == 200
     assert f"{counts[link]} posts" in found.text  # the chosen posts, counted
-    assert "<h2 id=\"drivers-terms-h\">Terms</h2>" in found.text
+    assert '<h2 id="drivers-terms-h">Terms</h2>' in found.text
 
 
 def test_the_explorer_keeps_the_period_in_its_links_and_counts_its_posts(analyst, env):
@@ -132,14 +132,20 @@ def test_a_bad_period_is_one_clear_error(analyst, query, says):
 
 
 def test_the_spanish_overview_compares_in_spanish(app, env):
-    client = logged_in(app, "ana")
-    client.cookies.set("escucha_lang", "es")
-    text = client.get("/?period=30d&compare=previous", headers={"Accept-Language": "es"}).text
+    client = logged_in(app, "vic")
+    token = csrf_of(client, "/")
+    client.post("/language", data={"lang": "es", "next": "/", "csrf_token": token})
+    try:
+        text = client.get("/?period=30d&compare=previous").text
+        drivers = client.get("/drivers?period=30d").text
+    finally:
+        client.post("/language", data={"lang": "en", "next": "/", "csrf_token": token})
     assert "Cambio entre los periodos" in text and "prueba z de dos proporciones" in text
     newest = _newest(env)
     months = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"]
     assert f"{newest.day} {months[newest.month - 1]} {newest.year}" in text
     assert "Last 30 days" not in text and "Últimos 30 días" in text
+    assert "<h1>Qué lo impulsó</h1>" in drivers and ">Términos</h2>" in drivers
 
 
 def test_every_page_with_the_control_survives_a_period(analyst):

@@ -128,9 +128,9 @@ def volume_chart(
             "volume_chart_title", lang=section["name"], bin=t[f"bin_{step}"], first=first, last=last
         )
         if links is not None:
-            rows["href"] = [
-                links(section["code"], b, p, step)
-                for b, p in zip(rows["brand"], rows["period"], strict=True)
+            rows["href"] = [  # an empty bin has no posts to open
+                links(section["code"], b, p, step) if m else None
+                for b, p, m in zip(rows["brand"], rows["period"], rows["mentions"], strict=True)
             ]
         line = (
             alt.Chart(rows, title=title)

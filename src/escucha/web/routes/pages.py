@@ -416,8 +416,10 @@ def drivers(
 
     t = catalogue(ui)
     pv = data.period(choice)
+    if pv.current is None:  # no period chosen: what is trending in the last 7 days
+        pv = data.period(PeriodChoice("7d"))
     current = pv.current
-    if current is None:
+    if current is None:  # no dated post at all
         from escucha.errors import UserError
         from escucha.i18n import Message
 
