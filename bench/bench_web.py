@@ -82,7 +82,9 @@ def build_store(workdir: Path, size: int) -> Path:
         offset = k * n
         limit = min(n, size - offset)
         conn.execute(
-            """INSERT INTO posts SELECT id + :o, source, native_id || '#' || :k, author_handle,
+            """INSERT INTO posts (id, source, native_id, author_handle, text, lang_hint,
+            created_at, fetched_at, url, parent_id, root_id, import_run_id, author_id)
+            SELECT id + :o, source, native_id || '#' || :k, author_handle,
             text, lang_hint, created_at, fetched_at, url, parent_id, root_id, import_run_id,
             author_id FROM demo.posts WHERE id <= :l""",
             {"o": offset, "k": k, "l": limit},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -103,19 +103,35 @@ def missing(value: Any) -> bool:
     return str(value) in ("NaT", "nan", "<NA>")
 
 
+@cache
+def _pattern(pattern: str, code: str) -> tuple[Any, Any]:
+    """A Babel number pattern, parsed once, and its locale (parsing is most of the cost)."""
+    from babel import Locale as BabelLocale
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(pattern), BabelLocale.parse(code)
+
+
+def _apply(value: float, pattern: str, locale: Locale) -> str:
+    return _formatted(value, pattern, locale.code)
+
+
+@lru_cache(maxsize=16384)
+def _formatted(value: float, pattern: str, code: str) -> str:
+    """Pages write the same numbers request after request: each is formatted once."""
+    parsed, where = _pattern(pattern, code)
+    return str(parsed.apply(value, where))
+
+
 def number(value: int | float, locale: Locale) -> str:
     """A count with thousands separators: 1,234 / 1.234."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(int(value), format="#,##0", locale=locale.code))
+    return _apply(int(value), "#,##0", locale)
 
 
 def decimal(value: float, places: int, locale: Locale) -> str:
     """A measurement with `places` decimals, not grouped: 0.61 / 0,61."""
-    from babel.numbers import format_decimal
-
     pattern = "0." + "0" * places if places else "0"
-    return str(format_decimal(round(value, places), format=pattern, locale=locale.code))
+    return _apply(round(value, places), pattern, locale)
 
 
 def percent(value: float | None, locale: Locale) -> str | None:
