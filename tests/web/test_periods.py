@@ -43,6 +43,10 @@ def test_a_preset_period_on_the_overview_is_kept_in_the_navigation(analyst, env)
     assert f'value="{start.isoformat()}"' in text and f'value="{newest.isoformat()}"' in text
     assert 'href="/explore?period=30d&amp;compare=previous"' in text  # the navigation keeps it
     assert 'href="/competitors?period=30d&amp;compare=previous"' in text
+    trending = re.search(r'<a href="([^"]+)" id="trending-link">', text)[1]
+    page = analyst.get(htmllib.unescape(trending))
+    assert page.status_code == 200 and "<h1>What drove it</h1>" in page.text
+    assert "(30 days)" in page.text  # the chosen period, against the 30 days before
 
 
 def test_the_comparison_counts_what_its_links_show(analyst, env):

@@ -83,6 +83,7 @@ class PeriodView:
             )
             if self.compared
             else None,
+            "trending": "/drivers?" + self.query() if self.current else None,
             "note": t.text("period_presets_note", day=t.long_day(self.newest))
             if self.newest
             else None,
