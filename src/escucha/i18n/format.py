@@ -130,6 +130,8 @@ def number(value: int | float, locale: Locale) -> str:
 
 def decimal(value: float, places: int, locale: Locale) -> str:
     """A measurement with `places` decimals, not grouped: 0.61 / 0,61."""
+    if not math.isfinite(value):
+        return f"{value:.{places}f}"  # nan, inf: as Python writes them
     pattern = "0." + "0" * places if places else "0"
     return _apply(round(value, places), pattern, locale)
 
