@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.core.context import Context
+    from escucha.insights.compare import Comparison
+    from escucha.insights.periods import Period, PeriodChoice
     from escucha.status import WorkspaceStatus
 
 
@@ -63,24 +65,62 @@ def source_dicts(workspace: Context, status: WorkspaceStatus) -> list[dict]:
 
 
 def write_report(
-    workspace: Context, out: Path, posts: pd.DataFrame | None = None, lang: str | None = None
+    workspace: Context,
+    out: Path,
+    posts: pd.DataFrame | None = None,
+    lang: str | None = None,
+    period: PeriodChoice | None = None,
 ) -> Path:
     """Write the HTML report to `out`; the file appears whole or not at all. `lang`: its
     language (escucha.i18n.LANGUAGES), by default the workspace's first configured language
-    that has one."""
+    that has one. `period`: the posts it covers and the period they are compared with."""
     from escucha.i18n import first_supported
 
     lang = lang or first_supported(workspace.config.languages)
+    html = report_html(workspace, lang, posts, period)  # before the folder: errors first
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(report_html(workspace, lang, posts), encoding="utf-8")
+    partial.write_text(html, encoding="utf-8")
     partial.replace(out)
     return out.resolve()
 
 
-def report_html(workspace: Context, lang: str, posts: pd.DataFrame | None = None) -> str:
+def periods_of(
+    workspace: Context, posts: pd.DataFrame, period: PeriodChoice | None
+) -> tuple[pd.DataFrame, Period | None, Comparison | None]:
+    """The posts of the chosen period, that period, and its comparison (None without)."""
+    from dataclasses import asdict
+
+    from escucha.errors import UserError
+    from escucha.i18n import Message
+    from escucha.insights import brand_words
+    from escucha.insights.common import normalised
+    from escucha.insights.compare import compare_periods
+    from escucha.insights.periods import frame_days, in_period
+
+    if period is None or (period.empty and period.compare is None):
+        return posts, None, None
+    frame = normalised(posts)
+    oldest, newest = frame_days(frame)
+    chosen = period.resolve(newest, oldest)
+    comparison = None
+    if period.compare is not None:
+        if chosen.current is None or chosen.compared is None:
+            raise UserError(Message("period_compare_needs_period"))
+        exclude = frozenset(brand_words(asdict(b) for b in workspace.config.brands))
+        comparison = compare_periods(frame, chosen.compared, chosen.current, exclude=exclude)
+    return in_period(frame, chosen.current), chosen.current, comparison
+
+
+def report_html(
+    workspace: Context,
+    lang: str,
+    posts: pd.DataFrame | None = None,
+    period: PeriodChoice | None = None,
+) -> str:
     """The report of the workspace as it is, in UI language `lang`: reads the store, writes
-    nothing (ideas are not refreshed nor alerts run here; the report shows what is stored)."""
+    nothing (ideas are not refreshed nor alerts run here; the report shows what is stored).
+    `period`: only the posts of that period, compared with another if it says so."""
     from escucha.alerts import alert_history
     from escucha.community.ledger import give_ask_by_month
     from escucha.enrich import current_model_version
@@ -92,8 +132,13 @@ def report_html(workspace: Context, lang: str, posts: pd.DataFrame | None = None
     from escucha.understand import shipped_metrics
 
     status = workspace_status(workspace)
+    frame = posts_frame(workspace) if posts is None else posts
+    frame, shown, comparison = periods_of(workspace, frame, period)
+    extra = {} if shown is None and comparison is None else {"period": shown}
+    if comparison is not None:
+        extra["comparison"] = comparison
     return render_report(
-        posts_frame(workspace) if posts is None else posts,
+        frame,
         workspace_name=workspace.config.name,
         brands=brand_dicts(workspace),
         sources=source_dicts(workspace, status),
@@ -103,6 +148,7 @@ def report_html(workspace: Context, lang: str, posts: pd.DataFrame | None = None
         alerts=alert_history(workspace, limit=ALERTS_SHOWN),
         give_ask=give_ask_by_month(workspace),
         lang=lang,
+        **extra,
     )
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.enrich import Analysis
+    from escucha.insights.periods import Period, PeriodChoice
     from escucha.listen.importer import ImportResult
     from escucha.panels.frames import Panel
     from escucha.research.surveys import Survey
@@ -113,14 +114,22 @@ class Workspace:
         return posts_frame(self, all_versions=all_versions)
 
     def write_report(
-        self, out: str | Path, posts: pd.DataFrame | None = None, lang: str | None = None
+        self,
+        out: str | Path,
+        posts: pd.DataFrame | None = None,
+        lang: str | None = None,
+        period: str | Period | PeriodChoice | None = None,
+        compare: str | Period | None = None,
     ) -> Path:
         """Write the HTML report; the file appears whole or not at all. `posts`: the
         DataFrame of `posts()` if the caller already has it. `lang`: the report's language
-        (escucha.i18n.LANGUAGES), by default the first configured language that has one."""
+        (escucha.i18n.LANGUAGES), by default the first configured language that has one.
+        `period` ("30d", "FROM:TO", a Period) and `compare` ("previous", "FROM:TO")."""
+        from escucha.insights.tables import choose
         from escucha.report_inputs import write_report
 
-        return write_report(self, Path(out), posts, lang)
+        chosen = None if period is None and compare is None else choose(period, compare)
+        return write_report(self, Path(out), posts, lang, chosen)
 
     def summary_lines(self, posts: pd.DataFrame | None = None) -> list[str]:
         """A few plain sentences on our brand, for the terminal."""
@@ -133,6 +142,61 @@ class Workspace:
         from escucha.frames import posts_matching
 
         return posts_matching(self, text, limit=limit)
+
+    # -- what the web app shows, as DataFrames (periods: None, "30d", "FROM:TO", a Period) --
+
+    def share_of_voice(self, period: str | Period | PeriodChoice | None = None) -> pd.DataFrame:
+        """Mentions and share of voice per language and brand in `period` (every post
+        without one; "7d", "30d", "90d" end on the newest post's day)."""
+        from escucha.insights.tables import share_of_voice_table
+
+        return share_of_voice_table(self, period)
+
+    def net_sentiment(self, period: str | Period | PeriodChoice | None = None) -> pd.DataFrame:
+        """Net sentiment per language and brand in `period`, its 95% interval and `too_few`."""
+        from escucha.insights.tables import net_sentiment_table
+
+        return net_sentiment_table(self, period)
+
+    def themes(
+        self,
+        intent: str = "complaint",
+        period: str | Period | PeriodChoice | None = None,
+        lang: str | None = None,
+    ) -> pd.DataFrame:
+        """The themes of an intent's posts ("any": every analysed post), one row each."""
+        from escucha.insights.tables import themes_table
+
+        return themes_table(self, intent, period, lang)
+
+    def compare(
+        self, period: str | Period | PeriodChoice, compare: str | Period = "previous"
+    ) -> pd.DataFrame:
+        """Each brand's volume, share, net sentiment, complaint and wish rates in `period`
+        against `compare` ("previous" or "FROM:TO"), with the test and both sample sizes."""
+        from escucha.insights.tables import compare_table
+
+        return compare_table(self, period, compare)
+
+    def trending(
+        self, period: str | Period | PeriodChoice, compare: str | Period = "previous"
+    ) -> pd.DataFrame:
+        """Terms, hashtags, emoji, authors and intents over-represented in `period`."""
+        from escucha.insights.tables import drivers_table
+
+        return drivers_table(self, period, compare)
+
+    def ideas(self, status: str | None = None, lang: str | None = None) -> pd.DataFrame:
+        """The idea backlog, most posts first (`escucha ideas list`)."""
+        from escucha.ideas.views import ideas_frame
+
+        return ideas_frame(self, status=status, lang=lang)
+
+    def alerts(self, limit: int = 50) -> pd.DataFrame:
+        """The latest alerts, newest first, with their deliveries."""
+        from escucha.alerts.run import alerts_frame
+
+        return alerts_frame(self, limit=limit)
 
     def contacts(self) -> pd.DataFrame:
         """The community's contacts with their identities, ledger counts and readiness."""

@@ -161,10 +161,10 @@ def test_a_cold_competitors_page_answers_at_once_and_shows_the_numbers_when_read
     calls: list[int] = []
 
     class SlowInsights(Insights):
-        def competitors(self):  # the slow part, held until the test lets it finish
+        def competitors(self, period=None):  # the slow part, held until the test lets it finish
             calls.append(1)
             release.wait()
-            return super().competitors()
+            return super().competitors(period)
 
     app = create_app(env.workspace, WebSettings(compute_wait=0))
     app.dependency_overrides[get_insights] = lambda: SlowInsights(app.state.web)

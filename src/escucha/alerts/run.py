@@ -22,6 +22,8 @@ from escucha.store.schema import alert_deliveries, alerts
 from escucha.store.writer import insert_ignore
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from escucha.core.context import Context
 
 log = logging.getLogger("escucha.alerts")
@@ -232,3 +234,10 @@ def alert_history(workspace: Context, limit: int = 50) -> list[dict]:
         item["deliveries"] = by_alert.get(r.id, [])
         history.append(item)
     return history
+
+
+def alerts_frame(workspace: Context, limit: int = 50) -> pd.DataFrame:
+    """`alert_history` as a DataFrame, newest first; `deliveries` stays a list per alert."""
+    import pandas as pd
+
+    return pd.DataFrame(alert_history(workspace, limit=limit))

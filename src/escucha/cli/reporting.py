@@ -23,11 +23,33 @@ def report(
         ReportLanguage | None,
         typer.Option(help="The report's language (default: the workspace's first language)."),
     ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="First day of the period (YYYY-MM-DD, UTC; default: the first post)."
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="Last day of the period, included (default: the newest post)."),
+    ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare the period with the previous one of the same length ('previous') "
+            "or with FROM:TO.",
+        ),
+    ] = None,
 ) -> None:
     """Write the report: one self-contained HTML page that opens offline."""
+    from escucha.insights.periods import choice_from_cli
+
+    period = choice_from_cli(start, end, compare)
     workspace = workspace_of(ctx)
     path = workspace.write_report(
-        out or workspace.path / "report.html", lang=lang.value if lang else None
+        out or workspace.path / "report.html",
+        lang=lang.value if lang else None,
+        period=None if period.empty and period.compare is None else period,
     )
     typer.echo(f"report written to {path}")
 

@@ -83,6 +83,10 @@ class Catalogue(Mapping[str, str]):
     def signed(self, value: float | None) -> str | None:
         return fmt.signed(value, self.locale)
 
+    def long_day(self, value: object) -> str | None:
+        """A day with its month by name, as the language writes it (Babel)."""
+        return fmt.long_day(value, self.locale)
+
 
 # Sentences plugins add through their `strings` hook (escucha.plugins), per language.
 _ADDED: dict[str, dict[str, str]] = {}

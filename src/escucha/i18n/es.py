@@ -3,39 +3,7 @@
 from escucha.i18n.format import Locale
 
 LOCALE = Locale(
-    decimal=",",
-    thousands=".",
-    percent="\u00a0%",
-    months=(
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ),
-    short_months=(
-        "ene",
-        "feb",
-        "mar",
-        "abr",
-        "may",
-        "jun",
-        "jul",
-        "ago",
-        "sep",
-        "oct",
-        "nov",
-        "dic",
-    ),
-    days=("domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"),
-    short_days=("dom", "lun", "mar", "mié", "jue", "vie", "sáb"),
+    code="es",
     date_time="%A, %e de %B de %Y, %X",
     date="%d/%m/%Y",
     time="%H:%M:%S",
@@ -735,4 +703,99 @@ STRINGS: dict[str, str] = {
         "el texto pide un favor ({words}) a un contacto al que ahora no conviene pedir: {why}"
     ),
     "guard_not_ask_ready": "el contacto no está listo para que le pidamos algo",
+    # periods and comparison (insights/periods.py, insights/compare.py)
+    "period_bad_day": "{name}: '{value}' no es un día (AAAA-MM-DD)",
+    "period_bad_range": "{name}: '{value}' no es un intervalo DESDE:HASTA de dos días (AAAA-MM-DD)",
+    "period_reversed": "{name}: el periodo empieza el {start}, después de su último día {end}",
+    "period_bad_preset": "period: '{value}' no es 7d, 30d, 90d, all ni custom",
+    "period_compare_needs_days": (
+        "compare: un periodo de comparación elegido necesita su primer y último día"
+    ),
+    "period_compare_needs_period": (
+        "compare: elija un periodo que comparar (p. ej. 30d o DESDE:HASTA)"
+    ),
+    "period_control": "Periodo",
+    "period_all": "Todas las publicaciones",
+    "period_7d": "Últimos 7 días",
+    "period_30d": "Últimos 30 días",
+    "period_90d": "Últimos 90 días",
+    "period_custom": "Días elegidos",
+    "period_from": "Desde",
+    "period_to": "Hasta",
+    "period_apply": "Aplicar",
+    "period_presets_note": (
+        "Los periodos predefinidos terminan el día de la publicación más reciente ({day})."
+    ),
+    "compare_label": "Comparar con",
+    "compare_none": "Sin comparación",
+    "compare_previous": "El periodo anterior",
+    "compare_custom": "Días elegidos",
+    "compare_from": "Comparado desde",
+    "compare_to": "Comparado hasta",
+    "period_showing": "Del {start} al {end} ({days} días)",
+    "period_showing_all": "Todas las publicaciones",
+    "period_compared": "comparado con el periodo del {start} al {end}",
+    "comparison": "Cambio entre los periodos",
+    "comparison_intro": (
+        "Antes: {before}. Después: {after}. Cada cambio indica su prueba y los dos tamaños "
+        "de muestra; un cambio se llama significativo con p < 0,05 y no se afirma ninguno con "
+        "pocas publicaciones (menos de {min} para cuotas, tasas y sentimiento neto, menos de "
+        "{count} menciones entre los dos periodos para el volumen)."
+    ),
+    "comparison_none": "Ninguna marca se menciona en ninguno de los dos periodos.",
+    "col_metric": "Medida",
+    "col_before": "Antes",
+    "col_after": "Después",
+    "col_change": "Cambio",
+    "col_test": "Prueba",
+    "col_samples": "n antes / después",
+    "metric_volume": "Menciones",
+    "metric_share": "Cuota de voz",
+    "metric_net": "Sentimiento neto",
+    "metric_complaint": "Tasa de quejas",
+    "metric_wish": "Tasa de deseos",
+    "test_poisson_exact": "prueba exacta de Poisson",
+    "test_two_proportion_z": "prueba z de dos proporciones",
+    "change_significant": "significativo (p {p})",
+    "change_not_significant": "no significativo (p {p})",
+    "change_too_few": "muy pocas publicaciones para saberlo",
+    "change_points": "{delta} pts",
+    "theme_changes": "Temas que crecieron o disminuyeron",
+    "theme_changes_intro": (
+        "Temas de las publicaciones de tipo {intent}, hallados sobre los dos periodos juntos "
+        "para que un tema signifique lo mismo en cada uno; su cuota son sus publicaciones "
+        "sobre las de tipo {intent} del periodo."
+    ),
+    "theme_changes_none": (
+        "Ningún tema tiene bastantes publicaciones en los dos periodos para compararlo."
+    ),
+    "col_theme": "Tema",
+    # drill-down and what drove a period (insights/drivers.py)
+    "drill_posts": "Ver estas publicaciones",
+    "title_drivers": "Qué lo impulsó",
+    "drivers_intro": (
+        "Lo que es más frecuente en las publicaciones elegidas ({chosen}) que en la base de "
+        "comparación ({baseline}): cada elemento con sus publicaciones en ambas, cuántas veces "
+        "es más frecuente y la prueba z de dos proporciones. No se listan los elementos con "
+        "menos de {min} publicaciones elegidas."
+    ),
+    "drivers_link": "¿Qué lo impulsó?",
+    "drivers_terms": "Términos",
+    "drivers_hashtags": "Etiquetas",
+    "drivers_emoji": "Emoji",
+    "drivers_authors": "Autores",
+    "drivers_themes": "Intenciones",
+    "drivers_none": "Nada destaca.",
+    "drivers_baseline_previous": "el periodo anterior de la misma duración, del {start} al {end}",
+    "drivers_baseline_rest": "el resto de las publicaciones",
+    "drivers_chosen": "{n} publicaciones",
+    "col_item": "Elemento",
+    "col_chosen": "Publicaciones elegidas",
+    "col_baseline": "Publicaciones de base",
+    "col_lift": "Veces más frecuente",
+    "trending": "Términos, etiquetas y emoji en alza",
+    "trending_intro": (
+        "Frente al periodo anterior de la misma duración; abra uno para ver qué lo impulsó."
+    ),
+    "bin_posts": "{day}: {n} menciones de {brand}",
 }

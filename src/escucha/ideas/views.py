@@ -15,6 +15,8 @@ from escucha.ideas.common import STATUSES, idea_row
 from escucha.store.schema import authors, enrichments, idea_posts, ideas, posts
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from escucha.core.context import Context
 
 QUOTE_CHARS = 280
@@ -193,3 +195,10 @@ def show_idea(workspace: Context, idea_id: int) -> dict:
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def ideas_frame(workspace: Context, **filters: object) -> pd.DataFrame:
+    """`list_ideas` as a DataFrame (one row per idea, the same columns and filters)."""
+    import pandas as pd
+
+    return pd.DataFrame(list_ideas(workspace, **filters))  # type: ignore[arg-type]

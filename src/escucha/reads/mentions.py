@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, Select, String, and_, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
 
 from escucha.core.labels import UNKNOWN_LANG
 from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts
@@ -71,4 +82,39 @@ def mention_counts(
         frame = frame.groupby(keys, dropna=False, sort=False)["mentions"].sum().reset_index()
     frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
     frame["mentions"] = frame["mentions"].astype("int64")
+    return frame
+
+
+INTENT_COLUMNS = ["lang", "brand", "day", "mentions", "complaint", "wish"]
+
+
+def intent_counts(conn: Connection, model_version: str) -> pd.DataFrame:
+    """Brand mentions per (lang, brand, day) and how many of them the model flagged as a
+    complaint and as a wish (the labels above its thresholds, stored as a JSON list)."""
+    import pandas as pd
+
+    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
+    day = _day(conn.dialect.name)
+    labels = cast(enrichments.c.intents, String)
+
+    def flagged(intent: str) -> ColumnElement[int]:
+        return func.sum(case((labels.like(f'%"{intent}"%'), 1), else_=0))
+
+    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    query = (
+        select(
+            lang, brand_mentions.c.brand, day, func.count(), flagged("complaint"), flagged("wish")
+        )
+        .select_from(
+            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id).outerjoin(
+                enrichments, join
+            )
+        )
+        .where(LIVE_POSTS)
+        .group_by(lang, brand_mentions.c.brand, day)
+    )
+    frame = pd.DataFrame.from_records(conn.execute(query).all(), columns=INTENT_COLUMNS)
+    frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
+    for column in INTENT_COLUMNS[3:]:
+        frame[column] = frame[column].fillna(0).astype("int64")
     return frame

@@ -7,7 +7,7 @@ catalogue's language.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,8 +89,17 @@ def _render(chart: alt.TopLevelMixin, t: Catalogue) -> Markup:
         format_locale=t.locale.d3_format(),
         time_format_locale=t.locale.d3_time_format(),
     )
-    # vl-convert writes only escaped text and generated markup: safe to embed as is.
+    # vl-convert writes only escaped text and generated markup: safe to embed as is. Links
+    # (the web's drill-down) are local paths; Vega's loader prefixes them with its base URL.
+    svg = svg.replace(f'xlink:href="{_VEGA_BASE}/', 'xlink:href="/')
     return Markup(svg[svg.index("<svg") :])
+
+
+_VEGA_BASE = "https://vega.github.io/vega-datasets/"
+# A drill-down link of a chart point: (lang, brand, bin start, bin "D"/"W"/"M") -> local path
+VolumeLink = Callable[[str, str, "pd.Timestamp", str], str]
+# A bar's link: (lang, brand) -> local path
+BarLink = Callable[[str, str], str]
 
 
 def volume_chart(
@@ -99,8 +108,10 @@ def volume_chart(
     ours: set[str],
     sections: list[dict],
     t: Catalogue,
+    links: VolumeLink | None = None,
 ) -> Chart | None:
-    """Lines of mentions per period, one panel per language (`sections`: code, name)."""
+    """Lines of mentions per period, one panel per language (`sections`: code, name); with
+    `links`, each point is a link to the posts of its bin (the web's drill-down)."""
     import altair as alt
 
     panels = []
@@ -116,9 +127,14 @@ def volume_chart(
         title = t.text(
             "volume_chart_title", lang=section["name"], bin=t[f"bin_{step}"], first=first, last=last
         )
-        panels.append(
+        if links is not None:
+            rows["href"] = [  # an empty bin has no posts to open
+                links(section["code"], b, p, step) if m else None
+                for b, p, m in zip(rows["brand"], rows["period"], rows["mentions"], strict=True)
+            ]
+        line = (
             alt.Chart(rows, title=title)
-            .mark_line(point=alt.OverlayMarkDef(size=18))
+            .mark_line(point=alt.OverlayMarkDef(size=18) if links is None else False)
             .encode(
                 x=alt.X(
                     "period:T",
@@ -139,6 +155,11 @@ def volume_chart(
             )
             .properties(width=WIDTH, height=220)
         )
+        if links is not None:  # points of their own: each carries its bin's link
+            line = line + line.mark_point(size=40, filled=True, cursor="pointer").encode(
+                href="href:N", tooltip=["brand:N", "period:T", "mentions:Q"]
+            )
+        panels.append(line)
         alts.append(
             t.text(
                 "volume_alt",
@@ -174,9 +195,15 @@ def _bars(rows: pd.DataFrame, colours: dict[str, str], x: alt.X, title: str) -> 
 
 
 def share_chart(
-    share: pd.DataFrame, colours: dict[str, str], ours: set[str], sections: list[dict], t: Catalogue
+    share: pd.DataFrame,
+    colours: dict[str, str],
+    ours: set[str],
+    sections: list[dict],
+    t: Catalogue,
+    links: BarLink | None = None,
 ) -> Chart | None:
-    """Horizontal bars of share of voice, one panel per language, labelled with counts."""
+    """Horizontal bars of share of voice, one panel per language, labelled with counts;
+    with `links`, each bar is a link to its mentions."""
     import altair as alt
 
     panels = []
@@ -197,6 +224,10 @@ def share_chart(
             scale=alt.Scale(domain=[0, min(1.0, float(rows["share"].max()) * 1.25)]),
         )
         base = _bars(rows, colours, x, t.text("share_chart_title", lang=section["name"]))
+        if links is not None:
+            rows["href"] = [links(section["code"], b) for b in rows["brand"]]
+            base = _bars(rows, colours, x, t.text("share_chart_title", lang=section["name"]))
+            base = base.encode(href="href:N")
         text = base.mark_text(align="left", dx=4, fontSize=12).encode(
             text="text:N", color=alt.value("#222")
         )

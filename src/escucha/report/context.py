@@ -33,13 +33,16 @@ from escucha.insights.opportunities import (
 )
 from escucha.report import backlog, charts, competition
 from escucha.report.community import give_ask_section
+from escucha.report.comparison import comparison_section, period_text
 from escucha.report.themes import KINDS, Themes, language_blocks
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.i18n import Catalogue
+    from escucha.insights.compare import Comparison
     from escucha.insights.opportunities import Opportunity
+    from escucha.insights.periods import Period
 
 
 class _Report:
@@ -370,11 +373,14 @@ def build_context(
     alerts: Sequence[dict] = (),
     give_ask: Sequence[dict] = (),
     lang: str = DEFAULT,
+    period: Period | None = None,
+    comparison: Comparison | None = None,
 ) -> dict:
     """What the template shows, in UI language `lang`. Themes, the competitor benchmark and
     the opportunities are found here from `posts` unless given; ideas, alerts and the give/ask
     balance per month (`give_ask`, community.ledger.give_ask_by_month) are what the store
-    holds."""
+    holds. `period`: the period `posts` were kept to (None: every post); `comparison`: that
+    period against another (insights.compare.compare_periods), shown in its own section."""
     t = catalogue(lang)
     report = _Report(posts, brands, sources, models, t)
     if themes is None:
@@ -407,4 +413,6 @@ def build_context(
         "alerts": backlog.alert_section(alerts, t),
         "give_ask": give_ask_section(give_ask, t),
         "method": report.method(),
+        "period": period_text(period, t) if period is not None else None,
+        "comparison": comparison_section(comparison, ours, report._rank, t),
     }

@@ -47,7 +47,8 @@ def _warm(ctx: WebContext) -> None:
 
     insights = Insights(ctx)
     insights.overview()
-    insights.charts("en")
+    insights.charts("en", None, True)  # the overview's, with drill-down links
+    insights.intent_counts()  # the comparison of two periods reads it
     insights.themes(None, theme_intents(PostFilter()))
     insights.opportunities()
     insights.ordered(None, "newest")  # the explorer's default order (seconds at 1M posts)

@@ -41,6 +41,7 @@ def overview_rows(overview: dict, ours: set[str], ui: str) -> list[dict]:
             rows.append(
                 {
                     "lang": t.language_name(lang),
+                    "code": lang,
                     "brand": r.brand,
                     "mentions": t.number(r.mentions),
                     "share": t.percent(r.share),

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from escucha.auth.users import User
 from escucha.i18n import LANGUAGES, NATIVE_NAMES, catalogue
 from escucha.plugins.nav import nav_for
+from escucha.web.periods import period_suffix
 from escucha.web.security import csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,6 +61,7 @@ def render(
             "here": here(request),
             "workspace_name": ctx.workspace.config.name if user else None,
             "lang_name": t.language_name,
+            "period_suffix": period_suffix(request.query_params),
             **context,
         },
         status_code=status_code,

@@ -23,9 +23,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.insights import PhraseIndex
+    from escucha.insights.compare import BrandChange
+    from escucha.insights.drivers import Drivers
     from escucha.insights.opportunities import Opportunity
+    from escucha.insights.periods import Period, PeriodChoice
     from escucha.insights.themes import Theme
     from escucha.web.context import WebContext
+    from escucha.web.periods import PeriodView
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,102 @@ class Insights:
 
         return self._cached(("counts", query.text if query else None), compute)
 
-    def overview(self) -> dict:
+    def days(self) -> tuple:
+        """The first and last UTC day with a brand mention (None, None without one)."""
+        from datetime import date
+
+        def compute() -> tuple:
+            days = self.counts()["day"].dropna()
+            if days.empty:
+                return None, None
+            return date.fromisoformat(min(days)), date.fromisoformat(max(days))
+
+        return self._cached(("days",), compute)
+
+    def period(self, choice: PeriodChoice) -> PeriodView:
+        """A period choice resolved against the workspace's days (presets end on the newest)."""
+        from escucha.web.periods import PeriodView
+
+        oldest, newest = self.days()
+        return PeriodView(choice, choice.resolve(newest, oldest), newest)
+
+    def intent_counts(self) -> pd.DataFrame:
+        """Mentions flagged complaint and wish per language, brand and day (SQL)."""
+        from escucha.reads.mentions import intent_counts
+
+        def compute():
+            with self.engine.connect() as conn:
+                return intent_counts(conn, self.model_version)
+
+        return self._cached(("intent_counts",), compute)
+
+    def comparison(self, before: Period, after: Period) -> list[BrandChange]:
+        """Each brand's change from `before` to `after`, from the daily counts (fast)."""
+        from escucha.insights.compare import compare_counts
+        from escucha.insights.periods import counts_in
+
+        def compute() -> list[BrandChange]:
+            counts, intents = self.counts(), self.intent_counts()
+            return compare_counts(
+                counts_in(counts, before),
+                counts_in(counts, after),
+                counts_in(intents, before),
+                counts_in(intents, after),
+                (before, after),
+            )
+
+        return self._cached(("comparison", before, after), compute)
+
+    def drivers(self, chosen: Query | None, baseline: Query | None) -> Drivers:
+        """What is over-represented in the posts `chosen` selects against `baseline`'s."""
+
+        def compute() -> Drivers:
+            import numpy as np
+
+            from escucha.insights import brand_words
+            from escucha.insights.drivers import find_drivers
+
+            frame = self.frame()
+
+            def rows(query: Query | None) -> pd.DataFrame:
+                ids = self.selection(query).ids
+                if ids is None:
+                    return frame
+                return frame[np.asarray(frame["id"].isin(ids), dtype=bool)]
+
+            exclude = brand_words(self.brand_dicts())
+            return find_drivers(rows(chosen), rows(baseline), exclude=exclude)
+
+        key = ("drivers", chosen.text if chosen else "", baseline.text if baseline else "")
+        return self._cached(key, compute)
+
+    def overview(self, period: Period | None = None) -> dict:
+        """Share of voice, net sentiment, volume, languages in display order, and totals
+        (of the mentions in `period`; every one without)."""
+        if period is None:
+            return self._overview()
+
+        def compute() -> dict:
+            from escucha.insights import (
+                net_sentiment_from_counts,
+                share_from_counts,
+                volume_from_counts,
+            )
+            from escucha.insights.periods import counts_in
+
+            whole = self._overview()
+            counts = counts_in(self.counts(), period)
+            return {
+                **whole,
+                "share": share_from_counts(counts),
+                "sentiment": net_sentiment_from_counts(counts),
+                "volume": volume_from_counts(counts),
+                "mentions": int(counts["mentions"].sum()),
+            }
+
+        return self._cached(("overview", period), compute)
+
+    def _overview(self) -> dict:
         """Share of voice, net sentiment, volume, languages in display order, and totals."""
 
         def compute() -> dict:
@@ -120,15 +219,16 @@ class Insights:
 
         return self._cached(("overview",), compute)
 
-    def charts(self, ui: str) -> dict:
-        """The overview's SVG charts in a UI language (rendering is the slow part)."""
+    def charts(self, ui: str, period: Period | None = None, links: bool = False) -> dict:
+        """The overview's SVG charts in a UI language (rendering is the slow part) for the
+        mentions of `period`; `links`: each bar and point opens its posts."""
 
         def compute() -> dict:
             from escucha.web.charts import overview_charts
 
-            return overview_charts(self.overview(), self.brand_dicts(), ui)
+            return overview_charts(self.overview(period), self.brand_dicts(), ui, links, period)
 
-        return self._cached(("charts", ui), compute)
+        return self._cached(("charts", ui, period, links), compute)
 
     # -- pages that need the posts themselves (pandas) ------------------------------------
 
@@ -154,15 +254,20 @@ class Insights:
 
         return self._cached(("phrases", lang), compute)
 
-    def competitors(self) -> pd.DataFrame:
+    def competitors(self, period: Period | None = None) -> pd.DataFrame:
+        """The competitor table of the posts of `period` (every post without one)."""
+
         def compute():
             from escucha.insights import competitor_table
+            from escucha.insights.periods import in_period
 
+            if period is not None:  # key phrases of the period's posts only
+                return competitor_table(in_period(self.frame(), period), self.brand_dicts())
             langs = self.overview()["languages"]
             indexes = {lang: self.phrase_index(lang) for lang in langs}
             return competitor_table(self.frame(), self.brand_dicts(), indexes=indexes)
 
-        return self._cached(("competitors",), compute)
+        return self._cached(("competitors", period), compute)
 
     def themes(self, query: Query | None, intents: tuple[str, ...]) -> ThemeFinding:
         """The themes of each intent ("any": every post) of the analysed posts the query
@@ -188,13 +293,14 @@ class Insights:
 
         return self._cached(("themes", query.text if query else "", intents), compute)
 
-    def opportunities(self) -> list[Opportunity]:
+    def opportunities(self, period: Period | None = None) -> list[Opportunity]:
         def compute():
             from escucha.insights.opportunities import our_opportunities
+            from escucha.insights.periods import in_period
 
-            return our_opportunities(self.frame(), self.brand_dicts())
+            return our_opportunities(in_period(self.frame(), period), self.brand_dicts())
 
-        return self._cached(("opportunities",), compute)
+        return self._cached(("opportunities", period), compute)
 
     # -- explorer and API -----------------------------------------------------------------
 

@@ -3,6 +3,7 @@ opportunities), concerns and wishes, sources. All need a login; none changes any
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
@@ -12,12 +13,14 @@ from fastapi.responses import Response
 from escucha.auth.users import User
 from escucha.i18n import catalogue
 from escucha.insights import MIN_POSTS
+from escucha.insights.periods import PeriodChoice
 from escucha.reads.posts import detail, fetch
 from escucha.web import format as fmt
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
 from escucha.web.params import Id
+from escucha.web.periods import PeriodView, explore_link, period_choice, with_period
 from escucha.web.render import render
 from escucha.web.service import Insights, get_insights
 
@@ -26,16 +29,32 @@ CurrentUser = Annotated[User, Depends(require_user)]
 Lang = Annotated[str, Depends(ui_lang)]
 Data = Annotated[Insights, Depends(get_insights)]
 Filter = Annotated[PostFilter, Depends(post_filter)]
+Choice = Annotated[PeriodChoice, Depends(period_choice)]
 
 
 @router.get("/")
-def overview(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: Choice) -> Response:
     from escucha.engage.honesty import brand_honesty
+    from escucha.report.comparison import comparison_section
     from escucha.web.engage import honesty_panel
 
     t = catalogue(ui)
-    view = data.overview()
+    pv = data.period(choice)
+    view = data.overview(pv.current)
     ours = {b.name for b in data.ctx.workspace.config.brands if b.ours}
+    rank = {code: i for i, code in enumerate(view["languages"])}
+    comparison = None
+    if pv.current is not None and pv.compared is not None:
+        from escucha.insights.compare import Comparison
+
+        changes = data.comparison(pv.compared, pv.current)
+        found = Comparison(pv.compared, pv.current, changes, {})
+        comparison = comparison_section(found, ours, lambda c: rank.get(c, len(rank)), t)
+        for block in comparison["brands"]:
+            flt = PostFilter(brand=block["brand"], lang=block["code"])
+            block["before_link"] = explore_link(flt, pv.compared)
+            block["after_link"] = explore_link(flt, pv.current)
+            block["drivers_link"] = _drivers_link(flt, pv)
     return render(
         request,
         "overview.html",
@@ -50,11 +69,32 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Respo
             "languages": t.number(len(view["languages"])),
         },
         periods=fmt.periods(view, ui),
-        charts=data.charts(ui),
-        rows=fmt.overview_rows(view, ours, ui),
+        charts=data.charts(ui, pv.current, links=True),
+        rows=[
+            {
+                **row,
+                "posts_link": explore_link(
+                    PostFilter(brand=row["brand"], lang=row["code"]), pv.current
+                ),
+                "drivers_link": _drivers_link(PostFilter(brand=row["brand"], lang=row["code"]), pv),
+            }
+            for row in fmt.overview_rows(view, ours, ui)
+        ],
+        period=pv.control(t),
+        comparison=comparison,
         min_posts=MIN_POSTS,
         honesty=honesty_panel(brand_honesty(data.ctx.workspace), ui),
     )
+
+
+def _drivers_link(flt: PostFilter, pv: PeriodView) -> str | None:
+    """What drove a brand's mentions in the period (against the compared one or the
+    previous period of the same length); None without a period."""
+    if pv.current is None:
+        return None
+    flt = with_period(flt, pv.current)
+    baseline = pv.compared or pv.current.previous()
+    return "/drivers?" + flt.params(compare=baseline.text())
 
 
 def _is_partial(request: Request) -> bool:
@@ -73,15 +113,20 @@ def explore(
     ui: Lang,
     data: Data,
     flt: Filter,
+    choice: Choice,
     sort: Literal["newest", "oldest"] = "newest",
     number: Annotated[Id, Query(alias="page")] = 1,
 ) -> Response:
     t = catalogue(ui)
+    pv = data.period(choice)
+    if choice.preset:  # the preset's days; links keep the preset, not the days
+        flt = replace(flt, date_from=None, date_to=None)
+    shown = with_period(flt, pv.current) if choice.preset else flt
     error = caret = None
     rows: list[dict] = []
     total = pages = 0
     try:
-        query = flt.compile()
+        query = shown.compile()
     except FilterError as exc:
         query = None
         error, caret = t.text("query_error", message=t.error_text(exc)), exc.caret
@@ -93,7 +138,9 @@ def explore(
         with data.engine.connect() as conn:
             found = fetch(conn, ordered[(number - 1) * size : number * size], data.model_version)
         rows = [fmt.post_for_page(p) for p in found]
-    keep = {"sort": sort if sort != "newest" else None}  # what every link of the page keeps
+    # what every link of the page keeps: the sort and the period control's other values
+    keep: dict[str, object] = {"sort": sort if sort != "newest" else None}
+    keep.update({k: v for k, v in choice.params().items() if k not in ("date_from", "date_to")})
     link = {n: flt.params(**keep, page=n if n > 1 else None) for n in (number - 1, number + 1)}
     partial = _is_partial(request)
     headers = {"Vary": "HX-Request, HX-Target"}
@@ -108,6 +155,9 @@ def explore(
         title=t["title_explore"],
         active="explore",
         flt=flt,
+        keep=keep,
+        period=pv.control(t),
+        drivers_link=_explore_drivers(shown, pv),
         options=data.filter_options(),
         sort=sort,
         sorts=("newest", "oldest"),
@@ -131,14 +181,29 @@ def explore(
     )
 
 
+def _explore_drivers(flt: PostFilter, pv: PeriodView) -> str | None:
+    """What drove the posts shown, when they are a span of days (a chart's bin, a period):
+    against the compared period, else the previous one of the same length."""
+    if flt.date_from is None or flt.date_to is None:
+        return None
+    from escucha.insights.periods import Period
+
+    days = Period(flt.date_from, flt.date_to)
+    baseline = pv.compared or days.previous()
+    return "/drivers?" + flt.params(compare=baseline.text())
+
+
 @router.get("/explore/export")
 def explore_export(
     user: CurrentUser,
     data: Data,
     flt: Filter,
+    choice: Choice,
     format: Literal["csv", "json", "parquet"] = "csv",
 ) -> Response:
-    return streaming_export(data, data.selection(flt.compile()), format)
+    pv = data.period(choice)
+    shown = with_period(flt, pv.current) if choice.preset else flt
+    return streaming_export(data, data.selection(shown.compile()), format)
 
 
 @router.get("/posts/{post_id}")
@@ -167,9 +232,14 @@ def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: 
 
 
 @router.get("/competitors")
-def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Response:
+def competitors(
+    request: Request, user: CurrentUser, ui: Lang, data: Data, choice: Choice
+) -> Response:
     t = catalogue(ui)
-    ready, view = data.ready_or_start(("competitors_page", ui), lambda: _competitors(data, ui))
+    pv = data.period(choice)
+    ready, view = data.ready_or_start(
+        ("competitors_page", ui, pv.current), lambda: _competitors(data, ui, pv)
+    )
     polling = request.headers.get("hx-request") == "true"  # an htmx poll, not a navigation
     if polling:  # the "being computed" page asking again: reload it once the numbers are ready
         return Response(status_code=204, headers={"HX-Refresh": "true"} if ready else None)
@@ -180,24 +250,25 @@ def competitors(request: Request, user: CurrentUser, ui: Lang, data: Data) -> Re
         user=user,
         title=t["title_competitors"],
         active="competitors",
+        period=pv.control(t),
         **(view if ready else {}),
     )
 
 
-def _competitors(data: Insights, ui: str) -> dict:
-    """Everything the competitors page shows; slow on a cold cache (computed in the
-    background, see `competitors`)."""
+def _competitors(data: Insights, ui: str, pv: PeriodView) -> dict:
+    """Everything the competitors page shows for the period; slow on a cold cache (computed
+    in the background, see `competitors`)."""
     from escucha.report.competition import opportunity_section
 
     t = catalogue(ui)
-    view = data.overview()
+    view = data.overview(pv.current)
     rank = {code: i for i, code in enumerate(view["languages"])}
     return {
-        "rows": fmt.competitor_rows(data.competitors(), view["languages"], ui),
-        "sentiment_chart": data.charts(ui)["sentiment"],
+        "rows": fmt.competitor_rows(data.competitors(pv.current), view["languages"], ui),
+        "sentiment_chart": data.charts(ui, pv.current)["sentiment"],
         "min_posts": MIN_POSTS,
         "opportunities": opportunity_section(
-            data.opportunities(),
+            data.opportunities(pv.current),
             data.brand_dicts(),
             lambda code: rank.get(code, len(rank)),
             t,
@@ -333,3 +404,99 @@ def _day(value: object) -> str | None:
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     return str(value)[:10]
+
+
+@router.get("/drivers")
+def drivers(
+    request: Request, user: CurrentUser, ui: Lang, data: Data, flt: Filter, choice: Choice
+) -> Response:
+    """What drove a set of posts (a chart's bin, a brand's period): the terms, hashtags,
+    emoji, authors and intents over-represented in them against the baseline period."""
+    from escucha.insights.drivers import MIN_POSTS as MIN_DRIVER_POSTS
+
+    t = catalogue(ui)
+    pv = data.period(choice)
+    if pv.current is None:  # no period chosen: what is trending in the last 7 days
+        pv = data.period(PeriodChoice("7d"))
+    current = pv.current
+    if current is None:  # no dated post at all
+        from escucha.errors import UserError
+        from escucha.i18n import Message
+
+        raise UserError(Message("period_compare_needs_period"))
+    baseline = pv.compared or current.previous()
+    chosen = replace(flt, date_from=current.start, date_to=current.end)
+    base = replace(flt, date_from=baseline.start, date_to=baseline.end)
+    chosen_query, base_query = chosen.compile(), base.compile()
+    ready, found = data.ready_or_start(
+        ("drivers_page", chosen.query_text(), base.query_text()),
+        lambda: data.drivers(chosen_query, base_query),
+    )
+    if request.headers.get("hx-request") == "true":  # the "being computed" page polling
+        return Response(status_code=204, headers={"HX-Refresh": "true"} if ready else None)
+    if not ready:
+        return render(
+            request, "computing.html", ui=ui, user=user, title=t["title_drivers"], active="explore"
+        )
+    from escucha.report.comparison import period_text
+
+    groups = []
+    for kind, items in found.found.items():
+        rows = []
+        for d in items:
+            narrowed = _driver_filter(chosen, kind, d.item)
+            rows.append(
+                {
+                    "item": d.item,
+                    "chosen": t.number(d.chosen),
+                    "baseline": t.number(d.baseline),
+                    "lift": "—" if d.lift is None else f"×{t.decimal(d.lift, 1)}",
+                    "verdict": _driver_verdict(d.change, t),
+                    "link": "/explore?" + narrowed.params() if narrowed else None,
+                }
+            )
+        groups.append({"kind": kind, "title": t[f"drivers_{kind}"], "rows": rows})
+    return render(
+        request,
+        "drivers.html",
+        ui=ui,
+        user=user,
+        title=t["title_drivers"],
+        active="explore",
+        intro=t.text(
+            "drivers_intro",
+            chosen=t.text("drivers_chosen", n=t.number(found.chosen))
+            + " · "
+            + period_text(current, t),
+            baseline=t.text("drivers_chosen", n=t.number(found.baseline))
+            + " · "
+            + period_text(baseline, t),
+            min=t.number(MIN_DRIVER_POSTS),
+        ),
+        posts_link="/explore?" + chosen.params(),
+        baseline_link="/explore?" + base.params(),
+        groups=groups,
+    )
+
+
+def _driver_filter(flt: PostFilter, kind: str, item: str) -> PostFilter | None:
+    """The explorer's filter for the chosen posts that have a driver (None when the query
+    language cannot say it: an emoji is not a word)."""
+    if kind == "themes":
+        return replace(flt, intent=item)
+    if kind == "emoji":
+        return None
+    word = item.lstrip("@#")
+    if not word or not all(c.isalnum() or c == "_" for c in word):
+        return None
+    # a term is folded onto its singular: `word*` finds its plural too
+    terms = {"authors": f"author:{word}", "terms": f"{word}*"}
+    term = terms.get(kind, item)
+    q = f"({flt.q}) AND {term}" if flt.q else term
+    return replace(flt, q=q)
+
+
+def _driver_verdict(change, t) -> str:
+    from escucha.report.comparison import verdict
+
+    return verdict(change, t)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from escucha.auth.users import User
 from escucha.i18n import catalogue
+from escucha.insights.periods import PeriodChoice
 from escucha.reads.posts import Selection, page
 from escucha.web import format as fmt
 from escucha.web import themes as views
@@ -17,6 +18,7 @@ from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
 from escucha.web.params import Id
+from escucha.web.periods import period_choice, with_period
 from escucha.web.render import render
 from escucha.web.service import Insights, ThemeFinding, get_insights
 
@@ -26,6 +28,7 @@ CurrentUser = Annotated[User, Depends(require_user)]
 Lang = Annotated[str, Depends(ui_lang)]
 Data = Annotated[Insights, Depends(get_insights)]
 Filter = Annotated[PostFilter, Depends(post_filter)]
+Choice = Annotated[PeriodChoice, Depends(period_choice)]
 
 
 def find(data: Insights, flt: PostFilter) -> ThemeFinding:
@@ -34,8 +37,12 @@ def find(data: Insights, flt: PostFilter) -> ThemeFinding:
 
 
 @router.get("/themes")
-def themes_page(request: Request, user: CurrentUser, ui: Lang, data: Data, flt: Filter) -> Response:
+def themes_page(
+    request: Request, user: CurrentUser, ui: Lang, data: Data, flt: Filter, choice: Choice
+) -> Response:
     t = catalogue(ui)
+    pv = data.period(choice)
+    flt = with_period(flt, pv.current)  # the period's posts, unless the filter names days
     error, caret, languages = None, None, []
     try:
         finding = find(data, flt)
@@ -51,6 +58,7 @@ def themes_page(request: Request, user: CurrentUser, ui: Lang, data: Data, flt: 
         title=t["title_themes"],
         active="themes",
         flt=flt,
+        period=pv.control(t),
         options=data.filter_options(),
         languages=languages,
         quoted=QUOTED,

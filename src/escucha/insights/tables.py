@@ -1,0 +1,203 @@
+"""The Python API's tables (`Workspace.share_of_voice`, `.net_sentiment`, `.themes`,
+`.compare`, `.drivers`): the workspace's posts read once (escucha.frames), kept to a period,
+and handed to the same insight functions the web app and the report use."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from escucha.insights.periods import PRESETS, Period, PeriodChoice, Periods, frame_days, in_period
+from escucha.insights.periods import parse_range as _parse_range
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from escucha.core.context import Context
+
+PeriodLike = str | Period | PeriodChoice | None
+
+
+def choose(period: PeriodLike, compare: str | Period | None = None) -> PeriodChoice:
+    """A period as the Python API takes it: None (every post), a preset ("30d"), a range
+    "FROM:TO", a `Period` or a `PeriodChoice`; `compare`: "previous", "FROM:TO" or a Period."""
+    if isinstance(period, PeriodChoice):
+        return period if compare is None else PeriodChoice.parse(**_with(period, compare))
+    if isinstance(period, Period):
+        base = PeriodChoice(None, period.start, period.end)
+    elif period is None or period in ("", "all"):
+        base = PeriodChoice()
+    elif period in PRESETS:
+        base = PeriodChoice(period)
+    else:
+        found = _parse_range(period, "period")
+        base = PeriodChoice(None, found.start, found.end)
+    if compare is None:
+        return base
+    return PeriodChoice.parse(**_with(base, compare))
+
+
+def _with(choice: PeriodChoice, compare: str | Period) -> dict:
+    return {
+        "period": choice.preset,
+        "date_from": choice.start,
+        "date_to": choice.end,
+        "compare": compare.text() if isinstance(compare, Period) else compare,
+    }
+
+
+def _brand_words(ctx: Context) -> set[str]:
+    """The folded words of the configured brands: never a theme's or a driver's word."""
+    from escucha.insights import brand_words
+
+    return brand_words(asdict(b) for b in ctx.config.brands)
+
+
+def resolve(posts: pd.DataFrame, choice: PeriodChoice) -> Periods:
+    """The choice on these posts' dates (presets end on their newest day)."""
+    oldest, newest = frame_days(posts)
+    return choice.resolve(newest, oldest)
+
+
+def _posts(ctx: Context, posts: pd.DataFrame | None) -> pd.DataFrame:
+    from escucha.frames import posts_frame
+    from escucha.insights.common import normalised
+
+    return normalised(posts_frame(ctx) if posts is None else posts)
+
+
+def share_of_voice_table(
+    ctx: Context, period: PeriodLike = None, posts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """lang, brand, mentions, share of the posts in `period`."""
+    from escucha.insights import share_of_voice
+
+    frame = _posts(ctx, posts)
+    return share_of_voice(in_period(frame, resolve(frame, choose(period)).current))
+
+
+def net_sentiment_table(
+    ctx: Context, period: PeriodLike = None, posts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """lang, brand, posts, positive, neutral, negative, net, ci_low, ci_high, too_few."""
+    from escucha.insights import net_sentiment
+
+    frame = _posts(ctx, posts)
+    return net_sentiment(in_period(frame, resolve(frame, choose(period)).current))
+
+
+def themes_table(
+    ctx: Context,
+    intent: str = "complaint",
+    period: PeriodLike = None,
+    lang: str | None = None,
+    posts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The themes of one intent ("any": every post) as `escucha themes` finds them: id,
+    label, lang, size, other, direction, net, positive, neutral, negative, top terms."""
+    import pandas as pd
+
+    from escucha.insights.themes import themes_of
+
+    frame = _posts(ctx, posts)
+    chosen = in_period(frame, resolve(frame, choose(period)).current)
+    chosen = chosen[chosen["model_version"].notna()] if "model_version" in chosen else chosen
+    found = themes_of(chosen, intent, lang=lang, exclude=_brand_words(ctx))
+    columns = [
+        "id",
+        "label",
+        "lang",
+        "size",
+        "other",
+        "direction",
+        "net",
+        "positive",
+        "neutral",
+        "negative",
+        "terms",
+    ]
+    rows = [
+        (
+            t.id,
+            t.label,
+            t.lang,
+            t.size,
+            t.other,
+            t.trend.direction,
+            t.sentiment.net,
+            t.sentiment.positive,
+            t.sentiment.neutral,
+            t.sentiment.negative,
+            [term for term, _ in t.terms[:5]],
+        )
+        for t in found
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def compare_table(
+    ctx: Context,
+    period: PeriodLike,
+    compare: str | Period = "previous",
+    posts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per language, brand and measure (volume, share, net, complaint, wish) of
+    `period` against `compare`: before, after, delta, n_before, n_after, test, p_value,
+    too_few, significant."""
+    import pandas as pd
+
+    from escucha.insights.compare import compare_posts
+
+    frame = _posts(ctx, posts)
+    periods = resolve(frame, choose(period, compare))
+    if periods.current is None or periods.compared is None:
+        raise _needs_period()
+    before = in_period(frame, periods.compared)
+    after = in_period(frame, periods.current)
+    rows = []
+    for change in compare_posts(before, after, (periods.compared, periods.current)):
+        for measure in ("volume", "share", "net", "complaint", "wish"):
+            value = getattr(change, measure)
+            rows.append(
+                {
+                    "lang": change.lang,
+                    "brand": change.brand,
+                    "measure": measure,
+                    **asdict(value),
+                    "delta": value.delta,
+                    "significant": value.significant,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _needs_period():
+    from escucha.errors import UserError
+    from escucha.i18n import Message
+
+    return UserError(Message("period_compare_needs_period"))
+
+
+def drivers_table(
+    ctx: Context,
+    period: PeriodLike,
+    compare: str | Period = "previous",
+    posts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """What is trending in `period` against `compare` (terms, hashtags, emoji, authors,
+    intents), with counts: kind, item, chosen, baseline, chosen_posts, baseline_posts,
+    lift, p_value."""
+    import pandas as pd
+
+    from escucha.insights.drivers import find_drivers
+
+    frame = _posts(ctx, posts)
+    periods = resolve(frame, choose(period, compare))
+    if periods.current is None or periods.compared is None:
+        raise _needs_period()
+    found = find_drivers(
+        in_period(frame, periods.current),
+        in_period(frame, periods.compared),
+        exclude=_brand_words(ctx),
+    )
+    return pd.DataFrame(found.to_rows())
