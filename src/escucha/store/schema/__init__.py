@@ -3,6 +3,10 @@
 Every change here comes with an Alembic migration (store/migrations/versions).
 """
 
+from typing import Any
+
+from sqlalchemy import Connection, Table, event
+
 from escucha.store.schema.accounts import api_tokens, users, web_sessions
 from escucha.store.schema.base import metadata
 from escucha.store.schema.community import (
@@ -46,6 +50,20 @@ from escucha.store.schema.research import (
 )
 from escucha.store.schema.understanding import brand_mentions, enrichments
 from escucha.store.schema.workspace import settings
+from escucha.store.search import create_brand_index, create_word_index
+
+
+def _word_index(_table: Table, conn: Connection, **_kw: Any) -> None:
+    create_word_index(conn)
+
+
+def _brand_index(_table: Table, conn: Connection, **_kw: Any) -> None:
+    create_brand_index(conn)
+
+
+# `metadata.create_all` builds the search structures too (migrations build them in 0019).
+event.listen(posts, "after_create", _word_index)
+event.listen(brand_mentions, "after_create", _brand_index)
 
 __all__ = [
     "LIVE_POSTS",
