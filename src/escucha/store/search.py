@@ -8,7 +8,8 @@ the text. Over it:
   punctuation, and `_` is a word character, so its tokens are exactly the folded words.
 - PostgreSQL: a trigram GIN index on `posts.words` (the `pg_trgm` extension lives in schema
   `public`, so a store in any schema finds it), serving `LIKE '% word %'`.
-- Both: an index on the ASCII-lowered brand, so `brand:` reads only the matching mentions.
+- Both: indexes on the ASCII-lowered brand and author handle, so `brand:` and `author:` read
+  only the matching rows.
 
 Migration 0019 builds them on an existing store; `metadata.create_all` builds them too (the
 `after_create` hooks in `escucha.store.schema`). Alembic's model comparison skips them
@@ -25,7 +26,11 @@ FTS = "posts_fts"
 _FTS_TABLES = {FTS, *(f"{FTS}_{part}" for part in ("data", "idx", "docsize", "config"))}
 _FTS_TRIGGERS = ("posts_fts_insert", "posts_fts_delete", "posts_fts_update")
 TRIGRAMS = "ix_posts_words_trgm"
-BRAND_INDEX = "ix_brand_mentions_folded"
+# index name -> (table, the column compared lowered, further columns)
+FOLDED_INDEXES = {
+    "ix_brand_mentions_folded": ("brand_mentions", "brand", ("post_id",)),
+    "ix_posts_author_folded": ("posts", "author_handle", ()),
+}
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _SQLITE_WORDS = (
@@ -48,7 +53,7 @@ _POSTGRES_WORDS = (
 
 def is_search_object(name: str | None) -> bool:
     """Whether a table, trigger or index of that name is one of the structures above."""
-    return name in _FTS_TABLES or name in (TRIGRAMS, BRAND_INDEX)
+    return name in _FTS_TABLES or name == TRIGRAMS or name in FOLDED_INDEXES
 
 
 def include_name(name: str | None, _type: Any, _parents: Any) -> bool:
@@ -71,14 +76,16 @@ def drop_word_index(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {TRIGRAMS}")
 
 
-def create_brand_index(conn: Connection) -> None:
-    """The brand as `brand:` compares it (A-Z lowered, as `AsciiLower` compiles), then the post."""
-    lowered = "lower(brand)" if conn.dialect.name == "sqlite" else _pg_ascii_lower("brand")
-    conn.exec_driver_sql(f"CREATE INDEX {BRAND_INDEX} ON brand_mentions ({lowered}, post_id)")
+def create_folded_index(conn: Connection, name: str) -> None:
+    """An index on a column as `brand:` and `author:` compare it (A-Z lowered, as the query's
+    `AsciiLower` compiles), then the columns that let the index answer alone."""
+    table, column, rest = FOLDED_INDEXES[name]
+    lowered = f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
+    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join((lowered, *rest))})")
 
 
-def drop_brand_index(conn: Connection) -> None:
-    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {BRAND_INDEX}")
+def drop_folded_index(conn: Connection, name: str) -> None:
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
 def _pg_ascii_lower(column: str) -> str:

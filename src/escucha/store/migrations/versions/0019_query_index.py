@@ -1,5 +1,6 @@
-"""Posts keep their folded words, indexed for queries (FTS5 on SQLite, trigrams on PostgreSQL),
-and brand mentions are indexed by the lowered brand that `brand:` compares.
+"""Posts keep their folded words, indexed for queries (FTS5 on SQLite, trigrams on PostgreSQL);
+brand mentions and posts are indexed by the lowered brand and author that `brand:` and
+`author:` compare, and enrichments by sentiment.
 
 Revision ID: 0019
 Revises: 0012
@@ -46,11 +47,17 @@ def upgrade() -> None:
     conn = op.get_bind()
     _backfill(conn)
     search.create_word_index(conn)
-    search.create_brand_index(conn)
+    for name in search.FOLDED_INDEXES:
+        search.create_folded_index(conn, name)
+    op.create_index(
+        "ix_enrichments_sentiment", "enrichments", ["model_version", "sentiment", "post_id"]
+    )
 
 
 def downgrade() -> None:
     conn = op.get_bind()
-    search.drop_brand_index(conn)
+    op.drop_index("ix_enrichments_sentiment", "enrichments")
+    for name in search.FOLDED_INDEXES:
+        search.drop_folded_index(conn, name)
     search.drop_word_index(conn)
     op.drop_column("posts", "words")  # SQLite drops it in place: posts keeps its definition
