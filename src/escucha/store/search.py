@@ -5,7 +5,10 @@ the text. Over it:
 
 - SQLite: an FTS5 index (`posts_fts`, external content: it stores no text of its own) kept in
   step with `posts` by triggers. Its `ascii` tokenizer splits only on spaces and ASCII
-  punctuation, and `_` is a word character, so its tokens are exactly the folded words.
+  punctuation, and `_` is a word character, so its tokens are exactly the folded words. It
+  keeps no sizes (`columnsize=0`: no ranking here) and no prefix indexes (they serve only
+  prefixes of their exact length, and `cancel*` merges the few words it names anyway): both
+  cost the import more than they give the queries.
 - PostgreSQL: a trigram GIN index on `posts.words` (the `pg_trgm` extension lives in schema
   `public`, so a store in any schema finds it), serving `LIKE '% word %'`.
 - Both: indexes on the ASCII-lowered brand and author handle, so `brand:` and `author:` read
@@ -35,7 +38,7 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _SQLITE_WORDS = (
     f"CREATE VIRTUAL TABLE {FTS} USING fts5(words, content='posts', content_rowid='id', "
-    "tokenize=\"ascii tokenchars '_'\", prefix='2 3')",
+    "tokenize=\"ascii tokenchars '_'\", columnsize=0)",
     f"CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN "
     f"INSERT INTO {FTS}(rowid, words) VALUES (new.id, new.words); END",
     f"CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN "
