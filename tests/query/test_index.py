@@ -85,3 +85,19 @@ def test_edits_and_deletions_move_the_index_with_the_text(database_url: str) -> 
         conn.execute(sa.delete(posts).where(posts.c.id == 1))
     assert ids(engine, "vuelo") == []
     engine.dispose()
+
+
+def test_postgres_compiles_no_query_to_machine_code_and_keeps_its_setting(database_url: str):
+    engine = db.make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        return
+    db.migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET LOCAL jit = on")
+        seen = []
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        select_posts(conn, "vuelo AND NOT brand:iberia", "none")
+        assert "SET LOCAL jit = off" in seen
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "on"
+    engine.dispose()
