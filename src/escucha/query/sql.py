@@ -227,6 +227,9 @@ class _Compiler:
         """The model's language for the post, or the source's if the model has not read it."""
 
         def same(column: ColumnElement[Any]) -> ColumnElement[bool]:
+            if not self.postgres:  # SQLite's LIKE ignores the case of A-Z only, as AsciiLower:
+                # half the CPU of lower() on each of a million rows (`value` has no % or _)
+                return or_(column.like(value), column.like(value + "-%"))
             lowered = AsciiLower(column)
             return or_(lowered == value, lowered.like(value + "-%"))
 
