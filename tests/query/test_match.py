@@ -1,19 +1,24 @@
-"""In-memory matching (`Query.matches`) and the invariant the SQL stage rests on: every text a
-word matches also matches one of the word's LIKE patterns."""
+"""In-memory matching (`Query.matches`) and the invariant the SQL stage rests on: the index
+condition of a word or phrase (FTS5 on SQLite, LIKE over `posts.words` on PostgreSQL) holds
+for every text the word matches, and for no other when the condition says it is exact."""
 
 from __future__ import annotations
 
 import random
-import sqlite3
 import unicodedata
 from datetime import datetime
 
 import pytest
+import sqlalchemy as sa
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from escucha.core.text import fold
-from escucha.query import parse
-from escucha.query.sql import like_patterns
+from escucha.core.text import fold, folded_words
+from escucha.query import QuerySyntaxError, parse
+from escucha.query.ast import Term
+from escucha.query.sql import fts_query, like_pattern, word_chunks
 from escucha.query.text import word_regex
+from escucha.store.search import create_word_index
 
 
 def hit(query: str, text: str, **post) -> bool:
@@ -96,18 +101,92 @@ def spelled(word: str, rng: random.Random) -> str:
     return "".join(out)
 
 
-def test_like_patterns_admit_every_latin1_spelling() -> None:
+class WordIndex:
+    """One post in an in-memory SQLite store with the FTS5 index the migrations build."""
+
+    def __init__(self) -> None:
+        self.engine = sa.create_engine("sqlite://")
+        self.conn = self.engine.connect()
+        self.conn.exec_driver_sql("CREATE TABLE posts (id INTEGER PRIMARY KEY, words TEXT)")
+        create_word_index(self.conn)
+
+    def finds(self, words: tuple[str, ...], text: str) -> tuple[bool, bool, bool]:
+        """(FTS5 finds it, PostgreSQL's LIKEs find it, the condition is exact)."""
+        self.conn.exec_driver_sql("DELETE FROM posts")
+        stored = folded_words(text)
+        self.conn.exec_driver_sql("INSERT INTO posts VALUES (1, ?)", (stored,))
+        chunks, exact = word_chunks(words)
+        fts = self.conn.exec_driver_sql(
+            "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?", (fts_query(chunks),)
+        ).scalar()
+        like = all(  # LIKE as PostgreSQL's (case-sensitive): the words are folded already
+            self.conn.exec_driver_sql(
+                "SELECT ? GLOB ?", (stored, _glob(like_pattern(c, p)))
+            ).scalar()
+            for c, p in chunks
+        )
+        return bool(fts), like, exact
+
+
+def _glob(pattern: str) -> str:
+    """A LIKE pattern of `like_pattern` (only '%' wild, '\\_' escaped) as a GLOB pattern."""
+    out = pattern.replace("\\_", "_").replace("[", "[[]").replace("?", "[?]").replace("*", "[*]")
+    return out.replace("%", "*")
+
+
+@pytest.fixture(scope="module")
+def index() -> WordIndex:
+    return WordIndex()
+
+
+def check(index: WordIndex, words: tuple[str, ...], text: str) -> None:
+    matched = word_regex(words).search(fold(text)) is not None
+    fts, like, exact = index.finds(words, text)
+    if matched or exact:
+        assert fts == matched and like == matched, (words, text, fts, like, exact)
+
+
+def test_index_admits_every_latin1_spelling(index: WordIndex) -> None:
     rng = random.Random(11)
-    conn = sqlite3.connect(":memory:")
     for _ in range(3000):
         words = tuple(fold(rng.choice(WORDS)) for _ in range(rng.choice([1, 1, 2])))
         if rng.random() < 0.3:
             words = (*words[:-1], words[-1][: rng.randint(1, len(words[-1]))] + "*")
         text = " ".join(spelled(w.rstrip("*"), rng) for w in words) + rng.choice(["", "s", "!"])
-        if not word_regex(words).search(fold(text)):
-            continue
-        patterns = like_patterns(words)
-        found = [
-            conn.execute("SELECT ? LIKE ? ESCAPE '\\'", (text, p)).fetchone()[0] for p in patterns
-        ]
-        assert not patterns or any(found), (words, text, patterns)
+        check(index, words, text)
+
+
+@pytest.mark.parametrize(
+    ("query", "exact"),
+    [("vuelo", True), ("cancel*", True), ('"lost luggage"', True), ('"lost lugg*"', True),
+     ("e-mail", False), ("#iberia", False), ('"vuel* cancelado"', False), ("foo_bar", True)],
+)  # fmt: skip
+def test_which_words_the_index_decides_alone(query: str, exact: bool) -> None:
+    root = parse(query).root
+    assert isinstance(root, Term)
+    assert word_chunks(root.words)[1] is exact
+
+
+LETTERS = "aeiouncyáÁéñÑçÇüÜßﬁ𝐜Ωω_1"
+TEXT = st.text(alphabet=LETTERS + " -.,'#@*\u00a8\u0301😀", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    query=st.text(alphabet=LETTERS + "-#@'*\u0301", min_size=1, max_size=8),
+    phrase=st.booleans(),
+    text=TEXT,
+)
+def test_index_agrees_with_the_matcher(index: WordIndex, query: str, phrase: bool, text: str):
+    """Any word or phrase against any text: the index never misses, and when it says it
+    decides alone it never finds too much."""
+    source = f'"{query.replace(chr(34), "")}"' if phrase else query
+    try:
+        root = parse(source).root
+    except QuerySyntaxError:
+        assume(False)
+        return
+    assume(isinstance(root, Term))
+    assert isinstance(root, Term)
+    check(index, root.words, text)
+    check(index, root.words, " ".join([text, *(w.rstrip("*") for w in root.words)]))

@@ -8,8 +8,9 @@ import random
 import pytest
 from sqlalchemy import Engine
 
-from conftest import CORPUS, KEYS, MODEL, in_memory
+from conftest import CORPUS, KEYS, MODEL, Post, in_memory, load
 from escucha.query import parse, select_posts
+from escucha.store import db
 
 ES = {k for k in KEYS if k.startswith("es")}
 EN = {k for k in KEYS if k.startswith("en")}
@@ -146,3 +147,57 @@ def test_random_queries_agree_with_memory(store) -> None:
 
 def test_corpus_keys_are_unique() -> None:
     assert len(set(KEYS)) == len(CORPUS)
+
+
+VOCABULARY = [
+    "vuelo", "avión", "cancelación", "CANCELADO", "cancel", "retraso", "equipaje", "maleta",
+    "refund", "refunds", "lost", "luggage", "bag", "baggage", "e-mail", "email", "Iberia",
+    "iberia_es", "año", "ano", "pingüino", "garçon", "straße", "strasse", "𝐜𝐚𝐧𝐜𝐞𝐥", "ﬁnal",
+    "final", "x_y", "29€", "de", "a", "vuel", "niño",
+]  # fmt: skip
+GLUE = [" ", " ", " ", ", ", "-", ". ", " #", " @", "_", "!", " (", "¿", " "]
+QUERY_WORDS = [
+    "cancel*", "cancel", "cancelado", "avion", "AVIÓN", "vuel*", "e-mail", "email", "iberia",
+    "#iberia", "iberia_es", "iberia*", "strasse", "straße", "final", "fi*", "ano", "año",
+    "nino", "x_y", "x", "29", "de", "a", "refund*", "bag", "bag*", '"lost luggage"',
+    '"vuelo cancel*"', '"vuel* cancelado"', '"e-mail iberia"', '"de a*"',
+]  # fmt: skip
+
+
+def generated_corpus(rng: random.Random, size: int) -> list[Post]:
+    """Posts of random words, spellings and punctuation: where a search index could go wrong."""
+    out = []
+    for n in range(size):
+        words = [rng.choice(VOCABULARY) for _ in range(rng.randint(1, 7))]
+        words = [w.upper() if rng.random() < 0.15 else w for w in words]
+        text = words[0] + "".join(rng.choice(GLUE) + w for w in words[1:])
+        out.append(Post(f"g{n}", text, lang="es", brands=("Iberia",) if n % 3 else ()))
+    return out
+
+
+def generated_query(rng: random.Random, depth: int = 0) -> str:
+    roll = rng.random() if depth < 2 else 0.0
+    if roll < 0.45:
+        return rng.choice(QUERY_WORDS) if rng.random() < 0.85 else "brand:iberia"
+    if roll < 0.55:
+        return "NOT " + generated_query(rng, depth + 1)
+    if roll < 0.62:
+        return f"({rng.choice(QUERY_WORDS)} NEAR/{rng.randint(1, 4)} {rng.choice(QUERY_WORDS)})"
+    op = rng.choice([" AND ", " OR ", " OR ", " "])
+    return f"({generated_query(rng, depth + 1)}{op}{generated_query(rng, depth + 1)})"
+
+
+def test_generated_posts_and_queries_agree_with_memory(database_url: str) -> None:
+    """The index-backed store against the matcher, over 200 posts and 300 queries."""
+    rng = random.Random(20261201)
+    corpus = generated_corpus(rng, 200)
+    engine = db.make_engine(database_url)
+    try:
+        keys = load(engine, corpus)
+        with engine.connect() as conn:
+            for _ in range(300):
+                query = parse(generated_query(rng))
+                found = {keys[i] for i in select_posts(conn, query, MODEL)}
+                assert found == in_memory(query, corpus), query.text
+    finally:
+        engine.dispose()

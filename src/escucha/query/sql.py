@@ -1,21 +1,22 @@
-"""Run a query on the store (SQLite or PostgreSQL) in two stages.
+"""Run a query on the store (SQLite or PostgreSQL), on its indexes, in at most two stages.
 
-1. SQL selects candidates. Field operators compile to exact conditions that can use the
-   store's indexes (`posts.id IN (SELECT post_id FROM brand_mentions ...)`, a range on
-   `posts.created_at`, ...). A word or phrase compiles to a few LIKE patterns that every post
-   containing it matches: a letter with many accented forms (vowels, y) is `_`, and for n and c
-   (which may be ñ, ç) there is one pattern per accented form at up to two positions. Neither
-   database can fold accents or find word boundaries the same way in SQL.
-2. Python keeps the candidates the query really matches, folding each text and testing words
-   on word boundaries with the same code as `Query.matches`; the database returns the value of
-   each field operator alongside, so the whole boolean expression is decided exactly once.
-
-A query without words or phrases is decided by SQL alone.
+1. SQL selects the posts. Field operators compile to exact conditions that can use the
+   store's indexes (`posts.id IN (SELECT post_id FROM brand_mentions ...)` on the lowered
+   brand, a range on `posts.created_at`, ...). A word or phrase reads the search index over
+   `posts.words`, the post's folded words (store/search.py): an FTS5 query on SQLite (the word
+   children of one AND or OR join in one FTS5 query), `words LIKE '% word %'` over a trigram
+   index on PostgreSQL. For a word of letters, digits and `_` (with or without a final '*')
+   and a phrase of them, that condition is exact: the index's words are the matcher's words.
+2. Only when some word is not exact ('e-mail', '#iberia', a '*' inside a phrase) or the query
+   uses NEAR does Python keep the candidates the query really matches, folding each text and
+   testing words on word boundaries with the same code as `Query.matches`; the database
+   returns the value of each field operator alongside, so the expression is decided once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -23,25 +24,30 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     String,
     Text,
     and_,
     case,
     cast,
+    column,
     exists,
+    literal_column,
     or_,
     select,
+    table,
     true,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from escucha.core.text import fold
+from escucha.core.text import WORD
 from escucha.query.ast import And, DateRange, Field, Leaf, Near, Node, Not, Or, Term
 from escucha.query.budget import Deadline, time_budget
 from escucha.query.memory import evaluate
 from escucha.query.text import FoldedText
 from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts
+from escucha.store.search import FTS
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.compiler import SQLCompiler
@@ -68,60 +74,43 @@ def _ascii_lower_pg(element: AsciiLower, compiler: SQLCompiler, **kw: Any) -> st
     return f"translate({arg}, '{_UPPER}', '{_UPPER.lower()}')"
 
 
-def _accented_forms() -> dict[str, str]:
-    """ASCII letter -> the Latin-1 letters (and their capitals) that fold to it: 'n' -> 'Ññ'."""
-    forms: dict[str, str] = {}
-    for char in sorted({c for code in range(0xC0, 0x100) for c in (chr(code), chr(code).upper())}):
-        folded = fold(char)
-        if len(char) == 1 and len(folded) == 1 and folded.isascii() and folded.isalpha():
-            forms[folded] = forms.get(folded, "") + char
-    return forms
-
-
-_FORMS = _accented_forms()
-_ANY = {letter for letter, forms in _FORMS.items() if len(forms) > 3}  # the vowels
-_MAX_GUARDS = 2
 _CHECK_EVERY = 256  # candidate rows between two looks at the time budget
+_FTS = table(FTS, column("rowid", Integer))
 
 
-def like_patterns(words: tuple[str, ...]) -> list[str]:
-    """LIKE patterns (escape '\\') one of which every text containing `words` matches.
+def word_chunks(words: tuple[str, ...]) -> tuple[list[tuple[tuple[str, ...], bool]], bool]:
+    """A word or phrase as runs of consecutive index words, each (words, last is a prefix),
+    every one of which a matching post holds; and whether holding them all is a match.
 
-    Empty when the pattern would match nearly anything (e.g. the word "a"): no prefilter then.
+    A query word is the index's words when it is letters, digits and `_` only ('vuelo',
+    'cancel*'); 'e-mail' or '@iberia' hold more ('e mail' matches too, or 'iberia' alone),
+    and so does a '*' inside a phrase ('vuel* cancelado'): the exact test then runs in Python.
     """
-    slots: list[str] = []
-    guards: list[int] = []
-    for k, word in enumerate(words):
-        if k:
-            slots.append("%")
-        for ch in word.removesuffix("*"):
-            if not ch.isascii() or ch in _ANY or (ch in _FORMS and len(guards) == _MAX_GUARDS):
-                slots.append("_")
-            elif ch in _FORMS:
-                guards.append(len(slots))
-                slots.append(ch)
-            else:
-                slots.append("\\" + ch if ch in "%_\\" else ch)
-    if all(s in ("_", "%") for s in slots):
-        return []
-    patterns = [_contains(slots)]
-    for g in guards:
-        for form in _FORMS[slots[g]]:
-            alt = ["_" if i in guards else s for i, s in enumerate(slots)]
-            alt[g] = form
-            patterns.append(_contains(alt))
-    return patterns
+    chunks: list[tuple[tuple[str, ...], bool]] = []
+    run: list[str] = []
+    exact = True
+    for word in words:
+        base = word.removesuffix("*")
+        exact = exact and WORD.fullmatch(base) is not None
+        run.extend(WORD.findall(base))
+        if word.endswith("*") and run:  # what follows the star's word is unknown
+            chunks.append((tuple(run), WORD.fullmatch(base[-1]) is not None))
+            run = []
+    if run:
+        chunks.append((tuple(run), False))
+    exact = exact and len(chunks) == 1
+    return chunks, exact
 
 
-def _contains(slots: list[str]) -> str:
-    """'%...%' without `_` at either end: a wider pattern, but one LIKE scans much faster when
-    it starts with a literal character."""
-    start, end = 0, len(slots)
-    while slots[start] == "_":
-        start += 1
-    while slots[end - 1] == "_":
-        end -= 1
-    return "%" + "".join(slots[start:end]) + "%"
+def fts_query(chunks: list[tuple[tuple[str, ...], bool]]) -> str:
+    """FTS5 phrases, '*' after a prefix: `"vuelo cancel" * AND "iberia"`."""
+    return " AND ".join('"' + " ".join(c) + '"' + (" *" if p else "") for c, p in chunks)
+
+
+def like_pattern(chunk: tuple[str, ...], prefix: bool) -> str:
+    """`posts.words` holds ' w1 w2 ... ': '% vuelo cancelado %', or '% vuelo cancel%'."""
+    text = " ".join(chunk).replace("_", "\\_")  # words hold no '%' or '\\'
+    return f"% {text}%" if prefix else f"% {text} %"
 
 
 def _midnight(day: date) -> datetime:
@@ -139,14 +128,40 @@ class _Compiler:
         column = posts.c.text  # SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE
         return column.ilike(pattern, escape="\\") if self.postgres else column.like(pattern, "\\")
 
-    def prefilter(self, node: Node) -> tuple[ColumnElement[bool], bool]:
+    def words(self, node: Term) -> tuple[ColumnElement[bool], bool]:
+        """The posts holding a word or phrase's index words (exactly them, when `exact`)."""
+        chunks, exact = word_chunks(node.words)
+        if not self.postgres:
+            return self.match(fts_query(chunks)), exact
+        likes = [posts.c.words.like(like_pattern(c, prefix), "\\") for c, prefix in chunks]
+        return and_(*likes), exact
+
+    def match(self, expression: str) -> ColumnElement[bool]:
+        found = select(_FTS.c.rowid).where(literal_column(FTS).op("MATCH")(expression))
+        return posts.c.id.in_(found)
+
+    def fts(self, node: Node) -> tuple[str, bool] | None:
+        """SQLite: a subtree of words and phrases as one FTS5 query, and whether it is exact."""
         match node:
             case Term(words):
-                patterns = like_patterns(words)
-                return or_(*(self.like(p) for p in patterns)) if patterns else true(), False
+                chunks, exact = word_chunks(words)
+                return fts_query(chunks), exact
             case And(children) | Or(children):
-                parts = [self.prefilter(c) for c in children]
+                parts = [self.fts(c) for c in children]
+                if any(p is None for p in parts):
+                    return None
+                join = " AND " if isinstance(node, And) else " OR "
+                found = [p for p in parts if p is not None]
+                return "(" + join.join(q for q, _ in found) + ")", all(e for _, e in found)
+        return None
+
+    def prefilter(self, node: Node) -> tuple[ColumnElement[bool], bool]:
+        match node:
+            case Term():
+                return self.words(node)
+            case And(children) | Or(children):
                 join = and_ if isinstance(node, And) else or_
+                parts = self.grouped(children, " AND " if join is and_ else " OR ")
                 return join(*(c for c, _ in parts)), all(e for _, e in parts)
             case Near(left, right, _):
                 return and_(self.prefilter(left)[0], self.prefilter(right)[0]), False
@@ -154,6 +169,18 @@ class _Compiler:
                 clause, exact = self.prefilter(child)
                 return (~clause, True) if exact else (true(), False)
         return self.leaf(node), True
+
+    def grouped(
+        self, children: tuple[Node, ...], join: str
+    ) -> list[tuple[ColumnElement[bool], bool]]:
+        """The children's conditions; on SQLite, the word-only children as one FTS5 query."""
+        texts = [] if self.postgres else [(c, t) for c in children if (t := self.fts(c))]
+        if len(texts) < 2:
+            return [self.prefilter(c) for c in children]
+        grouped = {c for c, _ in texts}
+        query = join.join(q for _, (q, _) in texts)
+        parts = [(self.match(query), all(e for _, (_, e) in texts))]
+        return parts + [self.prefilter(c) for c in children if c not in grouped]
 
     def enriched(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
         """Posts whose enrichment by the model version meets `condition`."""
@@ -200,6 +227,9 @@ class _Compiler:
         """The model's language for the post, or the source's if the model has not read it."""
 
         def same(column: ColumnElement[Any]) -> ColumnElement[bool]:
+            if not self.postgres:  # SQLite's LIKE ignores the case of A-Z only, as AsciiLower:
+                # half the CPU of lower() on each of a million rows (`value` has no % or _)
+                return or_(column.like(value), column.like(value + "-%"))
             lowered = AsciiLower(column)
             return or_(lowered == value, lowered.like(value + "-%"))
 
@@ -237,8 +267,21 @@ def select_posts(
     """Ids of the posts matching `root`, by id; field operators on intents, sentiment and
     language read the enrichments of `model_version`. Past `budget` seconds (None: no
     limit) the work stops with QueryTooSlow."""
-    with time_budget(conn, budget) as deadline:
+    with time_budget(conn, budget) as deadline, _without_jit(conn):
         return _select(conn, root, model_version, limit, deadline)
+
+
+@contextmanager
+def _without_jit(conn: Connection) -> Iterator[None]:
+    """PostgreSQL compiles the conditions of a query it thinks costly to machine code, which
+    took 0.3-0.7 s of a 2-3 s query here, far more than it saved. Off for this query only."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    before = conn.exec_driver_sql("SHOW jit").scalar()
+    conn.exec_driver_sql("SET LOCAL jit = off")
+    yield
+    conn.exec_driver_sql("SELECT set_config('jit', %(v)s, true)", {"v": before})
 
 
 def _select(

@@ -6,9 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import cache
 
-from escucha.core.text import fold
-
-WORD = re.compile(r"\w+")
+from escucha.core.text import WORD, fold
 
 
 def has_word_char(text: str) -> bool:

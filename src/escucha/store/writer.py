@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, se
 from sqlalchemy.dialects import postgresql, sqlite
 
 from escucha.core.items import Deletion, Item, Rejected
+from escucha.core.text import folded_words
 from escucha.core.timeutil import UTCDateTime, sqlite_text
 from escucha.store import generation
 from escucha.store.erased import any_erased, digest, erased_digests, erasure_salt
@@ -58,6 +59,7 @@ POST_COLUMNS = (
     "author_id",
     "author_handle",
     "text",
+    "words",
     "lang_hint",
     "created_at",
     "fetched_at",
@@ -233,6 +235,7 @@ def _write_batch(
                 ids.get(key) if key is not None else None,
                 it.author,
                 it.text,
+                folded_words(it.text),
                 it.lang,
                 it.created_at,
                 it.fetched_at,
@@ -291,7 +294,11 @@ def apply_edits(conn: Connection, source: str, edits: Sequence[Item]) -> list[It
         if row.deleted_at is not None or row.text == it.text:
             continue
         conn.execute(insert(post_versions).values(post_id=row.id, text=row.text, replaced_at=now))
-        conn.execute(update(posts).where(posts.c.id == row.id).values(text=it.text, edited_at=now))
+        conn.execute(
+            update(posts)
+            .where(posts.c.id == row.id)
+            .values(text=it.text, words=folded_words(it.text), edited_at=now)
+        )
         conn.execute(
             update(raw_payloads)
             .where(raw_payloads.c.post_id == row.id)
@@ -318,7 +325,7 @@ def apply_deletions(conn: Connection, source: str, deletions: Sequence[Deletion]
         conn.execute(
             update(posts)
             .where(and_(posts.c.id == row.id, posts.c.deleted_at.is_(None)))
-            .values(text="", deleted_at=gone.deleted_at)
+            .values(text="", words="", deleted_at=gone.deleted_at)
         )
         for table in (post_versions, raw_payloads, enrichments, brand_mentions):
             conn.execute(delete(table).where(table.c.post_id == row.id))

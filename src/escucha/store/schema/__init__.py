@@ -3,6 +3,10 @@
 Every change here comes with an Alembic migration (store/migrations/versions).
 """
 
+from typing import Any
+
+from sqlalchemy import Connection, Table, event
+
 from escucha.store.schema.accounts import api_tokens, users, web_sessions
 from escucha.store.schema.base import metadata
 from escucha.store.schema.community import (
@@ -58,6 +62,20 @@ from escucha.store.schema.research import (
 )
 from escucha.store.schema.understanding import brand_mentions, enrichments
 from escucha.store.schema.workspace import settings
+from escucha.store.search import FOLDED_INDEXES, create_folded_index, create_word_index
+
+
+def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
+    if table is posts:
+        create_word_index(conn)
+    for name, (on, _column, _rest) in FOLDED_INDEXES.items():
+        if on == table.name:
+            create_folded_index(conn, name)
+
+
+# `metadata.create_all` builds the search structures too (migrations build them in 0019).
+event.listen(posts, "after_create", _search_structures)
+event.listen(brand_mentions, "after_create", _search_structures)
 
 __all__ = [
     "LIVE_POSTS",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from escucha.core.text import folded_words
 from escucha.core.timeutil import UTCDateTime
 from escucha.store.schema.base import metadata
 
@@ -73,6 +74,9 @@ posts = Table(
     # Deleted on its platform: the text is emptied, this tombstone keeps a re-read from storing
     # it again, and every read skips it.
     Column("deleted_at", UTCDateTime),
+    # The folded words of `text` (core.text.folded_words), which the search index reads
+    # (store/search.py): whatever writes `text` writes these too. A Core insert fills them.
+    Column("words", Text, default=lambda ctx: folded_words(ctx.get_current_parameters()["text"])),
     UniqueConstraint("source", "native_id", name="uq_posts_source_native_id"),
 )
 Index("ix_posts_created_at", posts.c.created_at)

@@ -38,6 +38,13 @@ enrichments = Table(
     UniqueConstraint("post_id", "model_version", name="uq_enrichments_post_model"),
 )
 Index("ix_enrichments_model_version", enrichments.c.model_version)
+# `sentiment:` reads the matching posts from the index alone
+Index(
+    "ix_enrichments_sentiment",
+    enrichments.c.model_version,
+    enrichments.c.sentiment,
+    enrichments.c.post_id,
+)
 
 
 brand_mentions = Table(

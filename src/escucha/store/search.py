@@ -1,0 +1,95 @@
+"""The search structures behind queries, which the table models cannot declare portably.
+
+`posts.words` holds each post's folded words (`escucha.core.text.folded_words`), written with
+the text. Over it:
+
+- SQLite: an FTS5 index (`posts_fts`, external content: it stores no text of its own) kept in
+  step with `posts` by triggers. Its `ascii` tokenizer splits only on spaces and ASCII
+  punctuation, and `_` is a word character, so its tokens are exactly the folded words. It
+  keeps no sizes (`columnsize=0`: no ranking here) and no prefix indexes (they serve only
+  prefixes of their exact length, and `cancel*` merges the few words it names anyway): both
+  cost the import more than they give the queries.
+- PostgreSQL: a trigram GIN index on `posts.words` (the `pg_trgm` extension lives in schema
+  `public`, so a store in any schema finds it), serving `LIKE '% word %'`.
+- Both: indexes on the ASCII-lowered brand and author handle, so `brand:` and `author:` read
+  only the matching rows.
+
+Migration 0019 builds them on an existing store; `metadata.create_all` builds them too (the
+`after_create` hooks in `escucha.store.schema`). Alembic's model comparison skips them
+(`include_name`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+FTS = "posts_fts"
+_FTS_TABLES = {FTS, *(f"{FTS}_{part}" for part in ("data", "idx", "docsize", "config"))}
+_FTS_TRIGGERS = ("posts_fts_insert", "posts_fts_delete", "posts_fts_update")
+TRIGRAMS = "ix_posts_words_trgm"
+# index name -> (table, the column compared lowered, further columns)
+FOLDED_INDEXES = {
+    "ix_brand_mentions_folded": ("brand_mentions", "brand", ("post_id",)),
+    "ix_posts_author_folded": ("posts", "author_handle", ()),
+}
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+_SQLITE_WORDS = (
+    f"CREATE VIRTUAL TABLE {FTS} USING fts5(words, content='posts', content_rowid='id', "
+    "tokenize=\"ascii tokenchars '_'\", columnsize=0)",
+    f"CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN "
+    f"INSERT INTO {FTS}(rowid, words) VALUES (new.id, new.words); END",
+    f"CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, words) VALUES ('delete', old.id, old.words); END",
+    f"CREATE TRIGGER posts_fts_update AFTER UPDATE OF words ON posts BEGIN "
+    f"INSERT INTO {FTS}({FTS}, rowid, words) VALUES ('delete', old.id, old.words); "
+    f"INSERT INTO {FTS}(rowid, words) VALUES (new.id, new.words); END",
+    f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
+)
+_POSTGRES_WORDS = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
+    f"CREATE INDEX {TRIGRAMS} ON posts USING gin (words public.gin_trgm_ops)",
+)
+
+
+def is_search_object(name: str | None) -> bool:
+    """Whether a table, trigger or index of that name is one of the structures above."""
+    return name in _FTS_TABLES or name == TRIGRAMS or name in FOLDED_INDEXES
+
+
+def include_name(name: str | None, _type: Any, _parents: Any) -> bool:
+    """Alembic's `include_name`: compare the models with everything but these structures."""
+    return not is_search_object(name)
+
+
+def create_word_index(conn: Connection) -> None:
+    """Index `posts.words` (already filled) on the connection's database."""
+    for statement in _SQLITE_WORDS if conn.dialect.name == "sqlite" else _POSTGRES_WORDS:
+        conn.exec_driver_sql(statement)
+
+
+def drop_word_index(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for trigger in _FTS_TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS}")
+    else:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {TRIGRAMS}")
+
+
+def create_folded_index(conn: Connection, name: str) -> None:
+    """An index on a column as `brand:` and `author:` compare it (A-Z lowered, as the query's
+    `AsciiLower` compiles), then the columns that let the index answer alone."""
+    table, column, rest = FOLDED_INDEXES[name]
+    lowered = f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
+    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join((lowered, *rest))})")
+
+
+def drop_folded_index(conn: Connection, name: str) -> None:
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+def _pg_ascii_lower(column: str) -> str:
+    return f"translate({column}, '{_UPPER}', '{_UPPER.lower()}')"

@@ -1,0 +1,103 @@
+"""The search index stays in step with the posts: filled by migration 0019 on a store that
+already holds posts, and by every write of a post's text (import, edit, deletion)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from escucha.core.items import Deletion, Item
+from escucha.core.text import folded_words
+from escucha.query import select_posts
+from escucha.store import db
+from escucha.store.schema import posts
+from escucha.store.writer import apply_deletions, apply_edits, write_batch
+
+T = "2024-05-01 10:00:00"
+TEXTS = [
+    "¡AVIÓN cancelado! @Iberia_ES",
+    "Cancelación del vuelo, otra vez",
+    "lost_luggage #help",
+    "nada que ver",
+]
+
+
+def ids(engine: sa.Engine, query: str) -> list[int]:
+    with engine.connect() as conn:
+        return select_posts(conn, query, "none")
+
+
+def test_the_migration_folds_the_posts_already_stored(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    db.migrate(engine, "0012")
+    with engine.begin() as conn:  # numbered 1, 2, ... in insertion order
+        conn.execute(
+            sa.text(
+                "INSERT INTO posts (source, native_id, text, fetched_at) "
+                f"VALUES ('s', :nid, :text, '{T}')"
+            ),
+            [{"nid": str(i), "text": t} for i, t in enumerate(TEXTS, start=1)],
+        )
+        conn.execute(sa.text("INSERT INTO brand_mentions VALUES (2, 'Iberia', 'm')"))
+    db.migrate(engine)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(sa.select(posts.c.id, posts.c.words)).all())
+    assert stored == {i: folded_words(t) for i, t in enumerate(TEXTS, start=1)}
+    assert stored[1] == " avion cancelado iberia_es "
+    assert ids(engine, "avion") == [1]
+    assert ids(engine, "cancel*") == [1, 2]
+    assert ids(engine, "lost_luggage OR vuelo") == [2, 3]
+    assert ids(engine, "NOT cancel*") == [3, 4]
+    assert ids(engine, "brand:IBERIA") == [2]
+    with engine.begin() as conn:  # new posts after the upgrade are indexed as they come
+        write_batch(conn, [Item("s", "5", "Un AVIÓN más", datetime.now(UTC))], None)
+    assert ids(engine, "avion") == [1, 5]
+
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(db._alembic_config(conn), "0012")
+    assert "words" not in {c["name"] for c in sa.inspect(engine).get_columns("posts")}
+    db.migrate(engine)
+    assert ids(engine, "avion") == [1, 5]
+    engine.dispose()
+
+
+def test_edits_and_deletions_move_the_index_with_the_text(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    db.migrate(engine)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        write_batch(
+            conn, [Item("s", "1", "vuelo retrasado", now), Item("s", "2", "avión", now)], None
+        )
+    assert ids(engine, "retras*") == [1]
+    with engine.begin() as conn:
+        apply_edits(conn, "s", [Item("s", "1", "vuelo CANCELADO", now)])
+    assert ids(engine, "retras*") == []
+    assert ids(engine, "cancelado") == [1]
+    with engine.begin() as conn:
+        apply_deletions(conn, "s", [Deletion("2")])
+    assert ids(engine, "avion") == []
+    assert ids(engine, "NOT avion") == [1]
+    with engine.begin() as conn:  # a deleted row leaves the index too
+        conn.execute(sa.delete(posts).where(posts.c.id == 1))
+    assert ids(engine, "vuelo") == []
+    engine.dispose()
+
+
+def test_postgres_compiles_no_query_to_machine_code_and_keeps_its_setting(database_url: str):
+    engine = db.make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        return
+    db.migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET LOCAL jit = on")
+        seen = []
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        select_posts(conn, "vuelo AND NOT brand:iberia", "none")
+        assert "SET LOCAL jit = off" in seen
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "on"
+    engine.dispose()
