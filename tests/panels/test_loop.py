@@ -98,7 +98,7 @@ def test_wish_idea_test_result_and_the_askers_hear_back(workspace, tmp_path):
     assert ana in pool and bo not in pool  # Bo asked, but is not ask-ready
     done = invite(workspace, panel["id"], now=INVITED)
     assert [i["contact"] for i in done["invited"]] == [ana]
-    assert _idea_status(workspace, idea_id) == "started"
+    assert _idea_status(workspace, idea_id) == "testing"
     token = done["invited"][0]["url"].split("/t/")[1]
     decide(workspace, token, "accepted", "es")
 

@@ -123,12 +123,13 @@ def test_api_ideas_and_alerts(client, env):
     ideas = client.get("/api/v1/ideas", headers=read).json()
     assert ideas[0]["posts"] >= ideas[-1]["posts"] and {"askers", "trend"} <= set(ideas[0])
     assert any(i["title"] == HOSTILE_TITLE for i in ideas)  # JSON, not HTML: as stored
-    changed = client.patch("/api/v1/ideas/4", json={"status": "started"}, headers=write)
+    idea = ideas[-1]["id"]
+    changed = client.patch(f"/api/v1/ideas/{idea}", json={"status": "started"}, headers=write)
     assert changed.status_code == 200 and changed.json()["status"] == "started"
     started = client.get("/api/v1/ideas?status=started", headers=read).json()
-    assert [i["id"] for i in started] == [4]
-    client.patch("/api/v1/ideas/4", json={"status": "open"}, headers=write)
-    wrong = client.patch("/api/v1/ideas/4", json={"status": "nope"}, headers=write)
+    assert [i["id"] for i in started] == [idea]
+    client.patch(f"/api/v1/ideas/{idea}", json={"status": "open"}, headers=write)
+    wrong = client.patch(f"/api/v1/ideas/{idea}", json={"status": "nope"}, headers=write)
     assert wrong.status_code == 422
     missing = client.patch("/api/v1/ideas/99999", json={"status": "open"}, headers=write)
     assert missing.status_code == 404

@@ -149,7 +149,10 @@ def status(
     ctx: typer.Context,
     idea_id: Annotated[int, typer.Argument(metavar="ID")],
     new_status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="open, planned, started, completed, declined.")
+        str,
+        typer.Argument(
+            metavar="STATUS", help="open, planned, started, testing, completed, declined."
+        ),
     ],
 ) -> None:
     """Set an idea's status."""

@@ -312,6 +312,7 @@ STRINGS: dict[str, str] = {
     "status_open": "open",
     "status_planned": "planned",
     "status_started": "started",
+    "status_testing": "testing",
     "status_completed": "completed",
     "status_declined": "declined",
     "status_duplicate": "duplicate",

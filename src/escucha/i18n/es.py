@@ -324,6 +324,7 @@ STRINGS: dict[str, str] = {
     "status_open": "abierta",
     "status_planned": "planificada",
     "status_started": "empezada",
+    "status_testing": "en prueba",
     "status_completed": "terminada",
     "status_declined": "descartada",
     "status_duplicate": "duplicada",

@@ -11,7 +11,9 @@ from escucha.errors import NotFound
 from escucha.i18n import Message
 from escucha.store.schema import idea_posts, ideas, posts
 
-STATUSES = ("open", "planned", "started", "completed", "declined", "duplicate")
+# started: being built; testing: in a product test with the community (escucha.panels);
+# completed: shipped.
+STATUSES = ("open", "planned", "started", "testing", "completed", "declined", "duplicate")
 
 
 def idea_row(conn: Connection, idea_id: int) -> dict:

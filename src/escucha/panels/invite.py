@@ -152,7 +152,7 @@ def invite(
                 .values(status="running")
             )
     if panel["idea_id"] is not None and invited:
-        _idea_moves(ctx, panel["idea_id"], "started")
+        _idea_moves(ctx, panel["idea_id"], "testing")
     draft = None
     if source and invited:
         from escucha.engage.drafts import create_post_draft
@@ -169,7 +169,8 @@ def invite(
 
 
 def _idea_moves(ctx: Context, idea_id: int, status: str) -> None:
-    """The backlog's idea moves along: started while testing, then completed or declined."""
+    """The backlog's idea moves along: testing while the test runs, then completed (shipped) or
+    declined."""
     from escucha.ideas.curation import set_status as set_idea_status
 
     set_idea_status(ctx, idea_id, status)

@@ -57,6 +57,23 @@ class GuardCheck:
         return self.verdict == "block" or bool(REFUSING_FLAGS & set(self.flags))
 
 
+def check_invitation(ctx: Context, text: str, lang: str | None = None) -> GuardCheck:
+    """The guard's verdict on an invitation our brand's account sends, without writing a draft
+    (a product test's personal invitations and closing notes, escucha.panels)."""
+    from escucha.engage.guard import check, load_lists
+
+    brand = ctx.config.brand.name if ctx.config.brand else ""
+    verdict = check(
+        text,
+        brand=brand,
+        connection="brand_account",
+        lang=lang,
+        settings=ctx.config.guard,
+        lists=load_lists(ctx.path),
+    )
+    return GuardCheck(verdict.verdict, tuple(verdict.flag_names), tuple(verdict.reasons))
+
+
 def _check(draft: dict) -> GuardCheck:
     return GuardCheck(draft["verdict"], tuple(draft["flags"]), tuple(draft["reasons"]))
 

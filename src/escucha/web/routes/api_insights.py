@@ -20,7 +20,7 @@ Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 Data = Annotated[Insights, Depends(get_insights)]
 Filter = Annotated[PostFilter, Depends(post_filter)]
-Status = Literal["open", "planned", "started", "completed", "declined", "duplicate"]
+Status = Literal["open", "planned", "started", "testing", "completed", "declined", "duplicate"]
 
 
 class ThemeOut(BaseModel):
@@ -59,7 +59,7 @@ class Idea(BaseModel):
 
 
 class IdeaChange(BaseModel):
-    status: Literal["open", "planned", "started", "completed", "declined"]
+    status: Literal["open", "planned", "started", "testing", "completed", "declined"]
 
 
 class Delivery(BaseModel):

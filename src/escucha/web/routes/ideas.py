@@ -23,8 +23,8 @@ router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 CurrentUser = Annotated[User, Depends(require_user)]
 Changer = Annotated[User, Depends(require_changer)]
 Lang = Annotated[str, Depends(ui_lang)]
-Status = Literal["open", "planned", "started", "completed", "declined", "duplicate"]
-Settable = Literal["open", "planned", "started", "completed", "declined"]
+Status = Literal["open", "planned", "started", "testing", "completed", "declined", "duplicate"]
+Settable = Literal["open", "planned", "started", "testing", "completed", "declined"]
 PAGE = 100
 
 
