@@ -5,17 +5,18 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select
 
 from escucha.store.schema import enrichments, posts, settings
+from escucha.store.writer import ENGAGEMENT_SETTING
 
 
 def data_version(conn: Connection, model_version: str) -> tuple:
-    """Indexed maxima and two settings: moves whenever posts are added, enriched or brands
-    re-matched."""
+    """Indexed maxima and three settings: moves whenever posts are added, enriched, brands
+    re-matched or reach and engagement counts stored (a re-import refreshes them)."""
     top_post = conn.scalar(select(func.max(posts.c.id)))
     top_enrichment = conn.scalar(select(func.max(enrichments.c.id)))
     matcher = dict(
         conn.execute(
             select(settings.c.key, settings.c.value).where(
-                settings.c.key.in_(("brand_matcher", "brand_matcher_upto"))
+                settings.c.key.in_(("brand_matcher", "brand_matcher_upto", ENGAGEMENT_SETTING))
             )
         ).all()
     )
@@ -25,4 +26,5 @@ def data_version(conn: Connection, model_version: str) -> tuple:
         top_enrichment,
         matcher.get("brand_matcher"),
         matcher.get("brand_matcher_upto"),
+        matcher.get(ENGAGEMENT_SETTING),
     )

@@ -230,11 +230,11 @@ class Insights:
     def ordered(self, query: Query | None, sort: str) -> tuple[int, ...]:
         """The ids of the posts `query` selects (all without one) in `sort` order
         (reads.posts.SORTS); the order of every post is computed once per data version."""
-        from escucha.reads.posts import date_order
+        from escucha.reads.posts import sorted_ids
 
         def every() -> tuple[int, ...]:
             with self.engine.connect() as conn:
-                return tuple(date_order(conn, sort))
+                return tuple(sorted_ids(conn, sort))
 
         if query is None:
             return self._cached(("order", sort), every)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from escucha.auth.users import User
 from escucha.i18n import catalogue
 from escucha.insights import MIN_POSTS
-from escucha.reads.posts import detail, fetch
+from escucha.reads.posts import SORTS, detail, fetch
 from escucha.web import format as fmt
 from escucha.web.deps import check_csrf, require_user, ui_lang
 from escucha.web.exports import streaming_export
@@ -73,7 +73,7 @@ def explore(
     ui: Lang,
     data: Data,
     flt: Filter,
-    sort: Literal["newest", "oldest"] = "newest",
+    sort: Literal["newest", "oldest", "engagement", "reach"] = "newest",
     number: Annotated[Id, Query(alias="page")] = 1,
 ) -> Response:
     t = catalogue(ui)
@@ -92,7 +92,7 @@ def explore(
         number = min(number, pages)
         with data.engine.connect() as conn:
             found = fetch(conn, ordered[(number - 1) * size : number * size], data.model_version)
-        rows = [fmt.post_for_page(p) for p in found]
+        rows = [fmt.post_for_page(p, ui) for p in found]
     keep = {"sort": sort if sort != "newest" else None}  # what every link of the page keeps
     link = {n: flt.params(**keep, page=n if n > 1 else None) for n in (number - 1, number + 1)}
     partial = _is_partial(request)
@@ -110,7 +110,7 @@ def explore(
         flt=flt,
         options=data.filter_options(),
         sort=sort,
-        sorts=("newest", "oldest"),
+        sorts=SORTS,
         rows=rows,
         error=error,
         caret=caret,
@@ -146,7 +146,7 @@ def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: 
     t = catalogue(ui)
     with data.engine.connect() as conn:
         found = detail(conn, post_id, data.model_version)
-    post = fmt.post_for_page(found)
+    post = fmt.post_for_page(found, ui)
     names = ("negative", "neutral", "positive", "complaint", "wish", "question", "praise", "promo")
     labels = {n: t[f"sentiment_{n}"] if f"sentiment_{n}" in t else t[f"intent_{n}"] for n in names}
     probabilities = [  # label, value, and both as the UI language writes them
