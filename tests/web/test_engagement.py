@@ -81,3 +81,16 @@ def test_share_of_voice_by_reach_in_the_api_and_on_the_pages(client, analyst, en
     assert "Share by mentions" in overview and "Share by reach" in overview
     spanish = analyst.get("/", headers={"Accept-Language": "es"}, cookies={"lang": "es"}).text
     assert "Cuota por alcance" in spanish
+
+
+def test_the_api_ranks_authors_by_posts_by_reach_and_by_engagement(client, env):
+    from escucha.insights import active_authors
+
+    frame = env.workspace.posts()
+    headers = bearer(env.tokens["vic-read"])
+    for by, column in (("reach", "followers"), ("engagement", "engagement"), ("posts", "posts")):
+        got = client.get("/api/v1/authors", params={"by": by, "limit": 5}, headers=headers).json()
+        expected = active_authors(frame, n=5, by=by)
+        assert [a["author"] for a in got] == list(expected["author"])
+        values = [a[column] for a in got]
+        assert values == sorted(values, reverse=True) and None not in values
