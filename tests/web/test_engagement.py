@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import bearer
+from .conftest import bearer, csrf_of
 
 POST_LINK = re.compile(r'href="/posts/(\d+)"')
 
@@ -79,8 +79,12 @@ def test_share_of_voice_by_reach_in_the_api_and_on_the_pages(client, analyst, en
     assert all(r["reach_share"] is None for r in rows if not r["reach_known"])
     overview = analyst.get("/").text
     assert "Share by mentions" in overview and "Share by reach" in overview
-    spanish = analyst.get("/", headers={"Accept-Language": "es"}, cookies={"lang": "es"}).text
-    assert "Cuota por alcance" in spanish
+    token = csrf_of(analyst, "/")
+    analyst.post("/language", data={"csrf_token": token, "lang": "es", "next": "/"})
+    try:
+        assert "Cuota por alcance" in analyst.get("/").text
+    finally:
+        analyst.post("/language", data={"csrf_token": token, "lang": "en", "next": "/"})
 
 
 def test_the_api_ranks_authors_by_posts_by_reach_and_by_engagement(client, env):

@@ -220,6 +220,22 @@ STRINGS: dict[str, str] = {
     "count_followers": "author's followers: {n}",
     "count_engagement": "engagement {n}",
     "counted_at": "Counted",
+    "labels_title": "Labels",
+    "labels_by_model": "The sentiment and intents shown are the model's.",
+    "labels_by_human": (
+        "Labelled by {user}: these labels override the model's in every count, chart and report "
+        "(the probabilities below stay the model's)."
+    ),
+    "labels_save": "Save these labels",
+    "labels_restore": "Restore the model's labels",
+    "labels_history": "Corrections",
+    "labels_when": "When (UTC)",
+    "labels_who": "Who",
+    "labels_before": "Before",
+    "labels_after": "After",
+    "labels_overview": (
+        "{n} posts carry an analyst's labels; they count with those labels instead of the model's."
+    ),
     "col_likes": "Likes",
     "col_reposts": "Reposts",
     "col_replies": "Replies",

@@ -225,6 +225,23 @@ STRINGS: dict[str, str] = {
     "count_followers": "seguidores del autor: {n}",
     "count_engagement": "interacción {n}",
     "counted_at": "Contado",
+    "labels_title": "Etiquetas",
+    "labels_by_model": "El sentimiento y las intenciones mostrados son los del modelo.",
+    "labels_by_human": (
+        "Etiquetado por {user}: estas etiquetas sustituyen a las del modelo en cada recuento, "
+        "gráfico e informe (las probabilidades de abajo siguen siendo las del modelo)."
+    ),
+    "labels_save": "Guardar estas etiquetas",
+    "labels_restore": "Volver a las etiquetas del modelo",
+    "labels_history": "Correcciones",
+    "labels_when": "Cuándo (UTC)",
+    "labels_who": "Quién",
+    "labels_before": "Antes",
+    "labels_after": "Después",
+    "labels_overview": (
+        "{n} publicaciones llevan etiquetas de un analista; cuentan con ellas en lugar de las del "
+        "modelo."
+    ),
     "col_likes": "Me gusta",
     "col_reposts": "Compartidos",
     "col_replies": "Respuestas",

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, Connection, Select, String, and_, func, literal, select
 
 from escucha.core.labels import UNKNOWN_LANG
-from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, post_engagement, posts
+from escucha.store.schema import (
+    LIVE_POSTS,
+    brand_mentions,
+    enrichments,
+    post_engagement,
+    post_labels,
+    posts,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +42,8 @@ def _day(dialect: str) -> ColumnElement[str]:
 
 def _count_query(conn: Connection, model_version: str) -> Select:
     lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
-    sentiment = func.coalesce(enrichments.c.sentiment, literal("", String))
+    # an analyst's label overrides the model's
+    sentiment = func.coalesce(post_labels.c.sentiment, enrichments.c.sentiment, literal("", String))
     day = _day(conn.dialect.name)
     join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
     followers, engagement = post_engagement.c.followers, post_engagement.c.engagement
@@ -55,6 +63,7 @@ def _count_query(conn: Connection, model_version: str) -> Select:
             brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id)
             .outerjoin(enrichments, join)
             .outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
+            .outerjoin(post_labels, post_labels.c.post_id == posts.c.id)
         )
         .where(LIVE_POSTS)
         .group_by(lang, brand_mentions.c.brand, sentiment, day)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import Connection, Engine, Select, and_, func, select
+from sqlalchemy import Connection, Engine, Select, and_, case, func, select
 
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.core.timeutil import as_utc
@@ -29,11 +29,14 @@ from escucha.store.schema import (
     enrichments,
     import_runs,
     post_engagement,
+    post_labels,
     posts,
     raw_payloads,
 )
 
 PROBABILITIES = (*SENTIMENTS, *INTENTS)
+LABELLED = ("sentiment", "intents", "labelled_by")
+"""The columns an analyst's labels decide (escucha.understand.corrections)."""
 COUNTS = ("followers", "likes", "reposts", "replies", "score", "engagement")
 """Reach and engagement as the source gave them (None: not given; see store post_engagement)."""
 
@@ -49,9 +52,13 @@ _SQL = {
     "root_id": posts.c.root_id,
     "model_version": enrichments.c.model_version,
     "lang": enrichments.c.lang,
-    "sentiment": enrichments.c.sentiment,
+    # An analyst's labels override the model's (the probabilities stay the model's).
+    "sentiment": func.coalesce(post_labels.c.sentiment, enrichments.c.sentiment).label("sentiment"),
     **{name: enrichments.c[name] for name in PROBABILITIES},
-    "intents": enrichments.c.intents,
+    "intents": case(
+        (post_labels.c.intents.is_not(None), post_labels.c.intents), else_=enrichments.c.intents
+    ).label("intents"),
+    "labelled_by": post_labels.c.labelled_by,
     **{name: post_engagement.c[name] for name in COUNTS},
 }
 POST_COLUMNS = (*_SQL, "brands")
@@ -71,6 +78,7 @@ EXPORT_COLUMNS = (
     "intents",
     "brands",
     "model_version",
+    "labelled_by",
     *COUNTS,
 )
 """The columns the explorer, the REST API and exports show (no thread ids), in their order."""
@@ -99,6 +107,7 @@ class PostRow(TypedDict):
     intents: list[str]
     brands: list[str]
     model_version: str | None
+    labelled_by: str | None  # the analyst whose labels override the model's, if any
     followers: int | None
     likes: int | None
     reposts: int | None
@@ -129,6 +138,8 @@ def posts_query(model_version: str | None, columns: Sequence[str] = POST_COLUMNS
     if model_version is not None:
         join = and_(join, enrichments.c.model_version == model_version)
     source = posts.outerjoin(enrichments, join)
+    if any(name in LABELLED for name in columns):
+        source = source.outerjoin(post_labels, post_labels.c.post_id == posts.c.id)
     if any(name in COUNTS for name in columns):
         source = source.outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
     return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from escucha.store.schema import enrichments, posts, settings
+from escucha.store.schema import enrichments, label_changes, posts, settings
 from escucha.store.writer import ENGAGEMENT_SETTING
 
 
@@ -13,6 +13,7 @@ def data_version(conn: Connection, model_version: str) -> tuple:
     re-matched or reach and engagement counts stored (a re-import refreshes them)."""
     top_post = conn.scalar(select(func.max(posts.c.id)))
     top_enrichment = conn.scalar(select(func.max(enrichments.c.id)))
+    top_correction = conn.scalar(select(func.max(label_changes.c.id)))
     matcher = dict(
         conn.execute(
             select(settings.c.key, settings.c.value).where(
@@ -24,6 +25,7 @@ def data_version(conn: Connection, model_version: str) -> tuple:
         model_version,
         top_post,
         top_enrichment,
+        top_correction,
         matcher.get("brand_matcher"),
         matcher.get("brand_matcher_upto"),
         matcher.get(ENGAGEMENT_SETTING),

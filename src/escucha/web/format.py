@@ -121,3 +121,21 @@ def location(value: str | None) -> str:
     if "://" in value:
         return value
     return PurePath(value).name
+
+
+def _labels_text(labels: Mapping[str, Any], ui: str) -> str:
+    t = catalogue(ui)
+    sentiment = labels.get("sentiment")
+    intents = ", ".join(t[f"intent_{i}"] for i in labels.get("intents") or ()) or t["none"]
+    shown = t[f"sentiment_{sentiment}"] if sentiment else t["none"]
+    return f"{shown}; {intents}"
+
+
+def label_change(change: Mapping[str, Any], ui: str) -> dict:
+    """One audited correction as the post page lists it."""
+    return {
+        "by": change["by"],
+        "at": when(change["at"]),
+        "before": _labels_text(change["before"], ui),
+        "after": _labels_text(change["after"], ui),
+    }

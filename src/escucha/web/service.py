@@ -105,8 +105,11 @@ class Insights:
             periods = {
                 lang: (rows["day"].min(), rows["day"].max()) for lang, rows in dated.groupby("lang")
             }
+            from escucha.understand.corrections import labelled_count
+
             with self.engine.connect() as conn:
                 totals = post_totals(conn, self.model_version)
+                labelled = labelled_count(conn)
             return {
                 "share": share,
                 "sentiment": net_sentiment_from_counts(counts),
@@ -116,6 +119,7 @@ class Insights:
                 "posts": totals.posts,
                 "enriched": totals.enriched,
                 "mentions": int(counts["mentions"].sum()),
+                "labelled": labelled,
             }
 
         return self._cached(("overview",), compute)

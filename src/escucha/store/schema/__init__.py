@@ -45,7 +45,12 @@ from escucha.store.schema.research import (
     survey_versions,
     surveys,
 )
-from escucha.store.schema.understanding import brand_mentions, enrichments
+from escucha.store.schema.understanding import (
+    brand_mentions,
+    enrichments,
+    label_changes,
+    post_labels,
+)
 from escucha.store.schema.workspace import settings
 
 __all__ = [
@@ -72,9 +77,11 @@ __all__ = [
     "import_runs",
     "inbox_items",
     "interactions",
+    "label_changes",
     "merge_evidence",
     "metadata",
     "post_engagement",
+    "post_labels",
     "post_versions",
     "posts",
     "publications",
