@@ -130,3 +130,13 @@ def test_queries_and_filters_read_the_analysts_labels(labelled):
     assert ids["2"] in negative and ids["1"] not in negative
     assert ids["1"] in positive and ids["2"] not in positive
     assert questions == {ids["2"]}  # also through the exact in-memory check
+
+
+def test_the_report_counts_with_the_labels_and_says_so(labelled, tmp_path):
+    ws, ids = labelled
+    relabel(ws.engine, ids["2"], "ana", current_model_version(), sentiment="negative")
+    html = ws.write_report(tmp_path / "report.html", lang="en").read_text(encoding="utf-8")
+    assert (
+        "1 posts carry an analyst&#39;s labels" in html
+        or "1 posts carry an analyst's labels" in html
+    )

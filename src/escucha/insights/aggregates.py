@@ -332,12 +332,14 @@ def language_order(share: pd.DataFrame, posts: pd.DataFrame, ours: Collection[st
 
 @dataclass(frozen=True)
 class PostCounts:
-    """How many posts there are, have no date, have an author, and are in each language."""
+    """How many posts there are, have no date, have an author, are in each language, and
+    carry an analyst's labels (which override the model's)."""
 
     total: int
     undated: int
     with_author: int
     per_language: dict[str, int]
+    labelled: int = 0
 
     def outside(self, languages: Collection[str]) -> int:
         """Posts in none of `languages`."""
@@ -353,6 +355,7 @@ def post_counts(posts: pd.DataFrame) -> PostCounts:
         undated=int(frame["created_at"].isna().sum()),
         with_author=sum(1 for a in authors if isinstance(a, str) and a.strip()),
         per_language={str(k): int(v) for k, v in frame["lang"].value_counts().items()},
+        labelled=sum(1 for who in frame.get("labelled_by", ()) if isinstance(who, str)),
     )
 
 

@@ -113,6 +113,9 @@ class _Report:
             ],
             "rows": rows,
             "undated": t.text("undated", n=t.number(undated)) if undated else None,
+            "labelled": t.text("labels_overview", n=t.number(self.counts.labelled))
+            if self.counts.labelled
+            else None,
         }
 
     def summary(self, themes: Themes) -> list[str]:
