@@ -98,3 +98,32 @@ def test_the_api_ranks_authors_by_posts_by_reach_and_by_engagement(client, env):
         assert [a["author"] for a in got] == list(expected["author"])
         values = [a[column] for a in got]
         assert values == sorted(values, reverse=True) and None not in values
+
+
+def test_the_api_relabels_a_post_with_a_write_token_only(client, env):
+    post = env.ids["h2"]
+    before = client.get(f"/api/v1/posts/{post}", headers=bearer(env.tokens["ana-read"])).json()
+    other = "positive" if before["sentiment"] != "positive" else "negative"
+    refused = client.patch(
+        f"/api/v1/posts/{post}/labels",
+        json={"sentiment": other},
+        headers=bearer(env.tokens["ana-read"]),
+    )
+    assert refused.status_code == 403
+    writer = bearer(env.tokens["ana-write"])
+    try:
+        done = client.patch(
+            f"/api/v1/posts/{post}/labels", json={"sentiment": other, "intents": []}, headers=writer
+        )
+        assert done.json() == {"sentiment": other, "intents": []}
+        shown = client.get(f"/api/v1/posts/{post}", headers=writer).json()
+        assert (shown["sentiment"], shown["labelled_by"]) == (other, "ana")
+        bad = client.patch(
+            f"/api/v1/posts/{post}/labels", json={"sentiment": "angry"}, headers=writer
+        )
+        assert bad.status_code == 422
+    finally:
+        restored = client.patch(
+            f"/api/v1/posts/{post}/labels", json={"restore": True}, headers=writer
+        )
+    assert restored.json()["sentiment"] == before["sentiment"]

@@ -183,6 +183,37 @@ def _records(frame) -> list[dict]:
     ]
 
 
+class LabelChange(BaseModel):
+    """Leave a field out to keep it; `restore` gives the post back to the model."""
+
+    sentiment: Literal["negative", "neutral", "positive"] | None = None
+    intents: list[Literal["wish", "complaint", "question", "praise", "promo"]] | None = None
+    restore: bool = False
+
+
+class Labels(BaseModel):
+    sentiment: str | None
+    intents: list[str]
+
+
+@router.patch(
+    "/posts/{post_id}/labels",
+    response_model=Labels,
+    summary="Relabel a post (an analyst's labels override the model's everywhere; audited)",
+    responses=errors(400, 403, 404),
+)
+def relabel_post(post_id: Id, change: LabelChange, principal: Writer, data: Data) -> Labels:
+    from escucha.understand.corrections import clear_labels, relabel
+
+    who, version = principal.user.name, data.model_version
+    if change.restore:
+        return Labels(**clear_labels(data.engine, post_id, who, version))
+    shown = relabel(
+        data.engine, post_id, who, version, sentiment=change.sentiment, intents=change.intents
+    )
+    return Labels(**shown)
+
+
 @router.get(
     "/share-of-voice",
     response_model=list[ShareRow],
