@@ -1,7 +1,7 @@
 """Benchmark: the explorer's date order over a SQLite store of N posts.
 
 The explorer lists posts newest (or oldest) first by their date. The order of every post is
-read once per data version (`reads.posts.date_order`, an ORDER BY on the created_at index) and
+read once per data version (`reads.posts.sorted_ids`, an ORDER BY on the created_at index) and
 cached; a query's posts are then kept in that order. This times the cold read of the order,
 ordering a query's selection (one post in ten) by it, and one page of 25 posts fetched.
 
@@ -24,7 +24,7 @@ def main() -> None:
     from sqlalchemy import text
 
     from escucha.config import Config
-    from escucha.reads.posts import date_order, fetch
+    from escucha.reads.posts import fetch, sorted_ids
     from escucha.workspace import init_workspace
 
     shutil.rmtree(args.workdir, ignore_errors=True)
@@ -44,7 +44,7 @@ def main() -> None:
     for sort in ("newest", "oldest"):
         start = time.perf_counter()
         with workspace.engine.connect() as conn:
-            order = date_order(conn, sort)
+            order = sorted_ids(conn, sort)
         read = time.perf_counter() - start
         wanted = set(range(1, args.size + 1, 10))
         start = time.perf_counter()

@@ -4,6 +4,10 @@ Builds files of real posts (the bundled airline tweets, repeated with fresh ids)
 each in a separate process so peak resident memory is measured per file size.
 
     python bench/bench_import.py [--sizes 100000 1000000] [--workdir /tmp/escucha-bench]
+        [--counts]
+
+`--counts` gives every post the reach and engagement counts of an export (followers, likes,
+retweets, replies), which the import stores in post_engagement.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ def real_posts() -> list[dict]:
     return rows
 
 
-def build_file(path: Path, size: int) -> None:
+def build_file(path: Path, size: int, counts: bool = False) -> None:
     posts = real_posts()
     with path.open("w", encoding="utf-8") as out:
         for i in range(size):
@@ -45,6 +49,13 @@ def build_file(path: Path, size: int) -> None:
                 "text": src["text"],
                 "lang": None,
             }
+            if counts:
+                row |= {
+                    "followers_count": (i * 7919) % 100_000,
+                    "favorite_count": i % 50,
+                    "retweet_count": src.get("retweet_count", "0"),
+                    "reply_count": i % 3,
+                }
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -74,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/escucha-bench"))
+    parser.add_argument("--counts", action="store_true", help="posts carry engagement counts")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -87,10 +99,11 @@ def main() -> None:
     print("| posts in file | file MB | seconds | posts/s | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|")
     for size in args.sizes:
-        path = args.workdir / f"posts-{size}.jsonl"
+        kind = "-counts" if args.counts else ""
+        path = args.workdir / f"posts-{size}{kind}.jsonl"
         if not path.exists():
-            build_file(path, size)
-        workspace = args.workdir / f"ws-{size}"
+            build_file(path, size, args.counts)
+        workspace = args.workdir / f"ws-{size}{kind}"
         for leftover in workspace.glob("escucha.db*"):
             leftover.unlink()
         out = subprocess.run(

@@ -269,7 +269,8 @@ def test_fields_that_first_appear_on_a_later_row_are_imported(workspace, tmp_pat
     row = workspace.posts().set_index("native_id").loc["2"]
     assert row["author"] == "ana" and row["url"] == "https://example.org/2"
     assert row["created_at"].isoformat() == "2024-05-01T10:00:00+00:00"
-    assert result.unmapped == {"likes": 2, "views": 1, "nota": 1}
+    assert row["likes"] == 3 and row["engagement"] == 3  # a count column is mapped too
+    assert result.unmapped == {"views": 1, "nota": 1}
 
 
 def test_keys_that_differ_on_every_row_are_counted_within_bounds(
@@ -280,11 +281,11 @@ def test_keys_that_differ_on_every_row_are_counted_within_bounds(
     monkeypatch.setattr(importer, "MAX_COLUMN_SETS", 50)
     monkeypatch.setattr(importer, "MAX_UNMAPPED_NAMES", 10)
     f = tmp_path / "keys.jsonl"
-    rows = [{"id": str(i), "text": "t", f"k{i}": 1, "likes": i} for i in range(300)]
+    rows = [{"id": str(i), "text": "t", f"k{i}": 1, "views": i} for i in range(300)]
     f.write_text("".join(json.dumps(r) + "\n" for r in rows))
     result = sqlite_workspace.import_file(f)
     assert result.accepted == 300
-    assert len(result.unmapped) == 10 and result.unmapped["likes"] == 300
+    assert len(result.unmapped) == 10 and result.unmapped["views"] == 300
     assert sum(result.unmapped.values()) == 600 and result.unmapped["(other columns)"] >= 291
 
 
@@ -390,7 +391,7 @@ def test_the_cli_says_what_a_truncated_gzip_is_and_reports_unmapped_columns(tmp_
     monkeypatch.delenv("ESCUCHA_DATABASE_URL", raising=False)
     init_workspace(tmp_path / "ws")
     body = "".join(
-        json.dumps({"id": str(i), "text": f"p {i}", "likes": i}) + "\n" for i in range(500)
+        json.dumps({"id": str(i), "text": f"p {i}", "views": i}) + "\n" for i in range(500)
     )
     whole = gzip.compress(body.encode())
     (tmp_path / "cut.jsonl.gz").write_bytes(whole[:-20])
@@ -406,5 +407,5 @@ def test_the_cli_says_what_a_truncated_gzip_is_and_reports_unmapped_columns(tmp_
     assert done.stdout.splitlines()[1:] == [
         "1 NUL or lone surrogate characters replaced by U+FFFD (no database stores them as text)",
         "columns mapped to no field (kept in the raw archive), with the rows they were in: "
-        "likes (500)",
+        "views (500)",
     ]

@@ -1,4 +1,4 @@
-"""The search index stays in step with the posts: filled by migration 0019 on a store that
+"""The search index stays in step with the posts: filled by migration 0018 on a store that
 already holds posts, and by every write of a post's text (import, edit, deletion)."""
 
 from __future__ import annotations

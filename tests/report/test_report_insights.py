@@ -52,6 +52,46 @@ def test_share_of_voice_overall(tiny_posts):
     assert share["share"].tolist() == pytest.approx([5 / 8, 3 / 8])
 
 
+def _with_counts(posts: pd.DataFrame) -> pd.DataFrame:
+    """ana (posts 1, 2) has 100 followers then 300; bob (3, 4) 1,000; post 5 no count; Globex's
+    Spanish posts 6 and 7 have 50 followers. Engagement: post 1 has 7, post 4 has 2."""
+    followers = {1: 100, 2: 300, 3: 1000, 4: 1000, 6: 50, 7: 50}
+    engagement = {1: 7, 4: 2, 6: 0}
+    return posts.assign(
+        followers=[followers.get(i) for i in posts["id"]],
+        engagement=[engagement.get(i) for i in posts["id"]],
+    )
+
+
+def test_share_of_voice_by_reach_counts_only_known_followers(tiny_posts):
+    share = share_of_voice(_with_counts(tiny_posts)).set_index(["lang", "brand"])
+    # en: Acme 100 + 300 + 1000 + 1000 (post 5 unknown), Globex 1000 (post 3 names both)
+    assert share.loc[("en", "Acme"), "reach"] == 2400
+    assert share.loc[("en", "Acme"), "reach_known"] == 4
+    assert share.loc[("en", "Acme"), "mentions"] == 5
+    assert share.loc[("en", "Acme"), "reach_share"] == pytest.approx(2400 / 3400)
+    assert share.loc[("en", "Globex"), "reach_share"] == pytest.approx(1000 / 3400)
+    assert share.loc[("es", "Globex"), "reach_share"] == pytest.approx(1.0)
+    assert share.loc[("en", "Acme"), "share"] == pytest.approx(5 / 6)  # by mentions unchanged
+
+
+def test_share_by_reach_is_empty_where_no_follower_count_is_known(tiny_posts):
+    share = share_of_voice(tiny_posts)
+    assert share["reach_known"].tolist() == [0, 0, 0]
+    assert share["reach_share"].isna().all()
+
+
+def test_top_authors_by_reach_and_by_engagement(tiny_posts):
+    posts = _with_counts(tiny_posts)
+    by_reach = active_authors(posts, by="reach")
+    assert by_reach[["author", "followers"]].values.tolist() == [["bob", 1000], ["ana", 300]]
+    by_engagement = active_authors(posts, by="engagement")
+    assert by_engagement[["author", "engagement"]].values.tolist() == [["ana", 7], ["bob", 2]]
+    assert "carla" not in set(active_authors(posts, by="reach")["author"])  # no count known
+    with pytest.raises(ValueError, match="authors by 'likes'"):
+        active_authors(posts, by="likes")
+
+
 def test_net_score_and_its_interval():
     net, low, high = net_score(3, 1)
     assert net == 0.5
@@ -125,7 +165,15 @@ def test_active_authors(tiny_posts):
 def test_active_authors_empty_without_authors(tiny_posts):
     authors = active_authors(tiny_posts.assign(author=None))
     assert authors.empty
-    assert list(authors.columns) == ["author", "source", "posts", "negative", "negative_share"]
+    assert list(authors.columns) == [
+        "author",
+        "source",
+        "posts",
+        "negative",
+        "negative_share",
+        "followers",
+        "engagement",
+    ]
 
 
 def test_coverage(tiny_posts):

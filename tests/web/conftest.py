@@ -54,16 +54,20 @@ def _demo_rows(name: str, n: int, mapping: dict[str, str]) -> list[dict]:
     with gzip.open(DEMO / "data" / name, "rt", encoding="utf-8") as lines:
         records = [json.loads(line) for line in itertools.islice(lines, n)]
     rows = []
-    for r in records:
-        rows.append(
-            {
-                "id": str(r[mapping["id"]]),
-                "author": r.get("author") or None,
-                "created_at": r["created"],
-                "text": r["text"],
-                "url": f"https://example.org/{r[mapping['id']]}",
-            }
-        )
+    for i, r in enumerate(records):
+        row = {
+            "id": str(r[mapping["id"]]),
+            "author": r.get("author") or None,
+            "created_at": r["created"],
+            "text": r["text"],
+            "url": f"https://example.org/{r[mapping['id']]}",
+        }
+        if "retweet_count" in r:  # the US file's real retweets; followers made up, a third known
+            row["retweet_count"] = r["retweet_count"]
+            row["favorite_count"] = (i * 7) % 11
+            if i % 3 == 0:
+                row["followers_count"] = (i * 7919) % 20_000
+        rows.append(row)
     return rows
 
 

@@ -287,3 +287,39 @@ def test_sort_page_both_ways_and_bookmark_the_explorer(page):
     page.reload()  # the address alone brings the same view back
     assert page.get_by_label("Order").input_value() == "oldest"
     assert page.locator(".posts a").first.get_attribute("href") == first
+
+
+def test_relabel_a_post_and_see_the_aggregate_change(page):
+    """An analyst corrects a post's sentiment: the negative count in the explorer and the
+    overview follow the analyst's label, the post page says who set it, and restoring the
+    model's label undoes it (the shared workspace is left as it was)."""
+    import re
+
+    def negative_count() -> int:
+        page.goto("/explore?sentiment=negative")
+        text = page.locator(".results-summary").inner_text()
+        return int(re.match(r"([\d,]+) posts match", text)[1].replace(",", ""))
+
+    log_in(page)
+    before = negative_count()
+    page.goto("/explore?sentiment=positive&q=Iberia")
+    page.locator(".posts a").first.click()
+    page.wait_for_url("**/posts/*")
+    post_url = page.url
+    page.get_by_label("Sentiment").select_option("negative")
+    page.get_by_role("button", name="Save these labels").click()
+    page.wait_for_url("**/posts/*")
+    assert "Labelled by ana" in page.locator("#labelled-by").inner_text()
+    corrections = page.locator("table.label-changes tbody tr")
+    assert corrections.count() == 1 and "ana" in corrections.first.inner_text()
+    try:
+        assert negative_count() == before + 1
+        page.goto("/")
+        assert "1 posts carry an analyst's labels" in page.locator("#labelled-note").inner_text()
+    finally:
+        page.goto(post_url)
+        page.get_by_role("button", name="Restore the model's labels").click()
+        page.wait_for_url("**/posts/*")
+    assert page.locator("#labelled-by").count() == 0
+    assert negative_count() == before
+    assert page.dialogs == []

@@ -42,10 +42,10 @@ def test_the_frame_counts_its_mentions_as_the_store_does(env):
 
     from escucha.enrich import current_model_version
     from escucha.insights import count_mentions
-    from escucha.reads.mentions import mention_counts
+    from escucha.reads.mentions import REACH_COLUMNS, mention_counts
 
     keys = ["lang", "brand", "sentiment"]
     with env.workspace.engine.connect() as conn:
         stored = mention_counts(conn, current_model_version())
-    stored = stored.groupby(keys)["mentions"].sum().reset_index()
+    stored = stored.groupby(keys)[["mentions", *REACH_COLUMNS]].sum().reset_index()
     assert_frame_equal(stored, count_mentions(env.workspace.posts()), check_dtype=False)

@@ -56,6 +56,8 @@ def import_(
         typer.echo(f"rejected rows and their reasons: {result.rejects_path}")
     if result.undated:
         typer.echo(f"{result.undated:,} rows with an unreadable date kept without a date")
+    if result.uncounted:
+        typer.echo(f"{result.uncounted:,} rows with an unreadable count kept without it")
     if result.replaced:
         typer.echo(
             f"{result.replaced:,} NUL or lone surrogate characters replaced by U+FFFD "

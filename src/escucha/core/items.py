@@ -81,12 +81,60 @@ class Item:
     root_id: str | None = None
     raw: dict | None = None
     raw_text: str | None = None  # the payload already serialised and free of secrets
+    # Reach and engagement as the source gave them when the post was read (None: not given):
+    # the author's followers, likes (favourites), reposts (boosts, retweets), replies, and a
+    # score (Reddit's net votes).
+    followers: int | None = None
+    likes: int | None = None
+    reposts: int | None = None
+    replies: int | None = None
+    score: int | None = None
+
+    def has_counts(self) -> bool:
+        """True when the source gave any reach or engagement count for this post."""
+        return not (
+            self.followers is None
+            and self.likes is None
+            and self.reposts is None
+            and self.replies is None
+            and self.score is None
+        )
 
     def payload(self) -> str:
         """The raw payload as stored in the archive, with secrets stripped."""
         if self.raw_text is not None:
             return self.raw_text
         return json.dumps(strip_secrets(self.raw or {}), ensure_ascii=False, default=str)
+
+
+def count(value: object, negative: bool = False) -> int | None:
+    """A platform's count as an int: None when absent or not a whole number (a count that is
+    missing or unreadable is unknown, never zero). `negative` allows scores below zero."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            return None
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            number = int(text)
+        except ValueError:
+            try:
+                as_float = float(text)
+            except ValueError:
+                return None
+            if not as_float.is_integer():
+                return None
+            number = int(as_float)
+    else:
+        return None
+    if number < 0 and not negative:
+        return None
+    return number if abs(number) < 2**31 else None
 
 
 def has_secret_key(record: dict) -> bool:

@@ -28,6 +28,7 @@ def tables() -> Iterable[Table]:
     from escucha.store.schema import (
         authors,
         import_runs,
+        post_engagement,
         post_versions,
         posts,
         raw_payloads,
@@ -40,6 +41,7 @@ def tables() -> Iterable[Table]:
         authors,
         posts,
         post_versions,
+        post_engagement,
         raw_payloads,
         source_state,
         source_rejects,

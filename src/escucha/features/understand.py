@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 def register_commands(cli: typer.Typer) -> None:
     from escucha.cli.analysis import analyze
     from escucha.cli.classify import classify, evaluate
+    from escucha.cli.labels import labels_app
 
     cli.command()(analyze)
     cli.command("classify")(classify)
     cli.command("eval")(evaluate)
+    cli.add_typer(labels_app)
 
 
 @hookimpl
 def tables() -> Iterable[Table]:
-    from escucha.store.schema import brand_mentions, enrichments
+    from escucha.store.schema import brand_mentions, enrichments, label_changes, post_labels
 
-    return [enrichments, brand_mentions]
+    return [enrichments, brand_mentions, post_labels, label_changes]

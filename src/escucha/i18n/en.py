@@ -106,6 +106,20 @@ STRINGS: dict[str, str] = {
     "col_brands": "Brands",
     "col_mentions": "Mentions",
     "col_share": "Share of voice",
+    "col_share_mentions": "Share by mentions",
+    "authors_by_reach": (
+        "Authors with the widest reach: their most followers when a post of theirs was collected"
+    ),
+    "authors_by_engagement": (
+        "Authors with the most engagement: likes, reposts, replies and score of their posts"
+    ),
+    "col_share_reach": "Share by reach",
+    "reach_known_of": "followers known for {known} of {n}",
+    "reach_intro": (
+        "Share by reach weighs each mention by its author's followers when the post was "
+        "collected (a potential audience, not people reached); it counts only the mentions "
+        "whose source gave a follower count, and shows — where none did."
+    ),
     "col_net": "Net sentiment",
     "col_interval": "95% interval",
     "col_complaint": "% complaint",
@@ -160,6 +174,43 @@ STRINGS: dict[str, str] = {
     "sort": "Order",
     "sort_newest": "Newest first",
     "sort_oldest": "Oldest first",
+    "sort_engagement": "Most engagement first",
+    "sort_reach": "Widest reach first",
+    "engagement": "Engagement",
+    "engagement_help": (
+        "As the source gave them when the post was collected (collecting or importing it again "
+        "refreshes them); engagement is likes + reposts + replies + score."
+    ),
+    "count_likes": "{n} likes",
+    "count_reposts": "{n} reposts",
+    "count_replies": "{n} replies",
+    "count_score": "score {n}",
+    "count_followers": "author's followers: {n}",
+    "count_engagement": "engagement {n}",
+    "counted_at": "Counted",
+    "labels_title": "Labels",
+    "labels_by_model": "The sentiment and intents shown are the model's.",
+    "labels_by_human": (
+        "Labelled by {user}: these labels override the model's in every count, chart and report "
+        "(the probabilities below stay the model's)."
+    ),
+    "labels_save": "Save these labels",
+    "labels_restore": "Restore the model's labels",
+    "labels_history": "Corrections",
+    "labels_when": "When (UTC)",
+    "labels_who": "Who",
+    "labels_before": "Before",
+    "labels_after": "After",
+    "labels_overview": (
+        "{n} posts carry an analyst's labels; they count with those labels instead of the model's."
+    ),
+    "col_likes": "Likes",
+    "col_reposts": "Reposts",
+    "col_replies": "Replies",
+    "col_score": "Score",
+    "col_followers": "Author's followers",
+    "col_engagement": "Engagement",
+    "no_counts": "The source gave no counts for this post.",
     "no_results": "No post matches these filters.",
     "query_error": "The query has a problem: {message}",
     "export_as": "Download these posts as",

@@ -110,6 +110,21 @@ STRINGS: dict[str, str] = {
     "col_brands": "Marcas",
     "col_mentions": "Menciones",
     "col_share": "Cuota de voz",
+    "col_share_mentions": "Cuota por menciones",
+    "authors_by_reach": (
+        "Autores de mayor alcance: sus seguidores máximos cuando se recogió una publicación suya"
+    ),
+    "authors_by_engagement": (
+        "Autores con más interacción: me gusta, compartidos, respuestas y puntuación de sus "
+        "publicaciones"
+    ),
+    "col_share_reach": "Cuota por alcance",
+    "reach_known_of": "seguidores conocidos en {known} de {n}",
+    "reach_intro": (
+        "La cuota por alcance pondera cada mención por los seguidores de su autor cuando se "
+        "recogió la publicación (una audiencia potencial, no personas alcanzadas); solo cuenta "
+        "las menciones cuya fuente dio los seguidores, y muestra — donde ninguna los dio."
+    ),
     "col_net": "Sentimiento neto",
     "col_interval": "Intervalo del 95 %",
     "col_complaint": "% queja",
@@ -164,6 +179,44 @@ STRINGS: dict[str, str] = {
     "sort": "Orden",
     "sort_newest": "Más recientes primero",
     "sort_oldest": "Más antiguas primero",
+    "sort_engagement": "Más interacción primero",
+    "sort_reach": "Mayor alcance primero",
+    "engagement": "Interacción",
+    "engagement_help": (
+        "Tal como la fuente los dio al recoger la publicación (recogerla o importarla de nuevo "
+        "los actualiza); la interacción es me gusta + compartidos + respuestas + puntuación."
+    ),
+    "count_likes": "{n} me gusta",
+    "count_reposts": "{n} compartidos",
+    "count_replies": "{n} respuestas",
+    "count_score": "puntuación {n}",
+    "count_followers": "seguidores del autor: {n}",
+    "count_engagement": "interacción {n}",
+    "counted_at": "Contado",
+    "labels_title": "Etiquetas",
+    "labels_by_model": "El sentimiento y las intenciones mostrados son los del modelo.",
+    "labels_by_human": (
+        "Etiquetado por {user}: estas etiquetas sustituyen a las del modelo en cada recuento, "
+        "gráfico e informe (las probabilidades de abajo siguen siendo las del modelo)."
+    ),
+    "labels_save": "Guardar estas etiquetas",
+    "labels_restore": "Volver a las etiquetas del modelo",
+    "labels_history": "Correcciones",
+    "labels_when": "Cuándo (UTC)",
+    "labels_who": "Quién",
+    "labels_before": "Antes",
+    "labels_after": "Después",
+    "labels_overview": (
+        "{n} publicaciones llevan etiquetas de un analista; cuentan con ellas en lugar de las del "
+        "modelo."
+    ),
+    "col_likes": "Me gusta",
+    "col_reposts": "Compartidos",
+    "col_replies": "Respuestas",
+    "col_score": "Puntuación",
+    "col_followers": "Seguidores del autor",
+    "col_engagement": "Interacción",
+    "no_counts": "La fuente no dio recuentos para esta publicación.",
     "no_results": "Ninguna publicación coincide con estos filtros.",
     "query_error": "La consulta tiene un problema: {message}",
     "export_as": "Descargar estas publicaciones en",

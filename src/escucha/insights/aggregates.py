@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from escucha.insights.common import normalised
+from escucha.reads.mentions import REACH_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from escucha.insights.keyphrases import PhraseIndex
 
 VOLUME_COLUMNS = ["lang", "brand", "period", "freq", "mentions"]
+
 TRIM = 0.005  # share of dates dropped at each end of the volume chart's axis
 MIN_POSTS = 30  # below this many positive + negative posts a net sentiment is not compared
 _Z95 = 1.959964
@@ -120,23 +122,57 @@ def volume_from_counts(counts: pd.DataFrame, freq: str = "auto") -> pd.DataFrame
 
 
 def count_mentions(posts: pd.DataFrame) -> pd.DataFrame:
-    """Brand mentions per (lang, brand, sentiment) of a posts frame: the counts the metrics
-    are computed from, as escucha.reads.mentions.mention_counts reads them from the store
-    (sentiment "" for posts not analysed yet)."""
+    """Brand mentions per (lang, brand, sentiment) of a posts frame, with their reach and
+    engagement (REACH_COLUMNS): the counts the metrics are computed from, as
+    escucha.reads.mentions.mention_counts reads them from the store (sentiment "" for posts
+    not analysed yet)."""
+    import pandas as pd
+
     frame = mentions(posts)
     keys = ["lang", "brand", "sentiment"]
-    return frame.groupby(keys).size().rename("mentions").reset_index()
+    extra = {}
+    for name, column in (("reach", "followers"), ("engagement", "engagement")):
+        values = pd.to_numeric(
+            frame[column] if column in frame else pd.Series(None, index=frame.index, dtype=float)
+        )
+        extra[name] = values.fillna(0).astype("int64")
+        extra[f"{name}_known"] = values.notna().astype("int64")
+    frame = frame.assign(**extra)
+    grouped = frame.groupby(keys)
+    result = grouped.size().rename("mentions").to_frame()
+    for name in REACH_COLUMNS:
+        result[name] = grouped[name].sum()
+    return result.reset_index()
+
+
+def _share(table: pd.DataFrame, column: str, by_lang: bool) -> pd.Series:
+    """Each row's part of `column`'s total (per language if `by_lang`); NaN for a zero total."""
+    import pandas as pd
+
+    if by_lang:
+        total = table.groupby("lang")[column].transform("sum")
+    else:
+        total = pd.Series(table[column].sum(), index=table.index)
+    return table[column] / total.where(total > 0)
 
 
 def share_from_counts(counts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
-    """Mentions per brand and their share of all brand mentions (per language if `by_lang`):
-    lang, brand, mentions, share; most mentioned brand first within a language."""
+    """Mentions per brand and their share of all brand mentions (per language if `by_lang`),
+    and the same by reach: lang, brand, mentions, share, reach, reach_known, reach_share;
+    most mentioned brand first within a language.
+
+    Reach is the sum of the mentioning posts' authors' followers when collected (potential
+    audience, not people reached); `reach_known` says how many mentions had a follower count,
+    and `reach_share` is NaN for a brand none of whose mentions had one (not 0: unknown)."""
     keys = ["lang", "brand"] if by_lang else ["brand"]
-    table = counts.groupby(keys)["mentions"].sum().reset_index()
-    total = (
-        table.groupby("lang")["mentions"].transform("sum") if by_lang else table["mentions"].sum()
-    )
-    table["share"] = table["mentions"] / total
+    summed = ["mentions", *(c for c in ("reach", "reach_known") if c in counts)]
+    table = counts.groupby(keys)[summed].sum().reset_index()
+    table["share"] = _share(table, "mentions", by_lang)
+    if "reach" in table:
+        reach_share = _share(table, "reach", by_lang).where(table["reach_known"] > 0)
+        table = table[[*keys, "mentions", "share", "reach", "reach_known"]].assign(
+            reach_share=reach_share
+        )
     groups = keys[:-1]
     return table.sort_values(
         [*groups, "mentions", "brand"], ascending=[*(True for _ in groups), False, True]
@@ -217,25 +253,51 @@ def intent_rates(posts: pd.DataFrame, by_lang: bool = True) -> pd.DataFrame:
     return result.reset_index()
 
 
-def active_authors(posts: pd.DataFrame, n: int = 15) -> pd.DataFrame:
-    """The `n` authors with most posts: author, source, posts, negative, negative_share.
+AUTHOR_ORDERS = ("posts", "reach", "engagement")
 
-    Empty when no post has an author (some sources don't give one).
+
+def active_authors(posts: pd.DataFrame, n: int = 15, by: str = "posts") -> pd.DataFrame:
+    """The `n` top authors `by` posts, reach or engagement (AUTHOR_ORDERS): author, source,
+    posts, negative, negative_share, followers (the most the author had when a post of theirs
+    was collected; NaN if never given) and engagement (their posts' summed engagement; NaN if
+    never given).
+
+    By reach or engagement, only authors whose source gave that count are ranked. Empty when
+    no post has an author (some sources don't give one).
     """
     import pandas as pd
 
+    if by not in AUTHOR_ORDERS:
+        raise ValueError(f"authors by {by!r}: choose one of {', '.join(AUTHOR_ORDERS)}")
     frame = normalised(posts)
-    columns = ["author", "source", "posts", "negative", "negative_share"]
+    columns = ["author", "source", "posts", "negative", "negative_share", "followers", "engagement"]
     if "author" not in frame:
         return pd.DataFrame(columns=columns)
     author = frame["author"].map(lambda a: a.strip() if isinstance(a, str) else "")
-    frame = frame.assign(author=author, negative=frame["sentiment"] == "negative")
+    counts = {
+        name: pd.to_numeric(
+            frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=float)
+        )
+        for name in ("followers", "engagement")
+    }
+    frame = frame.assign(author=author, negative=frame["sentiment"] == "negative", **counts)
     frame = frame[frame["author"] != ""]
     grouped = frame.groupby(["author", "source"], sort=True)
-    result = grouped.agg(posts=("id", "size"), negative=("negative", "sum")).reset_index()
+    result = grouped.agg(
+        posts=("id", "size"),
+        negative=("negative", "sum"),
+        followers=("followers", "max"),
+        engagement=("engagement", lambda v: v.sum(min_count=1)),
+    ).reset_index()
     result["negative"] = result["negative"].astype(int)
     result["negative_share"] = result["negative"] / result["posts"]
-    result = result.sort_values(["posts", "author", "source"], ascending=[False, True, True])
+    if by != "posts":
+        key = "followers" if by == "reach" else "engagement"
+        result = result[result[key].notna()]
+        order = [key, "posts", "author", "source"]
+    else:
+        order = ["posts", "author", "source"]
+    result = result.sort_values(order, ascending=[False] * (len(order) - 2) + [True, True])
     return result.head(n).reset_index(drop=True)[columns]
 
 
@@ -270,12 +332,14 @@ def language_order(share: pd.DataFrame, posts: pd.DataFrame, ours: Collection[st
 
 @dataclass(frozen=True)
 class PostCounts:
-    """How many posts there are, have no date, have an author, and are in each language."""
+    """How many posts there are, have no date, have an author, are in each language, and
+    carry an analyst's labels (which override the model's)."""
 
     total: int
     undated: int
     with_author: int
     per_language: dict[str, int]
+    labelled: int = 0
 
     def outside(self, languages: Collection[str]) -> int:
         """Posts in none of `languages`."""
@@ -291,6 +355,7 @@ def post_counts(posts: pd.DataFrame) -> PostCounts:
         undated=int(frame["created_at"].isna().sum()),
         with_author=sum(1 for a in authors if isinstance(a, str) and a.strip()),
         per_language={str(k): int(v) for k, v in frame["lang"].value_counts().items()},
+        labelled=sum(1 for who in frame.get("labelled_by", ()) if isinstance(who, str)),
     )
 
 
@@ -304,7 +369,8 @@ def competitor_table(
     """One row per brand and language it is mentioned in, plus configured brands never
     mentioned (lang None, mentions 0).
 
-    Columns: lang, brand, ours, mentions, share (of voice in that language), net, too_few,
+    Columns: lang, brand, ours, mentions, share (of voice in that language), reach,
+    reach_known, reach_share (share of voice by reach, see share_from_counts), net, too_few,
     complaint_rate, wish_rate, top_concern (label of the top complaint key phrase or None).
     `indexes` (language -> PhraseIndex) saves re-tokenising posts the caller already has.
     """
@@ -355,6 +421,9 @@ def competitor_table(
         "ours",
         "mentions",
         "share",
+        "reach",
+        "reach_known",
+        "reach_share",
         "net",
         "too_few",
         "complaint_rate",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected, has_secret_key
+from escucha.core.items import MAX_TEXT_CHARS, Item, Rejected, count, has_secret_key
 from escucha.core.version import VERSION
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
@@ -30,6 +30,7 @@ from escucha.listen.files import (
 )
 from escucha.store.writer import finish_run, start_run, store_batch
 
+COUNTS = ("followers", "likes", "reposts", "replies", "score")  # reach and engagement
 BATCH_SIZE = 5000
 BATCH_CHARS = 32 * 1024 * 1024  # a batch of long rows is written sooner: memory stays flat
 FIELDS = (
@@ -43,6 +44,7 @@ FIELDS = (
     "lang",
     "parent",
     "root",
+    *COUNTS,
 )
 
 # Column names seen in exports from the common platforms and tools, in order of preference.
@@ -105,6 +107,47 @@ COLUMN_GUESSES: dict[str, tuple[str, ...]] = {
     "lang": ("lang", "language", "idioma"),
     "parent": ("parent_id", "in_reply_to_status_id", "in_reply_to_id", "in_reply_to", "reply_to"),
     "root": ("root_id", "conversation_id", "thread_id", "link_id"),
+    "followers": (
+        "followers",
+        "followers_count",
+        "user_followers_count",
+        "author_followers",
+        "user_followers",
+        "seguidores",
+    ),
+    "likes": (
+        "likes",
+        "like_count",
+        "likes_count",
+        "favorite_count",
+        "favourites_count",
+        "favorites_count",
+        "favorites",
+        "favourites",
+        "me_gusta",
+    ),
+    "reposts": (
+        "reposts",
+        "repost_count",
+        "retweet_count",
+        "retweets",
+        "reblogs_count",
+        "boosts",
+        "shares",
+        "share_count",
+        "shares_count",
+        "retuits",
+        "compartidos",
+    ),
+    "replies": (
+        "replies",
+        "reply_count",
+        "replies_count",
+        "num_comments",
+        "comments_count",
+        "respuestas",
+    ),
+    "score": ("score", "puntuacion"),
 }
 
 
@@ -146,6 +189,7 @@ class ImportResult:
     mapping: dict[str, str] = field(default_factory=dict)
     replaced: int = 0  # NULs and lone surrogates replaced by U+FFFD
     undated: int = 0  # accepted rows whose date could not be read: kept without a date
+    uncounted: int = 0  # accepted rows with a count that is not a whole number: kept without it
     unmapped: dict[str, int] = field(default_factory=dict)  # column -> rows it was in
     warnings: list[str] = field(default_factory=list)
 
@@ -174,9 +218,11 @@ def record_to_item(
     fetched_at: datetime,
     url_template: str | None = None,
     bad_date: Callable[[str], None] | None = None,
+    bad_count: Callable[[str], None] | None = None,
 ) -> Item:
     """Normalise one record; ValueError names the field that is wrong. An unreadable date is
-    one too, unless `bad_date` is given: then it is told the reason and the post has no date."""
+    one too, unless `bad_date` is given: then it is told the reason and the post has no date.
+    An unreadable count (followers, likes...) is kept as unknown, and `bad_count` told why."""
     raw_line = record.pop("__raw_line__", None)
     text = html.unescape(_text_of(record.get(mapping["text"]))).strip()  # &amp; as in tweets
     if not text:
@@ -208,6 +254,14 @@ def record_to_item(
         value = _text_of(record.get(mapping[fld])).strip() if fld in mapping else ""
         return value[:limit] or None
 
+    counts: dict[str, int | None] = {}
+    for fld in COUNTS:
+        if fld not in mapping:
+            continue
+        value = record.get(mapping[fld])
+        counts[fld] = count(value, negative=fld == "score")
+        if counts[fld] is None and bad_count is not None and _text_of(value).strip():
+            bad_count(f"column {mapping[fld]!r}: {_text_of(value)[:40]!r} is not a count")
     author = optional("author")
     platform = optional("platform", 64)
     clean_line = raw_line if raw_line is not None and not has_secret_key(record) else None
@@ -226,6 +280,7 @@ def record_to_item(
         root_id=optional("root"),
         raw=None if clean_line is not None else record,
         raw_text=clean_line,
+        **counts,
     )
 
 
@@ -419,6 +474,11 @@ def import_file(
             result.warnings.append(f"line {line}: {reason}; kept without a date")
         result.undated += 1
 
+    def uncounted(line: int, reason: str) -> None:
+        if not result.uncounted:
+            result.warnings.append(f"line {line}: {reason}; kept without that count")
+        result.uncounted += 1
+
     def no_text(line: int, record: dict) -> None:
         record.pop("__raw_line__", None)
         columns = ", ".join(str(c) for c in list(record)[:20])
@@ -449,6 +509,7 @@ def import_file(
                                         fetched_at,
                                         url_template,
                                         partial(undated, line),
+                                        partial(uncounted, line),
                                     )
                                 )
                             except ValueError as exc:

@@ -46,7 +46,7 @@ from escucha.query.ast import And, DateRange, Field, Leaf, Near, Node, Not, Or, 
 from escucha.query.budget import Deadline, time_budget
 from escucha.query.memory import evaluate
 from escucha.query.text import FoldedText
-from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts
+from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, post_labels, posts
 from escucha.store.search import FTS
 
 if TYPE_CHECKING:
@@ -190,6 +190,17 @@ class _Compiler:
             )
         )
 
+    def labelled(
+        self, own: ColumnElement, by_analyst: ColumnElement[bool], by_model: ColumnElement[bool]
+    ) -> ColumnElement[bool]:
+        """An analyst's label where one is set (`own` not NULL), else the model's: the
+        corrections override the model in queries as in every read."""
+        set_by_analyst = select(post_labels.c.post_id).where(own.is_not(None))
+        return or_(
+            posts.c.id.in_(select(post_labels.c.post_id).where(by_analyst)),
+            and_(posts.c.id.not_in(set_by_analyst), self.enriched(by_model)),
+        )
+
     def leaf(self, node: Leaf) -> ColumnElement[bool]:
         """The exact condition of a field operator; never NULL, so NOT works as in Python."""
         if isinstance(node, DateRange):
@@ -214,9 +225,18 @@ class _Compiler:
                 mentions = select(brand_mentions.c.post_id)
                 return posts.c.id.in_(mentions.where(AsciiLower(brand_mentions.c.brand) == value))
             case "sentiment":
-                return self.enriched(enrichments.c.sentiment == value)
+                return self.labelled(
+                    post_labels.c.sentiment,
+                    post_labels.c.sentiment == value,
+                    enrichments.c.sentiment == value,
+                )
             case "intent":
-                return self.enriched(cast(enrichments.c.intents, Text).like(f'%"{value}"%'))
+                pattern = f'%"{value}"%'
+                return self.labelled(
+                    post_labels.c.intents,
+                    cast(post_labels.c.intents, Text).like(pattern),
+                    cast(enrichments.c.intents, Text).like(pattern),
+                )
             case "has":
                 return or_(self.like("%http://%"), self.like("%https://%"))
             case "lang":

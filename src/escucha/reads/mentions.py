@@ -24,12 +24,22 @@ from sqlalchemy import (
 )
 
 from escucha.core.labels import UNKNOWN_LANG
-from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts
+from escucha.store.schema import (
+    LIVE_POSTS,
+    brand_mentions,
+    enrichments,
+    post_engagement,
+    post_labels,
+    posts,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-COUNT_COLUMNS = ["lang", "brand", "sentiment", "day", "mentions"]
+REACH_COLUMNS = ["reach", "reach_known", "engagement", "engagement_known"]
+"""Beside each count of mentions: the sum of their authors' followers when collected (reach)
+and how many of them had a follower count; the sum of their engagement and how many had one."""
+COUNT_COLUMNS = ["lang", "brand", "sentiment", "day", "mentions", *REACH_COLUMNS]
 _CHUNK = 900  # ids per IN (...) list: below SQLite's bound-parameter limit
 
 
@@ -43,15 +53,28 @@ def _day(dialect: str) -> ColumnElement[str]:
 
 def _count_query(conn: Connection, model_version: str) -> Select:
     lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
-    sentiment = func.coalesce(enrichments.c.sentiment, literal("", String))
+    # an analyst's label overrides the model's
+    sentiment = func.coalesce(post_labels.c.sentiment, enrichments.c.sentiment, literal("", String))
     day = _day(conn.dialect.name)
     join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    followers, engagement = post_engagement.c.followers, post_engagement.c.engagement
     return (
-        select(lang, brand_mentions.c.brand, sentiment, day, func.count())
+        select(
+            lang,
+            brand_mentions.c.brand,
+            sentiment,
+            day,
+            func.count(),
+            func.coalesce(func.sum(followers), 0),
+            func.count(followers),
+            func.coalesce(func.sum(engagement), 0),
+            func.count(engagement),
+        )
         .select_from(
-            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id).outerjoin(
-                enrichments, join
-            )
+            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id)
+            .outerjoin(enrichments, join)
+            .outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
+            .outerjoin(post_labels, post_labels.c.post_id == posts.c.id)
         )
         .where(LIVE_POSTS)
         .group_by(lang, brand_mentions.c.brand, sentiment, day)
@@ -61,7 +84,8 @@ def _count_query(conn: Connection, model_version: str) -> Select:
 def mention_counts(
     conn: Connection, model_version: str, ids: Sequence[int] | None = None
 ) -> pd.DataFrame:
-    """Brand mentions per (lang, brand, sentiment, day): all posts, or only `ids`.
+    """Brand mentions per (lang, brand, sentiment, day): all posts, or only `ids`, with their
+    reach and engagement (insights.aggregates.REACH_COLUMNS).
 
     Sentiment is "" for posts the model has not read; day is None for posts without a date.
     """
@@ -77,11 +101,12 @@ def mention_counts(
             chunk = ordered[start : start + _CHUNK]
             rows += conn.execute(query.where(brand_mentions.c.post_id.in_(chunk))).all()
     frame = pd.DataFrame.from_records(rows, columns=COUNT_COLUMNS)
+    summed = ["mentions", *REACH_COLUMNS]
     if ids is not None and not frame.empty:  # chunks may split a group: add them up
-        keys = COUNT_COLUMNS[:-1]
-        frame = frame.groupby(keys, dropna=False, sort=False)["mentions"].sum().reset_index()
+        keys = COUNT_COLUMNS[:4]
+        frame = frame.groupby(keys, dropna=False, sort=False)[summed].sum().reset_index()
     frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
-    frame["mentions"] = frame["mentions"].astype("int64")
+    frame[summed] = frame[summed].astype("int64")
     return frame
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import Connection, Engine, Select, and_, func, select
+from sqlalchemy import Connection, Engine, Select, and_, case, func, select
 
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.core.timeutil import as_utc
@@ -28,11 +28,17 @@ from escucha.store.schema import (
     brand_mentions,
     enrichments,
     import_runs,
+    post_engagement,
+    post_labels,
     posts,
     raw_payloads,
 )
 
 PROBABILITIES = (*SENTIMENTS, *INTENTS)
+LABELLED = ("sentiment", "intents", "labelled_by")
+"""The columns an analyst's labels decide (escucha.understand.corrections)."""
+COUNTS = ("followers", "likes", "reposts", "replies", "score", "engagement")
+"""Reach and engagement as the source gave them (None: not given; see store post_engagement)."""
 
 _SQL = {
     "id": posts.c.id,
@@ -46,9 +52,14 @@ _SQL = {
     "root_id": posts.c.root_id,
     "model_version": enrichments.c.model_version,
     "lang": enrichments.c.lang,
-    "sentiment": enrichments.c.sentiment,
+    # An analyst's labels override the model's (the probabilities stay the model's).
+    "sentiment": func.coalesce(post_labels.c.sentiment, enrichments.c.sentiment).label("sentiment"),
     **{name: enrichments.c[name] for name in PROBABILITIES},
-    "intents": enrichments.c.intents,
+    "intents": case(
+        (post_labels.c.intents.is_not(None), post_labels.c.intents), else_=enrichments.c.intents
+    ).label("intents"),
+    "labelled_by": post_labels.c.labelled_by,
+    **{name: post_engagement.c[name] for name in COUNTS},
 }
 POST_COLUMNS = (*_SQL, "brands")
 """Every column of a post with its enrichments, in the DataFrame's order."""
@@ -67,6 +78,8 @@ EXPORT_COLUMNS = (
     "intents",
     "brands",
     "model_version",
+    "labelled_by",
+    *COUNTS,
 )
 """The columns the explorer, the REST API and exports show (no thread ids), in their order."""
 
@@ -94,6 +107,13 @@ class PostRow(TypedDict):
     intents: list[str]
     brands: list[str]
     model_version: str | None
+    labelled_by: str | None  # the analyst whose labels override the model's, if any
+    followers: int | None
+    likes: int | None
+    reposts: int | None
+    replies: int | None
+    score: int | None
+    engagement: int | None
 
 
 class PostDetail(PostRow):
@@ -107,6 +127,7 @@ class PostDetail(PostRow):
     display_name: str | None
     profile_url: str | None
     location: str | None
+    counted_at: datetime | None  # when the source gave the counts (None: it gave none)
     payload_pretty: str | None
 
 
@@ -116,9 +137,14 @@ def posts_query(model_version: str | None, columns: Sequence[str] = POST_COLUMNS
     join = posts.c.id == enrichments.c.post_id
     if model_version is not None:
         join = and_(join, enrichments.c.model_version == model_version)
+    source = posts.outerjoin(enrichments, join)
+    if any(name in LABELLED for name in columns):
+        source = source.outerjoin(post_labels, post_labels.c.post_id == posts.c.id)
+    if any(name in COUNTS for name in columns):
+        source = source.outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
     return (
         select(*(_SQL[name] for name in columns if name != "brands"))
-        .select_from(posts.outerjoin(enrichments, join))
+        .select_from(source)
         .where(LIVE_POSTS)
     )
 
@@ -164,15 +190,29 @@ class Selection:
         return list(conn.scalars(stmt))
 
 
-SORTS = ("newest", "oldest")
-"""The explorer's orders: by the post's date, newest or oldest first (undated posts last)."""
+SORTS = ("newest", "oldest", "engagement", "reach")
+"""The explorer's orders: by the post's date, newest or oldest first (undated posts last); by
+engagement (likes + reposts + replies + score) or by reach (the author's followers), highest
+first (posts without the count last)."""
 
 
-def date_order(conn: Connection, sort: str) -> list[int]:
-    """The ids of every post in `sort` order (SORTS); posts without a date come last, and
-    posts of the same moment by id in the same direction."""
+def sorted_ids(conn: Connection, sort: str) -> list[int]:
+    """The ids of every post in `sort` order (SORTS); posts without a date (or the count)
+    come last, and ties by id, newest first (oldest first for "oldest")."""
+    ident = posts.c.id
+    if sort in ("engagement", "reach"):
+        counted = (
+            post_engagement.c.engagement if sort == "engagement" else post_engagement.c.followers
+        )
+        stmt = (
+            select(ident)
+            .select_from(posts.outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id))
+            .where(LIVE_POSTS)
+            .order_by(counted.is_(None), counted.desc(), ident.desc())
+        )
+        return list(conn.scalars(stmt))
     newest = sort == "newest"
-    created, ident = posts.c.created_at, posts.c.id
+    created = posts.c.created_at
     stmt = (
         select(ident)
         .where(LIVE_POSTS)
@@ -243,16 +283,19 @@ def detail(conn: Connection, post_id: int, model_version: str) -> PostDetail:
             authors.c.profile_url,
             import_runs.c.location,
             raw_payloads.c.payload,
+            post_engagement.c.measured_at.label("counted_at"),
         )
         .select_from(
             posts.outerjoin(authors, authors.c.id == posts.c.author_id)
             .outerjoin(import_runs, import_runs.c.id == posts.c.import_run_id)
             .outerjoin(raw_payloads, raw_payloads.c.post_id == posts.c.id)
+            .outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
         )
         .where(posts.c.id == post_id)
     ).one()
     post.update(dict(extra._mapping))
     post["fetched_at"] = as_utc(post["fetched_at"])
+    post["counted_at"] = as_utc(post["counted_at"])
     post["payload_pretty"] = pretty_payload(post.pop("payload"))
     return post
 

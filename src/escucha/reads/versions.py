@@ -5,19 +5,24 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select
 
 from escucha.store import generation
-from escucha.store.schema import enrichments, posts, settings
+from escucha.store.schema import enrichments, label_changes, posts, settings
+from escucha.store.writer import ENGAGEMENT_SETTING
 
 
 def data_version(conn: Connection, model_version: str) -> tuple:
-    """Indexed maxima and three settings: moves whenever posts are added, enriched, edited,
-    deleted or erased, or brands re-matched. Read from the store on every request, so it is the
-    same in every web worker process."""
+    """Indexed maxima and four settings: moves whenever posts are added, enriched, relabelled,
+    edited, deleted or erased, brands re-matched, or reach and engagement counts stored (a
+    re-import refreshes them). Read from the store on every request, so it is the same in
+    every web worker process."""
     top_post = conn.scalar(select(func.max(posts.c.id)))
     top_enrichment = conn.scalar(select(func.max(enrichments.c.id)))
+    top_correction = conn.scalar(select(func.max(label_changes.c.id)))
     matcher = dict(
         conn.execute(
             select(settings.c.key, settings.c.value).where(
-                settings.c.key.in_(("brand_matcher", "brand_matcher_upto", generation.KEY))
+                settings.c.key.in_(
+                    ("brand_matcher", "brand_matcher_upto", generation.KEY, ENGAGEMENT_SETTING)
+                )
             )
         ).all()
     )
@@ -25,7 +30,9 @@ def data_version(conn: Connection, model_version: str) -> tuple:
         model_version,
         top_post,
         top_enrichment,
+        top_correction,
         matcher.get("brand_matcher"),
         matcher.get("brand_matcher_upto"),
         matcher.get(generation.KEY),
+        matcher.get(ENGAGEMENT_SETTING),
     )

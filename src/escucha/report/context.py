@@ -34,6 +34,7 @@ from escucha.insights.opportunities import (
 from escucha.report import backlog, charts, competition
 from escucha.report.community import give_ask_section
 from escucha.report.comparison import comparison_section, period_text
+from escucha.report.reach import author_rows, reach_cells
 from escucha.report.themes import KINDS, Themes, language_blocks
 
 if TYPE_CHECKING:
@@ -115,6 +116,9 @@ class _Report:
             ],
             "rows": rows,
             "undated": t.text("undated", n=t.number(undated)) if undated else None,
+            "labelled": t.text("labels_overview", n=t.number(self.counts.labelled))
+            if self.counts.labelled
+            else None,
         }
 
     def summary(self, themes: Themes) -> list[str]:
@@ -170,6 +174,7 @@ class _Report:
                 "ours": r.brand in self.ours,
                 "mentions": t.number(r.mentions),
                 "share": t.percent(r.share),
+                **reach_cells(r, t),
             }
             for r in self._in_language_order(self.share, "mentions").itertuples()
         ]
@@ -210,16 +215,12 @@ class _Report:
         t = self.t
         table = active_authors(self.posts, n=15)
         known, total = self.counts.with_author, self.counts.total
+        by_reach = author_rows(active_authors(self.posts, n=10, by="reach"), t)
+        by_engagement = author_rows(active_authors(self.posts, n=10, by="engagement"), t)
         return {
-            "rows": [
-                {
-                    "author": r.author,
-                    "source": r.source,
-                    "posts": t.number(r.posts),
-                    "negative_share": t.percent(r.negative_share),
-                }
-                for r in table.itertuples()
-            ],
+            "rows": author_rows(table, t),
+            "by_reach": by_reach,
+            "by_engagement": by_engagement,
             "missing": t["authors_missing"] if table.empty else None,
             "partial": t.text("authors_partial", known=t.number(known), total=t.number(total))
             if 0 < known < total

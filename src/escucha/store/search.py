@@ -14,7 +14,7 @@ the text. Over it:
 - Both: indexes on the ASCII-lowered brand and author handle, so `brand:` and `author:` read
   only the matching rows.
 
-Migration 0019 builds them on an existing store; `metadata.create_all` builds them too (the
+Migration 0018 builds them on an existing store; `metadata.create_all` builds them too (the
 `after_create` hooks in `escucha.store.schema`). Alembic's model comparison skips them
 (`include_name`).
 """

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from escucha.core.items import Deletion, Item, Rejected
@@ -26,6 +37,7 @@ from escucha.store.schema import (
     brand_mentions,
     enrichments,
     import_runs,
+    post_engagement,
     post_versions,
     posts,
     raw_payloads,
@@ -248,12 +260,120 @@ def _write_batch(
         ],
     )
     payloads = []
+    counted: list[Item] = []
+    stored: set[int] = set()
     for it in items:
-        post_id = new.pop((it.source, it.native_id), None)  # the first of in-batch duplicates
-        if post_id is not None:
+        if it.has_counts():
+            counted.append(it)
+        post_id = new.get((it.source, it.native_id))
+        if post_id is not None and post_id not in stored:  # the first of in-batch duplicates
+            stored.add(post_id)
             payloads.append((post_id, it.payload()))
     insert_rows(conn, raw_payloads, ("post_id", "payload"), payloads)
+    if counted:
+        store_counts(conn, counted, ids, new)
     return len(payloads), learned
+
+
+ENGAGEMENT_COLUMNS = (
+    "post_id",
+    "followers",
+    "likes",
+    "reposts",
+    "replies",
+    "score",
+    "engagement",
+    "measured_at",
+)
+ENGAGEMENT_SETTING = "engagement_updated"  # moves whenever counts are stored (reads.versions)
+
+
+def engagement_of(it: Item) -> int:
+    """A post's engagement: likes + reposts + replies + score, unknown counts as 0 and a
+    negative score as 0 (followers are reach, not engagement)."""
+    return (it.likes or 0) + (it.reposts or 0) + (it.replies or 0) + max(it.score or 0, 0)
+
+
+def store_counts(
+    conn: Connection,
+    items: Sequence[Item],
+    author_ids: dict[AuthorKey, int],
+    new: dict[tuple[str, str], int] | None = None,
+) -> None:
+    """Store (or replace) the reach and engagement counts of `items`: the posts just stored
+    by `new`'s ids, the others looked up. The last reading of a post wins; an author takes
+    the followers of its latest reading."""
+    new = new or {}
+    missing: dict[str, list[str]] = defaultdict(list)
+    for it in items:
+        if (it.source, it.native_id) not in new:
+            missing[it.source].append(it.native_id)
+    found = dict(new)
+    for source, native_ids in missing.items():
+        found.update(
+            ((source, nid), row.id)
+            for nid, row in _stored(conn, source, list(dict.fromkeys(native_ids))).items()
+            if row.deleted_at is None
+        )
+    rows: dict[int, tuple] = {}
+    followers: dict[int, int] = {}
+    for it in items:
+        post_id = found.get((it.source, it.native_id))
+        if post_id is None:  # an erased account's post, or a deleted one's edit
+            continue
+        rows[post_id] = (
+            post_id,
+            it.followers,
+            it.likes,
+            it.reposts,
+            it.replies,
+            it.score,
+            engagement_of(it),
+            it.fetched_at,
+        )
+        key = author_key(it)
+        if it.followers is not None and key is not None and key in author_ids:
+            followers[author_ids[key]] = it.followers
+    if not rows:
+        return
+    _upsert_counts(conn, list(rows.values()))
+    if followers and conn.dialect.name == "sqlite":  # straight to the driver, as insert_rows
+        conn.exec_driver_sql(
+            "UPDATE authors SET followers = ? WHERE id = ?",
+            [(n, a) for a, n in followers.items()],
+        )
+    elif followers:
+        conn.execute(
+            update(authors)
+            .where(authors.c.id == bindparam("author"))
+            .values(followers=bindparam("count")),
+            [{"author": a, "count": n} for a, n in followers.items()],
+        )
+    put_setting(conn, ENGAGEMENT_SETTING, datetime.now(UTC).isoformat())
+
+
+def _upsert_counts(conn: Connection, rows: list[tuple]) -> None:
+    """INSERT the counts, replacing a post's earlier ones."""
+    changed = ENGAGEMENT_COLUMNS[1:]
+    if conn.dialect.name == "sqlite":
+        texts: dict[datetime, str] = {}  # a batch's posts were mostly read at one moment
+        rows = [
+            (*row[:-1], texts.get(row[-1]) or texts.setdefault(row[-1], sqlite_text(row[-1])))
+            for row in rows
+        ]
+        conn.exec_driver_sql(
+            f"INSERT INTO post_engagement ({', '.join(ENGAGEMENT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(ENGAGEMENT_COLUMNS))}) "
+            "ON CONFLICT (post_id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in changed),
+            rows,
+        )
+        return
+    stmt = dialect_insert(conn, post_engagement)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["post_id"], set_={c: stmt.excluded[c] for c in changed}
+    )
+    conn.execute(stmt, [dict(zip(ENGAGEMENT_COLUMNS, row, strict=True)) for row in rows])
 
 
 class _Stored(NamedTuple):
@@ -327,7 +447,7 @@ def apply_deletions(conn: Connection, source: str, deletions: Sequence[Deletion]
             .where(and_(posts.c.id == row.id, posts.c.deleted_at.is_(None)))
             .values(text="", words="", deleted_at=gone.deleted_at)
         )
-        for table in (post_versions, raw_payloads, enrichments, brand_mentions):
+        for table in (post_versions, raw_payloads, enrichments, brand_mentions, post_engagement):
             conn.execute(delete(table).where(table.c.post_id == row.id))
         stored[gone.native_id] = row._replace(deleted_at=gone.deleted_at)
         done += 1
@@ -392,6 +512,10 @@ def store_batch(
     with engine.begin() as conn:
         new, learned = _write_batch(conn, items, run_id, known)
         unknown = apply_edits(conn, source, edits) if edits else []
+        stored_now = {id(it) for it in unknown}  # stored as new posts, counts included
+        counted = [it for it in edits if it.has_counts() and id(it) not in stored_now]
+        if counted:
+            store_counts(conn, counted, {**known, **learned})
         if unknown:
             more, also = _write_batch(conn, unknown, run_id, {**known, **learned})
             new, learned = new + more, {**learned, **also}

@@ -9,18 +9,37 @@ from typing import TYPE_CHECKING, Any
 
 from escucha.i18n import catalogue
 from escucha.i18n.format import missing, safe_url, when
+from escucha.report.reach import reach_cells
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def post_for_page(post: Mapping[str, Any]) -> dict:
-    """A post with display-ready dates and a link only if it is a real http(s) URL."""
+COUNT_NAMES = ("likes", "reposts", "replies", "score", "followers", "engagement")
+
+
+def post_for_page(post: Mapping[str, Any], ui: str) -> dict:
+    """A post with display-ready dates, a link only if it is a real http(s) URL, and its
+    reach and engagement counts as (name, label, number, "n likes") for those the source
+    gave (none when it gave none)."""
+    t = catalogue(ui)
+    counts = [
+        (
+            name,
+            t[f"col_{name}"],
+            t.number(post[name]),
+            t.text(f"count_{name}", n=t.number(post[name])),
+        )
+        for name in COUNT_NAMES
+        if post.get(name) is not None
+    ]
     return {
         **post,
         "created_at_text": when(post.get("created_at")),
         "fetched_text": when(post.get("fetched_at")),
+        "counted_text": when(post.get("counted_at")),
         "safe_url": safe_url(post.get("url")),
+        "counts": counts,
     }
 
 
@@ -45,6 +64,7 @@ def overview_rows(overview: dict, ours: set[str], ui: str) -> list[dict]:
                     "brand": r.brand,
                     "mentions": t.number(r.mentions),
                     "share": t.percent(r.share),
+                    **reach_cells(r, t),
                     "net": None if s["too_few"] else t.signed(s["net"]),
                     "interval": interval,
                     "ours": r.brand in ours,
@@ -84,6 +104,7 @@ def competitor_rows(table: pd.DataFrame, languages: list[str], ui: str) -> list[
                 "ours": bool(r.ours),
                 "mentions": t.number(r.mentions) if mentioned else t["none"],
                 "share": t.percent(r.share) if mentioned else None,
+                **(reach_cells(r, t) if mentioned else {"reach_share": None, "reach_note": None}),
                 "net": t.signed(r.net) if mentioned else None,
                 "too_few": mentioned and bool(r.too_few),
                 "complaint": t.percent(r.complaint_rate) if mentioned else None,
@@ -101,3 +122,21 @@ def location(value: str | None) -> str:
     if "://" in value:
         return value
     return PurePath(value).name
+
+
+def _labels_text(labels: Mapping[str, Any], ui: str) -> str:
+    t = catalogue(ui)
+    sentiment = labels.get("sentiment")
+    intents = ", ".join(t[f"intent_{i}"] for i in labels.get("intents") or ()) or t["none"]
+    shown = t[f"sentiment_{sentiment}"] if sentiment else t["none"]
+    return f"{shown}; {intents}"
+
+
+def label_change(change: Mapping[str, Any], ui: str) -> dict:
+    """One audited correction as the post page lists it."""
+    return {
+        "by": change["by"],
+        "at": when(change["at"]),
+        "before": _labels_text(change["before"], ui),
+        "after": _labels_text(change["after"], ui),
+    }

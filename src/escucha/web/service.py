@@ -204,8 +204,11 @@ class Insights:
             periods = {
                 lang: (rows["day"].min(), rows["day"].max()) for lang, rows in dated.groupby("lang")
             }
+            from escucha.understand.corrections import labelled_count
+
             with self.engine.connect() as conn:
                 totals = post_totals(conn, self.model_version)
+                labelled = labelled_count(conn)
             return {
                 "share": share,
                 "sentiment": net_sentiment_from_counts(counts),
@@ -215,6 +218,7 @@ class Insights:
                 "posts": totals.posts,
                 "enriched": totals.enriched,
                 "mentions": int(counts["mentions"].sum()),
+                "labelled": labelled,
             }
 
         return self._cached(("overview",), compute)
@@ -336,11 +340,11 @@ class Insights:
     def ordered(self, query: Query | None, sort: str) -> tuple[int, ...]:
         """The ids of the posts `query` selects (all without one) in `sort` order
         (reads.posts.SORTS); the order of every post is computed once per data version."""
-        from escucha.reads.posts import date_order
+        from escucha.reads.posts import sorted_ids
 
         def every() -> tuple[int, ...]:
             with self.engine.connect() as conn:
-                return tuple(date_order(conn, sort))
+                return tuple(sorted_ids(conn, sort))
 
         if query is None:
             return self._cached(("order", sort), every)

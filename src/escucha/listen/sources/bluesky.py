@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from escucha.core.items import Item, Rejected
+from escucha.core.items import Item, Rejected, count
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
@@ -318,6 +318,10 @@ class BlueskySource(Source, Publisher):
             lang=langs[0].split("-")[0] if langs else None,
             parent_id=(reply.get("parent") or {}).get("uri"),
             root_id=(reply.get("root") or {}).get("uri"),
+            followers=count(author.get("followersCount")),  # a post view seldom has it
+            likes=count(post.get("likeCount")),
+            reposts=count(post.get("repostCount")),
+            replies=count(post.get("replyCount")),
         )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import quote, urljoin, urlsplit
 
-from escucha.core.items import Item, Rejected
+from escucha.core.items import Item, Rejected, count
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import AuthFailed, HttpClient, NotFound, SourceError
@@ -358,6 +358,8 @@ class DiscourseSource(Source, Publisher):
             url=f"{self.base}/t/{slug}/{post['topic_id']}/{number}",
             parent_id=parent,
             root_id=root if number > 1 else None,
+            likes=_likes(post),
+            replies=count(post.get("reply_count")),
         )
 
     def _json_url(self, more: str) -> str:
@@ -375,3 +377,17 @@ def _trim(seen: dict[str, int]) -> dict[str, int]:
     if len(seen) <= MAX_TRACKED_TOPICS:
         return dict(seen)
     return dict(list(seen.items())[-MAX_TRACKED_TOPICS:])
+
+
+LIKE_ACTION = 2  # the post action type Discourse counts likes under
+
+
+def _likes(post: dict) -> int | None:
+    """A post's likes: `like_count` where the forum gives it (search results), else the like
+    action's count in `actions_summary` (topic views); None when neither is there."""
+    if post.get("like_count") is not None:
+        return count(post.get("like_count"))
+    for action in post.get("actions_summary") or ():
+        if isinstance(action, dict) and action.get("id") == LIKE_ACTION:
+            return count(action.get("count", 0))
+    return None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from escucha.core.items import Deletion, Item
+from escucha.core.items import Deletion, Item, count
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
 from escucha.listen.http import (
@@ -306,6 +306,10 @@ class MastodonSource(Source, Publisher):
             url=status.get("url") or status.get("uri"),
             lang=status.get("language"),
             parent_id=status.get("in_reply_to_id"),
+            followers=count(account.get("followers_count")),
+            likes=count(status.get("favourites_count")),
+            reposts=count(status.get("reblogs_count")),
+            replies=count(status.get("replies_count")),
         )
 
 

@@ -12,7 +12,7 @@ from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from escucha.core.items import Item, Rejected
+from escucha.core.items import Item, Rejected, count
 from escucha.core.secrets import env_name
 from escucha.errors import UserError
 from escucha.listen.dates import parse_date
@@ -205,6 +205,8 @@ class RedditSource(Source, Publisher):
             url=f"https://www.reddit.com{permalink}" if permalink else None,
             parent_id=data.get("parent_id") if comment else None,
             root_id=data.get("link_id") if comment else None,
+            score=count(data.get("score"), negative=True),
+            replies=None if comment else count(data.get("num_comments")),
         )
 
     def profile(self, account: str) -> Profile:

@@ -35,6 +35,7 @@ from escucha.store.schema.listening import (
     LIVE_POSTS,
     authors,
     import_runs,
+    post_engagement,
     post_versions,
     posts,
     raw_payloads,
@@ -60,7 +61,12 @@ from escucha.store.schema.research import (
     survey_versions,
     surveys,
 )
-from escucha.store.schema.understanding import brand_mentions, enrichments
+from escucha.store.schema.understanding import (
+    brand_mentions,
+    enrichments,
+    label_changes,
+    post_labels,
+)
 from escucha.store.schema.workspace import settings
 from escucha.store.search import FOLDED_INDEXES, create_folded_index, create_word_index
 
@@ -73,7 +79,7 @@ def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
             create_folded_index(conn, name)
 
 
-# `metadata.create_all` builds the search structures too (migrations build them in 0019).
+# `metadata.create_all` builds the search structures too (migrations build them in 0018).
 event.listen(posts, "after_create", _search_structures)
 event.listen(brand_mentions, "after_create", _search_structures)
 
@@ -102,6 +108,7 @@ __all__ = [
     "inbox_items",
     "interactions",
     "job_errors",
+    "label_changes",
     "merge_evidence",
     "metadata",
     "panel_consents",
@@ -112,6 +119,8 @@ __all__ = [
     "panel_tester_events",
     "panel_testers",
     "panels",
+    "post_engagement",
+    "post_labels",
     "post_versions",
     "posts",
     "publications",

@@ -97,6 +97,26 @@ post_versions = Table(
 Index("ix_post_versions_post", post_versions.c.post_id)
 
 
+# Reach and engagement as the source gave them when the post was last read: the author's
+# followers then, likes (favourites), reposts (boosts, retweets), replies and a score (Reddit's
+# net votes), each NULL when the source gives none; `engagement` is their sum (NULLs as 0,
+# a negative score as 0), kept so sorting and summing need no arithmetic. Reading the post
+# again (a re-import, a later collection) replaces the row. Posts whose source gives no count
+# have no row.
+post_engagement = Table(
+    "post_engagement",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("followers", Integer),
+    Column("likes", Integer),
+    Column("reposts", Integer),
+    Column("replies", Integer),
+    Column("score", Integer),
+    Column("engagement", Integer, nullable=False),
+    Column("measured_at", UTCDateTime, nullable=False),  # when the source gave these counts
+)
+
+
 raw_payloads = Table(
     "raw_payloads",
     metadata,

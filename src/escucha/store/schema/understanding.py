@@ -56,3 +56,31 @@ brand_mentions = Table(
     UniqueConstraint("post_id", "brand", "matcher", name="uq_brand_mentions"),
 )
 Index("ix_brand_mentions_brand", brand_mentions.c.brand)
+
+
+# An analyst's labels of a post, which override the model's in every read (reads/posts.py,
+# reads/mentions.py): a sentiment and/or the intents (NULL: the model's stands).
+post_labels = Table(
+    "post_labels",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("sentiment", String(16)),
+    Column("intents", JSON(none_as_null=True)),
+    Column("labelled_by", String(64), nullable=False),  # the user name
+    Column("labelled_at", UTCDateTime, nullable=False),
+)
+
+
+# Every correction: who changed which post's labels, when, and the labels before and after
+# (each {"sentiment": ..., "intents": [...]}, as every read showed them).
+label_changes = Table(
+    "label_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("changed_by", String(64), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+)
+Index("ix_label_changes_post", label_changes.c.post_id)

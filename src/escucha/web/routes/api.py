@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, create_model
 
-from escucha.reads.posts import PostRow, detail, page
+from escucha.reads.posts import PostRow, detail, fetch, page
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.exports import json_record, streaming_export
 from escucha.web.filters import PostFilter, post_filter
@@ -45,6 +45,7 @@ class PostDetail(Post):
     root_id: str | None
     import_run_id: int | None
     display_name: str | None
+    counted_at: datetime | None
     raw_payload: Any
 
 
@@ -59,6 +60,9 @@ class ShareRow(BaseModel):
     brand: str
     mentions: int
     share: float
+    reach: int | None = None  # the mentioning posts' authors' followers when collected, summed
+    reach_known: int | None = None  # how many of the mentions had a follower count
+    reach_share: float | None = None  # share of voice by reach; null where no reach is known
 
 
 class SentimentRow(BaseModel):
@@ -88,7 +92,7 @@ def me(principal: Reader) -> Me:
 @router.get(
     "/posts",
     response_model=PostPage,
-    summary="Posts matching the filters, newest first",
+    summary="Posts matching the filters, newest stored first or in a chosen order",
     responses=FILTERED,
 )
 def list_posts(
@@ -97,9 +101,23 @@ def list_posts(
     flt: Filter,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[
-        str | None, Query(description="next_cursor of the previous page", pattern=r"^\d{1,18}$")
+        str | None,
+        Query(
+            description="next_cursor of the previous page (of the same sort)",
+            pattern=r"^\d{1,18}$",
+        ),
     ] = None,
+    sort: Annotated[
+        Literal["stored", "newest", "oldest", "engagement", "reach"],
+        Query(
+            description="stored: newest stored first; newest / oldest: by the post's date; "
+            "engagement: likes + reposts + replies + score, highest first; reach: the "
+            "author's followers when collected, highest first (posts without it last)"
+        ),
+    ] = "stored",
 ) -> PostPage:
+    if sort != "stored":
+        return _sorted_page(data, flt, sort, limit, int(cursor) if cursor else 0)
     selection = data.selection(flt.compile())
     total = data.total(selection)  # before taking a connection: it may need its own
     with data.engine.connect() as conn:
@@ -110,6 +128,19 @@ def list_posts(
         items=[Post(**json_record(r)) for r in rows],
         total=total,
         next_cursor=str(next_id) if next_id else None,
+    )
+
+
+def _sorted_page(data: Insights, flt: PostFilter, sort: str, limit: int, start: int) -> PostPage:
+    """A page of the posts in `sort` order (the explorer's); the cursor is the next position."""
+    ordered = data.ordered(flt.compile(), sort)
+    with data.engine.connect() as conn:
+        rows = fetch(conn, ordered[start : start + limit], data.model_version)
+    end = start + limit
+    return PostPage(
+        items=[Post(**json_record(r)) for r in rows],
+        total=len(ordered),
+        next_cursor=str(end) if end < len(ordered) else None,
     )
 
 
@@ -150,6 +181,37 @@ def _records(frame) -> list[dict]:
         {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
         for row in frame.to_dict(orient="records")
     ]
+
+
+class LabelChange(BaseModel):
+    """Leave a field out to keep it; `restore` gives the post back to the model."""
+
+    sentiment: Literal["negative", "neutral", "positive"] | None = None
+    intents: list[Literal["wish", "complaint", "question", "praise", "promo"]] | None = None
+    restore: bool = False
+
+
+class Labels(BaseModel):
+    sentiment: str | None
+    intents: list[str]
+
+
+@router.patch(
+    "/posts/{post_id}/labels",
+    response_model=Labels,
+    summary="Relabel a post (an analyst's labels override the model's everywhere; audited)",
+    responses=errors(400, 403, 404),
+)
+def relabel_post(post_id: Id, change: LabelChange, principal: Writer, data: Data) -> Labels:
+    from escucha.understand.corrections import clear_labels, relabel
+
+    who, version = principal.user.name, data.model_version
+    if change.restore:
+        return Labels(**clear_labels(data.engine, post_id, who, version))
+    shown = relabel(
+        data.engine, post_id, who, version, sentiment=change.sentiment, intents=change.intents
+    )
+    return Labels(**shown)
 
 
 @router.get(

@@ -107,6 +107,45 @@ def themes(principal: Reader, data: Data, flt: Filter) -> ThemeList:
     )
 
 
+class TopAuthor(BaseModel):
+    author: str
+    source: str
+    posts: int
+    negative: int
+    negative_share: float
+    followers: int | None  # the most they had when a post of theirs was collected
+    engagement: int | None  # their posts' likes + reposts + replies + score
+
+
+@router.get(
+    "/authors",
+    response_model=list[TopAuthor],
+    summary="The top authors by posts, by reach or by engagement",
+)
+def top_authors(
+    principal: Reader,
+    data: Data,
+    by: Literal["posts", "reach", "engagement"] = "posts",
+    limit: Annotated[int, Query(ge=1, le=500)] = 15,
+) -> list[TopAuthor]:
+    from escucha.i18n.format import missing
+    from escucha.insights import active_authors
+
+    table = active_authors(data.frame(), n=limit, by=by)
+    return [
+        TopAuthor(
+            author=r.author,
+            source=r.source,
+            posts=int(r.posts),
+            negative=int(r.negative),
+            negative_share=float(r.negative_share),
+            followers=None if missing(r.followers) else int(r.followers),
+            engagement=None if missing(r.engagement) else int(r.engagement),
+        )
+        for r in table.itertuples()
+    ]
+
+
 @router.get("/ideas", response_model=list[Idea], summary="The idea backlog, most posts first")
 def ideas(
     principal: Reader,

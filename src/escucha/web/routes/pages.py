@@ -7,16 +7,17 @@ from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from escucha.auth.users import User
+from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.i18n import catalogue
 from escucha.insights import MIN_POSTS
 from escucha.insights.periods import PeriodChoice
-from escucha.reads.posts import detail, fetch
+from escucha.reads.posts import SORTS, detail, fetch
 from escucha.web import format as fmt
-from escucha.web.deps import check_csrf, require_user, ui_lang
+from escucha.web.deps import check_csrf, require_changer, require_user, ui_lang
 from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
 from escucha.web.params import Id
@@ -26,6 +27,7 @@ from escucha.web.service import Insights, get_insights
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 CurrentUser = Annotated[User, Depends(require_user)]
+Changer = Annotated[User, Depends(require_changer)]
 Lang = Annotated[str, Depends(ui_lang)]
 Data = Annotated[Insights, Depends(get_insights)]
 Filter = Annotated[PostFilter, Depends(post_filter)]
@@ -83,6 +85,9 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: 
         period=pv.control(t),
         comparison=comparison,
         min_posts=MIN_POSTS,
+        labelled=t.text("labels_overview", n=t.number(view["labelled"]))
+        if view["labelled"]
+        else None,
         honesty=honesty_panel(brand_honesty(data.ctx.workspace), ui),
     )
 
@@ -114,7 +119,7 @@ def explore(
     data: Data,
     flt: Filter,
     choice: Choice,
-    sort: Literal["newest", "oldest"] = "newest",
+    sort: Literal["newest", "oldest", "engagement", "reach"] = "newest",
     number: Annotated[Id, Query(alias="page")] = 1,
 ) -> Response:
     t = catalogue(ui)
@@ -137,7 +142,7 @@ def explore(
         number = min(number, pages)
         with data.engine.connect() as conn:
             found = fetch(conn, ordered[(number - 1) * size : number * size], data.model_version)
-        rows = [fmt.post_for_page(p) for p in found]
+        rows = [fmt.post_for_page(p, ui) for p in found]
     # what every link of the page keeps: the sort and the period control's other values
     keep: dict[str, object] = {"sort": sort if sort != "newest" else None}
     keep.update({k: v for k, v in choice.params().items() if k not in ("date_from", "date_to")})
@@ -160,7 +165,7 @@ def explore(
         drivers_link=_explore_drivers(shown, pv),
         options=data.filter_options(),
         sort=sort,
-        sorts=("newest", "oldest"),
+        sorts=SORTS,
         rows=rows,
         error=error,
         caret=caret,
@@ -207,11 +212,21 @@ def explore_export(
 
 
 @router.get("/posts/{post_id}")
-def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: Data) -> Response:
+def post_page(
+    request: Request,
+    post_id: Id,
+    user: CurrentUser,
+    ui: Lang,
+    data: Data,
+) -> Response:
+    from escucha.auth.roles import can_change
+    from escucha.understand.corrections import history
+
     t = catalogue(ui)
     with data.engine.connect() as conn:
         found = detail(conn, post_id, data.model_version)
-    post = fmt.post_for_page(found)
+        changes = history(conn, post_id)
+    post = fmt.post_for_page(found, ui)
     names = ("negative", "neutral", "positive", "complaint", "wish", "question", "praise", "promo")
     labels = {n: t[f"sentiment_{n}"] if f"sentiment_{n}" in t else t[f"intent_{n}"] for n in names}
     probabilities = [  # label, value, and both as the UI language writes them
@@ -228,7 +243,42 @@ def post_page(request: Request, post_id: Id, user: CurrentUser, ui: Lang, data: 
         active="explore",
         post=post,
         probabilities=probabilities,
+        can_change=can_change(user.role),
+        sentiments=SENTIMENTS,
+        intents=INTENTS,
+        changes=[fmt.label_change(c, ui) for c in changes],
     )
+
+
+@router.post("/posts/{post_id}/labels")
+def relabel_post(
+    request: Request,
+    post_id: Id,
+    user: Changer,
+    ui: Lang,
+    data: Data,
+    sentiment: Annotated[Literal["", "negative", "neutral", "positive"], Form()] = "",
+    intent: Annotated[
+        list[Literal["wish", "complaint", "question", "praise", "promo"]] | None, Form()
+    ] = None,
+    restore: Annotated[str | None, Form()] = None,
+) -> Response:
+    """An analyst's labels for the post (they override the model's everywhere), or
+    `restore`: the model's again. Both are audited."""
+    from escucha.understand.corrections import clear_labels, relabel
+
+    if restore:
+        clear_labels(data.engine, post_id, user.name, data.model_version)
+    else:
+        relabel(
+            data.engine,
+            post_id,
+            user.name,
+            data.model_version,
+            sentiment=sentiment or None,
+            intents=list(intent or ()),
+        )
+    return RedirectResponse(f"/posts/{post_id}#labels-h", status_code=303)
 
 
 @router.get("/competitors")

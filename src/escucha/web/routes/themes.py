@@ -97,7 +97,7 @@ def theme_page(
         active="themes",
         flt=flt,
         theme=views.detail(intent, theme, ui),
-        rows=[fmt.post_for_page(p) for p in rows],
+        rows=[fmt.post_for_page(p, ui) for p in rows],
         cursor=cursor,
         next_cursor=next_cursor,
     )

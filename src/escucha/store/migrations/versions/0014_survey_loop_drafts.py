@@ -2,7 +2,7 @@
 so running `surveys close-loop` again finds it and records the gives once it is published.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01
 """
 

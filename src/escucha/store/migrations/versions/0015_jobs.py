@@ -2,7 +2,7 @@
 own tables are procrastinate's, created by its schema manager (escucha.jobs.queue).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-01
 """
 

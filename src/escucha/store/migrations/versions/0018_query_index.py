@@ -2,8 +2,8 @@
 brand mentions and posts are indexed by the lowered brand and author that `brand:` and
 `author:` compare, and enrichments by sentiment.
 
-Revision ID: 0019
-Revises: 0012
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from escucha.core.text import folded_words
 from escucha.store import search
 
-revision = "0019"
-down_revision = "0015"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
