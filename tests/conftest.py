@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from escucha.config import Brand, Config
 from escucha.workspace import Workspace, init_workspace
+from escucha_testkit import PG_ENV, _fresh_pg_schema, market_config, postgres_url
 
-PG_ENV = "ESCUCHA_TEST_POSTGRES_URL"
-
-
-def postgres_url() -> str | None:
-    return os.environ.get(PG_ENV)
-
-
-def _fresh_pg_schema() -> Iterator[str]:
-    """A URL whose search_path is a new schema, dropped afterwards, so tests never collide."""
-    import sqlalchemy as sa
-
-    base = postgres_url()
-    if not base:
-        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (.ci/run does)")
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError as exc:
-        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {exc.orig}")
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+__all__ = ["PG_ENV", "_fresh_pg_schema", "market_config", "postgres_url"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -49,19 +20,6 @@ def database_url(request, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'store.db'}"
     else:
         yield from _fresh_pg_schema()
-
-
-def market_config() -> Config:
-    return Config(
-        name="test market",
-        languages=("es", "en"),
-        brand=Brand("Iberia", ("Iberia Express",), ("@Iberia",), ("#Iberia",), ours=True),
-        competitors=(
-            Brand("Ryanair", (), ("@Ryanair", "@Ryanair_ES"), ()),
-            Brand("United Airlines", (), ("@united",), ()),
-        ),
-        sources=(),
-    )
 
 
 @pytest.fixture

@@ -5,7 +5,14 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from escucha.config import Brand, Config
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "escucha" / "demo"
 
@@ -45,3 +52,46 @@ def demo_workspace(root: Path, n: int = 300):
         ws.import_file(path, source=name)
     ws.analyze()
     return ws
+
+
+PG_ENV = "ESCUCHA_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(PG_ENV)
+
+
+def _fresh_pg_schema() -> Iterator[str]:
+    """A URL whose search_path is a new schema, dropped afterwards, so tests never collide."""
+    import sqlalchemy as sa
+
+    base = postgres_url()
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (.ci/run does)")
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except sa.exc.OperationalError as exc:
+        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {exc.orig}")
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def market_config() -> Config:
+    return Config(
+        name="test market",
+        languages=("es", "en"),
+        brand=Brand("Iberia", ("Iberia Express",), ("@Iberia",), ("#Iberia",), ours=True),
+        competitors=(
+            Brand("Ryanair", (), ("@Ryanair", "@Ryanair_ES"), ()),
+            Brand("United Airlines", (), ("@united",), ()),
+        ),
+        sources=(),
+    )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import _fresh_pg_schema
+from escucha_testkit import _fresh_pg_schema
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import tarfile
 
 import sqlalchemy as sa
 
-from conftest import market_config
 from escucha.config import render_config
 from escucha.store import db
+from escucha_testkit import market_config
 
 from .helpers import cli
 

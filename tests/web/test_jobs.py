@@ -32,8 +32,8 @@ def escucha(folder: Path, *args: str, env: dict | None = None) -> subprocess.Com
 
 @pytest.fixture
 def pg_workspace(tmp_path: Path, monkeypatch) -> Iterator[Workspace]:
-    from conftest import _fresh_pg_schema
     from escucha.config import default_config
+    from escucha_testkit import _fresh_pg_schema
 
     for url in _fresh_pg_schema():
         monkeypatch.setenv("ESCUCHA_DATABASE_URL", url)

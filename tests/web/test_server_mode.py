@@ -36,7 +36,7 @@ def redis_url() -> str:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    from conftest import _fresh_pg_schema
+    from escucha_testkit import _fresh_pg_schema
 
     yield from _fresh_pg_schema()
 
