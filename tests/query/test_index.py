@@ -87,6 +87,34 @@ def test_edits_and_deletions_move_the_index_with_the_text(database_url: str) -> 
     engine.dispose()
 
 
+def test_a_batch_is_indexed_at_once_and_single_inserts_by_the_trigger(database_url: str) -> None:
+    """The batch writer indexes its new posts in one statement (the trigger stands aside only
+    inside its transaction); a post inserted any other way is indexed by the trigger."""
+    engine = db.make_engine(database_url)
+    db.migrate(engine)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        write_batch(conn, [Item("s", "1", "vuelo retrasado", now)], None)
+        write_batch(  # a second batch: only the posts above the first one's are indexed again
+            conn, [Item("s", "1", "vuelo retrasado", now), Item("s", "2", "maleta", now)], None
+        )
+    with engine.begin() as conn:
+        conn.execute(sa.insert(posts).values(source="s", native_id="3", text="maleta rota",
+                                             fetched_at=now))  # fmt: skip
+    with engine.connect() as conn:  # PostgreSQL's ids skip the number the conflict took
+        by_native = dict(conn.execute(sa.select(posts.c.native_id, posts.c.id)).all())
+    assert ids(engine, "retrasado") == [by_native["1"]]
+    assert ids(engine, "maleta") == [by_native["2"], by_native["3"]]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM posts_fts_deferred").scalar() == 0
+            indexed = conn.exec_driver_sql(
+                "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'maleta'"
+            ).scalar()
+        assert indexed == 2  # each post once, neither batch nor trigger twice
+    engine.dispose()
+
+
 def test_postgres_compiles_no_query_to_machine_code_and_keeps_its_setting(database_url: str):
     engine = db.make_engine(database_url)
     if engine.dialect.name != "postgresql":

@@ -21,12 +21,16 @@ Migration 0018 builds them on an existing store; `metadata.create_all` builds th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection
 
 FTS = "posts_fts"
-_FTS_TABLES = {FTS, *(f"{FTS}_{part}" for part in ("data", "idx", "docsize", "config"))}
+_FTS_TABLES = {
+    FTS,
+    *(f"{FTS}_{part}" for part in ("data", "idx", "docsize", "config", "deferred")),
+}
 _FTS_TRIGGERS = ("posts_fts_insert", "posts_fts_delete", "posts_fts_update")
 TRIGRAMS = "ix_posts_words_trgm"
 # index name -> (table, the column compared lowered, further columns)
@@ -35,11 +39,16 @@ FOLDED_INDEXES = {
     "ix_posts_author_folded": ("posts", "author_handle", ()),
 }
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# While this table has a row (only inside the batch writer's transaction, so no other
+# connection ever sees it) the insert trigger stands aside and the batch is indexed at once.
+DEFERRED = f"{FTS}_deferred"
 
 _SQLITE_WORDS = (
     f"CREATE VIRTUAL TABLE {FTS} USING fts5(words, content='posts', content_rowid='id', "
     "tokenize=\"ascii tokenchars '_'\", columnsize=0)",
-    f"CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN "
+    f"CREATE TABLE {DEFERRED} (batch INTEGER NOT NULL)",
+    f"CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts "
+    f"WHEN NOT EXISTS (SELECT 1 FROM {DEFERRED}) BEGIN "
     f"INSERT INTO {FTS}(rowid, words) VALUES (new.id, new.words); END",
     f"CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN "
     f"INSERT INTO {FTS}({FTS}, rowid, words) VALUES ('delete', old.id, old.words); END",
@@ -75,8 +84,33 @@ def drop_word_index(conn: Connection) -> None:
         for trigger in _FTS_TRIGGERS:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {DEFERRED}")
     else:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {TRIGRAMS}")
+
+
+def index_new_posts_at_once(conn: Connection, after_id: int) -> Callable[[], None] | None:
+    """SQLite: have the insert trigger stand aside for a batch of new posts; the returned call
+    (run after the insert, in the same transaction) indexes every post above `after_id` in
+    one statement. FTS5 takes 0.3 s for 100,000 posts that way against 4 s one trigger call
+    a row. None where there is no FTS5 index (PostgreSQL, a store before migration 0018)."""
+    if (
+        conn.dialect.name != "sqlite"
+        or not conn.exec_driver_sql(
+            f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{DEFERRED}'"
+        ).first()
+    ):
+        return None
+    conn.exec_driver_sql(f"INSERT INTO {DEFERRED} (batch) VALUES (1)")
+
+    def index() -> None:
+        conn.exec_driver_sql(
+            f"INSERT INTO {FTS}(rowid, words) SELECT id, words FROM posts WHERE id > ?",
+            (after_id,),
+        )
+        conn.exec_driver_sql(f"DELETE FROM {DEFERRED}")
+
+    return index
 
 
 def create_folded_index(conn: Connection, name: str) -> None:

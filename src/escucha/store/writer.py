@@ -45,6 +45,7 @@ from escucha.store.schema import (
     source_rejects,
     source_state,
 )
+from escucha.store.search import index_new_posts_at_once
 
 AuthorKey = tuple[str, str, str]  # (platform, instance, account id)
 
@@ -140,7 +141,10 @@ def _insert_posts(conn: Connection, rows: list[tuple]) -> dict[tuple[str, str], 
         # SQLite holds the write lock from the first insert to the commit, so the rows above
         # the previous maximum id are exactly this batch's new posts.
         before = conn.scalar(select(func.max(posts.c.id))) or 0
+        index_at_once = index_new_posts_at_once(conn, before)
         insert_rows(conn, posts, POST_COLUMNS, rows, ("source", "native_id"))
+        if index_at_once is not None:
+            index_at_once()
         new = conn.execute(
             select(posts.c.id, posts.c.source, posts.c.native_id).where(posts.c.id > before)
         )
