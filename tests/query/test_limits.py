@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from conftest import MODEL
 from escucha.query import QuerySyntaxError, QueryTooSlow, parse, select_posts
 from escucha.query.budget import time_budget
 from escucha.query.parser import MAX_DEPTH, MAX_LENGTH, MAX_PHRASE_WORDS, MAX_TERMS
+from query_corpus import MODEL
 
 
 def _error(query: str) -> QuerySyntaxError:

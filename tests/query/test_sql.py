@@ -8,9 +8,9 @@ import random
 import pytest
 from sqlalchemy import Engine
 
-from conftest import CORPUS, KEYS, MODEL, Post, in_memory, load
 from escucha.query import parse, select_posts
 from escucha.store import db
+from query_corpus import CORPUS, KEYS, MODEL, Post, in_memory, load
 
 ES = {k for k in KEYS if k.startswith("es")}
 EN = {k for k in KEYS if k.startswith("en")}

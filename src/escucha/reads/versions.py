@@ -6,14 +6,13 @@ from sqlalchemy import Connection, func, select
 
 from escucha.store import generation
 from escucha.store.schema import enrichments, label_changes, posts, settings
-from escucha.store.writer import ENGAGEMENT_SETTING
 
 
 def data_version(conn: Connection, model_version: str) -> tuple:
-    """Indexed maxima and four settings: moves whenever posts are added, enriched, relabelled,
+    """Indexed maxima and three settings: moves whenever posts are added, enriched, relabelled,
     edited, deleted or erased, brands re-matched, or reach and engagement counts stored (a
-    re-import refreshes them). Read from the store on every request, so it is the same in
-    every web worker process."""
+    re-import refreshes them: the writer bumps the generation). Read from the store on every
+    request, so it is the same in every web worker process."""
     top_post = conn.scalar(select(func.max(posts.c.id)))
     top_enrichment = conn.scalar(select(func.max(enrichments.c.id)))
     top_correction = conn.scalar(select(func.max(label_changes.c.id)))
@@ -21,7 +20,7 @@ def data_version(conn: Connection, model_version: str) -> tuple:
         conn.execute(
             select(settings.c.key, settings.c.value).where(
                 settings.c.key.in_(
-                    ("brand_matcher", "brand_matcher_upto", generation.KEY, ENGAGEMENT_SETTING)
+                    ("brand_matcher", "brand_matcher_upto", generation.KEY)
                 )
             )
         ).all()
@@ -34,5 +33,4 @@ def data_version(conn: Connection, model_version: str) -> tuple:
         matcher.get("brand_matcher"),
         matcher.get("brand_matcher_upto"),
         matcher.get(generation.KEY),
-        matcher.get(ENGAGEMENT_SETTING),
     )

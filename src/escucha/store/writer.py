@@ -289,7 +289,6 @@ ENGAGEMENT_COLUMNS = (
     "engagement",
     "measured_at",
 )
-ENGAGEMENT_SETTING = "engagement_updated"  # moves whenever counts are stored (reads.versions)
 
 
 def engagement_of(it: Item) -> int:
@@ -353,7 +352,7 @@ def store_counts(
             .values(followers=bindparam("count")),
             [{"author": a, "count": n} for a, n in followers.items()],
         )
-    put_setting(conn, ENGAGEMENT_SETTING, datetime.now(UTC).isoformat())
+    generation.bump(conn)  # the pages' caches see the new counts (reads.versions)
 
 
 def _upsert_counts(conn: Connection, rows: list[tuple]) -> None:
