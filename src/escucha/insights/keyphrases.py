@@ -67,7 +67,7 @@ class PhraseIndex:
         self._posts = frame[frame["lang"] == lang].reset_index(drop=True)
         stop = frozenset(fold(w) for w in exclude)
         self._texts = [html.unescape(t) if isinstance(t, str) else "" for t in self._posts["text"]]
-        self._terms = [post_terms_of(t, stop) for t in self._texts]
+        self._terms = [post_terms_of(t, stop, drop_codes=True) for t in self._texts]
         self._background: Counter[str] = Counter()
         for terms in self._terms:
             self._background.update(terms.keys())

@@ -57,3 +57,20 @@ INTENT_MARKERS = words(
 )
 
 ALL = ENGLISH | SPANISH | INTENT_MARKERS
+
+# Words that can be in a theme but never name one: they say how bad, when or that something
+# happened, not what ("never", "worst", "horas", "pasa"). Themes' labels skip them, and a
+# data-driven cluster left with nothing else to be called goes to "other".
+NOT_A_NAME = words(
+    """
+    never nothing tell told give gave seriously fail right better good bad worst best luck
+    great thank thanks please always ever again work working come came let actually literally
+    today tomorrow tonight yesterday week hour hours minute minutes day days time times lol
+    omg wtf suck sucks horrible terrible awful ridiculous unacceptable disappointed
+    disappointing annoying sure guys anything everything nice love hate much many first
+    another experience wait waiting happen happened keep kept problem problems issue issues
+    pasa paso pasado queda pone creo parece siempre nunca nada mejor peor bien mal gran puta
+    puto mierda verguenza anos semana horas hora dia dias hoy manana ayer esperar esperando
+    viajar nadie personas persona gente cosa cosas problema problemas mismo misma pena
+    """
+)

@@ -10,9 +10,10 @@ word sets are nearly the same are one quote.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from escucha.core.text import fold as fold_accents
+from escucha.insights.lemmas import repair
 from escucha.insights.stopwords import ALL as STOPWORDS
 
 MAX_GAP = 2  # stopwords a bigram may skip: "lost my bag" counts as "lost bag"
@@ -23,6 +24,7 @@ _TOKEN = re.compile(
     r"(?P<url>(?:https?://|www\.)\S+)"
     r"|(?P<handle>@\w+)"
     r"|#(?P<tag>\w+)"
+    r"|(?P<code>\b(?=[^\W_]*\d)[^\W_]+)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
     r"|(?P<stop>[.!?;:,()\[\]\"“”«»¿¡…|/\n])"
 )
@@ -43,19 +45,35 @@ def plural_key(token: str) -> str:
 
 
 def brand_words(brands: Iterable[dict]) -> set[str]:
-    """Folded words of brand names, aliases, handles and hashtags: never a key phrase."""
+    """Folded words of brand names, aliases, handles and hashtags, and the initials of
+    names of several words ("American Airlines" -> "aa", "Air Europa" -> "ae"): never a key
+    phrase."""
     words: set[str] = set()
     for brand in brands:
         names = [brand.get("name") or "", *(brand.get("aliases") or ())]
         tags = [*(brand.get("handles") or ()), *(brand.get("hashtags") or ())]
         for text in names:
-            words.update(fold(w) for w in re.findall(r"[^\W_]+", text))
+            parts = [fold(w) for w in re.findall(r"[^\W_]+", text)]
+            words.update(parts)
+            if len(parts) > 1:
+                words.add("".join(p[0] for p in parts if p))
         words.update(fold(t.lstrip("@#")) for t in tags)
     return {w for w in words if w}
 
 
-def post_terms_of(text: str, exclude: frozenset[str]) -> dict[str, str]:
-    """Terms of one post (unigrams and bigrams) -> how the post first wrote them."""
+def post_terms_of(
+    text: str,
+    exclude: frozenset[str],
+    key: Callable[[str], str] = plural_key,
+    drop_codes: bool = False,
+) -> dict[str, str]:
+    """Terms of one post (unigrams and bigrams) -> how the post first wrote them.
+
+    `key` maps a folded word onto its term (by default plurals onto the singular; themes
+    pass a stemmer). Words with digits (flight numbers "UA922", "IB6409") and the dataset
+    artefacts that `lemmas.repair` knows are not terms; with `drop_codes`, neither are
+    words of two letters ("ua", "ib") or three capitals ("JFK", "DFW"): codes, not words."""
+    text = repair(text)
     found: dict[str, str] = {}
     previous: tuple[str, int] | None = None  # last content token and where it started
     gap = 0
@@ -66,13 +84,18 @@ def post_terms_of(text: str, exclude: frozenset[str]) -> dict[str, str]:
             continue
         raw = match.group(kind)
         token = fold(raw)
-        if len(token) < 2 or token in STOPWORDS or token in exclude:
+        if (
+            len(token) < 2
+            or token in STOPWORDS
+            or token in exclude
+            or (drop_codes and (len(token) == 2 or (len(raw) == 3 and raw.isupper())))
+        ):
             gap += 1
             if gap > MAX_GAP:
                 previous = None
             continue
         start = match.start(kind)
-        token = plural_key(token)
+        token = key(token)
         found.setdefault(token, raw.lower())
         if previous is not None:
             span = " ".join(text[previous[1] : match.end()].lower().split())

@@ -9,8 +9,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
+from escucha.insights.lemmas import stem
 from escucha.insights.terms import fold, post_terms_of
 
 if TYPE_CHECKING:
@@ -31,8 +33,18 @@ _FILLER = """
     lot way back today really still seem look something anything anyone someone everyone guy
     hola buenas buenos gracia gracias saludo saludos puedo podeis podria ano dia vez cosa
     tiempo nuevo gente alguien quiero llevo
+    flight flights airline airlines fly flying flew vuelo vuelos volar aerolinea aerolineas
+    compania company
 """
+# (the last two lines: the domain's own words, in nearly every post about the service and
+# therefore no name for any theme: "vuelo ib" was the biggest Spanish theme with them)
 FILLER = frozenset(_FILLER.split())
+
+
+@cache
+def filler_keys(lang: str | None) -> frozenset[str]:
+    """FILLER as term keys of `lang`."""
+    return frozenset(stem(w, lang) for w in FILLER) | FILLER
 
 
 @dataclass(frozen=True)
@@ -46,12 +58,17 @@ class Vectors:
     surfaces: tuple[dict[str, str], ...]  # per post: term -> how the post wrote it
 
 
-def term_sets(texts: Sequence[str], exclude: frozenset[str]) -> list[dict[str, str]]:
-    """Per text, its unigrams and bigrams (the key-phrase tokeniser) minus fillers."""
+def term_sets(
+    texts: Sequence[str], exclude: frozenset[str], lang: str | None = None
+) -> list[dict[str, str]]:
+    """Per text, its unigrams and bigrams (the key-phrase tokeniser, words keyed by
+    `lemmas.stem`, codes dropped) minus fillers."""
+    key = partial(stem, lang=lang)
+    filler = filler_keys(lang)
     docs = []
     for text in texts:
-        found = post_terms_of(html.unescape(text), exclude)
-        docs.append({t: s for t, s in found.items() if not FILLER.intersection(t.split(" "))})
+        found = post_terms_of(html.unescape(text), exclude, key=key, drop_codes=True)
+        docs.append({t: s for t, s in found.items() if not filler.intersection(t.split(" "))})
     return docs
 
 
@@ -91,10 +108,12 @@ def embed(weighted: sp.csr_matrix, seed: int) -> np.ndarray:
     return normalize(reduced).astype(np.float64)
 
 
-def vectorise(texts: Sequence[str], exclude: frozenset[str], seed: int) -> Vectors:
+def vectorise(
+    texts: Sequence[str], exclude: frozenset[str], seed: int, lang: str | None = None
+) -> Vectors:
     import numpy as np
 
-    docs = term_sets(texts, frozenset(fold(w) for w in exclude))
+    docs = term_sets(texts, frozenset(fold(w) for w in exclude), lang)
     from sklearn.feature_extraction.text import TfidfTransformer
 
     matrix, terms = term_matrix(docs)

@@ -2,8 +2,11 @@
 groups of posts about the same thing, per language.
 
 Method (docs/themes.md says why): per language, posts become sets of unigrams and bigrams
-(the key-phrase tokeniser: no @handles, URLs, brand words or stopwords; accents and plurals
-folded), TF-IDF weighted and reduced by LSA to unit vectors. k-means over-clusters them;
+(the key-phrase tokeniser: no @handles, URLs, codes, brand words or stopwords; accents
+folded, words keyed by a light stemmer). Posts whose terms hit the seeds of a known concern
+(`concepts.py`: cancellations, delays, luggage, customer service...) form that concern's
+theme, labelled in the posts' language. The other posts are TF-IDF weighted and reduced by
+LSA to unit vectors, and k-means over-clusters them;
 clusters whose centres point the same way, or nearly and with a keyword stem in common,
 are merged; small clusters, clusters with little cohesion and posts far from their centre go
 to an "other" bucket. A theme is labelled by its most distinctive phrases against the
@@ -19,11 +22,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from escucha.core.text import fold
 from escucha.insights.aggregates import TRIM, net_score, pick_freq
 from escucha.insights.common import normalised
+from escucha.insights.concepts import concept_of
+from escucha.insights.concepts import label as concept_label
+from escucha.insights.lemmas import stem
+from escucha.insights.stopwords import NOT_A_NAME
 from escucha.insights.terms import NEAR_COPY, clean_quote_text, quote_tokens, text_or_none
 from escucha.insights.theme_vectors import Vectors, kmeans, vectorise
 
@@ -49,6 +57,8 @@ N_QUOTES = 3
 TREND_RATIO = 1.25  # the later half's share must differ by this factor ...
 TREND_Z = 1.96  # ... and significantly (two-proportion z-test)
 OTHER_LABEL = {"es": "otros", "en": "other"}
+UNNAMED = "?"  # the label of a cluster with no word to name it: its posts go to "other"
+EXPAND_COSINE = 0.5  # a post without seed words joins the concern whose centre is this close
 
 Direction = Literal["rising", "falling", "flat"]
 
@@ -105,6 +115,7 @@ class Theme:
     brands: dict[str, int] = field(hash=False)
     quotes: tuple[ThemeQuote, ...]
     other: bool = False  # the bucket of posts that fit no theme
+    concept: str | None = None  # the key of a known concern (concepts.py), same in every language
 
     def to_dict(self) -> dict:
         """JSON-ready; `post_ids` are the posts' native ids (as imported or fetched)."""
@@ -115,6 +126,7 @@ class Theme:
             "post_ids": list(self.native_ids),
             "lang": self.lang,
             "other": self.other,
+            "concept": self.concept,
             "terms": [{"term": t, "weight": round(w, 4)} for t, w in self.terms],
             "trend": {
                 "freq": self.trend.freq,
@@ -148,6 +160,8 @@ def find_themes(
     n_themes: int | Literal["auto"] = "auto",
     seed: int = 0,
     exclude: Iterable[str] = (),
+    concepts: bool = True,
+    expand: float | None = EXPAND_COSINE,
 ) -> list[Theme]:
     """Themes of `posts`, per language (only `lang` if given), biggest first; each language's
     "other" bucket, if any, comes last.
@@ -155,7 +169,9 @@ def find_themes(
     `n_themes` is the number of k-means clusters per language ("auto": one for every ~50 to
     ~250 posts, up to MAX_K); merging and the "other" bucket can leave fewer themes.
     `exclude` adds words never to use (brand words; the brands the posts mention are
-    always excluded).
+    always excluded). `concepts` groups the posts about a known concern (concepts.py) by
+    its seed words before the data-driven clustering of the rest; a post without seed words
+    joins the concern whose centre is at least `expand` close (cosine; None: never).
     """
     import numpy as np
 
@@ -169,7 +185,8 @@ def find_themes(
     for code in sorted(set(frame["lang"])):
         if lang is None or code == lang:
             rows = frame[frame["lang"] == code].reset_index(drop=True)
-            themes.extend(_language_themes(rows, code, n_themes, seed, frozenset(words)))
+            found = _language_themes(rows, code, n_themes, seed, frozenset(words), concepts, expand)
+            themes.extend(found)
     return themes
 
 
@@ -179,14 +196,30 @@ def auto_k(n: int) -> int:
 
 
 def _language_themes(
-    rows: pd.DataFrame, lang: str, n_themes: int | str, seed: int, exclude: frozenset[str]
+    rows: pd.DataFrame,
+    lang: str,
+    n_themes: int | str,
+    seed: int,
+    exclude: frozenset[str],
+    concepts: bool = True,
+    expand: float | None = EXPAND_COSINE,
 ) -> list[Theme]:
     import numpy as np
 
-    vec = vectorise(list(rows["text"]), exclude, seed)
-    with_terms = np.flatnonzero(np.abs(vec.vectors).sum(axis=1) > 0)
-    groups: list[list[int]] = []
+    vec = vectorise(list(rows["text"]), exclude, seed, lang)
     min_size = max(MIN_SIZE, math.ceil(MIN_SHARE * len(rows)))
+    known = _concept_groups(vec, lang, min_size) if concepts else {}
+    known = _expanded(known, vec, expand)
+    in_concept = {i for members in known.values() for i in members}
+    with_terms = np.array(
+        [
+            i
+            for i in np.flatnonzero(np.abs(vec.vectors).sum(axis=1) > 0)
+            if int(i) not in in_concept
+        ],
+        dtype=np.int64,
+    )
+    groups: list[list[int]] = []
     if len(with_terms) >= 2 * min_size:
         k = auto_k(len(with_terms)) if n_themes == "auto" else int(n_themes)
         k = max(1, min(k, len(with_terms) // min_size))
@@ -194,13 +227,56 @@ def _language_themes(
         clusters = [with_terms[labels == c].tolist() for c in range(k)]
         groups = _cohesive(_merged(clusters, vec), vec, min_size)
     context = _Context(rows, vec, lang)
-    themes = sorted((context.theme(g) for g in groups), key=lambda t: (-t.size, t.id))
-    themes = _unique_ids(themes)
-    grouped = {i for g in groups for i in g}
+    found = [context.theme(g) for g in groups]
+    named = [t.label != UNNAMED for t in found]
+    groups = [g for g, ok in zip(groups, named, strict=True) if ok]
+    found = [t for t, ok in zip(found, named, strict=True) if ok]
+    found += [context.theme(members, concept=key) for key, members in known.items()]
+    themes = _unique_ids(sorted(found, key=lambda t: (-t.size, t.id)))
+    grouped = {i for g in groups for i in g} | in_concept
     rest = [i for i in range(len(rows)) if i not in grouped]
     if rest:
         themes.append(context.theme(rest, other=True))
     return themes
+
+
+@cache
+def _not_a_name(lang: str) -> frozenset[str]:
+    return frozenset(stem(w, lang) for w in NOT_A_NAME)
+
+
+def _concept_groups(vec: Vectors, lang: str, min_size: int) -> dict[str, list[int]]:
+    """Posts per known concern (by seed words), the concerns with at least `min_size`."""
+    found: dict[str, list[int]] = {}
+    for i, terms in enumerate(vec.surfaces):
+        key = concept_of(terms, lang)
+        if key is not None:
+            found.setdefault(key, []).append(i)
+    return {k: v for k, v in sorted(found.items()) if len(v) >= min_size}
+
+
+def _expanded(
+    known: dict[str, list[int]], vec: Vectors, cosine: float | None
+) -> dict[str, list[int]]:
+    """Each post in no concern, with terms, joins the concern whose centre (in LSA space) is
+    nearest if its cosine is at least `cosine`: "stuck on the runway for two hours" has no
+    seed word but sits among the delays."""
+    import numpy as np
+
+    if not known or cosine is None:
+        return known
+    keys = sorted(known)
+    centres = np.array([_centre(vec.vectors, known[k]) for k in keys])
+    taken = {i for members in known.values() for i in members}
+    free = [i for i in range(len(vec.surfaces)) if i not in taken and vec.surfaces[i]]
+    grown = {k: list(known[k]) for k in keys}
+    if free:
+        similarity = vec.vectors[free] @ centres.T
+        best = similarity.argmax(axis=1)
+        for row, i in enumerate(free):
+            if similarity[row, best[row]] >= cosine:
+                grown[keys[best[row]]].append(i)
+    return {k: sorted(v) for k, v in grown.items()}
 
 
 def _centre(vectors: np.ndarray, members: list[int]) -> np.ndarray:
@@ -324,10 +400,15 @@ class _Context:
         self.created = rows["created_at"]
         self.freq, self.periods, self.midpoint = _time_axis(self.created)
 
-    def theme(self, members: list[int], other: bool = False) -> Theme:
+    def theme(self, members: list[int], other: bool = False, concept: str | None = None) -> Theme:
         members = sorted(members)
         ranked = [] if other else _ranked_terms(self.vec, members)
-        label = OTHER_LABEL.get(self.lang, "other") if other else self._label(members, ranked)
+        if other:
+            label = OTHER_LABEL.get(self.lang, "other")
+        elif concept is not None:
+            label = concept_label(concept, self.lang)
+        else:
+            label = self._label(members, ranked)
         rows = self.rows.iloc[members]
         return Theme(
             id=f"{self.lang}-{'other' if other else slug(label)}",
@@ -342,6 +423,7 @@ class _Context:
             brands=_brand_counts(rows["brands"]),
             quotes=self._quotes(members),
             other=other,
+            concept=concept,
         )
 
     def _label(self, members: list[int], ranked: list[tuple[str, float]]) -> str:
@@ -350,8 +432,13 @@ class _Context:
         posts_with = self._posts_with(members)
         known = {t for t, _ in ranked}
         chosen: list[str] = []
+        unnamed = _not_a_name(self.lang)
         for term, _ in ranked:
+            if set(term.split(" ")) <= unnamed:
+                continue
             phrase = self._readable(term, ranked, posts_with)
+            if set(phrase.split(" ")) <= unnamed:
+                phrase = term
             if any(set(phrase.split(" ")) & set(c.split(" ")) for c in chosen):
                 phrase = term  # "vuelo cancelado" after "vuelo": "cancelado" alone
             if any(set(phrase.split(" ")) & set(c.split(" ")) for c in chosen):
@@ -366,7 +453,7 @@ class _Context:
             chosen.append(phrase)
             if len(chosen) == LABEL_PHRASES:
                 break
-        return " / ".join(self._surface(p, posts_with(p)) for p in chosen) or "?"
+        return " / ".join(self._surface(p, posts_with(p)) for p in chosen) or UNNAMED
 
     @staticmethod
     def _pair(a: str, b: str, known: set[str], posts_with) -> str | None:
@@ -526,7 +613,12 @@ def _brand_counts(values: pd.Series) -> dict[str, int]:
 
 
 def themes_of(
-    posts: pd.DataFrame, intent: str, *, lang: str | None = None, exclude=()
+    posts: pd.DataFrame,
+    intent: str,
+    *,
+    lang: str | None = None,
+    exclude: Iterable[str] = (),
+    concepts: bool = True,
 ) -> list[Theme]:
     """Themes of the posts flagged `intent` ("any": all of them), ids prefixed by the intent
     so that a complaint theme and a wish theme never share one."""
@@ -539,5 +631,5 @@ def themes_of(
     if intent != "any":
         flagged = [intent in as_list(i) for i in posts["intents"]]
         posts = posts[np.array(flagged, dtype=bool)]
-    found = find_themes(posts, lang=lang, exclude=exclude)
+    found = find_themes(posts, lang=lang, exclude=exclude, concepts=concepts)
     return found if intent == "any" else [replace(t, id=f"{intent}-{t.id}") for t in found]
