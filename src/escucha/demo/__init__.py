@@ -53,10 +53,12 @@ def run_demo(directory: Path, progress=None) -> dict:
     analysis = workspace.analyze(progress=progress)
     lines.append(f"analysed {analysis['enriched']:,} posts with {analysis['model_version']}")
     from escucha.ideas import refresh_ideas
+    from escucha.report_inputs import summary_lines, workspace_themes, write_report
 
     refresh_ideas(workspace)
     posts = workspace.posts()  # read once for the report and the summary
-    report = workspace.write_report(directory / "report.html", posts, lang="en")
-    lines.extend(workspace.summary_lines(posts))
+    themes = workspace_themes(workspace, posts)  # found once: the report and the summary agree
+    report = write_report(workspace, directory / "report.html", posts, "en", themes=themes)
+    lines.extend(summary_lines(workspace, posts, themes))
     lines.append(f"report: {report}")
     return {"lines": lines, "report": report}

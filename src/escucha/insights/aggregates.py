@@ -16,7 +16,7 @@ from escucha.reads.mentions import REACH_COLUMNS
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.insights.keyphrases import PhraseIndex
+    from escucha.insights.themes import Theme
 
 VOLUME_COLUMNS = ["lang", "brand", "period", "freq", "mentions"]
 
@@ -364,20 +364,20 @@ def competitor_table(
     brands: Sequence[dict],
     *,
     min_posts: int = MIN_POSTS,
-    indexes: dict[str, PhraseIndex] | None = None,
+    themes: Sequence[Theme] | None = None,
 ) -> pd.DataFrame:
     """One row per brand and language it is mentioned in, plus configured brands never
     mentioned (lang None, mentions 0).
 
     Columns: lang, brand, ours, mentions, share (of voice in that language), reach,
     reach_known, reach_share (share of voice by reach, see share_from_counts), net, too_few,
-    complaint_rate, wish_rate, top_concern (label of the top complaint key phrase or None).
-    `indexes` (language -> PhraseIndex) saves re-tokenising posts the caller already has.
+    complaint_rate, wish_rate, top_concern (the label of the brand's top complaint theme,
+    insights.concerns.top_theme, or None). `themes`: the complaint themes of `posts` if the
+    caller has them (insights.concerns.scope_themes), found here otherwise.
     """
     import pandas as pd
 
-    from escucha.insights.keyphrases import PhraseIndex
-    from escucha.insights.terms import brand_words
+    from escucha.insights.concerns import scope_themes, top_theme
 
     counts = count_mentions(posts)
     table = share_from_counts(counts)
@@ -386,14 +386,11 @@ def competitor_table(
         sentiment = sentiment[["lang", "brand", "net", "too_few"]]
         rates = intent_rates(posts)[["lang", "brand", "complaint_rate", "wish_rate"]]
         table = table.merge(sentiment, on=["lang", "brand"]).merge(rates, on=["lang", "brand"])
-    indexes = dict(indexes or {})
-    concerns = []
-    for lang, brand in zip(table["lang"], table["brand"], strict=True):
-        if lang not in indexes:
-            indexes[lang] = PhraseIndex(posts, lang, brand_words(brands))
-        top = indexes[lang].top("complaint", brand=brand, n=1, quotes=0)
-        concerns.append(top[0].label if top else None)
-    table["top_concern"] = concerns
+    if themes is None:
+        themes = scope_themes(posts, brands, ("complaint",))["complaint"]
+    pairs = zip(table["lang"], table["brand"], strict=True)
+    tops = [top_theme(themes, lang, brand) for lang, brand in pairs]
+    table["top_concern"] = [None if top is None else top[0] for top in tops]
     ours = {b["name"] for b in brands if b.get("ours")}
     table["ours"] = table["brand"].isin(ours)
     order = {b["name"]: i for i, b in enumerate(brands)}
