@@ -4,7 +4,6 @@ from escucha.insights.aggregates import (
     MIN_POSTS,
     PostCounts,
     active_authors,
-    competitor_table,
     count_mentions,
     coverage,
     intent_rates,
@@ -21,6 +20,7 @@ from escucha.insights.aggregates import (
     volume_from_counts,
     volume_over_time,
 )
+from escucha.insights.competitors import competitor_table
 from escucha.insights.terms import brand_words
 
 __all__ = [
