@@ -241,13 +241,10 @@ STRINGS: dict[str, str] = {
     ),
     "competitor_comparison": "Competitor comparison",
     # concerns
-    "whole_market": "Whole market",
     "show": "Show",
     "concerns": "Concerns",
     "wishes": "Wishes",
     "no_flagged": "No posts flagged.",
-    "no_phrases": "No phrase stands out.",
-    "phrase_count": "{n} posts, {share}",
     # sources
     "coverage": "Coverage and health",
     "coverage_caption": "Posts per source, their period, and how the last collection went",

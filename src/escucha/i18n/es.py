@@ -247,13 +247,10 @@ STRINGS: dict[str, str] = {
     ),
     "competitor_comparison": "Comparación con la competencia",
     # quejas
-    "whole_market": "Todo el mercado",
     "show": "Mostrar",
     "concerns": "Quejas",
     "wishes": "Deseos",
     "no_flagged": "Ninguna publicación marcada.",
-    "no_phrases": "Ninguna frase destaca.",
-    "phrase_count": "{n} publicaciones, {share}",
     # fuentes
     "coverage": "Cobertura y estado",
     "coverage_caption": "Publicaciones por fuente, su periodo y cómo fue la última recogida",
