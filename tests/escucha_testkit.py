@@ -95,3 +95,26 @@ def market_config() -> Config:
         ),
         sources=(),
     )
+
+
+def web_client(app):
+    """A test client of the web app that does not follow redirects."""
+    import warnings
+
+    with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what we have
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    return TestClient(app, follow_redirects=False)
+
+
+def logged_in_client(app, name: str, password: str):
+    """A web client logged in as `name` (the login form with its CSRF token)."""
+    import re
+
+    client = web_client(app)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', client.get("/login").text)
+    assert token is not None
+    data = {"username": name, "password": password, "csrf_token": token.group(1), "next": "/"}
+    assert client.post("/login", data=data).status_code == 303
+    return client

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 
     from escucha.core.context import Context
     from escucha.insights.compare import Comparison
+    from escucha.insights.concerns import ScopeThemes
     from escucha.insights.periods import Period, PeriodChoice
+    from escucha.insights.themes import Theme
+    from escucha.reads.overview import LanguagePeriod
     from escucha.status import WorkspaceStatus
 
 
@@ -70,14 +73,16 @@ def write_report(
     posts: pd.DataFrame | None = None,
     lang: str | None = None,
     period: PeriodChoice | None = None,
+    themes: ScopeThemes | None = None,
 ) -> Path:
     """Write the HTML report to `out`; the file appears whole or not at all. `lang`: its
     language (escucha.i18n.LANGUAGES), by default the workspace's first configured language
-    that has one. `period`: the posts it covers and the period they are compared with."""
+    that has one. `period`: the posts it covers and the period they are compared with.
+    `themes`: the scope's themes (`workspace_themes`) if the caller already has them."""
     from escucha.i18n import first_supported
 
     lang = lang or first_supported(workspace.config.languages)
-    html = report_html(workspace, lang, posts, period)  # before the folder: errors first
+    html = report_html(workspace, lang, posts, period, themes)  # before the folder: errors first
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.write_text(html, encoding="utf-8")
@@ -112,11 +117,35 @@ def periods_of(
     return in_period(frame, chosen.current), chosen.current, comparison
 
 
+def data_periods(workspace: Context, period: Period | None = None) -> list[LanguagePeriod]:
+    """Each language's data period (of the posts of `period`): what every face shows."""
+    from escucha.enrich import current_model_version
+    from escucha.reads.overview import language_periods
+
+    start, end = (None, None) if period is None else (period.start, period.end)
+    with workspace.engine.connect() as conn:
+        return language_periods(conn, current_model_version(), start, end)
+
+
+def workspace_themes(
+    workspace: Context, posts: pd.DataFrame | None = None, period: PeriodChoice | None = None
+) -> dict[str, list[Theme]]:
+    """The themes of the complaints and the wishes of the report's scope: the workspace's
+    posts (`posts` if the caller has read them) in `period` (insights.concerns)."""
+    from escucha.frames import posts_frame
+    from escucha.insights.concerns import scope_themes
+
+    frame = posts_frame(workspace) if posts is None else posts
+    frame, _, _ = periods_of(workspace, frame, period)
+    return scope_themes(frame, brand_dicts(workspace))
+
+
 def report_html(
     workspace: Context,
     lang: str,
     posts: pd.DataFrame | None = None,
     period: PeriodChoice | None = None,
+    themes: ScopeThemes | None = None,
 ) -> str:
     """The report of the workspace as it is, in UI language `lang`: reads the store, writes
     nothing (ideas are not refreshed nor alerts run here; the report shows what is stored).
@@ -134,9 +163,11 @@ def report_html(
     status = workspace_status(workspace)
     frame = posts_frame(workspace) if posts is None else posts
     frame, shown, comparison = periods_of(workspace, frame, period)
-    extra = {} if shown is None and comparison is None else {"period": shown}
+    extra: dict = {} if shown is None and comparison is None else {"period": shown}
     if comparison is not None:
         extra["comparison"] = comparison
+    if themes is not None:
+        extra["themes"] = themes
     return render_report(
         frame,
         workspace_name=workspace.config.name,
@@ -148,26 +179,33 @@ def report_html(
         alerts=alert_history(workspace, limit=ALERTS_SHOWN),
         give_ask=give_ask_by_month(workspace),
         lang=lang,
+        periods=data_periods(workspace, shown),
         **extra,
     )
 
 
-def summary_lines(workspace: Context, posts: pd.DataFrame | None = None) -> list[str]:
-    """What the report says about our brand, in a few lines for the terminal."""
-    import numpy as np
-
+def summary_lines(
+    workspace: Context, posts: pd.DataFrame | None = None, themes: ScopeThemes | None = None
+) -> list[str]:
+    """What the report says about our brand, in a few lines for the terminal: the data period
+    of each language, then per language our mentions, share, net sentiment, and our top
+    concerns and wishes: the report's themes (`workspace_themes`), counted on our posts."""
     from escucha.frames import posts_frame
-    from escucha.insights import brand_words, net_sentiment, share_of_voice
-    from escucha.insights.themes import themes_of
+    from escucha.insights import net_sentiment, share_of_voice
+    from escucha.insights.concerns import brand_themes
 
     ours = workspace.config.brand
     posts = posts_frame(workspace) if posts is None else posts
     if ours is None or posts.empty:
         return []
+    if themes is None:
+        themes = workspace_themes(workspace, posts)
     sentiment = net_sentiment(posts)
     voice = share_of_voice(posts)
-    exclude = brand_words(brand_dicts(workspace))
-    lines = []
+    lines = [
+        f"{p.lang} posts: {p.first.isoformat()} to {p.last.isoformat()}"
+        for p in data_periods(workspace)
+    ]
     for lang in sorted(set(voice["lang"])):
         mine = sentiment[(sentiment["lang"] == lang) & (sentiment["brand"] == ours.name)]
         if mine.empty or mine.iloc[0]["too_few"]:
@@ -180,11 +218,9 @@ def summary_lines(workspace: Context, posts: pd.DataFrame | None = None) -> list
             f"{ours.name} ({lang}): {row['posts']:,} mentions, {share:.0%} share of voice, "
             f"net sentiment {row['net']:+.2f} (rank {rank} of {len(comparable)} brands)"
         )
-        mentions_ours = np.array([ours.name in b for b in posts["brands"]], dtype=bool)
         for intent, title in (("complaint", "top concerns"), ("wish", "top wishes")):
-            themes = themes_of(posts[mentions_ours], intent, lang=lang, exclude=exclude)
-            top = sorted((t for t in themes if not t.other), key=lambda t: (-t.size, t.id))[:3]
+            top = brand_themes(themes.get(intent, ()), lang, ours.name)
             if top:
-                listed = ", ".join(f"{t.label!r} ({t.size})" for t in top)
+                listed = ", ".join(f"{label!r} ({n})" for label, n in top)
                 lines.append(f"  {title}: {listed}")
     return lines

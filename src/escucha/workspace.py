@@ -169,6 +169,21 @@ class Workspace:
 
         return themes_table(self, intent, period, lang)
 
+    def concerns(
+        self, period: str | Period | PeriodChoice | None = None, intent: str = "complaint"
+    ) -> pd.DataFrame:
+        """Each brand's top themes of `intent` per language (rank 1: its top concern), the
+        same the report, the web's competitors page and the REST API show."""
+        from escucha.insights.tables import concerns_table
+
+        return concerns_table(self, period, intent)
+
+    def data_periods(self, period: str | Period | PeriodChoice | None = None) -> pd.DataFrame:
+        """Each language's first and last day of posts (in `period`), as every face says."""
+        from escucha.insights.tables import periods_table
+
+        return periods_table(self, period)
+
     def compare(
         self, period: str | Period | PeriodChoice, compare: str | Period = "previous"
     ) -> pd.DataFrame:

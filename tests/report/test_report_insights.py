@@ -247,7 +247,8 @@ def test_flagged_counts_per_language_and_intent(tiny_posts):
 
 
 def test_top_theme_of_a_brand():
-    from escucha.insights.flagged import top_theme_of
+    from escucha.insights.concerns import brand_themes, concern_rows
+    from escucha.insights.concerns import top_theme as top_theme_of
 
     from .conftest import make_theme
 
@@ -261,13 +262,21 @@ def test_top_theme_of_a_brand():
     assert top_theme_of(themes, "en", "Globex") == ("lost bag", 6)
     assert top_theme_of(themes, "es", "Acme") == ("maleta", 5)
     assert top_theme_of(themes, "en", "Initech") is None
+    assert brand_themes(themes, "en", "Acme") == [("lost bag", 3), ("refund", 3)]
+    rows = concern_rows({"complaint": themes}, ["Acme", "Globex"])
+    assert [(r.lang, r.brand, r.rank, r.label, r.posts) for r in rows] == [
+        ("en", "Acme", 1, "lost bag", 3),
+        ("en", "Acme", 2, "refund", 3),
+        ("en", "Globex", 1, "lost bag", 6),
+        ("es", "Acme", 1, "maleta", 5),
+    ]
 
 
 def test_flagged_themes_are_the_complaints_and_the_wishes(tiny_posts, tiny_brands):
     from escucha.insights.common import normalised
-    from escucha.insights.flagged import FLAGGED_INTENTS, flagged_themes
+    from escucha.insights.concerns import FLAGGED_INTENTS, scope_themes
 
-    found = flagged_themes(normalised(tiny_posts), tiny_brands)
+    found = scope_themes(normalised(tiny_posts), tiny_brands)
     assert tuple(found) == FLAGGED_INTENTS == ("complaint", "wish")
     assert all(t.id.startswith("complaint-") for t in found["complaint"])
     assert sum(t.size for t in found["complaint"]) == 3  # too few for a theme: all "other"

@@ -91,7 +91,6 @@ def test_the_built_in_navigation_keeps_its_order():
         "overview",
         "explore",
         "competitors",
-        "concerns",
         "themes",
         "ideas",
         "contacts",

@@ -38,6 +38,7 @@ def themes(
     lang: Annotated[str | None, typer.Option(help="Only this language, e.g. es or en.")] = None,
 ) -> None:
     """Group posts into named themes, per intent and language, with quotes and trends."""
+    from escucha.insights.concerns import FLAGGED_INTENTS, scope_themes
     from escucha.insights.terms import brand_words
     from escucha.insights.themes import themes_of
     from escucha.report_inputs import brand_dicts
@@ -45,10 +46,14 @@ def themes(
     workspace = workspace_of(ctx)
     posts = workspace.query(text) if text else workspace.posts()
     posts = posts[posts["model_version"].notna()]
-    exclude = brand_words(brand_dicts(workspace))
+    brands = brand_dicts(workspace)
     found = []
     for name in _intents(intent, text):
-        for theme in themes_of(posts, name, lang=lang, exclude=exclude):
+        if text is None and name in FLAGGED_INTENTS:  # the workspace's: what every face shows
+            every = scope_themes(posts, brands, (name,))[name]
+            found += [(name, theme) for theme in every if lang is None or theme.lang == lang]
+            continue
+        for theme in themes_of(posts, name, lang=lang, exclude=brand_words(brands)):
             found.append((name, theme))
     if as_json:
         payload = [_json(name, theme) for name, theme in found]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from escucha.workspace import Workspace
 
 # file name -> (source name, explicit column mapping, link template). The Spanish file keeps
 # the tweets' ids, so its posts link to them; the US file has row numbers only.
@@ -28,7 +32,7 @@ def demo_config_text() -> str:
 def run_demo(directory: Path, progress=None) -> dict:
     """Create (or reuse) the demo workspace, import, analyse, report. Safe to run again."""
     from escucha.config import CONFIG_FILE
-    from escucha.workspace import Workspace, init_workspace
+    from escucha.workspace import init_workspace
 
     directory.mkdir(parents=True, exist_ok=True)
     config_path = directory / CONFIG_FILE
@@ -52,11 +56,20 @@ def run_demo(directory: Path, progress=None) -> dict:
         )
     analysis = workspace.analyze(progress=progress)
     lines.append(f"analysed {analysis['enriched']:,} posts with {analysis['model_version']}")
+    finished = finish_demo(workspace, directory / "report.html")
+    return {"lines": lines + finished["lines"], "report": finished["report"]}
+
+
+def finish_demo(workspace: Workspace, out: Path) -> dict:
+    """The demo's last steps on an analysed workspace: ideas, the report at `out` and the
+    summary lines, both from one finding of the themes, so they say the same."""
     from escucha.ideas import refresh_ideas
+    from escucha.report_inputs import summary_lines, workspace_themes, write_report
 
     refresh_ideas(workspace)
     posts = workspace.posts()  # read once for the report and the summary
-    report = workspace.write_report(directory / "report.html", posts, lang="en")
-    lines.extend(workspace.summary_lines(posts))
+    themes = workspace_themes(workspace, posts)
+    report = write_report(workspace, out, posts, "en", themes=themes)
+    lines = summary_lines(workspace, posts, themes)
     lines.append(f"report: {report}")
     return {"lines": lines, "report": report}

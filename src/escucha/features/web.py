@@ -1,4 +1,4 @@
-"""The web app's own pages (overview, explorer, competitors, concerns, sources), the posts API
+"""The web app's own pages (overview, explorer, competitors, sources), the posts API
 and `escucha serve`."""
 
 from __future__ import annotations
@@ -34,6 +34,5 @@ def nav_entries() -> Iterable[NavItem]:
         NavItem("overview", "/", order=10),
         NavItem("explore", "/explore", order=20),
         NavItem("competitors", "/competitors", order=30),
-        NavItem("concerns", "/concerns", order=40),
         NavItem("sources", "/sources", order=80),
     ]

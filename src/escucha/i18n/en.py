@@ -20,7 +20,6 @@ STRINGS: dict[str, str] = {
     "nav_overview": "Overview",
     "nav_explore": "Mentions",
     "nav_competitors": "Competitors",
-    "nav_concerns": "Concerns & wishes",
     "nav_sources": "Sources",
     "nav_tokens": "API tokens",
     "footer": (
@@ -35,7 +34,6 @@ STRINGS: dict[str, str] = {
     "title_explore": "Mentions explorer",
     "title_post": "Post {id}",
     "title_competitors": "Competitors",
-    "title_concerns": "Concerns and wishes",
     "title_sources": "Sources",
     "title_tokens": "API tokens",
     "title_error": "Something went wrong",
@@ -243,18 +241,10 @@ STRINGS: dict[str, str] = {
     ),
     "competitor_comparison": "Competitor comparison",
     # concerns
-    "concerns_intro": (
-        "Concerns are posts the model flagged as complaints, wishes those it flagged as wishes, "
-        "grouped under their most distinctive key phrase, with the clearest quotes."
-    ),
-    "whole_market": "Whole market",
     "show": "Show",
     "concerns": "Concerns",
     "wishes": "Wishes",
-    "flagged": "{n} posts flagged; {matched} grouped below.",
     "no_flagged": "No posts flagged.",
-    "no_phrases": "No phrase stands out.",
-    "phrase_count": "{n} posts, {share}",
     # sources
     "coverage": "Coverage and health",
     "coverage_caption": "Posts per source, their period, and how the last collection went",

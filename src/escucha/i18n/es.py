@@ -20,7 +20,6 @@ STRINGS: dict[str, str] = {
     "nav_overview": "Resumen",
     "nav_explore": "Menciones",
     "nav_competitors": "Competidores",
-    "nav_concerns": "Quejas y deseos",
     "nav_sources": "Fuentes",
     "nav_tokens": "Tokens de la API",
     "footer": (
@@ -36,7 +35,6 @@ STRINGS: dict[str, str] = {
     "title_explore": "Explorador de menciones",
     "title_post": "Publicación {id}",
     "title_competitors": "Competidores",
-    "title_concerns": "Quejas y deseos",
     "title_sources": "Fuentes",
     "title_tokens": "Tokens de la API",
     "title_error": "Algo ha fallado",
@@ -249,18 +247,10 @@ STRINGS: dict[str, str] = {
     ),
     "competitor_comparison": "Comparación con la competencia",
     # quejas
-    "concerns_intro": (
-        "Las quejas son publicaciones que el modelo marcó como queja y los deseos las que marcó "
-        "como deseo, agrupadas por su frase clave más distintiva, con las citas más claras."
-    ),
-    "whole_market": "Todo el mercado",
     "show": "Mostrar",
     "concerns": "Quejas",
     "wishes": "Deseos",
-    "flagged": "{n} publicaciones marcadas; {matched} agrupadas abajo.",
     "no_flagged": "Ninguna publicación marcada.",
-    "no_phrases": "Ninguna frase destaca.",
-    "phrase_count": "{n} publicaciones, {share}",
     # fuentes
     "coverage": "Cobertura y estado",
     "coverage_caption": "Publicaciones por fuente, su periodo y cómo fue la última recogida",

@@ -4,7 +4,6 @@ from escucha.insights.aggregates import (
     MIN_POSTS,
     PostCounts,
     active_authors,
-    competitor_table,
     count_mentions,
     coverage,
     intent_rates,
@@ -21,15 +20,12 @@ from escucha.insights.aggregates import (
     volume_from_counts,
     volume_over_time,
 )
-from escucha.insights.keyphrases import Phrase, PhraseIndex, Quote, top_phrases
+from escucha.insights.competitors import competitor_table
 from escucha.insights.terms import brand_words
 
 __all__ = [
     "MIN_POSTS",
-    "Phrase",
-    "PhraseIndex",
     "PostCounts",
-    "Quote",
     "active_authors",
     "brand_words",
     "competitor_table",
@@ -46,7 +42,6 @@ __all__ = [
     "share_from_counts",
     "share_of_voice",
     "too_few",
-    "top_phrases",
     "volume_from_counts",
     "volume_over_time",
 ]

@@ -6,7 +6,7 @@ functions count the frame's mentions first."""
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,6 @@ from escucha.reads.mentions import REACH_COLUMNS
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.insights.keyphrases import PhraseIndex
 
 VOLUME_COLUMNS = ["lang", "brand", "period", "freq", "mentions"]
 
@@ -357,77 +356,3 @@ def post_counts(posts: pd.DataFrame) -> PostCounts:
         per_language={str(k): int(v) for k, v in frame["lang"].value_counts().items()},
         labelled=sum(1 for who in frame.get("labelled_by", ()) if isinstance(who, str)),
     )
-
-
-def competitor_table(
-    posts: pd.DataFrame,
-    brands: Sequence[dict],
-    *,
-    min_posts: int = MIN_POSTS,
-    indexes: dict[str, PhraseIndex] | None = None,
-) -> pd.DataFrame:
-    """One row per brand and language it is mentioned in, plus configured brands never
-    mentioned (lang None, mentions 0).
-
-    Columns: lang, brand, ours, mentions, share (of voice in that language), reach,
-    reach_known, reach_share (share of voice by reach, see share_from_counts), net, too_few,
-    complaint_rate, wish_rate, top_concern (label of the top complaint key phrase or None).
-    `indexes` (language -> PhraseIndex) saves re-tokenising posts the caller already has.
-    """
-    import pandas as pd
-
-    from escucha.insights.keyphrases import PhraseIndex
-    from escucha.insights.terms import brand_words
-
-    counts = count_mentions(posts)
-    table = share_from_counts(counts)
-    if not table.empty:  # merging empty frames trips on their differing key dtypes
-        sentiment = net_sentiment_from_counts(counts, min_posts=min_posts)
-        sentiment = sentiment[["lang", "brand", "net", "too_few"]]
-        rates = intent_rates(posts)[["lang", "brand", "complaint_rate", "wish_rate"]]
-        table = table.merge(sentiment, on=["lang", "brand"]).merge(rates, on=["lang", "brand"])
-    indexes = dict(indexes or {})
-    concerns = []
-    for lang, brand in zip(table["lang"], table["brand"], strict=True):
-        if lang not in indexes:
-            indexes[lang] = PhraseIndex(posts, lang, brand_words(brands))
-        top = indexes[lang].top("complaint", brand=brand, n=1, quotes=0)
-        concerns.append(top[0].label if top else None)
-    table["top_concern"] = concerns
-    ours = {b["name"] for b in brands if b.get("ours")}
-    table["ours"] = table["brand"].isin(ours)
-    order = {b["name"]: i for i, b in enumerate(brands)}
-    missing = [b["name"] for b in brands if b["name"] not in set(table["brand"])]
-    absent = pd.DataFrame(
-        {
-            "lang": [None] * len(missing),
-            "brand": missing,
-            "mentions": 0,
-            "ours": [m in ours for m in missing],
-            "too_few": True,
-        }
-    )
-    table = pd.concat([table, absent], ignore_index=True) if missing else table
-    table["_ours"] = ~table["ours"].astype(bool)
-    table["_order"] = table["brand"].map(order).fillna(len(order))
-    table = table.sort_values(
-        ["lang", "_ours", "mentions", "_order", "brand"],
-        ascending=[True, True, False, True, True],
-        na_position="last",
-    )
-    columns = [
-        "lang",
-        "brand",
-        "ours",
-        "mentions",
-        "share",
-        "reach",
-        "reach_known",
-        "reach_share",
-        "net",
-        "too_few",
-        "complaint_rate",
-        "wish_rate",
-        "top_concern",
-    ]
-    return table.reindex(columns=columns).reset_index(drop=True)

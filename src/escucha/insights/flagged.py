@@ -1,26 +1,17 @@
-"""What the posts flagged as complaints and as wishes hold: their themes, how many posts each
-language has flagged, and the theme a brand is most talked about in."""
+"""How many posts each language has flagged as complaints and as wishes (their themes, and a
+brand's top theme, are escucha.insights.concerns')."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from escucha.insights.concerns import FLAGGED_INTENTS
+
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.insights.themes import Theme
-
-FLAGGED_INTENTS = ("complaint", "wish")  # concerns and wishes
-
-
-def flagged_themes(posts: pd.DataFrame, brands: Sequence[dict]) -> dict[str, list[Theme]]:
-    """Intent -> the themes of the complaints and of the wishes, brand words excluded."""
-    from escucha.insights.terms import brand_words
-    from escucha.insights.themes import themes_of
-
-    exclude = brand_words(brands)
-    return {intent: themes_of(posts, intent, exclude=exclude) for intent in FLAGGED_INTENTS}
+__all__ = ["FLAGGED_INTENTS", "flagged_counts"]
 
 
 def flagged_counts(posts: pd.DataFrame, intents: Sequence[str]) -> dict[str, dict[str, int]]:
@@ -32,17 +23,3 @@ def flagged_counts(posts: pd.DataFrame, intents: Sequence[str]) -> dict[str, dic
                 per_lang = counts.setdefault(lang, {})
                 per_lang[intent] = per_lang.get(intent, 0) + 1
     return counts
-
-
-def top_theme_of(themes: Sequence[Theme], lang: str, brand: str) -> tuple[str, int] | None:
-    """The theme of `lang` with most posts mentioning `brand`: its label and that count."""
-    counted = [
-        (th.brands.get(brand, 0), th.size, th.id, th.label)
-        for th in themes
-        if th.lang == lang and not th.other
-    ]
-    counted = [c for c in counted if c[0]]
-    if not counted:
-        return None
-    best = min(counted, key=lambda c: (-c[0], -c[1], c[2]))
-    return best[3], best[0]

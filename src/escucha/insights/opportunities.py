@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from escucha.insights.aggregates import MIN_POSTS, net_sentiment, share_of_voice
 from escucha.insights.common import normalised
+from escucha.insights.concerns import TOP_THEMES, brand_themes, scope_themes
 from escucha.insights.terms import brand_words
 from escucha.insights.themes import N_QUOTES, Theme, ThemeQuote, find_themes, quote_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TOP_THEMES = 3
 MATCH_TERMS = 5  # themes match when they share a term among their top MATCH_TERMS
 MATCH_MAX_DF = 0.3  # ... if that term is in at most this share of both sides' posts
 MIN_SIDE = 3  # posts an opportunity needs on each side
@@ -128,28 +128,22 @@ def competitor_benchmark(
     table = table[table["brand"].isin(names)].copy()
     complaints = frame[np.array(["complaint" in i for i in frame["intents"]], dtype=bool)]
     if themes is None:
-        themes = find_themes(complaints, exclude=_exclude(brands))
+        specs = [b if isinstance(b, dict) else {"name": b} for b in brands]
+        themes = scope_themes(frame, specs, ("complaint",))["complaint"]
     themes = [t for t in themes if not t.other]
-    brand_of = dict(zip(complaints["id"], complaints["brands"], strict=True))
-    per_brand: dict[tuple[str, str], Counter[str]] = {}
-    labels = {t.id: t.label for t in themes}
-    for theme in themes:
-        for post_id in theme.post_ids:
-            for brand in brand_of.get(post_id, ()):
-                per_brand.setdefault((theme.lang, brand), Counter())[theme.id] += 1
     complaint_counts = Counter(
         (lang, b)
         for lang, bs in zip(complaints["lang"], complaints["brands"], strict=True)
         for b in bs
     )
     tops = [
-        sorted(per_brand.get(key, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_THEMES]
-        for key in zip(table["lang"], table["brand"], strict=True)
+        brand_themes(themes, lang, brand, TOP_THEMES)
+        for lang, brand in zip(table["lang"], table["brand"], strict=True)
     ]
     table["complaints"] = [
         complaint_counts[key] for key in zip(table["lang"], table["brand"], strict=True)
     ]
-    table["top_themes"] = [[labels[i] for i, _ in top] for top in tops]
+    table["top_themes"] = [[label for label, _ in top] for top in tops]
     table["top_theme_posts"] = [[n for _, n in top] for top in tops]
     table["ours"] = table["brand"].isin(ours)
     table = table.sort_values(

@@ -53,6 +53,50 @@ def _brand_words(ctx: Context) -> set[str]:
     return brand_words(asdict(b) for b in ctx.config.brands)
 
 
+def _brand_dicts(ctx: Context) -> list[dict]:
+    return [asdict(b) for b in ctx.config.brands]
+
+
+def concerns_table(
+    ctx: Context,
+    period: PeriodLike = None,
+    intent: str = "complaint",
+    posts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Each brand's top themes of `intent` (complaint: its concerns) per language: lang,
+    brand, rank (1: the top one), label, posts (the brand's posts in the theme), from the
+    themes of every brand's posts of the period (insights.concerns), as every face shows."""
+    import pandas as pd
+
+    from escucha.insights.concerns import concern_rows, scope_themes
+
+    frame = _posts(ctx, posts)
+    chosen = in_period(frame, resolve(frame, choose(period)).current)
+    themes = scope_themes(chosen, _brand_dicts(ctx), (intent,))
+    rows = concern_rows(themes, [b.name for b in ctx.config.brands], intent)
+    columns = ["lang", "brand", "rank", "label", "posts"]
+    return pd.DataFrame([asdict(r) for r in rows], columns=columns)
+
+
+def periods_table(
+    ctx: Context, period: PeriodLike = None, posts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each language's data period (of the posts of `period`): lang, first, last (UTC
+    days), posts; what the report, the web pages and the REST API show."""
+    import pandas as pd
+
+    from escucha.enrich import current_model_version
+    from escucha.reads.overview import language_periods
+
+    current = None
+    if period is not None:
+        current = resolve(_posts(ctx, posts), choose(period)).current
+    start, end = (None, None) if current is None else (current.start, current.end)
+    with ctx.engine.connect() as conn:
+        found = language_periods(conn, current_model_version(), start, end)
+    return pd.DataFrame([asdict(p) for p in found], columns=["lang", "first", "last", "posts"])
+
+
 def resolve(posts: pd.DataFrame, choice: PeriodChoice) -> Periods:
     """The choice on these posts' dates (presets end on their newest day)."""
     oldest, newest = frame_days(posts)
@@ -97,12 +141,17 @@ def themes_table(
     label, lang, size, other, direction, net, positive, neutral, negative, top terms."""
     import pandas as pd
 
+    from escucha.insights.concerns import FLAGGED_INTENTS, scope_themes
     from escucha.insights.themes import themes_of
 
     frame = _posts(ctx, posts)
     chosen = in_period(frame, resolve(frame, choose(period)).current)
     chosen = chosen[chosen["model_version"].notna()] if "model_version" in chosen else chosen
-    found = themes_of(chosen, intent, lang=lang, exclude=_brand_words(ctx))
+    if intent in FLAGGED_INTENTS:  # the scope's themes: the report's and the web's
+        found = scope_themes(chosen, _brand_dicts(ctx), (intent,))[intent]
+        found = [t for t in found if lang is None or t.lang == lang]
+    else:
+        found = themes_of(chosen, intent, lang=lang, exclude=_brand_words(ctx))
     columns = [
         "id",
         "label",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, String, and_, func, literal, select
 
+from escucha.core.labels import UNKNOWN_LANG
 from escucha.store.schema import LIVE_POSTS, authors, brand_mentions, enrichments, posts
 
 
@@ -79,3 +81,47 @@ def filter_values(conn: Connection, model_version: str) -> FilterValues:
         ),
         sources=sorted(conn.scalars(select(posts.c.source).where(LIVE_POSTS).distinct())),
     )
+
+
+@dataclass(frozen=True)
+class LanguagePeriod:
+    """A language's data period: the UTC days of its first and last dated post."""
+
+    lang: str
+    first: date
+    last: date
+    posts: int  # its dated posts in that span
+
+
+def language_periods(
+    conn: Connection,
+    model_version: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[LanguagePeriod]:
+    """The one data period every face shows, per language (most posts first): every live,
+    dated post in the language the model version gave it (unknown when it has not read the
+    post), whether or not it mentions a brand; `start`/`end` (UTC days, both included) keep
+    the posts of a period."""
+    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
+    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    query = (
+        select(lang, func.min(posts.c.created_at), func.max(posts.c.created_at), func.count())
+        .select_from(posts.outerjoin(enrichments, join))
+        .where(LIVE_POSTS, posts.c.created_at.isnot(None))
+        .group_by(lang)
+    )
+    if start is not None:
+        query = query.where(posts.c.created_at >= datetime.combine(start, time(), UTC))
+    if end is not None:
+        after = datetime.combine(end + timedelta(days=1), time(), UTC)
+        query = query.where(posts.c.created_at < after)
+    found = [
+        LanguagePeriod(str(code), _utc_day(first), _utc_day(last), int(n))
+        for code, first, last, n in conn.execute(query).all()
+    ]
+    return sorted(found, key=lambda p: (-p.posts, p.lang))
+
+
+def _utc_day(value: datetime) -> date:
+    return value.astimezone(UTC).date() if value.tzinfo else value.date()  # naive: UTC

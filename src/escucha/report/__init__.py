@@ -13,7 +13,7 @@ def render_report(posts: pd.DataFrame, **inputs: Any) -> str:
     """Return the whole HTML page, written in UI language `lang` (escucha.i18n); `inputs` are
     `escucha.report.context.build_context`'s keyword arguments.
 
-    `themes` (intent -> themes, as escucha.insights.flagged.flagged_themes gives them),
+    `themes` (intent -> themes, as escucha.insights.concerns.scope_themes gives them),
     `benchmark` (competitor_benchmark) and `opportunities` (our_opportunities) are computed
     from `posts` when not given. `ideas` (escucha.ideas.list_ideas) and `alerts`
     (escucha.alerts.alert_history) are shown as given; the report reads nothing else.

@@ -24,7 +24,8 @@ from escucha.insights import (
     volume_over_time,
 )
 from escucha.insights.common import normalised
-from escucha.insights.flagged import flagged_counts, flagged_themes, top_theme_of
+from escucha.insights.concerns import scope_themes, top_theme
+from escucha.insights.flagged import flagged_counts
 from escucha.insights.opportunities import (
     competitor_benchmark,
     our_brand,
@@ -84,10 +85,19 @@ class _Report:
 
     # -- sections -------------------------------------------------------------------------
 
-    def header(self) -> dict:
+    def header(self, periods: Sequence[Any] | None = None) -> dict:
+        """`periods`: each language's data period (reads.overview.language_periods) when the
+        report is built from a workspace; else found from the posts the same way."""
         t = self.t
         cov = coverage(self.posts)
-        periods = language_periods(cov)
+        if periods is None:
+            found = language_periods(cov)
+            spans = {
+                code: (found.at[code, "first"], found.at[code, "last"], found.at[code, "posts"])
+                for code in found.index
+            }
+        else:
+            spans = {p.lang: (p.first, p.last, p.posts) for p in periods}
         cov = cov.assign(_rank=cov["lang"].map(self._rank)).sort_values(
             ["_rank", "lang", "source"], kind="stable"
         )
@@ -101,7 +111,7 @@ class _Report:
             }
             for r in cov.itertuples()
         ]
-        order = sorted(periods.index, key=lambda c: (self._rank(c), -periods.at[c, "posts"], c))
+        order = sorted(spans, key=lambda c: (self._rank(c), -spans[c][2], c))
         undated = self.counts.undated
         return {
             "total": t.text("n_posts", n=t.number(self.counts.total)),
@@ -109,8 +119,8 @@ class _Report:
                 t.text(
                     "period_lang",
                     lang=t.language_name(code),
-                    first=day(periods.at[code, "first"]) or t["no_dates"],
-                    last=day(periods.at[code, "last"]) or t["no_dates"],
+                    first=day(spans[code][0]) or t["no_dates"],
+                    last=day(spans[code][1]) or t["no_dates"],
                 )
                 for code in order
             ],
@@ -142,7 +152,7 @@ class _Report:
                 else:
                     text = t.text("summary_brand", net=t.signed(sentiment["net"]), **fields)
                 for key, intent in (("summary_concern", "complaint"), ("summary_wish", "wish")):
-                    top = top_theme_of(themes.get(intent, ()), row.lang, row.brand)
+                    top = top_theme(themes.get(intent, ()), row.lang, row.brand)
                     if top is not None:
                         text += " " + t.text(key, label=top[0], n=t.number(top[1]))
                 lines.append(text)
@@ -376,16 +386,19 @@ def build_context(
     lang: str = DEFAULT,
     period: Period | None = None,
     comparison: Comparison | None = None,
+    periods: Sequence[Any] | None = None,
 ) -> dict:
     """What the template shows, in UI language `lang`. Themes, the competitor benchmark and
     the opportunities are found here from `posts` unless given; ideas, alerts and the give/ask
     balance per month (`give_ask`, community.ledger.give_ask_by_month) are what the store
     holds. `period`: the period `posts` were kept to (None: every post); `comparison`: that
-    period against another (insights.compare.compare_periods), shown in its own section."""
+    period against another (insights.compare.compare_periods), shown in its own section.
+    `periods`: each language's data period (reads.overview.language_periods), found from
+    `posts` when not given."""
     t = catalogue(lang)
     report = _Report(posts, brands, sources, models, t)
     if themes is None:
-        themes = flagged_themes(report.posts, brands)
+        themes = scope_themes(report.posts, brands)
     if benchmark is None:
         benchmark = competitor_benchmark(report.posts, brands, themes=themes["complaint"])
     if opportunities is None:
@@ -399,7 +412,7 @@ def build_context(
         "generated": t.text(
             "report_generated", when=generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()
         ),
-        "header": report.header(),
+        "header": report.header(periods),
         "summary": report.summary(themes),
         "volume_chart": charts.volume_chart(volume, colours, ours, sections, t),
         "share_chart": charts.share_chart(report.share, colours, ours, sections, t),

@@ -41,15 +41,14 @@ sentiment, intent, source, date_from, date_to."""
 
 
 def _warm(ctx: WebContext) -> None:
-    from escucha.web.filters import PostFilter
     from escucha.web.service import Insights
-    from escucha.web.themes import theme_intents
 
     insights = Insights(ctx)
     insights.overview()
     insights.charts("en", None, True)  # the overview's, with drill-down links
     insights.intent_counts()  # the comparison of two periods reads it
-    insights.themes(None, theme_intents(PostFilter()))
+    insights.scope_themes()  # the themes page's, the competitors page's top concerns
+    insights.competitors()
     insights.opportunities()
     insights.ordered(None, "newest")  # the explorer's default order (seconds at 1M posts)
 

@@ -22,13 +22,14 @@ from escucha.web.deps import get_ctx
 if TYPE_CHECKING:
     import pandas as pd
 
-    from escucha.insights import PhraseIndex
     from escucha.insights.compare import BrandChange
     from escucha.insights.drivers import Drivers
     from escucha.insights.opportunities import Opportunity
     from escucha.insights.periods import Period, PeriodChoice
     from escucha.insights.themes import Theme
+    from escucha.reads.overview import LanguagePeriod
     from escucha.web.context import WebContext
+    from escucha.web.filters import PostFilter
     from escucha.web.periods import PeriodView
 
 
@@ -83,17 +84,25 @@ class Insights:
 
         return self._cached(("counts", query.text if query else None), compute)
 
+    def language_periods(self, period: Period | None = None) -> list[LanguagePeriod]:
+        """Each language's data period (of the posts of `period`), as every face shows it
+        (reads.overview.language_periods)."""
+        from escucha.reads.overview import language_periods
+
+        def compute() -> list[LanguagePeriod]:
+            start, end = (None, None) if period is None else (period.start, period.end)
+            with self.engine.connect() as conn:
+                return language_periods(conn, self.model_version, start, end)
+
+        return self._cached(("language_periods", period), compute)
+
     def days(self) -> tuple:
-        """The first and last UTC day with a brand mention (None, None without one)."""
-        from datetime import date
-
-        def compute() -> tuple:
-            days = self.counts()["day"].dropna()
-            if days.empty:
-                return None, None
-            return date.fromisoformat(min(days)), date.fromisoformat(max(days))
-
-        return self._cached(("days",), compute)
+        """The first and last UTC day with a post (None, None without one): presets end on
+        the newest, as in the report and the Python API."""
+        found = self.language_periods()
+        if not found:
+            return None, None
+        return min(p.first for p in found), max(p.last for p in found)
 
     def period(self, choice: PeriodChoice) -> PeriodView:
         """A period choice resolved against the workspace's days (presets end on the newest)."""
@@ -170,6 +179,7 @@ class Insights:
             counts = counts_in(self.counts(), period)
             return {
                 **whole,
+                "periods": _spans(self.language_periods(period)),
                 "share": share_from_counts(counts),
                 "sentiment": net_sentiment_from_counts(counts),
                 "volume": volume_from_counts(counts),
@@ -200,10 +210,7 @@ class Insights:
                 per_lang.index,
                 key=lambda c: (-int(our_mentions.sum().get(c, 0)), -int(per_lang[c]), c),
             )
-            dated = counts[counts["day"].notna()]
-            periods = {
-                lang: (rows["day"].min(), rows["day"].max()) for lang, rows in dated.groupby("lang")
-            }
+            periods = _spans(self.language_periods())
             from escucha.understand.corrections import labelled_count
 
             with self.engine.connect() as conn:
@@ -250,28 +257,60 @@ class Insights:
 
         return self._cached(("frame",), compute)
 
-    def phrase_index(self, lang: str) -> PhraseIndex:
-        def compute():
-            from escucha.insights import PhraseIndex, brand_words
+    def scope_themes(self, period: Period | None = None) -> ThemeFinding:
+        """The themes of the complaints and the wishes of the posts of `period` (every post
+        without one): insights.concerns.scope_themes, what the report and the Python API
+        show for the same period, found once per data version."""
 
-            return PhraseIndex(self.frame(), lang, brand_words(self.brand_dicts()))
+        def compute() -> ThemeFinding:
+            from escucha.insights.concerns import FLAGGED_INTENTS, scope_themes
+            from escucha.insights.flagged import flagged_counts
+            from escucha.insights.periods import in_period
 
-        return self._cached(("phrases", lang), compute)
+            frame = in_period(self.frame(), period)
+            analysed = frame[frame["model_version"].notna()]
+            return ThemeFinding(
+                scope_themes(frame, self.brand_dicts()),
+                flagged_counts(analysed, FLAGGED_INTENTS),
+            )
+
+        return self._cached(("scope_themes", period), compute)
 
     def competitors(self, period: Period | None = None) -> pd.DataFrame:
-        """The competitor table of the posts of `period` (every post without one)."""
+        """The competitor table of the posts of `period` (every post without one); each
+        brand's top concern is its top complaint theme of the period's themes."""
 
         def compute():
             from escucha.insights import competitor_table
             from escucha.insights.periods import in_period
 
-            if period is not None:  # key phrases of the period's posts only
-                return competitor_table(in_period(self.frame(), period), self.brand_dicts())
-            langs = self.overview()["languages"]
-            indexes = {lang: self.phrase_index(lang) for lang in langs}
-            return competitor_table(self.frame(), self.brand_dicts(), indexes=indexes)
+            themes = self.scope_themes(period).themes["complaint"]
+            frame = in_period(self.frame(), period)
+            return competitor_table(frame, self.brand_dicts(), themes=themes)
 
         return self._cached(("competitors", period), compute)
+
+    def filter_themes(self, flt: PostFilter, intents: tuple[str, ...]) -> ThemeFinding:
+        """The themes pages' and the API's: a filter that only chooses the complaints and
+        the wishes of a language and/or a period is a scope, whose themes are
+        `scope_themes` (the competitor table's, the report's); any other filter gets the
+        themes of the posts it selects (`themes`). FilterError if its query is not valid."""
+        from escucha.insights.concerns import FLAGGED_INTENTS
+        from escucha.insights.periods import Period
+
+        query = flt.compile()
+        others = (flt.q.strip(), flt.brand, flt.sentiment, flt.intent, flt.source)
+        dated = flt.date_from is not None and flt.date_to is not None
+        if any(others) or intents != FLAGGED_INTENTS or dated != bool(flt.date_from or flt.date_to):
+            return self.themes(query, intents)
+        period = Period(flt.date_from, flt.date_to) if flt.date_from and flt.date_to else None
+        found = self.scope_themes(period)
+        if flt.lang is None:
+            return found
+        return ThemeFinding(
+            {i: [th for th in ts if th.lang == flt.lang] for i, ts in found.themes.items()},
+            {c: n for c, n in found.flagged.items() if c == flt.lang},
+        )
 
     def themes(self, query: Query | None, intents: tuple[str, ...]) -> ThemeFinding:
         """The themes of each intent ("any": every post) of the analysed posts the query
@@ -371,3 +410,8 @@ class Insights:
 
 def get_insights(ctx: Annotated[Any, Depends(get_ctx)]) -> Insights:
     return Insights(ctx)
+
+
+def _spans(periods: list[LanguagePeriod]) -> dict[str, tuple[str, str]]:
+    """Language -> its first and last day (YYYY-MM-DD), as the overview shows them."""
+    return {p.lang: (p.first.isoformat(), p.last.isoformat()) for p in periods}

@@ -1,16 +1,18 @@
-"""The REST API's themes, idea backlog and alerts, /api/v1 (token auth as the rest)."""
+"""The REST API's themes, concerns, idea backlog and alerts, /api/v1 (token auth as the rest)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from escucha.insights.periods import PeriodChoice
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.filters import PostFilter, post_filter
 from escucha.web.params import Id
+from escucha.web.periods import period_choice
 from escucha.web.responses import AUTHENTICATED, FILTERED, errors
 from escucha.web.service import Insights, get_insights
 from escucha.web.themes import theme_intents
@@ -20,6 +22,7 @@ Reader = Annotated[Principal, Depends(api_principal)]
 Writer = Annotated[Principal, Depends(api_writer)]
 Data = Annotated[Insights, Depends(get_insights)]
 Filter = Annotated[PostFilter, Depends(post_filter)]
+Choice = Annotated[PeriodChoice, Depends(period_choice)]
 Status = Literal["open", "planned", "started", "testing", "completed", "declined", "duplicate"]
 
 
@@ -97,13 +100,57 @@ def themes(principal: Reader, data: Data, flt: Filter) -> ThemeList:
     """Without a filter: the complaints' and the wishes' themes. With `intent`: the themes of
     the posts flagged with it. With a query `q`: every matching post's themes. Other filters
     narrow the posts. `post_ids` are native ids; the "other" bucket of each language is last."""
-    finding = data.themes(flt.compile(), theme_intents(flt))
+    finding = data.filter_themes(flt, theme_intents(flt))
     return ThemeList(
         themes=[
             ThemeOut(**theme.to_dict(), intent=intent)
             for intent, found in finding.themes.items()
             for theme in found
         ]
+    )
+
+
+class DataPeriod(BaseModel):
+    lang: str
+    first: date
+    last: date
+    posts: int
+
+
+class BrandConcern(BaseModel):
+    lang: str
+    brand: str
+    rank: int = Field(description="1: the brand's top concern")
+    label: str
+    posts: int = Field(description="the brand's posts in the theme")
+
+
+class Concerns(BaseModel):
+    periods: list[DataPeriod]
+    concerns: list[BrandConcern]
+
+
+@router.get(
+    "/concerns",
+    response_model=Concerns,
+    summary="Each brand's top concerns and each language's data period",
+    responses=FILTERED,
+)
+def concerns(principal: Reader, data: Data, choice: Choice) -> Concerns:
+    """Per language and brand: its top complaint themes (the themes of every brand's
+    complaints, ranked by the brand's posts in them: what the report, the competitors page
+    and `Workspace.concerns()` show), and the first and last day of each language's posts,
+    all of the period chosen (`period`, `date_from`, `date_to`; every post without one)."""
+    from dataclasses import asdict
+
+    from escucha.insights.concerns import concern_rows
+
+    pv = data.period(choice)
+    names = [b["name"] for b in data.brand_dicts()]
+    found = concern_rows(data.scope_themes(pv.current).themes, names)
+    return Concerns(
+        periods=[DataPeriod(**asdict(p)) for p in data.language_periods(pv.current)],
+        concerns=[BrandConcern(**asdict(c)) for c in found],
     )
 
 

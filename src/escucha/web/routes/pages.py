@@ -1,5 +1,6 @@
 """The pages: overview, mentions explorer (with exports), post, competitors (with the
-opportunities), concerns and wishes, sources. All need a login; none changes anything."""
+opportunities), sources; /concerns, retired, leads to the themes. All need a login; none
+changes anything."""
 
 from __future__ import annotations
 
@@ -315,6 +316,7 @@ def _competitors(data: Insights, ui: str, pv: PeriodView) -> dict:
     rank = {code: i for i, code in enumerate(view["languages"])}
     return {
         "rows": fmt.competitor_rows(data.competitors(pv.current), view["languages"], ui),
+        "periods": fmt.periods(view, ui),
         "sentiment_chart": data.charts(ui, pv.current)["sentiment"],
         "min_posts": MIN_POSTS,
         "opportunities": opportunity_section(
@@ -327,78 +329,13 @@ def _competitors(data: Insights, ui: str, pv: PeriodView) -> dict:
 
 
 @router.get("/concerns")
-def concerns(
-    request: Request,
-    user: CurrentUser,
-    ui: Lang,
-    data: Data,
-    lang: str | None = None,
-    brand: str | None = None,
-) -> Response:
-    t = catalogue(ui)
-    view = data.overview()
-    langs = view["languages"]
-    lang = lang if lang in langs else (langs[0] if langs else None)
-    share = view["share"]
-    brands = list(share[share["lang"] == lang]["brand"]) if lang else []
-    ours = next((b.name for b in data.ctx.workspace.config.brands if b.ours), None)
-    if brand not in brands:
-        brand = ours if brand is None and ours in brands else None
-    groups = []
-    if lang:
-        index = data.phrase_index(lang)
-        shown: set[int] = set()
-        for key, intent in (("concerns", "complaint"), ("wishes", "wish")):
-            phrases = index.top(intent, brand=brand, n=8, quotes=3, shown=shown)
-            shown.update(q.post_id for p in phrases for q in p.quotes)
-            flagged = len(index.flagged(intent, brand))
-            matched = sum(p.count for p in phrases)
-            groups.append(
-                {
-                    "key": key,
-                    "title": t[key],
-                    "note": t.text("flagged", n=t.number(flagged), matched=t.number(matched))
-                    if flagged
-                    else t["no_flagged"],
-                    "phrases": [
-                        {
-                            "label": p.label,
-                            "count": t.number(p.count),
-                            "share": t.percent(p.share),
-                            "quotes": [
-                                {
-                                    "post_id": q.post_id,
-                                    "text": q.text,
-                                    "author": q.author,
-                                    "date": q.created_at.strftime("%Y-%m-%d")
-                                    if q.created_at is not None and not _nat(q.created_at)
-                                    else None,
-                                    "url": fmt.safe_url(q.url),
-                                }
-                                for q in p.quotes
-                            ],
-                        }
-                        for p in phrases
-                    ],
-                }
-            )
-    return render(
-        request,
-        "concerns.html",
-        ui=ui,
-        user=user,
-        title=t["title_concerns"],
-        active="concerns",
-        langs=langs,
-        lang=lang,
-        brands=brands,
-        brand=brand,
-        groups=groups,
-    )
+def concerns(user: CurrentUser, lang: str | None = None, brand: str | None = None) -> Response:
+    """Retired: concerns and wishes are the themes (one answer per question, the report's and
+    the competitor table's); old links land on the themes page, of the language they named."""
+    from urllib.parse import urlencode
 
-
-def _nat(value: object) -> bool:
-    return str(value) == "NaT"
+    query = urlencode({"lang": lang}) if lang else ""
+    return RedirectResponse("/themes" + (f"?{query}" if query else ""), status_code=303)
 
 
 @router.get("/sources")

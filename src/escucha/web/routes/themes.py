@@ -33,7 +33,7 @@ Choice = Annotated[PeriodChoice, Depends(period_choice)]
 
 def find(data: Insights, flt: PostFilter) -> ThemeFinding:
     """The filter's themes; FilterError if its query is not valid."""
-    return data.themes(flt.compile(), views.theme_intents(flt))
+    return data.filter_themes(flt, views.theme_intents(flt))
 
 
 @router.get("/themes")

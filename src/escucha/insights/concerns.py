@@ -1,0 +1,86 @@
+"""The one answer to "what do people complain about and wish for" in a scope (a workspace,
+its languages, a period), and to "what is a brand's top concern" in it.
+
+Themes of the complaints and of the wishes are found once per scope by `scope_themes`, over
+every brand's posts of each language (so brands are compared on the same themes); a brand's
+top themes are those themes ranked by how many of its own posts they hold (`brand_themes`).
+Every face calls these: the demo summary and the report (`report_inputs`), the web pages and
+the REST API (`web.service.Insights.scope_themes`, cached per data version there), and the
+Python API (`Workspace.themes`, `Workspace.concerns`). Key phrases no longer answer it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from escucha.insights.themes import Theme
+
+FLAGGED_INTENTS = ("complaint", "wish")  # concerns and wishes
+TOP_THEMES = 3  # a brand's top themes shown in tables and summaries
+
+ScopeThemes = Mapping[str, Sequence["Theme"]]  # intent -> its themes, every language
+
+
+def scope_themes(
+    posts: pd.DataFrame, brands: Iterable[dict], intents: Sequence[str] = FLAGGED_INTENTS
+) -> dict[str, list[Theme]]:
+    """Intent -> the themes of the analysed posts flagged with it, per language, brand words
+    excluded. `posts` are the scope's posts (already kept to its period)."""
+    import numpy as np
+
+    from escucha.insights.terms import brand_words
+    from escucha.insights.themes import themes_of
+
+    frame = posts
+    if "model_version" in frame.columns:
+        frame = frame[np.asarray(frame["model_version"].notna(), dtype=bool)]
+    exclude = brand_words(brands)
+    return {intent: themes_of(frame, intent, exclude=exclude) for intent in intents}
+
+
+def brand_themes(
+    themes: Sequence[Theme], lang: str, brand: str, n: int | None = TOP_THEMES
+) -> list[tuple[str, int]]:
+    """The themes of `lang` holding posts that mention `brand`, most of them first (ties: the
+    bigger theme, then its id): (label, the brand's posts in it), at most `n` (None: all)."""
+    counted = [
+        (th.brands.get(brand, 0), th.size, th.id, th.label)
+        for th in themes
+        if th.lang == lang and not th.other and th.brands.get(brand, 0)
+    ]
+    counted.sort(key=lambda c: (-c[0], -c[1], c[2]))
+    return [(label, count) for count, _, _, label in counted[:n]]
+
+
+def top_theme(themes: Sequence[Theme], lang: str, brand: str) -> tuple[str, int] | None:
+    """The brand's top theme in `lang` (label, its posts there), None without one."""
+    found = brand_themes(themes, lang, brand, 1)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class BrandConcern:
+    lang: str
+    brand: str
+    rank: int  # 1: the top concern
+    label: str
+    posts: int  # the brand's posts in the theme
+
+
+def concern_rows(
+    themes: ScopeThemes, brands: Iterable[str], intent: str = "complaint", n: int = TOP_THEMES
+) -> list[BrandConcern]:
+    """Per language (sorted) and brand (in the order given): its top `n` themes of `intent`."""
+    found = themes.get(intent, ())
+    langs = sorted({th.lang for th in found if not th.other})
+    return [
+        BrandConcern(lang, brand, rank, label, count)
+        for lang in langs
+        for brand in brands
+        for rank, (label, count) in enumerate(brand_themes(found, lang, brand, n), start=1)
+    ]
