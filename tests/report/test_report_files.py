@@ -256,3 +256,15 @@ def test_a_comparison_adds_its_tables(tiny_posts, tiny_brands, sources_of, demo_
     block = next(b for b in context["comparison"]["brands"] if b["brand"] == "Acme")
     row = next(r for r in block["rows"] if r["key"] == "volume")
     assert row["samples"] == f"{volume[7]} / {volume[8]}"  # both sample sizes, as in the HTML
+
+
+def test_missing_values_are_empty_cells():
+    import numpy as np
+
+    from escucha.report.tables import plain
+
+    missing = (None, pd.NA, pd.NaT, float("nan"), np.float64("nan"), np.datetime64("NaT"))
+    assert [plain(v) for v in missing] == [None] * len(missing)
+    assert plain(np.int64(3)) == 3 and isinstance(plain(np.int64(3)), int)
+    assert plain(np.bool_(True)) is True
+    assert plain(pd.Timestamp("2024-03-02", tz="UTC")) == "2024-03-02T00:00:00+00:00"

@@ -42,16 +42,19 @@ def plain(value: Any) -> Cell:
         return None
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()  # numpy scalar
+        if value is None:  # numpy's NaT
+            return None
     if isinstance(value, float) and math.isnan(value):
         return None
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):  # date, pandas Timestamp
+    if isinstance(value, datetime) or hasattr(value, "isoformat"):  # date, pd.Timestamp
         text = value.isoformat()
         return None if text == "NaT" else text
     if isinstance(value, bool | int | float | str):
         return value
-    return str(value) if value == value else None  # pd.NA / NaT compare unequal
+    try:
+        return str(value) if value == value else None  # NaN-like values compare unequal
+    except TypeError:  # pd.NA: its comparisons are themselves missing
+        return None
 
 
 def _cols(t: Catalogue, *keys: str) -> tuple[str, ...]:
