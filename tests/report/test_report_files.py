@@ -268,3 +268,14 @@ def test_missing_values_are_empty_cells():
     assert plain(np.int64(3)) == 3 and isinstance(plain(np.int64(3)), int)
     assert plain(np.bool_(True)) is True
     assert plain(pd.Timestamp("2024-03-02", tz="UTC")) == "2024-03-02T00:00:00+00:00"
+
+
+def test_without_weasyprint_the_pdf_is_one_clear_error(monkeypatch):
+    import sys
+
+    from escucha.errors import UserError
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it could not be imported
+    with pytest.raises(UserError) as raised:
+        html_to_pdf("<p>x</p>")
+    assert "libpango-1.0-0" in str(raised.value)

@@ -34,7 +34,13 @@ def html_to_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:
     """The PDF of a self-contained HTML page, laid out with its print styles."""
     import logging
 
-    from weasyprint import HTML
+    from escucha.errors import UserError
+    from escucha.i18n import Message
+
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # not installed, or Debian's pango missing
+        raise UserError(Message("report_pdf_unavailable", {"error": str(exc)[:200]})) from exc
 
     # WeasyPrint warns about every CSS property it does not support (the screen styles'
     # `overflow-wrap: anywhere` and the like); the report's print layout does not need them.

@@ -426,6 +426,10 @@ STRINGS: dict[str, str] = {
     "download_pdf": "Report as PDF",
     "download_csv": "Tables as CSV (zip)",
     "download_xlsx": "Tables as Excel (XLSX)",
+    "report_pdf_unavailable": (
+        "the PDF needs WeasyPrint and Debian's pango libraries "
+        "(apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): {error}"
+    ),
     "col_language_code": "Language code",
     "col_ours": "Our brand",
     "col_reach_known": "Mentions with a follower count",

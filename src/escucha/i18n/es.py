@@ -448,6 +448,10 @@ STRINGS: dict[str, str] = {
     "download_pdf": "Informe en PDF",
     "download_csv": "Tablas en CSV (zip)",
     "download_xlsx": "Tablas en Excel (XLSX)",
+    "report_pdf_unavailable": (
+        "el PDF necesita WeasyPrint y las bibliotecas pango de Debian "
+        "(apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): {error}"
+    ),
     "col_language_code": "Código de idioma",
     "col_ours": "Nuestra marca",
     "col_reach_known": "Menciones con número de seguidores",
