@@ -74,20 +74,52 @@ def write_report(
     lang: str | None = None,
     period: PeriodChoice | None = None,
     themes: ScopeThemes | None = None,
+    fmt: str = "html",
 ) -> Path:
-    """Write the HTML report to `out`; the file appears whole or not at all. `lang`: its
+    """Write the report to `out` as `fmt` (escucha.deliverables.FORMATS: html, pdf, csv for
+    a zip of one CSV per table, xlsx); the file appears whole or not at all. `lang`: its
     language (escucha.i18n.LANGUAGES), by default the workspace's first configured language
     that has one. `period`: the posts it covers and the period they are compared with.
     `themes`: the scope's themes (`workspace_themes`) if the caller already has them."""
-    from escucha.i18n import first_supported
-
-    lang = lang or first_supported(workspace.config.languages)
-    html = report_html(workspace, lang, posts, period, themes)  # before the folder: errors first
+    data = report_bytes(workspace, fmt, lang, posts, period, themes)  # errors first
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(html, encoding="utf-8")
+    partial.write_bytes(data)
     partial.replace(out)
     return out.resolve()
+
+
+def report_bytes(
+    workspace: Context,
+    fmt: str,
+    lang: str | None = None,
+    posts: pd.DataFrame | None = None,
+    period: PeriodChoice | None = None,
+    themes: ScopeThemes | None = None,
+) -> bytes:
+    """The report as the bytes of a file of format `fmt` (escucha.deliverables.FORMATS)."""
+    from escucha.deliverables import FORMATS
+    from escucha.i18n import first_supported
+    from escucha.report import render_html
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; formats are {', '.join(FORMATS)}")
+    lang = lang or first_supported(workspace.config.languages)
+    context = report_context(workspace, lang, posts, period, themes)
+    if fmt == "csv":
+        from escucha.deliverables.sheets import tables_zip
+
+        return tables_zip(context["tables"])
+    if fmt == "xlsx":
+        from escucha.deliverables.sheets import tables_xlsx
+
+        return tables_xlsx(context["tables"])
+    html = render_html(context)
+    if fmt == "pdf":
+        from escucha.deliverables.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    return html.encode("utf-8")
 
 
 def periods_of(
@@ -150,13 +182,27 @@ def report_html(
     """The report of the workspace as it is, in UI language `lang`: reads the store, writes
     nothing (ideas are not refreshed nor alerts run here; the report shows what is stored).
     `period`: only the posts of that period, compared with another if it says so."""
+    from escucha.report import render_html
+
+    return render_html(report_context(workspace, lang, posts, period, themes))
+
+
+def report_context(
+    workspace: Context,
+    lang: str,
+    posts: pd.DataFrame | None = None,
+    period: PeriodChoice | None = None,
+    themes: ScopeThemes | None = None,
+) -> dict:
+    """What the report shows (escucha.report.context.build_context), read from the store:
+    the HTML page, the PDF and the tables are all made from it."""
     from escucha.alerts import alert_history
     from escucha.community.ledger import give_ask_by_month
     from escucha.enrich import current_model_version
     from escucha.frames import posts_frame
     from escucha.ideas import list_ideas
-    from escucha.report import render_report
     from escucha.report.backlog import ALERTS_SHOWN
+    from escucha.report.context import build_context
     from escucha.status import workspace_status
     from escucha.understand import shipped_metrics
 
@@ -168,7 +214,7 @@ def report_html(
         extra["comparison"] = comparison
     if themes is not None:
         extra["themes"] = themes
-    return render_report(
+    return build_context(
         frame,
         workspace_name=workspace.config.name,
         brands=brand_dicts(workspace),

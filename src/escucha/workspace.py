@@ -120,16 +120,19 @@ class Workspace:
         lang: str | None = None,
         period: str | Period | PeriodChoice | None = None,
         compare: str | Period | None = None,
+        format: str = "html",
     ) -> Path:
-        """Write the HTML report; the file appears whole or not at all. `posts`: the
+        """Write the report; the file appears whole or not at all. `posts`: the
         DataFrame of `posts()` if the caller already has it. `lang`: the report's language
         (escucha.i18n.LANGUAGES), by default the first configured language that has one.
-        `period` ("30d", "FROM:TO", a Period) and `compare` ("previous", "FROM:TO")."""
+        `period` ("30d", "FROM:TO", a Period) and `compare` ("previous", "FROM:TO").
+        `format`: "html", "pdf", "csv" (a zip of one CSV per table) or "xlsx" (one sheet
+        per table)."""
         from escucha.insights.tables import choose
         from escucha.report_inputs import write_report
 
         chosen = None if period is None and compare is None else choose(period, compare)
-        return write_report(self, Path(out), posts, lang, chosen)
+        return write_report(self, Path(out), posts, lang, chosen, fmt=format)
 
     def summary_lines(self, posts: pd.DataFrame | None = None) -> list[str]:
         """A few plain sentences on our brand, for the terminal."""

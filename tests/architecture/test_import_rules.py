@@ -49,6 +49,7 @@ FLOORS = {
     # 4: the Python API and the assembly of results
     "report": 4,
     "report_inputs": 4,
+    "deliverables": 4,
     "workspace": 4,
     "demo": 4,
     "plugins": 4,

@@ -108,3 +108,33 @@ def test_bad_periods_are_one_clear_line(root: Path, monkeypatch, capsys, options
     err = capsys.readouterr().err
     assert says in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_the_cli_writes_the_pdf_and_the_tables_of_a_period(root: Path, monkeypatch) -> None:
+    """`--format pdf|csv|xlsx` with the same period flags; the default file names follow."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from escucha.cli.app import app
+
+    monkeypatch.delenv("ESCUCHA_DATABASE_URL", raising=False)
+    period = ["--from", FROM, "--to", TO, "--compare", "previous", "--lang", "en"]
+    for fmt, name in (("pdf", "report.pdf"), ("csv", "report.zip"), ("xlsx", "report.xlsx")):
+        (root / name).unlink(missing_ok=True)
+        done = CliRunner().invoke(app, ["--workspace", str(root), "report", "-f", fmt, *period])
+        assert done.exit_code == 0, done.output
+        assert str(root / name) in done.output
+    assert (root / "report.pdf").read_bytes().startswith(b"%PDF-")
+    inside = _posts_between(root, FROM, TO)
+    with zipfile.ZipFile(root / "report.zip") as archive:
+        assert {"posts.csv", "comparison.csv", "share_of_voice.csv"} <= set(archive.namelist())
+        posts_csv = archive.read("posts.csv").decode("utf-8-sig")
+    book = load_workbook(io.BytesIO((root / "report.xlsx").read_bytes()))
+    counted = [row[2] for row in book["posts"].iter_rows(min_row=2, values_only=True)]
+    assert sum(counted) == len(inside)  # the period's posts only
+    assert posts_csv.splitlines()[0].startswith("Language code,Source,Posts")
+    comparison = list(book["comparison"].iter_rows(values_only=True))
+    assert comparison[0][3:9] == ("Measure", "Before", "After", "Change", "n before", "n after")
+    assert {row[3] for row in comparison[1:]} == {"volume", "share", "net", "complaint", "wish"}

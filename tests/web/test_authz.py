@@ -101,6 +101,9 @@ def test_the_app_has_the_routes_this_test_expects_to_cover(app):
         ("GET", "/panels"),
         ("GET", "/panels/{panel_id}"),
         ("GET", "/panels/{panel_id}/report"),
+        ("GET", "/report.pdf"),
+        ("GET", "/report/tables.zip"),
+        ("GET", "/report/tables.xlsx"),
     ]
     assert set(pages) <= set(routes)  # every role reads them (test_every_page_works_...)
 

@@ -9,16 +9,38 @@ from typing import Annotated
 import typer
 
 from escucha.cli.common import workspace_of
+from escucha.deliverables import SUFFIXES
 from escucha.i18n import LANGUAGES
 
 ReportLanguage = StrEnum("ReportLanguage", {code: code for code in LANGUAGES})
 
 
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 def report(
     ctx: typer.Context,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="HTML file (default: report.html).")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The file to write (default: report.html, report.pdf, report.zip, report.xlsx).",
+        ),
     ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html: one self-contained page; pdf: that page laid out for print; "
+            "csv: a zip of one CSV per table; xlsx: one sheet per table.",
+        ),
+    ] = ReportFormat.html,
     lang: Annotated[
         ReportLanguage | None,
         typer.Option(help="The report's language (default: the workspace's first language)."),
@@ -41,15 +63,17 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """Write the report: one self-contained HTML page that opens offline."""
+    """Write the report: one self-contained HTML page that opens offline, its PDF, or its
+    tables (CSV or XLSX)."""
     from escucha.insights.periods import choice_from_cli
 
     period = choice_from_cli(start, end, compare)
     workspace = workspace_of(ctx)
     path = workspace.write_report(
-        out or workspace.path / "report.html",
+        out or workspace.path / f"report{SUFFIXES[fmt.value]}",
         lang=lang.value if lang else None,
         period=None if period.empty and period.compare is None else period,
+        format=fmt.value,
     )
     typer.echo(f"report written to {path}")
 

@@ -23,9 +23,9 @@ def register_commands(cli: typer.Typer) -> None:
 
 @hookimpl
 def web_routers() -> Iterable[APIRouter]:
-    from escucha.web.routes import api, pages
+    from escucha.web.routes import api, pages, report
 
-    return [pages.router, api.router]
+    return [pages.router, report.router, api.router]
 
 
 @hookimpl

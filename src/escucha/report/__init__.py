@@ -18,9 +18,14 @@ def render_report(posts: pd.DataFrame, **inputs: Any) -> str:
     from `posts` when not given. `ideas` (escucha.ideas.list_ideas) and `alerts`
     (escucha.alerts.alert_history) are shown as given; the report reads nothing else.
     """
-    import jinja2
-
     from escucha.report.context import build_context
+
+    return render_html(build_context(posts, **inputs))
+
+
+def render_html(context: dict[str, Any]) -> str:
+    """The page of a context built by `escucha.report.context.build_context`."""
+    import jinja2
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("escucha.report", "templates"),
@@ -29,5 +34,4 @@ def render_report(posts: pd.DataFrame, **inputs: Any) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    context = build_context(posts, **inputs)
     return environment.get_template("report.html.j2").render(context)

@@ -32,7 +32,7 @@ from escucha.insights.opportunities import (
     our_opportunities,
     with_intent_rates,
 )
-from escucha.report import backlog, charts, competition
+from escucha.report import backlog, charts, competition, tables
 from escucha.report.community import give_ask_section
 from escucha.report.comparison import comparison_section, period_text
 from escucha.report.reach import author_rows, reach_cells
@@ -237,6 +237,41 @@ class _Report:
             else None,
         }
 
+    def tables(
+        self,
+        themes: Themes,
+        benchmark: pd.DataFrame,
+        volume: pd.DataFrame,
+        comparison: Comparison | None,
+        ideas: Sequence[dict],
+        give_ask: Sequence[dict],
+    ) -> list[tables.Table]:
+        """The report's tables as plain values, in the order and from the frames the HTML
+        shows (escucha.report.tables): the CSV and XLSX downloads."""
+        t, ours = self.t, self.ours
+        cov = coverage(self.posts)
+        cov = cov.assign(_rank=cov["lang"].map(self._rank)).sort_values(
+            ["_rank", "lang", "source"], kind="stable"
+        )
+        rates = with_intent_rates(benchmark, self.posts)
+        rates = rates.assign(_rank=rates["lang"].map(self._rank)).sort_values(
+            "_rank", kind="stable"
+        )
+        found = [
+            tables.coverage_table(cov, t),
+            tables.share_table(self._in_language_order(self.share, "mentions"), ours, t),
+            tables.sentiment_table(self._in_language_order(self.sentiment, "posts"), ours, t),
+            tables.volume_table(volume, t),
+            tables.themes_table(themes, t),
+            tables.authors_table(active_authors(self.posts, n=15), t),
+            tables.competitors_table(rates, t),
+            tables.ideas_table(ideas, t),
+            tables.give_ask_table(give_ask, t),
+        ]
+        if comparison is not None:
+            found[1:1] = tables.comparison_tables(comparison, ours, self._rank, t)
+        return found
+
     def competitors(self, benchmark: pd.DataFrame, found: list[Opportunity]) -> dict:
         return {
             "rows": competition.competitor_rows(
@@ -429,4 +464,5 @@ def build_context(
         "method": report.method(),
         "period": period_text(period, t) if period is not None else None,
         "comparison": comparison_section(comparison, ours, report._rank, t),
+        "tables": report.tables(themes, benchmark, volume, comparison, ideas, give_ask),
     }

@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+from escucha.core.cells import neutralise
 from escucha.reads.posts import EXPORT_COLUMNS, PostRow
 
 FORMATS = {
@@ -21,19 +21,6 @@ FORMATS = {
     "json": "application/json",
     "parquet": "application/vnd.apache.parquet",
 }
-_FORMULA = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"  # and their fullwidth forms ＝ ＋ － ＠
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the BOM
-_SEPARATORS = ",;\t|\r\n"
-# A formula character at the start of the cell or right after a separator, perhaps behind
-# spaces or invisible characters: where some spreadsheet would start a cell.
-_FORMULA_CELL = re.compile(
-    f"(?:^|[{re.escape(_SEPARATORS)}])[\\s{_INVISIBLE}]*[{re.escape(_FORMULA)}]"
-)
-
-
-def neutralise(value: str) -> str:
-    """The cell with a leading apostrophe if a spreadsheet could take it for a formula."""
-    return "'" + value if _FORMULA_CELL.search(value) else value
 
 
 def _flat(row: PostRow, column: str) -> Any:

@@ -40,6 +40,7 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: 
     from escucha.engage.honesty import brand_honesty
     from escucha.report.comparison import comparison_section
     from escucha.web.engage import honesty_panel
+    from escucha.web.routes.report import download_links
 
     t = catalogue(ui)
     pv = data.period(choice)
@@ -84,6 +85,7 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: 
             for row in fmt.overview_rows(view, ours, ui)
         ],
         period=pv.control(t),
+        downloads=download_links(pv.query()),
         comparison=comparison,
         min_posts=MIN_POSTS,
         labelled=t.text("labels_overview", n=t.number(view["labelled"]))
