@@ -35,7 +35,7 @@ def add(
     t = catalogue(ui)
     try:
         digest = add_digest(
-            ctx.workspace, every, to, lang=lang, brand=brand.strip() or None, by=user.username
+            ctx.workspace, every, to, lang=lang, brand=brand.strip() or None, by=user.name
         )
     except EscuchaError as exc:
         return alerts_response(request, ctx, user, ui, error=t.error_text(exc))
