@@ -175,9 +175,7 @@ def test_email_is_sent_once_per_period_with_text_html_and_a_stable_message_id(
     assert PASSWORD not in caplog.text
 
 
-def test_a_refused_email_is_logged_failed_without_the_password_and_retried(
-    market, monkeypatch
-):
+def test_a_refused_email_is_logged_failed_without_the_password_and_retried(market, monkeypatch):
     monkeypatch.setenv("ESCUCHA_DIGESTS_SMTP_PASSWORD", PASSWORD)
     configure(
         market,

@@ -71,9 +71,12 @@ def test_admins_add_send_and_remove_a_digest_others_only_see_it(web, lang):
     seen = analyst.get("/alerts").text
     assert f"{digest.shown_target}" in seen and "/alerts/digests/" not in seen
     assert words[1] not in seen
-    assert analyst.post(
-        f"/alerts/digests/{digest.id}/remove", data={"csrf_token": CSRF.search(seen)[1]}
-    ).status_code == 403
+    assert (
+        analyst.post(
+            f"/alerts/digests/{digest.id}/remove", data={"csrf_token": CSRF.search(seen)[1]}
+        ).status_code
+        == 403
+    )
 
     bad = admin.post("/alerts/digests", data=form | {"to": "sms:1"})
     assert bad.status_code == 400 and "email:ADDRESS or webhook:URL" in bad.text
