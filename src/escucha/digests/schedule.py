@@ -137,7 +137,9 @@ def remove_digest(ctx: Context, digest_id: int) -> None:
 
 def period_for(every: str, now: datetime) -> Period:
     """The last whole period before `now`: yesterday (UTC), or last Monday-to-Sunday week."""
-    today: date = as_utc(now).date()
+    moment = as_utc(now)
+    assert moment is not None
+    today: date = moment.date()
     if every == "daily":
         day = today - timedelta(days=1)
         return Period(day, day)
