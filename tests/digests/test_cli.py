@@ -30,8 +30,9 @@ def test_the_digests_commands(tmp_path, monkeypatch):
     monkeypatch.delenv("ESCUCHA_DATABASE_URL", raising=False)
     folder = init_workspace(tmp_path / "ws", default_config("cli digests")).path
     with Receiver(200) as hook:
-        added = escucha(folder, "digests", "add", "--every", "daily", "--to",
-                        f"webhook:{hook.url('/t/secret-token')}", "--lang", "es", "--json")  # fmt: skip
+        to = f"webhook:{hook.url('/t/secret-token')}"
+        added = escucha(folder, "digests", "add", "--every", "daily", "--to", to,
+                        "--lang", "es", "--json")  # fmt: skip
         assert added.returncode == 0, added.stderr
         digest = json.loads(added.stdout)
         assert digest["every"] == "daily" and "secret-token" not in added.stdout

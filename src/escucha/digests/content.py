@@ -145,12 +145,13 @@ def build_digest(ctx: Context, digest: Digest, period: Period) -> DigestContent:
 
 
 def _sections(ctx: Context, content: DigestContent) -> dict:
-    """What both renderings show, in the digest's language (report/comparison's words)."""
+    """What both renderings show, in the digest's language (insights/compare_text's words)."""
+    from escucha.digests.strings import STRINGS
     from escucha.i18n import catalogue
-    from escucha.plugins.manager import plugin_manager
-    from escucha.report.comparison import comparison_section, period_text
+    from escucha.i18n.catalogue import add_strings
+    from escucha.insights.compare_text import comparison_section, period_text
 
-    plugin_manager()  # the features' sentences join the catalogues once per process
+    add_strings(STRINGS)  # a no-op once the plugins added them
     t = catalogue(content.lang)
     ours = {b.name for b in ctx.config.brands if getattr(b, "ours", False)}
     languages = list(ctx.config.languages)

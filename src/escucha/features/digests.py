@@ -36,6 +36,6 @@ def tables() -> Iterable[Table]:
 
 @hookimpl
 def strings() -> Mapping[str, Mapping[str, str]]:
-    from escucha.features.digests_strings import EN, ES
+    from escucha.digests.strings import STRINGS
 
-    return {"en": EN, "es": ES}
+    return STRINGS

@@ -1,5 +1,6 @@
 """The digests' sentences in English and Spanish: the digest itself and its section on the
-alerts page (the `strings` hook of features/digests.py)."""
+alerts page (added to the catalogues by features/digests.py's `strings` hook, and by
+content.py when a digest is rendered outside the faces)."""
 
 from __future__ import annotations
 
@@ -76,3 +77,6 @@ ES = {
     "digests_in_progress": "Resumen n.º {id}: {period} se está enviando.",
     "digests_failed": "El resumen n.º {id} no se envió: {message}",
 }
+
+
+STRINGS = {"en": EN, "es": ES}
