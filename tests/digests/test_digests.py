@@ -264,3 +264,16 @@ def test_adding_checks_every_option_and_lists_hide_webhook_paths(market):
         remove_digest(market, digest.id)
     with pytest.raises(NotFound):
         send_digest(market, digest.id, now=NOW)
+
+
+def test_a_secret_in_escucha_toml_is_refused_before_anything_is_claimed(market):
+    from escucha.errors import ConfigError
+    from escucha.workspace import open_workspace
+
+    configure(market, '[digests]\nsmtp_host = "127.0.0.1"\npassword = "oops"\n')
+    ws = open_workspace(market.path)
+    digest = add_digest(ws, "daily", "email:ana@example.org")
+    with pytest.raises(ConfigError, match="'password' is a secret") as refused:
+        send_digest(ws, digest.id, now=NOW)
+    assert "oops" not in str(refused.value)
+    assert sends(ws) == []

@@ -117,7 +117,7 @@ def send_digest(
     holds it), or `dry_run` with the `subject`, `text` and `html` that would be sent. A
     refused delivery is written down as `failed` and raised (DeliveryError)."""
     from escucha.digests.content import build_digest, digest_key, render_html, render_text
-    from escucha.digests.deliver import DeliveryError
+    from escucha.digests.deliver import DeliveryError, digest_settings
 
     now = now or datetime.now(UTC)
     digest = get_digest(ctx, digest_id)
@@ -137,6 +137,7 @@ def send_digest(
             "text": text,
             "html": render_html(ctx, content),
         }
+    digest_settings(ctx.config.extra)  # a wrong [digests] table stops here, before the claim
     if not _claim(ctx, digest.id, period, now):
         state = _state(ctx, digest.id, period)
         return out | {"status": "already_sent" if state == "sent" else "in_progress"}
@@ -145,6 +146,9 @@ def send_digest(
     except DeliveryError as exc:
         _mark(ctx, digest.id, period, status="failed", error=str(exc)[:2000])
         log.warning("digest %s for %s failed: %s", digest.id, period.text(), exc)
+        raise
+    except Exception as exc:
+        _mark(ctx, digest.id, period, status="failed", error=f"{type(exc).__name__}: {exc}"[:500])
         raise
     except BaseException:
         _mark(ctx, digest.id, period, status="failed", error="interrupted")
