@@ -3,7 +3,9 @@
 Every job is idempotent, so a run killed mid-way and retried duplicates nothing: collection
 stores one page per transaction with its cursor and ignores posts it already holds (on
 source and native id); analysis reads only posts the current model has not read; the idea
-refresh and the alert evaluation skip what they already stored. A job that keeps failing
+refresh and the alert evaluation skip what they already stored; a digest's period is claimed
+in its sent-log before it is sent; a draft's publication is recorded with its idempotency key
+before the platform is called, so a retry sends the same key. A job that keeps failing
 ends, after RETRIES retries, in the dead-letter list (`escucha jobs failed`, the /jobs page)
 with its last error."""
 
