@@ -46,6 +46,7 @@ FLOORS = {
     "panels": 3,
     "ops": 3,
     "jobs": 3,
+    "digests": 3,
     # 4: the Python API and the assembly of results
     "report": 4,
     "report_inputs": 4,

@@ -23,10 +23,13 @@ PUBLIC |= {"/t/{token}"}
 # Browser routes that only act on the caller's own session or preference: anyone may post
 # to them (with a CSRF token), viewers included.
 SELF_SERVICE = {"/login", "/logout", "/language"}
-# Admins only (403 for analysts and viewers): the dead-letter list of background jobs.
 # retired pages that lead to another (for every role that may see the target)
 REDIRECTS = {"/concerns": "/themes"}
+# Admins only (403 for analysts and viewers): the dead-letter list of background jobs, and
+# managing the digests (they send the workspace's numbers outside it).
 ADMIN_ONLY = {"/jobs", "/jobs/{job_id}/retry", "/jobs/{job_id}/discard"}
+ADMIN_ONLY |= {"/alerts/digests", "/alerts/digests/{digest_id}/remove"}
+ADMIN_ONLY |= {"/alerts/digests/{digest_id}/send"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

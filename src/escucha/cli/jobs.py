@@ -65,14 +65,25 @@ def worker(
 def jobs_queue(
     ctx: typer.Context,
     task: Annotated[
-        str, typer.Argument(help="collect, analyse, refresh_ideas or evaluate_alerts.")
+        str,
+        typer.Argument(
+            help="collect, analyse, refresh_ideas, evaluate_alerts, send_digest or publish."
+        ),
     ],
     source: Annotated[str | None, typer.Option(help="The source, for collect.")] = None,
+    digest: Annotated[int | None, typer.Option(help="The digest, for send_digest.")] = None,
+    draft: Annotated[int | None, typer.Option(help="The approved draft, for publish.")] = None,
 ) -> None:
     """Queue one job now (a worker runs it)."""
     from escucha.jobs.worker import queue_job
 
-    kwargs = {"source": source} if source else {}
+    kwargs: dict[str, str | int] = {}
+    if source:
+        kwargs["source"] = source
+    if digest is not None:
+        kwargs["digest_id"] = digest
+    if draft is not None:
+        kwargs["draft_id"] = draft
     queued = queue_job(workspace_of(ctx), task, **kwargs)
     typer.echo(f"queued {task}" if queued else f"{task} is already waiting in the queue")
 

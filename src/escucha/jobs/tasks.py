@@ -3,7 +3,9 @@
 Every job is idempotent, so a run killed mid-way and retried duplicates nothing: collection
 stores one page per transaction with its cursor and ignores posts it already holds (on
 source and native id); analysis reads only posts the current model has not read; the idea
-refresh and the alert evaluation skip what they already stored. A job that keeps failing
+refresh and the alert evaluation skip what they already stored; a digest's period is claimed
+in its sent-log before it is sent; a draft's publication is recorded with its idempotency key
+before the platform is called, so a retry sends the same key. A job that keeps failing
 ends, after RETRIES retries, in the dead-letter list (`escucha jobs failed`, the /jobs page)
 with its last error."""
 
@@ -127,6 +129,23 @@ def evaluate_alerts(context: JobContext) -> dict:
     return {"fired": len(result["fired"]), "deliveries": len(result["deliveries"])}
 
 
+def send_digest(context: JobContext, digest_id: int) -> dict:
+    """Send one digest's last whole period, once (its sent-log row is claimed first)."""
+    from escucha.digests import send_digest as send
+
+    done = send(workspace_of(context), int(digest_id))
+    return {"status": done["status"], "period": done["period"]}
+
+
+def publish(context: JobContext, draft_id: int) -> dict:
+    """Publish one approved draft, at most once: the attempt and its idempotency key are
+    stored before the platform is called, and a published draft is never sent again."""
+    from escucha.engage.publish import publish_draft
+
+    done = publish_draft(workspace_of(context), int(draft_id), by="worker")
+    return {"native_id": done["native_id"], "again": done["again"]}
+
+
 def _due(ctx: Context, now: float) -> list[str]:
     """The sources whose interval has passed since their last success."""
     from escucha.listen.collector import source_health
@@ -159,6 +178,14 @@ def schedule_alerts(context: JobContext, timestamp: int) -> bool:
     return defer(context.app, "evaluate_alerts", "evaluate_alerts")
 
 
+def schedule_digests(context: JobContext, timestamp: int) -> list[int]:
+    """Every 10 minutes: a send_digest job for each digest whose last period is not sent."""
+    from escucha.digests import due_digests
+
+    due = due_digests(workspace_of(context))
+    return [d for d in due if defer(context.app, "send_digest", f"digest:{d}", digest_id=d)]
+
+
 async def retry_stalled(context: JobContext, timestamp: int) -> int:
     """Every minute: jobs left running by a worker that stopped sending heartbeats (killed,
     its machine lost) go back to the queue."""
@@ -173,6 +200,8 @@ JOBS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "analyse": (analyse, {}),
     "refresh_ideas": (refresh_ideas, {}),
     "evaluate_alerts": (evaluate_alerts, {}),
+    "send_digest": (send_digest, {}),
+    "publish": (publish, {}),
 }
 # the schedules (cron, UTC): each queues its job unless one already waits
 SCHEDULES: dict[str, tuple[Callable[..., Any], str]] = {
@@ -180,6 +209,7 @@ SCHEDULES: dict[str, tuple[Callable[..., Any], str]] = {
     "schedule_analysis": (schedule_analysis, "*/5 * * * *"),
     "schedule_ideas": (schedule_ideas, "*/15 * * * *"),
     "schedule_alerts": (schedule_alerts, "*/5 * * * *"),
+    "schedule_digests": (schedule_digests, "*/10 * * * *"),
     "retry_stalled": (retry_stalled, "* * * * *"),
 }
 

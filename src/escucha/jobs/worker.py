@@ -50,14 +50,25 @@ def run_worker(
     return asyncio.run(work())
 
 
-def queue_job(ctx: Context, task: str, **kwargs: str) -> bool:
+# the argument each job needs, its option on `escucha jobs queue`, and its lock's prefix
+NEEDS = {
+    "collect": ("source", "--source NAME", "collect"),
+    "send_digest": ("digest_id", "--digest ID", "digest"),
+    "publish": ("draft_id", "--draft ID", "publish"),
+}
+
+
+def queue_job(ctx: Context, task: str, **kwargs: str | int) -> bool:
     """Queue one job now (`escucha jobs queue`); False when the same one already waits."""
     if task not in JOBS:
         raise UserError(f"no job named {task!r}; choose one of {', '.join(JOBS)}")
-    if task == "collect" and "source" not in kwargs:
-        raise UserError("the collect job needs --source NAME")
+    lock = task
+    if task in NEEDS:
+        name, option, prefix = NEEDS[task]
+        if kwargs.get(name) is None:
+            raise UserError(f"the {task} job needs {option}")
+        lock = f"{prefix}:{kwargs[name]}"
     ensure_schema(ctx)
     app = make_app(ctx, max_connections=1)
-    lock = f"{task}:{kwargs['source']}" if "source" in kwargs else task
     with app.open():
         return defer(app, task, lock, **kwargs)

@@ -34,6 +34,7 @@ DEFAULT_PLUGINS = (
     "escucha.features.research_stats",
     "escucha.features.panels",
     "escucha.features.alerts",
+    "escucha.features.digests",
     "escucha.features.report",
     "escucha.features.web",
     "escucha.features.auth",

@@ -24,6 +24,7 @@ from escucha.insights import (
     volume_over_time,
 )
 from escucha.insights.common import normalised
+from escucha.insights.compare_text import comparison_section, period_text
 from escucha.insights.concerns import scope_themes, top_theme
 from escucha.insights.flagged import flagged_counts
 from escucha.insights.opportunities import (
@@ -34,7 +35,6 @@ from escucha.insights.opportunities import (
 )
 from escucha.report import backlog, charts, competition, tables
 from escucha.report.community import give_ask_section
-from escucha.report.comparison import comparison_section, period_text
 from escucha.report.reach import author_rows, reach_cells
 from escucha.report.themes import KINDS, Themes, language_blocks
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from escucha.report.comparison import MEASURES
+from escucha.insights.compare_text import MEASURES
 from escucha.report.themes import KINDS
 
 if TYPE_CHECKING:

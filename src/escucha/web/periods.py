@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 from fastapi import Query as Param
 
 from escucha.i18n import Catalogue
+from escucha.insights.compare_text import period_text
 from escucha.insights.periods import PERIOD_KEYS, PRESETS, Period, PeriodChoice, Periods
-from escucha.report.comparison import period_text
 from escucha.web.filters import PostFilter
 
 MAX_VALUE = 40

@@ -22,6 +22,7 @@ from escucha.store.schema.community import (
     merge_evidence,
     segments,
 )
+from escucha.store.schema.digests import digest_sends, digests
 from escucha.store.schema.engage import (
     draft_approvals,
     draft_overrides,
@@ -96,6 +97,8 @@ __all__ = [
     "contact_identities",
     "contact_merges",
     "contacts",
+    "digest_sends",
+    "digests",
     "draft_approvals",
     "draft_overrides",
     "drafts",

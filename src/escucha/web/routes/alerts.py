@@ -21,7 +21,7 @@ Lang = Annotated[str, Depends(ui_lang)]
 HISTORY = 200
 
 
-def _page(
+def alerts_response(
     request: Request,
     ctx: Ctx,
     user: User,
@@ -31,6 +31,7 @@ def _page(
     error: str | None = None,
 ) -> Response:
     from escucha.alerts import alert_history
+    from escucha.digests import list_digests
 
     t = catalogue(ui)
     history = alert_history(ctx.workspace, limit=HISTORY)
@@ -43,6 +44,9 @@ def _page(
         active="alerts",
         alerts=alert_section(history, t, shown=None),
         can_change=can_change(user.role),
+        digests=list_digests(ctx.workspace),
+        can_manage_digests=user.role == "admin",
+        brands=[b.name for b in ctx.workspace.config.brands],
         notice=notice,
         notes=notes or [],
         error=error,
@@ -54,7 +58,7 @@ def _page(
 def alerts_page(
     request: Request, ctx: Ctx, user: Annotated[User, Depends(require_user)], ui: Lang
 ) -> Response:
-    return _page(request, ctx, user, ui)
+    return alerts_response(request, ctx, user, ui)
 
 
 @router.post("/alerts/run")
@@ -68,6 +72,6 @@ def run_alerts_now(
     except UserError as exc:
         t = catalogue(ui)
         error = t.text("alerts_failed", message=t.error_text(exc))
-        return _page(request, ctx, user, ui, error=error)
+        return alerts_response(request, ctx, user, ui, error=error)
     notice = backlog.run_summary(result, ui)
-    return _page(request, ctx, user, ui, notice=notice, notes=list(result["notes"]))
+    return alerts_response(request, ctx, user, ui, notice=notice, notes=list(result["notes"]))

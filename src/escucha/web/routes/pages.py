@@ -38,7 +38,7 @@ Choice = Annotated[PeriodChoice, Depends(period_choice)]
 @router.get("/")
 def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: Choice) -> Response:
     from escucha.engage.honesty import brand_honesty
-    from escucha.report.comparison import comparison_section
+    from escucha.insights.compare_text import comparison_section
     from escucha.web.engage import honesty_panel
     from escucha.web.routes.report import download_links
 
@@ -427,7 +427,7 @@ def drivers(
         return render(
             request, "computing.html", ui=ui, user=user, title=t["title_drivers"], active="explore"
         )
-    from escucha.report.comparison import period_text
+    from escucha.insights.compare_text import period_text
 
     groups = []
     for kind, items in found.found.items():
@@ -486,6 +486,6 @@ def _driver_filter(flt: PostFilter, kind: str, item: str) -> PostFilter | None:
 
 
 def _driver_verdict(change, t) -> str:
-    from escucha.report.comparison import verdict
+    from escucha.insights.compare_text import verdict
 
     return verdict(change, t)
