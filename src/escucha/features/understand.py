@@ -16,16 +16,25 @@ if TYPE_CHECKING:
 def register_commands(cli: typer.Typer) -> None:
     from escucha.cli.analysis import analyze
     from escucha.cli.classify import classify, evaluate
+    from escucha.cli.categories import categories_app
     from escucha.cli.labels import labels_app
 
     cli.command()(analyze)
     cli.command("classify")(classify)
     cli.command("eval")(evaluate)
     cli.add_typer(labels_app)
+    cli.add_typer(categories_app)
 
 
 @hookimpl
 def tables() -> Iterable[Table]:
-    from escucha.store.schema import brand_mentions, enrichments, label_changes, post_labels
+    from escucha.store.schema import (
+        brand_mentions,
+        categories,
+        enrichments,
+        label_changes,
+        post_categories,
+        post_labels,
+    )
 
-    return [enrichments, brand_mentions, post_labels, label_changes]
+    return [enrichments, brand_mentions, post_labels, label_changes, categories, post_categories]

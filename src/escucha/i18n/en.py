@@ -540,6 +540,7 @@ STRINGS: dict[str, str] = {
     "query_no_letter": "'{word}' has no letter or digit to search for at position {position}",
     "query_empty_phrase": "empty phrase at position {position}",
     "query_unclosed_quote": "unclosed quote at position {position}",
+    "query_unknown_category": "there is no category '{name}' (categories: {known})",
     "query_unknown_field": "unknown field '{name}' at position {position} (fields: {fields})",
     "query_star_in_field": "'*' works in words, not in field values, at position {position}",
     "query_field_value": "{name}: needs a value, e.g. {example}, at position {position}",

@@ -580,6 +580,7 @@ STRINGS: dict[str, str] = {
     "query_no_letter": "'{word}' no tiene letras ni cifras que buscar, en la posición {position}",
     "query_empty_phrase": "frase vacía en la posición {position}",
     "query_unclosed_quote": "comillas sin cerrar en la posición {position}",
+    "query_unknown_category": "no hay ninguna categoría '{name}' (categorías: {known})",
     "query_unknown_field": (
         "campo desconocido '{name}' en la posición {position} (campos: {fields})"
     ),
