@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 @hookimpl
 def register_commands(cli: typer.Typer) -> None:
     from escucha.cli.analysis import analyze
-    from escucha.cli.classify import classify, evaluate
     from escucha.cli.categories import categories_app
+    from escucha.cli.classify import classify, evaluate
     from escucha.cli.labels import labels_app
 
     cli.command()(analyze)

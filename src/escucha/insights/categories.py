@@ -93,16 +93,19 @@ def category_tables(
         pos, neu, neg = (counts.get(s, 0) for s in ("positive", "neutral", "negative"))
         net, low, high = net_score(pos, neg)
         share = n / total if total else float("nan")
+        about = defined[name]
         rows.append(
-            (name, defined[name]["query"], n, share, defined[name]["tagged"], pos, neu, neg)
-            + (net, low, high, too_few(pos, neg))
+            (name, about["query"], n, share, about["tagged"], pos, neu, neg, net, low, high)
         )
         mentions = counts_in(mention_counts(conn, model_version, ids), period) if ids else None
         if mentions is not None and not mentions.empty:
             by_brand = mentions.groupby("brand")["mentions"].sum()
             for brand, m in by_brand.sort_values(ascending=False).items():
                 voices.append((name, brand, int(m), int(m) / int(by_brand.sum())))
-    table = pd.DataFrame(rows, columns=CATEGORY_COLUMNS).astype({"too_few": bool})
+    table = pd.DataFrame(rows, columns=CATEGORY_COLUMNS[:-1])
+    table["too_few"] = [
+        too_few(p, q) for p, q in zip(table["positive"], table["negative"], strict=True)
+    ]
     return table, pd.DataFrame(voices, columns=VOICE_COLUMNS)
 
 

@@ -10,10 +10,10 @@ from escucha.store.writer import ENGAGEMENT_SETTING
 
 
 def data_version(conn: Connection, model_version: str) -> tuple:
-    """Indexed maxima and four settings: moves whenever posts are added, enriched, relabelled,
-    edited, deleted or erased, categories defined or removed, brands re-matched, or reach and engagement counts stored (a
-    re-import refreshes them). Read from the store on every request, so it is the same in
-    every web worker process."""
+    """Indexed maxima and four settings: moves whenever posts are added, enriched, relabelled
+    or tagged, edited, deleted or erased, categories defined or removed, brands re-matched,
+    or reach and engagement counts stored (a re-import refreshes them). Read from the store
+    on every request, so it is the same in every web worker process."""
     top_post = conn.scalar(select(func.max(posts.c.id)))
     top_enrichment = conn.scalar(select(func.max(enrichments.c.id)))
     top_correction = conn.scalar(select(func.max(label_changes.c.id)))
