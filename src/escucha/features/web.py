@@ -23,9 +23,9 @@ def register_commands(cli: typer.Typer) -> None:
 
 @hookimpl
 def web_routers() -> Iterable[APIRouter]:
-    from escucha.web.routes import api, pages
+    from escucha.web.routes import api, breakdowns, pages
 
-    return [pages.router, api.router]
+    return [pages.router, breakdowns.router, api.router]
 
 
 @hookimpl
@@ -35,5 +35,6 @@ def nav_entries() -> Iterable[NavItem]:
         NavItem("explore", "/explore", order=20),
         NavItem("competitors", "/competitors", order=30),
         NavItem("concerns", "/concerns", order=40),
+        NavItem("categories", "/categories", order=45),
         NavItem("sources", "/sources", order=80),
     ]

@@ -176,6 +176,19 @@ def tag(
     return after
 
 
+def set_tags(engine: Engine, post_id: int, user: str, names: Iterable[str]) -> list[str]:
+    """Make the post's hand-tagged categories exactly `names` (audited as `tag`)."""
+    wanted = {category_name(n) for n in names}
+    with engine.connect() as conn:
+        current = set(_hand_tags(conn, post_id))
+    return tag(engine, post_id, user, add=wanted - current, remove=current - wanted)
+
+
+def hand_tags(conn: Connection, post_id: int) -> list[str]:
+    """The categories the post is tagged with by hand, by name."""
+    return _hand_tags(conn, post_id)
+
+
 def post_categories_of(conn: Connection, post_id: int, model_version: str) -> list[dict]:
     """The categories one post belongs to: name, `by_hand` (tagged), `by_query` (its saved
     query matches the post)."""
