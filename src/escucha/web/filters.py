@@ -1,6 +1,7 @@
 """The filters of the explorer and the API: a boolean query plus brand, language, sentiment,
 intent, source, custom category and dates. The structured filters become query text, so both
-share the query language's one meaning of each field (e.g. lang: is the model's language, else the source's)."""
+share the query language's one meaning of each field (e.g. lang: is the model's language,
+else the source's)."""
 
 from __future__ import annotations
 
