@@ -18,12 +18,14 @@ def register_commands(cli: typer.Typer) -> None:
     from escucha.cli.categories import categories_app
     from escucha.cli.classify import classify, evaluate
     from escucha.cli.labels import labels_app
+    from escucha.cli.train import train
 
     cli.command()(analyze)
     cli.command("classify")(classify)
     cli.command("eval")(evaluate)
     cli.add_typer(labels_app)
     cli.add_typer(categories_app)
+    cli.command("train")(train)
 
 
 @hookimpl
