@@ -126,3 +126,39 @@ def test_training_improves_the_held_out_f1_and_saves_into_the_workspace(analysed
     text = CliRunner().invoke(build_app(), ["train", "--from-labels"])
     assert text.exit_code == 0 and "shipped model is unchanged" in text.output
     assert np.isfinite(report["before"])
+
+
+def test_analyze_uses_the_workspace_model_only_when_enabled(analysed, monkeypatch):
+    from escucha.cli.app import build_app
+    from escucha.workspace import open_workspace
+
+    run = CliRunner().invoke
+    monkeypatch.chdir(analysed.path)
+    refused = run(build_app(), ["analyze", "--use-workspace-model"])
+    assert refused.exit_code != 0 and "train --from-labels first" in str(refused.exception)
+    _label_with_a_policy(analysed, 320)
+    assert run(build_app(), ["train", "--from-labels"]).exit_code == 0
+    shipped = current_model_version()
+    plain = run(build_app(), ["analyze"])  # not enabled: nothing new to read
+    assert plain.exit_code == 0 and f"analysed 0 posts with {shipped}" in plain.output
+    done = run(build_app(), ["analyze", "--use-workspace-model"])
+    assert done.exit_code == 0, done.output
+    ws = open_workspace(analysed.path)
+    own = current_model_version(ws)
+    assert own.startswith(shipped + "+ws.") and f"analysed 320 posts with {own}" in done.output
+    assert "use_workspace_model = true" in (ws.path / "escucha.toml").read_text(encoding="utf-8")
+    frame = ws.posts()
+    assert set(frame["model_version"]) == {own}
+    # the correction learned the analysts' line: more negatives than the shipped model said
+    with ws.engine.connect() as conn:
+        counts = dict(
+            conn.execute(
+                sa.select(enrichments.c.model_version, sa.func.count())
+                .where(enrichments.c.sentiment == "negative")
+                .group_by(enrichments.c.model_version)
+            ).all()
+        )
+    assert counts[own] > counts[shipped]
+    back = run(build_app(), ["analyze", "--use-shipped-model"])
+    assert back.exit_code == 0 and f"with {shipped}" in back.output
+    assert current_model_version(open_workspace(analysed.path)) == shipped

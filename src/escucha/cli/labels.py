@@ -35,7 +35,7 @@ def export(
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     n = 0
     try:
-        for record in export_labels(ws.engine, current_model_version()):
+        for record in export_labels(ws.engine, current_model_version(ws)):
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
     finally:

@@ -215,5 +215,5 @@ def categories_table(ctx: Context, period: PeriodLike = None, by: str = "categor
     with ctx.engine.connect() as conn:
         oldest, newest = post_days(conn)
         current = choose(period).resolve(newest, oldest).current
-        table, voices = category_tables(conn, current_model_version(), current)
+        table, voices = category_tables(conn, current_model_version(ctx), current)
     return table if by == "category" else voices

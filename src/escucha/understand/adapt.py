@@ -168,7 +168,7 @@ def train_from_labels(
             f"(at least {MIN_LABELS} needed, of at least two sentiments); relabel more posts "
             "on their pages or with the REST API"
         )
-    y = np.array([SENTIMENTS.index(e.sentiment) for e in rated])  # type: ignore[arg-type]
+    y = np.array([SENTIMENTS.index(str(e.sentiment)) for e in rated])
     probs = np.array([e.probs for e in rated])
     langs = [e.lang for e in rated]
     out = split([f"{lang}|{s}" for lang, s in zip(langs, y, strict=True)], held_out, seed)
@@ -311,3 +311,94 @@ def load(folder: Path) -> dict[str, Any] | None:
     """The workspace model's document, or None when there is none."""
     path = folder / MODEL_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def enabled(ctx: Any) -> bool:
+    """Whether the workspace asks for its own model: `use_workspace_model = true` under
+    `[models]` in escucha.toml."""
+    table = ctx.config.extra.get("models", {})
+    value = table.get("use_workspace_model", False) if isinstance(table, dict) else False
+    if not isinstance(value, bool):
+        raise UserError("escucha.toml [models]: 'use_workspace_model' must be true or false")
+    return value
+
+
+def workspace_version(ctx: Any) -> str | None:
+    """The version of the workspace model in use (None: the shipped models are)."""
+    if not enabled(ctx):
+        return None
+    document = load(Path(ctx.path) / "models")
+    if document is None:
+        raise UserError(
+            "escucha.toml asks for the workspace model ([models] use_workspace_model) but "
+            "there is none: run escucha train --from-labels first"
+        )
+    return str(document["version"])
+
+
+class CorrectedReader:
+    """The shipped reader with the workspace's correction applied to what it reads: the
+    sentiment (its probabilities and label) and the intents that have a correction. Posts
+    read with it are recorded under the workspace model's version."""
+
+    def __init__(self, reader: Any, document: dict[str, Any]) -> None:
+        self.reader = reader
+        self.languages = reader.languages
+        self.version = str(document["version"])
+        self.adapted = Adapted(document["sentiment"], document["intents"], document["report"])
+
+    def read(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Any]:
+        from dataclasses import replace
+
+        readings = self.reader.read(texts, langs)
+        if not readings:
+            return readings
+        probs = np.array(
+            [[r.sentiment_scores[s] for s in SENTIMENTS] + [r.intents[i] for i in INTENTS]
+             for r in readings]
+        )  # fmt: skip
+        out = []
+        for n, r in enumerate(readings):
+            w = np.array(self.adapted.sentiment.get(r.lang, self.adapted.sentiment["*"]))
+            z = np.append(_sentiment_x(probs[n : n + 1])[0], 1.0) @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            labels = set(r.intent_labels)
+            for intent in self.adapted.intents:
+                flagged = self.adapted.predict_intent(intent, probs[n : n + 1])
+                if flagged is not None:
+                    labels.discard(intent)
+                    if bool(flagged[0]):
+                        labels.add(intent)
+            out.append(
+                replace(
+                    r,
+                    sentiment=SENTIMENTS[int(p.argmax())],
+                    sentiment_scores={s: float(p[i]) for i, s in enumerate(SENTIMENTS)},
+                    intent_labels=tuple(i for i in INTENTS if i in labels),
+                )
+            )
+        return out
+
+
+def choose_model(workspace: Any, use: bool) -> Any:
+    """Save in escucha.toml whether the workspace reads with its own model (`[models]
+    use_workspace_model`); return the workspace with that configuration. Refused when there
+    is no workspace model to use."""
+    import dataclasses
+
+    from escucha.config import CONFIG_FILE, render_config
+    from escucha.workspace import Workspace
+
+    if use and load(Path(workspace.path) / "models") is None:
+        raise UserError("no workspace model yet: run escucha train --from-labels first")
+    extra = dict(workspace.config.extra)
+    models = dict(extra.get("models", {}))
+    models["use_workspace_model"] = use
+    extra["models"] = models
+    config = dataclasses.replace(workspace.config, extra=extra)
+    path = Path(workspace.path) / CONFIG_FILE
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(render_config(config), encoding="utf-8")
+    partial.replace(path)
+    return Workspace(workspace.path, config)
