@@ -53,8 +53,9 @@ def analyze(
     workspace = workspace_of(ctx)
     if workspace_model is not None:
         from escucha.understand.adapt import choose_model
+        from escucha.workspace import Workspace
 
-        workspace = choose_model(workspace, workspace_model)
+        workspace = Workspace(workspace.path, choose_model(workspace, workspace_model))
     with progress_bar("analysing") as update:
         result = workspace.analyze(
             progress=update,

@@ -383,12 +383,11 @@ class CorrectedReader:
 
 def choose_model(workspace: Any, use: bool) -> Any:
     """Save in escucha.toml whether the workspace reads with its own model (`[models]
-    use_workspace_model`); return the workspace with that configuration. Refused when there
-    is no workspace model to use."""
+    use_workspace_model`); return the configuration written. Refused when there is no
+    workspace model to use."""
     import dataclasses
 
     from escucha.config import CONFIG_FILE, render_config
-    from escucha.workspace import Workspace
 
     if use and load(Path(workspace.path) / "models") is None:
         raise UserError("no workspace model yet: run escucha train --from-labels first")
@@ -401,4 +400,4 @@ def choose_model(workspace: Any, use: bool) -> Any:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(render_config(config), encoding="utf-8")
     partial.replace(path)
-    return Workspace(workspace.path, config)
+    return config
