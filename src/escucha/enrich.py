@@ -130,8 +130,9 @@ def analyze(
     store = workspace.engine
     languages = workspace.config.languages
     reader = reader_for(tuple(languages))
-    own = current_model_version(workspace)
-    if own != reader.version:  # the workspace model, stacked on the shipped reader
+    from escucha.understand.adapt import workspace_version
+
+    if workspace_version(workspace) is not None:  # the workspace model, on the shipped reader
         from escucha.understand.adapt import CorrectedReader, load
 
         if engine != "local":
