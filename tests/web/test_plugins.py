@@ -93,6 +93,7 @@ def test_the_built_in_navigation_keeps_its_order():
         "competitors",
         "concerns",
         "themes",
+        "categories",
         "ideas",
         "contacts",
         "ledger",

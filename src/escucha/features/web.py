@@ -35,6 +35,6 @@ def nav_entries() -> Iterable[NavItem]:
         NavItem("explore", "/explore", order=20),
         NavItem("competitors", "/competitors", order=30),
         NavItem("concerns", "/concerns", order=40),
-        NavItem("categories", "/categories", order=45),
+        NavItem("categories", "/categories", order=55),
         NavItem("sources", "/sources", order=80),
     ]
