@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from sqlalchemy import and_, delete, func, select
 
 from escucha.brands import BrandMatcher
+from escucha.errors import UserError
 from escucha.langsettle import settle_unknown_languages
 from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts, settings
 from escucha.store.writer import dialect_insert, insert_ignore, put_setting
@@ -39,10 +40,18 @@ def reader_for(languages: tuple[str, ...] | None = None) -> PostReader:
     return load_reader(list(languages) if languages else None)
 
 
-def current_model_version() -> str:
-    """The version `analyze` records, without loading the models (status, queries, frames)."""
+def current_model_version(ctx: Context | None = None) -> str:
+    """The version `analyze` records, without loading the models (status, queries, frames):
+    the shipped models', or with a workspace `ctx` whose escucha.toml enables it, the
+    workspace model's (`escucha train --from-labels`, docs/labels.md)."""
     from escucha.understand import shipped_version
 
+    if ctx is not None:
+        from escucha.understand.adapt import workspace_version
+
+        own = workspace_version(ctx)
+        if own is not None:
+            return own
     return shipped_version()
 
 
@@ -121,6 +130,14 @@ def analyze(
     store = workspace.engine
     languages = workspace.config.languages
     reader = reader_for(tuple(languages))
+    from escucha.understand.adapt import workspace_version
+
+    if workspace_version(workspace) is not None:  # the workspace model, on the shipped reader
+        from escucha.understand.adapt import CorrectedReader, load
+
+        if engine != "local":
+            raise UserError("the workspace model runs with --engine local only")
+        reader = CorrectedReader(reader, load(workspace.path / "models") or {})  # type: ignore[assignment]
     matcher = BrandMatcher(workspace.config.brands)
     wanted = to_read(reader.version, everything)
     with store.begin() as conn:

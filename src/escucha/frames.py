@@ -29,7 +29,9 @@ def posts_frame(
 
     from escucha.enrich import current_model_version
 
-    query = posts_query(None if all_versions else current_model_version()).order_by(posts.c.id)
+    query = posts_query(None if all_versions else current_model_version(context)).order_by(
+        posts.c.id
+    )
     mentions = brands_query()
     if ids is not None and len(ids) <= IN_LIST_LIMIT:
         query = query.where(posts.c.id.in_(ids))
@@ -55,5 +57,5 @@ def posts_matching(ctx: Context, text: str, limit: int | None = None) -> pd.Data
 
     query = parse(text)
     with ctx.engine.connect() as conn:
-        ids = select_posts(conn, query, current_model_version(), limit=limit)
+        ids = select_posts(conn, query, current_model_version(ctx), limit=limit)
     return posts_frame(ctx, ids=ids)

@@ -219,7 +219,7 @@ def report_context(
         workspace_name=workspace.config.name,
         brands=brand_dicts(workspace),
         sources=source_dicts(workspace, status),
-        models={"version": current_model_version(), "metrics": shipped_metrics()},
+        models={"version": current_model_version(workspace), "metrics": shipped_metrics()},
         generated_at=datetime.now(UTC),
         ideas=list_ideas(workspace),
         alerts=alert_history(workspace, limit=ALERTS_SHOWN),

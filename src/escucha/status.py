@@ -70,7 +70,7 @@ def workspace_status(
     from escucha.reads.overview import store_counts
     from escucha.reads.sources import coverage, run_counts
 
-    version = current_model_version()
+    version = current_model_version(ctx)
     with ctx.engine.connect() as conn:
         counts = store_counts(conn, version)
         sources = coverage(conn)

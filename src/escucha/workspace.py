@@ -204,6 +204,16 @@ class Workspace:
 
         return drivers_table(self, period, compare)
 
+    def categories(
+        self, period: str | Period | PeriodChoice | None = None, by: str = "category"
+    ) -> pd.DataFrame:
+        """The custom categories in `period`: per category (posts, share of all posts, tagged
+        by hand, sentiment, net and its interval), or with by="brand" each brand's mentions
+        and share of voice within each category."""
+        from escucha.insights.tables import categories_table
+
+        return categories_table(self, period, by)
+
     def ideas(self, status: str | None = None, lang: str | None = None) -> pd.DataFrame:
         """The idea backlog, most posts first (`escucha ideas list`)."""
         from escucha.ideas.views import ideas_frame

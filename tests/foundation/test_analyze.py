@@ -54,7 +54,7 @@ def test_a_new_model_version_adds_rows_and_never_mixes(workspace, tmp_path, monk
     newer = type("NewerReader", (), {})()
     newer.version, newer.read = old + "-next", real.read
     monkeypatch.setattr(enrich, "reader_for", lambda languages=None: newer)
-    monkeypatch.setattr(enrich, "current_model_version", lambda: newer.version)
+    monkeypatch.setattr(enrich, "current_model_version", lambda ctx=None: newer.version)
     assert workspace.analyze()["enriched"] == 5
     with workspace.engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(enrichments)) == 10

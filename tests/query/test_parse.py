@@ -74,7 +74,7 @@ def test_explain_is_normalised_and_parses_to_the_same_tree(text: str, normal: st
     assert parse(normal).root == parse(text).root
 
 
-FIELDS_HINT = "(fields: author, lang, source, brand, sentiment, intent, has, date)"
+FIELDS_HINT = "(fields: author, lang, source, brand, sentiment, intent, has, date, category)"
 
 
 @pytest.mark.parametrize(

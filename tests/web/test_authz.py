@@ -98,6 +98,9 @@ def test_the_app_has_the_routes_this_test_expects_to_cover(app):
         ("POST", "/api/v1/panels/{panel_id}/invite"),
         ("POST", "/api/v1/panels/{panel_id}/mark"),
         ("POST", "/api/v1/panels/{panel_id}/close"),
+        ("POST", "/posts/{post_id}/labels"),
+        ("POST", "/posts/{post_id}/categories"),
+        ("PATCH", "/api/v1/posts/{post_id}/labels"),
     ]
     assert set(changes) <= set(routes)  # so the viewer and read-token tests below cover them
     pages = [
@@ -107,6 +110,9 @@ def test_the_app_has_the_routes_this_test_expects_to_cover(app):
         ("GET", "/report.pdf"),
         ("GET", "/report/tables.zip"),
         ("GET", "/report/tables.xlsx"),
+        ("GET", "/categories"),
+        ("GET", "/authors"),
+        ("GET", "/api/v1/categories"),
     ]
     assert set(pages) <= set(routes)  # every role reads them (test_every_page_works_...)
 

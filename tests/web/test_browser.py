@@ -323,3 +323,35 @@ def test_relabel_a_post_and_see_the_aggregate_change(page):
     assert page.locator("#labelled-by").count() == 0
     assert negative_count() == before
     assert page.dialogs == []
+
+
+def test_tag_a_post_with_a_category_and_see_the_category_table_change(page, env):
+    """An analyst defines nothing in the browser (the CLI does), tags a post on its page with
+    a category by hand, and the categories table counts it; untagging undoes it."""
+    from escucha.understand.categories import add_category, remove_category
+
+    add_category(env.workspace.engine, "browser check", "ana")
+    try:
+        log_in(page)
+
+        def tagged() -> str:
+            page.goto("/categories")
+            row = page.locator('tr[data-category="browser check"]')
+            return row.locator("td").nth(1).inner_text()
+
+        assert tagged() == "0"
+        page.goto(f"/posts/{env.ids['h3']}")
+        page.get_by_label("browser check").check()
+        page.get_by_role("button", name="Save the categories").click()
+        page.wait_for_url("**/posts/*")
+        assert "tagged by hand" in page.locator("ul.post-categories").inner_text()
+        assert "categories: browser check" in page.locator("table.label-changes").inner_text()
+        assert tagged() == "1"
+        page.goto(f"/posts/{env.ids['h3']}")
+        page.get_by_label("browser check").uncheck()
+        page.get_by_role("button", name="Save the categories").click()
+        page.wait_for_url("**/posts/*")
+        assert tagged() == "0"
+    finally:
+        remove_category(env.workspace.engine, "browser check")
+    assert page.dialogs == []

@@ -92,6 +92,7 @@ def test_the_built_in_navigation_keeps_its_order():
         "explore",
         "competitors",
         "themes",
+        "categories",
         "ideas",
         "contacts",
         "ledger",

@@ -179,7 +179,7 @@ def evaluate(
     """The windows' end, the alerts that fire there, and notes on rules that could not run."""
     from escucha.enrich import current_model_version
 
-    version = current_model_version()
+    version = current_model_version(workspace)
     fired: list[Fired] = []
     notes: list[str] = []
     with workspace.engine.connect() as conn:

@@ -33,6 +33,15 @@ def analyze(
         str | None,
         typer.Option(help="Dask: the address of a running scheduler (tcp://host:8786)."),
     ] = None,
+    workspace_model: Annotated[
+        bool | None,
+        typer.Option(
+            "--use-workspace-model/--use-shipped-model",
+            help="Read with the model `escucha train --from-labels` adapted to this workspace, "
+            "or with the shipped one again; the choice is saved in escucha.toml ([models]) so "
+            "every page and report reads the same (default: as escucha.toml says).",
+        ),
+    ] = None,
 ) -> None:
     """Enrich posts not yet read by the current models (language, sentiment, intents, brands)."""
     from escucha.cli.progress import progress_bar
@@ -42,6 +51,11 @@ def analyze(
     if workers is not None and scheduler is not None:
         raise typer.BadParameter("--workers sizes a local cluster; a --scheduler has its own")
     workspace = workspace_of(ctx)
+    if workspace_model is not None:
+        from escucha.understand.adapt import choose_model
+        from escucha.workspace import Workspace
+
+        workspace = Workspace(workspace.path, choose_model(workspace, workspace_model))
     with progress_bar("analysing") as update:
         result = workspace.analyze(
             progress=update,

@@ -88,7 +88,7 @@ def _query_members(ctx: Context, text: str) -> list[int]:
     from escucha.query import select_posts
 
     with ctx.engine.connect() as conn:
-        post_ids = select_posts(conn, text, current_model_version())
+        post_ids = select_posts(conn, text, current_model_version(ctx))
         members: set[int] = set()
         for start in range(0, len(post_ids), 500):
             chunk = post_ids[start : start + 500]

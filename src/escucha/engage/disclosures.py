@@ -64,7 +64,7 @@ def disclosures_needed(ctx: Context) -> list[dict]:
     if not brand or not connected:
         return []
     settings, lists = ctx.config.guard, load_lists(ctx.path)
-    version = current_model_version()
+    version = current_model_version(ctx)
     mentioned = select(brand_mentions.c.post_id).where(brand_mentions.c.brand == brand)
     ids = sorted(connected)
     rows: list[Row] = []

@@ -110,13 +110,13 @@ def _post(conn: Connection, post_id: int) -> dict:
 
 
 def _post_lang(conn: Connection, post: dict) -> str | None:
-    from escucha.enrich import current_model_version
-
+    """The language the models read in the post (the newest reading: a workspace model
+    reads languages as the shipped one does), else the source's."""
     found = conn.scalar(
-        select(enrichments.c.lang).where(
-            enrichments.c.post_id == post["id"],
-            enrichments.c.model_version == current_model_version(),
-        )
+        select(enrichments.c.lang)
+        .where(enrichments.c.post_id == post["id"])
+        .order_by(enrichments.c.id.desc())
+        .limit(1)
     )
     return found if found and found != "unknown" else post["lang_hint"]
 

@@ -120,7 +120,7 @@ def refresh_inbox(ctx: Context, now: datetime | None = None) -> Refreshed:
     from escucha.enrich import current_model_version
 
     now = now or datetime.now(UTC)
-    version = current_model_version()
+    version = current_model_version(ctx)
     fingerprint = _fingerprint(ctx, version)
     handles = our_handles(ctx)
     brand = ctx.config.brand.name if ctx.config.brand else None

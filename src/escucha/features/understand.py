@@ -15,17 +15,28 @@ if TYPE_CHECKING:
 @hookimpl
 def register_commands(cli: typer.Typer) -> None:
     from escucha.cli.analysis import analyze
+    from escucha.cli.categories import categories_app
     from escucha.cli.classify import classify, evaluate
     from escucha.cli.labels import labels_app
+    from escucha.cli.train import train
 
     cli.command()(analyze)
     cli.command("classify")(classify)
     cli.command("eval")(evaluate)
     cli.add_typer(labels_app)
+    cli.add_typer(categories_app)
+    cli.command("train")(train)
 
 
 @hookimpl
 def tables() -> Iterable[Table]:
-    from escucha.store.schema import brand_mentions, enrichments, label_changes, post_labels
+    from escucha.store.schema import (
+        brand_mentions,
+        categories,
+        enrichments,
+        label_changes,
+        post_categories,
+        post_labels,
+    )
 
-    return [enrichments, brand_mentions, post_labels, label_changes]
+    return [enrichments, brand_mentions, post_labels, label_changes, categories, post_categories]

@@ -23,9 +23,9 @@ def register_commands(cli: typer.Typer) -> None:
 
 @hookimpl
 def web_routers() -> Iterable[APIRouter]:
-    from escucha.web.routes import api, pages, report
+    from escucha.web.routes import api, breakdowns, pages, report
 
-    return [pages.router, report.router, api.router]
+    return [pages.router, report.router, breakdowns.router, api.router]
 
 
 @hookimpl
@@ -34,5 +34,6 @@ def nav_entries() -> Iterable[NavItem]:
         NavItem("overview", "/", order=10),
         NavItem("explore", "/explore", order=20),
         NavItem("competitors", "/competitors", order=30),
+        NavItem("categories", "/categories", order=55),
         NavItem("sources", "/sources", order=80),
     ]

@@ -186,6 +186,45 @@ STRINGS: dict[str, str] = {
     "count_followers": "author's followers: {n}",
     "count_engagement": "engagement {n}",
     "counted_at": "Counted",
+    "categories_title": "Categories",
+    "categories_none": "This post is in no custom category.",
+    "category_by_hand": "tagged by hand",
+    "category_by_query": "by the category's query",
+    "categories_tag": "Tag by hand",
+    "categories_save": "Save the categories",
+    "categories_define_help": (
+        'No custom categories yet: define one with escucha categories add NAME [--query "QUERY"].'
+    ),
+    "categories_text": "categories: {names}",
+    "col_category": "Category",
+    "title_categories": "Categories",
+    "nav_categories": "Categories",
+    "categories_intro": (
+        "Your own categories: posts tagged by hand, and those matching a category's saved "
+        "query (evaluated as you read, so new posts count at once). Sentiment counts an "
+        "analyst's label over the model's."
+    ),
+    "categories_empty": (
+        'No custom categories yet: define one with escucha categories add NAME [--query "QUERY"].'
+    ),
+    "col_query": "Query",
+    "col_share_of_posts": "Share of posts",
+    "col_tagged_by_hand": "Tagged by hand",
+    "categories_by_hand_only": "by hand only",
+    "categories_voices": "Share of voice within each category",
+    "title_authors": "Top authors",
+    "authors_link": "Top authors",
+    "categories_link": "Categories",
+    "top_authors_intro": (
+        "The authors of the period with the most posts, the widest reach (the most followers "
+        "they had when a post of theirs was collected: potential audience, not people reached) "
+        "and the most engagement (their posts' likes, reposts, replies and score). Ranking by "
+        "reach or engagement leaves out authors whose source gave no such count."
+    ),
+    "top_authors_posts": "By posts",
+    "top_authors_reach": "By reach",
+    "top_authors_engagement": "By engagement",
+    "top_authors_none": "{by}: no author of the period has this count.",
     "labels_title": "Labels",
     "labels_by_model": "The sentiment and intents shown are the model's.",
     "labels_by_human": (
@@ -555,6 +594,7 @@ STRINGS: dict[str, str] = {
     "query_no_letter": "'{word}' has no letter or digit to search for at position {position}",
     "query_empty_phrase": "empty phrase at position {position}",
     "query_unclosed_quote": "unclosed quote at position {position}",
+    "query_unknown_category": "there is no category '{name}' (categories: {known})",
     "query_unknown_field": "unknown field '{name}' at position {position} (fields: {fields})",
     "query_star_in_field": "'*' works in words, not in field values, at position {position}",
     "query_field_value": "{name}: needs a value, e.g. {example}, at position {position}",

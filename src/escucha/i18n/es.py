@@ -191,6 +191,48 @@ STRINGS: dict[str, str] = {
     "count_followers": "seguidores del autor: {n}",
     "count_engagement": "interacción {n}",
     "counted_at": "Contado",
+    "categories_title": "Categorías",
+    "categories_none": "Esta publicación no está en ninguna categoría propia.",
+    "category_by_hand": "etiquetada a mano",
+    "category_by_query": "por la consulta de la categoría",
+    "categories_tag": "Etiquetar a mano",
+    "categories_save": "Guardar las categorías",
+    "categories_define_help": (
+        "Aún no hay categorías propias: define una con "
+        'escucha categories add NOMBRE [--query "CONSULTA"].'
+    ),
+    "categories_text": "categorías: {names}",
+    "col_category": "Categoría",
+    "title_categories": "Categorías",
+    "nav_categories": "Categorías",
+    "categories_intro": (
+        "Tus propias categorías: las publicaciones etiquetadas a mano y las que cumplen la "
+        "consulta guardada de cada categoría (se evalúa al leer, así que las nuevas cuentan al "
+        "momento). El sentimiento cuenta la etiqueta de un analista en lugar de la del modelo."
+    ),
+    "categories_empty": (
+        "Aún no hay categorías propias: define una con "
+        'escucha categories add NOMBRE [--query "CONSULTA"].'
+    ),
+    "col_query": "Consulta",
+    "col_share_of_posts": "Parte de las publicaciones",
+    "col_tagged_by_hand": "Etiquetadas a mano",
+    "categories_by_hand_only": "solo a mano",
+    "categories_voices": "Cuota de voz dentro de cada categoría",
+    "title_authors": "Autores principales",
+    "authors_link": "Autores principales",
+    "categories_link": "Categorías",
+    "top_authors_intro": (
+        "Los autores del periodo con más publicaciones, mayor alcance (los seguidores que "
+        "tenían cuando se recogió una de sus publicaciones: audiencia potencial, no personas "
+        "alcanzadas) y más interacción (me gusta, republicaciones, respuestas y puntuación de "
+        "sus publicaciones). Al ordenar por alcance o interacción quedan fuera los autores cuya "
+        "fuente no dio ese dato."
+    ),
+    "top_authors_posts": "Por publicaciones",
+    "top_authors_reach": "Por alcance",
+    "top_authors_engagement": "Por interacción",
+    "top_authors_none": "{by}: ningún autor del periodo tiene este dato.",
     "labels_title": "Etiquetas",
     "labels_by_model": "El sentimiento y las intenciones mostrados son los del modelo.",
     "labels_by_human": (
@@ -595,6 +637,7 @@ STRINGS: dict[str, str] = {
     "query_no_letter": "'{word}' no tiene letras ni cifras que buscar, en la posición {position}",
     "query_empty_phrase": "frase vacía en la posición {position}",
     "query_unclosed_quote": "comillas sin cerrar en la posición {position}",
+    "query_unknown_category": "no hay ninguna categoría '{name}' (categorías: {known})",
     "query_unknown_field": (
         "campo desconocido '{name}' en la posición {position} (campos: {fields})"
     ),

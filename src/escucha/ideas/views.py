@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.core.context import Context
+    from escucha.insights.periods import Period
 
 QUOTE_CHARS = 280
 
@@ -41,13 +42,17 @@ def list_ideas(
     include_duplicates: bool = False,
     periods: int = 4,
     period_days: int = 7,
+    period: Period | None = None,
 ) -> list[dict]:
     """Ideas, most posts first, each with posts, askers (distinct author and source), first and
     last seen, `lead` (fewer than two askers: not an idea until a second person asks), and
     `trend`: posts in each of the last `periods` periods of `period_days` days, oldest first,
     ending at the newest post in the idea's language from the sources its posts came from
     (the data's time, not the clock's: sources collected over different periods each get
-    their own, and a few posts of another source read as this language do not move it)."""
+    their own, and a few posts of another source read as this language do not move it).
+
+    With a `period` (UTC days), posts and askers count only the idea's posts dated in it, and
+    ideas without such a post are left out; the trend stays the last weeks of the data."""
     if status is not None and status not in STATUSES:
         raise UserError(
             Message("idea_unknown_status", {"status": status, "allowed": ", ".join(STATUSES)})
@@ -78,6 +83,8 @@ def list_ideas(
     counts: dict[int, int] = defaultdict(int)
     sources: dict[int, set[str]] = defaultdict(set)
     for idea_id, created, source, handle in held:
+        if period is not None and not _inside(as_utc(created), period):
+            continue
         counts[idea_id] += 1
         sources[idea_id].add(source)
         if created is not None:
@@ -87,6 +94,8 @@ def list_ideas(
     found = []
     for row in rows:
         idea_id = row["id"]
+        if period is not None and not counts[idea_id]:
+            continue
         end = max(
             (e for s in sources[idea_id] if (e := ends.get((s, row["lang"]))) is not None),
             default=end_any,
@@ -109,6 +118,10 @@ def list_ideas(
             }
         )
     return sorted(found, key=lambda i: (-i["posts"], -i["askers"], i["id"]))
+
+
+def _inside(created: datetime | None, period: Period) -> bool:
+    return created is not None and period.start <= created.date() <= period.end
 
 
 def idea_languages(context: Context) -> list[str]:

@@ -250,3 +250,19 @@ def drivers_table(
         exclude=_brand_words(ctx),
     )
     return pd.DataFrame(found.to_rows())
+
+
+def categories_table(ctx: Context, period: PeriodLike = None, by: str = "category") -> pd.DataFrame:
+    """The custom categories' aggregates (escucha.insights.categories) in `period`: one row
+    per category, or (by="brand") one per category and brand."""
+    from escucha.enrich import current_model_version
+    from escucha.errors import UserError
+    from escucha.insights.categories import category_tables, post_days
+
+    if by not in ("category", "brand"):
+        raise UserError(f"by={by!r}: choose category or brand")
+    with ctx.engine.connect() as conn:
+        oldest, newest = post_days(conn)
+        current = choose(period).resolve(newest, oldest).current
+        table, voices = category_tables(conn, current_model_version(ctx), current)
+    return table if by == "category" else voices

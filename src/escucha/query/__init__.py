@@ -9,7 +9,7 @@ The grammar and its semantics are in docs/query-language.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -32,8 +32,9 @@ class Query:
 
     def matches(self, post: Mapping) -> bool:
         """Evaluate in memory over a post dict with keys text, author, lang, source, brands,
-        sentiment, intents, created_at (datetime, naive = UTC, or ISO text) and url; a missing
-        key is an empty value. `lang` is the model's language, else the source's."""
+        sentiment, intents, categories (the names of the categories the post belongs to),
+        created_at (datetime, naive = UTC, or ISO text) and url; a missing key is an empty
+        value. `lang` is the model's language, else the source's."""
         return matches(self.root, post)
 
     def explain(self) -> str:
@@ -59,11 +60,14 @@ def select_posts(
     model_version: str,
     limit: int | None = None,
     budget: float | None = None,
+    within: Sequence[int] | None = None,
 ) -> list[int]:
     """Ids of the stored posts matching `query`, in id order, at most `limit` of them.
 
-    `model_version` names the enrichments that sentiment:, intent: and lang: read. With a
-    `budget` (seconds), a query still running after it stops with QueryTooSlow.
+    `model_version` names the enrichments that sentiment:, intent: and lang: read;
+    `category:` reads the workspace's categories (tagged posts and saved queries). With a
+    `budget` (seconds), a query still running after it stops with QueryTooSlow; `within`:
+    only among these post ids.
     """
     root = (parse(query) if isinstance(query, str) else query).root
-    return sql.select_posts(conn, root, model_version, limit, budget)
+    return sql.select_posts(conn, root, model_version, limit, budget, within)

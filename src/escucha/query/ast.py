@@ -18,7 +18,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """`name:value` for author, lang, source, brand, sentiment, intent and has; value normalised."""
+    """`name:value` for author, lang, source, brand, sentiment, intent, has and category; value
+    normalised."""
 
     name: str
     value: str

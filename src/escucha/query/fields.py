@@ -9,7 +9,7 @@ from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.query.ast import ONE_DAY, DateRange, Field
 from escucha.query.errors import syntax_error
 
-FIELDS = ("author", "lang", "source", "brand", "sentiment", "intent", "has", "date")
+FIELDS = ("author", "lang", "source", "brand", "sentiment", "intent", "has", "date", "category")
 HAS = ("link",)
 _CHOICES = {"sentiment": SENTIMENTS, "intent": INTENTS, "has": HAS}
 _LANG = re.compile(r"[a-z]{2,8}(-[a-z0-9]{1,8})*")
@@ -57,6 +57,7 @@ _EXAMPLES = {
     "intent": "intent:complaint",
     "has": "has:link",
     "date": "date:2017-11-01..2017-11-30",
+    "category": "category:pricing",
 }
 
 

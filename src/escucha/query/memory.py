@@ -82,6 +82,8 @@ def leaf_matches(node: Leaf, post: Mapping) -> bool:
             return value in (post.get("intents") or ())
         case "has":
             return LINK.search(post.get("text") or "") is not None
+        case "category":
+            return any(ascii_lower(c) == value for c in post.get("categories") or ())
     raise ValueError(f"unknown field {node.name!r}")
 
 

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import partial
@@ -42,11 +42,21 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from escucha.core.text import WORD
+from escucha.errors import UserError
+from escucha.i18n.catalogue import Message
 from escucha.query.ast import And, DateRange, Field, Leaf, Near, Node, Not, Or, Term
 from escucha.query.budget import Deadline, time_budget
 from escucha.query.memory import evaluate
 from escucha.query.text import FoldedText
-from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, post_labels, posts
+from escucha.store.schema import (
+    LIVE_POSTS,
+    brand_mentions,
+    categories,
+    enrichments,
+    post_categories,
+    post_labels,
+    posts,
+)
 from escucha.store.search import FTS
 
 if TYPE_CHECKING:
@@ -241,6 +251,11 @@ class _Compiler:
                 return or_(self.like("%http://%"), self.like("%https://%"))
             case "lang":
                 return self.language(value)
+            case "category":  # after expand_categories: the posts tagged by hand
+                tagged = select(post_categories.c.post_id).join(
+                    categories, categories.c.id == post_categories.c.category_id
+                )
+                return posts.c.id.in_(tagged.where(categories.c.name == value))
         raise ValueError(f"unknown field {node.name!r}")
 
     def language(self, value: str) -> ColumnElement[bool]:
@@ -277,18 +292,58 @@ def _leaves(node: Node) -> Iterator[Leaf]:
             yield node
 
 
+def _has_category(node: Node) -> bool:
+    return any(isinstance(leaf, Field) and leaf.name == "category" for leaf in _leaves(node))
+
+
+def expand_categories(conn: Connection, root: Node) -> Node:
+    """`category:NAME` as the posts tagged NAME by hand OR the category's saved query (a
+    category's query never names a category, so one step expands them all). A name that is
+    no category is one error naming the categories there are."""
+    if not _has_category(root):
+        return root
+    from escucha.query.parser import parse_tree
+
+    saved = dict(conn.execute(select(categories.c.name, categories.c.query)).all())
+
+    def expand(node: Node) -> Node:
+        match node:
+            case Field("category", name):
+                if name not in saved:
+                    known = ", ".join(sorted(saved)) or "-"
+                    raise UserError(
+                        Message("query_unknown_category", {"name": name, "known": known})
+                    )
+                query = saved[name]
+                return Or((node, parse_tree(query))) if query else node
+            case And(children):
+                return And(tuple(expand(c) for c in children))
+            case Or(children):
+                return Or(tuple(expand(c) for c in children))
+            case Not(child):
+                return Not(expand(child))
+            case Near(left, right, distance):
+                return Near(expand(left), expand(right), distance)
+        return node
+
+    return expand(root)
+
+
 def select_posts(
     conn: Connection,
     root: Node,
     model_version: str,
     limit: int | None = None,
     budget: float | None = None,
+    within: Sequence[int] | None = None,
 ) -> list[int]:
     """Ids of the posts matching `root`, by id; field operators on intents, sentiment and
-    language read the enrichments of `model_version`. Past `budget` seconds (None: no
-    limit) the work stops with QueryTooSlow."""
+    language read the enrichments of `model_version`, `category:` the workspace's categories.
+    `within`: only among these post ids. Past `budget` seconds (None: no limit) the work
+    stops with QueryTooSlow."""
+    root = expand_categories(conn, root)
     with time_budget(conn, budget) as deadline, _without_jit(conn):
-        return _select(conn, root, model_version, limit, deadline)
+        return _select(conn, root, model_version, limit, deadline, within)
 
 
 @contextmanager
@@ -305,11 +360,18 @@ def _without_jit(conn: Connection) -> Iterator[None]:
 
 
 def _select(
-    conn: Connection, root: Node, model_version: str, limit: int | None, deadline: Deadline | None
+    conn: Connection,
+    root: Node,
+    model_version: str,
+    limit: int | None,
+    deadline: Deadline | None,
+    within: Sequence[int] | None = None,
 ) -> list[int]:
     compiler = _Compiler(conn.dialect.name, model_version)
     where, exact = compiler.prefilter(root)
     where = and_(LIVE_POSTS, where)
+    if within is not None:
+        where = and_(posts.c.id.in_(list(within)), where)
     if exact:
         stmt = select(posts.c.id).where(where).order_by(posts.c.id).limit(limit)
         return list(conn.scalars(stmt))

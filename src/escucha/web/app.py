@@ -76,7 +76,7 @@ def create_app(
         workspace=workspace,
         settings=settings,
         secret=secret,
-        model_version=current_model_version(),
+        model_version=current_model_version(workspace),
         templates=make_templates(),
         serializer=serializer,
         limiter=limiters.failures("login", settings.login_limit, settings.login_window),

@@ -1,6 +1,7 @@
 """The filters of the explorer and the API: a boolean query plus brand, language, sentiment,
-intent, source and dates. The structured filters become query text, so both share the query
-language's one meaning of each field (e.g. lang: is the model's language, else the source's)."""
+intent, source, custom category and dates. The structured filters become query text, so both
+share the query language's one meaning of each field (e.g. lang: is the model's language,
+else the source's)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class PostFilter:
     source: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    category: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -58,7 +60,7 @@ class PostFilter:
     def query_text(self) -> str:
         """The whole filter as one query in the query language ("" when empty)."""
         parts = [f"({self.q.strip()})"] if self.q.strip() else []
-        for name in ("brand", "source"):
+        for name in ("brand", "source", "category"):
             value = getattr(self, name)
             if value:
                 parts.append(f'{name}:"{value}"')
@@ -74,7 +76,7 @@ class PostFilter:
 
     def compile(self) -> Query | None:
         """The parsed query, or None for no filter at all; FilterError if it is not valid."""
-        for name in ("brand", "source", "lang"):
+        for name in ("brand", "source", "lang", "category"):
             value = getattr(self, name)
             if value and ('"' in value or len(value) > MAX_VALUE or not value.strip()):
                 raise FilterError(Message("filter_bad_value", {"name": name}))
@@ -113,6 +115,9 @@ def post_filter(
     date_to: Annotated[
         Day | Literal[""] | None, Param(description="Last day (UTC), YYYY-MM-DD, included.")
     ] = None,
+    category: Annotated[
+        str | None, Param(description="A custom category's name (tagged or by its query).")
+    ] = None,
 ) -> PostFilter:
     """FastAPI dependency: the same filter parameters for the pages and the API."""
     return PostFilter(
@@ -124,4 +129,5 @@ def post_filter(
         source=_clean(source),
         date_from=date_from or None,
         date_to=date_to or None,
+        category=_clean(category),
     )

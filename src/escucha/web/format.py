@@ -126,6 +126,8 @@ def location(value: str | None) -> str:
 
 def _labels_text(labels: Mapping[str, Any], ui: str) -> str:
     t = catalogue(ui)
+    if "categories" in labels:  # a change of the post's hand-tagged categories
+        return t["categories_text"].format(names=", ".join(labels["categories"]) or t["none"])
     sentiment = labels.get("sentiment")
     intents = ", ".join(t[f"intent_{i}"] for i in labels.get("intents") or ()) or t["none"]
     shown = t[f"sentiment_{sentiment}"] if sentiment else t["none"]

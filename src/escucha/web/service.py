@@ -350,9 +350,11 @@ class Insights:
     def filter_options(self) -> dict:
         def compute() -> dict:
             from escucha.reads.overview import filter_values
+            from escucha.understand.categories import list_categories
 
             with self.engine.connect() as conn:
                 stored = filter_values(conn, self.model_version)
+                categories = [c["name"] for c in list_categories(conn)]
             configured = [b.name for b in self.ctx.workspace.config.brands]
             brands = configured + sorted(stored.brands - set(configured))
             return {
@@ -361,6 +363,7 @@ class Insights:
                 "sources": stored.sources,
                 "sentiments": SENTIMENTS,
                 "intents": INTENTS,
+                "categories": categories,
             }
 
         return self._cached(("options",), compute)

@@ -64,8 +64,10 @@ from escucha.store.schema.research import (
 )
 from escucha.store.schema.understanding import (
     brand_mentions,
+    categories,
     enrichments,
     label_changes,
+    post_categories,
     post_labels,
 )
 from escucha.store.schema.workspace import settings
@@ -91,6 +93,7 @@ __all__ = [
     "api_tokens",
     "authors",
     "brand_mentions",
+    "categories",
     "consent_records",
     "contact_attributes",
     "contact_emails",
@@ -122,6 +125,7 @@ __all__ = [
     "panel_tester_events",
     "panel_testers",
     "panels",
+    "post_categories",
     "post_engagement",
     "post_labels",
     "post_versions",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
@@ -84,3 +85,29 @@ label_changes = Table(
     Column("after", JSON, nullable=False),
 )
 Index("ix_label_changes_post", label_changes.c.post_id)
+
+
+# An analyst's own categories of posts: a post belongs to one when tagged by hand
+# (post_categories) or when it matches the category's saved query (evaluated at read time,
+# escucha.understand.categories). Names are stored as the query language compares them.
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("query", Text),  # NULL: posts tagged by hand only
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+post_categories = Table(
+    "post_categories",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "category_id", Integer, ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("tagged_by", String(64), nullable=False),
+    Column("tagged_at", UTCDateTime, nullable=False),
+)
+Index("ix_post_categories_category", post_categories.c.category_id, post_categories.c.post_id)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, get_type_hints
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, Field, create_model
 
 from escucha.reads.posts import PostRow, detail, fetch, page
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
@@ -184,16 +184,20 @@ def _records(frame) -> list[dict]:
 
 
 class LabelChange(BaseModel):
-    """Leave a field out to keep it; `restore` gives the post back to the model."""
+    """Leave a field out to keep it; `restore` gives the post back to the model (its
+    categories stay). `categories`: the custom categories the post is tagged with by hand,
+    exactly (an empty list removes them all)."""
 
     sentiment: Literal["negative", "neutral", "positive"] | None = None
     intents: list[Literal["wish", "complaint", "question", "praise", "promo"]] | None = None
+    categories: list[Annotated[str, Field(max_length=64)]] | None = Field(None, max_length=100)
     restore: bool = False
 
 
 class Labels(BaseModel):
     sentiment: str | None
     intents: list[str]
+    categories: list[str] = []  # tagged by hand
 
 
 @router.patch(
@@ -203,15 +207,20 @@ class Labels(BaseModel):
     responses=errors(400, 403, 404),
 )
 def relabel_post(post_id: Id, change: LabelChange, principal: Writer, data: Data) -> Labels:
+    from escucha.understand.categories import hand_tags, set_tags
     from escucha.understand.corrections import clear_labels, relabel
 
     who, version = principal.user.name, data.model_version
+    if change.categories is not None:
+        set_tags(data.engine, post_id, who, change.categories)
     if change.restore:
-        return Labels(**clear_labels(data.engine, post_id, who, version))
-    shown = relabel(
-        data.engine, post_id, who, version, sentiment=change.sentiment, intents=change.intents
-    )
-    return Labels(**shown)
+        shown = clear_labels(data.engine, post_id, who, version)
+    else:
+        shown = relabel(
+            data.engine, post_id, who, version, sentiment=change.sentiment, intents=change.intents
+        )
+    with data.engine.connect() as conn:
+        return Labels(**shown, categories=hand_tags(conn, post_id))
 
 
 @router.get(

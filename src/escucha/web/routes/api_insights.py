@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from escucha.insights.periods import PeriodChoice
 from escucha.web.deps import Ctx, Principal, api_principal, api_writer
 from escucha.web.filters import PostFilter, post_filter
-from escucha.web.params import Id
+from escucha.web.params import Day, Id
 from escucha.web.periods import period_choice
 from escucha.web.responses import AUTHENTICATED, FILTERED, errors
 from escucha.web.service import Insights, get_insights
@@ -190,6 +190,78 @@ def top_authors(
             engagement=None if missing(r.engagement) else int(r.engagement),
         )
         for r in table.itertuples()
+    ]
+
+
+class CategoryVoice(BaseModel):
+    brand: str
+    mentions: int
+    share: float
+
+
+class CategoryRow(BaseModel):
+    category: str
+    query: str | None  # None: posts tagged by hand only
+    posts: int  # tagged by hand or matching the query, dated in the period
+    share: float | None  # of all posts dated in the period
+    tagged: int  # live posts tagged by hand (any date)
+    positive: int
+    neutral: int
+    negative: int
+    net: float | None
+    ci_low: float | None
+    ci_high: float | None
+    too_few: bool
+    brands: list[CategoryVoice]
+
+
+@router.get(
+    "/categories",
+    response_model=list[CategoryRow],
+    summary="The custom categories: posts, share, sentiment and share of voice in a period",
+    responses=errors(400),
+)
+def categories(
+    principal: Reader,
+    data: Data,
+    date_from: Annotated[Day | None, Query(description="First day (UTC).")] = None,
+    date_to: Annotated[Day | None, Query(description="Last day (UTC), included.")] = None,
+) -> list[CategoryRow]:
+    from escucha.i18n.format import missing
+    from escucha.insights.categories import category_tables
+    from escucha.insights.periods import Period
+
+    period = None
+    if date_from or date_to:
+        oldest, newest = data.days()
+        start, end = date_from or oldest, date_to or newest
+        period = Period(start, end) if start and end else None
+    with data.engine.connect() as conn:
+        table, voices = category_tables(conn, data.model_version, period)
+
+    def num(value: Any) -> float | None:
+        return None if missing(value) else float(value)
+
+    return [
+        CategoryRow(
+            category=r.category,
+            query=r.query if isinstance(r.query, str) else None,
+            posts=int(r.posts),
+            share=num(r.share),
+            tagged=int(r.tagged),
+            positive=int(r.positive),
+            neutral=int(r.neutral),
+            negative=int(r.negative),
+            net=num(r.net),
+            ci_low=num(r.ci_low),
+            ci_high=num(r.ci_high),
+            too_few=bool(r.too_few),
+            brands=[
+                CategoryVoice(brand=b.brand, mentions=int(b.mentions), share=float(b.share))
+                for b in voices[voices["category"] == r.category].itertuples(index=False)
+            ],
+        )
+        for r in table.itertuples(index=False)
     ]
 
 

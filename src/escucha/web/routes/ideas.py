@@ -14,15 +14,20 @@ from escucha.auth.users import User
 from escucha.errors import UserError
 from escucha.i18n import catalogue
 from escucha.ideas import STATUSES
+from escucha.insights.periods import PeriodChoice
 from escucha.web import backlog
 from escucha.web.deps import Ctx, check_csrf, require_changer, require_user, ui_lang
 from escucha.web.params import MAX_ID, Id
+from escucha.web.periods import period_choice
 from escucha.web.render import render
+from escucha.web.service import Insights, get_insights
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 CurrentUser = Annotated[User, Depends(require_user)]
 Changer = Annotated[User, Depends(require_changer)]
 Lang = Annotated[str, Depends(ui_lang)]
+Data = Annotated[Insights, Depends(get_insights)]
+Choice = Annotated[PeriodChoice, Depends(period_choice)]
 Status = Literal["open", "planned", "started", "testing", "completed", "declined", "duplicate"]
 Settable = Literal["open", "planned", "started", "testing", "completed", "declined"]
 PAGE = 100
@@ -34,14 +39,19 @@ def ideas_page(
     ctx: Ctx,
     user: CurrentUser,
     ui: Lang,
+    data: Data,
+    choice: Choice,
     status: Annotated[Status | Literal[""] | None, Query()] = None,
     lang: Annotated[str | None, Query(max_length=16)] = None,
     start: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
+    """The backlog; with a period (the shared control), each idea's posts and askers in it."""
     from escucha.ideas import idea_languages, list_ideas
 
     t = catalogue(ui)
-    ideas = list_ideas(ctx.workspace, status=status or None, lang=lang or None)
+    pv = data.period(choice)
+    ideas = list_ideas(ctx.workspace, status=status or None, lang=lang or None, period=pv.current)
+    keep = choice.params()
     shown = ideas[start : start + PAGE]
     return render(
         request,
@@ -58,8 +68,9 @@ def ideas_page(
         shown=t["ideas_shown"].format(first=start + 1, last=start + len(shown), total=len(ideas))
         if shown
         else None,
-        previous=_page_url(status, lang, max(0, start - PAGE)) if start else None,
-        next=_page_url(status, lang, start + PAGE) if start + PAGE < len(ideas) else None,
+        period=pv.control(t),
+        previous=_page_url(status, lang, max(0, start - PAGE), keep) if start else None,
+        next=_page_url(status, lang, start + PAGE, keep) if start + PAGE < len(ideas) else None,
         intro=t["ideas_intro"].format(
             periods=len(ideas[0]["trend"]) if ideas else 0,
             days=ideas[0]["trend_days"] if ideas else 0,
@@ -67,9 +78,9 @@ def ideas_page(
     )
 
 
-def _page_url(status: str | None, lang: str | None, start: int) -> str:
-    params = {"status": status or "", "lang": lang or "", "start": start}
-    return "/ideas?" + urlencode({k: v for k, v in params.items() if v != ""})
+def _page_url(status: str | None, lang: str | None, start: int, keep: dict | None = None) -> str:
+    params = {"status": status or "", "lang": lang or "", "start": start, **(keep or {})}
+    return "/ideas?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
 def _idea_page(

@@ -223,12 +223,15 @@ def post_page(
     data: Data,
 ) -> Response:
     from escucha.auth.roles import can_change
+    from escucha.understand.categories import list_categories, post_categories_of
     from escucha.understand.corrections import history
 
     t = catalogue(ui)
     with data.engine.connect() as conn:
         found = detail(conn, post_id, data.model_version)
         changes = history(conn, post_id)
+        member = post_categories_of(conn, post_id, data.model_version)
+        defined = [c["name"] for c in list_categories(conn)]
     post = fmt.post_for_page(found, ui)
     names = ("negative", "neutral", "positive", "complaint", "wish", "question", "praise", "promo")
     labels = {n: t[f"sentiment_{n}"] if f"sentiment_{n}" in t else t[f"intent_{n}"] for n in names}
@@ -250,7 +253,24 @@ def post_page(
         sentiments=SENTIMENTS,
         intents=INTENTS,
         changes=[fmt.label_change(c, ui) for c in changes],
+        member=member,
+        defined=defined,
+        tagged={c["name"] for c in member if c["by_hand"]},
     )
+
+
+@router.post("/posts/{post_id}/categories")
+def tag_post(
+    post_id: Id,
+    user: Changer,
+    data: Data,
+    category: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """The post's hand-tagged custom categories become exactly the ones checked (audited)."""
+    from escucha.understand.categories import set_tags
+
+    set_tags(data.engine, post_id, user.name, category or ())
+    return RedirectResponse(f"/posts/{post_id}#categories-h", status_code=303)
 
 
 @router.post("/posts/{post_id}/labels")
