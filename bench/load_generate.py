@@ -6,7 +6,8 @@ the model version, the brand rules' fingerprint, the languages and the enrichmen
 app's own. Then `--posts` posts in all are written with COPY, each a seed post with:
 
 - a date spread over the last `--days` days (more posts in recent months),
-- an author from a pool of synthetic accounts (a few very active, most posting rarely),
+- an author from a pool of `--authors` synthetic accounts per source (a few very active,
+  most posting rarely),
 - its brands varied: the handles and hashtags of the airline it names are swapped, in one post
   out of two, for those of another airline of the same market (the Spanish or the US one), and
   its brand mentions and folded words (`posts.words`, which the query index reads) recomputed,
@@ -147,7 +148,10 @@ class Variants:
             for i, name in enumerate(market):
                 other = brands[market[(i + 1 + i % 2) % len(market)]]
                 swap = {}
-                for own, theirs in ((brands[name].handles, other.handles), (brands[name].hashtags, other.hashtags)):
+                for own, theirs in (
+                    (brands[name].handles, other.handles),
+                    (brands[name].hashtags, other.hashtags),
+                ):
                     for tag in own:
                         swap[tag.lower()] = theirs[0]
                 self.swaps[name] = swap
@@ -271,7 +275,9 @@ def ensure_authors(conn, count: int) -> dict[str, int]:
                     for k in range(have, count):
                         handle = f"{PREFIX}{source[:2]}{k}"
                         followers = int(rng.paretovariate(1.2) * 50)
-                        copy.write_row((start + k - have, source, "", handle, handle, followers, source))
+                        copy.write_row(
+                            (start + k - have, source, "", handle, handle, followers, source)
+                        )
                 cur.execute(
                     "SELECT setval(pg_get_serial_sequence('authors', 'id'), "
                     "(SELECT max(id) FROM authors))"
@@ -296,9 +302,9 @@ def write_batch(conn, start: int, stop: int, ctx: dict) -> int:
         fetched = created + timedelta(seconds=rng.randrange(60, 3600))
         n = pid - first_id
         link = f"https://example.org/load/{n}" if url else None
+        author = authors[source] + k
         posts.append(
-            (pid, source, f"{PREFIX}{n}", authors[source] + k, handle, text, words, lang)
-            + (created, fetched, link)
+            (pid, source, f"{PREFIX}{n}", author, handle, text, words, lang, created, fetched, link)
         )
         enrich.append((pid, model, *values, fetched))
         mentions.extend((pid, b, matcher) for b in brands)
@@ -333,9 +339,7 @@ def finish(conn) -> None:
             )
         cur.execute("SELECT max(id) FROM posts")
         top = cur.fetchone()[0]
-        cur.execute(
-            "UPDATE settings SET value = %s WHERE key = 'brand_matcher_upto'", (str(top),)
-        )
+        cur.execute("UPDATE settings SET value = %s WHERE key = 'brand_matcher_upto'", (str(top),))
         cur.execute(
             "INSERT INTO settings (key, value) VALUES ('engagement_updated', %s) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -344,7 +348,7 @@ def finish(conn) -> None:
     conn.commit()
 
 
-def generate(folder: Path, url: str, total: int, batch: int, days: int) -> dict:
+def generate(folder: Path, url: str, total: int, batch: int, days: int, pool: int) -> dict:
     import psycopg
 
     seed(folder, url)
@@ -354,14 +358,11 @@ def generate(folder: Path, url: str, total: int, batch: int, days: int) -> dict:
             cur.execute("SET synchronous_commit = off")
             cur.execute("SELECT count(*), max(id) FROM posts")
             have, top = cur.fetchone()
-            cur.execute(
-                "SELECT min(id) - 1 FROM posts WHERE native_id LIKE %s", (PREFIX + "%",)
-            )
+            cur.execute("SELECT min(id) - 1 FROM posts WHERE native_id LIKE %s", (PREFIX + "%",))
             before = cur.fetchone()[0]
         conn.commit()
         first_id = before + 1 if before is not None else top + 1
         base, model, matcher = seed_rows(conn, folder)
-        pool = max(1000, total // 25)
         ctx = {
             "base": base,
             "model": model,
@@ -419,13 +420,14 @@ def main() -> None:
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/escucha_load")
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--authors", type=int, default=200_000, help="accounts per source")
     parser.add_argument("--drop", action="store_true", help="drop the database and stop")
     args = parser.parse_args()
     database = args.url.rsplit("/", 1)[1].split("?")[0]
     if args.drop:
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
         return
-    result = generate(args.folder, args.url, args.posts, args.batch, args.days)
+    result = generate(args.folder, args.url, args.posts, args.batch, args.days, args.authors)
     print(
         f"{result['posts']:,} posts stored; {result['written_posts']:,} written now, "
         f"{result['rows']:,} rows in {result['load_s']:.0f} s ({result['rows_per_s']:,.0f} "
