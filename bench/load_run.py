@@ -19,6 +19,7 @@ import csv
 import json
 import os
 import platform
+import signal
 import socket
 import subprocess
 import sys
@@ -93,6 +94,16 @@ def serve(folder: Path, workers: int, env: dict) -> tuple[subprocess.Popen, str]
         time.sleep(0.2)
     process.kill()
     raise SystemExit("the server did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group; SIGKILL if requests still hold it after 60 s."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def warm(base: str, rounds: int) -> dict[str, list[float]]:
@@ -211,8 +222,7 @@ def main() -> None:
         run_locust(base, args.users, args.seconds, env, prefix)
         after = load_average()
     finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=60)
+        stop(process)
     report = {
         "machine": f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",

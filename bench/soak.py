@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
-from load_run import accounts, app_url, load_average, serve
+from load_run import accounts, app_url, load_average, serve, stop
 from machine import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -345,9 +345,7 @@ def main() -> None:
     finally:
         for process in (locust, web, worker):
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, 15)
-        for process in (locust, web, worker):
-            process.wait(timeout=60)
+                stop(process)
         replay.close()
     web_stats = {"requests": 0, "errors": 0, "p50_ms": 0.0, "p95_ms": 0.0}
     from load_run import results
