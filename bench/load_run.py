@@ -178,7 +178,7 @@ def markdown(report: dict) -> str:
     ]
     for r in report["endpoints"]:
         lines.append(
-            f"| {r['name']} | {r['requests']:,} | {r['errors']} | {r['rps']} | "
+            f"| {r['method']} {r['name']} | {r['requests']:,} | {r['errors']} | {r['rps']} | "
             f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['max_ms']:,} |"
         )
     lines.append("")
