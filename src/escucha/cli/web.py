@@ -19,6 +19,9 @@ tokens_app = typer.Typer(help="API tokens (shown once, stored hashed).", no_args
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+WORKER_HEALTHCHECK_S = 60
+
+
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -82,6 +85,10 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips if proxy else None,
         server_header=False,
         log_level="info",
+        # uvicorn's supervisor restarts a worker that does not answer its ping within this many
+        # seconds (5 by default), dropping its requests: a worker computing a large aggregate
+        # on a busy machine can be silent longer than that (docs/server.md)
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
     )
 
 

@@ -71,7 +71,13 @@ from escucha.store.schema.understanding import (
     post_labels,
 )
 from escucha.store.schema.workspace import settings
-from escucha.store.search import FOLDED_INDEXES, create_folded_index, create_word_index
+from escucha.store.search import (
+    FOLDED_INDEXES,
+    HANDLE_KEY_INDEXES,
+    create_folded_index,
+    create_handle_key_index,
+    create_word_index,
+)
 
 
 def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
@@ -80,11 +86,15 @@ def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
     for name, (on, _column, _rest) in FOLDED_INDEXES.items():
         if on == table.name:
             create_folded_index(conn, name)
+    for name, (on, _column) in HANDLE_KEY_INDEXES.items():
+        if on == table.name:
+            create_handle_key_index(conn, name)
 
 
 # `metadata.create_all` builds the search structures too (migrations build them in 0018).
 event.listen(posts, "after_create", _search_structures)
 event.listen(brand_mentions, "after_create", _search_structures)
+event.listen(authors, "after_create", _search_structures)
 
 __all__ = [
     "LIVE_POSTS",
