@@ -210,7 +210,7 @@ def stage_breakdown(reader, posts: list[str], batch: int) -> dict[str, float]:
         "URLs and handles (3 regex passes)",
         "language ID (py3langid automaton)",
         "featurise (normalise, hash n-grams, tokens, dense)",
-        "sparse x dense product",
+        "weight sums (int8 rows gathered per text)",
         "intent rules",
         "sentiment softmax + intent combination",
         "Reading objects",
