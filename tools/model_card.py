@@ -11,6 +11,8 @@ from pathlib import Path
 
 BENCH_START = "<!-- bench:start -->"
 BENCH_END = "<!-- bench:end -->"
+SELECT_START = "<!-- select:start -->"
+SELECT_END = "<!-- select:end -->"
 GUARD_START = "<!-- guard:start -->"
 GUARD_END = "<!-- guard:end -->"
 
@@ -22,7 +24,8 @@ DATASETS = (
     ),
     (
         "sentiment/umsab/<lang>/val.jsonl",
-        "sentiment validation, model selection (not trained on)",
+        "sentiment validation: scored once after the recipe was frozen; never trained on, and "
+        "(since builtin-2026.11.5) not used for any choice",
         "same",
     ),
     (
@@ -41,13 +44,19 @@ DATASETS = (
         "TASS 2020 Task 1, SEPLN research licence; not redistributed (only hashed weights ship)",
     ),
     (
+        "emotion/emoevent_es/{train,dev}.jsonl",
+        "Spanish sentiment training when its recipe weight is > 0 (joy = positive; anger, "
+        "disgust, fear, sadness = negative; others = neutral; surprise left out)",
+        "EmoEvent (Plaza-del-Arco et al. LREC 2020), research use",
+    ),
+    (
         "airlines/us_airline_tweets.jsonl",
-        "en sentiment (weight 0.25); non-promo tweets for promo",
+        "en sentiment (weight in the recipe below); non-promo tweets for promo",
         "Twitter US Airline Sentiment, CrowdFlower 2015, CC BY-NC-SA 4.0",
     ),
     (
         "airlines/es_airline_tweets.jsonl",
-        "es sentiment (weight 0.25); non-promo tweets for promo",
+        "es sentiment (weight in the recipe below); non-promo tweets for promo",
         "Spanish airline tweets (Kaggle InClass), no licence stated: research use",
     ),
     (
@@ -162,12 +171,54 @@ Annotation guidelines and provenance:
 {ANNOTATION_GUIDELINES}"""
 
 
+def _kept(old: str, start: str, end: str) -> str:
+    return old[old.index(start) : old.index(end) + len(end)] if start in old and end in old else ""
+
+
+def write_selection(card: Path, saved: dict, folds: int) -> None:
+    """Put the sentiment selection table (tools/train_models.py --select) into the card."""
+    rows = [r for lang in sorted(saved) for r in saved[lang]["rows"]]
+    minutes = sum(v["minutes"] for v in saved.values())
+    lines = [
+        "| lang | lever | recipe | macro-F1 mean | sd across folds | pooled | folds |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        pooled = f"{r['pooled']:.3f}" if r.get("pooled") is not None else "-"
+        folds_text = ", ".join(f"{v:.3f}" for v in r.get("folds", [])) or "-"
+        lines.append(
+            f"| {r['lang']} | {r['lever']} | {r['setup']} | {r['mean']:.3f} | {r['sd']:.3f} | "
+            f"{pooled} | {folds_text} |"
+        )
+    notes = "\n\n".join(
+        f"{lang}: {v['note']}" for lang, v in sorted(saved.items()) if v.get("note")
+    )
+    section = f"""{SELECT_START}
+Produced by `python tools/train_models.py --data DATA --select` ({minutes:.0f} min on 2 shared
+cores): {folds} folds grouped by `dedup_key` over the language's UMSAB train rows; every other
+source is a training row in every fold. Each lever is tried around the current best recipe and
+a value is kept when its mean macro-F1 across folds is higher.
+
+{chr(10).join(lines)}
+
+{notes}
+{SELECT_END}"""
+    text = card.read_text(encoding="utf-8")
+    if SELECT_START in text and SELECT_END in text:
+        start, end = text.index(SELECT_START), text.index(SELECT_END) + len(SELECT_END)
+        text = text[:start] + section + text[end:]
+    else:
+        text += "\n" + section + "\n"
+    card.write_text(text, encoding="utf-8")
+
+
 def write(card: Path, model_dir: Path, metrics: dict) -> None:
     manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
     sizes = {p.name: p.stat().st_size for p in sorted(model_dir.iterdir()) if p.is_file()}
-    bench = guard = ""
+    bench = guard = select = ""
     if card.exists():
         old = card.read_text(encoding="utf-8")
+        select = _kept(old, SELECT_START, SELECT_END)
         if BENCH_START in old and BENCH_END in old:
             bench = old[old.index(BENCH_START) : old.index(BENCH_END) + len(BENCH_END)]
         if GUARD_START in old and GUARD_END in old:
@@ -193,6 +244,15 @@ def write(card: Path, model_dir: Path, metrics: dict) -> None:
         + " |"
         for lang, info in metrics["training"].items()
     )
+    recipes = "; ".join(
+        f"{lang}: {info['setup']}"
+        for lang, info in metrics["training"].items()
+        if info.get("setup") and lang in ("en", "es")
+    )
+    if not select:
+        select = (
+            f"{SELECT_START}\nNot run yet: `python tools/train_models.py --select`.\n{SELECT_END}"
+        )
     env = metrics["environment"]
     text = f"""# escucha `understand` models — model card
 
@@ -265,11 +325,50 @@ UMSAB train tweet, are removed from the other sources; "x of y" = kept of rows):
 |---|---|---|---|
 {training}
 
+Recipes (sample weight per source, SGD alpha): {recipes}.
+
+## How the sentiment models were chosen
+
+Up to builtin-2026.11.4 the SGD alpha and the source weights were picked by looking at UMSAB
+val, and that model scored 0.588 (es) and 0.647 (en) macro-F1 on the held-out UMSAB test
+against 0.636 / 0.733 on val. Since builtin-2026.11.5 the choice uses training data only:
+
+1. `python tools/train_models.py --data DATA --select` builds, per language, the pool of the
+   language's UMSAB train rows plus every source it may use (texts of UMSAB val and copies of
+   UMSAB train tweets removed from the other sources; only val's texts are read for that,
+   never its labels).
+2. 5 folds over the UMSAB train rows, grouped by `escucha.understand.data.dedup_key` (the same
+   tweet in two forms never sits on both sides); the other sources are training rows in every
+   fold. Score: macro-F1 on the held-out UMSAB train rows, the same kind of tweets as the
+   UMSAB test.
+3. Coordinate search from the previous recipe: each lever in turn (the weight of each extra
+   source, the weight of UMSAB train, alpha, class balancing), keeping a value when its mean
+   across folds is higher. The winner is copied into `SENTIMENT_SETUP` in the script, frozen.
+4. `python tools/train_models.py --data DATA` trains on the whole pool and scores UMSAB val
+   once (the validation table below). TweetEval val is an English training source, so it
+   is not a validation set here.
+
+The estimate to quote is the cross-validated mean with its spread across folds, in the table
+below (row "chosen"); differences smaller than the spread are noise, not progress.
+
+What the levers did (Spanish, mean macro-F1 over 5 grouped folds, previous recipe 0.610 ±
+0.025): TASS 2020 is the one source that matters (without it 0.550); the airline tweets and
+EmoEvent mapped to polarity move the mean by less than 0.01, within the spread; a lower UMSAB
+weight, a smaller alpha (1e-6) and no class balancing each add a little, to 0.621 ± 0.026 in
+all. In English the SemEval-2017 pool is worth 0.12. Not tried for lack of time: separate char
+and word models averaged, NB-SVM log-count-ratio features, a wider negation scope, more emoji
+and punctuation features, self-training on the unlabelled airline posts. With the spread seen
+here (0.02-0.05 across folds) and a cross-validated 0.62 in Spanish against the 0.64 target
+on UMSAB test (where the previous model lost 0.05 from val to test), the Spanish target is not
+reached by a linear model on these features; English (0.69 cross-validated; builtin-2026.11.2 scored
+0.647 on test) is below its 0.67 target too.
+
+{select}
+
 ## Validation results (shipped model)
 
-Computed on validation files never used for training. Hyper-parameters (SGD alpha, source
-weights) were chosen by looking at UMSAB val, so these numbers are slightly optimistic; the
-out-of-fold numbers below are not tuned on.
+Computed on validation files never used for training, scored once after the sentiment recipes
+were frozen (see above). The wish, complaint and promo rows are as described in their sections.
 
 {_table(val)}
 
@@ -308,10 +407,12 @@ F1 values carry a small optimism (one parameter each).
   non-promotional examples stops brand tweets ("Thanks @united, great crew!") from scoring
   as spam but lowers the leave-one-video-out spam F1 (about 0.93 without them). Requests
   such as "please add wifi" can still score as promo ("please subscribe" spam).
-- Speed: the benchmark below compares the whole path with VADER on one core; the margin
-  over the 2x target is small and moves with machine load. Language ID (py3langid's byte
-  automaton, memory-bound) is the largest stage, then featurisation, the sparse product and
-  building the Reading objects.
+- Speed: the benchmark below runs `escucha classify` and a VADER script as whole processes
+  on the same JSON Lines file (startup, parsing and writing included). The margin over the
+  2x target is small and moves with machine load. escucha's startup (Python, the CLI
+  framework, numpy, the models) is about half a second on a quiet machine; the first run on
+  a machine also decompresses py3langid's model and keeps the derived tables (about 40 MB)
+  in `~/.cache/escucha` (`$ESCUCHA_CACHE_DIR`, `$XDG_CACHE_HOME`), which later runs read.
 - The feature space was shrunk for speed (char 3-4-grams instead of 2-5-grams, 2^18 instead
   of 2^19 buckets): en/es sentiment stayed within 0.01 macro-F1, but the small-data languages
   (de, fr, it, pt: 1,839 training tweets each) lost about 0.01-0.02 on UMSAB val.

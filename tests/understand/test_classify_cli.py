@@ -104,3 +104,47 @@ def test_subprocess_stdout_is_only_json(tmp_path):
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["id"] for r in out] == [0, 1]
     assert "line 3" in proc.stderr and "2 classified, 1 skipped" in proc.stderr
+
+
+def test_output_lines_are_what_json_dumps_gives(tmp_path):
+    """The vectorised writer gives, byte for byte, the line json.dumps gives for the record
+    read by PostReader.read (odd ids and a given lang with quotes included)."""
+    from escucha.cli.classify import output_lines
+    from escucha.understand import load_reader
+
+    reader = load_reader(["es", "en"])
+    texts = ["@Iberia me habéis perdido la maleta", "Thanks @JetBlue, great crew!", "ok", ""]
+    ids = [7, 'b"ñ', 2.5, None]
+    langs = [None, 'x"y', None, "en"]
+    got = output_lines(ids, reader.read_batch(texts, langs))
+    for line, i, r in zip(got, ids, reader.read(texts, langs), strict=True):
+        expected = {
+            "id": i,
+            "lang": r.lang,
+            "sentiment": {
+                "label": r.sentiment,
+                "scores": {k: round(v, 4) for k, v in r.sentiment_scores.items()},
+            },
+            "intents": {k: round(v, 4) for k, v in r.intents.items()},
+            "intent_labels": list(r.intent_labels),
+        }
+        assert json.loads(line) == expected
+        assert line == json.dumps(expected, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"id": 1, "text": "a"}\u00a0', "invalid JSON (Extra data)"),
+        ('{"id": 1, "text": "a"} {"id": 2}', "invalid JSON (Extra data)"),
+        ('\ufeff{"id": 1, "text": "a"}', "invalid JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('  {"id": 1, "text": "a"}  \r\n', ""),
+    ],
+)
+def test_parse_record_agrees_with_json_loads(line, reason):
+    from escucha.cli.jsonlines import parse_record
+
+    obj, why = parse_record(line)
+    assert why.startswith(reason) if reason else why == ""
+    assert (obj is None) == bool(reason)

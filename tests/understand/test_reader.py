@@ -213,3 +213,19 @@ def test_annotated_evaluation_reports_each_set_and_half(reader):
     }
     wish = [r for r in records if r["task"] == "intent.wish" and r["metric"] == "positives"]
     assert sum(r["value"] for r in wish if "_2.jsonl" in r["data"]) == 17
+
+
+def test_language_tables_cache(tmp_path, monkeypatch):
+    """The language-ID tables are rebuilt once, then read from the cache folder with the same
+    answers; an unwritable cache folder only means rebuilding each time."""
+    from escucha.understand import langid
+
+    texts = ["me habéis perdido la maleta otra vez", "thanks for the great crew today", "ok"]
+    monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(tmp_path / "cache"))
+    first = langid.LanguageDetector(["es", "en"]).detect_with_confidence(texts)
+    assert len(list((tmp_path / "cache").glob("langid-*/*.npy"))) == 5
+    assert langid.LanguageDetector(["es", "en"]).detect_with_confidence(texts) == first
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(blocked))
+    assert langid.LanguageDetector(["es", "en"]).detect_with_confidence(texts) == first

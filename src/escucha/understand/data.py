@@ -78,6 +78,28 @@ def tass2020_es(data: Path) -> list[Example]:
     )
 
 
+# EmoEvent emotions read as polarity; "surprise" goes either way and is left out
+EMOTION_POLARITY = {
+    "joy": "positive",
+    "anger": "negative",
+    "disgust": "negative",
+    "fear": "negative",
+    "sadness": "negative",
+    "others": "neutral",
+}
+
+
+def emoevent_es_polarity(data: Path) -> list[Example]:
+    """EmoEvent (TASS 2020 Task 2) train + dev with each emotion mapped to a polarity."""
+    base = data / "emotion/emoevent_es"
+    return [
+        Example(e.text, EMOTION_POLARITY[str(e.label)], "emoevent_es")
+        for split in ("train", "dev")
+        for e in _examples(base / f"{split}.jsonl", "emoevent_es")
+        if e.label in EMOTION_POLARITY
+    ]
+
+
 def airline(data: Path, lang: str) -> list[Example]:
     name = "es_airline_tweets" if lang == "es" else "us_airline_tweets"
     key = "airline" if lang == "en" else ""

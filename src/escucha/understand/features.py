@@ -18,11 +18,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from escucha.understand import lexicon
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 _URLS = (  # (literal every match contains, pattern); a URL ends at a space or SEP (NUL)
     ("http", re.compile(r"http(?:s?://[^\s\x00]+|\b)")),
@@ -357,20 +360,36 @@ class Featuriser:
         extras = self._extras(cp, flags, doc, tokens, negated, n_docs)
         return Analysis(n_docs, cp, doc, tokens, tuple(blocks), extras)
 
-    def logits(self, a: Analysis, weights: np.ndarray) -> np.ndarray:
-        """``transform(texts) @ weights`` without building the full matrix (inference)."""
-        size = 1 << self.config.bits
-        hashed = weights[:size]
-        out = a.extras @ weights[size:]
+    def logits(
+        self,
+        a: Analysis,
+        hashed: np.ndarray,
+        extra: np.ndarray,
+        col_scale: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``transform(texts) @ W`` without building the full matrix (inference), where W is
+        ``hashed`` (one row per bucket; int8 with ``col_scale`` per column, or float) over
+        ``extra`` (one row per dense feature). Each block's weight rows are gathered and
+        summed per text with numpy alone, so that reading posts does not import scipy (a
+        quarter of a second at every start)."""
+        quantised = col_scale is not None
+        out = a.extras @ extra
         for b in a.blocks:
-            x = sparse.csr_matrix(
-                (np.ones(b.cols.size, np.float32), b.cols, b.indptr), shape=(a.n_docs, size)
-            )
-            out += np.asarray(x @ hashed) * b.scale[:, None]
+            filled = np.flatnonzero(np.diff(b.indptr))
+            if filled.size:
+                rows = np.take(hashed, b.cols, axis=0)
+                if quantised:
+                    sums = np.add.reduceat(rows, b.indptr[filled], axis=0, dtype=np.int32)
+                    out[filled] += (sums * col_scale) * b.scale[filled, None]
+                else:
+                    sums = np.add.reduceat(rows, b.indptr[filled], axis=0)
+                    out[filled] += sums * b.scale[filled, None]
         return out
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The full feature matrix (training), duplicates summed."""
+        from scipy import sparse
+
         cfg = self.config
         n = len(texts)
         if n == 0:

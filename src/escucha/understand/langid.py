@@ -9,8 +9,13 @@ after ``set_languages``. Up to ``max_bytes`` bytes of each cleaned text are used
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -24,6 +29,71 @@ from escucha.understand.features import (
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _FEATURE_BITS = 20  # py3langid's model has about 100,000 features
+_TABLES = ("next", "state_info", "ptc", "pc", "languages")
+
+
+def cache_dir() -> Path:
+    """Where derived, rebuildable files live: $ESCUCHA_CACHE_DIR, else $XDG_CACHE_HOME/escucha,
+    else ~/.cache/escucha."""
+    if os.environ.get("ESCUCHA_CACHE_DIR"):
+        return Path(os.environ["ESCUCHA_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "escucha"
+
+
+def _load_tables(languages: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The automaton and naive Bayes tables for ``languages``.
+
+    py3langid ships its model LZMA-compressed: decompressing it takes most of a second at
+    every start. The tables derived from it are kept uncompressed in the cache folder (one
+    folder per model file and language set, about 45 MB) and read back on later starts;
+    when the cache cannot be read or written, they are rebuilt from the model each time.
+    """
+    from py3langid.langid import MODEL_FILE
+
+    model = Path(MODEL_FILE)
+    if not model.is_absolute():
+        import py3langid.langid as pl
+
+        model = Path(pl.MODEL_DIR) / model
+    st = model.stat()
+    key = hashlib.blake2b(
+        f"{model}|{st.st_size}|{st.st_mtime_ns}|{','.join(languages)}|1".encode(), digest_size=8
+    ).hexdigest()
+    folder = cache_dir() / f"langid-{key}"
+    try:
+        return {name: np.load(folder / f"{name}.npy") for name in _TABLES}
+    except (OSError, ValueError):
+        pass
+    tables = _build_tables(languages)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".langid-"))
+        for name, arr in tables.items():
+            np.save(tmp / f"{name}.npy", arr)
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process got there first
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError:
+        pass
+    return tables
+
+
+def _build_tables(languages: tuple[str, ...]) -> dict[str, np.ndarray]:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(languages))
+    rowbase = np.asarray(ident.tk_row, dtype=np.uint64) << np.uint64(8)
+    output = (np.asarray(ident.tk_output, dtype=np.int64) + 1).astype(np.uint64)
+    return {
+        "next": np.frombuffer(ident.tk_nextmove, dtype=np.uint32),
+        "state_info": rowbase | (output << np.uint64(32)),
+        "ptc": np.asarray(ident.nb_ptc, dtype=np.float32),
+        "pc": np.asarray(ident.nb_pc, dtype=np.float32),
+        "languages": np.array(list(ident.nb_classes)),
+    }
 
 
 class LanguageDetector:
@@ -36,25 +106,20 @@ class LanguageDetector:
         min_confidence: float = 0.6,
         max_bytes: int = 320,
     ) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        ident.set_languages(list(languages))
-        self.languages = tuple(ident.nb_classes)
         self.min_words = min_words
         self.min_confidence = min_confidence
         self.max_bytes = max_bytes
+        tables = _load_tables(tuple(languages))
+        self.languages = tuple(tables["languages"].tolist())
         # per state: its row offset in the transition table (low 32 bits) and its output
         # feature + 1 (high 32 bits, 0 = none)
-        self._next = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
-        rowbase = np.asarray(ident.tk_row, dtype=np.uint64) << np.uint64(8)
-        output = (np.asarray(ident.tk_output, dtype=np.int64) + 1).astype(np.uint64)
-        self._state_info = rowbase | (output << np.uint64(32))
-        self._start_row = int(rowbase[0])
-        self._ptc = np.asarray(ident.nb_ptc, dtype=np.float32)
+        self._next = tables["next"]
+        self._state_info = tables["state_info"]
+        self._start_row = int(self._state_info[0] & _LOW32)
+        self._ptc = tables["ptc"]
         if self._ptc.shape[0] >= 1 << _FEATURE_BITS:
             raise ValueError("py3langid model has more features than expected")
-        self._pc = np.asarray(ident.nb_pc, dtype=np.float32)
+        self._pc = tables["pc"]
 
     def detect(self, texts: Sequence[str]) -> list[str]:
         return [lang for lang, _ in self.detect_with_confidence(texts)]

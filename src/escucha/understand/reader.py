@@ -40,6 +40,21 @@ def _gc_paused() -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchReading:
+    """A batch read as arrays (what `escucha classify` writes without building Readings)."""
+
+    langs: list[str]
+    sentiment: np.ndarray  # n x len(SENTIMENTS), rows sum to 1
+    intents: np.ndarray  # n x len(INTENTS), each in [0, 1]
+    label_masks: np.ndarray  # bit j set: INTENTS[j] passes its threshold (see label_sets)
+
+
+def label_sets() -> list[tuple[str, ...]]:
+    """intent_labels for each value of a BatchReading label mask."""
+    return list(_LABELS)
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
     lang: str  # ISO 639-1 code or "unknown"
     sentiment: str  # one of SENTIMENTS
@@ -75,14 +90,25 @@ class PostReader:
         self, texts: Sequence[str], langs: Sequence[str | None] | None = None
     ) -> list[Reading]:
         """Read a batch; a given lang (not None) skips language ID for that text."""
+        if not texts:
+            return []
+        batch = self.read_batch(texts, langs)
+        return self.readings(batch.langs, batch.sentiment, batch.intents)
+
+    def read_batch(
+        self, texts: Sequence[str], langs: Sequence[str | None] | None = None
+    ) -> BatchReading:
+        """``read`` as arrays, for callers that serialise many posts at once."""
         texts = list(texts)
         if langs is not None and len(langs) != len(texts):
             raise ValueError("langs must be as long as texts")
         if not texts:
-            return []
+            empty = np.zeros((0, len(SENTIMENTS)))
+            return BatchReading([], empty, np.zeros((0, len(INTENTS))), np.zeros(0, np.int64))
         final = self._languages(texts, langs)
         sent, intents = self._scorer.score(texts, final)
-        return self.readings(final, sent, intents)
+        masks = (intents >= self._thresholds) @ _LABEL_BITS
+        return BatchReading(final, sent, intents, masks)
 
     def readings(self, langs: list[str], sent: np.ndarray, intents: np.ndarray) -> list[Reading]:
         """Reading objects from languages and the scorer's probability arrays."""
