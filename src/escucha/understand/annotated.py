@@ -125,7 +125,6 @@ ANNOTATED_SETS: tuple[tuple[str, str, str | None], ...] = (
     ("es", "es_airline_intents.jsonl", None),
     ("es", "es_airline_intents_2.jsonl", "dev"),
     ("es", "es_airline_intents_2.jsonl", "sealed"),
-    ("es", "es_airline_intents_3.jsonl", None),
     ("en", "en_airline_intents.jsonl", None),
 )
 
@@ -200,7 +199,9 @@ def sample_second(data: Path) -> list[PostToAnnotate]:
 
 def sample_third(data: Path) -> list[PostToAnnotate]:
     """The tweets of the third Spanish set, tweets of the first two sets excluded."""
-    old = {r["id"] for r in load("es")} | {r["id"] for r in load("es", "es_airline_intents_2.jsonl")}
+    old = {r["id"] for r in load("es")} | {
+        r["id"] for r in load("es", "es_airline_intents_2.jsonl")
+    }
     rows = [r for r in _source_rows(data, "es") if r["id"] not in old]
     rng = random.Random(SEED_3)
     rng.shuffle(rows)
@@ -211,8 +212,7 @@ def sample_third(data: Path) -> list[PostToAnnotate]:
         picked = [r for r in pool if r["id"] not in taken][:n]
         taken.update(r["id"] for r in picked)
         out += [
-            {"id": r["id"], "stratum": stratum, "split": "final", "text": r["text"]}
-            for r in picked
+            {"id": r["id"], "stratum": stratum, "split": "final", "text": r["text"]} for r in picked
         ]
     return out
 

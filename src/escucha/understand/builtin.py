@@ -17,7 +17,7 @@ import numpy as np
 
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand.features import Analysis, FeatureConfig, Featuriser
-from escucha.understand.intents import MODEL_INTENTS, combine
+from escucha.understand.intents import MODEL_INTENTS, combine, english_rows
 from escucha.understand.metrics import ModelMetrics
 from escucha.understand.rules import rule_scores
 from escucha.understand.scorer import Scorer
@@ -122,7 +122,11 @@ class BuiltinScorer(Scorer):
         logits = self.logits(analysis)
         sent = self.sentiment_probs(logits, langs) if sentiment is None else sentiment
         intents = combine(
-            sent, self.model_intents(logits), rule_scores(analysis, INTENTS), self.combine_params
+            sent,
+            self.model_intents(logits),
+            rule_scores(analysis, INTENTS),
+            self.combine_params,
+            english_rows(langs),
         )
         return sent, intents
 
