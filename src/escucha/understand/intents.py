@@ -6,7 +6,9 @@ noisy-OR, 1 - prod(1 - p_i). The weights in ``params`` are set by tools/train_mo
 The intent models are trained on English data only. On posts in other languages their
 hashed word and character features are noise (the English complaint model fires on neutral
 Spanish questions), so there a post's wish comes from the rules alone and its complaint from
-the rules and the post's own-language negative sentiment (``*_other`` parameters).
+the rules and the post's own-language negative sentiment (``*_other`` parameters). On
+English posts the wish phrases are features of the model (escucha.understand.patterns) and
+the wish rules count with weight ``wish_rules_en`` (0 since builtin-2026.12.1).
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def combine(
     en = np.ones(len(rules), dtype=bool) if english is None else english
     p = {**OTHER_LANGUAGE_PARAMS, **params}
     out = np.empty_like(rules)
-    out[:, col["wish"]] = noisy_or(np.where(en, model[:, col["wish"]], 0.0), rules[:, col["wish"]])
+    wish_rules = rules[:, col["wish"]] * np.where(en, p.get("wish_rules_en", 1.0), 1.0)
+    out[:, col["wish"]] = noisy_or(np.where(en, model[:, col["wish"]], 0.0), wish_rules)
     complaint_model = np.where(en, p["complaint_model"], p["complaint_model_other"])
     negative = np.where(en, p["complaint_negative"] * neg**2, p["complaint_negative_other"] * neg)
     out[:, col["complaint"]] = noisy_or(
