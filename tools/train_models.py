@@ -56,14 +56,14 @@ INTENT_ALPHA = {"wish": 1e-5, "complaint": 3e-5, "promo": 3e-5}
 PATTERN_SCALE = {"wish": 1.0, "complaint": 0.0}
 WISH_APP_WEIGHT = 1.0
 COMPLAINT_AIRLINE_WEIGHT = 0.1  # negative US airline tweets as weak complaint positives
-WISH_PRIOR = 0.10
-# wish_rules_en 0: on English posts the wish phrases are the model's pattern features, not
-# a separate noisy-OR rule (other languages keep their rules)
+WISH_PRIOR: float | None = 0.10
+# wish_rules_en: weight of the wish phrase rules on English posts, or-ed with the model (1:
+# chosen by tools/intent_threshold_check.py, see docs/intent-selection.md)
 COMBINE = {
     "complaint_model": 1.0,
     "complaint_negative": 0.3,
     "praise_positive": 0.5,
-    "wish_rules_en": 0.0,
+    "wish_rules_en": 1.0,
 }
 HAND_SET_THRESHOLDS = {"question": 0.5, "praise": 0.5}
 SENTIMENT_FALLBACK = ("en", "es")
@@ -332,19 +332,38 @@ def train_intents(data: Path, f: Featuriser, en_sentiment, seed: int) -> tuple[d
         }[name]
         bias_shift = 0.0
         if name == "wish":
-            # threshold for a forum where one sentence in ten is a suggestion; the model's
-            # bias is shifted so that this threshold reads 0.5 (the wish rules of other
-            # languages keep their own scale); each fold's estimate uses the threshold
-            # chosen on the other folds
-            chosen = best_threshold(probs, y, WISH_PRIOR)
-            bias_shift = -_logit(chosen)
+            # the wish threshold reads 0.5 (the scale of the Spanish wish rules): what is
+            # chosen is a shift of the model's bias, the one whose final probability
+            # (model or-ed with the English wish rules at weight wish_rules_en) at 0.5 gives
+            # the best out-of-fold F1 (reweighted to WISH_PRIOR when that is set); each fold's
+            # estimate uses the shift chosen on the other folds
+            wish_rules = rules[:, INTENTS.index("wish")] * params.get("wish_rules_en", 1.0)
+
+            def shifted(z: np.ndarray, shift: float, r: np.ndarray) -> np.ndarray:
+                return 1.0 - (1.0 - 1.0 / (1.0 + np.exp(-(z + shift)))) * (1.0 - r)
+
+            def best_shift(z: np.ndarray, r: np.ndarray, yy: np.ndarray) -> float:
+                best, best_score = 0.0, -1.0
+                for t in THRESHOLD_GRID:
+                    pr = shifted(z, -_logit(t), r) >= 0.5
+                    score = (
+                        binary_f1(yy, pr)
+                        if WISH_PRIOR is None
+                        else prior_weighted_f1(yy, pr, WISH_PRIOR)
+                    )
+                    if score > best_score:
+                        best, best_score = -_logit(t), score
+                return best
+
+            bias_shift = best_shift(oof, wish_rules, y)
             thresholds[name] = 0.5
             f1s, reweighted = [], []
             for g in np.unique(groups):
                 held = groups == g
-                t = best_threshold(probs[~held], y[~held], WISH_PRIOR)
-                f1s.append(binary_f1(y[held], probs[held] >= t))
-                reweighted.append(prior_weighted_f1(y[held], probs[held] >= t, WISH_PRIOR))
+                sh = best_shift(oof[~held], wish_rules[~held], y[~held])
+                pr = shifted(oof[held], sh, wish_rules[held]) >= 0.5
+                f1s.append(binary_f1(y[held], pr))
+                reweighted.append(prior_weighted_f1(y[held], pr, 0.10))
             records += _fold_record(
                 name, f"f1 ({scheme}, threshold chosen on the other folds)", f1s, len(y), source
             )
@@ -355,10 +374,12 @@ def train_intents(data: Path, f: Featuriser, en_sentiment, seed: int) -> tuple[d
                 len(y),
                 source,
             )
-            pred = probs >= chosen
+            pred = shifted(oof, bias_shift, wish_rules) >= 0.5
         else:
             thresholds[name] = best_threshold(probs, y)
             pred = probs >= thresholds[name]
+            if name == "complaint":  # other languages' operating point is mapped onto it
+                params["complaint_threshold"] = thresholds[name]
             records.append(
                 record(
                     f"intent.{name}",

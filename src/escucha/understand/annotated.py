@@ -125,6 +125,7 @@ ANNOTATED_SETS: tuple[tuple[str, str, str | None], ...] = (
     ("es", "es_airline_intents.jsonl", None),
     ("es", "es_airline_intents_2.jsonl", "dev"),
     ("es", "es_airline_intents_2.jsonl", "sealed"),
+    ("es", "es_airline_intents_3.jsonl", None),
     ("en", "en_airline_intents.jsonl", None),
 )
 
