@@ -64,10 +64,19 @@ DATASETS = (
         "wish model",
         "SemEval-2019 Task 9 (Negi et al. 2019), CC BY-NC-SA 4.0",
     ),
-    ("suggestions/semeval2019_t9/trial_*.jsonl", "wish validation only", "same"),
+    (
+        "suggestions/semeval2019_t9/trial_*.jsonl",
+        "wish validation only (hotel: one evaluation of the frozen model)",
+        "same",
+    ),
+    (
+        "app_feedback/mekala2021/SHAH_UNION/*.xml",
+        "wish model (feature requests in app reviews, another domain; weight 1)",
+        "Mekala et al., RE 2021, CC BY 4.0",
+    ),
     (
         "complaints/preotiuc2019/train.jsonl",
-        "complaint model; non-promo tweets for promo",
+        "complaint model (model selection: leave-one-domain-out); non-promo tweets for promo",
         "Preotiuc-Pietro et al., ACL 2019, no licence stated: research use",
     ),
     (
@@ -139,6 +148,81 @@ guidelines above. The Spanish rules of builtin-2026.11.4 were written looking on
 errors on the first set and on `dev`; `sealed` was evaluated once, after the rules were
 frozen. One leak: a helper script printed the whole second set's wish precision (dev and
 sealed together) once before that; the wish rules were not changed afterwards.
+
+Third Spanish set, `es_airline_intents_3.jsonl` (300 tweets, split `final`;
+`annotated.sample_third`, seed 20261201, distinct texts, the first two sets' tweets excluded):
+a random stratum of 200 plus cue strata for questions (20), wishes (40; every tweet matching
+the second set's wish cue was already annotated, so a broader cue of requests and modals:
+"podrían", "por favor", "necesit", "me gustar", "ojal", "deber", "sería") and complaints (40).
+The sample was drawn and committed before any model output on it was seen, annotated in one
+pass by an AI assistant session (each tweet read in full, guidelines above, without model
+output), and evaluated once, after the builtin-2026.12.1 rules and parameters were frozen:
+it is the Spanish number to quote.
+
+Agreement: a seeded sample of 160 tweets of the first two Spanish sets
+(`annotated.agreement_sample`, seed 20261201) was labelled again by a second annotator, an
+AI assistant session that saw only the ids and texts, not the first labels
+(`es_airline_intents_agreement.jsonl`; `annotated.agreement` computes the figures). Cohen's
+kappa (raw agreement; positives first / second annotator): wish 1.00 (1.00; 6 / 6),
+complaint 0.94 (0.97; 73 / 72), question 0.86 (0.97; 23 / 18), praise 0.94 (0.99; 8 / 9),
+promo 1.00 (1.00; 7 / 7). Both annotators are AI assistant sessions following the same
+written guidelines, so this agreement is an upper bound of what two people would reach;
+wish and promo kappas rest on 6-7 positives.
+"""
+
+
+INTENT_SELECTION = """\
+## Intent model selection (cross-validation on training data only)
+
+How the wish and complaint setups of builtin-2026.12.1 were chosen, by `python
+tools/intent_selection.py --data DATA` (2026-12-01, 2 shared cores, AMD EPYC, Python 3.11;
+about 10 minutes on a loaded machine). Only training data were read: the forum training set,
+the app-review sentences of Mekala et al. (a second domain of feature requests), the
+complaint training set and the US airline tweets' sentiment labels. Not read while choosing:
+the SemEval-2019 Task 9 trial sets (the hotel trial set is the unseen-domain test; it was
+evaluated once, by the training run of the frozen model, below), the annotated airline
+tweets, any test split.
+
+Wish: 5-fold cross-validation on the forum set, each fold's threshold chosen on the other
+folds' out-of-fold predictions (so no threshold is chosen on the fold it is scored on); the
+forum F1 reweighted to 10% suggestions uses the threshold of the best reweighted F1 on the
+other folds; transfer: the model trained on the forum (and the other apps, where app
+reviews are training data) scored on each held-out app at the forum threshold, a stand-in
+for an unseen domain. Mean ± standard deviation across folds (apps).
+
+The candidates and their numbers: `docs/intent-selection.md`.
+
+Chosen: word and character n-grams plus the pattern families at scale 1, with the app
+reviews at weight 1 (rule: the best mean of the reweighted forum F1 and the app transfer F1,
+0.533 against 0.525 at weight 0.5 and 0.530 at weight 3). The app reviews cost about 2.5
+points of reweighted forum F1 and bring about 11 points on unseen apps. Then (second table
+of `docs/intent-selection.md`) the English wish rules stay or-ed with the model and the
+threshold is the one of the best F1 at 10% suggestions (mean 0.525 against 0.522 without the
+rules at the best-F1 threshold). That second comparison was run only after a first frozen
+setup without the English wish rules scored F1 0.03 on the hotel trial set: the hotel
+number below is therefore not an unseen-domain test any more. The two targets (0.72 on a
+forum where one sentence in ten is a suggestion, 0.70 on an unseen domain) are not reached
+by any light candidate.
+
+Complaint: leave-one-domain-out over the nine brand domains of Preotiuc-Pietro et al. (the
+two non-complaint "random" groups spread over the folds), threshold of each fold chosen on
+the other folds; pooled F1 and the spread across domains. "Airline negatives" are the US
+airline tweets labelled negative, added as weak complaint positives (and the others as
+negatives) at the given weight, in every training fold, never scored.
+
+The candidates and their numbers: `docs/intent-selection.md`.
+
+Chosen: n-grams without pattern features, with the airline tweets at weight 0.1 (the
+annotated English airline tweets are removed from them in training). The noisy-OR with the
+complaint rules and negative sentiment is then fitted as before (weight of P(negative)^2 and
+threshold on 5-fold out-of-fold predictions).
+
+Spanish (no training data): the rule changes and the two parameters of non-English complaint
+(no English model; P(negative) at weight 1, power 1) were chosen looking only at errors on
+the first Spanish set and the second set's `dev` half: on those, complaint recall rose from
+0.71 / 0.70 to 0.79 / 0.82 at precision 0.75 / 0.87 (was 0.78 / 0.83), wish precision from
+0.56 / 1.00 to 0.82 / 1.00 (with the 2026.11.4 thresholds). `sealed` and the third set were
+not looked at until the single evaluation below.
 """
 
 
@@ -161,7 +245,8 @@ def _annotated_section(records: list[dict]) -> str:
     return f"""## Intent evaluation on annotated airline tweets (es and en)
 
 Per-intent precision, recall and F1 of the shipped thresholds on each annotated set ("pos" =
-annotated positives; `#dev` and `#sealed` are the halves of the second Spanish set),
+annotated positives; `#dev` and `#sealed` are the halves of the second Spanish set; the
+third Spanish set is the one evaluated once, after everything was frozen),
 recomputed by `escucha eval --data DATA`:
 
 {chr(10).join(lines)}
@@ -288,12 +373,26 @@ probabilities) and five intent probabilities (`wish`, `complaint`, `question`, `
   they reply to, the author's usual language, a source that is 90% one language:
   `src/escucha/langsettle.py`) and reads them again with that language's model; the rest are
   shown as "too short to tell the language", outside comparisons between languages.
-- **Intents**: English logistic models for `wish` (SemEval-2019 Task 9 forum suggestions),
-  `complaint` (Preotiuc-Pietro et al. complaints) and `promo` (YouTube spam plus customer
-  tweets as non-promotional examples), combined by noisy-OR with transparent es/en phrase
-  rules (`understand/rules.py`, matched on word tokens) and with sentiment: complaint adds
-  {manifest["combine"]["complaint_negative"]} x P(negative)^2, praise is
-  {manifest["combine"]["praise_positive"]} x P(positive)^2 or-ed with thanks/praise rules.
+- **Intents**: English logistic models for `wish` (SemEval-2019 Task 9 forum suggestions
+  plus app-review feature requests), `complaint` (Preotiuc-Pietro et al. complaints) and
+  `promo` (YouTube spam plus customer tweets as non-promotional examples), combined by
+  noisy-OR with transparent es/en phrase rules (`understand/rules.py`, matched on word tokens)
+  and with sentiment. The `wish` model also has {len(manifest.get("patterns", {}).get("names", []))}
+  linguistic pattern features (`understand/patterns.py`: "should", "it would be nice", "I
+  suggest", "please add", "why not", "could use", a sentence-initial imperative, advice to
+  the reader...), one 0/1 column per family with a weight learned next to the n-grams, so
+  how people ask counts apart from what they talk about; on English posts the wish phrase
+  rules are still or-ed with the model (weight {manifest["combine"].get("wish_rules_en", 1.0)}).
+  The complaint model also learns from the US airline tweets' sentiment labels (negative =
+  complaint) at weight 0.1. The English models read English posts (and posts of unknown
+  language) only. English complaint adds
+  {manifest["combine"]["complaint_negative"]} x P(negative)^2; in other languages the
+  English models' n-grams are noise (the complaint model fired on neutral Spanish questions),
+  so wish comes from the rules alone and complaint from the rules or-ed with the post's
+  own-language P(negative) (weight 1, power 1, decision point 0.6, chosen on the Spanish dev
+  annotations, mapped onto the shipped complaint threshold so that retraining the English
+  model does not move it). Praise
+  is {manifest["combine"]["praise_positive"]} x P(positive)^2 or-ed with thanks/praise rules.
   `question` and `praise` have no training data: they are rule- and sentiment-based, with
   hand-set thresholds. No Spanish intent training data exist: in Spanish the intents rest on
   the rules and the Spanish sentiment model. Spanish and English intent accuracy is measured
@@ -303,10 +402,10 @@ probabilities) and five intent probabilities (`wish`, `complaint`, `question`, `
   its `id2label`); language ID and intents stay as above. Its accuracy is whatever that
   model's is: the numbers on this card are for the built-in models only.
 - Shipped thresholds: {", ".join(f"{k} {v}" for k, v in manifest["thresholds"].items())}
-  (complaint, promo: the F1-best threshold on out-of-fold predictions; wish: the lowest
-  threshold whose out-of-fold F1 is within one standard error across folds of the best, because
-  the forum F1 is flat over a wide range and a low threshold lets the advice and request phrase
-  rules decide on their own in other domains).
+  (complaint, promo: the F1-best threshold on out-of-fold predictions; wish: 0.5, the scale of
+  the Spanish wish rules, with the model's bias shifted so that the model or-ed with the
+  English wish rules gives the best out-of-fold F1 reweighted to 10% suggestions, the rate
+  expected where suggestions are rare).
 
 ## Files and sizes
 
@@ -378,31 +477,42 @@ were frozen (see above). The wish, complaint and promo rows are as described in 
 
 {_table(cv)}
 
-Thresholds for wish/complaint/promo were chosen on the same out-of-fold predictions, so those
-F1 values carry a small optimism (one parameter each).
+Complaint and promo thresholds were chosen on the same out-of-fold predictions, so those
+F1 values carry a small optimism (one parameter each); each wish fold is scored at the
+threshold chosen on the other folds.
 
+{INTENT_SELECTION}
 ## Known shortfalls and risks
 
 - Hindi UMSAB tweets are mostly romanised Hindi/English: py3langid labels them English (or
   unknown), and the Hindi sentiment model is near chance on val. Treat `hi` as unsupported.
-- `wish` on a forum where suggestions are rare: the out-of-fold F1 reweighted to 10%
-  suggestions (the rate of SemEval-2019 Task 9's test description) is the estimate to expect
-  there, well below the balanced trial set's; the target of 0.72 is not met. Transfer to hotel
-  reviews comes from phrase rules for advice to other customers ("I recommend", "make sure
-  to", "avoid", "no te pierdas", sentence-initial imperatives), written from general knowledge
-  of advice language; the trial_hotel_reviews row was measured after them, but earlier sessions
-  and three of its sentences were seen while writing them, and the threshold rule above was
-  compared on it, so treat that row as optimistic. The rules cost about 2.5 points of the
-  reweighted forum F1 (0.571 before, 0.544 after).
-- Spanish intents are rule-based; on the annotated airline tweets Spanish `wish` and
-  `promo` are weak (few phrases cover Spanish deal announcements such as "vuelos desde
-  9,99 EUR", and the English promo model does not transfer). On the sealed half of the second
-  Spanish set, wish precision (0.40 on 10 predicted) misses the 0.60 target and complaint
-  recall (0.58) is 20 points below English (0.78): the `dev` numbers, tuned on, are
-  optimistic. The English complaint model also fires on neutral Spanish questions. The
-  annotated sets are small (330 + 525 es, 235 en), single-annotator and partly sampled with
-  keyword cues, so their numbers have wide error bars (9-17 wish positives per Spanish set);
-  English `promo` has almost no positives in customer tweets.
+- `wish` on a forum where suggestions are rare: the cross-validated forum F1 reweighted to
+  10% suggestions is the estimate to expect there (0.59 ± 0.03 across folds for
+  builtin-2026.12.1; the held-out test measured 0.570 for builtin-2026.11.4, whose estimate
+  was 0.544 or, with its threshold rule chosen per fold, about 0.57-0.61): the target of 0.72
+  is not met by any light candidate (`docs/intent-selection.md`). Transfer: app reviews of
+  unseen apps reach 0.43-0.45 in cross-validation. The hotel trial set was evaluated once for
+  a first frozen setup (F1 0.03: no English wish rules); the shipped setup was chosen after
+  that by a training-data check, so its hotel row (0.68) is not an unseen-domain estimate:
+  expect less on a new domain, and use the app-review transfer figure.
+- Spanish intents are rule-based (the English models are not applied to Spanish posts). On
+  the third Spanish set (300 tweets), evaluated after everything was frozen: complaint
+  precision 0.83, recall 0.84 with the shipped models (English on its annotated set: 0.81 /
+  0.84, so the target of recall within 10 points of English is met there; on the second
+  set's sealed half, 0.83 / 0.91). Spanish complaint rests on the Spanish sentiment model's
+  P(negative): with the previous Spanish sentiment recipe the same rules gave 0.84 / 0.71 on
+  the third set (13 points below English) and 0.87 / 0.78 on the sealed half; the new recipe
+  was chosen by cross-validation on sentiment training data, without looking at these sets,
+  and both numbers are on record because the third set was scored once with each
+  model. Wish: none of the 7 annotated wishes was found and
+  no wish was predicted (precision undefined). On the sealed half, wish precision is 0.50 on 8
+  predicted (target 0.60: not met; was 0.40). Spanish wishes are rare (7-17 per set) and the
+  rules recognise only explicit request phrases. Spanish `promo` is weak (few phrases cover
+  deal announcements such as "vuelos desde 9,99 EUR", and the English promo model does not
+  read Spanish posts). The annotated sets are small, single-annotator (agreement measured on
+  a sample by a second AI annotator only) and partly sampled with keyword cues, so their
+  numbers have wide error bars; English `promo` has almost no positives in customer tweets.
+  Reports state each language's measured accuracy next to every comparison between languages.
 - `promo` on tweets is trained on YouTube comments. Adding customer tweets as
   non-promotional examples stops brand tweets ("Thanks @united, great crew!") from scoring
   as spam but lowers the leave-one-video-out spam F1 (about 0.93 without them). Requests

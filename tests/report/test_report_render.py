@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from escucha.i18n import catalogue
 from escucha.i18n.format import safe_url
 from escucha.insights.common import normalised
 from escucha.insights.themes import quote_of
 from escucha.report import render_report
 from escucha.report.charts import OUR_COLOUR, brand_colours
-from escucha.report.context import metric_rows
+from escucha.report.context import accuracy_by_language, metric_rows
 from escucha.understand.metrics import record
 from escucha.understand.shipped import shipped_metrics
 
@@ -227,3 +228,29 @@ def test_brand_colours_are_stable_and_ours_stands_out(tiny_brands):
     assert colours["Acme"] == OUR_COLOUR
     assert len(set(colours.values())) == 4
     assert brand_colours(tiny_brands)["Globex"] == colours["Globex"]
+
+
+def test_accuracy_by_language_stands_next_to_cross_language_comparisons(
+    tiny_posts, tiny_brands, render
+):
+    records = [
+        record("intent.complaint", "en", "precision", 0.82, 235, "understand/annotations/en.jsonl"),
+        record("intent.complaint", "en", "recall", 0.78, 235, "understand/annotations/en.jsonl"),
+        record("intent.complaint", "en", "f1", 0.8, 235, "understand/annotations/en.jsonl"),
+        record("intent.complaint", "es", "f1", 0.5, 330, "understand/annotations/es_1.jsonl"),
+        record(
+            "intent.complaint", "es", "precision", 0.9, 300, "understand/annotations/es_3.jsonl"
+        ),
+        record("intent.complaint", "es", "recall", 0.6, 300, "understand/annotations/es_3.jsonl"),
+        record("intent.complaint", "es", "f1", 0.72, 300, "understand/annotations/es_3.jsonl"),
+        record("sentiment", "es", "macro_f1", 0.61, 324, "umsab/spanish/val.jsonl"),
+    ]
+    t = catalogue("en")
+    note = accuracy_by_language(records, ["en", "es"], "intent.complaint", t)
+    assert "English F1 0.80 (precision 0.82, recall 0.78; n 235)" in note
+    assert "Spanish F1 0.72 (precision 0.90, recall 0.60; n 300)" in note  # the newest set
+    assert "Spanish macro-F1 0.61 (n 324)" in accuracy_by_language(records, ["es"], "sentiment", t)
+    page = render(tiny_posts, tiny_brands, models={"version": "v", "metrics": {"records": records}})
+    assert page.count("Measured accuracy of") == 3  # sentiment, complaint, wish
+    assert "Measured accuracy of intents / wish by language" in page
+    assert "English: not measured" in page

@@ -132,7 +132,22 @@ def test_advice_to_other_customers_reads_as_a_suggestion(featuriser):
             "I recommend the tapas bar next door",
         ],
     )
-    assert [a["wish"] for a in advice] == [0.7, 0.6, 0.7, 0.7]
+    # Spanish advice to other customers is weak evidence (in posts to brands it is mostly
+    # praise or a warning, not a request to the company): below the wish threshold alone
+    assert [a["wish"] for a in advice] == [0.7, 0.6, 0.25, 0.7]
+
+
+def test_spanish_punishments_and_sympathy_are_not_wishes(featuriser):
+    scores = _rules(
+        featuriser,
+        [
+            "Deberían quitarles la licencia a estos",
+            "ojalá encuentres pronto tu maleta",
+            "No deberían dejar subir a la gente sin mascarilla",
+            "Deberían poner más vuelos a Bilbao",
+        ],
+    )
+    assert [s["wish"] for s in scores] == [0.05, 0.05, 0.6, 0.6]
 
 
 def test_duplicate_phrase_is_refused():

@@ -46,6 +46,26 @@ HOSTILE = [
         "url": " javascript:alert(7)",
     },
 ]
+# Clear product requests, so that the idea pages have several ideas whatever the intent
+# model finds in the demo sample (its wish threshold changes between model versions)
+WISHES = [
+    {
+        "id": f"w{i}",
+        "author": f"fan{i}",
+        "created_at": f"2015-02-2{i}T09:00:00Z",
+        "text": text,
+        "url": f"https://example.org/w{i}",
+    }
+    for i, text in enumerate(
+        (
+            "@united please add wifi to every flight, I would pay for it",
+            "@JetBlue you should add more direct flights from Boston to Denver",
+            "@SouthwestAir please bring back the free snacks on long flights",
+            "@AmericanAir it would be great to have power outlets at every seat",
+        ),
+        start=1,
+    )
+]
 HOSTILE_MARKERS = ("<script>", "<img src=x", "<svg onload", '<a href="javascript:')
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=9;alert(9)"> "><script>alert(8)</script>'
 
@@ -95,7 +115,10 @@ def env(tmp_path_factory) -> Iterator[Env]:
         data = tmp_path_factory.mktemp("webdata")
         for name, rows in (
             ("es.jsonl", _demo_rows("es_airline_tweets.jsonl.gz", 300, {"id": "tweet_id"})),
-            ("en.jsonl", _demo_rows("us_airline_tweets.jsonl.gz", 300, {"id": "row"})),
+            (
+                "en.jsonl",
+                _demo_rows("us_airline_tweets.jsonl.gz", 300, {"id": "row"}) + WISHES,
+            ),
             ("hostile.jsonl", HOSTILE),
         ):
             path = data / name

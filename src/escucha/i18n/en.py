@@ -551,6 +551,12 @@ STRINGS: dict[str, str] = {
     "task_question": "question",
     "task_praise": "praise",
     "task_promo": "promo",
+    "accuracy_by_language": (
+        "Measured accuracy of {task} by language (compare languages only as far as these "
+        "allow): {values}."
+    ),
+    "accuracy_intent": "{lang} F1 {f1} (precision {precision}, recall {recall}; n {n})",
+    "accuracy_sentiment": "{lang} macro-F1 {f1} (n {n})",
     "not_measured": "not measured",
     "method_brands": "How brands were matched",
     "method_brands_intro": (

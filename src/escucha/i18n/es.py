@@ -583,6 +583,12 @@ STRINGS: dict[str, str] = {
     "task_question": "pregunta",
     "task_praise": "elogio",
     "task_promo": "promoción",
+    "accuracy_by_language": (
+        "Precisión medida de {task} por idioma (comparar idiomas solo en la medida en que "
+        "lo permita): {values}."
+    ),
+    "accuracy_intent": "{lang} F1 {f1} (precisión {precision}, exhaustividad {recall}; n {n})",
+    "accuracy_sentiment": "{lang} macro-F1 {f1} (n {n})",
     "not_measured": "sin medir",
     "method_brands": "Cómo se reconocen las marcas",
     "method_brands_intro": (

@@ -272,8 +272,20 @@ class _Report:
             found[1:1] = tables.comparison_tables(comparison, ours, self._rank, t)
         return found
 
+    def _records(self) -> list[Mapping[str, Any]]:
+        return (self.models.get("metrics") or {}).get("records") or []
+
+    def accuracy_notes(self, tasks: Sequence[str]) -> list[str]:
+        """Per task, the measured accuracy in each of the report's languages, when the report
+        compares two or more languages (empty otherwise)."""
+        langs = [s["code"] for s in self.languages]
+        if len(langs) < 2:
+            return []
+        return [accuracy_by_language(self._records(), langs, task, self.t) for task in tasks]
+
     def competitors(self, benchmark: pd.DataFrame, found: list[Opportunity]) -> dict:
         return {
+            "accuracy": self.accuracy_notes(("intent.complaint", "intent.wish")),
             "rows": competition.competitor_rows(
                 with_intent_rates(benchmark, self.posts), self.brands, self._rank, self.t
             ),
@@ -399,6 +411,58 @@ def _task_parts(task: str) -> list[str]:
     return ["intents", rest] if head == "intent" and rest else [task]
 
 
+def _pick(records: Sequence[Mapping[str, Any]], task: str, lang: str) -> dict[str, Any]:
+    """The metrics of `task` in `lang` that the report quotes next to comparisons: for
+    intents, the newest annotated airline-tweet set of the language (the last listed: the one
+    evaluated once, after the rules were frozen); for sentiment, the validation records."""
+    mine = [r for r in records if r.get("task") == task and r.get("language") == lang]
+    if task.startswith("intent."):
+        mine = [r for r in mine if str(r.get("data", "")).startswith("understand/annotations/")]
+    else:
+        mine = [r for r in mine if str(r.get("command", "")).startswith("escucha eval")]
+    if not mine:
+        return {}
+    data = mine[-1].get("data")
+    picked = {str(r["metric"]): r.get("value") for r in mine if r.get("data") == data}
+    picked["n"] = mine[-1].get("n")
+    return picked
+
+
+def accuracy_by_language(
+    records: Sequence[Mapping[str, Any]], langs: Sequence[str], task: str, t: Catalogue
+) -> str:
+    """One sentence: how accurate `task` is in each language ("complaint, measured accuracy
+    by language: English F1 0.80 (precision 0.82, recall 0.78; n 235) · Spanish ...")."""
+    parts = []
+    for lang in langs:
+        m = _pick(records, task, lang)
+        name = t.language_name(lang)
+        if task.startswith("intent.") and "f1" in m:
+            parts.append(
+                t.text(
+                    "accuracy_intent",
+                    lang=name,
+                    f1=_format_metric(m["f1"], t.locale),
+                    precision=_format_metric(m.get("precision"), t.locale),
+                    recall=_format_metric(m.get("recall"), t.locale),
+                    n=_format_metric(m.get("n"), t.locale),
+                )
+            )
+        elif "macro_f1" in m:
+            parts.append(
+                t.text(
+                    "accuracy_sentiment",
+                    lang=name,
+                    f1=_format_metric(m["macro_f1"], t.locale),
+                    n=_format_metric(m.get("n"), t.locale),
+                )
+            )
+        else:
+            parts.append(f"{name}: {t['not_measured']}")
+    task_label = " / ".join(t.get(f"task_{part}", part) for part in _task_parts(task))
+    return t.text("accuracy_by_language", task=task_label, values=" · ".join(parts))
+
+
 def measured_languages(records: Sequence[Mapping[str, Any]], task: str) -> set[str]:
     """The languages with at least one record of `task`."""
     return {str(r["language"]) for r in records if r.get("task") == task and r.get("language")}
@@ -455,6 +519,7 @@ def build_context(
         "sentiment_chart": charts.sentiment_chart(report.sentiment, colours, ours, sections, t),
         "sentiment_intro": t.text("sentiment_intro", min=MIN_POSTS),
         "sentiment_rows": report.sentiment_rows(),
+        "sentiment_accuracy": report.accuracy_notes(("sentiment",)),
         "themes": report.themes(themes),
         "authors": report.authors(),
         "competitors": report.competitors(benchmark, opportunities),

@@ -99,11 +99,33 @@ STRATA_2 = (
 )
 
 
+# The third Spanish set (es_airline_intents_3.jsonl): a fresh seed, tweets of the first two
+# sets excluded; drawn and written down (split "final") before any model output on it was
+# seen, annotated blind to the models, and used for one final evaluation only.
+SEED_3 = 20261201
+STRATA_3 = (
+    ("random", 200, None),
+    ("question_cue", 20, STRATA_2[1][2]),
+    # every tweet matching the second set's wish cue is already in the first two sets: a
+    # broader cue (requests, modals of obligation and possibility)
+    (
+        "wish_cue_broad",
+        40,
+        r"podr[ií]an|pod[eé]is|por favor|necesit|quisiera|me gustar|ojal|deber|ser[ií]a",
+    ),
+    ("complaint_cue", 40, STRATA_2[3][2]),
+)
+# Inter-annotator agreement: a seeded sample of the first two Spanish sets, labelled again
+# by a second annotator who did not see the first labels (es_airline_intents_agreement.jsonl).
+AGREEMENT_SEED = 20261201
+AGREEMENT_SIZE = 160
+
 # (language, file in ANNOTATION_DIR, split or None for the whole file)
 ANNOTATED_SETS: tuple[tuple[str, str, str | None], ...] = (
     ("es", "es_airline_intents.jsonl", None),
     ("es", "es_airline_intents_2.jsonl", "dev"),
     ("es", "es_airline_intents_2.jsonl", "sealed"),
+    ("es", "es_airline_intents_3.jsonl", None),
     ("en", "en_airline_intents.jsonl", None),
 )
 
@@ -173,6 +195,63 @@ def sample_second(data: Path) -> list[PostToAnnotate]:
             }
             for i, r in enumerate(picked)
         ]
+    return out
+
+
+def sample_third(data: Path) -> list[PostToAnnotate]:
+    """The tweets of the third Spanish set, tweets of the first two sets excluded."""
+    old = {r["id"] for r in load("es")} | {
+        r["id"] for r in load("es", "es_airline_intents_2.jsonl")
+    }
+    rows = [r for r in _source_rows(data, "es") if r["id"] not in old]
+    rng = random.Random(SEED_3)
+    rng.shuffle(rows)
+    taken: set[str] = set()
+    out: list[PostToAnnotate] = []
+    for stratum, n, cue in STRATA_3:
+        pool = rows if cue is None else [r for r in rows if re.search(cue, r["text"], re.I)]
+        picked = [r for r in pool if r["id"] not in taken][:n]
+        taken.update(r["id"] for r in picked)
+        out += [
+            {"id": r["id"], "stratum": stratum, "split": "final", "text": r["text"]} for r in picked
+        ]
+    return out
+
+
+def agreement_sample() -> list[PostToAnnotate]:
+    """The posts of the first two Spanish sets that a second annotator labels again (ids and
+    texts only: the second annotator works from this list, not from the labelled files)."""
+    rows = load("es") + load("es", "es_airline_intents_2.jsonl")
+    rng = random.Random(AGREEMENT_SEED)
+    picked = rng.sample(rows, AGREEMENT_SIZE)
+    return [{"id": r["id"], "stratum": r["stratum"], "text": r["text"]} for r in picked]
+
+
+def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
+    """Cohen's kappa of two annotators' 0/1 labels on the same posts."""
+    a, b = a.astype(bool), b.astype(bool)
+    observed = float(np.mean(a == b))
+    pa, pb = float(a.mean()), float(b.mean())
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def agreement(name: str = "es_airline_intents_agreement.jsonl") -> dict[str, dict[str, float]]:
+    """Per intent: Cohen's kappa, raw agreement and positives of each annotator, between the
+    first labels (first two Spanish sets) and the second annotator's file."""
+    first = {r["id"]: r["labels"] for r in load("es") + load("es", "es_airline_intents_2.jsonl")}
+    second = load("es", name)
+    out = {}
+    for k in INTENTS:
+        a = np.array([first[r["id"]][k] for r in second])
+        b = np.array([r["labels"][k] for r in second])
+        out[k] = {
+            "kappa": round(cohen_kappa(a, b), 3),
+            "agreement": round(float(np.mean(a == b)), 3),
+            "positives_first": int(a.sum()),
+            "positives_second": int(b.sum()),
+            "n": len(second),
+        }
     return out
 
 

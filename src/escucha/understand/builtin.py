@@ -17,8 +17,10 @@ import numpy as np
 
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.understand.features import Analysis, FeatureConfig, Featuriser
-from escucha.understand.intents import MODEL_INTENTS, combine
+from escucha.understand.intents import MODEL_INTENTS, combine, english_rows
 from escucha.understand.metrics import ModelMetrics
+from escucha.understand.patterns import NAMES as PATTERN_NAMES
+from escucha.understand.patterns import pattern_matrix
 from escucha.understand.rules import rule_scores
 from escucha.understand.scorer import Scorer
 from escucha.understand.shipped import shipped_metrics
@@ -61,6 +63,18 @@ class BuiltinScorer(Scorer):
         self.extra = np.ascontiguousarray(arrays["extra"][:, picked], dtype=np.float32)
         self.bias = arrays["bias"][picked].astype(np.float32)
         self.combine_params: dict[str, float] = manifest["combine"]
+        # weights of the linguistic pattern families (patterns.NAMES) per intent model
+        spec = manifest.get("patterns") or {}
+        self.pattern_weights: np.ndarray | None = None
+        if spec:
+            if tuple(spec["names"]) != PATTERN_NAMES:
+                raise ValueError("the model's pattern families differ from patterns.NAMES")
+            self.pattern_weights = np.column_stack(
+                [
+                    np.asarray(spec["weights"].get(k, [0.0] * len(PATTERN_NAMES)))
+                    for k in MODEL_INTENTS
+                ]
+            ).astype(np.float32)
 
     @classmethod
     def load(cls, model_dir: Path, languages: Sequence[str] | None = None) -> BuiltinScorer:
@@ -97,12 +111,18 @@ class BuiltinScorer(Scorer):
         j, temp = self.sentiment[lang]
         return _softmax(logits[:, j : j + 3].astype(np.float64) / temp)
 
-    def model_intents(self, logits: np.ndarray) -> np.ndarray:
-        """Probabilities of the English-trained intent models (NaN for rule-only intents)."""
+    def model_intents(self, logits: np.ndarray, analysis: Analysis | None = None) -> np.ndarray:
+        """Probabilities of the English-trained intent models (NaN for rule-only intents);
+        with ``analysis``, the pattern families' weights are added to the logits."""
         out = np.full((logits.shape[0], len(INTENTS)), np.nan)
-        for j, name in enumerate(INTENTS):
-            if name in self.intent_columns:
-                out[:, j] = 1.0 / (1.0 + np.exp(-logits[:, self.intent_columns[name]]))
+        extra = None
+        if analysis is not None and self.pattern_weights is not None:
+            extra = pattern_matrix(analysis) @ self.pattern_weights
+        for i, name in enumerate(MODEL_INTENTS):
+            z = logits[:, self.intent_columns[name]]
+            if extra is not None:
+                z = z + extra[:, i]
+            out[:, INTENTS.index(name)] = 1.0 / (1.0 + np.exp(-z))
         return out
 
     def score(self, texts: Sequence[str], langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +137,11 @@ class BuiltinScorer(Scorer):
         logits = self.logits(analysis)
         sent = self.sentiment_probs(logits, langs) if sentiment is None else sentiment
         intents = combine(
-            sent, self.model_intents(logits), rule_scores(analysis, INTENTS), self.combine_params
+            sent,
+            self.model_intents(logits, analysis),
+            rule_scores(analysis, INTENTS),
+            self.combine_params,
+            english_rows(langs),
         )
         return sent, intents
 

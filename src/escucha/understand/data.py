@@ -128,3 +128,21 @@ def youtube_spam(data: Path) -> list[Example]:
 def without(examples: Iterable[Example], banned: set[str]) -> list[Example]:
     """Drop examples whose text also occurs in an evaluation set (by dedup_key)."""
     return [e for e in examples if dedup_key(e.text) not in banned]
+
+
+def app_feature_requests(data: Path) -> list[Example]:
+    """App-review sentences of seven apps (Mekala et al. 2021, ``SHAH_UNION``, CC BY 4.0):
+    label 1 where an annotated aspect of the sentence is a feature request (class "R"), else
+    0; group = the app. Another domain of suggestions than the software forum."""
+    import xml.etree.ElementTree as ET
+
+    out: list[Example] = []
+    for path in sorted((data / "app_feedback/mekala2021/SHAH_UNION").glob("*.xml")):
+        app = path.stem.lower()
+        for sentence in ET.parse(path).getroot().iter("sentence"):
+            text = (sentence.findtext("text") or "").strip()
+            if not text:
+                continue
+            request = any(t.get("class") == "R" for t in sentence.iter("aspectTerm"))
+            out.append(Example(text, int(request), "mekala2021_shah", app))
+    return out
