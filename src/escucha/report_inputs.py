@@ -156,7 +156,7 @@ def data_periods(workspace: Context, period: Period | None = None) -> list[Langu
 
     start, end = (None, None) if period is None else (period.start, period.end)
     with workspace.engine.connect() as conn:
-        return language_periods(conn, current_model_version(), start, end)
+        return language_periods(conn, current_model_version(workspace), start, end)
 
 
 def workspace_themes(

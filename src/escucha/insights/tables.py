@@ -93,7 +93,7 @@ def periods_table(
         current = resolve(_posts(ctx, posts), choose(period)).current
     start, end = (None, None) if current is None else (current.start, current.end)
     with ctx.engine.connect() as conn:
-        found = language_periods(conn, current_model_version(), start, end)
+        found = language_periods(conn, current_model_version(ctx), start, end)
     return pd.DataFrame([asdict(p) for p in found], columns=["lang", "first", "last", "posts"])
 
 
