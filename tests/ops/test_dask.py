@@ -60,7 +60,14 @@ def test_dask_re_analysis_reads_every_post_as_the_local_engine(
     assert code == 0, err
     assert "analysed 8 posts" in out
     on_dask = readings(sqlite_workspace)
-    assert on_dask == local
+    # the same labels; probabilities equal up to float32 rounding (the weight sums run in
+    # float32 over each batch, and Dask's partitions batch the posts differently)
+    assert [[v for v in r if not isinstance(v, float)] for r in on_dask] == [
+        [v for v in r if not isinstance(v, float)] for r in local
+    ]
+    for mine, theirs in zip(on_dask, local, strict=True):
+        floats = [(a, b) for a, b in zip(mine, theirs, strict=True) if isinstance(a, float)]
+        assert all(abs(a - b) < 1e-6 for a, b in floats)
     assert counts(on_dask) == counts(local)
     sentiments, intents = counts(local)
     assert len(sentiments) > 1 and intents  # the readings are not all alike
