@@ -60,8 +60,8 @@ def test_dask_re_analysis_reads_every_post_as_the_local_engine(
     assert code == 0, err
     assert "analysed 8 posts" in out
     on_dask = readings(sqlite_workspace)
-    # the same labels; probabilities equal up to float32 rounding (the weight sums run in
-    # float32 over each batch, and Dask's partitions batch the posts differently)
+    # the same labels; probabilities equal up to rounding in the last float32 digits (Dask's
+    # partitions read the posts in other batches than the local engine)
     assert [[v for v in r if not isinstance(v, float)] for r in on_dask] == [
         [v for v in r if not isinstance(v, float)] for r in local
     ]
