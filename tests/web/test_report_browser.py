@@ -1,5 +1,6 @@
-"""In chromium: download the report's PDF from the overview, for the chosen period; and the
-overview printed (the print styles): no navigation or controls, charts within the page."""
+"""In chromium: download the report's PDF from the overview, for the chosen period (on a cold
+cache: the "being prepared" page polls until the file is ready, then the download starts); and
+the overview printed (the print styles): no navigation or controls, charts within the page."""
 
 from __future__ import annotations
 
@@ -14,8 +15,18 @@ from .test_browser import (  # noqa: F401 (fixtures)
     log_in,
     page,
     pytestmark,
-    server,
+    serve,
 )
+
+
+@pytest.fixture(scope="module")
+def server(env):
+    """The test workspace served by an app of its own that never waits for a computation: a
+    report download starts as the "being prepared" page."""
+    from escucha.web.app import create_app
+    from escucha.web.context import WebSettings
+
+    yield from serve(create_app(env.workspace, WebSettings(compute_wait=0)))
 
 
 def test_export_the_pdf_of_a_period_from_the_overview(page, tmp_path: Path):  # noqa: F811
@@ -30,6 +41,9 @@ def test_export_the_pdf_of_a_period_from_the_overview(page, tmp_path: Path):  # 
     assert link.inner_text() == "Report as PDF"
     with page.expect_download(timeout=180_000) as started:
         link.click()
+        page.wait_for_url(re.compile(r".*/report\.pdf\?period=30d.*"))
+        waiting = page.locator("#preparing")
+        assert "The report is being prepared" in waiting.inner_text()
     download = started.value
     assert download.suggested_filename == "report.pdf"
     path = tmp_path / "report.pdf"

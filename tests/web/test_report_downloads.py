@@ -20,7 +20,7 @@ def viewer_client(app):
 
 def test_the_overview_links_to_the_downloads_with_its_period(viewer_client):
     page = viewer_client.get("/?period=30d&compare=previous").text
-    links = dict(re.findall(r'<a href="([^"]+)" id="download-(\w+)" download>', page))
+    links = dict(re.findall(r'<a href="([^"]+)" id="download-(\w+)">', page))
     assert set(links.values()) == {"pdf", "csv", "xlsx"}
     for href in links:
         assert href.endswith("?period=30d&amp;compare=previous"), href
@@ -79,3 +79,91 @@ def test_the_tables_of_a_period_in_the_ui_language(app, viewer_client, env):
 def test_a_bad_period_is_a_clear_error(viewer_client):
     response = viewer_client.get("/report.pdf?period=custom&date_from=2017-13-01")
     assert response.status_code == 400
+
+
+def _until_ready(client, url: str):
+    """Ask for `url` as the waiting page's poll does, until the file is ready (no time limit
+    asserted); then the plain request, which gets the file."""
+    import threading
+
+    for _ in range(1200):
+        poll = client.get(url, headers={"HX-Request": "true"})
+        if poll.status_code == 200:
+            assert poll.headers["HX-Redirect"] == url and poll.content == b""
+            return client.get(url)
+        assert poll.status_code == 202 and 'id="preparing"' in poll.text
+        assert "<html" not in poll.text  # the fragment the poll swaps, not a page
+        threading.Event().wait(0.1)
+    raise AssertionError(f"{url} never got ready")
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory):
+    """A small workspace of its own (a post is added to it) in an app that never waits for a
+    computation: every download starts as the "being prepared" page."""
+    from escucha.auth.users import create_user
+    from escucha.web.app import create_app
+    from escucha.web.context import WebSettings
+    from escucha_testkit import demo_workspace, logged_in_client
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("ESCUCHA_DATABASE_URL", raising=False)
+        ws = demo_workspace(tmp_path_factory.mktemp("cold") / "ws", n=60)
+        create_user(ws.engine, "vic", "a long enough password 1", "viewer")
+        app = create_app(ws, WebSettings(compute_wait=0))
+        yield ws, logged_in_client(app, "vic", "a long enough password 1")
+
+
+def test_a_cold_download_is_prepared_in_the_background_then_served(cold, tmp_path):
+    import json
+
+    ws, client = cold
+    url = "/report/tables.xlsx?period=all"
+    calls: list[str] = []
+    import escucha.report_inputs as inputs
+
+    made = inputs.report_bytes
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return made(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(inputs, "report_bytes", counted)
+        first = client.get(url)
+        assert first.status_code == 202 and first.headers["content-type"].startswith("text/html")
+        assert "The report is being prepared" in first.text
+        assert 'hx-trigger="load delay:2s"' in first.text and f'hx-get="{url}"' in first.text
+        assert '<meta http-equiv="refresh"' in first.text  # without JavaScript
+        assert f'href="{url}"' in first.text.replace("&amp;", "&")
+        done = _until_ready(client, url)
+        assert done.status_code == 200
+        assert done.headers["content-disposition"] == 'attachment; filename="report-tables.xlsx"'
+        assert done.content.startswith(b"PK")
+        again = client.get(url)  # from the cache: no second computation
+        assert again.content == done.content and calls == ["xlsx"]
+        # a new post changes the data version: the next request prepares a new file
+        path = tmp_path / "one.jsonl"
+        row = {"id": "new-1", "created_at": "2015-02-24T12:00:00", "text": "@united thanks!"}
+        path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+        ws.import_file(path, source="en")
+        assert client.get(url).status_code == 202
+        assert _until_ready(client, url).status_code == 200
+        assert calls == ["xlsx", "xlsx"]
+
+
+def test_the_waiting_page_in_spanish(cold):
+    _ws, client = cold
+    token = csrf_of(client, "/sources")
+    client.post("/language", data={"csrf_token": token, "lang": "es"})
+    try:
+        waiting = client.get("/report/tables.zip?period=7d")
+        assert waiting.status_code == 202 and "El informe se está preparando" in waiting.text
+        assert "Descargarlo (cuando esté listo)" in waiting.text
+        poll = client.get("/report/tables.zip?period=7d", headers={"HX-Request": "true"})
+        assert poll.status_code in (200, 202)
+        if poll.status_code == 202:
+            assert "El informe se está preparando" in poll.text
+        assert _until_ready(client, "/report/tables.zip?period=7d").content.startswith(b"PK")
+    finally:
+        client.post("/language", data={"csrf_token": token, "lang": "en"})

@@ -455,6 +455,10 @@ STRINGS: dict[str, str] = {
     "download_pdf": "Report as PDF",
     "download_csv": "Tables as CSV (zip)",
     "download_xlsx": "Tables as Excel (XLSX)",
+    "report_being_prepared": (
+        "The report is being prepared; its download starts by itself as soon as it is ready."
+    ),
+    "report_download_when_ready": "Download it (when ready)",
     "report_pdf_unavailable": (
         "the PDF needs WeasyPrint and Debian's pango libraries "
         "(apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): {error}"

@@ -480,6 +480,10 @@ STRINGS: dict[str, str] = {
     "download_pdf": "Informe en PDF",
     "download_csv": "Tablas en CSV (zip)",
     "download_xlsx": "Tablas en Excel (XLSX)",
+    "report_being_prepared": (
+        "El informe se está preparando; la descarga empieza sola en cuanto esté listo."
+    ),
+    "report_download_when_ready": "Descargarlo (cuando esté listo)",
     "report_pdf_unavailable": (
         "el PDF necesita WeasyPrint y las bibliotecas pango de Debian "
         "(apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): {error}"
