@@ -19,18 +19,12 @@ import json
 import os
 import platform
 import resource
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # one thread per process: per-core numbers
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
+from dask_setup import analysed_workspace  # first: one BLAS thread per process
 
 
 def timed(run) -> float:
@@ -91,13 +85,10 @@ def main() -> None:
     args = parser.parse_args()
 
     import sqlalchemy as sa
-    from bench_import import build_file
     from machine import cpu_model
 
-    from escucha.config import default_config
     from escucha.enrich import enrichment_rows, reader_for
     from escucha.store.schema import posts
-    from escucha.workspace import init_workspace
 
     out: dict[str, object] = {
         "machine": f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -105,11 +96,7 @@ def main() -> None:
         "posts": args.posts,
     }
     with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
-        data = Path(tmp) / "posts.jsonl"
-        build_file(data, args.posts)
-        ws = init_workspace(Path(tmp) / "ws", default_config("bench"))
-        ws.import_file(data, source="bench")
-        ws.analyze()  # the first analysis; each run below re-reads every post
+        ws = analysed_workspace(Path(tmp), args.posts)  # each run below re-reads every post
         runs = {
             "local": lambda: ws.analyze(everything=True),
             "dask_1": lambda: ws.analyze(everything=True, engine="dask", workers=1),

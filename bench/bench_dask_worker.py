@@ -16,17 +16,11 @@ import logging
 import multiprocessing
 import os
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
+from dask_setup import analysed_workspace  # first: one BLAS thread per process
 
 
 def read_all(url: str, languages: tuple[str, ...], ranges: list[tuple[int, int]]) -> dict:
@@ -69,13 +63,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=40_000)
     args = parser.parse_args()
 
-    from bench_import import build_file
     from machine import cpu_model
 
-    from escucha.config import database_url, default_config
+    from escucha.config import database_url
     from escucha.dask_engine import WORKER_ENVIRON
     from escucha.enrich import current_model_version, id_ranges
-    from escucha.workspace import init_workspace
 
     out: dict[str, object] = {
         "machine": f"{cpu_model()}, {os.cpu_count()} cores",
@@ -83,11 +75,7 @@ def main() -> None:
         "posts": args.posts,
     }
     with tempfile.TemporaryDirectory(prefix="bench-dask-worker-") as tmp:
-        data = Path(tmp) / "posts.jsonl"
-        build_file(data, args.posts)
-        ws = init_workspace(Path(tmp) / "ws", default_config("bench"))
-        ws.import_file(data, source="bench")
-        ws.analyze()
+        ws = analysed_workspace(Path(tmp), args.posts)
         url, languages = database_url(ws.path, ws.config), tuple(ws.config.languages)
         ranges = list(id_ranges(ws.engine, current_model_version(), True))
         out["this_process"] = read_all(url, languages, ranges)

@@ -3,7 +3,8 @@
 The explorer lists posts newest (or oldest) first by their date. The order of every post is
 read once per data version (`reads.posts.sorted_ids`, an ORDER BY on the created_at index) and
 cached; a query's posts are then kept in that order. This times the cold read of the order,
-ordering a query's selection (one post in ten) by it, and one page of 25 posts fetched.
+ordering a query's selection (one post in ten) by it, and one page of 25 posts fetched. The
+posts hold their folded words and word index, as the writer stores them (`bulk_posts`).
 
     python bench/bench_explorer_order.py [--size 1000000] [--workdir /tmp/escucha-bench-order]
 """
@@ -21,6 +22,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/escucha-bench-order"))
     args = parser.parse_args()
+    from bulk_posts import check_word_query, indexed_at_once, words_function
     from sqlalchemy import text
 
     from escucha.config import Config
@@ -29,18 +31,20 @@ def main() -> None:
 
     shutil.rmtree(args.workdir, ignore_errors=True)
     workspace = init_workspace(args.workdir, Config("bench", ("es",), None, (), ()))
-    with workspace.engine.begin() as conn:
+    with workspace.engine.begin() as conn, indexed_at_once(conn):
+        words_function(conn)
         conn.execute(
             text(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :size) "
-                "INSERT INTO posts (id, source, native_id, text, created_at, fetched_at) "
-                "SELECT i, 'bench', i, 'post ' || i, "
+                "INSERT INTO posts (id, source, native_id, text, words, created_at, fetched_at) "
+                "SELECT i, 'bench', i, 'post ' || i, folded_words('post ' || i), "
                 "CASE WHEN i % 97 = 0 THEN NULL ELSE "
                 "datetime('2017-01-01', '+' || ((i * 7919) % 31536000) || ' seconds') END, "
                 "'2026-01-01 00:00:00' FROM n"
             ),
             {"size": args.size},
         )
+    check_word_query(workspace.engine, "post")
     for sort in ("newest", "oldest"):
         start = time.perf_counter()
         with workspace.engine.connect() as conn:

@@ -28,13 +28,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from bulk_posts import folded_words
 from machine import cpu_model
 from sqlalchemy import DateTime
 from sqlalchemy.dialects.sqlite import pysqlite
 
 from escucha.brands import BrandMatcher
 from escucha.config import parse_config
-from escucha.core.text import folded_words
 from escucha.demo import DEMO_FILES, demo_config_text, demo_path
 from escucha.listen.dates import parse_date
 from escucha.query import parse, select_posts

@@ -8,7 +8,8 @@
    over mixed endpoints: errors (must be 0), throughput and latency.
 
 The store is built by copying the analysed demo workspace's posts, enrichments and brand
-mentions over and over with fresh ids (INSERT ... SELECT, seconds). The server runs in its own
+mentions over and over with fresh ids (INSERT ... SELECT, seconds), each post with its folded
+words (indexed for word queries, which must find posts in it). The server runs in its own
 process, as `escucha serve` would run it.
 
     python bench/bench_web.py [--size 1000000] [--workdir /tmp/escucha-bench-web]
@@ -31,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 PASSWORD = "bench password 123"
+WORD_QUERY = "cancel* OR retraso"  # checks the store's words and word index
 
 
 def machine() -> str:
@@ -54,60 +56,77 @@ def machine() -> str:
 
 
 def build_store(workdir: Path, size: int) -> Path:
-    """A workspace of `size` posts: the demo's analysed posts repeated with fresh ids."""
+    """A workspace of `size` posts: the demo's analysed posts repeated with fresh ids, each with
+    the folded words the writer stored for it and in the word index (`bulk_posts`)."""
+    import sqlalchemy as sa
+    from bulk_posts import check_word_query, indexed_at_once
+
     from escucha.demo import run_demo
     from escucha.workspace import open_workspace
 
     demo = workdir / "demo"
     target = workdir / f"ws-{size}"
     if (target / "escucha.db").exists():
+        engine = sa.create_engine(f"sqlite:///{target / 'escucha.db'}")
+        check_word_query(engine, WORD_QUERY)  # a store built before its words were copied: rebuild
+        engine.dispose()
         return target
     if not (demo / "escucha.db").exists():
         print("building the demo workspace ...", flush=True)
         run_demo(demo)
+    open_workspace(demo).engine.dispose()  # an older demo store migrated: its posts' words
     target.mkdir(parents=True, exist_ok=True)
     (target / "escucha.toml").write_text((demo / "escucha.toml").read_text())
     open_workspace(target).engine.dispose()  # creates and migrates the empty store
     started = time.perf_counter()
-    conn = sqlite3.connect(target / "escucha.db")
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("ATTACH DATABASE ? AS demo", (str(demo / "escucha.db"),))
-    n = conn.execute("SELECT max(id) FROM demo.posts").fetchone()[0]
-    conn.execute("INSERT INTO import_runs SELECT * FROM demo.import_runs")
-    conn.execute("INSERT INTO authors SELECT * FROM demo.authors")
-    conn.execute("INSERT INTO settings SELECT * FROM demo.settings")
-    copies = -(-size // n)
-    for k in range(copies):
-        offset = k * n
-        limit = min(n, size - offset)
-        conn.execute(
-            """INSERT INTO posts (id, source, native_id, author_handle, text, lang_hint,
-            created_at, fetched_at, url, parent_id, root_id, import_run_id, author_id)
-            SELECT id + :o, source, native_id || '#' || :k, author_handle,
-            text, lang_hint, created_at, fetched_at, url, parent_id, root_id, import_run_id,
-            author_id FROM demo.posts WHERE id <= :l""",
-            {"o": offset, "k": k, "l": limit},
-        )
-        conn.execute(
-            """INSERT INTO enrichments (post_id, model_version, lang, sentiment, negative,
-            neutral, positive, wish, complaint, question, praise, promo, intents, enriched_at)
-            SELECT post_id + :o, model_version, lang, sentiment, negative, neutral, positive,
-            wish, complaint, question, praise, promo, intents, enriched_at
-            FROM demo.enrichments WHERE post_id <= :l ORDER BY id""",
-            {"o": offset, "l": limit},
-        )
-        conn.execute(
-            """INSERT INTO brand_mentions SELECT post_id + :o, brand, matcher
-            FROM demo.brand_mentions WHERE post_id <= :l""",
-            {"o": offset, "l": limit},
+    engine = sa.create_engine(f"sqlite:///{target / 'escucha.db'}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        conn.exec_driver_sql("PRAGMA synchronous=OFF")
+        conn.exec_driver_sql("ATTACH DATABASE ? AS demo", (str(demo / "escucha.db"),))
+        n = conn.exec_driver_sql("SELECT max(id) FROM demo.posts").scalar()
+        conn.exec_driver_sql("INSERT INTO import_runs SELECT * FROM demo.import_runs")
+        conn.exec_driver_sql("INSERT INTO authors SELECT * FROM demo.authors")
+        conn.exec_driver_sql("INSERT INTO settings SELECT * FROM demo.settings")
+        conn.commit()
+        copies = -(-size // n)
+        for k in range(copies):
+            offset = k * n
+            limit = min(n, size - offset)
+            with indexed_at_once(conn):
+                conn.exec_driver_sql(
+                    """INSERT INTO posts (id, source, native_id, author_handle, text, words,
+                    lang_hint, created_at, fetched_at, url, parent_id, root_id, import_run_id,
+                    author_id)
+                    SELECT id + :o, source, native_id || '#' || :k, author_handle, text, words,
+                    lang_hint, created_at, fetched_at, url, parent_id, root_id, import_run_id,
+                    author_id FROM demo.posts WHERE id <= :l""",
+                    {"o": offset, "k": k, "l": limit},
+                )
+            conn.exec_driver_sql(
+                """INSERT INTO enrichments (post_id, model_version, lang, sentiment, negative,
+                neutral, positive, wish, complaint, question, praise, promo, intents,
+                enriched_at)
+                SELECT post_id + :o, model_version, lang, sentiment, negative, neutral,
+                positive, wish, complaint, question, praise, promo, intents, enriched_at
+                FROM demo.enrichments WHERE post_id <= :l ORDER BY id""",
+                {"o": offset, "l": limit},
+            )
+            conn.exec_driver_sql(
+                """INSERT INTO brand_mentions SELECT post_id + :o, brand, matcher
+                FROM demo.brand_mentions WHERE post_id <= :l""",
+                {"o": offset, "l": limit},
+            )
+            conn.commit()
+        conn.exec_driver_sql(
+            "UPDATE settings SET value = ? WHERE key = 'brand_matcher_upto'", (str(size),)
         )
         conn.commit()
-    conn.execute("UPDATE settings SET value = ? WHERE key = 'brand_matcher_upto'", (str(size),))
-    conn.commit()
-    conn.execute("ANALYZE")
-    conn.close()
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
     print(f"built {size:,} posts in {time.perf_counter() - started:.1f} s", flush=True)
+    check_word_query(engine, WORD_QUERY)
+    engine.dispose()
     return target
 
 

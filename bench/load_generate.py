@@ -172,7 +172,7 @@ class Variants:
 def seed_rows(conn, folder: Path) -> tuple[list[tuple], str, str]:
     """(source, author, text, words, lang_hint, url, enrichment values, brands) per seed post and
     per variant; the model version and the brand rules' fingerprint."""
-    from escucha.core.text import folded_words
+    from bulk_posts import folded_words
 
     with conn.cursor() as cur:
         cur.execute("SELECT value FROM settings WHERE key = 'brand_matcher'")
