@@ -78,9 +78,11 @@ def record_batches(
     extra: ExtraCheck | None = None,
     *,
     number_ids: bool = False,
+    size: int = BATCH,
 ) -> Iterator[list[dict]]:
     """The good records of `lines` in batches; each bad line is said on stderr and its number
-    added to `skipped`. With `number_ids`, a record without an id gets its line number."""
+    added to `skipped`. With `number_ids`, a record without an id gets its line number.
+    Batches hold `size` records (the last one fewer)."""
     batch: list[dict] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -91,7 +93,7 @@ def record_batches(
             typer.echo(f"escucha {command}: line {number}: {reason}; skipped", err=True)
             continue
         batch.append(obj)
-        if len(batch) >= BATCH:
+        if len(batch) >= size:
             yield batch
             batch = []
     if batch:
