@@ -148,3 +148,23 @@ def test_parse_record_agrees_with_json_loads(line, reason):
     obj, why = parse_record(line)
     assert why.startswith(reason) if reason else why == ""
     assert (obj is None) == bool(reason)
+
+
+def test_rounded_reprs_are_those_of_np_round():
+    """The table lookup behind output_lines gives repr(v) of each value of x.round(4), on
+    the 4-decimal grid, halfway between grid points, next to both and at random; values off
+    [0, 1] (NaN, -0.0, above 1) take the formatting path and give the same text."""
+    import numpy as np
+
+    from escucha.cli.classify import _rounded_reprs
+
+    grid = np.arange(10_001) / 10_000
+    half = grid[:-1] + 0.00005
+    near = np.concatenate([np.nextafter(half, 0), np.nextafter(half, 1), half])
+    rng = np.random.default_rng(0)
+    values = np.concatenate([grid, near, rng.random(30_002), [1e-300, 0.5 - 1e-17]])
+    values = np.clip(values, 0.0, 1.0).reshape(-1, 3)
+    expected = [[repr(v) for v in row] for row in values.round(4).tolist()]
+    assert _rounded_reprs(values) == expected
+    odd = np.array([[np.nan, -0.0, 1.5], [0.25, -1e-9, 2e-5]])
+    assert _rounded_reprs(odd) == [[repr(v) for v in row] for row in odd.round(4).tolist()]
