@@ -148,3 +148,85 @@ def test_parse_record_agrees_with_json_loads(line, reason):
     obj, why = parse_record(line)
     assert why.startswith(reason) if reason else why == ""
     assert (obj is None) == bool(reason)
+
+
+def test_rounded_reprs_are_those_of_np_round():
+    """The table lookup behind output_lines gives repr(v) of each value of x.round(4), on
+    the 4-decimal grid, halfway between grid points, next to both and at random; values off
+    [0, 1] (NaN, -0.0, above 1) take the formatting path and give the same text."""
+    import numpy as np
+
+    from escucha.cli.classify import _rounded_reprs
+
+    grid = np.arange(10_001) / 10_000
+    half = grid[:-1] + 0.00005
+    near = np.concatenate([np.nextafter(half, 0), np.nextafter(half, 1), half])
+    rng = np.random.default_rng(0)
+    values = np.concatenate([grid, near, rng.random(30_002), [1e-300, 0.5 - 1e-17]])
+    values = np.clip(values, 0.0, 1.0).reshape(-1, 3)
+    expected = [[repr(v) for v in row] for row in values.round(4).tolist()]
+    assert _rounded_reprs(values) == expected
+    odd = np.array([[np.nan, -0.0, 1.5], [0.25, -1e-9, 2e-5]])
+    assert _rounded_reprs(odd) == [[repr(v) for v in row] for row in odd.round(4).tolist()]
+
+
+def _one_by_one(lines, extra=None):
+    """record_batches' meaning, line by line: (records, skipped line numbers, reasons)."""
+    from escucha.cli.jsonlines import parse_record
+
+    records, skipped, reasons = [], [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        obj, reason = parse_record(line, extra, number)
+        if obj is None:
+            skipped.append(number)
+            reasons.append(f"line {number}: {reason}")
+        else:
+            records.append(obj)
+    return records, skipped, reasons
+
+
+@pytest.mark.parametrize("size", [1, 3, 1000])
+def test_record_batches_parse_as_one_line_at_a_time(size, capsys):
+    """Lines parsed together (one json.loads per chunk) give the records, skipped lines and
+    messages of parsing each line alone, with lines that would merge or split when joined."""
+    from escucha.cli.jsonlines import record_batches
+
+    lines = [
+        '{"id": 1, "text": "a"}\n',
+        "\n",
+        '{"text": "no id, [brackets] and \\"quotes\\""}\n',
+        '{"id": 2, "text": "x", "tags": ["a", "b"]}\n',
+        '{"x": [[{"a": 1}\n',  # with the next line, one valid value if lines were joined
+        '{"b": 2}]]}\n',
+        '{"text": "a"}], [{"text": "b"}\n',  # two values if joined
+        '{"id": 3, "text": "un\n',  # a string that would run on into the next line
+        'ended"}\n',
+        '  {"id": 4, "text": "spaces"}  \r\n',
+        "[1, 2]\n",
+        '{"id": 5, "text": 42}\n',
+        '{"id": 6, "text": "a"} {"id": 7}\n',
+        "\ufeff" + '{"id": 8, "text": "bom"}\n',
+        '{"id": 9, "text": "nan", "v": NaN}\n',
+        '{"id": 10, "text": "last line, no newline"}',
+    ]
+    expected, expected_skipped, reasons = _one_by_one(lines)
+    skipped: list[int] = []
+    batches = list(record_batches(iter(lines), "t", skipped, number_ids=True, size=size))
+    assert [r for b in batches for r in b] == expected
+    assert all(len(b) <= size for b in batches)
+    assert skipped == expected_skipped
+    err = capsys.readouterr().err
+    said = [line.removeprefix("escucha t: ").removesuffix("; skipped") for line in err.splitlines()]
+    assert said == reasons
+
+
+def test_loads_each_parses_the_lines_without_brackets_together():
+    from escucha.cli import jsonlines
+
+    lines = ['{"a": 1}\n', " \n", "[1]\n", '"s"', '{"b": "[x"}\n']
+    out = jsonlines._loads_each(lines)
+    assert out[0] == {"a": 1} and out[3] == "s" and out[4] == {"b": "[x"}
+    assert out[1] is jsonlines._BLANK and out[2] is jsonlines._FAILED
+    assert jsonlines._loads_each(['{"a": 1}\n', "{oops\n"])[0] is jsonlines._FAILED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -12,7 +13,15 @@ from escucha.cli.common import wide_console
 from escucha.cli.jsonlines import record_batches, streams, write_lines
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from escucha.understand.reader import BatchReading, PostReader
+
+
+# posts read at once: language ID steps through the bytes of a batch in lockstep, so each
+# step costs a few numpy calls whatever the batch size; 4000 posts keep that overhead small
+# and the arrays of a batch in tens of MB
+BATCH = 4000
 
 
 def _languages(value: str | None) -> list[str] | None:
@@ -52,7 +61,9 @@ def classify_stream(
     """Classify every good line of ``source`` into ``sink``; returns (classified, skipped)."""
     skipped: list[int] = []
     done = 0
-    for batch in record_batches(source, "classify", skipped, _lang_check, number_ids=True):
+    for batch in record_batches(
+        source, "classify", skipped, _lang_check, number_ids=True, size=BATCH
+    ):
         read = reader.read_batch(
             [obj["text"] for obj in batch], [obj.get("lang") or None for obj in batch]
         )
@@ -64,12 +75,13 @@ def classify_stream(
 
 
 def _line_template() -> str:
-    """One output line with %-slots for id, lang, label, scores, intents and labels; the
-    same text json.dumps(..., ensure_ascii=False) gives for the record."""
+    """One output line with %s-slots for id, lang, label, scores, intents and labels (each
+    slot takes its JSON text); the same text json.dumps(..., ensure_ascii=False) gives for
+    the record."""
     from escucha.core.labels import INTENTS, SENTIMENTS
 
-    scores = ", ".join(f'"{k}": %r' for k in SENTIMENTS)
-    intents = ", ".join(f'"{k}": %r' for k in INTENTS)
+    scores = ", ".join(f'"{k}": %s' for k in SENTIMENTS)
+    intents = ", ".join(f'"{k}": %s' for k in INTENTS)
     return (
         '{"id": %s, "lang": %s, "sentiment": {"label": %s, "scores": {'
         + scores
@@ -96,9 +108,8 @@ def output_lines(ids: list, read: BatchReading) -> list[str]:
     labels = [q(s) for s in SENTIMENTS]
     label_json = [json.dumps(list(ls)) for ls in label_sets()]
     best = read.sentiment.argmax(axis=1).tolist()
-    # np.round(x, 4) is the nearest double to k / 10**4, so its repr is the short decimal
-    sent = read.sentiment.round(4).tolist()
-    intents = read.intents.round(4).tolist()
+    sent = _rounded_reprs(read.sentiment)
+    intents = _rounded_reprs(read.intents)
     return [
         template
         % (
@@ -113,6 +124,33 @@ def output_lines(ids: list, read: BatchReading) -> list[str]:
             ids, read.langs, best, sent, intents, read.label_masks.tolist(), strict=True
         )
     ]
+
+
+_TEN4 = 10_000
+
+
+@lru_cache(maxsize=1)
+def _decimal_reprs() -> np.ndarray:
+    """repr(k / 10**4) for k = 0..10**4, as an object array to index with numpy."""
+    import numpy as np
+
+    return np.array([repr(k / _TEN4) for k in range(_TEN4 + 1)], dtype=object)
+
+
+def _rounded_reprs(values: np.ndarray) -> list[list[str]]:
+    """repr(v) of each value of ``values.round(4)``, row by row.
+
+    np.round(x, 4) is rint(x * 10**4) / 10**4, the nearest double to k / 10**4 for the
+    integer k = rint(x * 10**4): for values in [0, 1] (probabilities) its repr is looked up
+    among the 10,001 possible ones instead of being formatted per value (formatting floats
+    was most of the time to write a line). Anything else is formatted as before.
+    """
+    import numpy as np
+
+    k = np.rint(values * _TEN4)
+    if not (((k >= 0) & (k <= _TEN4)).all() and not np.signbit(k).any()):
+        return [[repr(v) for v in row] for row in values.round(4).tolist()]
+    return _decimal_reprs()[k.astype(np.intp)].tolist()
 
 
 def classify(

@@ -1105,13 +1105,22 @@ class RuleMatcher:
     """All RULES compiled into one vocabulary and one sorted key table per phrase length."""
 
     def __init__(self, rules: Sequence[Rule] = RULES) -> None:
+        entries = [
+            (text, _WORD.findall(text), (intent, prob, _WHERE.index(where)))
+            for intent, prob, where, texts in rules
+            for text in texts
+        ]
+        # every word of every phrase hashed in one call (one call per phrase was most of the
+        # time to build the matchers, paid at every start of the reader)
+        hashes = word_hashes([w for _, words, _ in entries for w in words]).tolist()
         phrases: dict[tuple[int, ...], tuple[str, float, int]] = {}
-        for intent, prob, where, texts in rules:
-            for text in texts:
-                key = tuple(word_hashes(_WORD.findall(text)).tolist())
-                if key in phrases:
-                    raise ValueError(f"phrase {text!r} is in two rules")
-                phrases[key] = (intent, prob, _WHERE.index(where))
+        at = 0
+        for text, words, value in entries:
+            key = tuple(hashes[at : at + len(words)])
+            at += len(words)
+            if key in phrases:
+                raise ValueError(f"phrase {text!r} is in two rules")
+            phrases[key] = value
         vocab = sorted({h for key in phrases for h in key})
         self._index = HashIndex(np.array(vocab, dtype=np.uint64))
         ids = {h: i for i, h in enumerate(vocab)}
