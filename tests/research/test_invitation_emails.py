@@ -236,3 +236,39 @@ def test_the_cli_invites_and_emails(ws, sink, capsys):
     code, out, err = run_cli(capsys, "-w", str(ws.path), "surveys", "invite", str(survey_id),
                              "--segment", "all", "--send", "fax")  # fmt: skip
     assert code != 0
+
+
+def test_the_job_on_postgresql_retries_a_crash_and_emails_everyone_once(ws, sink, monkeypatch):
+    if ws.engine.dialect.name != "postgresql":
+        pytest.skip("the queue is PostgreSQL's (procrastinate)")
+    from escucha.jobs.worker import queue_job, run_worker
+
+    survey_id, ids = _invited(ws)
+    real = sending._mark_sent
+    calls = []
+
+    def crash_on_second(ctx, row_id):
+        calls.append(row_id)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        real(ctx, row_id)
+
+    monkeypatch.setattr(sending, "_mark_sent", crash_on_second)
+    assert queue_job(ws, "send_invitations", survey_id=survey_id)
+    run_worker(ws, burst=True, retry_wait=0)  # the first run fails, the retry finishes
+    with ws.engine.connect() as conn:
+        jobs = conn.execute(
+            sa.text(
+                "SELECT status::text, attempts FROM procrastinate_jobs "
+                "WHERE task_name = 'escucha:send_invitations'"
+            )
+        ).all()
+    assert [tuple(j) for j in jobs] == [("succeeded", 2)]  # failed once, retried
+    assert [(r.status, r.attempts) for r in _log(ws)] == [("sent", 1), ("sent", 2), ("sent", 1)]
+    assert len(sink.messages) == 4  # the interrupted one twice, with one Message-ID
+    ids_seen = [message_from_string(m["data"], policy=policy.default)["Message-ID"]
+                for m in sink.messages]  # fmt: skip
+    assert len(set(ids_seen)) == 3
+    assert queue_job(ws, "send_invitations", survey_id=survey_id)  # run again: nothing sent
+    run_worker(ws, burst=True, retry_wait=0)
+    assert len(sink.messages) == 4
