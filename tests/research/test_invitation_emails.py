@@ -243,7 +243,7 @@ def test_the_job_on_postgresql_retries_a_crash_and_emails_everyone_once(ws, sink
         pytest.skip("the queue is PostgreSQL's (procrastinate)")
     from escucha.jobs.worker import queue_job, run_worker
 
-    survey_id, ids = _invited(ws)
+    survey_id, _ = _invited(ws)
     real = sending._mark_sent
     calls = []
 
