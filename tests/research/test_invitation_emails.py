@@ -272,3 +272,24 @@ def test_the_job_on_postgresql_retries_a_crash_and_emails_everyone_once(ws, sink
     assert queue_job(ws, "send_invitations", survey_id=survey_id)  # run again: nothing sent
     run_worker(ws, burst=True, retry_wait=0)
     assert len(sink.messages) == 4
+
+
+def test_a_retry_after_the_secret_changed_sends_a_new_working_link(ws, sink, monkeypatch):
+    from escucha.research.links import LinkRefused
+
+    survey_id, _ = _invited(ws)
+    monkeypatch.setattr(sending, "_mark_sent", lambda ctx, row_id: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        sending.send_invitations(ws, survey_id)
+    monkeypatch.undo()
+    (ws.path / "web-secret.key").unlink()
+    monkeypatch.setenv("ESCUCHA_DIGESTS_SMTP_PASSWORD", PASSWORD)
+    assert len(sending.send_invitations(ws, survey_id)["sent"]) == 3
+    first, last = sink.messages[:2]  # the interrupted contact, then their retry
+    assert first["to"] == last["to"] and len(sink.messages) == 4
+    old = _token(message_from_string(first["data"], policy=policy.default))
+    new = _token(message_from_string(last["data"], policy=policy.default))
+    assert old != new
+    with pytest.raises(LinkRefused, match="withdrawn"):
+        open_link(ws, old)
+    open_link(ws, new)

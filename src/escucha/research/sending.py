@@ -36,10 +36,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from escucha.core.context import Context
-from escucha.research.links import create_personal_link, revoke_link, survey_url
+from escucha.research.links import create_personal_link, hash_token, revoke_link, survey_url
 from escucha.research.surveys import get_survey
 from escucha.store.schema import contact_emails, contacts, drafts
-from escucha.store.schema.research import invitation_sends, survey_invitations
+from escucha.store.schema.research import invitation_sends, survey_invitations, survey_links
 from escucha.store.writer import insert_ignore
 
 log = logging.getLogger("escucha.research")
@@ -107,7 +107,13 @@ def _claim(ctx: Context, survey_id: int, contact_id: int, now: datetime) -> tupl
         row = conn.execute(sa.select(invitation_sends).where(*key)).one()
         token = _token(ctx, row.link_nonce)
         if row.link_id is not None:
-            return row.id, survey_url(ctx, token)
+            kept = conn.scalar(
+                sa.select(survey_links.c.token_hash).where(survey_links.c.id == row.link_id)
+            )
+            if kept == hash_token(token):
+                return row.id, survey_url(ctx, token)
+            # the workspace's secret changed since: the link cannot be made again, a new one
+            # replaces it below
         invitation = conn.execute(
             sa.select(survey_invitations.c.id, survey_invitations.c.link_id).where(
                 survey_invitations.c.survey_id == survey_id,
