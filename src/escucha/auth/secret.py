@@ -1,6 +1,7 @@
 """The web app's signing secret: made on first run, kept in the workspace with mode 0600.
 
-It signs session cookies and derives CSRF tokens. It never goes to escucha.toml or a log.
+It signs session cookies, derives CSRF tokens and the tokens of emailed survey
+invitations' links (research/sending.py). It never goes to escucha.toml or a log.
 """
 
 from __future__ import annotations

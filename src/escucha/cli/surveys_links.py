@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from escucha.cli.common import workspace_of
 from escucha.cli.ideas import to_json
 from escucha.cli.surveys_app import surveys_app, words
+
+if TYPE_CHECKING:
+    from escucha.i18n import Catalogue
+    from escucha.workspace import Workspace
 
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
 ID_ARGUMENT = typer.Argument(metavar="ID", help="The survey's id.")
@@ -81,15 +85,29 @@ def invite(
         typer.Option("--draft", help="Reuse this invitation draft (e.g. approved by an admin)."),
     ] = None,
     by: Annotated[str, typer.Option("--by", help="Who writes the invitation.")] = "cli",
+    send: Annotated[
+        str | None,
+        typer.Option(
+            "--send",
+            help="email: email each invited contact their invitation once the draft is "
+            "approved (a job on PostgreSQL; run again to retry).",
+        ),
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Invite a segment's ask-ready contacts, each with a personal link; the text is an
     invitation draft checked by the honest-post guard and approved by a person. Prints the
-    messages to send and who was left out."""
+    messages to send and who was left out; with --send email, emails them instead."""
     from escucha.research.invitations import invite_segment
 
+    if send not in (None, "email"):
+        raise typer.BadParameter("the only way to send is 'email'", param_hint="--send")
     ws = workspace_of(ctx)
     done = invite_segment(ws, _id(survey), segment, text=text, source=source, draft_id=draft, by=by)
+    if send:
+        done["emails"] = _send(ws, done["survey_id"])
+        for item in done["invited"]:  # the emailed link replaces the one made when invited
+            del item["url"], item["text"]
     if as_json:
         typer.echo(to_json(done))
         return
@@ -99,7 +117,7 @@ def invite(
     for lang, item in done["drafts"].items():
         typer.echo(t.text("surveys_cli_invite_draft", draft=item["draft_id"], lang=lang,
                           verdict=item["verdict"], status=item["status"]))  # fmt: skip
-    for item in done["invited"]:
+    for item in done["invited"] if not send else []:
         typer.echo(t.text("surveys_cli_invited_row", id=item["contact_id"],
                           name=item["name"] or "-", url=item["url"]))  # fmt: skip
     for item in done["left_out"]:
@@ -111,6 +129,35 @@ def invite(
                 reasons="; ".join(item["reasons"]),
             )
         )
+    if send:
+        _print_emails(t, done["emails"])
+
+
+def _send(ws: Workspace, survey_id: int) -> dict:
+    """Email the invitations now (SQLite), or queue the job a worker runs (PostgreSQL)."""
+    if ws.engine.dialect.name == "postgresql":
+        from escucha.jobs.worker import queue_job
+
+        queue_job(ws, "send_invitations", survey_id=survey_id)
+        return {"queued": True}
+    from escucha.research.sending import send_invitations
+
+    return {"queued": False, **send_invitations(ws, survey_id)}
+
+
+def _print_emails(t: Catalogue, emails: dict) -> None:
+    if emails["queued"]:
+        typer.echo(t["surveys_cli_emails_queued"])
+        return
+    typer.echo(t.text("surveys_cli_emailed", sent=len(emails["sent"]),
+                      already=len(emails["already_sent"]), failed=len(emails["failed"]),
+                      skipped=len(emails["skipped"])))  # fmt: skip
+    for item in emails["skipped"]:
+        typer.echo(t.text("surveys_cli_email_skipped_row", id=item["contact_id"],
+                          reason=item["reason"]))  # fmt: skip
+    for item in emails["failed"]:
+        typer.echo(t.text("surveys_cli_email_failed_row", id=item["contact_id"],
+                          error=item["error"]))  # fmt: skip
 
 
 @surveys_app.command("remind")

@@ -16,6 +16,14 @@ EN = {
     "surveys_cli_link_row": "#{id} {kind} {source}  {state}",
     "surveys_cli_link_uses": "{n} uses",
     "surveys_cli_link_revoked": "revoked",
+    "surveys_cli_emailed": (
+        "emailed {sent}, already emailed {already}, failed {failed}, not emailed {skipped}"
+    ),
+    "surveys_cli_email_skipped_row": "  contact {id}: not emailed: {reason}",
+    "surveys_cli_email_failed_row": "  contact {id}: failed (run again to retry): {error}",
+    "surveys_cli_emails_queued": (
+        "the emails are queued (job send_invitations): a worker sends them"
+    ),
     "surveys_cli_invited": "invited {invited}, left out {left_out}",
     "surveys_cli_invite_draft": (
         "  draft {draft} ({lang}, guard: {verdict}, {status}): send the messages once it is "
@@ -78,6 +86,14 @@ ES = {
     "surveys_cli_link_row": "#{id} {kind} {source}  {state}",
     "surveys_cli_link_uses": "{n} usos",
     "surveys_cli_link_revoked": "retirado",
+    "surveys_cli_emailed": (
+        "enviados {sent}, ya enviados {already}, fallidos {failed}, sin enviar {skipped}"
+    ),
+    "surveys_cli_email_skipped_row": "  contacto {id}: sin enviar: {reason}",
+    "surveys_cli_email_failed_row": "  contacto {id}: fallido (repítelo para reintentar): {error}",
+    "surveys_cli_emails_queued": (
+        "los correos están en la cola (tarea send_invitations): un worker los envía"
+    ),
     "surveys_cli_invited": "invitados {invited}, fuera {left_out}",
     "surveys_cli_invite_draft": (
         "  borrador {draft} ({lang}, guardia: {verdict}, {status}): envía los mensajes cuando "

@@ -3,9 +3,10 @@
 Every job is idempotent, so a run killed mid-way and retried duplicates nothing: collection
 stores one page per transaction with its cursor and ignores posts it already holds (on
 source and native id); analysis reads only posts the current model has not read; the idea
-refresh and the alert evaluation skip what they already stored; a digest's period is claimed
-in its sent-log before it is sent; a draft's publication is recorded with its idempotency key
-before the platform is called, so a retry sends the same key. A job that keeps failing
+refresh and the alert evaluation skip what they already stored; a digest's period, and each
+emailed survey invitation, is claimed in its sent-log before it is sent; a draft's
+publication is recorded with its idempotency key before the platform is called, so a retry
+sends the same key. A job that keeps failing
 ends, after RETRIES retries, in the dead-letter list (`escucha jobs failed`, the /jobs page)
 with its last error."""
 
@@ -137,6 +138,19 @@ def send_digest(context: JobContext, digest_id: int) -> dict:
     return {"status": done["status"], "period": done["period"]}
 
 
+def send_invitations(context: JobContext, survey_id: int) -> dict:
+    """Email a survey's invitations, each contact once (their sent-log row is claimed first);
+    a refused message fails the job, so it is retried."""
+    from escucha.research.sending import send_invitations as send
+
+    done = send(workspace_of(context), int(survey_id))
+    if done["failed"]:
+        raise JobFailed(
+            f"{len(done['failed'])} invitation(s) refused: {done['failed'][0]['error']}"
+        )
+    return {"sent": len(done["sent"]), "skipped": len(done["skipped"])}
+
+
 def publish(context: JobContext, draft_id: int) -> dict:
     """Publish one approved draft, at most once: the attempt and its idempotency key are
     stored before the platform is called, and a published draft is never sent again."""
@@ -201,6 +215,7 @@ JOBS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "refresh_ideas": (refresh_ideas, {}),
     "evaluate_alerts": (evaluate_alerts, {}),
     "send_digest": (send_digest, {}),
+    "send_invitations": (send_invitations, {}),
     "publish": (publish, {}),
 }
 # the schedules (cron, UTC): each queues its job unless one already waits

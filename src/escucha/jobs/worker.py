@@ -54,6 +54,7 @@ def run_worker(
 NEEDS = {
     "collect": ("source", "--source NAME", "collect"),
     "send_digest": ("digest_id", "--digest ID", "digest"),
+    "send_invitations": ("survey_id", "--survey ID", "invitations"),
     "publish": ("draft_id", "--draft ID", "publish"),
 }
 

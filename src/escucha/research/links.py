@@ -84,8 +84,8 @@ def survey_url(ctx: Context, token: str, source: str | None = None) -> str:
     return f"{base_url(ctx.config)}/s/{quote(token, safe='')}{query}"
 
 
-def _insert(ctx: Context, conn: sa.Connection, values: dict) -> NewLink:
-    token = secrets.token_urlsafe(24)
+def _insert(ctx: Context, conn: sa.Connection, values: dict, token: str | None = None) -> NewLink:
+    token = token or secrets.token_urlsafe(24)
     row = {"token_hash": hash_token(token), "uses": 0, "created_at": datetime.now(UTC), **values}
     row["id"] = conn.execute(sa.insert(survey_links).returning(survey_links.c.id), row).scalar_one()
     link = _link(row)
@@ -115,9 +115,12 @@ def create_personal_link(
     *,
     source: str = "invitation",
     now: datetime | None = None,
+    token: str | None = None,
 ) -> NewLink:
     """A single-use link for one contact, expiring after `[research] link_days` (inside the
-    caller's transaction: an invitation writes its link, record and ledger entry together)."""
+    caller's transaction: an invitation writes its link, record and ledger entry together).
+    `token`, when given, is the link's token (an emailed invitation derives it, to send the
+    same link again on a retry); otherwise a random one."""
     days = research_settings(ctx.config).link_days
     return _insert(
         ctx,
@@ -131,6 +134,7 @@ def create_personal_link(
             "max_uses": 1,
             "expires_at": (now or datetime.now(UTC)) + timedelta(days=days),
         },
+        token,
     )
 
 

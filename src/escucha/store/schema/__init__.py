@@ -54,6 +54,7 @@ from escucha.store.schema.panels import (
     panels,
 )
 from escucha.store.schema.research import (
+    invitation_sends,
     survey_invitations,
     survey_links,
     survey_loop_drafts,
@@ -123,6 +124,7 @@ __all__ = [
     "import_runs",
     "inbox_items",
     "interactions",
+    "invitation_sends",
     "job_errors",
     "label_changes",
     "merge_evidence",

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
@@ -122,6 +123,26 @@ survey_invitations = Table(
     UniqueConstraint("survey_id", "contact_id", name="uq_survey_invitations_contact"),
 )
 
+# Emailed invitations (`surveys invite --send email`): one row per survey and contact, claimed
+# before the message is sent, so a retried job emails nobody twice. `link_nonce` re-derives the
+# personal link's token (with the workspace's secret) while the row may be retried; it is
+# cleared once the message is sent.
+invitation_sends = Table(
+    "invitation_sends",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("survey_id", Integer, ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("link_id", Integer, ForeignKey("survey_links.id", ondelete="SET NULL")),
+    Column("link_nonce", String(64)),
+    Column("status", String(16), nullable=False),  # claimed | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("error", Text),
+    UniqueConstraint("survey_id", "contact_id", name="uq_invitation_sends_contact"),
+)
+
 # The results post that closes a survey's loop (`surveys close-loop`): its engage draft.
 survey_loop_drafts = Table(
     "survey_loop_drafts",
@@ -143,5 +164,6 @@ TABLES = (
     survey_responses,
     survey_quotas,
     survey_invitations,
+    invitation_sends,
     survey_loop_drafts,
 )

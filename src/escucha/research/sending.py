@@ -1,0 +1,271 @@
+"""Emailing a survey's invitations, each contact once.
+
+`invite_segment` writes who is invited (ask-ready contacts only) and the invitation's engage
+draft; `send_invitations` then emails each invited contact with an email address their
+invitation: the draft's text (once a person approved it) and their personal link, in their
+language, through the SMTP settings of the digests (`[digests]` in escucha.toml, the
+password from the environment or secrets.toml: escucha.digests.deliver).
+
+The sent-log `invitation_sends` (unique on survey and contact) is claimed before anything is
+sent: a row is `claimed` while one attempt is under way, `sent` once the SMTP server accepted
+the message, `failed` (with the error, never the address) when it refused; a failed row is
+tried again by the next run, up to MAX_ATTEMPTS attempts, and a `claimed` row left by a dead
+worker after STALE. A contact who opted out since being invited, one without an email
+address, and an invitation whose draft is not approved are never emailed.
+
+The personal link is made when the row is first claimed, replacing the link the invitation
+had (that one is withdrawn: its token was never sent). Its token is not stored: it is an
+HMAC of a random nonce kept in the row, with the workspace's secret (web-secret.key, owner
+only), so a retry sends the same link; the nonce is cleared once the message is sent, and
+then nothing in the store can make the token again. One gap stays, as for the digests: a
+worker that stops after the server accepted a message and before its row says `sent` sends
+it again on the retry, with the same Message-ID (derived from survey and contact) and the
+same link, so a mail system can tell (at least once, not exactly once, for that crash only).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from escucha.core.context import Context
+from escucha.research.links import create_personal_link, hash_token, revoke_link, survey_url
+from escucha.research.surveys import get_survey
+from escucha.store.schema import contact_emails, contacts, drafts
+from escucha.store.schema.research import invitation_sends, survey_invitations, survey_links
+from escucha.store.writer import insert_ignore
+
+log = logging.getLogger("escucha.research")
+MAX_ATTEMPTS = 5
+STALE = timedelta(minutes=15)  # a `claimed` row older than this was left by a dead worker
+APPROVED = ("approved", "published")
+SUBJECT = {
+    "es": "{brand} te pregunta: {title}",
+    "en": "{brand} is asking you: {title}",
+}
+
+
+def invitation_key(survey_id: int, contact_id: int) -> str:
+    """The Message-ID's left part: the same on every attempt for one survey and contact."""
+    return f"escucha-invitation-{survey_id}-{contact_id}"
+
+
+def _token(ctx: Context, nonce: str) -> str:
+    from escucha.auth.secret import load_or_create_secret
+
+    key = load_or_create_secret(ctx.path)
+    mac = hmac.new(key, b"invitation-link:" + nonce.encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode("ascii")
+
+
+def _retryable(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(invitation_sends.c.status == "failed", invitation_sends.c.attempts < MAX_ATTEMPTS),
+        sa.and_(
+            invitation_sends.c.status == "claimed", invitation_sends.c.started_at < now - STALE
+        ),
+    )
+
+
+def _claim(ctx: Context, survey_id: int, contact_id: int, now: datetime) -> tuple[int, str] | None:
+    """Take the contact's row for this attempt and its link's URL; None when the invitation
+    was sent or another attempt holds it."""
+    key = (invitation_sends.c.survey_id == survey_id, invitation_sends.c.contact_id == contact_id)
+    with ctx.engine.begin() as conn:
+        new = conn.execute(
+            insert_ignore(conn, invitation_sends, ("survey_id", "contact_id"))
+            .values(
+                survey_id=survey_id,
+                contact_id=contact_id,
+                link_nonce=secrets.token_hex(16),
+                status="claimed",
+                attempts=1,
+                started_at=now,
+            )
+            .returning(invitation_sends.c.id)
+        ).scalar()
+        if new is None:
+            taken = conn.execute(
+                sa.update(invitation_sends)
+                .where(*key, _retryable(now))
+                .values(
+                    status="claimed",
+                    attempts=invitation_sends.c.attempts + 1,
+                    started_at=now,
+                    error=None,
+                )
+            )
+            if taken.rowcount != 1:
+                return None
+        row = conn.execute(sa.select(invitation_sends).where(*key)).one()
+        token = _token(ctx, row.link_nonce)
+        if row.link_id is not None:
+            kept = conn.scalar(
+                sa.select(survey_links.c.token_hash).where(survey_links.c.id == row.link_id)
+            )
+            if kept == hash_token(token):
+                return row.id, survey_url(ctx, token)
+            # the workspace's secret changed since: the link cannot be made again, a new one
+            # replaces it below
+        invitation = conn.execute(
+            sa.select(survey_invitations.c.id, survey_invitations.c.link_id).where(
+                survey_invitations.c.survey_id == survey_id,
+                survey_invitations.c.contact_id == contact_id,
+            )
+        ).one()
+        if invitation.link_id is not None:
+            revoke_link(ctx, conn, invitation.link_id)
+        link = create_personal_link(ctx, conn, survey_id, contact_id, now=now, token=token)
+        conn.execute(
+            survey_invitations.update()
+            .where(survey_invitations.c.id == invitation.id)
+            .values(link_id=link.link.id)
+        )
+        conn.execute(
+            invitation_sends.update()
+            .where(invitation_sends.c.id == row.id)
+            .values(link_id=link.link.id)
+        )
+        return row.id, link.url
+
+
+def _mark(ctx: Context, row_id: int, **values: object) -> None:
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            invitation_sends.update().where(invitation_sends.c.id == row_id).values(**values)
+        )
+
+
+def _mark_sent(ctx: Context, row_id: int) -> None:
+    """The server accepted the message: the row is done and its link's nonce forgotten."""
+    _mark(ctx, row_id, status="sent", sent_at=datetime.now(UTC), link_nonce=None, error=None)
+
+
+def _invited(ctx: Context, survey_id: int) -> list[sa.Row]:
+    """Each invited contact with their language, opt-out, first email address and draft."""
+    first_email = (
+        sa.select(contact_emails.c.email)
+        .where(contact_emails.c.contact_id == survey_invitations.c.contact_id)
+        .order_by(contact_emails.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    with ctx.engine.connect() as conn:
+        return list(
+            conn.execute(
+                sa.select(
+                    survey_invitations.c.contact_id,
+                    contacts.c.lang,
+                    contacts.c.opted_out,
+                    first_email.label("email"),
+                    drafts.c.id.label("draft_id"),
+                    drafts.c.status.label("draft_status"),
+                    drafts.c.text,
+                    invitation_sends.c.status.label("send_status"),
+                )
+                .join(contacts, contacts.c.id == survey_invitations.c.contact_id)
+                .outerjoin(drafts, drafts.c.id == survey_invitations.c.draft_id)
+                .outerjoin(
+                    invitation_sends,
+                    sa.and_(
+                        invitation_sends.c.survey_id == survey_invitations.c.survey_id,
+                        invitation_sends.c.contact_id == survey_invitations.c.contact_id,
+                    ),
+                )
+                .where(survey_invitations.c.survey_id == survey_id)
+                .order_by(survey_invitations.c.contact_id)
+            )
+        )
+
+
+def _skip_reason(row: sa.Row) -> str | None:
+    if row.opted_out:
+        return "opted out"
+    if not row.email:
+        return "no email address"
+    if row.draft_id is None:
+        return "no invitation draft"
+    if row.draft_status not in APPROVED:
+        return f"invitation draft {row.draft_id} is not approved yet (escucha drafts approve)"
+    return None
+
+
+def _subject(ctx: Context, survey_id: int, lang: str) -> str:
+    title = get_survey(ctx, survey_id).title
+    brand = ctx.config.brand.name if ctx.config.brand else ctx.config.name
+    return SUBJECT[lang].format(brand=brand, title=title)
+
+
+def send_invitations(ctx: Context, survey_id: int, *, now: datetime | None = None) -> dict:
+    """Email each invited contact their invitation, once; what was `sent`, `already_sent`,
+    `in_progress` (another attempt holds it), `failed` (the SMTP server refused: tried again
+    by the next run) and `skipped` with the reason. Contacts are named by id only."""
+    from escucha.digests.deliver import DeliveryError, digest_settings, send_email
+
+    now = now or datetime.now(UTC)
+    get_survey(ctx, survey_id)
+    settings = digest_settings(ctx.config.extra)  # a wrong [digests] table stops here
+    out: dict = {"survey_id": survey_id, "sent": [], "already_sent": [], "in_progress": [],
+                 "failed": [], "skipped": []}  # fmt: skip
+    for row in _invited(ctx, survey_id):
+        contact = row.contact_id
+        if row.send_status == "sent":
+            out["already_sent"].append(contact)
+            continue
+        reason = _skip_reason(row)
+        if reason is not None:
+            out["skipped"].append({"contact_id": contact, "reason": reason})
+            continue
+        claimed = _claim(ctx, survey_id, contact, now)
+        if claimed is None:
+            out["in_progress"].append(contact)
+            continue
+        row_id, url = claimed
+        lang = row.lang if row.lang in SUBJECT else "en"
+        text = f"{row.text}\n\n{url}\n"
+        shown = html.escape(url)
+        body = f'<p>{html.escape(row.text)}</p>\n<p><a href="{shown}">{shown}</a></p>'
+        try:
+            send_email(ctx.path, settings, row.email, _subject(ctx, survey_id, lang), text, body,
+                       invitation_key(survey_id, contact))  # fmt: skip
+            _mark_sent(ctx, row_id)
+        except DeliveryError as exc:
+            error = str(exc).replace(row.email, "***")[:2000]
+            _mark(ctx, row_id, status="failed", error=error)
+            log.warning(
+                "invitation to contact %s (survey %s) failed: %s", contact, survey_id, error
+            )
+            out["failed"].append({"contact_id": contact, "error": error})
+            continue
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}".replace(row.email, "***")[:500]
+            _mark(ctx, row_id, status="failed", error=error)
+            raise
+        except BaseException:
+            _mark(ctx, row_id, status="failed", error="interrupted")
+            raise
+        log.info("invitation to contact %s (survey %s) sent", contact, survey_id)
+        out["sent"].append(contact)
+    return out
+
+
+def send_log(ctx: Context, survey_id: int) -> list[dict]:
+    """The survey's emailed invitations: contact, status, attempts, error (no address)."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(invitation_sends)
+            .where(invitation_sends.c.survey_id == survey_id)
+            .order_by(invitation_sends.c.contact_id)
+        ).all()
+    return [
+        {"contact_id": r.contact_id, "status": r.status, "attempts": r.attempts,
+         "sent_at": r.sent_at.isoformat() if r.sent_at else None, "error": r.error}
+        for r in rows
+    ]  # fmt: skip
