@@ -126,8 +126,16 @@ def create_folded_index(conn: Connection, name: str) -> None:
     """An index on a column as `brand:` and `author:` compare it (A-Z lowered, as the query's
     `AsciiLower` compiles), then the columns that let the index answer alone."""
     table, column, rest = FOLDED_INDEXES[name]
-    lowered = f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
-    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join((lowered, *rest))})")
+    columns = ", ".join((_folded(conn, column), *rest))
+    # PostgreSQL reads an expression index alone only if it holds the expression's column too:
+    # `brand:Iberia` then reads its 230,000 of 1M mentions from the index (0.1 s), not every
+    # mention lowered by a sequential scan (1.9 s). SQLite needs no copy.
+    include = f" INCLUDE ({column})" if rest and conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({columns}){include}")
+
+
+def _folded(conn: Connection, column: str) -> str:
+    return f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
 
 
 def create_handle_key_index(conn: Connection, name: str) -> None:
