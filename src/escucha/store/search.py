@@ -42,6 +42,8 @@ FOLDED_INDEXES = {
 # accounts are found among the authors (engage.inbox.our_authors: the overview's honesty panel
 # reads our recent posts on every request; without it a scan of every author, 1.8 s at 400,000)
 HANDLE_KEY_INDEXES = {"ix_authors_handle_key": ("authors", "handle")}
+# extended statistics on enrichments (PostgreSQL): see create_enrichment_statistics
+ENRICHMENT_STATISTICS = "st_enrichments_folded"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # While this table has a row (only inside the batch writer's transaction, so no other
 # connection ever sees it) the insert trigger stands aside and the batch is indexed at once.
@@ -143,6 +145,20 @@ def create_handle_key_index(conn: Connection, name: str) -> None:
     table, column = HANDLE_KEY_INDEXES[name]
     lowered = f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
     conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} (ltrim({lowered}, '@'))")
+
+
+def create_enrichment_statistics(conn: Connection) -> None:
+    """PostgreSQL: statistics on the enrichment expressions queries filter by, `intents` as
+    text (`intent:` is a LIKE on it) and the lowered `lang`. Without them the planner guesses
+    that a LIKE keeps almost no row (42 estimated, 150,000 read at 1M posts) and probes row by
+    row where a hash join is 2x faster; the intent sets are few, so their frequencies are exact."""
+    if conn.dialect.name != "postgresql":
+        return
+    lowered = _pg_ascii_lower("lang")
+    conn.exec_driver_sql(
+        f"CREATE STATISTICS IF NOT EXISTS {ENRICHMENT_STATISTICS} "
+        f"ON ((intents)::text), ({lowered}) FROM enrichments"
+    )
 
 
 def drop_folded_index(conn: Connection, name: str) -> None:

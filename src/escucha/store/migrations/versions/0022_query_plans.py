@@ -1,5 +1,6 @@
 """PostgreSQL: the lowered-brand index holds the brand too, so `brand:` reads the matching
-mentions from the index alone instead of lowering every mention in a sequential scan.
+mentions from the index alone instead of lowering every mention in a sequential scan; and
+statistics on the enrichment expressions `intent:` and `lang:` filter by, for the plan.
 
 Revision ID: 0022
 Revises: 0021
@@ -24,13 +25,16 @@ def upgrade() -> None:
         return
     search.drop_folded_index(conn, _NAME)
     search.create_folded_index(conn, _NAME)
+    search.create_enrichment_statistics(conn)
     conn.exec_driver_sql("ANALYZE brand_mentions")
+    conn.exec_driver_sql("ANALYZE enrichments")
 
 
 def downgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
         return
+    conn.exec_driver_sql(f"DROP STATISTICS IF EXISTS {search.ENRICHMENT_STATISTICS}")
     search.drop_folded_index(conn, _NAME)
     lowered = "translate(brand, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
     conn.exec_driver_sql(f"CREATE INDEX {_NAME} ON brand_mentions ({lowered}, post_id)")
