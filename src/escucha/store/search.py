@@ -42,6 +42,8 @@ FOLDED_INDEXES = {
 # accounts are found among the authors (engage.inbox.our_authors: the overview's honesty panel
 # reads our recent posts on every request; without it a scan of every author, 1.8 s at 400,000)
 HANDLE_KEY_INDEXES = {"ix_authors_handle_key": ("authors", "handle")}
+# extended statistics on enrichments (PostgreSQL): see create_enrichment_statistics
+ENRICHMENT_STATISTICS = "st_enrichments_folded"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # While this table has a row (only inside the batch writer's transaction, so no other
 # connection ever sees it) the insert trigger stands aside and the batch is indexed at once.
@@ -126,8 +128,16 @@ def create_folded_index(conn: Connection, name: str) -> None:
     """An index on a column as `brand:` and `author:` compare it (A-Z lowered, as the query's
     `AsciiLower` compiles), then the columns that let the index answer alone."""
     table, column, rest = FOLDED_INDEXES[name]
-    lowered = f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
-    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join((lowered, *rest))})")
+    columns = ", ".join((_folded(conn, column), *rest))
+    # PostgreSQL reads an expression index alone only if it holds the expression's column too:
+    # `brand:Iberia` then reads its 230,000 of 1M mentions from the index (0.1 s), not every
+    # mention lowered by a sequential scan (1.9 s). SQLite needs no copy.
+    include = f" INCLUDE ({column})" if rest and conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({columns}){include}")
+
+
+def _folded(conn: Connection, column: str) -> str:
+    return f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
 
 
 def create_handle_key_index(conn: Connection, name: str) -> None:
@@ -135,6 +145,20 @@ def create_handle_key_index(conn: Connection, name: str) -> None:
     table, column = HANDLE_KEY_INDEXES[name]
     lowered = f"lower({column})" if conn.dialect.name == "sqlite" else _pg_ascii_lower(column)
     conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} (ltrim({lowered}, '@'))")
+
+
+def create_enrichment_statistics(conn: Connection) -> None:
+    """PostgreSQL: statistics on the enrichment expressions queries filter by, `intents` as
+    text (`intent:` is a LIKE on it) and the lowered `lang`. Without them the planner guesses
+    that a LIKE keeps almost no row (42 estimated, 150,000 read at 1M posts) and probes row by
+    row where a hash join is 2x faster; the intent sets are few, so their frequencies are exact."""
+    if conn.dialect.name != "postgresql":
+        return
+    lowered = _pg_ascii_lower("lang")
+    conn.exec_driver_sql(
+        f"CREATE STATISTICS IF NOT EXISTS {ENRICHMENT_STATISTICS} "
+        f"ON ((intents)::text), ({lowered}) FROM enrichments"
+    )
 
 
 def drop_folded_index(conn: Connection, name: str) -> None:

@@ -75,6 +75,7 @@ from escucha.store.schema.workspace import settings
 from escucha.store.search import (
     FOLDED_INDEXES,
     HANDLE_KEY_INDEXES,
+    create_enrichment_statistics,
     create_folded_index,
     create_handle_key_index,
     create_word_index,
@@ -84,6 +85,8 @@ from escucha.store.search import (
 def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
     if table is posts:
         create_word_index(conn)
+    if table is enrichments:
+        create_enrichment_statistics(conn)
     for name, (on, _column, _rest) in FOLDED_INDEXES.items():
         if on == table.name:
             create_folded_index(conn, name)
@@ -96,6 +99,7 @@ def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
 event.listen(posts, "after_create", _search_structures)
 event.listen(brand_mentions, "after_create", _search_structures)
 event.listen(authors, "after_create", _search_structures)
+event.listen(enrichments, "after_create", _search_structures)
 
 __all__ = [
     "LIVE_POSTS",
