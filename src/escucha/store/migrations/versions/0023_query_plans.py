@@ -2,8 +2,8 @@
 mentions from the index alone instead of lowering every mention in a sequential scan; and
 statistics on the enrichment expressions `intent:` and `lang:` filter by, for the plan.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from escucha.store import search
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
