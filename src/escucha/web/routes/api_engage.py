@@ -349,7 +349,7 @@ def publish_draft(draft_id: Id, principal: Writer, ctx: Ctx) -> Published:
     "/guard",
     response_model=GuardResults,
     summary="The honest-post guard on texts, as `escucha guard` (write tokens)",
-    responses=errors(403),
+    responses=errors(400, 403),
 )
 def check_texts(body: GuardTexts, principal: Writer, ctx: Ctx) -> GuardResults:
     from escucha.engage.guard import check, load_lists
