@@ -58,5 +58,5 @@ def test_tokens_are_printed_once_and_stored_hashed(cli, ws):
 def test_serve_is_registered_with_its_options(cli):
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--secure-cookies"):
+    for option in ("--host", "--port", "--secure-cookies", "--keep-alive"):
         assert option in result.stdout

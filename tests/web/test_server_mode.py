@@ -180,6 +180,25 @@ def test_two_worker_processes_share_the_login_limit(server):
 
 
 @pytest.mark.postgres
+def test_a_connection_idle_longer_than_uvicorns_default_stays_open(server):
+    """The load test's connection resets: uvicorn closed connections idle for 5 s while the
+    client was sending its next request on them. `serve` keeps them open for --keep-alive."""
+    port, pid = server
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/healthz")
+    first = conn.getresponse()
+    assert first.status == 200
+    first.read()
+    holder = _served_by(conn, _workers(pid))
+    time.sleep(6.5)
+    conn.request("GET", "/healthz")
+    response = conn.getresponse()
+    assert response.status == 200
+    response.read()
+    assert _served_by(conn, _workers(pid)) == holder  # the same connection, not a new one
+    conn.close()
+
+
 def test_a_session_ended_in_one_process_is_ended_in_the_other(server):
     port, pid = server
     workers = _workers(pid)

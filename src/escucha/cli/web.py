@@ -20,6 +20,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 WORKER_HEALTHCHECK_S = 60
+# uvicorn closes a kept-alive connection idle for 5 s by default; a client idle about that long
+# (or a worker too busy to read the next request before the timer fires) then sends on a closed
+# socket and sees "connection reset by peer". Proxies and load tools keep connections longer,
+# and the server's idle timeout must be the longer one (docs/server.md).
+KEEP_ALIVE_S = 75
 
 
 def serve(
@@ -50,6 +55,13 @@ def serve(
             help="Web worker processes (above 1: PostgreSQL and [web] redis_url, docs/server.md).",
         ),
     ] = 1,
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Seconds an idle kept-alive connection stays open (above the proxy's own).",
+        ),
+    ] = KEEP_ALIVE_S,
 ) -> None:
     """Serve the web app and the REST API (/api/v1) of this workspace."""
     import uvicorn
@@ -89,6 +101,7 @@ def serve(
         # seconds (5 by default), dropping its requests: a worker computing a large aggregate
         # on a busy machine can be silent longer than that (docs/server.md)
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        timeout_keep_alive=keep_alive,
     )
 
 
