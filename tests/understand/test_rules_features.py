@@ -231,3 +231,10 @@ def test_batch_language_id_matches_py3langid():
         encoded = unicodedata.normalize("NFC", text.lower() if text.isupper() else text)
         ref = dict(ident.rank(encoded.encode("utf-8")[:320]))
         np.testing.assert_allclose(row, [ref[k] for k in detector.languages], atol=1e-5)
+
+
+def test_phrase_keys_that_would_overflow_int64_are_refused():
+    words = tuple(f"w{i}" for i in range(2000))
+    phrases = (" ".join(words[:6]), *words)  # 2,000 words, base 2,001, a 6-word phrase
+    with pytest.raises(ValueError, match="overflow"):
+        RuleMatcher((("wish", 0.5, "any", phrases),))

@@ -1250,6 +1250,9 @@ class RuleMatcher:
         ids = {h: i for i, h in enumerate(vocab)}
         self._base = len(vocab) + 1
         self._intents = tuple(dict.fromkeys(intent for intent, _, _, _ in rules))
+        longest = max((len(key) for key in phrases), default=1)
+        if self._base**longest >= 2**63:  # an n-gram's key is an int64 number in base _base
+            raise ValueError(f"{len(vocab)} words in phrases of up to {longest}: keys overflow")
         self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         for n in sorted({len(key) for key in phrases}):
             group = sorted(
