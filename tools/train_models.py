@@ -39,7 +39,7 @@ from escucha.understand.patterns import pattern_matrix  # noqa: E402
 from escucha.understand.reader import PostReader  # noqa: E402
 from escucha.understand.rules import rule_scores  # noqa: E402
 
-VERSION = "builtin-2026.12.1"
+VERSION = "builtin-2026.12.2"
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ SELECT_SOURCES = {
 SELECT_FOLDS = 5
 SELECT_FILE = ROOT / "tools" / "sentiment_selection.json"
 OTHER_ALPHA = 1e-4
-INTENT_ALPHA = {"wish": 1e-5, "complaint": 3e-5, "promo": 3e-5}
+# wish alpha 3e-5 (was 1e-5): chosen by tools/wish_transfer.py (docs/intent-selection.md)
+INTENT_ALPHA = {"wish": 3e-5, "complaint": 3e-5, "promo": 3e-5}
 # Linguistic pattern families (escucha.understand.patterns) as features of the intent models,
 # at this scale; weight of the app-review feature requests in the wish training data; the
 # share of suggestions the wish threshold is chosen for. Chosen by tools/intent_selection.py
@@ -325,6 +326,20 @@ def _lever_candidates(
 
 
 TRAIN_ONLY = "train_only"  # rows in every training fold, never scored
+FORUM = "suggestions/semeval2019_t9/train_software_forum.jsonl"
+
+
+def forum_post_folds(data: Path, k: int, seed: int) -> np.ndarray:
+    """Fold of each forum sentence (in the order of D.suggestions) by its post: the ids are
+    "<post>_<sentence>", and sentences of one post share their topic and wording."""
+    ids = [
+        str(r["id"]).split("_")[0]
+        for r in D.read_jsonl(data / FORUM)
+        if isinstance(r.get("text"), str) and r["text"].strip()
+    ]
+    posts = sorted(set(ids))
+    fold = dict(zip(posts, np.random.default_rng(seed).permutation(len(posts)) % k, strict=True))
+    return np.array([fold[p] for p in ids])
 
 
 def _customer_tweets(data: Path, rng: np.random.Generator) -> list[D.Example]:
@@ -454,10 +469,13 @@ def train_intents(data: Path, f: Featuriser, en_sentiment, seed: int) -> tuple[d
             texts += [e.text for e in apps]
             y = np.concatenate((y, np.array([int(e.label) for e in apps], dtype=int)))
             weights = np.concatenate((weights, np.full(len(apps), WISH_APP_WEIGHT)))
-            groups = np.concatenate(
-                ((rng.permutation(n_scored) % 5).astype(str), np.full(len(apps), TRAIN_ONLY))
-            )
-            scheme = "5-fold cross-validation"
+            # drawn as for the former random folds, so that the later intents keep their folds
+            rng.permutation(n_scored)
+            posts = forum_post_folds(data, 5, seed)
+            if len(posts) != n_scored:
+                raise ValueError("forum ids do not line up with the forum examples")
+            groups = np.concatenate((posts.astype(str), np.full(len(apps), TRAIN_ONLY)))
+            scheme = "5-fold cross-validation grouped by forum post"
         else:  # complaint
             groups = (rng.permutation(len(y)) % 5).astype(str)
             scheme = "5-fold cross-validation"

@@ -74,9 +74,9 @@ def test_a_longer_phrase_is_an_exception_to_a_shorter_one_inside_it(featuriser):
             "Deberían poner enchufes",
         ],
     )
-    assert asks["wish"] == 0.05 and wishes["wish"] == 0.75
+    assert asks["wish"] == 0.05 and wishes["wish"] == 0.8
     assert thanks["wish"] == 0.05 and sympathy["wish"] == 0.05
-    assert counterfactual["wish"] == 0.05 and forward["wish"] == 0.6
+    assert counterfactual["wish"] == 0.05 and forward["wish"] == 0.7
 
 
 def test_exceptions_only_cover_their_own_span():
@@ -147,7 +147,7 @@ def test_spanish_punishments_and_sympathy_are_not_wishes(featuriser):
             "Deberían poner más vuelos a Bilbao",
         ],
     )
-    assert [s["wish"] for s in scores] == [0.05, 0.05, 0.6, 0.6]
+    assert [s["wish"] for s in scores] == [0.05, 0.05, 0.6, 0.7]
 
 
 def test_duplicate_phrase_is_refused():
@@ -231,3 +231,10 @@ def test_batch_language_id_matches_py3langid():
         encoded = unicodedata.normalize("NFC", text.lower() if text.isupper() else text)
         ref = dict(ident.rank(encoded.encode("utf-8")[:320]))
         np.testing.assert_allclose(row, [ref[k] for k in detector.languages], atol=1e-5)
+
+
+def test_phrase_keys_that_would_overflow_int64_are_refused():
+    words = tuple(f"w{i}" for i in range(2000))
+    phrases = (" ".join(words[:6]), *words)  # 2,000 words, base 2,001, a 6-word phrase
+    with pytest.raises(ValueError, match="overflow"):
+        RuleMatcher((("wish", 0.5, "any", phrases),))

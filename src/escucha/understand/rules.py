@@ -33,33 +33,167 @@ from escucha.understand.features import Analysis, HashIndex, word_hashes
 
 Rule = tuple[str, float, str, tuple[str, ...]]  # intent, probability, where, phrases
 
-# what a company would do, in the subjunctive (ustedes / vosotros, -ra and -se forms)
-_COMPANY_SUBJUNCTIVE = tuple(
-    form
-    for verb in (
-        "pusieran pusierais pusiesen pongan pongáis",
-        "tuvieran tuvierais tuviesen tengan tengáis",
-        "hicieran hicierais hiciesen hagan hagáis",
-        "abrieran abrierais abriesen abran abráis",
-        "añadieran añadierais añadiesen añadan añadáis",
-        "volvieran volvierais volviesen vuelvan volváis",
-        "mejoraran mejorarais mejorasen mejoren mejoréis",
-        "bajaran bajarais bajasen bajen bajéis",
-        "sacaran sacarais sacasen saquen saquéis",
-        "ofrecieran ofrecierais ofreciesen ofrezcan ofrezcáis",
-        "incluyeran incluyerais incluyesen incluyan incluyáis",
-        "permitieran permitierais permitiesen permitan permitáis",
-        "cambiaran cambiarais cambiasen cambien cambiéis",
-        "renovaran renovarais renovasen renueven renovéis",
-        "quitaran quitarais quitasen quiten quitéis",
-        "hubiera hubiese haya",  # "ojalá hubiera wifi"
-    )
-    for form in verb.split()
+# What a company would do: (infinitive, present indicative ustedes / vosotros, subjunctive
+# forms: present, -ra and -se imperfect). Spanish wishes to a company are these verbs after a
+# trigger of hope or request ("ojalá pusieran", "espero que mejoren", "a ver si abrís",
+# "deberían poner", "por qué no ponéis"); the same triggers before other verbs are mostly
+# sympathy ("ojalá encuentres tu maleta"), curses ("ojalá os arruinéis"), requests about the
+# author's own case ("espero que me devuelvan") or sarcasm, and stay below the threshold.
+_COMPANY_VERBS: tuple[tuple[str, str, str], ...] = (
+    ("poner", "ponen ponéis", "pongan pongáis pusieran pusierais pusiesen pusieseis"),
+    ("tener", "", "tengan tengáis tuvieran tuvierais tuviesen tuvieseis"),
+    ("hacer", "hacen hacéis", "hagan hagáis hicieran hicierais hiciesen hicieseis"),
+    ("abrir", "abren abrís", "abran abráis abrieran abrierais abriesen abrieseis"),
+    ("añadir", "añaden añadís", "añadan añadáis añadieran añadierais añadiesen añadieseis"),
+    ("volver a", "vuelven a volvéis a", "vuelvan volváis volvieran volvierais volviesen"),
+    ("mejorar", "mejoran mejoráis", "mejoren mejoréis mejoraran mejorarais mejorasen mejoraseis"),
+    ("bajar", "bajan bajáis", "bajen bajéis bajaran bajarais bajasen bajaseis"),
+    ("sacar", "sacan sacáis", "saquen saquéis sacaran sacarais sacasen sacaseis"),
+    ("ofrecer", "ofrecen ofrecéis", "ofrezcan ofrezcáis ofrecieran ofrecierais ofreciesen"),
+    ("incluir", "incluyen incluís", "incluyan incluyáis incluyeran incluyerais incluyesen"),
+    ("permitir", "permiten permitís", "permitan permitáis permitieran permitierais permitiesen"),
+    ("cambiar", "cambian cambiáis", "cambien cambiéis cambiaran cambiarais cambiasen"),
+    ("renovar", "renuevan renováis", "renueven renovéis renovaran renovarais renovasen"),
+    ("quitar", "quitan quitáis", "quiten quitéis quitaran quitarais quitasen quitaseis"),
+    ("ampliar", "amplían ampliáis", "amplíen ampliéis ampliaran ampliarais ampliasen"),
+    ("dejar de", "dejan de dejáis de", "dejen de dejéis de dejaran de dejarais de dejasen de"),
+    ("aprender", "aprenden aprendéis", "aprendan aprendáis aprendieran aprendierais"),
+    ("limpiar", "limpian limpiáis", "limpien limpiéis limpiaran limpiarais limpiasen"),
+    ("contratar", "contratan contratáis", "contraten contratéis contrataran contratarais"),
+    ("invertir", "invierten invertís", "inviertan invirtáis invirtieran invirtierais"),
+    ("habilitar", "habilitan habilitáis", "habiliten habilitéis habilitaran habilitarais"),
+    ("instalar", "instalan instaláis", "instalen instaléis instalaran instalarais"),
+    ("recuperar", "recuperan recuperáis", "recuperen recuperéis recuperaran recuperarais"),
+    ("actualizar", "actualizan actualizáis", "actualicen actualicéis actualizaran"),
+    ("agilizar", "agilizan agilizáis", "agilicen agilicéis agilizaran agilizarais"),
+    ("modernizar", "modernizan modernizáis", "modernicen modernicéis modernizaran"),
+    ("implantar", "implantan implantáis", "implanten implantéis implantaran implantarais"),
+    ("programar", "programan programáis", "programen programéis programaran programarais"),
+    ("reducir", "reducen reducís", "reduzcan reduzcáis redujeran redujerais redujesen"),
+    ("aumentar", "aumentan aumentáis", "aumenten aumentéis aumentaran aumentarais"),
+    ("apostar por", "apuestan por apostáis por", "apuesten por apostéis por apostaran por"),
+    ("volar a", "vuelan a voláis a", "vuelen a voléis a volaran a volarais a volasen a"),
+)
+_COMPANY_INFINITIVE = tuple(inf for inf, _, _ in _COMPANY_VERBS)
+_FORMS = re.compile(r"\w+(?: (?:a|de|por)(?= |$))?")
+_COMPANY_PRESENT = tuple(f for _, forms, _ in _COMPANY_VERBS for f in _FORMS.findall(forms))
+_COMPANY_SUBJUNCTIVE = tuple(f for _, _, forms in _COMPANY_VERBS for f in _FORMS.findall(forms))
+_COMPANY_PRESENT_SUBJUNCTIVE = tuple(
+    f for _, _, forms in _COMPANY_VERBS for f in _FORMS.findall(forms)[:2]
 )
 _OJALA_COMPANY = tuple(
     f"ojalá {pronoun}{verb}"
     for pronoun in ("", "que ", "lo ", "la ", "los ", "las ", "nos ", "me ")
-    for verb in _COMPANY_SUBJUNCTIVE
+    for verb in (*_COMPANY_SUBJUNCTIVE, "hubiera", "hubiese", "haya")  # "ojalá hubiera wifi"
+)
+# hope or request, then the company's action ("espero que mejoren", "me gustaría que
+# pusierais", "a ver si abrís", "por qué no ponéis"); "me" is left out ("espero que me
+# devuelvan el dinero" is the author's own case, not a wish)
+_HOPE_COMPANY = (
+    tuple(
+        f"{trigger} {pronoun}{verb}"
+        for trigger in (
+            "espero que",
+            "esperemos que",
+            "esperamos que",
+            "quiero que",
+            "queremos que",
+        )
+        for pronoun in ("", "os ", "se ")
+        for verb in _COMPANY_PRESENT_SUBJUNCTIVE
+    )
+    + tuple(
+        f"{trigger} {verb}"
+        for trigger in (
+            "me gustaría que",
+            "nos gustaría que",
+            "me encantaría que",
+            "nos encantaría que",
+            "estaría bien que",
+            "sería bueno que",
+            "sería genial que",
+            "sería mejor que",
+        )
+        for verb in _COMPANY_SUBJUNCTIVE
+    )
+    + tuple(
+        f"{trigger} {pronoun}{verb}"
+        for trigger in ("a ver si", "a ver cuándo", "por qué no")
+        for pronoun in ("", "os ", "se ")
+        for verb in _COMPANY_PRESENT
+    )
+)
+# a modal and the company's action: "deberíais poner wifi", "Iberia debería mejorar",
+# "ya podríais volar a Bilbao"; past regrets ("tendrían que haber avisado") are not wishes
+_MODAL_COMPANY = tuple(
+    f"{modal} {verb}"
+    for modal in (
+        "deberían",
+        "deberíais",
+        "debería",
+        "deberías",
+        "tendrían que",
+        "tendríais que",
+        "podrían",
+        "podríais",
+        "ya podrían",
+        "ya podríais",
+    )
+    for verb in _COMPANY_INFINITIVE
+)
+# exceptions to the modal: past regrets and requests about the author's own case
+# ("me podríais cambiar el vuelo")
+_MODAL_NOT_WISH = tuple(
+    f"{who} {modal} {verb}"
+    for who in ("me", "nos")
+    for modal in ("podrían", "podríais", "podría")
+    for verb in _COMPANY_INFINITIVE
+) + tuple(f"{modal} haber" for modal in ("tendrían que", "tendríais que", "podrían", "podríais"))
+# a request to the company in the imperative, at the start of a sentence or after "por
+# favor" ("Poned más vuelos", "Mejoren su servicio", "Por favor @Iberia dejad de cobrar...";
+# a @handle is the word "user" to the matcher)
+_IMPERATIVE_COMPANY = (
+    "poned",
+    "añadid",
+    "abrid",
+    "quitad",
+    "bajad",
+    "cambiad",
+    "incluid",
+    "volved a",
+    "sacad",
+    "ampliad",
+    "contratad",
+    "dejad de",
+    "pongan",
+    "añadan",
+    "abran",
+    "quiten",
+    "bajen",
+    "cambien",
+    "incluyan",
+    "vuelvan a",
+    "saquen",
+    "amplíen",
+    "contraten",
+    "dejen de",
+)
+
+_PLEASE_ES = (
+    "por favor añadan",
+    "por favor pongan",
+    "por favor hagan",
+    "por favor permitan",
+    "por favor incluyan",
+    "por favor agreguen",
+    "por favor poned",
+    "por favor añadid",
+    "por favor mejorad",
+    "por favor mejoren",
+    "por favor volved a",
+    "por favor vuelvan a",
+    "por favor dejad de",
+    "por favor dejen de",
 )
 
 RULES: tuple[Rule, ...] = (
@@ -92,25 +226,27 @@ RULES: tuple[Rule, ...] = (
             "please support",
             "please include",
             "please fix",
-            "por favor añadan",
-            "por favor pongan",
-            "por favor hagan",
-            "por favor permitan",
-            "por favor incluyan",
-            "por favor agreguen",
-            "por favor poned",
-            "por favor añadid",
-            "por favor mejorad",
-            "por favor mejoren",
-            "por favor volved a",
-            "por favor vuelvan a",
-            "por favor dejad de",
-            "por favor dejen de",
+            *_PLEASE_ES,
         ),
     ),
     # "ojalá" addressed to the company: a subjunctive of what it would do ("ojalá pusieran
     # wifi", "ojalá lo renovasen"); "ojalá" alone is mostly sympathy, hope or a curse (below)
     ("wish", 0.85, "any", _OJALA_COMPANY),
+    ("wish", 0.8, "any", _HOPE_COMPANY),
+    ("wish", 0.7, "any", _MODAL_COMPANY),
+    ("wish", 0.6, "start", _IMPERATIVE_COMPANY),
+    (
+        "wish",
+        0.6,
+        "any",
+        tuple(
+            f"por favor {handle}{verb}"
+            for handle in ("", "user ")
+            for verb in _IMPERATIVE_COMPANY
+            if f"por favor {handle}{verb}" not in _PLEASE_ES
+        ),
+    ),
+    ("wish", 0.05, "any", _MODAL_NOT_WISH),
     (
         "wish",
         0.7,
@@ -199,22 +335,6 @@ RULES: tuple[Rule, ...] = (
             "i propose",
             "i recommend that",
             "why not add",
-            "por qué no ponen",
-            "por qué no ponéis",
-            "por qué no añaden",
-            "por qué no añadís",
-            "por qué no hacen",
-            "por qué no hacéis",
-            "por qué no abren",
-            "por qué no abrís",
-            "por qué no ofrecen",
-            "por qué no ofrecéis",
-            "por qué no incluyen",
-            "por qué no incluís",
-            "por qué no permiten",
-            "por qué no permitís",
-            "por qué no vuelven a",
-            "por qué no volvéis a",
             "no estaría de más",
             "no estaría mal",
             "no sería mala idea",
@@ -484,6 +604,10 @@ RULES: tuple[Rule, ...] = (
         "any",
         (
             "me gustaría saber",
+            "me gustaría que me",
+            "me encantaría que me",
+            "nos gustaría que nos",
+            "nos encantaría que nos",
             "me gustaría preguntar",
             "me gustaría consultar",
             "nos gustaría saber",
@@ -1126,6 +1250,9 @@ class RuleMatcher:
         ids = {h: i for i, h in enumerate(vocab)}
         self._base = len(vocab) + 1
         self._intents = tuple(dict.fromkeys(intent for intent, _, _, _ in rules))
+        longest = max((len(key) for key in phrases), default=1)
+        if self._base**longest >= 2**63:  # an n-gram's key is an int64 number in base _base
+            raise ValueError(f"{len(vocab)} words in phrases of up to {longest}: keys overflow")
         self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         for n in sorted({len(key) for key in phrases}):
             group = sorted(
