@@ -38,6 +38,11 @@ import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Table
+
+from escucha.store.schema import brand_mentions, enrichments, post_engagement, posts
 
 DATA = Path("/work/shared/data/airlines")
 SEED_FILES = {  # file -> (source, mapping, url template), as the demo imports them
@@ -64,45 +69,14 @@ WEB = (
     '\n[web]\nredis_url = "redis://127.0.0.1:6379/0"\n'
     "token_requests_per_minute = 100000000\nuser_requests_per_minute = 100000000\n"
 )
-POST_COLUMNS = (
-    "id",
-    "source",
-    "native_id",
-    "author_id",
-    "author_handle",
-    "text",
-    "words",
-    "lang_hint",
-    "created_at",
-    "fetched_at",
-    "url",
-)
-ENRICHMENT_COLUMNS = (
-    "post_id",
-    "model_version",
-    "lang",
-    "sentiment",
-    "negative",
-    "neutral",
-    "positive",
-    "wish",
-    "complaint",
-    "question",
-    "praise",
-    "promo",
-    "intents",
-    "enriched_at",
-)
-ENGAGEMENT_COLUMNS = (
-    "post_id",
-    "followers",
-    "likes",
-    "reposts",
-    "replies",
-    "score",
-    "engagement",
-    "measured_at",
-)
+# Every column of the tables written, as the schema declares them (an enrichment's id is its
+# sequence's): a generated post is its seed post with the values below changed, a column added
+# to `posts` or `enrichments` is copied from the seed, and one added to the other tables fails
+# the load until write_batch gives it a value.
+POST_COLUMNS = tuple(c.name for c in posts.columns)
+ENRICHMENT_COLUMNS = tuple(c.name for c in enrichments.columns if c.name != "id")
+MENTION_COLUMNS = tuple(c.name for c in brand_mentions.columns)
+ENGAGEMENT_COLUMNS = tuple(c.name for c in post_engagement.columns)
 BULK_TABLES = ("posts", "enrichments", "brand_mentions", "post_engagement", "authors")
 PREFIX = "load-"  # native ids of the generated posts
 
@@ -169,18 +143,28 @@ class Variants:
         return changed if changed != text else None
 
 
-def seed_rows(conn, folder: Path) -> tuple[list[tuple], str, str]:
-    """(source, author, text, words, lang_hint, url, enrichment values, brands) per seed post and
-    per variant; the model version and the brand rules' fingerprint."""
+def selected(alias: str, table: Table, columns: tuple[str, ...]) -> str:
+    """The columns of `table` (as `alias`) in a SELECT list, JSON ones as their text for COPY."""
+    return ", ".join(
+        f'{alias}."{name}"' + ("::text" if isinstance(table.c[name].type, JSON) else "")
+        for name in columns
+    )
+
+
+Seed = tuple[dict[str, Any], dict[str, Any], list[str]]  # post, its enrichment, its brands
+
+
+def seed_rows(conn, folder: Path) -> tuple[list[Seed], str, str]:
+    """Each seed post and its variant (their columns by name, their enrichment and brands); the
+    model version and the brand rules' fingerprint."""
     from bulk_posts import folded_words
 
     with conn.cursor() as cur:
         cur.execute("SELECT value FROM settings WHERE key = 'brand_matcher'")
         matcher = cur.fetchone()[0]
         cur.execute(
-            "SELECT p.source, p.author_handle, p.text, p.words, p.lang_hint, p.url, "
-            "e.model_version, e.lang, e.sentiment, e.negative, e.neutral, e.positive, e.wish, "
-            "e.complaint, e.question, e.praise, e.promo, e.intents::text, "
+            f"SELECT {selected('p', posts, POST_COLUMNS)}, "
+            f"{selected('e', enrichments, ENRICHMENT_COLUMNS)}, "
             "coalesce((SELECT array_agg(b.brand) FROM brand_mentions b "
             "WHERE b.post_id = p.id AND b.matcher = %s), '{}') "
             "FROM posts p JOIN enrichments e ON e.post_id = p.id "
@@ -188,27 +172,24 @@ def seed_rows(conn, folder: Path) -> tuple[list[tuple], str, str]:
             (matcher, PREFIX + "%"),
         )
         rows = cur.fetchall()
-    model = rows[0][6]
+    split = len(POST_COLUMNS)
     variants = Variants(folder)
-    out = []
+    out: list[Seed] = []
     for row in rows:
-        source, author, text, words, lang, url, _model, *enrichment, brands = row
-        out.append((source, author, text, words, lang, url, tuple(enrichment), list(brands)))
-        changed = variants.other(text, list(brands))
+        post = dict(zip(POST_COLUMNS, row[:split], strict=True))
+        enrichment = dict(zip(ENRICHMENT_COLUMNS, row[split:-1], strict=True))
+        brands = list(row[-1])
+        out.append((post, enrichment, brands))
+        changed = variants.other(post["text"], brands)
         if changed is not None:
-            out.append(
-                (
-                    source,
-                    author,
-                    changed,
-                    folded_words(changed),
-                    lang,
-                    url,
-                    tuple(enrichment),
-                    variants.matcher.match(changed),
-                )
-            )
-    return out, model, matcher
+            variant = {**post, "text": changed, "words": folded_words(changed)}
+            out.append((variant, enrichment, variants.matcher.match(changed)))
+    return out, out[0][1]["model_version"], matcher
+
+
+def ordered(columns: tuple[str, ...], values: dict[str, Any]) -> tuple:
+    """A row for COPY: `values` in the order of `columns` (a missing column is a KeyError)."""
+    return tuple(values[name] for name in columns)
 
 
 def drop_indexes(conn, folder: Path) -> None:
@@ -289,44 +270,71 @@ def ensure_authors(conn, count: int) -> dict[str, int]:
 
 def write_batch(conn, start: int, stop: int, ctx: dict) -> int:
     """Posts with ids start..stop-1 and their rows in the other tables; the rows written."""
-    base, model, matcher, now = ctx["base"], ctx["model"], ctx["matcher"], ctx["now"]
+    base, matcher, now = ctx["base"], ctx["matcher"], ctx["now"]
     authors, pool, days, first_id = ctx["authors"], ctx["pool"], ctx["days"], ctx["first_id"]
     rng = random.Random(start)
     span = days * 86400
-    posts, enrich, mentions, engagement = [], [], [], []
+    written: dict[str, list[tuple]] = {
+        "posts": [],
+        "enrichments": [],
+        "brand_mentions": [],
+        "post_engagement": [],
+    }
     for pid in range(start, stop):
-        source, _a, text, words, lang, url, values, brands = base[rng.randrange(len(base))]
+        post, enrichment, brands = base[rng.randrange(len(base))]
+        source = post["source"]
         k = int(pool * rng.random() ** 3)  # a few accounts post most
         handle = f"{PREFIX}{source[:2]}{k}"
         created = now - timedelta(seconds=span * (1 - math.sqrt(rng.random())))
         fetched = created + timedelta(seconds=rng.randrange(60, 3600))
         n = pid - first_id
-        link = f"https://example.org/load/{n}" if url else None
-        author = authors[source] + k
-        posts.append(
-            (pid, source, f"{PREFIX}{n}", author, handle, text, words, lang, created, fetched, link)
+        generated = {
+            "id": pid,
+            "native_id": f"{PREFIX}{n}",
+            "author_id": authors[source] + k,
+            "author_handle": handle,
+            "created_at": created,
+            "fetched_at": fetched,
+            "url": f"https://example.org/load/{n}" if post["url"] else None,
+            "import_run_id": None,  # no import run wrote it
+        }
+        written["posts"].append(ordered(POST_COLUMNS, {**post, **generated}))
+        written["enrichments"].append(
+            ordered(ENRICHMENT_COLUMNS, {**enrichment, "post_id": pid, "enriched_at": fetched})
         )
-        enrich.append((pid, model, *values, fetched))
-        mentions.extend((pid, b, matcher) for b in brands)
+        written["brand_mentions"].extend(
+            ordered(MENTION_COLUMNS, {"post_id": pid, "brand": b, "matcher": matcher})
+            for b in brands
+        )
         likes = int(rng.paretovariate(1.5)) - 1
         reposts = int(rng.paretovariate(2.0)) - 1
         replies = rng.randrange(3)
         followers = int(rng.paretovariate(1.2) * 50)
-        engagement.append(
-            (pid, followers, likes, reposts, replies, None, likes + reposts + replies, fetched)
-        )
+        counts = {
+            "post_id": pid,
+            "followers": followers,
+            "likes": likes,
+            "reposts": reposts,
+            "replies": replies,
+            "score": None,
+            "engagement": likes + reposts + replies,
+            "measured_at": fetched,
+        }
+        written["post_engagement"].append(ordered(ENGAGEMENT_COLUMNS, counts))
+    columns = {
+        "posts": POST_COLUMNS,
+        "enrichments": ENRICHMENT_COLUMNS,
+        "brand_mentions": MENTION_COLUMNS,
+        "post_engagement": ENGAGEMENT_COLUMNS,
+    }
     with conn.cursor() as cur:
-        for table, columns, rows in (
-            ("posts", POST_COLUMNS, posts),
-            ("enrichments", ENRICHMENT_COLUMNS, enrich),
-            ("brand_mentions", ("post_id", "brand", "matcher"), mentions),
-            ("post_engagement", ENGAGEMENT_COLUMNS, engagement),
-        ):
-            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for table, rows in written.items():
+            names = ", ".join(f'"{name}"' for name in columns[table])
+            with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
     conn.commit()
-    return len(posts) + len(enrich) + len(mentions) + len(engagement)
+    return sum(len(rows) for rows in written.values())
 
 
 def finish(conn) -> None:

@@ -221,7 +221,7 @@ def test_webhook_json_is_signed_keyed_and_sent_once_after_a_refusal(market, monk
 
 
 def test_a_period_being_sent_is_not_sent_again_until_it_is_stale(market):
-    from escucha.digests.send import STALE
+    from escucha.store.sentlog import STALE
 
     with Receiver(200) as hook:
         digest = add_digest(market, "daily", f"webhook:{hook.url()}")

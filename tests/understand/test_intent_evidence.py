@@ -3,6 +3,8 @@ provenance of the annotated Spanish sets (third set, second annotator's agreemen
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -96,3 +98,20 @@ def test_third_spanish_set_is_fresh():
     assert {r["split"] for r in third} == {"final"}
     assert {r["stratum"] for r in third} == {s for s, _, _ in annotated.STRATA_3}
     assert all(set(r["labels"]) == set(INTENTS) for r in third)
+
+
+SOURCE_DATA = Path("/work/shared/data")  # the airline tweets the sets were drawn from
+
+
+@pytest.mark.skipif(not (SOURCE_DATA / "airlines").is_dir(), reason="no airline tweets here")
+@pytest.mark.parametrize(
+    "draw, name",
+    [
+        (annotated.sample_second, "es_airline_intents_2.jsonl"),
+        (annotated.sample_third, "es_airline_intents_3.jsonl"),
+    ],
+)
+def test_the_later_spanish_sets_are_what_their_sampling_draws(draw, name):
+    drawn = draw(SOURCE_DATA)
+    stored = annotated.load("es", name)
+    assert [{k: r[k] for k in ("id", "stratum", "split", "text")} for r in stored] == drawn

@@ -230,3 +230,30 @@ def test_language_tables_cache(tmp_path, monkeypatch):
     blocked.write_text("not a folder")
     monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(blocked))
     assert langid.LanguageDetector(["es", "en"]).detect_with_confidence(texts) == first
+
+
+def test_a_post_reads_the_same_bits_in_any_batch():
+    """A post's probabilities do not depend on the batch it is read in (the local engine,
+    Dask's partitions and `classify` batch differently). Run on OpenBLAS's Haswell kernels
+    (any x86-64 CPU with AVX2 runs them), whose matrix products round differently for other
+    row counts; elsewhere OPENBLAS_CORETYPE is ignored and the check runs on the BLAS there."""
+    code = (
+        "import json, sys\n"
+        "from escucha.understand import annotated, load_reader\n"
+        "texts = [r['text'] for n in ('es_airline_intents_2.jsonl', 'en_airline_intents.jsonl')"
+        " for r in annotated.load('es', n)]\n"
+        "r = load_reader(['es', 'en'])\n"
+        "def read(size):\n"
+        "    out = []\n"
+        "    for i in range(0, len(texts), size):\n"
+        "        b = r.read_batch(texts[i : i + size])\n"
+        "        out += [[*s, *p] for s, p in zip(b.sentiment.tolist(), b.intents.tolist())]\n"
+        "    return out\n"
+        "whole = read(len(texts))\n"
+        "print(json.dumps([len(whole), read(1) == whole, read(3) == whole, read(64) == whole]))"
+    )
+    env = {**_env(), "OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert json.loads(out) == [760, True, True, True]

@@ -1,25 +1,20 @@
-"""Sending a digest's period once: the sent-log (`digest_sends`, unique on digest and
-period) is claimed before anything is sent, so a job run twice, two workers, or a retry
-after an error send each period once.
-
-A period's row is `sending` while one attempt is under way, `sent` once the server or
-webhook accepted it, `failed` (with the error) when it refused; a failed period is tried
-again by the next run, up to MAX_ATTEMPTS attempts. One gap stays: a worker killed after the
-server accepted and before the row says `sent` leaves it `sending`; after STALE the period is
-sent again, with the same Message-ID / Idempotency-Key, so the receiver can tell (at least
-once, not exactly once, for that crash only)."""
+"""Sending a digest's period once, through its sent-log (`digest_sends`, unique on digest and
+period; escucha.store.sentlog): the period's row is `sending` while one attempt is under way,
+`sent` once the server or webhook accepted it, `failed` (with the error) when it refused, and
+a failed or stale period is tried again by a later run. A resend carries the same Message-ID /
+Idempotency-Key, so the receiver can tell."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 
 from escucha.digests.schedule import Digest, get_digest, list_digests, period_for
 from escucha.store.schema import digest_sends
-from escucha.store.writer import insert_ignore
+from escucha.store.sentlog import SentLog
 
 if TYPE_CHECKING:
     from escucha.core.context import Context
@@ -27,65 +22,24 @@ if TYPE_CHECKING:
     from escucha.insights.periods import Period
 
 log = logging.getLogger("escucha.digests")
-MAX_ATTEMPTS = 5
-STALE = timedelta(minutes=15)  # a `sending` row older than this was left by a dead worker
+SENDS = SentLog(digest_sends, ("digest_id", "period_start"), in_progress="sending")
 
 
-def _retryable(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(
-        and_(digest_sends.c.status == "failed", digest_sends.c.attempts < MAX_ATTEMPTS),
-        and_(digest_sends.c.status == "sending", digest_sends.c.started_at < now - STALE),
-    )
+def _key(digest_id: int, period: Period) -> dict:
+    return {"digest_id": digest_id, "period_start": period.start}
 
 
-def _claim(ctx: Context, digest_id: int, period: Period, now: datetime) -> bool:
-    """Take the period for this attempt; False when it was sent or another attempt runs."""
+def _claim(ctx: Context, digest_id: int, period: Period, now: datetime) -> int | None:
+    """Take the period for this attempt: its row's id; None when it was sent or another
+    attempt runs."""
     with ctx.engine.begin() as conn:
-        new = conn.execute(
-            insert_ignore(conn, digest_sends, ("digest_id", "period_start"))
-            .values(
-                digest_id=digest_id,
-                period_start=period.start,
-                period_end=period.end,
-                status="sending",
-                attempts=1,
-                started_at=now,
-            )
-            .returning(digest_sends.c.id)
-        ).scalar()
-        if new is not None:
-            return True
-        taken = conn.execute(
-            update(digest_sends)
-            .where(
-                digest_sends.c.digest_id == digest_id,
-                digest_sends.c.period_start == period.start,
-                _retryable(now),
-            )
-            .values(
-                status="sending", attempts=digest_sends.c.attempts + 1, started_at=now, error=None
-            )
-        )
-        return taken.rowcount == 1
-
-
-def _mark(ctx: Context, digest_id: int, period: Period, **values: object) -> None:
-    with ctx.engine.begin() as conn:
-        conn.execute(
-            update(digest_sends)
-            .where(
-                digest_sends.c.digest_id == digest_id, digest_sends.c.period_start == period.start
-            )
-            .values(**values)
-        )
+        return SENDS.claim(conn, _key(digest_id, period), now, period_end=period.end)
 
 
 def _state(ctx: Context, digest_id: int, period: Period) -> str | None:
     with ctx.engine.connect() as conn:
         return conn.scalar(
-            select(digest_sends.c.status).where(
-                digest_sends.c.digest_id == digest_id, digest_sends.c.period_start == period.start
-            )
+            select(digest_sends.c.status).where(*SENDS.where(_key(digest_id, period)))
         )
 
 
@@ -138,28 +92,23 @@ def send_digest(
             "html": render_html(ctx, content),
         }
     digest_settings(ctx.config.extra)  # a wrong [digests] table stops here, before the claim
-    if not _claim(ctx, digest.id, period, now):
+    row_id = _claim(ctx, digest.id, period, now)
+    if row_id is None:
         state = _state(ctx, digest.id, period)
         return out | {"status": "already_sent" if state == "sent" else "in_progress"}
     try:
-        deliver(ctx, digest, build_digest(ctx, digest, period))
+        with SENDS.failures(ctx.engine, row_id, DeliveryError):
+            deliver(ctx, digest, build_digest(ctx, digest, period))
     except DeliveryError as exc:
-        _mark(ctx, digest.id, period, status="failed", error=str(exc)[:2000])
         log.warning("digest %s for %s failed: %s", digest.id, period.text(), exc)
         raise
-    except Exception as exc:
-        _mark(ctx, digest.id, period, status="failed", error=f"{type(exc).__name__}: {exc}"[:500])
-        raise
-    except BaseException:
-        _mark(ctx, digest.id, period, status="failed", error="interrupted")
-        raise
-    _mark(ctx, digest.id, period, status="sent", sent_at=datetime.now(UTC), error=None)
+    SENDS.mark_sent(ctx.engine, row_id)
     return out | {"status": "sent"}
 
 
 def due_digests(ctx: Context, now: datetime | None = None) -> list[int]:
     """The digests whose last whole period is not sent yet (and not being sent, nor failed
-    MAX_ATTEMPTS times)."""
+    sentlog.MAX_ATTEMPTS times)."""
     now = now or datetime.now(UTC)
     due = []
     with ctx.engine.connect() as conn:
@@ -167,9 +116,7 @@ def due_digests(ctx: Context, now: datetime | None = None) -> list[int]:
             period = period_for(digest.every, now)
             row = conn.execute(
                 select(digest_sends.c.id).where(
-                    digest_sends.c.digest_id == digest.id,
-                    digest_sends.c.period_start == period.start,
-                    ~_retryable(now),
+                    *SENDS.where(_key(digest.id, period)), ~SENDS.retryable(now)
                 )
             ).first()
             if row is None:

@@ -6,12 +6,13 @@ invitation: the draft's text (once a person approved it) and their personal link
 language, through the SMTP settings of the digests (`[digests]` in escucha.toml, the
 password from the environment or secrets.toml: escucha.digests.deliver).
 
-The sent-log `invitation_sends` (unique on survey and contact) is claimed before anything is
-sent: a row is `claimed` while one attempt is under way, `sent` once the SMTP server accepted
-the message, `failed` (with the error, never the address) when it refused; a failed row is
-tried again by the next run, up to MAX_ATTEMPTS attempts, and a `claimed` row left by a dead
-worker after STALE. A contact who opted out since being invited, one without an email
-address, and an invitation whose draft is not approved are never emailed.
+The sent-log `invitation_sends` (unique on survey and contact; escucha.store.sentlog) is
+claimed before anything is sent: a row is `claimed` while one attempt is under way, `sent`
+once the SMTP server accepted the message, `failed` (with the error, never the address) when
+it refused; a failed row is tried again by the next run, up to sentlog.MAX_ATTEMPTS attempts,
+and a `claimed` row left by a dead worker after sentlog.STALE. A contact who opted out since
+being invited, one without an email address, and an invitation whose draft is not approved
+are never emailed.
 
 The personal link is made when the row is first claimed, replacing the link the invitation
 had (that one is withdrawn: its token was never sent). Its token is not stored: it is an
@@ -31,7 +32,7 @@ import hmac
 import html
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -40,11 +41,10 @@ from escucha.research.links import create_personal_link, hash_token, revoke_link
 from escucha.research.surveys import get_survey
 from escucha.store.schema import contact_emails, contacts, drafts
 from escucha.store.schema.research import invitation_sends, survey_invitations, survey_links
-from escucha.store.writer import insert_ignore
+from escucha.store.sentlog import SentLog
 
 log = logging.getLogger("escucha.research")
-MAX_ATTEMPTS = 5
-STALE = timedelta(minutes=15)  # a `claimed` row older than this was left by a dead worker
+SENDS = SentLog(invitation_sends, ("survey_id", "contact_id"), in_progress="claimed")
 APPROVED = ("approved", "published")
 SUBJECT = {
     "es": "{brand} te pregunta: {title}",
@@ -65,46 +65,15 @@ def _token(ctx: Context, nonce: str) -> str:
     return base64.urlsafe_b64encode(mac[:24]).decode("ascii")
 
 
-def _retryable(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        sa.and_(invitation_sends.c.status == "failed", invitation_sends.c.attempts < MAX_ATTEMPTS),
-        sa.and_(
-            invitation_sends.c.status == "claimed", invitation_sends.c.started_at < now - STALE
-        ),
-    )
-
-
 def _claim(ctx: Context, survey_id: int, contact_id: int, now: datetime) -> tuple[int, str] | None:
     """Take the contact's row for this attempt and its link's URL; None when the invitation
     was sent or another attempt holds it."""
-    key = (invitation_sends.c.survey_id == survey_id, invitation_sends.c.contact_id == contact_id)
     with ctx.engine.begin() as conn:
-        new = conn.execute(
-            insert_ignore(conn, invitation_sends, ("survey_id", "contact_id"))
-            .values(
-                survey_id=survey_id,
-                contact_id=contact_id,
-                link_nonce=secrets.token_hex(16),
-                status="claimed",
-                attempts=1,
-                started_at=now,
-            )
-            .returning(invitation_sends.c.id)
-        ).scalar()
-        if new is None:
-            taken = conn.execute(
-                sa.update(invitation_sends)
-                .where(*key, _retryable(now))
-                .values(
-                    status="claimed",
-                    attempts=invitation_sends.c.attempts + 1,
-                    started_at=now,
-                    error=None,
-                )
-            )
-            if taken.rowcount != 1:
-                return None
-        row = conn.execute(sa.select(invitation_sends).where(*key)).one()
+        key = {"survey_id": survey_id, "contact_id": contact_id}
+        row_id = SENDS.claim(conn, key, now, link_nonce=secrets.token_hex(16))
+        if row_id is None:
+            return None
+        row = conn.execute(sa.select(invitation_sends).where(invitation_sends.c.id == row_id)).one()
         token = _token(ctx, row.link_nonce)
         if row.link_id is not None:
             kept = conn.scalar(
@@ -136,16 +105,9 @@ def _claim(ctx: Context, survey_id: int, contact_id: int, now: datetime) -> tupl
         return row.id, link.url
 
 
-def _mark(ctx: Context, row_id: int, **values: object) -> None:
-    with ctx.engine.begin() as conn:
-        conn.execute(
-            invitation_sends.update().where(invitation_sends.c.id == row_id).values(**values)
-        )
-
-
 def _mark_sent(ctx: Context, row_id: int) -> None:
     """The server accepted the message: the row is done and its link's nonce forgotten."""
-    _mark(ctx, row_id, status="sent", sent_at=datetime.now(UTC), link_nonce=None, error=None)
+    SENDS.mark_sent(ctx.engine, row_id, link_nonce=None)
 
 
 def _invited(ctx: Context, survey_id: int) -> list[sa.Row]:
@@ -232,25 +194,22 @@ def send_invitations(ctx: Context, survey_id: int, *, now: datetime | None = Non
         text = f"{row.text}\n\n{url}\n"
         shown = html.escape(url)
         body = f'<p>{html.escape(row.text)}</p>\n<p><a href="{shown}">{shown}</a></p>'
+
+        def hide(message: str, email: str = row.email) -> str:
+            return message.replace(email, "***")
+
         try:
-            send_email(ctx.path, settings, row.email, _subject(ctx, survey_id, lang), text, body,
-                       invitation_key(survey_id, contact))  # fmt: skip
-            _mark_sent(ctx, row_id)
+            with SENDS.failures(ctx.engine, row_id, DeliveryError, redact=hide):
+                send_email(ctx.path, settings, row.email, _subject(ctx, survey_id, lang), text,
+                           body, invitation_key(survey_id, contact))  # fmt: skip
+                _mark_sent(ctx, row_id)
         except DeliveryError as exc:
-            error = str(exc).replace(row.email, "***")[:2000]
-            _mark(ctx, row_id, status="failed", error=error)
+            error = hide(str(exc))[:2000]
             log.warning(
                 "invitation to contact %s (survey %s) failed: %s", contact, survey_id, error
             )
             out["failed"].append({"contact_id": contact, "error": error})
             continue
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}".replace(row.email, "***")[:500]
-            _mark(ctx, row_id, status="failed", error=error)
-            raise
-        except BaseException:
-            _mark(ctx, row_id, status="failed", error="interrupted")
-            raise
         log.info("invitation to contact %s (survey %s) sent", contact, survey_id)
         out["sent"].append(contact)
     return out

@@ -173,49 +173,42 @@ def sample(data: Path, lang: str) -> list[PostToAnnotate]:
     return out
 
 
-def sample_second(data: Path) -> list[PostToAnnotate]:
-    """The tweets of the second Spanish set, first-set tweets excluded, with their split."""
-    old = {r["id"] for r in load("es")}
+def sample_later(
+    data: Path,
+    seed: int,
+    strata: tuple[tuple[str, int, str | None], ...],
+    excluded: tuple[str, ...],
+    splits: tuple[str, ...],
+) -> list[PostToAnnotate]:
+    """A later Spanish set: distinct texts, the tweets of the `excluded` annotation files left
+    out, drawn per stratum (a cue on the text, or None) with `seed`. Each stratum's tweets,
+    already in a seeded random order, take the `splits` in turn."""
+    old = {r["id"] for name in excluded for r in load("es", name)}
     rows = [r for r in _source_rows(data, "es") if r["id"] not in old]
-    rng = random.Random(SEED_2)
+    rng = random.Random(seed)
     rng.shuffle(rows)
     taken: set[str] = set()
     out: list[PostToAnnotate] = []
-    for stratum, n, cue in STRATA_2:
+    for stratum, n, cue in strata:
         pool = rows if cue is None else [r for r in rows if re.search(cue, r["text"], re.I)]
         picked = [r for r in pool if r["id"] not in taken][:n]
         taken.update(r["id"] for r in picked)
-        # picked is already in a seeded random order: alternate halves within the stratum
         out += [
-            {
-                "id": r["id"],
-                "stratum": stratum,
-                "split": ("dev", "sealed")[i % 2],
-                "text": r["text"],
-            }
+            {"id": r["id"], "stratum": stratum, "split": splits[i % len(splits)], "text": r["text"]}
             for i, r in enumerate(picked)
         ]
     return out
 
 
+def sample_second(data: Path) -> list[PostToAnnotate]:
+    """The tweets of the second Spanish set, first-set tweets excluded, halved: dev, sealed."""
+    return sample_later(data, SEED_2, STRATA_2, ("es_airline_intents.jsonl",), ("dev", "sealed"))
+
+
 def sample_third(data: Path) -> list[PostToAnnotate]:
     """The tweets of the third Spanish set, tweets of the first two sets excluded."""
-    old = {r["id"] for r in load("es")} | {
-        r["id"] for r in load("es", "es_airline_intents_2.jsonl")
-    }
-    rows = [r for r in _source_rows(data, "es") if r["id"] not in old]
-    rng = random.Random(SEED_3)
-    rng.shuffle(rows)
-    taken: set[str] = set()
-    out: list[PostToAnnotate] = []
-    for stratum, n, cue in STRATA_3:
-        pool = rows if cue is None else [r for r in rows if re.search(cue, r["text"], re.I)]
-        picked = [r for r in pool if r["id"] not in taken][:n]
-        taken.update(r["id"] for r in picked)
-        out += [
-            {"id": r["id"], "stratum": stratum, "split": "final", "text": r["text"]} for r in picked
-        ]
-    return out
+    earlier = ("es_airline_intents.jsonl", "es_airline_intents_2.jsonl")
+    return sample_later(data, SEED_3, STRATA_3, earlier, ("final",))
 
 
 def agreement_sample() -> list[PostToAnnotate]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from escucha.core.labels import INTENTS, SENTIMENTS
-from escucha.understand.features import Analysis, FeatureConfig, Featuriser
+from escucha.understand.features import Analysis, FeatureConfig, Featuriser, dense_product
 from escucha.understand.intents import MODEL_INTENTS, combine, english_rows
 from escucha.understand.metrics import ModelMetrics
 from escucha.understand.patterns import NAMES as PATTERN_NAMES
@@ -117,7 +117,7 @@ class BuiltinScorer(Scorer):
         out = np.full((logits.shape[0], len(INTENTS)), np.nan)
         extra = None
         if analysis is not None and self.pattern_weights is not None:
-            extra = pattern_matrix(analysis) @ self.pattern_weights
+            extra = dense_product(pattern_matrix(analysis), self.pattern_weights)
         for i, name in enumerate(MODEL_INTENTS):
             z = logits[:, self.intent_columns[name]]
             if extra is not None:
