@@ -57,7 +57,7 @@ from escucha.store.schema import (
     post_labels,
     posts,
 )
-from escucha.store.search import FTS
+from escucha.store.search import FTS, intent_pattern
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.compiler import SQLCompiler
@@ -273,7 +273,7 @@ class _Compiler:
                     enrichments.c.sentiment == value,
                 )
             case "intent":
-                pattern = f'%"{value}"%'
+                pattern = intent_pattern(value)  # the predicate of PostgreSQL's partial index
                 return self.labelled(
                     post_labels.c.intents,
                     cast(post_labels.c.intents, Text).like(pattern),
