@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from escucha.core.items import Deletion, Item
 from escucha.core.text import folded_words
 from escucha.query import select_posts
-from escucha.store import db
+from escucha.store import db, search
 from escucha.store.schema import posts
 from escucha.store.writer import apply_deletions, apply_edits, write_batch
 
@@ -128,4 +128,34 @@ def test_postgres_compiles_no_query_to_machine_code_and_keeps_its_setting(databa
         select_posts(conn, "vuelo AND NOT brand:iberia", "none")
         assert "SET LOCAL jit = off" in seen
         assert conn.exec_driver_sql("SHOW jit").scalar() == "on"
+    engine.dispose()
+
+
+def test_postgres_reads_intents_and_live_posts_from_their_partial_indexes(database_url: str):
+    """Migration 0024's indexes serve the conditions the query compiles to: a predicate that
+    drifted from `intent:`'s LIKE would leave its index unused, silently."""
+    engine = db.make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        return
+    db.migrate(engine)
+    with engine.connect() as conn:
+        names = set(conn.scalars(sa.text("SELECT indexname FROM pg_indexes")))
+        assert set(search.PLAN_INDEXES) <= names
+        plans = []
+        sa.event.listen(
+            conn,
+            "before_cursor_execute",
+            lambda c, cursor, statement, params, *a: (
+                plans.append((statement, params))
+                if statement.startswith("SELECT posts.id")
+                else None
+            ),
+        )
+        select_posts(conn, "intent:complaint AND sentiment:negative", "m1")
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # an empty table: force indexes
+        statement, params = plans[0]
+        plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {statement}", params).scalars())
+    assert "ix_enrichments_intent_complaint" in plan
+    assert "ix_posts_live" in plan
     engine.dispose()

@@ -32,6 +32,7 @@ from sqlalchemy import (
     cast,
     column,
     exists,
+    func,
     literal_column,
     or_,
     select,
@@ -57,7 +58,7 @@ from escucha.store.schema import (
     post_labels,
     posts,
 )
-from escucha.store.search import FTS
+from escucha.store.search import FTS, intent_pattern
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.compiler import SQLCompiler
@@ -273,14 +274,20 @@ class _Compiler:
                     enrichments.c.sentiment == value,
                 )
             case "intent":
-                pattern = f'%"{value}"%'
+                pattern = intent_pattern(value)  # the predicate of PostgreSQL's partial index
                 return self.labelled(
                     post_labels.c.intents,
                     cast(post_labels.c.intents, Text).like(pattern),
                     cast(enrichments.c.intents, Text).like(pattern),
                 )
             case "has":
-                return or_(self.like("%http://%"), self.like("%https://%"))
+                link = or_(self.like("%http://%"), self.like("%https://%"))
+                if not self.postgres:
+                    return link
+                # ILIKE folds every character of the text: a plain search for '://' first
+                # rejects most texts (`source:... AND bag* AND NOT has:link`, 38,000 texts
+                # at 1M posts: 1.12 -> 0.87 s wall under load 11)
+                return and_(func.strpos(posts.c.text, "://") > 0, link)
             case "lang":
                 return self.language(value)
             case "category":  # after expand_categories: the posts tagged by hand

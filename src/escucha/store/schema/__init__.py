@@ -78,6 +78,7 @@ from escucha.store.search import (
     create_enrichment_statistics,
     create_folded_index,
     create_handle_key_index,
+    create_plan_indexes,
     create_word_index,
 )
 
@@ -93,6 +94,7 @@ def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
     for name, (on, _column) in HANDLE_KEY_INDEXES.items():
         if on == table.name:
             create_handle_key_index(conn, name)
+    create_plan_indexes(conn, table.name)
 
 
 # `metadata.create_all` builds the search structures too (migrations build them in 0018).
