@@ -1,10 +1,10 @@
-"""The `escucha` command. Command modules import heavy libraries inside their functions."""
+"""The `escucha` command. Command modules import heavy libraries inside their functions;
+the Typer application (escucha.cli.app) is only built for a line other than a plain
+`escucha classify` one (see escucha.cli.classify_lines)."""
 
 from __future__ import annotations
 
 import sys
-
-from escucha.cli.app import app, command, workspace_first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +13,15 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     try:
+        if args[:1] == ["classify"]:
+            from escucha.cli import classify_lines
+
+            options = classify_lines.plain_options(args[1:])
+            if options is not None:
+                classify_lines.run(**options)
+                return 0
+        from escucha.cli.app import app, command, workspace_first
+
         # exits through SystemExit on success
         command(app)(args=workspace_first(args), prog_name="escucha")
     except EscuchaError as exc:
@@ -26,4 +35,4 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["app", "main"]
+__all__ = ["main"]

@@ -15,8 +15,6 @@ from json import scanner as _json_scanner
 from pathlib import Path
 from typing import TextIO
 
-import typer
-
 from escucha.errors import UserError
 
 BATCH = 1000
@@ -106,7 +104,7 @@ def record_batches(
                 obj, reason = _record(value, extra, default_id)
             if obj is None:
                 skipped.append(number)
-                typer.echo(f"escucha {command}: line {number}: {reason}; skipped", err=True)
+                print(f"escucha {command}: line {number}: {reason}; skipped", file=sys.stderr)
                 continue
             batch.append(obj)
             if len(batch) >= size:
