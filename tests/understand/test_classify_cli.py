@@ -109,14 +109,15 @@ def test_subprocess_stdout_is_only_json(tmp_path):
 def test_output_lines_are_what_json_dumps_gives(tmp_path):
     """The vectorised writer gives, byte for byte, the line json.dumps gives for the record
     read by PostReader.read (odd ids and a given lang with quotes included)."""
-    from escucha.cli.classify_lines import output_lines
+    from escucha.cli.classify_lines import output_text
     from escucha.understand import load_reader
 
     reader = load_reader(["es", "en"])
     texts = ["@Iberia me habéis perdido la maleta", "Thanks @JetBlue, great crew!", "ok", ""]
     ids = [7, 'b"ñ', 2.5, None]
     langs = [None, 'x"y', None, "en"]
-    got = output_lines(ids, reader.read_batch(texts, langs))
+    *got, end = output_text(ids, reader.read_batch(texts, langs)).split("\n")
+    assert end == ""  # every line ends in a newline
     for line, i, r in zip(got, ids, reader.read(texts, langs), strict=True):
         expected = {
             "id": i,
@@ -151,7 +152,7 @@ def test_parse_record_agrees_with_json_loads(line, reason):
 
 
 def test_rounded_reprs_are_those_of_np_round():
-    """The table lookup behind output_lines gives repr(v) of each value of x.round(4), on
+    """The table lookup behind output_text gives repr(v) of each value of x.round(4), on
     the 4-decimal grid, halfway between grid points, next to both and at random; values off
     [0, 1] (NaN, -0.0, above 1) take the formatting path and give the same text."""
     import numpy as np
@@ -165,9 +166,9 @@ def test_rounded_reprs_are_those_of_np_round():
     values = np.concatenate([grid, near, rng.random(30_002), [1e-300, 0.5 - 1e-17]])
     values = np.clip(values, 0.0, 1.0).reshape(-1, 3)
     expected = [[repr(v) for v in row] for row in values.round(4).tolist()]
-    assert _rounded_reprs(values) == expected
+    assert _rounded_reprs(values).tolist() == expected
     odd = np.array([[np.nan, -0.0, 1.5], [0.25, -1e-9, 2e-5]])
-    assert _rounded_reprs(odd) == [[repr(v) for v in row] for row in odd.round(4).tolist()]
+    assert _rounded_reprs(odd).tolist() == [[repr(v) for v in row] for row in odd.round(4).tolist()]
 
 
 def _one_by_one(lines, extra=None):
