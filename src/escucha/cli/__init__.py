@@ -9,8 +9,6 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; a user error is one line on stderr and exit code 1 (`--debug` re-raises)."""
-    from escucha.errors import EscuchaError
-
     args = sys.argv[1:] if argv is None else argv
     try:
         if args[:1] == ["classify"]:
@@ -24,8 +22,11 @@ def main(argv: list[str] | None = None) -> int:
 
         # exits through SystemExit on success
         command(app)(args=workspace_first(args), prog_name="escucha")
-    except EscuchaError as exc:
-        if "--debug" in args:
+    except Exception as exc:
+        # escucha.errors (and the i18n package it imports) is only loaded for an error
+        from escucha.errors import EscuchaError
+
+        if not isinstance(exc, EscuchaError) or "--debug" in args:
             raise
         print(f"escucha: error: {exc}", file=sys.stderr)
         return 1

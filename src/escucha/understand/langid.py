@@ -62,7 +62,10 @@ def _load_tables(languages: tuple[str, ...]) -> dict[str, np.ndarray]:
     ).hexdigest()
     folder = cache_dir() / f"langid-{key}"
     try:
-        return {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _TABLES}
+        # plain arrays over the mapping: numpy's memmap type slows every indexing call
+        return {
+            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in _TABLES
+        }
     except (OSError, ValueError):
         pass
     tables = _build_tables(languages)
