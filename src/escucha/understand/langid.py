@@ -118,13 +118,15 @@ class LanguageDetector:
         # its output feature + 1 (high 32 bits, 0 = none); split in two for the walk
         self._next = tables["next"]
         info = tables["state_info"]
-        self._row_of = (info & _LOW32).astype(np.intp)
-        self._output_of = (info >> np.uint64(32)).astype(np.intp)
+        # uint32 throughout the walk: half the bytes of intp, and numpy's take is faster
+        self._row_of = (info & _LOW32).astype(np.uint32)
+        self._output_of = (info >> np.uint64(32)).astype(np.uint32)
         self._start_row = int(self._row_of[0])
         self._ptc = tables["ptc"]
         # bits of a feature number in a sort key (py3langid's model: 100,053 features, 17)
         self._feature_bits = max(int(self._ptc.shape[0]) - 1, 1).bit_length()
         self._pc = tables["pc"]
+        self._log1p = np.log1p(np.arange(max_bytes + 1)).astype(np.float32)
 
     def detect(self, texts: Sequence[str]) -> list[str]:
         return [lang for lang, _ in self.detect_with_confidence(texts)]
@@ -155,19 +157,21 @@ class LanguageDetector:
         lengths = np.minimum(ends - starts, self.max_bytes)
         keys = self._walk(data, starts, lengths)
         keys.sort()
-        bits = self._feature_bits
         new = np.empty(keys.size, dtype=bool)
         new[:1] = True
         np.not_equal(keys[1:], keys[:-1], out=new[1:])
         first = np.flatnonzero(new)
-        counts = np.diff(first, append=keys.size)
-        rows = (keys[first] >> bits).astype(np.intp)
-        feats = (keys[first] & ((1 << bits) - 1)).astype(np.intp)
-        weight = np.log1p(counts).astype(np.float32)
+        unique = keys[first]
+        bits = self._feature_bits
+        rows = (unique >> bits).astype(np.intp)
+        feats = (unique & ((1 << bits) - 1)).astype(np.intp)
+        # log1p(count), looked up: a feature occurs at most once per byte of a text
+        weight = self._log1p.take(np.diff(first, append=keys.size))
         # rows are sorted: sum each text's weighted feature log-probabilities in one pass
         per_row = np.bincount(rows, minlength=n)
         first_of_row = np.concatenate(([0], np.cumsum(per_row)[:-1]))
-        contrib = self._ptc[feats] * weight[:, None]
+        contrib = self._ptc.take(feats, axis=0)
+        contrib *= weight[:, None]
         scores = np.zeros((n, self._pc.size))
         has = per_row > 0
         if contrib.size:
@@ -196,14 +200,16 @@ class LanguageDetector:
         offsets = np.concatenate(([0], np.cumsum(running)))
         slot = np.arange(offsets[-1]) - np.repeat(offsets[:-1], running)
         flat_bytes = data[starts[order][slot] + np.repeat(np.arange(width), running)]
-        flat_bytes = flat_bytes.astype(np.intp)  # one cast here, none per step
+        flat_bytes = flat_bytes.astype(np.uint32)  # one cast here, none per step
         states = np.empty(offsets[-1], dtype=np.uint32)
-        row = np.full(order.size, self._start_row, dtype=np.intp)
-        at = np.empty(order.size, dtype=np.intp)
+        row = np.full(order.size, self._start_row, dtype=np.uint32)
+        at = np.empty(order.size, dtype=np.uint32)
+        # every index is in range (a row offset plus a byte; a state), so "clip" only skips
+        # the bounds checks
         for o, m in zip(offsets[:-1].tolist(), running.tolist(), strict=True):
             np.add(row[:m], flat_bytes[o : o + m], out=at[:m])
-            self._next.take(at[:m], out=states[o : o + m])
-            self._row_of.take(states[o : o + m], out=row[:m])
+            self._next.take(at[:m], out=states[o : o + m], mode="clip")
+            self._row_of.take(states[o : o + m], out=row[:m], mode="clip")
         feature = self._output_of.take(states)  # feature + 1 per state, 0 = none
         hit = np.flatnonzero(feature)
         bits = self._feature_bits
