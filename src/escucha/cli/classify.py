@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -52,9 +52,10 @@ def evaluate(
         (r["task"], r["language"], r["metric"], r["data"]): r["value"]
         for r in reader.metrics().get("records", [])
     }
-    rows = evaluate_validation(reader, data)
-    for r in rows:
-        r["shipped"] = shipped.get((r["task"], r["language"], r["metric"], r["data"]))
+    rows: list[dict[str, Any]] = [
+        {**r, "shipped": shipped.get((r["task"], r["language"], r["metric"], r["data"]))}
+        for r in evaluate_validation(reader, data)
+    ]
     if as_json:
         typer.echo(json.dumps({"version": reader.version, "records": rows}, indent=2))
         return
