@@ -109,14 +109,15 @@ def test_subprocess_stdout_is_only_json(tmp_path):
 def test_output_lines_are_what_json_dumps_gives(tmp_path):
     """The vectorised writer gives, byte for byte, the line json.dumps gives for the record
     read by PostReader.read (odd ids and a given lang with quotes included)."""
-    from escucha.cli.classify import output_lines
+    from escucha.cli.classify_lines import output_text
     from escucha.understand import load_reader
 
     reader = load_reader(["es", "en"])
     texts = ["@Iberia me habéis perdido la maleta", "Thanks @JetBlue, great crew!", "ok", ""]
     ids = [7, 'b"ñ', 2.5, None]
     langs = [None, 'x"y', None, "en"]
-    got = output_lines(ids, reader.read_batch(texts, langs))
+    *got, end = output_text(ids, reader.read_batch(texts, langs)).split("\n")
+    assert end == ""  # every line ends in a newline
     for line, i, r in zip(got, ids, reader.read(texts, langs), strict=True):
         expected = {
             "id": i,
@@ -151,12 +152,12 @@ def test_parse_record_agrees_with_json_loads(line, reason):
 
 
 def test_rounded_reprs_are_those_of_np_round():
-    """The table lookup behind output_lines gives repr(v) of each value of x.round(4), on
+    """The table lookup behind output_text gives repr(v) of each value of x.round(4), on
     the 4-decimal grid, halfway between grid points, next to both and at random; values off
     [0, 1] (NaN, -0.0, above 1) take the formatting path and give the same text."""
     import numpy as np
 
-    from escucha.cli.classify import _rounded_reprs
+    from escucha.cli.classify_lines import _rounded_reprs
 
     grid = np.arange(10_001) / 10_000
     half = grid[:-1] + 0.00005
@@ -165,9 +166,9 @@ def test_rounded_reprs_are_those_of_np_round():
     values = np.concatenate([grid, near, rng.random(30_002), [1e-300, 0.5 - 1e-17]])
     values = np.clip(values, 0.0, 1.0).reshape(-1, 3)
     expected = [[repr(v) for v in row] for row in values.round(4).tolist()]
-    assert _rounded_reprs(values) == expected
+    assert _rounded_reprs(values).tolist() == expected
     odd = np.array([[np.nan, -0.0, 1.5], [0.25, -1e-9, 2e-5]])
-    assert _rounded_reprs(odd) == [[repr(v) for v in row] for row in odd.round(4).tolist()]
+    assert _rounded_reprs(odd).tolist() == [[repr(v) for v in row] for row in odd.round(4).tolist()]
 
 
 def _one_by_one(lines, extra=None):
@@ -230,3 +231,78 @@ def test_loads_each_parses_the_lines_without_brackets_together():
     assert out[0] == {"a": 1} and out[3] == "s" and out[4] == {"b": "[x"}
     assert out[1] is jsonlines._BLANK and out[2] is jsonlines._FAILED
     assert jsonlines._loads_each(['{"a": 1}\n', "{oops\n"])[0] is jsonlines._FAILED
+
+
+@pytest.mark.parametrize(
+    ("args", "options"),
+    [
+        (["--in", "a", "--out", "-"], {"input_path": "a", "output_path": "-"}),
+        (
+            ["--languages=es,en", "--out=o", "--in", "-"],
+            {"languages": "es,en", "input_path": "-", "output_path": "o"},
+        ),
+        (["--in", "a"], None),  # --out missing: Typer says so
+        (["--in", "a", "--out", "b", "--in", "c"], None),
+        (["--in", "a", "--out", "--languages", "es"], None),
+        (["--in", "a", "--out", "b", "--help"], None),
+        (["--in", "a", "--out", "b", "extra"], None),
+        (["--in", "a", "--out"], None),
+    ],
+)
+def test_plain_options(args, options):
+    from escucha.cli.classify_lines import plain_options
+
+    assert plain_options(args) == options
+
+
+def test_plain_options_are_the_typer_commands():
+    """The line `main` runs without Typer takes the Typer command's options, no more, and
+    gives them to the parameters of the same names."""
+    from typer.main import get_command
+
+    from escucha.cli.classify import classify
+    from escucha.cli.classify_lines import OPTIONS
+
+    app = typer.Typer(add_completion=False)
+    app.command()(classify)
+    params = {opt: p.name for p in get_command(app).params for opt in p.opts}
+    assert params == OPTIONS
+
+
+def test_main_without_typer_writes_what_typer_writes(tmp_path):
+    """`escucha classify --in A --out B` skips Typer; the output, the messages on stderr and
+    the exit code are those of the Typer command (reached here through --debug)."""
+    src = jsonl_file(
+        tmp_path,
+        [
+            json.dumps({"id": 1, "text": "@Iberia me habéis perdido la maleta, vergonzoso"}),
+            "{not json",
+            json.dumps({"text": "Thanks @JetBlue, great crew!", "lang": "en"}),
+        ],
+    )
+    code = (  # Typer's command exits through SystemExit
+        "import sys\nfrom escucha.cli import main\n"
+        "try:\n    code = main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print('typer' in sys.modules, file=sys.stderr)\nsys.exit(code)\n"
+    )
+    runs = {}
+    for name, pre in (("plain", []), ("typer", ["--debug"])):
+        out = tmp_path / f"{name}.jsonl"
+        args = [*pre, "classify", "--in", str(src), "--out", str(out), "--languages", "es,en"]
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        )
+        *said, typer_imported = done.stderr.splitlines()
+        runs[name] = (done.returncode, said, out.read_bytes(), typer_imported)
+    assert runs["plain"][:3] == runs["typer"][:3]
+    assert runs["plain"][3] == "False" and runs["typer"][3] == "True"
+    assert runs["plain"][0] == 0 and "2 classified, 1 skipped" in runs["plain"][1][-1]
+    done = subprocess.run(
+        [sys.executable, "-c", code, "classify", "--in", str(tmp_path / "no.jsonl"), "--out", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    said = done.stderr.splitlines()
+    assert done.returncode == 1 and said[0].startswith("escucha: error: input file not found")
+    assert said[1:] == ["False"]

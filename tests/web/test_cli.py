@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from escucha.cli import app as cli_app
+from escucha.cli.app import app as cli_app
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,6 @@ from json import scanner as _json_scanner
 from pathlib import Path
 from typing import TextIO
 
-import typer
-
-from escucha.errors import UserError
-
 BATCH = 1000
 # the C scanner behind json.loads, called directly: one line is one JSON value, and the
 # Python-level wrappers of json.loads cost a quarter of the parsing time on short records
@@ -106,7 +102,7 @@ def record_batches(
                 obj, reason = _record(value, extra, default_id)
             if obj is None:
                 skipped.append(number)
-                typer.echo(f"escucha {command}: line {number}: {reason}; skipped", err=True)
+                print(f"escucha {command}: line {number}: {reason}; skipped", file=sys.stderr)
                 continue
             batch.append(obj)
             if len(batch) >= size:
@@ -145,12 +141,18 @@ def _loads_each(lines: list[str]) -> list[object]:
     return out
 
 
+def _user_error(message: str) -> Exception:
+    from escucha.errors import UserError  # imported when needed: it brings in the i18n package
+
+    return UserError(message)
+
+
 @contextmanager
 def streams(input_path: str, output_path: str) -> Iterator[tuple[TextIO, TextIO]]:
     """The input and output files (`-`: stdin, stdout), closed afterwards; undecodable bytes
     are replaced, never fatal."""
     if input_path != "-" and not Path(input_path).is_file():
-        raise UserError(f"input file not found: {input_path}")
+        raise _user_error(f"input file not found: {input_path}")
     if input_path == "-":
         stdin_bytes = getattr(sys.stdin, "buffer", None)
         source: TextIO = (
@@ -165,7 +167,7 @@ def streams(input_path: str, output_path: str) -> Iterator[tuple[TextIO, TextIO]
     except OSError as exc:
         if source is not sys.stdin:
             source.close()
-        raise UserError(f"cannot write {output_path}: {exc.strerror}") from exc
+        raise _user_error(f"cannot write {output_path}: {exc.strerror}") from exc
     try:
         yield source, sink
     finally:
