@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -134,3 +136,7 @@ def test_both_sides_key_their_terms_as_the_themes_do(posts):
         known = set().union(*_Sides(rows, exclude, lang).terms.values())
         terms = {t for theme in find_themes(rows, exclude=exclude) for t, _ in theme.terms}
         assert terms and terms <= known, (lang, sorted(terms - known))
+    texts = " | ".join(posts["text"]).lower()
+    found = opportunities(posts, BRANDS, "Iberia")
+    shown = [t for o in found for t in o.terms]  # as the posts write them, not the keys
+    assert shown and all(re.search(rf"\b{re.escape(t)}\b", texts) for t in shown), shown

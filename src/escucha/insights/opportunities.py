@@ -242,7 +242,7 @@ class _Sides:
         return Opportunity(
             lang=mine.lang,
             label=mine.label,
-            terms=tuple(shared),
+            terms=tuple(self._surface(t, our_ids) for t in shared),
             ours=ours,
             our_posts=len(our_ids),
             competitor_posts=len(their_ids),
@@ -252,6 +252,11 @@ class _Sides:
             our_quotes=self._quotes(our_ids, mine.quotes, "complaint"),
             competitor_quotes=self._quotes(their_ids, (), "praise"),
         )
+
+    def _surface(self, term: str, ids: list[int]) -> str:
+        """How the posts `ids` most often write a term (its key is a stem: "huelg")."""
+        written = Counter(self.terms[i][term] for i in ids if term in self.terms[i])
+        return written.most_common(1)[0][0] if written else term
 
     def _using(self, ids: Sequence[int], shared: list[str]) -> list[int]:
         return sorted(i for i in set(ids) if any(t in self.terms[i] for t in shared))
