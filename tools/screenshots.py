@@ -6,7 +6,8 @@ It builds a bilingual workspace in a temporary directory from the airline posts 
 /work/shared/data/airlines/*.jsonl (or the demo's bundled files when those are absent):
 every `--sample`-th post of each file (by default all 22,507: analysing them takes
 seconds), imported with the demo's configuration and column mappings, analysed, ideas
-refreshed, alerts evaluated, two digests and one category defined. It then creates a user,
+refreshed, alerts evaluated, two digests and one category defined, the inbox refreshed and
+every author given a contact. It then creates a user,
 serves the app with uvicorn on a free loopback port, logs in with Playwright driving
 Debian's chromium (/usr/bin/chromium; no browser is downloaded) and saves one PNG per page:
 each page shot whole, cut at MAX_HEIGHT and, when Pillow is installed, quantised to keep it
@@ -35,6 +36,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 MAX_HEIGHT = 2200  # whole pages, cut here (the period control alone fills 900 pixels)
 USER, PASSWORD = "ana", "correct horse battery"
+SALES_PITCH = "Compra ya con un 50% de descuento, solo hoy: últimas unidades"  # the guard flags it
 # thirty days of the Spanish posts, compared with the thirty before
 PERIOD = "period=custom&date_from=2017-12-09&date_to=2018-01-07&compare=previous"
 # a saved-query rule besides the brand spikes, and the days the alerts are evaluated at
@@ -70,13 +72,17 @@ def sample_rows(name: str, every: int) -> list[dict]:
 
 
 def build_workspace(directory: Path, every: int) -> Any:
-    """The sampled bilingual workspace, analysed, with ideas, alerts, a digest, a category
-    and one user (an admin, so that the digest controls show)."""
+    """The sampled bilingual workspace, analysed, with ideas, alerts, digests, a category,
+    the inbox, contacts, and one user (an admin, so that the digest controls show) with two
+    API tokens."""
     from escucha.alerts.run import run_alerts
+    from escucha.auth.tokens import create_token
     from escucha.auth.users import create_user
+    from escucha.community.build import build_contacts
     from escucha.config import CONFIG_FILE
     from escucha.demo import DEMO_FILES, demo_config_text
     from escucha.digests.schedule import add_digest
+    from escucha.engage.inbox import refresh_inbox
     from escucha.ideas import refresh_ideas
     from escucha.understand.categories import add_category
     from escucha.workspace import init_workspace
@@ -98,7 +104,11 @@ def build_workspace(directory: Path, every: int) -> Any:
     add_digest(ws, "weekly", "email:team@example.org", lang="en", by=USER)
     add_digest(ws, "daily", "email:iberia@example.org", lang="es", brand="Iberia", by=USER)
     add_category(ws.engine, "baggage", USER, query="maleta OR equipaje OR bag OR baggage")
+    print(f"{refresh_inbox(ws).added:,} posts in the inbox")
+    print(f"{build_contacts(ws):,} contacts")
     create_user(ws.engine, USER, PASSWORD, "admin")
+    create_token(ws.engine, USER, "read", label="dashboard")
+    create_token(ws.engine, USER, "write", label="ticketing sync")
     return ws
 
 
@@ -143,10 +153,14 @@ def take_all(base_url: str, out: Path) -> list[Path]:
 
     saved: list[Path] = []
 
-    def shot(page: Page, name: str, full_page: bool = True) -> None:
+    def shot(page: Page, name: str, full_page: bool = True, selector: str | None = None) -> None:
+        """The page (whole, or the viewport), or only the element `selector` finds."""
         page.wait_for_load_state("networkidle")
         path = out / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        if selector is None:
+            page.screenshot(path=str(path), full_page=full_page)
+        else:
+            page.locator(selector).first.screenshot(path=str(path))
         shrink(path)
         saved.append(path)
         print(
@@ -161,8 +175,10 @@ def take_all(base_url: str, out: Path) -> list[Path]:
                 base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
             )
             page = context.new_page()
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(180_000)  # a cold competitors page on a busy machine
             page.goto("/login")
+            if locale == "en-GB":
+                shot(page, "login", False)
             page.locator("#username").fill(USER)
             page.locator("#password").fill(PASSWORD)
             page.locator("#password").press("Enter")
@@ -202,6 +218,38 @@ def post(page: Any, shot: Shot) -> None:
     shot(page, "post")
 
 
+def theme(page: Any, shot: Shot) -> None:
+    """The biggest theme of the period, opened from the themes page."""
+    page.goto(f"/themes?{PERIOD}")
+    page.locator("article.theme h4 a").first.click()
+    page.wait_for_url("**/themes/*")
+    shot(page, "theme")
+
+
+def idea(page: Any, shot: Shot) -> None:
+    page.goto("/ideas")
+    page.locator("a[href^='/ideas/']").first.click()
+    page.wait_for_url("**/ideas/*")
+    shot(page, "idea")
+
+
+def opportunities(page: Any, shot: Shot) -> None:
+    """The competitors page's opportunities section alone."""
+    page.goto("/competitors")
+    shot(page, "opportunities", selector="section[aria-labelledby='opportunities-h']")
+
+
+def inbox_thread(page: Any, shot: Shot) -> None:
+    """The inbox's first Spanish item while a reply is typed: the guard's verdict appears
+    under it."""
+    page.goto("/inbox?lang=es")
+    page.locator("a[href^='/inbox/']").first.click()
+    page.wait_for_url("**/inbox/*")
+    page.locator("#r-text").press_sequentially(SALES_PITCH, delay=5)
+    page.locator("#guard-verdict [data-verdict]").wait_for()
+    shot(page, "inbox-thread")
+
+
 def simple(path: str, name: str, full_page: bool = True) -> Callable[[Any, Shot], None]:
     def step(page: Any, shot: Shot) -> None:
         page.goto(path)
@@ -216,11 +264,19 @@ ENGLISH = [
     post,
     drivers,
     simple(f"/themes?{PERIOD}", "themes"),
+    simple(f"/themes?brand=Iberia&lang=es&{PERIOD}", "themes-brand"),
+    theme,
     simple("/competitors", "competitors"),
+    opportunities,
     simple("/categories", "categories"),
     simple("/authors", "authors"),
     simple("/alerts", "alerts"),
     simple("/ideas", "ideas"),
+    idea,
+    simple("/sources", "sources"),
+    simple("/account/tokens", "tokens"),
+    simple("/contacts", "contacts"),
+    inbox_thread,
 ]
 SPANISH = [simple("/", "overview-es")]
 

@@ -166,11 +166,14 @@ class Workspace:
         intent: str = "complaint",
         period: str | Period | PeriodChoice | None = None,
         lang: str | None = None,
+        brand: str | None = None,
     ) -> pd.DataFrame:
-        """The themes of an intent's posts ("any": every analysed post), one row each."""
+        """The themes of an intent's posts ("any": every analysed post), one row each. With
+        `brand`: the themes holding its posts, ranked by them (brand_posts, brand_share), the
+        same themes: the first of a language is the brand's top concern on every face."""
         from escucha.insights.tables import themes_table
 
-        return themes_table(self, intent, period, lang)
+        return themes_table(self, intent, period, lang, brand=brand)
 
     def concerns(
         self, period: str | Period | PeriodChoice | None = None, intent: str = "complaint"

@@ -14,6 +14,7 @@ from escucha.report.themes import SHOWN
 from escucha_testkit import demo_workspace, logged_in_client
 
 LANGS = {"English": "en", "Spanish": "es"}
+BRAND_VIEWS = (("es", "Iberia"), ("en", "Iberia"), ("en", "United Airlines"))
 PERIOD = re.compile(r"(English|Spanish): (\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)")
 # an English post mentioning no brand, after every English post that mentions one: the data
 # period counts it (the web's overview once ended on the last mention, the report did not)
@@ -56,6 +57,16 @@ def faces(tmp_path_factory):
             "themes_page": html.unescape(client.get("/themes").text),
             "api": api.get("/api/v1/concerns").json(),
             "api_themes": api.get("/api/v1/themes").json(),
+            "brand_pages": {
+                (lang, brand): html.unescape(
+                    client.get("/themes", params={"brand": brand, "lang": lang}).text
+                )
+                for lang, brand in BRAND_VIEWS
+            },
+            "api_brand": {
+                brand: api.get("/api/v1/themes", params={"brand": brand.lower()}).json()
+                for brand in {b for _, b in BRAND_VIEWS}
+            },
             "redirect": client.get("/concerns?lang=es&brand=Iberia"),
         }
 
@@ -145,3 +156,46 @@ def test_the_themes_are_the_same_everywhere(faces):
 def test_the_retired_concerns_page_leads_to_the_themes(faces):
     assert faces["redirect"].status_code == 303
     assert faces["redirect"].headers["location"] == "/themes?lang=es"
+
+
+def _first_theme(page: str, lang: str) -> tuple[str, str]:
+    """The themes page's first complaint theme of `lang`: (label, what it says of its size)."""
+    block = page.split(f'id="{lang}-complaint-h"')[1].split("</section>")[0]
+    found = re.search(
+        r'<h4><a href="/themes/[^"]+">(.*?)</a> <span class="muted">(.*?)</span>', block
+    )
+    assert found is not None, block[:400]
+    return found.group(1), found.group(2)
+
+
+def test_a_brands_themes_are_the_scopes_as_it_sees_them(faces):
+    """/themes?brand=X, the REST API's brand filter and `Workspace.themes(brand=...)` keep the
+    scope's themes (same ids, labels, sizes) and rank them by the brand's posts, so the first
+    is the brand's top concern of the competitors page, the report and /concerns."""
+    ws = faces["ws"]
+    table = ws.concerns()
+    top = {(r.lang, r.brand): (r.label, r.posts) for r in table[table["rank"] == 1].itertuples()}
+    scope = {t["id"]: t for t in faces["api_themes"]["themes"]}
+    for lang, brand in BRAND_VIEWS:
+        if (lang, brand) not in top:
+            continue
+        label, posts = top[(lang, brand)]
+        python = ws.themes("complaint", lang=lang, brand=brand)
+        assert python.iloc[0]["label"] == label and python.iloc[0]["brand_posts"] == posts
+        assert list(python["brand_posts"][~python["other"]]) == sorted(
+            python["brand_posts"][~python["other"]], reverse=True
+        )
+        assert python["brand_share"].sum() == pytest.approx(1.0)  # "other" included
+        api = [
+            t
+            for t in faces["api_brand"][brand]["themes"]
+            if t["intent"] == "complaint" and t["lang"] == lang
+        ]
+        assert [t["id"] for t in api] == list(python["id"])
+        assert [t["brand_posts"] for t in api] == list(python["brand_posts"])
+        for t in api:  # a filter of the scope's themes, not new ones
+            assert (t["label"], t["size"]) == (scope[t["id"]]["label"], scope[t["id"]]["size"])
+            assert t["brand_posts"] == scope[t["id"]]["brands"][brand]
+        shown, size = _first_theme(faces["brand_pages"][(lang, brand)], lang)
+        assert shown == label and size.startswith(f"{posts} of {brand}'s posts")
+    assert ("es", "Iberia") in top and ("en", "United Airlines") in top

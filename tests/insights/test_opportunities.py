@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -120,3 +122,21 @@ def test_benchmark_per_brand_and_language(posts):
     assert es.loc["Vueling", "top_themes"] == []
     march = competitor_benchmark(posts, BRANDS, since="2024-03-01", min_posts=1)
     assert list(march["brand"]) == ["Iberia"] and march.loc[0, "mentions"] == 6
+
+
+def test_both_sides_key_their_terms_as_the_themes_do(posts):
+    """Themes match on shared terms only if both sides' terms are keyed by the language's
+    stemmer, as the themes' are ("service" is "servic" in English)."""
+    from escucha.insights.opportunities import _exclude, _Sides
+    from escucha.insights.themes import find_themes
+
+    exclude = frozenset(_exclude(BRANDS))
+    for lang in ("es", "en"):
+        rows = posts[posts["lang"] == lang]
+        known = set().union(*_Sides(rows, exclude, lang).terms.values())
+        terms = {t for theme in find_themes(rows, exclude=exclude) for t, _ in theme.terms}
+        assert terms and terms <= known, (lang, sorted(terms - known))
+    texts = " | ".join(posts["text"]).lower()
+    found = opportunities(posts, BRANDS, "Iberia")
+    shown = [t for o in found for t in o.terms]  # as the posts write them, not the keys
+    assert shown and all(re.search(rf"\b{re.escape(t)}\b", texts) for t in shown), shown

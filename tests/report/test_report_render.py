@@ -13,8 +13,8 @@ from escucha.i18n.format import safe_url
 from escucha.insights.common import normalised
 from escucha.insights.themes import quote_of
 from escucha.report import render_report
+from escucha.report.accuracy import accuracy_by_language, metric_rows
 from escucha.report.charts import OUR_COLOUR, brand_colours
-from escucha.report.context import accuracy_by_language, metric_rows
 from escucha.understand.metrics import record
 from escucha.understand.shipped import shipped_metrics
 

@@ -127,3 +127,12 @@ def test_the_ideas_page_takes_the_period_control(analyst):
     chosen = analyst.get("/ideas?date_from=1990-01-01&date_to=1990-01-31").text
     assert 'value="1990-01-01"' in chosen
     assert re.findall(r'<td class="num">(\d+)</td><td class="num">', chosen) == []
+
+
+def test_a_categorys_themes_group_only_its_posts(client, env, categories):
+    headers = bearer(env.tokens["ana-read"])
+    url = "/api/v1/posts?category=lost%20bags&limit=500"
+    inside = {p["native_id"] for p in client.get(url, headers=headers).json()["items"]}
+    themes = client.get("/api/v1/themes?category=lost%20bags", headers=headers).json()["themes"]
+    grouped = {i for t in themes for i in t["post_ids"]}
+    assert grouped and grouped <= inside

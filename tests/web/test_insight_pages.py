@@ -6,6 +6,8 @@ import csv
 import io
 import re
 
+import pytest
+
 from .conftest import HOSTILE_TITLE, bearer, csrf_of
 
 THEME_LINK = re.compile(r'<a href="/themes/([a-z0-9-]+)\?')
@@ -40,6 +42,31 @@ def test_a_theme_page_lists_its_posts_and_exports_them(analyst):
     rows = list(csv.reader(io.StringIO(export.text)))
     assert rows[0][0] == "id" and len(rows) == size + 1
     assert analyst.get("/themes/no-such-theme").status_code == 404
+
+
+def test_a_brands_view_ranks_the_scopes_themes_and_lists_its_posts(analyst, client, env):
+    whole = {t["id"]: t for t in _api_themes(client, env, "")}
+    mine = _api_themes(client, env, "?brand=Iberia")
+    assert mine and all(t["brand_posts"] == whole[t["id"]]["brands"]["Iberia"] for t in mine)
+    spanish = [t for t in mine if t["intent"] == "complaint" and t["lang"] == "es"]
+    counts = [t["brand_posts"] for t in spanish if not t["other"]]
+    assert counts == sorted(counts, reverse=True)
+    assert sum(t["brand_share"] for t in spanish) == pytest.approx(1.0)
+    page = analyst.get("/themes?brand=Iberia&lang=es").text
+    assert 'id="brand-view"' in page and "Iberia only: " in page
+    theme = spanish[0]
+    assert THEME_LINK.findall(page)[0] == theme["id"]
+    detail = analyst.get(f"/themes/{theme['id']}?brand=Iberia&lang=es").text
+    assert f"{theme['brand_posts']} of Iberia&#39;s posts" in detail
+    assert detail.count('class="post"') == min(theme["brand_posts"], 25)
+    export = analyst.get(f"/themes/{theme['id']}/export?brand=Iberia&lang=es&format=csv")
+    assert len(list(csv.reader(io.StringIO(export.text)))) == theme["brand_posts"] + 1
+
+
+def _api_themes(client, env, query: str) -> list[dict]:
+    found = client.get(f"/api/v1/themes{query}", headers=bearer(env.tokens["ana-read"]))
+    assert found.status_code == 200, found.text[:300]
+    return found.json()["themes"]
 
 
 def test_ideas_list_filters_and_detail(analyst, viewer):

@@ -331,6 +331,13 @@ STRINGS: dict[str, str] = {
     "themes_matching": "Themes of the matching posts",
     "themes_note": "{n} posts flagged; {other} of them fit no theme (“other”).",
     "themes_note_any": "{n} posts; {other} of them fit no theme (“other”).",
+    "themes_note_brand": "{brand} only: {note}",
+    "themes_brand_intro": (
+        "{brand}'s view: the themes of every brand's posts, ranked by how many of {brand}'s "
+        "posts each holds (its top concern is the competitors page's); shares are of "
+        "{brand}'s posts of the language."
+    ),
+    "theme_brand_size": "{n} of {brand}'s posts ({share}); {size} in all",
     "themes_more": "{n} smaller themes with {posts} posts are not shown.",
     "no_themes": "Too few posts, or too varied, to form a theme.",
     "n_posts": "{n} posts",

@@ -341,6 +341,14 @@ STRINGS: dict[str, str] = {
     "themes_matching": "Temas de las publicaciones encontradas",
     "themes_note": "{n} publicaciones marcadas; {other} no encajan en ningún tema («otros»).",
     "themes_note_any": "{n} publicaciones; {other} no encajan en ningún tema («otros»).",
+    "themes_note_brand": "Solo {brand}: {note}",
+    "themes_brand_intro": (
+        "Vista de {brand}: los temas de las publicaciones de todas las marcas, ordenados por "
+        "cuántas publicaciones de {brand} tiene cada uno (su principal preocupación es la de "
+        "la página de competidores); los porcentajes son sobre las publicaciones de {brand} "
+        "en el idioma."
+    ),
+    "theme_brand_size": "{n} publicaciones de {brand} ({share}); {size} en total",
     "themes_more": "No se muestran {n} temas más pequeños con {posts} publicaciones.",
     "no_themes": "Muy pocas publicaciones, o demasiado variadas, para formar un tema.",
     "n_posts": "{n} publicaciones",

@@ -3,7 +3,8 @@ its languages, a period), and to "what is a brand's top concern" in it.
 
 Themes of the complaints and of the wishes are found once per scope by `scope_themes`, over
 every brand's posts of each language (so brands are compared on the same themes); a brand's
-top themes are those themes ranked by how many of its own posts they hold (`brand_themes`).
+top themes are those themes ranked by how many of its own posts they hold (`of_brand`,
+`brand_themes`): a brand's view of the themes filters the scope's, never clusters anew.
 Every face calls these: the demo summary and the report (`report_inputs`), the web pages and
 the REST API (`web.service.Insights.scope_themes`, cached per data version there), and the
 Python API (`Workspace.themes`, `Workspace.concerns`). Key phrases no longer answer it.
@@ -43,18 +44,41 @@ def scope_themes(
     return {intent: themes_of(frame, intent, exclude=exclude) for intent in intents}
 
 
+@dataclass(frozen=True)
+class BrandTheme:
+    """One of the scope's themes as one brand's view shows it."""
+
+    theme: Theme
+    brand: str
+    posts: int  # the brand's posts in it
+    share: float  # of the brand's posts in its language's themes ("other" included)
+
+
+def of_brand(themes: Sequence[Theme], brand: str) -> list[BrandTheme]:
+    """The themes (of one intent) holding posts that mention `brand`, per language in the
+    order given: most of the brand's posts first (ties: the bigger theme, then its id), the
+    "other" bucket last. The brand's view on every face (the themes page, the REST API,
+    `Workspace.themes(brand=...)`) and its top concerns (`brand_themes`) come from here."""
+    totals: dict[str, int] = {}
+    for th in themes:
+        totals[th.lang] = totals.get(th.lang, 0) + th.brands.get(brand, 0)
+    found = []
+    for lang in dict.fromkeys(th.lang for th in themes):
+        mine = [th for th in themes if th.lang == lang and th.brands.get(brand, 0)]
+        mine.sort(key=lambda th: (th.other, -th.brands[brand], -th.size, th.id))
+        found += [
+            BrandTheme(th, brand, th.brands[brand], th.brands[brand] / totals[lang]) for th in mine
+        ]
+    return found
+
+
 def brand_themes(
     themes: Sequence[Theme], lang: str, brand: str, n: int | None = TOP_THEMES
 ) -> list[tuple[str, int]]:
-    """The themes of `lang` holding posts that mention `brand`, most of them first (ties: the
-    bigger theme, then its id): (label, the brand's posts in it), at most `n` (None: all)."""
-    counted = [
-        (th.brands.get(brand, 0), th.size, th.id, th.label)
-        for th in themes
-        if th.lang == lang and not th.other and th.brands.get(brand, 0)
-    ]
-    counted.sort(key=lambda c: (-c[0], -c[1], c[2]))
-    return [(label, count) for count, _, _, label in counted[:n]]
+    """The themes of `lang` holding posts that mention `brand`, ranked as `of_brand` ranks
+    them: (label, the brand's posts in it), at most `n` (None: all)."""
+    found = [b for b in of_brand(themes, brand) if b.theme.lang == lang and not b.theme.other]
+    return [(b.theme.label, b.posts) for b in found[:n]]
 
 
 def top_theme(themes: Sequence[Theme], lang: str, brand: str) -> tuple[str, int] | None:

@@ -190,7 +190,7 @@ def opportunities(
     found: list[Opportunity] = []
     for lang in sorted(set(frame["lang"])):
         in_lang = (frame["lang"] == lang).to_numpy()
-        side = _Sides(frame[(mine | theirs) & in_lang], exclude)
+        side = _Sides(frame[(mine | theirs) & in_lang], exclude, lang)
         our_themes = _real(find_themes(frame[mine & in_lang], exclude=exclude))
         their_themes = _real(find_themes(frame[theirs & in_lang], exclude=exclude))
         for theme in our_themes:
@@ -207,13 +207,15 @@ def _real(themes: list[Theme]) -> list[Theme]:
 
 
 class _Sides:
-    """Both sides' posts of one language, with their terms, to match themes on."""
+    """Both sides' posts of one language, with their terms keyed as the themes key theirs
+    (the language's stemmer), to match themes on."""
 
-    def __init__(self, rows: pd.DataFrame, exclude: frozenset[str]) -> None:
+    def __init__(self, rows: pd.DataFrame, exclude: frozenset[str], lang: str) -> None:
         from escucha.insights.theme_vectors import term_sets
 
         self.rows = rows.set_index("id", drop=False)
-        self.terms = dict(zip(rows["id"], term_sets(list(rows["text"]), exclude), strict=True))
+        terms = term_sets(list(rows["text"]), exclude, lang)
+        self.terms = dict(zip(rows["id"], terms, strict=True))
         df = Counter(t for terms in self.terms.values() for t in terms)
         self.specific = {t for t, n in df.items() if n <= MATCH_MAX_DF * len(rows)}
 
@@ -240,7 +242,7 @@ class _Sides:
         return Opportunity(
             lang=mine.lang,
             label=mine.label,
-            terms=tuple(shared),
+            terms=tuple(self._surface(t, our_ids) for t in shared),
             ours=ours,
             our_posts=len(our_ids),
             competitor_posts=len(their_ids),
@@ -250,6 +252,11 @@ class _Sides:
             our_quotes=self._quotes(our_ids, mine.quotes, "complaint"),
             competitor_quotes=self._quotes(their_ids, (), "praise"),
         )
+
+    def _surface(self, term: str, ids: list[int]) -> str:
+        """How the posts `ids` most often write a term (its key is a stem: "huelg")."""
+        written = Counter(self.terms[i][term] for i in ids if term in self.terms[i])
+        return written.most_common(1)[0][0] if written else term
 
     def _using(self, ids: Sequence[int], shared: list[str]) -> list[int]:
         return sorted(i for i in set(ids) if any(t in self.terms[i] for t in shared))

@@ -136,12 +136,16 @@ def themes_table(
     period: PeriodLike = None,
     lang: str | None = None,
     posts: pd.DataFrame | None = None,
+    brand: str | None = None,
 ) -> pd.DataFrame:
     """The themes of one intent ("any": every post) as `escucha themes` finds them: id,
-    label, lang, size, other, direction, net, positive, neutral, negative, top terms."""
+    label, lang, size, other, direction, net, positive, neutral, negative, top terms. With
+    `brand`: the same themes as that brand sees them (insights.concerns.of_brand, as the
+    web's and the REST API's brand filter): those holding its posts, most of them first,
+    with brand_posts and brand_share (of its posts of the language) columns."""
     import pandas as pd
 
-    from escucha.insights.concerns import FLAGGED_INTENTS, scope_themes
+    from escucha.insights.concerns import FLAGGED_INTENTS, of_brand, scope_themes
     from escucha.insights.themes import themes_of
 
     frame = _posts(ctx, posts)
@@ -181,7 +185,15 @@ def themes_table(
         )
         for t in found
     ]
-    return pd.DataFrame(rows, columns=columns)
+    if brand is None:
+        return pd.DataFrame(rows, columns=columns)
+    name = next((b.name for b in ctx.config.brands if b.name.casefold() == brand.casefold()), brand)
+    seen = {b.theme.id: b for b in of_brand(found, name)}
+    by_id = {row[0]: row for row in rows}
+    return pd.DataFrame(
+        [(*by_id[i], b.posts, b.share) for i, b in seen.items()],
+        columns=[*columns, "brand_posts", "brand_share"],
+    )
 
 
 def compare_table(

@@ -10,6 +10,7 @@ from escucha.i18n.format import day, safe_url
 
 if TYPE_CHECKING:
     from escucha.i18n import Catalogue
+    from escucha.insights.concerns import BrandTheme
     from escucha.insights.themes import Theme, ThemeQuote
 
 KINDS = (("concerns", "complaint"), ("wishes", "wish"))  # section key, intent
@@ -30,7 +31,8 @@ def quote_view(quote: ThemeQuote, t: Catalogue) -> dict:
     }
 
 
-def theme_view(theme: Theme, t: Catalogue) -> dict:
+def theme_view(theme: Theme, t: Catalogue, mine: BrandTheme | None = None) -> dict:
+    """`mine`: the theme as one brand's view shows it (its posts there, their share)."""
     from escucha.insights import too_few
 
     brands = list(theme.brands.items())[:TOP_BRANDS]
@@ -39,7 +41,15 @@ def theme_view(theme: Theme, t: Catalogue) -> dict:
     return {
         "id": theme.id,
         "label": theme.label,
-        "size": t.text("n_posts", n=t.number(theme.size)),
+        "size": t.text("n_posts", n=t.number(theme.size))
+        if mine is None
+        else t.text(
+            "theme_brand_size",
+            n=t.number(mine.posts),
+            brand=mine.brand,
+            share=t.percent(mine.share),
+            size=t.number(theme.size),
+        ),
         "trend": t[f"trend_{theme.trend.direction}"],
         "trend_key": theme.trend.direction,
         # with the number it rests on, marked as the overview marks too few to compare
@@ -62,15 +72,17 @@ def language_blocks(
     *,
     kinds: Sequence[tuple[str, str]] = KINDS,
     shown: int | None = SHOWN,
+    mine: Mapping[str, BrandTheme] | None = None,
 ) -> list[dict]:
     """One block per (title key, intent) of `kinds` for one language: its biggest themes
     (`shown`, None: all) and what the rest holds. `flagged` is intent -> posts of the
-    language flagged with it ("any": all its posts)."""
+    language flagged with it ("any": all its posts). `mine`: one brand's view (theme id ->
+    the brand's posts in it; `flagged` then counts the brand's posts)."""
     blocks = []
     for kind, intent in kinds:
         found = [th for th in themes.get(intent, ()) if th.lang == lang]
         real = [th for th in found if not th.other]
-        other = sum(th.size for th in found if th.other)
+        other = sum(th.size if mine is None else mine[th.id].posts for th in found if th.other)
         limit = len(real) if shown is None else shown
         hidden = real[limit:]
         n = flagged.get(intent, 0)
@@ -78,17 +90,23 @@ def language_blocks(
         if n:
             key = "themes_note_any" if intent == "any" else "themes_note"
             note = t.text(key, n=t.number(n), other=t.number(other))
+            if mine is not None:  # its posts are in this language's themes
+                note = t.text("themes_note_brand", brand=mine[found[0].id].brand, note=note)
         blocks.append(
             {
                 "key": kind,
                 "intent": intent,
                 "title": t[kind],
                 "note": note,
-                "themes": [theme_view(th, t) for th in real[:limit]],
+                "themes": [
+                    theme_view(th, t, None if mine is None else mine[th.id]) for th in real[:limit]
+                ],
                 "more": t.text(
                     "themes_more",
                     n=t.number(len(hidden)),
-                    posts=t.number(sum(th.size for th in hidden)),
+                    posts=t.number(
+                        sum(th.size if mine is None else mine[th.id].posts for th in hidden)
+                    ),
                 )
                 if hidden
                 else None,

@@ -5,8 +5,8 @@ gives comes from the app's cache when the data has not changed since it was comp
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from escucha.insights.compare import BrandChange
+    from escucha.insights.concerns import BrandTheme
     from escucha.insights.drivers import Drivers
     from escucha.insights.opportunities import Opportunity
     from escucha.insights.periods import Period, PeriodChoice
@@ -37,6 +38,25 @@ if TYPE_CHECKING:
 class ThemeFinding:
     themes: dict[str, list[Theme]]  # intent -> its themes, every language
     flagged: dict[str, dict[str, int]]  # language -> intent -> posts grouped
+    brand: str | None = None  # one brand's view: the themes holding its posts ...
+    mine: dict[str, BrandTheme] = field(default_factory=dict)  # ... theme id -> its posts there
+
+    def of_brand(self, brand: str) -> ThemeFinding:
+        """These themes as `brand` sees them (insights.concerns.of_brand): those holding its
+        posts, most of them first; `flagged` counts its posts."""
+        from escucha.insights.concerns import of_brand
+
+        themes: dict[str, list[Theme]] = {}
+        mine: dict[str, BrandTheme] = {}
+        flagged: dict[str, dict[str, int]] = {}
+        for intent, found in self.themes.items():
+            seen = of_brand(found, brand)
+            themes[intent] = [b.theme for b in seen]
+            for b in seen:
+                mine[b.theme.id] = b
+                per_lang = flagged.setdefault(b.theme.lang, {})
+                per_lang[intent] = per_lang.get(intent, 0) + b.posts
+        return ThemeFinding(themes, flagged, brand, mine)
 
     def find(self, theme_id: str) -> tuple[str, Theme]:
         """The theme with this id and its intent; NotFound if none has it."""
@@ -294,12 +314,18 @@ class Insights:
         """The themes pages' and the API's: a filter that only chooses the complaints and
         the wishes of a language and/or a period is a scope, whose themes are
         `scope_themes` (the competitor table's, the report's); any other filter gets the
-        themes of the posts it selects (`themes`). FilterError if its query is not valid."""
+        themes of the posts it selects (`themes`). A brand is never clustered on its own:
+        its view is the themes of the filter without it, as the brand sees them
+        (`ThemeFinding.of_brand`), so its top concern is the competitor table's. FilterError
+        if its query is not valid."""
         from escucha.insights.concerns import FLAGGED_INTENTS
         from escucha.insights.periods import Period
 
         query = flt.compile()
-        others = (flt.q.strip(), flt.brand, flt.sentiment, flt.intent, flt.source)
+        if flt.brand:
+            found = self.filter_themes(replace(flt, brand=None), intents)
+            return found.of_brand(self.brand_name(flt.brand))
+        others = (flt.q.strip(), flt.sentiment, flt.intent, flt.source, flt.category)
         dated = flt.date_from is not None and flt.date_to is not None
         if any(others) or intents != FLAGGED_INTENTS or dated != bool(flt.date_from or flt.date_to):
             return self.themes(query, intents)
@@ -335,6 +361,31 @@ class Insights:
             )
 
         return self._cached(("themes", query.text if query else "", intents), compute)
+
+    def brand_name(self, name: str) -> str:
+        """A brand as the posts name it (the query's brand: ignores case), else `name`."""
+        known = self.filter_options()["brands"]
+        return next((b for b in known if b.casefold() == name.casefold()), name)
+
+    def theme_post_ids(self, theme: Theme, brand: str | None) -> tuple[int, ...]:
+        """The theme's posts (ids, ascending); with `brand`, those that mention it."""
+        if brand is None:
+            return tuple(sorted(theme.post_ids))
+        frame = self.frame()
+        chosen = frame[frame["id"].isin(theme.post_ids)]
+        mention = zip(chosen["id"], chosen["brands"], strict=True)
+        return tuple(sorted(int(i) for i, names in mention if brand in names))
+
+    def accuracy_notes(self, languages: Sequence[str], tasks: Sequence[str], ui: str) -> list[str]:
+        """The models' measured accuracy in each of `languages`, a sentence per task, worded
+        as the report words it next to the same comparisons (report.accuracy); none with
+        fewer than two languages."""
+        from escucha.i18n import catalogue
+        from escucha.report.accuracy import accuracy_notes
+        from escucha.understand.shipped import shipped_metrics
+
+        records = shipped_metrics().get("records") or []
+        return accuracy_notes(records, languages, tasks, catalogue(ui))
 
     def opportunities(self, period: Period | None = None) -> list[Opportunity]:
         def compute():

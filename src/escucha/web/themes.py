@@ -10,6 +10,7 @@ from escucha.i18n.format import day
 from escucha.report.themes import KINDS, language_blocks, quote_view, theme_view
 
 if TYPE_CHECKING:
+    from escucha.insights.concerns import BrandTheme
     from escucha.insights.themes import Theme
     from escucha.web.filters import PostFilter
     from escucha.web.service import ThemeFinding
@@ -38,23 +39,31 @@ def sections(finding: ThemeFinding, languages: list[str], ui: str) -> list[dict]
             "code": code,
             "name": t.language_name(code),
             "blocks": language_blocks(
-                finding.themes, code, finding.flagged[code], t, kinds=kinds, shown=None
+                finding.themes,
+                code,
+                finding.flagged[code],
+                t,
+                kinds=kinds,
+                shown=None,
+                mine=finding.mine if finding.brand else None,
             ),
         }
         for code in order
     ]
 
 
-def detail(intent: str, theme: Theme, ui: str) -> dict:
-    """Everything about one theme, for its page."""
+def detail(intent: str, theme: Theme, ui: str, mine: BrandTheme | None = None) -> dict:
+    """Everything about one theme, for its page (`mine`: as one brand's view shows it)."""
     t = catalogue(ui)
-    view = theme_view(theme, t)
+    view = theme_view(theme, t, mine)
     s = theme.sentiment
     net = t.signed(s.net)
     if net is not None and s.ci_low is not None:
         net += f" ({t.signed(s.ci_low)} … {t.signed(s.ci_high)})"
     return {
         **view,
+        "size": t.text("n_posts", n=t.number(theme.size)),
+        "mine": view["size"] if mine is not None else None,
         "group": t[TITLES.get(intent, "themes_matching")],
         "lang": t.language_name(theme.lang),
         "brands": ", ".join(f"{b} ({t.number(n)})" for b, n in theme.brands.items()) or t["none"],

@@ -39,6 +39,12 @@ class ThemeOut(BaseModel):
     sentiment: dict[str, Any]
     brands: dict[str, int]
     quotes: list[dict[str, Any]]
+    brand_posts: int | None = Field(
+        None, description="with `brand`: its posts in the theme (else null)"
+    )
+    brand_share: float | None = Field(
+        None, description="with `brand`: brand_posts over its posts in the language's themes"
+    )
 
 
 class ThemeList(BaseModel):
@@ -99,15 +105,20 @@ class Alert(BaseModel):
 def themes(principal: Reader, data: Data, flt: Filter) -> ThemeList:
     """Without a filter: the complaints' and the wishes' themes. With `intent`: the themes of
     the posts flagged with it. With a query `q`: every matching post's themes. Other filters
-    narrow the posts. `post_ids` are native ids; the "other" bucket of each language is last."""
+    narrow the posts, but `brand` does not: it keeps the themes (of the other filters) that
+    hold the brand's posts, most of them first, with `brand_posts` and `brand_share`, so the
+    first of a language is the brand's top concern as /concerns says. `post_ids` are native
+    ids; the "other" bucket of each language is last."""
     finding = data.filter_themes(flt, theme_intents(flt))
-    return ThemeList(
-        themes=[
-            ThemeOut(**theme.to_dict(), intent=intent)
-            for intent, found in finding.themes.items()
-            for theme in found
-        ]
-    )
+    themes = []
+    for intent, found in finding.themes.items():
+        for theme in found:
+            mine = finding.mine.get(theme.id)
+            out = ThemeOut(**theme.to_dict(), intent=intent)
+            if mine is not None:
+                out.brand_posts, out.brand_share = mine.posts, mine.share
+            themes.append(out)
+    return ThemeList(themes=themes)
 
 
 class DataPeriod(BaseModel):

@@ -33,6 +33,7 @@ Lang = Annotated[str, Depends(ui_lang)]
 Data = Annotated[Insights, Depends(get_insights)]
 Filter = Annotated[PostFilter, Depends(post_filter)]
 Choice = Annotated[PeriodChoice, Depends(period_choice)]
+COMPARED_TASKS = ("sentiment", "intent.complaint", "intent.wish")  # the competitor table's
 
 
 @router.get("/")
@@ -88,6 +89,7 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: 
         downloads=download_links(pv.query()),
         comparison=comparison,
         min_posts=MIN_POSTS,
+        sentiment_accuracy=data.accuracy_notes(view["languages"], ("sentiment",), ui),
         labelled=t.text("labels_overview", n=t.number(view["labelled"]))
         if view["labelled"]
         else None,
@@ -339,7 +341,9 @@ def _competitors(data: Insights, ui: str, pv: PeriodView) -> dict:
     return {
         "rows": fmt.competitor_rows(data.competitors(pv.current), view["languages"], ui),
         "periods": fmt.periods(view, ui),
+        "accuracy": data.accuracy_notes(view["languages"], COMPARED_TASKS, ui),
         "sentiment_chart": data.charts(ui, pv.current)["sentiment"],
+        "sentiment_accuracy": data.accuracy_notes(view["languages"], ("sentiment",), ui),
         "min_posts": MIN_POSTS,
         "opportunities": opportunity_section(
             data.opportunities(pv.current),

@@ -44,12 +44,16 @@ def themes_page(
     pv = data.period(choice)
     flt = with_period(flt, pv.current)  # the period's posts, unless the filter names days
     error, caret, languages = None, None, []
+    brand_intro, accuracy = None, []
     try:
         finding = find(data, flt)
     except FilterError as exc:
         error, caret = t.text("query_error", message=t.error_text(exc)), exc.caret
     else:
         languages = views.sections(finding, data.overview()["languages"], ui)
+        brand_intro = t.text("themes_brand_intro", brand=finding.brand) if finding.brand else None
+        tasks = [f"intent.{i}" for i in finding.themes if i != "any"]
+        accuracy = data.accuracy_notes([s["code"] for s in languages], tasks, ui)
     return render(
         request,
         "themes.html",
@@ -61,6 +65,8 @@ def themes_page(
         period=pv.control(t),
         options=data.filter_options(),
         languages=languages,
+        brand_intro=brand_intro,
+        accuracy=accuracy,
         quoted=QUOTED,
         error=error,
         caret=caret,
@@ -79,11 +85,13 @@ def theme_page(
     cursor: Annotated[Id | None, Query()] = None,
 ) -> Response:
     t = catalogue(ui)
-    intent, theme = find(data, flt).find(theme_id)
+    finding = find(data, flt)
+    intent, theme = finding.find(theme_id)
+    ids = data.theme_post_ids(theme, finding.brand)
     with data.engine.connect() as conn:
         rows, next_cursor = page(
             conn,
-            Selection(tuple(sorted(theme.post_ids))),
+            Selection(ids),
             data.model_version,
             cursor,
             data.ctx.settings.page_size,
@@ -96,7 +104,7 @@ def theme_page(
         title=t["title_theme"].format(label=theme.label),
         active="themes",
         flt=flt,
-        theme=views.detail(intent, theme, ui),
+        theme=views.detail(intent, theme, ui, finding.mine.get(theme.id)),
         rows=[fmt.post_for_page(p, ui) for p in rows],
         cursor=cursor,
         next_cursor=next_cursor,
@@ -111,5 +119,6 @@ def theme_export(
     flt: Filter,
     format: Literal["csv", "json", "parquet"] = "csv",
 ) -> Response:
-    _, theme = find(data, flt).find(theme_id)
-    return streaming_export(data, Selection(tuple(sorted(theme.post_ids))), format)
+    finding = find(data, flt)
+    _, theme = finding.find(theme_id)
+    return streaming_export(data, Selection(data.theme_post_ids(theme, finding.brand)), format)
