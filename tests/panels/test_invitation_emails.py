@@ -202,9 +202,7 @@ def test_the_cli_invites_and_emails(ws, sink, capsys):
     assert code != 0
 
 
-def test_the_job_on_postgresql_retries_a_crash_and_emails_each_tester_once(
-    ws, sink, monkeypatch
-):
+def test_the_job_on_postgresql_retries_a_crash_and_emails_each_tester_once(ws, sink, monkeypatch):
     if ws.engine.dialect.name != "postgresql":
         pytest.skip("the queue is PostgreSQL's (procrastinate)")
     from escucha.jobs.worker import queue_job, run_worker
