@@ -1,8 +1,9 @@
-"""Publishing approved drafts through the queue, when the store has one (PostgreSQL, with the
+"""Sending from the web app through the queue, when the store has one (PostgreSQL, with the
 queue's tables: a worker or `escucha jobs queue` has run once): approving a reply draft
-queues its `publish` job, and the web app's publish button queues the job instead of calling
-the platform inside the request; the drafts pages show each draft's job. Without a queue
-approving only approves, and publishing is done in the foreground as before."""
+queues its `publish` job, and the publish and digest "send now" buttons queue their job
+instead of calling the platform or the mail server inside the request; the pages show each
+one's latest job. Without a queue approving only approves, and the buttons send in the
+foreground as before."""
 
 from __future__ import annotations
 
@@ -36,24 +37,38 @@ def after_approval(ctx: Context, draft: dict) -> bool:
     return True
 
 
-def publish_jobs(ctx: Context, draft_ids: Iterable[int]) -> dict[int, str]:
-    """Each draft's latest publish job's status (todo, doing, succeeded, failed, cancelled,
-    ...); drafts without one are left out, and so is everything without a queue."""
+def queue_digest(ctx: Context, digest_id: int) -> bool:
+    """Queue the digest's send job; False when one already waits."""
+    from escucha.jobs.worker import queue_job
+
+    return queue_job(ctx, "send_digest", digest_id=int(digest_id))
+
+
+def latest_jobs(ctx: Context, task: str, arg: str, ids: Iterable[int]) -> dict[int, str]:
+    """For each id, the status of the latest `task` job whose argument `arg` is that id (todo,
+    doing, succeeded, failed, cancelled, ...); ids without a job are left out, and so is
+    everything without a queue."""
     from sqlalchemy import bindparam, text
 
-    ids = sorted({int(i) for i in draft_ids})
-    if not ids or not queue_ready(ctx):
+    wanted = sorted({int(i) for i in ids})
+    if not wanted or not queue_ready(ctx):
         return {}
     query = text(
         """
-        SELECT DISTINCT ON (draft_id) draft_id, status FROM (
-            SELECT (args->>'draft_id')::int AS draft_id, status::text AS status, id
+        SELECT DISTINCT ON (ref) ref, status FROM (
+            SELECT (args->>:arg)::int AS ref, status::text AS status, id
               FROM procrastinate_jobs
-             WHERE task_name = 'escucha:publish' AND args ? 'draft_id'
+             WHERE task_name = :task AND args ? :arg
         ) AS jobs
-         WHERE draft_id IN :ids
-         ORDER BY draft_id, id DESC
+         WHERE ref IN :ids
+         ORDER BY ref, id DESC
         """
     ).bindparams(bindparam("ids", expanding=True))
+    params = {"task": f"escucha:{task}", "arg": arg, "ids": wanted}
     with ctx.engine.connect() as conn:
-        return {row.draft_id: row.status for row in conn.execute(query, {"ids": ids})}
+        return {row.ref: row.status for row in conn.execute(query, params)}
+
+
+def publish_jobs(ctx: Context, draft_ids: Iterable[int]) -> dict[int, str]:
+    """Each draft's latest publish job's status."""
+    return latest_jobs(ctx, "publish", "draft_id", draft_ids)
