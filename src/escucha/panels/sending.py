@@ -6,10 +6,11 @@
 of the digests (`[digests]` in escucha.toml; escucha.digests.deliver). On PostgreSQL a worker
 runs it as the `send_panel_invitations` job.
 
-The sent-log `panel_invitation_sends` (one row per tester) is claimed before anything is sent
-(store/sendlog.py): `claimed` while one attempt is under way, `sent` once the SMTP server
+The sent-log `panel_invitation_sends` (one row per tester; escucha.store.sentlog) is claimed
+before anything is sent: `claimed` while one attempt is under way, `sent` once the SMTP server
 accepted, `failed` (with the error, never the address) when it refused, tried again by the
-next run up to MAX_ATTEMPTS attempts, and a `claimed` row left by a dead worker after STALE.
+next run up to sentlog.MAX_ATTEMPTS attempts, and a `claimed` row left by a dead worker after
+sentlog.STALE.
 
 The emailed link is made when the row is first claimed and replaces the one made when the
 tester was invited (that one was never sent). Its token is not stored: it is an HMAC of a
@@ -25,7 +26,7 @@ from __future__ import annotations
 import html
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -36,11 +37,10 @@ from escucha.panels.invite import TEXT, invitation_text
 from escucha.panels.links import hash_token, tester_url
 from escucha.store.schema import contact_emails, contacts
 from escucha.store.schema.panels import panel_invitation_sends, panel_testers
-from escucha.store.sendlog import claim, mark
+from escucha.store.sentlog import SentLog
 
 log = logging.getLogger("escucha.panels")
-MAX_ATTEMPTS = 5
-STALE = timedelta(minutes=15)  # a `claimed` row older than this was left by a dead worker
+SENDS = SentLog(panel_invitation_sends, ("tester_id",), "claimed")
 SUBJECT = {
     "es": "{brand} te invita a probar «{product}»",
     "en": "{brand} invites you to test \u201c{product}\u201d",
@@ -58,17 +58,13 @@ def _claim(ctx: Context, panel_id: int, tester_id: int, now: datetime) -> tuple[
     from escucha.auth.secret import derived_token
 
     with ctx.engine.begin() as conn:
-        row = claim(
-            conn,
-            panel_invitation_sends,
-            {"tester_id": tester_id},
-            now,
-            max_attempts=MAX_ATTEMPTS,
-            stale=STALE,
-            fresh={"panel_id": panel_id, "link_nonce": secrets.token_hex(16)},
-        )
-        if row is None:
+        row_id = SENDS.claim(conn, {"tester_id": tester_id}, now, panel_id=panel_id,
+                             link_nonce=secrets.token_hex(16))  # fmt: skip
+        if row_id is None:
             return None
+        row = conn.execute(
+            sa.select(panel_invitation_sends).where(panel_invitation_sends.c.id == row_id)
+        ).one()
         token = derived_token(ctx.path, "panel-link", row.link_nonce)
         conn.execute(  # the emailed link replaces the one made when invited, or is kept
             panel_testers.update()
@@ -80,8 +76,7 @@ def _claim(ctx: Context, panel_id: int, tester_id: int, now: datetime) -> tuple[
 
 def _mark_sent(ctx: Context, row_id: int) -> None:
     """The server accepted the message: the row is done and its link's nonce forgotten."""
-    mark(ctx.engine, panel_invitation_sends, row_id, status="sent", sent_at=datetime.now(UTC),
-         link_nonce=None, error=None)  # fmt: skip
+    SENDS.mark_sent(ctx.engine, row_id, link_nonce=None)
 
 
 def _invited(ctx: Context, panel_id: int) -> list[sa.Row]:
@@ -177,23 +172,20 @@ def send_invitations(ctx: Context, panel_id: int, *, now: datetime | None = None
         row_id, url = claimed
         shown = html.escape(url)
         body = f'<p>{html.escape(text)}</p>\n<p><a href="{shown}">{shown}</a></p>'
+
+        def hide(message: str, email: str = row.email) -> str:
+            return message.replace(email, "***")
+
         try:
-            send_email(ctx.path, settings, row.email, subject, f"{text}\n\n{url}\n", body,
-                       invitation_key(panel_id, row.id))  # fmt: skip
-            _mark_sent(ctx, row_id)
+            with SENDS.failures(ctx.engine, row_id, DeliveryError, redact=hide):
+                send_email(ctx.path, settings, row.email, subject, f"{text}\n\n{url}\n", body,
+                           invitation_key(panel_id, row.id))  # fmt: skip
+                _mark_sent(ctx, row_id)
         except DeliveryError as exc:
-            error = str(exc).replace(row.email, "***")[:2000]
-            mark(ctx.engine, panel_invitation_sends, row_id, status="failed", error=error)
+            error = hide(str(exc))[:2000]
             log.warning("invitation to tester %s (panel %s) failed: %s", contact, panel_id, error)
             out["failed"].append({"contact_id": contact, "error": error})
             continue
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}".replace(row.email, "***")[:500]
-            mark(ctx.engine, panel_invitation_sends, row_id, status="failed", error=error)
-            raise
-        except BaseException:
-            mark(ctx.engine, panel_invitation_sends, row_id, status="failed", error="interrupted")
-            raise
         log.info("invitation to tester %s (panel %s) sent", contact, panel_id)
         out["sent"].append(contact)
     return out

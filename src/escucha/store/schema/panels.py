@@ -162,7 +162,7 @@ panel_reminders = Table(
 )
 
 # Emailed invitations (`panels invite --send email`): one row per tester, claimed before the
-# message is sent (store/sendlog.py), so a retried job emails nobody twice. `link_nonce`
+# message is sent (store/sentlog.py), so a retried job emails nobody twice. `link_nonce`
 # re-derives the personal link's token (with the workspace's secret) while the row may be
 # retried; it is cleared once the message is sent.
 panel_invitation_sends = Table(

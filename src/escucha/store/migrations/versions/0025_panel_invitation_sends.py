@@ -1,16 +1,16 @@
 """Emailed product-test invitations (`panel_invitation_sends`, one row per tester: claimed
 before the message is sent, so a retried job emails nobody twice).
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
