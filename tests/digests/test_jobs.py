@@ -87,3 +87,35 @@ def test_the_send_digest_job_needs_its_digest(pg_workspace):
 
     with pytest.raises(UserError, match="needs --digest ID"):
         queue_job(pg_workspace, "send_digest")
+
+
+def test_send_now_in_the_web_app_queues_the_job_and_shows_its_state(pg_workspace):
+    """With a queue, "Send now" queues the send job (nothing is sent in the request) and the
+    alerts page shows it queued until a worker has sent it."""
+    from escucha.auth.users import create_user
+    from escucha.jobs.queue import ensure_schema
+    from escucha.jobs.worker import run_worker
+    from escucha.web.app import create_app
+    from web.conftest import PASSWORD, csrf_of, logged_in
+
+    ws = pg_workspace
+    create_user(ws.engine, "ada", PASSWORD, "admin")
+    ensure_schema(ws)  # what the first `escucha worker` does
+    with Receiver(200) as hook:
+        digest = add_digest(ws, "daily", f"webhook:{hook.url('/a')}")
+        admin = logged_in(create_app(ws), "ada")
+        token = csrf_of(admin, "/alerts")
+        page = admin.post(f"/alerts/digests/{digest.id}/send", data={"csrf_token": token})
+        assert page.status_code == 200 and f"Digest #{digest.id}: queued" in page.text
+        assert hook.bodies == [] and _jobs(ws) == [(str(digest.id), "todo")]
+        shown = admin.get("/alerts").text
+        assert 'data-job="todo"' in shown
+        assert f'action="/alerts/digests/{digest.id}/send"' not in shown  # no second send
+        again = admin.post(f"/alerts/digests/{digest.id}/send", data={"csrf_token": token})
+        assert again.status_code == 200 and len(_jobs(ws)) == 1  # waiting: not queued twice
+        run_worker(ws, burst=True, retry_wait=0)
+        assert _jobs(ws) == [(str(digest.id), "succeeded")] and len(hook.bodies) == 1
+        shown = admin.get("/alerts").text
+        assert "data-job" not in shown and f'action="/alerts/digests/{digest.id}/send"' in shown
+        missing = admin.post("/alerts/digests/999/send", data={"csrf_token": token})
+        assert missing.status_code == 404

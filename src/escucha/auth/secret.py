@@ -1,11 +1,14 @@
 """The web app's signing secret: made on first run, kept in the workspace with mode 0600.
 
-It signs session cookies, derives CSRF tokens and the tokens of emailed survey
-invitations' links (research/sending.py). It never goes to escucha.toml or a log.
+It signs session cookies, derives CSRF tokens and the tokens of emailed invitations' links
+(research/sending.py, panels/sending.py: `derived_token`). It never goes to escucha.toml or a log.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 import secrets
 import stat
@@ -35,3 +38,11 @@ def load_or_create_secret(workspace: Path) -> bytes:
     if len(value) < 32:
         raise UserError(f"{path}: too short to be a secret; delete it to make a new one")
     return value.encode("ascii")
+
+
+def derived_token(workspace: Path, purpose: str, nonce: str) -> str:
+    """A link token made again from a stored random nonce: HMAC-SHA256 with the workspace's
+    secret, so the store alone cannot make it, and a retry sends the same link."""
+    key = load_or_create_secret(workspace)
+    mac = hmac.new(key, f"{purpose}:{nonce}".encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode("ascii")

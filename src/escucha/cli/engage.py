@@ -252,15 +252,18 @@ def drafts_approve(
 ) -> None:
     """Approve a draft under the workspace's [engage] approval rule."""
     from escucha.engage.drafts import approve_draft, cli_actor
+    from escucha.jobs.publishing import after_approval
 
     workspace = workspace_of(ctx)
     done = approve_draft(
         workspace, _draft_id(draft_id), cli_actor(workspace, by), override_reason=override_reason
     )
+    done["publish_queued"] = after_approval(workspace, done)
     if as_json:
         typer.echo(to_json(done))
         return
-    typer.echo(f"draft {done['draft_id']} approved by {done['approved_by']}")
+    queued = "; its publish job is queued (a worker publishes it)" if done["publish_queued"] else ""
+    typer.echo(f"draft {done['draft_id']} approved by {done['approved_by']}{queued}")
 
 
 @drafts_app.command("publish")

@@ -68,13 +68,16 @@ def jobs_queue(
         str,
         typer.Argument(
             help="collect, analyse, refresh_ideas, evaluate_alerts, send_digest, "
-            "send_invitations or publish."
+            "send_invitations, send_panel_invitations or publish."
         ),
     ],
     source: Annotated[str | None, typer.Option(help="The source, for collect.")] = None,
     digest: Annotated[int | None, typer.Option(help="The digest, for send_digest.")] = None,
     draft: Annotated[int | None, typer.Option(help="The approved draft, for publish.")] = None,
     survey: Annotated[int | None, typer.Option(help="The survey, for send_invitations.")] = None,
+    panel: Annotated[
+        int | None, typer.Option(help="The product test, for send_panel_invitations.")
+    ] = None,
 ) -> None:
     """Queue one job now (a worker runs it)."""
     from escucha.jobs.worker import queue_job
@@ -88,6 +91,8 @@ def jobs_queue(
         kwargs["draft_id"] = draft
     if survey is not None:
         kwargs["survey_id"] = survey
+    if panel is not None:
+        kwargs["panel_id"] = panel
     queued = queue_job(workspace_of(ctx), task, **kwargs)
     typer.echo(f"queued {task}" if queued else f"{task} is already waiting in the queue")
 

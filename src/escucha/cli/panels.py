@@ -13,6 +13,7 @@ from escucha.cli.ideas import to_json
 
 if TYPE_CHECKING:
     from escucha.i18n.catalogue import Catalogue
+    from escucha.workspace import Workspace
 
 panels_app = typer.Typer(
     name="panels", help="Product tests with the community.", no_args_is_help=True
@@ -161,24 +162,68 @@ def invite(
     source: Annotated[
         str | None, typer.Option("--source", help="Also draft a public tester call here.")
     ] = None,
+    send: Annotated[
+        str | None,
+        typer.Option(
+            "--send",
+            help="email: email each invited tester their invitation and link, once (a job on "
+            "PostgreSQL; run again to retry).",
+        ),
+    ] = None,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Invite the drawn testers who may be asked now (ask:test), each with a personal link."""
+    """Invite the drawn testers who may be asked now (ask:test), each with a personal link.
+    Prints the messages to send; with --send email, emails them instead."""
     from escucha.panels.invite import invite as run
 
-    found = run(workspace_of(ctx), _id(panel), source=source)
+    if send not in (None, "email"):
+        raise typer.BadParameter("the only way to send is 'email'", param_hint="--send")
+    ws = workspace_of(ctx)
+    found = run(ws, _id(panel), source=source)
+    if send:
+        found["emails"] = _send(ws, found["panel_id"])
+        for item in found["invited"]:  # the emailed link replaces the one made when invited
+            del item["url"], item["text"]
     if as_json:
         typer.echo(to_json(found))
         return
-    for item in found["invited"]:
+    for item in found["invited"] if not send else []:
         typer.echo(f"#{item['contact']} {item['name']}: {item['url']}")
     for item in found["left_out"]:
         typer.echo(f"- #{item['contact']}: {item['reason']}")
+    t = _t(ctx)
     typer.echo(
-        _t(ctx).text(
-            "panel_cli_invited", invited=len(found["invited"]), left_out=len(found["left_out"])
-        )
+        t.text("panel_cli_invited", invited=len(found["invited"]), left_out=len(found["left_out"]))
     )
+    if send:
+        _print_emails(t, found["emails"])
+
+
+def _send(ws: Workspace, panel_id: int) -> dict:
+    """Email the invitations now (SQLite), or queue the job a worker runs (PostgreSQL)."""
+    if ws.engine.dialect.name == "postgresql":
+        from escucha.jobs.worker import queue_job
+
+        queue_job(ws, "send_panel_invitations", panel_id=panel_id)
+        return {"queued": True}
+    from escucha.panels.sending import send_invitations
+
+    return {"queued": False, **send_invitations(ws, panel_id)}
+
+
+def _print_emails(t: Catalogue, emails: dict) -> None:
+    if emails["queued"]:
+        typer.echo(t["panel_cli_emails_queued"])
+        return
+    typer.echo(t.text("panel_cli_emailed", sent=len(emails["sent"]),
+                      already=len(emails["already_sent"]), failed=len(emails["failed"]),
+                      skipped=len(emails["skipped"])))  # fmt: skip
+    for item in emails["skipped"]:
+        typer.echo(t.text("panel_cli_email_skipped_row", id=item["contact_id"] or "-",
+                          reason=item["reason"]))  # fmt: skip
+    for item in emails["failed"]:
+        typer.echo(t.text("panel_cli_email_failed_row", id=item["contact_id"],
+                          error=item["error"]))  # fmt: skip
 
 
 @panels_app.command("status")

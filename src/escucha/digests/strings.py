@@ -39,6 +39,10 @@ EN = {
     "digests_already": "Digest #{id}: {period} was already sent.",
     "digests_in_progress": "Digest #{id}: {period} is being sent.",
     "digests_failed": "Digest #{id} was not sent: {message}",
+    "digests_queued": "Digest #{id}: queued; a worker sends it.",
+    "digests_job_todo": "queued",
+    "digests_job_doing": "being sent",
+    "digests_job_failed": "the send job failed every attempt (see Jobs)",
 }
 
 ES = {
@@ -76,6 +80,10 @@ ES = {
     "digests_already": "Resumen n.º {id}: {period} ya se había enviado.",
     "digests_in_progress": "Resumen n.º {id}: {period} se está enviando.",
     "digests_failed": "El resumen n.º {id} no se envió: {message}",
+    "digests_queued": "Resumen n.º {id}: en la cola; un worker lo envía.",
+    "digests_job_todo": "en la cola",
+    "digests_job_doing": "enviándose",
+    "digests_job_failed": "la tarea de envío falló en todos los intentos (ver Tareas)",
 }
 
 

@@ -88,6 +88,11 @@ EN = {
     "engage_approve": "Approve",
     "engage_publish": "Publish",
     "engage_last_error": "The last attempt failed: {error}",
+    "engage_job_todo": "Queued for publishing: a worker publishes it shortly.",
+    "engage_job_doing": "A worker is publishing it now.",
+    "engage_job_failed": (
+        "The publish job failed every attempt; it is on the Jobs page, or publish it again."
+    ),
     "engage_no_drafts": "No draft here.",
     "engage_disclosures_intro": (
         "Posts by people with a material connection to the brand (employees, testers who got "
@@ -211,6 +216,12 @@ ES = {
     "engage_approve": "Aprobar",
     "engage_publish": "Publicar",
     "engage_last_error": "El último intento falló: {error}",
+    "engage_job_todo": "En la cola para publicarse: un worker lo publica en breve.",
+    "engage_job_doing": "Un worker lo está publicando ahora.",
+    "engage_job_failed": (
+        "La tarea de publicación falló en todos los intentos; está en la página Tareas, o "
+        "publícalo de nuevo."
+    ),
     "engage_no_drafts": "No hay borradores aquí.",
     "engage_disclosures_intro": (
         "Publicaciones de personas con una relación material con la marca (empleados, quienes "

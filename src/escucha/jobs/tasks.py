@@ -4,7 +4,7 @@ Every job is idempotent, so a run killed mid-way and retried duplicates nothing:
 stores one page per transaction with its cursor and ignores posts it already holds (on
 source and native id); analysis reads only posts the current model has not read; the idea
 refresh and the alert evaluation skip what they already stored; a digest's period, and each
-emailed survey invitation, is claimed in its sent-log before it is sent; a draft's
+emailed survey or product-test invitation, is claimed in its sent-log before it is sent; a draft's
 publication is recorded with its idempotency key before the platform is called, so a retry
 sends the same key. A job that keeps failing
 ends, after RETRIES retries, in the dead-letter list (`escucha jobs failed`, the /jobs page)
@@ -151,6 +151,19 @@ def send_invitations(context: JobContext, survey_id: int) -> dict:
     return {"sent": len(done["sent"]), "skipped": len(done["skipped"])}
 
 
+def send_panel_invitations(context: JobContext, panel_id: int) -> dict:
+    """Email a product test's invitations, each tester once (their sent-log row is claimed
+    first); a refused message fails the job, so it is retried."""
+    from escucha.panels.sending import send_invitations as send
+
+    done = send(workspace_of(context), int(panel_id))
+    if done["failed"]:
+        raise JobFailed(
+            f"{len(done['failed'])} invitation(s) refused: {done['failed'][0]['error']}"
+        )
+    return {"sent": len(done["sent"]), "skipped": len(done["skipped"])}
+
+
 def publish(context: JobContext, draft_id: int) -> dict:
     """Publish one approved draft, at most once: the attempt and its idempotency key are
     stored before the platform is called, and a published draft is never sent again."""
@@ -216,6 +229,7 @@ JOBS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "evaluate_alerts": (evaluate_alerts, {}),
     "send_digest": (send_digest, {}),
     "send_invitations": (send_invitations, {}),
+    "send_panel_invitations": (send_panel_invitations, {}),
     "publish": (publish, {}),
 }
 # the schedules (cron, UTC): each queues its job unless one already waits

@@ -55,6 +55,7 @@ NEEDS = {
     "collect": ("source", "--source NAME", "collect"),
     "send_digest": ("digest_id", "--digest ID", "digest"),
     "send_invitations": ("survey_id", "--survey ID", "invitations"),
+    "send_panel_invitations": ("panel_id", "--panel ID", "panel-invitations"),
     "publish": ("draft_id", "--draft ID", "publish"),
 }
 

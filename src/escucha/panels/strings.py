@@ -99,6 +99,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "panel_cli_created": "product test #{id} created (seed {seed})",
         "panel_cli_recruited": "{selected} selected, {left_out} left out (seed {seed})",
         "panel_cli_invited": "{invited} invited, {left_out} left out",
+        "panel_cli_emailed": (
+            "emailed {sent}, already emailed {already}, failed {failed}, not emailed {skipped}"
+        ),
+        "panel_cli_email_skipped_row": "  contact {id}: not emailed: {reason}",
+        "panel_cli_email_failed_row": "  contact {id}: failed (run again to retry): {error}",
+        "panel_cli_emails_queued": (
+            "the emails are queued (job send_panel_invitations): a worker sends them"
+        ),
         "panel_cli_closed": "product test #{id} closed: {outcome}",
         "panel_cli_reminded": "{reminded} reminded, {capped} at the cap",
     },
@@ -202,6 +210,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "panel_cli_created": "prueba de producto #{id} creada (semilla {seed})",
         "panel_cli_recruited": "{selected} seleccionados, {left_out} fuera (semilla {seed})",
         "panel_cli_invited": "{invited} invitados, {left_out} fuera",
+        "panel_cli_emailed": (
+            "enviados {sent}, ya enviados {already}, fallidos {failed}, sin enviar {skipped}"
+        ),
+        "panel_cli_email_skipped_row": "  contacto {id}: sin enviar: {reason}",
+        "panel_cli_email_failed_row": (
+            "  contacto {id}: fallido (repítelo para reintentar): {error}"
+        ),
+        "panel_cli_emails_queued": (
+            "los correos están en la cola (tarea send_panel_invitations): un worker los envía"
+        ),
         "panel_cli_closed": "prueba de producto #{id} cerrada: {outcome}",
         "panel_cli_reminded": "{reminded} recordatorios, {capped} en el máximo",
     },

@@ -26,9 +26,6 @@ same link, so a mail system can tell (at least once, not exactly once, for that 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import html
 import logging
 import secrets
@@ -58,11 +55,9 @@ def invitation_key(survey_id: int, contact_id: int) -> str:
 
 
 def _token(ctx: Context, nonce: str) -> str:
-    from escucha.auth.secret import load_or_create_secret
+    from escucha.auth.secret import derived_token
 
-    key = load_or_create_secret(ctx.path)
-    mac = hmac.new(key, b"invitation-link:" + nonce.encode("ascii"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac[:24]).decode("ascii")
+    return derived_token(ctx.path, "invitation-link", nonce)
 
 
 def _claim(ctx: Context, survey_id: int, contact_id: int, now: datetime) -> tuple[int, str] | None:

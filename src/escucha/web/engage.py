@@ -114,8 +114,12 @@ def verdict_view(verdict: str, flags: list[dict], ui: str) -> dict:
     }
 
 
-def draft_row(draft: dict, ui: str, error: str | None = None) -> dict:
-    """A stored draft with its verdict (flags and reasons as stored), approval and publication."""
+JOB_STATES = ("todo", "doing", "failed")  # a publish job's states the drafts pages tell
+
+
+def draft_row(draft: dict, ui: str, error: str | None = None, job: str | None = None) -> dict:
+    """A stored draft with its verdict (flags and reasons as stored), approval, publication
+    and its publish job's state when one is queued, running or failed."""
     t = catalogue(ui)
     flags = [
         {"name": name, "reason": reason, "triggers": ()}
@@ -128,6 +132,8 @@ def draft_row(draft: dict, ui: str, error: str | None = None) -> dict:
         "guard": verdict_view(draft["verdict"], flags, ui),
         "approved_when": when(approved) if approved else None,
         "last_error": error,
+        "job": job if job in JOB_STATES and draft["status"] == "approved" else None,
+        "job_text": t[f"engage_job_{job}"] if job in JOB_STATES else None,
         "url": safe_url(draft.get("url")),
     }
 

@@ -161,6 +161,28 @@ panel_reminders = Table(
     Column("sent_at", UTCDateTime, nullable=False),
 )
 
+# Emailed invitations (`panels invite --send email`): one row per tester, claimed before the
+# message is sent (store/sentlog.py), so a retried job emails nobody twice. `link_nonce`
+# re-derives the personal link's token (with the workspace's secret) while the row may be
+# retried; it is cleared once the message is sent.
+panel_invitation_sends = Table(
+    "panel_invitation_sends",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("panel_id", Integer, ForeignKey("panels.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "tester_id", Integer, ForeignKey("panel_testers.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("link_nonce", String(64)),
+    Column("status", String(16), nullable=False),  # claimed | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("error", Text),
+    UniqueConstraint("tester_id", name="uq_panel_invitation_sends_tester"),
+)
+Index("ix_panel_invitation_sends_panel", panel_invitation_sends.c.panel_id)
+
 TABLES = (
     panels,
     panel_phases,
@@ -170,4 +192,5 @@ TABLES = (
     panel_consents,
     panel_feedback,
     panel_reminders,
+    panel_invitation_sends,
 )

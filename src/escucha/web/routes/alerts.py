@@ -32,9 +32,12 @@ def alerts_response(
 ) -> Response:
     from escucha.alerts import alert_history
     from escucha.digests import list_digests
+    from escucha.jobs.publishing import latest_jobs
 
     t = catalogue(ui)
     history = alert_history(ctx.workspace, limit=HISTORY)
+    digests = list_digests(ctx.workspace)
+    jobs = latest_jobs(ctx.workspace, "send_digest", "digest_id", [d.id for d in digests])
     return render(
         request,
         "alerts.html",
@@ -44,7 +47,8 @@ def alerts_response(
         active="alerts",
         alerts=alert_section(history, t, shown=None),
         can_change=can_change(user.role),
-        digests=list_digests(ctx.workspace),
+        digests=digests,
+        digest_jobs={i: s for i, s in jobs.items() if s in ("todo", "doing", "failed")},
         can_manage_digests=user.role == "admin",
         brands=[b.name for b in ctx.workspace.config.brands],
         notice=notice,

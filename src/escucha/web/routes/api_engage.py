@@ -147,6 +147,12 @@ class DraftState(Draft):
     url: str | None
 
 
+class Approved(DraftState):
+    publish_queued: bool = Field(
+        description="a reply approved in a store with a job queue: its publish job is queued"
+    )
+
+
 class Drafts(BaseModel):
     drafts: list[DraftState]
 
@@ -306,19 +312,21 @@ def list_drafts(
 
 @router.post(
     "/drafts/{draft_id}/approve",
-    response_model=DraftState,
+    response_model=Approved,
     summary="Approve a draft under the [engage] rule; a guard block needs an admin's reason",
     responses=errors(400, 403, 404, 409),
 )
 def approve_draft(
     draft_id: Id, principal: Writer, ctx: Ctx, body: Approval | None = None
-) -> DraftState:
+) -> Approved:
     from escucha.engage.drafts import Actor
     from escucha.engage.drafts import approve_draft as approve
+    from escucha.jobs.publishing import after_approval
 
     actor = Actor(principal.user.name, principal.user.role)
     reason = body.override_reason if body else None
-    return DraftState(**approve(ctx.workspace, draft_id, actor, override_reason=reason))
+    done = approve(ctx.workspace, draft_id, actor, override_reason=reason)
+    return Approved(**done, publish_queued=after_approval(ctx.workspace, done))
 
 
 @router.post(

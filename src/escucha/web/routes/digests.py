@@ -53,10 +53,19 @@ def remove(request: Request, ctx: Ctx, user: Admin, ui: Lang, digest_id: int) ->
 
 @router.post("/alerts/digests/{digest_id}/send")
 def send_now(request: Request, ctx: Ctx, user: Admin, ui: Lang, digest_id: int) -> Response:
-    from escucha.digests import send_digest
+    """Send the digest's last period now, or, when the store has a queue, queue its send job
+    (the page shows the job's state) so that no request waits on the mail server."""
+    from escucha.digests import get_digest, send_digest
     from escucha.digests.deliver import DeliveryError
+    from escucha.jobs.publishing import queue_digest, queue_ready
 
     t = catalogue(ui)
+    if queue_ready(ctx.workspace):
+        get_digest(ctx.workspace, digest_id)  # NotFound: a 404 page
+        queue_digest(ctx.workspace, digest_id)
+        return alerts_response(
+            request, ctx, user, ui, notice=t.text("digests_queued", id=digest_id)
+        )
     try:
         done = send_digest(ctx.workspace, digest_id)
     except DeliveryError as exc:

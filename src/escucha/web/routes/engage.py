@@ -155,6 +155,7 @@ def _thread_page(
     from escucha.engage.inbox import inbox_item, thread
     from escucha.engage.publish import failed_publications
     from escucha.engage.snippets import load_snippets
+    from escucha.jobs.publishing import publish_jobs
 
     t = catalogue(ui)
     shape.ensure_inbox(ctx)
@@ -162,6 +163,7 @@ def _thread_page(
     item = inbox_item(ctx.workspace, post_id, word=shape.reason_wording(ui))
     failed = failed_publications(ctx.workspace)
     drafts = list_drafts(ctx.workspace, limit=DRAFTS, post_id=post_id)
+    jobs = publish_jobs(ctx.workspace, [d["draft_id"] for d in drafts])
     return render(
         request,
         "inbox_item.html",
@@ -173,7 +175,10 @@ def _thread_page(
         item=shape.item_row(item, ui) if item else None,
         thread=shape.thread_rows(posts),
         snippets=sorted(load_snippets(ctx.workspace).items()),
-        drafts=[shape.draft_row(d, ui, failed.get(d["draft_id"])) for d in drafts],
+        drafts=[
+            shape.draft_row(d, ui, failed.get(d["draft_id"]), jobs.get(d["draft_id"]))
+            for d in drafts
+        ],
         can_approve=_can_approve(ctx, user),
         approval_rule=ctx.workspace.config.engage.approval,
         is_admin=user.role == "admin",
@@ -260,6 +265,7 @@ def _drafts_page(
 ) -> Response:
     from escucha.engage.drafts import list_drafts
     from escucha.engage.publish import failed_publications
+    from escucha.jobs.publishing import publish_jobs
 
     t = catalogue(ui)
     failed = failed_publications(ctx.workspace)
@@ -268,6 +274,7 @@ def _drafts_page(
                  if d["draft_id"] in failed]  # fmt: skip
     else:
         found = list_drafts(ctx.workspace, status, DRAFTS)
+    jobs = publish_jobs(ctx.workspace, [d["draft_id"] for d in found])
     return render(
         request,
         "drafts.html",
@@ -277,7 +284,10 @@ def _drafts_page(
         active="drafts",
         status=status,
         tabs=("pending", "approved", "published", "failed"),
-        drafts=[shape.draft_row(d, ui, failed.get(d["draft_id"])) for d in found],
+        drafts=[
+            shape.draft_row(d, ui, failed.get(d["draft_id"]), jobs.get(d["draft_id"]))
+            for d in found
+        ],
         can_act=can_change(user.role),
         can_approve=_can_approve(ctx, user),
         approval_rule=ctx.workspace.config.engage.approval,
@@ -304,19 +314,39 @@ def approve(
     override_reason: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
     from escucha.engage.drafts import Actor, approve_draft
+    from escucha.jobs.publishing import after_approval
 
     actor = Actor(user.name, user.role)
     try:
-        approve_draft(ctx.workspace, draft_id, actor, override_reason=override_reason or None)
+        done = approve_draft(
+            ctx.workspace, draft_id, actor, override_reason=override_reason or None
+        )
     except UserError as exc:
         return _drafts_page(request, ctx, user, ui, "pending", error=exc)
+    after_approval(ctx.workspace, done)  # with a queue: a worker publishes it
     return RedirectResponse(f"/drafts?status=approved#draft-{draft_id}", status_code=303)
 
 
 @router.post("/drafts/{draft_id}/publish")
 def publish(request: Request, ctx: Ctx, draft_id: int, user: Changer, ui: Lang) -> Response:
+    """Publish now, or, when the store has a queue, queue the publish job (the page then
+    shows its state) so that no request waits on the platform."""
+    from escucha.engage.drafts import get_draft
     from escucha.engage.publish import publish_draft
+    from escucha.jobs.publishing import queue_publish, queue_ready
 
+    if queue_ready(ctx.workspace):
+        if get_draft(ctx.workspace, draft_id)["status"] != "approved":
+            return _drafts_page(
+                request,
+                ctx,
+                user,
+                ui,
+                "approved",
+                error=Conflict(f"draft {draft_id} is not approved"),
+            )
+        queue_publish(ctx.workspace, draft_id)
+        return RedirectResponse(f"/drafts?status=approved#draft-{draft_id}", status_code=303)
     try:
         publish_draft(ctx.workspace, draft_id, by=user.name)
     except UserError as exc:  # no write credentials, a deleted parent, a read-only source...
