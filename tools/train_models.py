@@ -31,7 +31,7 @@ from escucha.understand import annotated  # noqa: E402
 from escucha.understand import data as D  # noqa: E402
 from escucha.understand.builtin import BuiltinScorer  # noqa: E402
 from escucha.understand.evaluate import binary_f1, evaluate_validation, macro_f1  # noqa: E402
-from escucha.understand.features import FeatureConfig, Featuriser  # noqa: E402
+from escucha.understand.features import EXTRA_NAMES, FeatureConfig, Featuriser  # noqa: E402
 from escucha.understand.intents import MODEL_INTENTS, combine  # noqa: E402
 from escucha.understand.metrics import record  # noqa: E402
 from escucha.understand.patterns import NAMES as PATTERN_NAMES  # noqa: E402
@@ -45,11 +45,15 @@ VERSION = "builtin-2026.12.2"
 @dataclass(frozen=True)
 class SentimentSetup:
     """Training recipe of one language's sentiment model: sample weight per source ("umsab" =
-    the language's UMSAB train; 0 or absent = not used), SGD alpha, class balancing."""
+    the language's UMSAB train; 0 or absent = not used), SGD alpha, class balancing,
+    ``nb``: the smoothing of NB-SVM style log-count-ratio scaling (0 = off; see fit_sentiment)
+    and ``offsets``: per-class bias offsets chosen on out-of-fold logits (class_offsets)."""
 
     weights: tuple[tuple[str, float], ...]
     alpha: float
     balanced: bool = True
+    nb: float = 0.0
+    offsets: bool = False
 
     def weight(self, source: str) -> float:
         return dict(self.weights).get(source, 0.0)
@@ -62,7 +66,9 @@ class SentimentSetup:
     def label(self) -> str:
         parts = [f"{k} {v:g}" for k, v in self.weights if v]
         bal = "" if self.balanced else ", unbalanced"
-        return f"{', '.join(parts)}; alpha {self.alpha:g}{bal}"
+        nb = f", nb scaling {self.nb:g}" if self.nb else ""
+        off = ", class offsets" if self.offsets else ""
+        return f"{', '.join(parts)}; alpha {self.alpha:g}{bal}{nb}{off}"
 
 
 FEATURES = FeatureConfig(bits=18, char_min=3, char_max=4)
@@ -73,14 +79,17 @@ TRAIN_COMMAND = "python tools/train_models.py --data DATA"
 # chosen" in docs/model-card.md.
 SENTIMENT_SETUP = {
     "en": SentimentSetup(
-        (("umsab", 2.0), ("semeval", 1.0), ("tweeteval", 1.0), ("airline", 0.25)), 3e-6
+        (("umsab", 2.0), ("semeval", 1.0), ("tweeteval", 1.0), ("airline", 0.25)),
+        3e-6,
+        offsets=True,
     ),
     "es": SentimentSetup(
         (("umsab", 1.0), ("tass", 1.0), ("airline", 0.5), ("emoevent", 0.5)), 1e-6, balanced=False
     ),
 }
 # en was not re-selected: its --select run was stopped after two recipes for lack of machine
-# time (see the model card); it keeps the recipe chosen on UMSAB val before builtin-2026.11.5.
+# time (see the model card); it keeps the recipe chosen on UMSAB val before builtin-2026.11.5,
+# plus the class offsets chosen by `--select --languages en --levers "class offsets"`.
 # the shared data --select may draw on, per language (weight 0 in a recipe = not used)
 SELECT_SOURCES = {
     "en": ("semeval", "tweeteval", "airline"),
@@ -143,6 +152,59 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
 
 
+def nb_ratios(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, smooth: float) -> np.ndarray:
+    """Log-count ratio of each hashed column for each class against the rest (rows classes):
+    log of the column's weighted share of presences among the class's rows over its share
+    among the other rows, ``smooth`` added to every count (Wang and Manning 2012)."""
+    present = (x > 0).astype(np.float32)
+    ratios = np.ones((len(SENTIMENTS), x.shape[1]))
+    for c in range(len(SENTIMENTS)):
+        pos = np.asarray(present[y == c].T @ w[y == c]).ravel() + smooth
+        neg = np.asarray(present[y != c].T @ w[y != c]).ravel() + smooth
+        ratios[c] = np.log((pos / pos.sum()) / (neg / neg.sum()))
+    ratios[:, x.shape[1] - len(EXTRA_NAMES) :] = 1.0  # dense extras: unscaled
+    return ratios
+
+
+def fit_sentiment(
+    x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, setup: SentimentSetup, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(coef, intercept) of one sentiment model, classes x columns. With ``setup.nb`` each
+    class is a one-vs-rest model over the columns scaled by that class's log-count ratios;
+    the ratios are folded into its weights, so scoring is the same product as without."""
+    if not setup.nb:
+        m = sgd(setup.alpha, seed, setup.balanced).fit(x, y, sample_weight=w)
+        return m.coef_, m.intercept_
+    ratios = nb_ratios(x, y, w, setup.nb)
+    coef, intercept = np.zeros(ratios.shape), np.zeros(len(SENTIMENTS))
+    for c in range(len(SENTIMENTS)):
+        xs = x @ sparse.diags(ratios[c].astype(np.float32))
+        m = sgd(setup.alpha, seed, setup.balanced).fit(xs, (y == c).astype(int), sample_weight=w)
+        coef[c], intercept[c] = m.coef_[0] * ratios[c], m.intercept_[0]
+    return coef, intercept
+
+
+OFFSET_GRID = np.round(np.arange(-2.0, 2.01, 0.1), 2)
+# candidate (negative, positive) offsets, smallest first: ties go to the smaller shift
+OFFSET_CANDIDATES = sorted(
+    ((a, b) for a in OFFSET_GRID for b in OFFSET_GRID), key=lambda ab: abs(ab[0]) + abs(ab[1])
+)
+
+
+def class_offsets(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Offsets added to the negative and positive logits (neutral stays) that give the best
+    macro-F1 of ``logits`` against ``y``: the training pool's class mix (other sources, sample
+    weights) is not the UMSAB rows' balanced one, and a bias shift corrects the operating
+    point at no cost when scoring."""
+    best, best_score = np.zeros(3), -1.0
+    for a, b in OFFSET_CANDIDATES:
+        shift = np.array([a, 0.0, b])
+        score = macro_f1(y, np.argmax(logits + shift, axis=1), 3)
+        if score > best_score:
+            best, best_score = shift, score
+    return best
+
+
 def default_setup(lang: str) -> SentimentSetup:
     return SENTIMENT_SETUP.get(lang, SentimentSetup((("umsab", 1.0),), OTHER_ALPHA))
 
@@ -187,7 +249,7 @@ def train_sentiment(data: Path, f: Featuriser, lang: str, seed: int) -> dict:
     weights = np.array([setup.weight(n) for n in names])
     x = featurise(f, [e.text for e in examples])
     y = np.array([SENTIMENTS.index(e.label) for e in examples])
-    model = sgd(setup.alpha, seed, setup.balanced).fit(x, y, sample_weight=weights)
+    coef, intercept = fit_sentiment(x, y, weights, setup, seed)
     # temperature from 3-fold out-of-fold logits on the in-language UMSAB train rows
     n_umsab = info["umsab_train"]
     rng = np.random.default_rng(seed)
@@ -197,15 +259,17 @@ def train_sentiment(data: Path, f: Featuriser, lang: str, seed: int) -> dict:
         held = np.flatnonzero(fold == k)
         keep = np.ones(len(y), dtype=bool)
         keep[held] = False
-        m = sgd(setup.alpha, seed, setup.balanced).fit(
-            x[keep], y[keep], sample_weight=weights[keep]
-        )
-        oof[held] = m.decision_function(x[held])
+        c, b = fit_sentiment(x[keep], y[keep], weights[keep], setup, seed)
+        oof[held] = x[held] @ c.T + b
+    # with offsets, the estimate shifts each fold by offsets chosen on the other two (nested)
+    oof_f1 = cv_scores(oof, y[:n_umsab], fold, setup.offsets)[1]
+    if setup.offsets:
+        shift = class_offsets(oof, y[:n_umsab])
+        intercept, oof = intercept + shift, oof + shift
     temperature = fit_temperature(oof, y[:n_umsab])
-    oof_f1 = macro_f1(y[:n_umsab], oof.argmax(axis=1), 3)
     return {
-        "coef": model.coef_,
-        "intercept": model.intercept_,
+        "coef": coef,
+        "intercept": intercept,
         "temperature": temperature,
         "oof_macro_f1": oof_f1,
         "n_oof": n_umsab,
@@ -222,11 +286,13 @@ SELECT_VALUES: dict[str, dict[str, tuple]] = {
         "sources": (0.0, 0.25, 0.5, 1.0),
         "umsab": (1.0, 2.0, 3.0, 5.0),
         "alpha": (1e-6, 3e-6, 1e-5, 3e-5, 1e-4),
+        "nb": (0.0, 1.0),
     },
     "en": {
         "sources": (0.0, 0.5),
         "umsab": (1.0, 4.0),
         "alpha": (1e-6, 1e-5),
+        "nb": (0.0, 1.0),
     },
 }
 
@@ -236,36 +302,60 @@ def grouped_folds(examples: list[D.Example], k: int) -> np.ndarray:
     return np.array([D.text_hash(e.text) % k for e in examples])
 
 
-def cv_sentiment(
+def cv_logits(
     x: sparse.csr_matrix,
     y: np.ndarray,
     names: np.ndarray,
     folds: np.ndarray,
     setup: SentimentSetup,
     seed: int,
-) -> tuple[list[float], float]:
-    """Per-fold and pooled macro-F1 on the held-out UMSAB train rows (fold >= 0); the other
-    sources' rows (fold -1) are training rows in every fold."""
+) -> np.ndarray:
+    """Out-of-fold logits of the held-out UMSAB train rows (fold >= 0; other rows zero); the
+    other sources' rows (fold -1) are training rows in every fold."""
     weights = np.array([setup.weight(n) for n in names])
+    logits = np.zeros((len(y), len(SENTIMENTS)))
+    for k in np.unique(folds[folds >= 0]):
+        held = folds == k
+        train = ~held & (weights > 0)
+        coef, intercept = fit_sentiment(x[train], y[train], weights[train], setup, seed)
+        logits[held] = x[held] @ coef.T + intercept
+    return logits
+
+
+def cv_scores(
+    logits: np.ndarray, y: np.ndarray, folds: np.ndarray, offsets: bool
+) -> tuple[list[float], float]:
+    """Per-fold and pooled macro-F1 of out-of-fold logits; with ``offsets``, each fold's
+    class offsets are chosen on the other folds' logits (nested, so the estimate is fair)."""
     pred = np.zeros(len(y), dtype=int)
     per_fold = []
     for k in np.unique(folds[folds >= 0]):
         held = folds == k
-        train = ~held & (weights > 0)
-        m = sgd(setup.alpha, seed, setup.balanced).fit(
-            x[train], y[train], sample_weight=weights[train]
-        )
-        pred[held] = m.predict(x[held])
+        shift = np.zeros(len(SENTIMENTS))
+        if offsets:
+            rest = (folds >= 0) & ~held
+            shift = class_offsets(logits[rest], y[rest])
+        pred[held] = np.argmax(logits[held] + shift, axis=1)
         per_fold.append(macro_f1(y[held], pred[held], 3))
     scored = folds >= 0
     return per_fold, macro_f1(y[scored], pred[scored], 3)
 
 
-def select_sentiment(data: Path, f: Featuriser, lang: str, seed: int) -> tuple[list[dict], str]:
+def select_levers(lang: str) -> list[str]:
+    """The levers of --select in the order they are tried."""
+    levers = [f"weight of {source}" for source in SELECT_SOURCES.get(lang, ())]
+    return [*levers, "weight of umsab", "alpha", "class balancing", "nb scaling", "class offsets"]
+
+
+def select_sentiment(
+    data: Path, f: Featuriser, lang: str, seed: int, only: set[str] | None = None
+) -> tuple[list[dict], str]:
     """Coordinate search over the sentiment recipe by grouped cross-validation on the
     language's UMSAB train rows. Starts from the current recipe, tries each lever's values in
-    turn (extra sources' weights, UMSAB weight, alpha, class balancing) and keeps a value when
-    its mean macro-F1 across folds beats the current best. Returns the table and the winner."""
+    turn (extra sources' weights, UMSAB weight, alpha, class balancing, NB scaling, class
+    offsets; only the
+    levers in ``only`` when given) and keeps a value when its mean macro-F1 across folds
+    beats the current best. Returns the table and the winner."""
     t0 = time.time()
     examples, names, info = sentiment_pool(data, lang, SELECT_SOURCES.get(lang, ()))
     x = featurise(f, [e.text for e in examples])
@@ -275,12 +365,13 @@ def select_sentiment(data: Path, f: Featuriser, lang: str, seed: int) -> tuple[l
     folds[:n_umsab] = grouped_folds(examples[:n_umsab], SELECT_FOLDS)
     print(f"select {lang}: pool {len(y)} rows ({time.time() - t0:.0f}s)", flush=True)
     rows: list[dict] = []
-    cache: dict[SentimentSetup, tuple[list[float], float]] = {}
+    cache: dict[SentimentSetup, np.ndarray] = {}  # out-of-fold logits; offsets need no fit
 
     def score(lever: str, setup: SentimentSetup) -> float:
-        if setup not in cache:
-            cache[setup] = cv_sentiment(x, y, names, folds, setup, seed)
-        per_fold, pooled = cache[setup]
+        fitted = replace(setup, offsets=False)
+        if fitted not in cache:
+            cache[fitted] = cv_logits(x, y, names, folds, fitted, seed)
+        per_fold, pooled = cv_scores(cache[fitted], y, folds, setup.offsets)
         mean = float(np.mean(per_fold))
         rows.append(
             {
@@ -297,10 +388,13 @@ def select_sentiment(data: Path, f: Featuriser, lang: str, seed: int) -> tuple[l
         return mean
 
     best = default_setup(lang)
-    best_score = score("start (previous recipe)", best)
-    levers = [f"weight of {source}" for source in SELECT_SOURCES.get(lang, ())]
-    levers += ["weight of umsab", "alpha", "class balancing"]
-    for lever in levers:
+    start = (
+        "start (previous recipe)" if only is None else f"start of --levers {','.join(sorted(only))}"
+    )
+    best_score = score(start, best)
+    for lever in select_levers(lang):
+        if only is not None and lever not in only:
+            continue
         # candidates around the current best (earlier levers may have moved it)
         for cand in _lever_candidates(lever, best, SELECT_VALUES[lang]):
             if cand == best:
@@ -323,6 +417,10 @@ def _lever_candidates(
         return [best.with_weight(source, w) for w in values["sources"]]
     if lever == "alpha":
         return [replace(best, alpha=a) for a in values["alpha"]]
+    if lever == "nb scaling":
+        return [replace(best, nb=v) for v in values["nb"]]
+    if lever == "class offsets":
+        return [replace(best, offsets=v) for v in (False, True)]
     return [replace(best, balanced=b) for b in (True, False)]
 
 
@@ -698,6 +796,12 @@ def main(argv: list[str] | None = None) -> int:
         help="Only choose the sentiment recipes (en, es) by cross-validation on training data; "
         "print the table and write it into the model card. Trains nothing.",
     )
+    parser.add_argument(
+        "--levers",
+        help="With --select: only these levers (comma-separated names as printed, e.g. "
+        "'nb scaling'), starting from SENTIMENT_SETUP; the rows are added to the language's "
+        "earlier table instead of replacing it.",
+    )
     args = parser.parse_args(argv)
     started = time.time()
     f = Featuriser(FEATURES)
@@ -772,17 +876,24 @@ def main(argv: list[str] | None = None) -> int:
 def run_select(args: argparse.Namespace, f: Featuriser, langs: list[str]) -> int:
     started = time.time()
     rows, chosen = [], {}
+    only = {v.strip() for v in args.levers.split(",")} if args.levers else None
+    unknown = (only or set()) - {lever for lang in langs for lever in select_levers(lang)}
+    if unknown:
+        raise SystemExit(f"unknown levers: {sorted(unknown)}")
     for lang in langs:
-        lang_rows, chosen[lang] = select_sentiment(args.data, f, lang, args.seed)
+        lang_rows, chosen[lang] = select_sentiment(args.data, f, lang, args.seed, only)
         rows += lang_rows
     minutes = (time.time() - started) / 60
     print(f"chosen recipes (copy into SENTIMENT_SETUP): {chosen}; {minutes:.1f} min")
     # kept next to this script, merged by language so that languages can run separately
     saved = json.loads(SELECT_FILE.read_text(encoding="utf-8")) if SELECT_FILE.exists() else {}
     for lang in langs:
+        new = [r for r in rows if r["lang"] == lang]
+        earlier = saved.get(lang, {}) if only else {}
         saved[lang] = {
-            "rows": [r for r in rows if r["lang"] == lang],
-            "minutes": round(minutes, 1),
+            **earlier,
+            "rows": earlier.get("rows", []) + new,
+            "minutes": round(earlier.get("minutes", 0.0) + minutes, 1),
             "chosen": chosen[lang],
         }
     SELECT_FILE.write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
