@@ -81,15 +81,15 @@ SENTIMENT_SETUP = {
     "en": SentimentSetup(
         (("umsab", 2.0), ("semeval", 1.0), ("tweeteval", 1.0), ("airline", 0.25)),
         3e-6,
-        offsets=True,
     ),
     "es": SentimentSetup(
         (("umsab", 1.0), ("tass", 1.0), ("airline", 0.5), ("emoevent", 0.5)), 1e-6, balanced=False
     ),
 }
 # en was not re-selected: its --select run was stopped after two recipes for lack of machine
-# time (see the model card); it keeps the recipe chosen on UMSAB val before builtin-2026.11.5,
-# plus the class offsets chosen by `--select --languages en --levers "class offsets"`.
+# time (see the model card); it keeps the recipe chosen on UMSAB val before builtin-2026.11.5.
+# Class offsets (`--levers "class offsets"`, +0.013 in CV, within the spread) are not shipped:
+# they doubled the calibration error on UMSAB val (see the model card).
 # the shared data --select may draw on, per language (weight 0 in a recipe = not used)
 SELECT_SOURCES = {
     "en": ("semeval", "tweeteval", "airline"),
