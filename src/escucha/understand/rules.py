@@ -1281,9 +1281,10 @@ class RuleMatcher:
         cand = np.flatnonzero(vid >= 0)
         to_column = np.array([column.get(k, -1) for k in self._intents])
         covered: np.ndarray | None = None  # (token, column): inside a longer phrase's match
+        matches = self._matches(vid, t.doc, cand)
         for n in sorted(self._tables, reverse=True):
-            keys, probs, where, intent_ids = self._tables[n]
-            at, rule = self._match(vid, t.doc, cand, n, keys)
+            _, probs, where, intent_ids = self._tables[n]
+            at, rule = matches[n]
             if not at.size:
                 continue
             ok = self._where_ok(a, at, where[rule])
@@ -1302,21 +1303,27 @@ class RuleMatcher:
             np.maximum.at(out, (t.doc[at], cols), probs[rule])
         return out
 
-    def _match(
-        self, vid: np.ndarray, doc: np.ndarray, cand: np.ndarray, n: int, keys: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Token positions where an n-word phrase starts, and its row in the table."""
-        at = cand[cand + n <= vid.size]
-        key = np.zeros(at.size, dtype=np.int64)
-        ok = np.ones(at.size, dtype=bool)
-        for i in range(n):
-            v = vid[at + i]
-            ok &= (v >= 0) & (doc[at + i] == doc[at])
-            key += v * self._base**i
-        at, key = at[ok], key[ok]
-        row = np.searchsorted(keys, key).clip(0, keys.size - 1)
-        hit = keys[row] == key
-        return at[hit], row[hit]
+    def _matches(
+        self, vid: np.ndarray, doc: np.ndarray, cand: np.ndarray
+    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per phrase length n: token positions where an n-word phrase starts, and its row in
+        the table. The n-gram keys grow one word at a time over the positions whose first n
+        words are all in the vocabulary and in one text, so each word is looked at once."""
+        out = {}
+        at, key = cand, vid[cand]
+        for n in range(1, max(self._tables, default=0) + 1):
+            if n > 1:
+                room = at + n <= vid.size
+                at, key = at[room], key[room]
+                v = vid[at + n - 1]
+                ok = (v >= 0) & (doc[at + n - 1] == doc[at])
+                at, key = at[ok], key[ok] + v[ok] * self._base ** (n - 1)
+            if n in self._tables:
+                keys = self._tables[n][0]
+                row = np.searchsorted(keys, key).clip(0, keys.size - 1)
+                hit = keys[row] == key
+                out[n] = (at[hit], row[hit])
+        return out
 
     def _where_ok(self, a: Analysis, at: np.ndarray, where: np.ndarray) -> np.ndarray:
         ok = where == 0
