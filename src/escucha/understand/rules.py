@@ -1265,6 +1265,21 @@ class RuleMatcher:
                 np.array([self._intents.index(v[0]) for _, v in group]),
             )
 
+        # per length n: the sorted keys of every n-word phrase and n-word start of a longer
+        # phrase, each with its row in _tables[n] (-1: none) and whether it starts a longer one
+        self._steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for n in range(1, longest + 1):
+            row = {int(k): i for i, k in enumerate(self._tables[n][0])} if n in self._tables else {}
+            longer = {self._key([ids[h] for h in key[:n]]) for key in phrases if len(key) > n}
+            step_keys = sorted(row.keys() | longer)
+            self._steps.append(
+                (
+                    np.array(step_keys, dtype=np.int64),
+                    np.array([row.get(k, -1) for k in step_keys], dtype=np.int64),
+                    np.array([k in longer for k in step_keys], dtype=bool),
+                )
+            )
+
     def _key(self, ids: Sequence[int]) -> int:
         return sum(int(v) * self._base**i for i, v in enumerate(ids))
 
@@ -1307,22 +1322,28 @@ class RuleMatcher:
         self, vid: np.ndarray, doc: np.ndarray, cand: np.ndarray
     ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Per phrase length n: token positions where an n-word phrase starts, and its row in
-        the table. The n-gram keys grow one word at a time over the positions whose first n
-        words are all in the vocabulary and in one text, so each word is looked at once."""
-        out = {}
+        _tables[n]. The n-gram keys grow one word at a time, kept only while they start some
+        phrase, so most tokens are dropped after one lookup."""
+        none = np.zeros(0, dtype=np.int64)
+        out = dict.fromkeys(self._tables, (none, none))
         at, key = cand, vid[cand]
-        for n in range(1, max(self._tables, default=0) + 1):
+        for n, (step_keys, rows, longer) in enumerate(self._steps, start=1):
             if n > 1:
                 room = at + n <= vid.size
                 at, key = at[room], key[room]
                 v = vid[at + n - 1]
                 ok = (v >= 0) & (doc[at + n - 1] == doc[at])
                 at, key = at[ok], key[ok] + v[ok] * self._base ** (n - 1)
+            if not at.size:
+                break
+            pos = np.searchsorted(step_keys, key).clip(0, step_keys.size - 1)
+            found = step_keys[pos] == key
+            at, key, pos = at[found], key[found], pos[found]
+            row = rows[pos]
+            hit = row >= 0
             if n in self._tables:
-                keys = self._tables[n][0]
-                row = np.searchsorted(keys, key).clip(0, keys.size - 1)
-                hit = keys[row] == key
                 out[n] = (at[hit], row[hit])
+            at, key = at[longer[pos]], key[longer[pos]]
         return out
 
     def _where_ok(self, a: Analysis, at: np.ndarray, where: np.ndarray) -> np.ndarray:
