@@ -1347,11 +1347,12 @@ class RuleMatcher:
         return out
 
     def _where_ok(self, a: Analysis, at: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Whether each match is in its rule's place; the place tests run on their matches only."""
         ok = where == 0
-        if (where == 1).any():
-            ok |= (where == 1) & _sentence_start(a, at)
-        if (where == 2).any():
-            ok |= (where == 2) & _after_percent(a, at)
+        for code, test in ((1, _sentence_start), (2, _after_percent)):
+            sel = np.flatnonzero(where == code)
+            if sel.size:
+                ok[sel] = test(a, at[sel])
         return ok
 
 
