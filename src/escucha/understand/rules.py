@@ -1253,35 +1253,39 @@ class RuleMatcher:
         longest = max((len(key) for key in phrases), default=1)
         if self._base**longest >= 2**63:  # an n-gram's key is an int64 number in base _base
             raise ValueError(f"{len(vocab)} words in phrases of up to {longest}: keys overflow")
+        # an n-gram's key: sum of its words' vocabulary ids times _base ** position; each
+        # phrase's keys of its first 1, 2, ... words are built one word at a time
+        powers = [self._base**i for i in range(longest)]
+        by_length: dict[int, list[tuple[int, tuple[str, float, int]]]] = {}
+        starts: dict[int, set[int]] = {n: set() for n in range(1, longest + 1)}
+        for key, value in phrases.items():
+            code = 0
+            for n, h in enumerate(key, start=1):
+                code += ids[h] * powers[n - 1]
+                if n < len(key):
+                    starts[n].add(code)
+            by_length.setdefault(len(key), []).append((code, value))
         self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        for n in sorted({len(key) for key in phrases}):
-            group = sorted(
-                (self._key([ids[h] for h in key]), v) for key, v in phrases.items() if len(key) == n
-            )
+        for n, group in sorted(by_length.items()):
+            group.sort()
             self._tables[n] = (
                 np.array([k for k, _ in group], dtype=np.int64),
                 np.array([v[1] for _, v in group]),
                 np.array([v[2] for _, v in group]),
                 np.array([self._intents.index(v[0]) for _, v in group]),
             )
-
         # per length n: the sorted keys of every n-word phrase and n-word start of a longer
         # phrase, each with its row in _tables[n] (-1: none) and whether it starts a longer one
         self._steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for n in range(1, longest + 1):
-            row = {int(k): i for i, k in enumerate(self._tables[n][0])} if n in self._tables else {}
-            longer = {self._key([ids[h] for h in key[:n]]) for key in phrases if len(key) > n}
-            step_keys = sorted(row.keys() | longer)
+            phrase_keys = self._tables[n][0] if n in self._tables else np.zeros(0, np.int64)
+            longer = np.array(sorted(starts[n]), dtype=np.int64)
+            step_keys = np.union1d(phrase_keys, longer)
+            row = np.searchsorted(phrase_keys, step_keys)
+            is_phrase = np.isin(step_keys, phrase_keys)
             self._steps.append(
-                (
-                    np.array(step_keys, dtype=np.int64),
-                    np.array([row.get(k, -1) for k in step_keys], dtype=np.int64),
-                    np.array([k in longer for k in step_keys], dtype=bool),
-                )
+                (step_keys, np.where(is_phrase, row, -1), np.isin(step_keys, longer))
             )
-
-    def _key(self, ids: Sequence[int]) -> int:
-        return sum(int(v) * self._base**i for i, v in enumerate(ids))
 
     def scores(self, a: Analysis, intents: Sequence[str]) -> np.ndarray:
         """Highest rule probability per (text, intent); 0 where no rule matches."""
