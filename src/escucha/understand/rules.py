@@ -1286,6 +1286,9 @@ class RuleMatcher:
             self._steps.append(
                 (step_keys, np.where(is_phrase, row, -1), np.isin(step_keys, longer))
             )
+        # one-word keys are vocabulary ids: the first step is a direct lookup by id
+        self._first_pos = np.full(len(vocab), -1, dtype=np.int64)
+        self._first_pos[self._steps[0][0]] = np.arange(self._steps[0][0].size)
 
     def scores(self, a: Analysis, intents: Sequence[str]) -> np.ndarray:
         """Highest rule probability per (text, intent); 0 where no rule matches."""
@@ -1340,9 +1343,14 @@ class RuleMatcher:
                 at, key = at[ok], key[ok] + v[ok] * self._base ** (n - 1)
             if not at.size:
                 break
-            pos = np.searchsorted(step_keys, key).clip(0, step_keys.size - 1)
-            found = step_keys[pos] == key
-            at, key, pos = at[found], key[found], pos[found]
+            if n == 1:
+                pos = self._first_pos[key]
+                found = pos >= 0
+                at, key, pos = at[found], key[found], pos[found]
+            else:
+                pos = np.searchsorted(step_keys, key).clip(0, step_keys.size - 1)
+                found = step_keys[pos] == key
+                at, key, pos = at[found], key[found], pos[found]
             row = rows[pos]
             hit = row >= 0
             if n in self._tables:
