@@ -1372,19 +1372,22 @@ def _sentence_start(a: Analysis, at: np.ndarray, max_handles: int = 4) -> np.nda
     """Whether each token starts a sentence, skipping up to ``max_handles`` @handles."""
     t, cp = a.tokens, a.cp
     result = np.zeros(at.size, dtype=bool)
-    active = np.ones(at.size, dtype=bool)
+    live = np.arange(at.size)  # matches still undecided: each step goes back one @handle
     cur = at
     for _ in range(max_handles + 1):
+        if not live.size:
+            break
         prev = np.maximum(cur - 1, 0)
         first = (cur == 0) | (t.doc[prev] != t.doc[cur])
-        gap = np.zeros(at.size, dtype=bool)
+        gap = np.zeros(live.size, dtype=bool)
         for d in (1, 2, 3):
             p = t.start[cur] - d
             c = cp[np.maximum(p, 0)]
             gap |= (p >= t.end[prev]) & ((c == _DOT) | (c == _BANG))
-        result |= active & (first | gap)
-        active &= ~first & ~gap & (cp[np.maximum(t.start[prev] - 1, 0)] == ord("@"))
-        cur = prev
+        done = first | gap
+        result[live[done]] = True
+        handle = ~done & (cp[np.maximum(t.start[prev] - 1, 0)] == ord("@"))
+        live, cur = live[handle], prev[handle]
     return result
 
 
