@@ -1346,11 +1346,10 @@ class RuleMatcher:
             if n == 1:
                 pos = self._first_pos[key]
                 found = pos >= 0
-                at, key, pos = at[found], key[found], pos[found]
             else:
                 pos = np.searchsorted(step_keys, key).clip(0, step_keys.size - 1)
                 found = step_keys[pos] == key
-                at, key, pos = at[found], key[found], pos[found]
+            at, key, pos = at[found], key[found], pos[found]
             row = rows[pos]
             hit = row >= 0
             if n in self._tables:
