@@ -1253,20 +1253,42 @@ class RuleMatcher:
         longest = max((len(key) for key in phrases), default=1)
         if self._base**longest >= 2**63:  # an n-gram's key is an int64 number in base _base
             raise ValueError(f"{len(vocab)} words in phrases of up to {longest}: keys overflow")
+        # an n-gram's key: sum of its words' vocabulary ids times _base ** position; each
+        # phrase's keys of its first 1, 2, ... words are built one word at a time
+        powers = [self._base**i for i in range(longest)]
+        by_length: dict[int, list[tuple[int, tuple[str, float, int]]]] = {}
+        starts: dict[int, set[int]] = {n: set() for n in range(1, longest + 1)}
+        for key, value in phrases.items():
+            code = 0
+            for n, h in enumerate(key, start=1):
+                code += ids[h] * powers[n - 1]
+                if n < len(key):
+                    starts[n].add(code)
+            by_length.setdefault(len(key), []).append((code, value))
         self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        for n in sorted({len(key) for key in phrases}):
-            group = sorted(
-                (self._key([ids[h] for h in key]), v) for key, v in phrases.items() if len(key) == n
-            )
+        for n, group in sorted(by_length.items()):
+            group.sort()
             self._tables[n] = (
                 np.array([k for k, _ in group], dtype=np.int64),
                 np.array([v[1] for _, v in group]),
                 np.array([v[2] for _, v in group]),
                 np.array([self._intents.index(v[0]) for _, v in group]),
             )
-
-    def _key(self, ids: Sequence[int]) -> int:
-        return sum(int(v) * self._base**i for i, v in enumerate(ids))
+        # per length n: the sorted keys of every n-word phrase and n-word start of a longer
+        # phrase, each with its row in _tables[n] (-1: none) and whether it starts a longer one
+        self._steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for n in range(1, longest + 1):
+            phrase_keys = self._tables[n][0] if n in self._tables else np.zeros(0, np.int64)
+            longer = np.array(sorted(starts[n]), dtype=np.int64)
+            step_keys = np.union1d(phrase_keys, longer)
+            row = np.searchsorted(phrase_keys, step_keys)
+            is_phrase = np.isin(step_keys, phrase_keys)
+            self._steps.append(
+                (step_keys, np.where(is_phrase, row, -1), np.isin(step_keys, longer))
+            )
+        # one-word keys are vocabulary ids: the first step is a direct lookup by id
+        self._first_pos = np.full(len(vocab), -1, dtype=np.int64)
+        self._first_pos[self._steps[0][0]] = np.arange(self._steps[0][0].size)
 
     def scores(self, a: Analysis, intents: Sequence[str]) -> np.ndarray:
         """Highest rule probability per (text, intent); 0 where no rule matches."""
@@ -1281,9 +1303,10 @@ class RuleMatcher:
         cand = np.flatnonzero(vid >= 0)
         to_column = np.array([column.get(k, -1) for k in self._intents])
         covered: np.ndarray | None = None  # (token, column): inside a longer phrase's match
+        matches = self._matches(vid, t.doc, cand)
         for n in sorted(self._tables, reverse=True):
-            keys, probs, where, intent_ids = self._tables[n]
-            at, rule = self._match(vid, t.doc, cand, n, keys)
+            _, probs, where, intent_ids = self._tables[n]
+            at, rule = matches[n]
             if not at.size:
                 continue
             ok = self._where_ok(a, at, where[rule])
@@ -1302,28 +1325,45 @@ class RuleMatcher:
             np.maximum.at(out, (t.doc[at], cols), probs[rule])
         return out
 
-    def _match(
-        self, vid: np.ndarray, doc: np.ndarray, cand: np.ndarray, n: int, keys: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Token positions where an n-word phrase starts, and its row in the table."""
-        at = cand[cand + n <= vid.size]
-        key = np.zeros(at.size, dtype=np.int64)
-        ok = np.ones(at.size, dtype=bool)
-        for i in range(n):
-            v = vid[at + i]
-            ok &= (v >= 0) & (doc[at + i] == doc[at])
-            key += v * self._base**i
-        at, key = at[ok], key[ok]
-        row = np.searchsorted(keys, key).clip(0, keys.size - 1)
-        hit = keys[row] == key
-        return at[hit], row[hit]
+    def _matches(
+        self, vid: np.ndarray, doc: np.ndarray, cand: np.ndarray
+    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per phrase length n: token positions where an n-word phrase starts, and its row in
+        _tables[n]. The n-gram keys grow one word at a time, kept only while they start some
+        phrase, so most tokens are dropped after one lookup."""
+        none = np.zeros(0, dtype=np.int64)
+        out = dict.fromkeys(self._tables, (none, none))
+        at, key = cand, vid[cand]
+        for n, (step_keys, rows, longer) in enumerate(self._steps, start=1):
+            if n > 1:
+                room = at + n <= vid.size
+                at, key = at[room], key[room]
+                v = vid[at + n - 1]
+                ok = (v >= 0) & (doc[at + n - 1] == doc[at])
+                at, key = at[ok], key[ok] + v[ok] * self._base ** (n - 1)
+            if not at.size:
+                break
+            if n == 1:
+                pos = self._first_pos[key]
+                found = pos >= 0
+            else:
+                pos = np.searchsorted(step_keys, key).clip(0, step_keys.size - 1)
+                found = step_keys[pos] == key
+            at, key, pos = at[found], key[found], pos[found]
+            row = rows[pos]
+            hit = row >= 0
+            if n in self._tables:
+                out[n] = (at[hit], row[hit])
+            at, key = at[longer[pos]], key[longer[pos]]
+        return out
 
     def _where_ok(self, a: Analysis, at: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Whether each match is in its rule's place; the place tests run on their matches only."""
         ok = where == 0
-        if (where == 1).any():
-            ok |= (where == 1) & _sentence_start(a, at)
-        if (where == 2).any():
-            ok |= (where == 2) & _after_percent(a, at)
+        for code, test in ((1, _sentence_start), (2, _after_percent)):
+            sel = np.flatnonzero(where == code)
+            if sel.size:
+                ok[sel] = test(a, at[sel])
         return ok
 
 
@@ -1331,19 +1371,22 @@ def _sentence_start(a: Analysis, at: np.ndarray, max_handles: int = 4) -> np.nda
     """Whether each token starts a sentence, skipping up to ``max_handles`` @handles."""
     t, cp = a.tokens, a.cp
     result = np.zeros(at.size, dtype=bool)
-    active = np.ones(at.size, dtype=bool)
+    live = np.arange(at.size)  # matches still undecided: each step goes back one @handle
     cur = at
     for _ in range(max_handles + 1):
+        if not live.size:
+            break
         prev = np.maximum(cur - 1, 0)
         first = (cur == 0) | (t.doc[prev] != t.doc[cur])
-        gap = np.zeros(at.size, dtype=bool)
+        gap = np.zeros(live.size, dtype=bool)
         for d in (1, 2, 3):
             p = t.start[cur] - d
             c = cp[np.maximum(p, 0)]
             gap |= (p >= t.end[prev]) & ((c == _DOT) | (c == _BANG))
-        result |= active & (first | gap)
-        active &= ~first & ~gap & (cp[np.maximum(t.start[prev] - 1, 0)] == ord("@"))
-        cur = prev
+        done = first | gap
+        result[live[done]] = True
+        handle = ~done & (cp[np.maximum(t.start[prev] - 1, 0)] == ord("@"))
+        live, cur = live[handle], prev[handle]
     return result
 
 
