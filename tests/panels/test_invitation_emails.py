@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from email import message_from_string, policy
 
 import pytest
 import sqlalchemy as sa
 
-from alerts.servers import SmtpSink
 from escucha.community.rights import opt_out
 from escucha.errors import NotFound
 from escucha.panels import sending
@@ -21,16 +19,17 @@ from escucha.panels.invite import invite
 from escucha.panels.links import find_tester
 from escucha.panels.recruit import recruit
 from escucha.store.schema.panels import panel_invitation_sends
+from mail_testkit import (
+    PASSWORD,
+    crash_marking_sent,
+    job_runs,
+    mails_by_recipient,
+    refuse_recipient,
+    sink_fixture,  # noqa: F401 (the `sink` fixture)
+    use_sink,
+)
 
 from .helpers import crowd, people, run_cli
-
-PASSWORD = "smtp-pa55word"
-
-
-@pytest.fixture
-def sink():
-    with SmtpSink() as server:
-        yield server
 
 
 @pytest.fixture
@@ -38,14 +37,7 @@ def ws(workspace, tmp_path, sink, monkeypatch):
     """Four ask-ready people (two write Spanish, two English) and SMTP settings."""
     from escucha.workspace import open_workspace
 
-    monkeypatch.setenv("ESCUCHA_DIGESTS_SMTP_PASSWORD", PASSWORD)
-    path = workspace.path / "escucha.toml"
-    path.write_text(
-        path.read_text(encoding="utf-8")
-        + f'\n[digests]\nsmtp_host = "127.0.0.1"\nsmtp_port = {sink.port}\n'
-        'smtp_user = "escucha"\nsender = "escucha@example.org"\nstarttls = false\n',
-        encoding="utf-8",
-    )
+    use_sink(workspace.path, sink, monkeypatch)
     ws = open_workspace(workspace.path)
     rows = crowd(4)
     for row in rows[2:]:
@@ -61,15 +53,6 @@ def _invited(ws) -> tuple[int, dict[str, dict]]:
     done = invite(ws, panel["id"])
     assert len(done["invited"]) == 4
     return panel["id"], {f"p{int(i['name'][1:])}@example.org": i for i in done["invited"]}
-
-
-def _mails(sink) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for message in sink.messages:
-        (to,) = message["to"]
-        mail = message_from_string(message["data"], policy=policy.default)
-        out.setdefault(to.strip("<>"), []).append(mail)
-    return out
 
 
 def _token(mail) -> str:
@@ -102,7 +85,7 @@ def test_each_tester_is_emailed_once_in_their_language_with_a_working_link(ws, s
     again = sending.send_invitations(ws, panel_id)  # a job run twice
     assert len(first["sent"]) == 4 and first["skipped"] == [] and first["failed"] == []
     assert again["sent"] == [] and sorted(again["already_sent"]) == sorted(first["sent"])
-    mails = _mails(sink)
+    mails = mails_by_recipient(sink)
     assert sorted(mails) == sorted(made) and all(len(m) == 1 for m in mails.values())
     assert sink.logins[0] == ("escucha", PASSWORD)
     spanish, english = mails["p0@example.org"][0], mails["p2@example.org"][0]
@@ -125,26 +108,16 @@ def test_a_crash_after_the_server_accepted_some_then_a_retry_sends_nobody_twice(
     caplog.set_level(logging.DEBUG)
     panel_id, made = _invited(ws)
     opt_out(ws, made["p3@example.org"]["contact"])
-    real = sending._mark_sent
-    calls = []
-
-    def crash_on_second(ctx, row_id):
-        calls.append(row_id)
-        if len(calls) == 2:
-            raise RuntimeError("worker killed")
-        real(ctx, row_id)
-
-    monkeypatch.setattr(sending, "_mark_sent", crash_on_second)
-    with pytest.raises(RuntimeError, match="worker killed"):
+    with monkeypatch.context() as patched, pytest.raises(RuntimeError, match="worker killed"):
+        crash_marking_sent(patched, call=2)
         sending.send_invitations(ws, panel_id)
     assert len(sink.messages) == 2  # the second was accepted, then the crash
     assert [r[:2] for r in _log(ws)] == [("sent", 1), ("failed", 1)]
-    monkeypatch.setattr(sending, "_mark_sent", real)
     retry = sending.send_invitations(ws, panel_id)
     assert len(retry["already_sent"]) == 1 and len(retry["sent"]) == 2
     assert [s["reason"] for s in retry["skipped"]] == ["opted out"]
     assert [r[:2] for r in _log(ws)] == [("sent", 1), ("sent", 2), ("sent", 1)]
-    mails = _mails(sink)
+    mails = mails_by_recipient(sink)
     assert "p3@example.org" not in mails
     assert sorted(len(m) for m in mails.values()) == [1, 1, 2]  # only the interrupted one twice
     (twice,) = [m for m in mails.values() if len(m) == 2]
@@ -155,16 +128,11 @@ def test_a_crash_after_the_server_accepted_some_then_a_retry_sends_nobody_twice(
 
 
 def test_a_refused_message_is_retried_and_a_claimed_row_waits_until_stale(ws, sink, monkeypatch):
-    from escucha.digests.deliver import DeliveryError
-
     panel_id, _ = _invited(ws)
     now = datetime.now(UTC)
 
-    def refuse(workspace, settings, to, *args):  # as smtplib words a refused recipient
-        raise DeliveryError(f"SMTP: SMTPRecipientsRefused: {{'{to}': (550, b'no')}}")
-
     with monkeypatch.context() as patched:
-        patched.setattr("escucha.digests.deliver.send_email", refuse)
+        patched.setattr("escucha.digests.deliver.send_email", refuse_recipient)
         refused = sending.send_invitations(ws, panel_id, now=now)
     assert len(refused["failed"]) == 4
     assert all("example.org" not in item["error"] for item in refused["failed"])
@@ -208,29 +176,13 @@ def test_the_job_on_postgresql_retries_a_crash_and_emails_each_tester_once(ws, s
     from escucha.jobs.worker import queue_job, run_worker
 
     panel_id, _ = _invited(ws)
-    real = sending._mark_sent
-    calls = []
-
-    def crash_on_third(ctx, row_id):
-        calls.append(row_id)
-        if len(calls) == 3:
-            raise RuntimeError("worker killed")
-        real(ctx, row_id)
-
-    monkeypatch.setattr(sending, "_mark_sent", crash_on_third)
+    crash_marking_sent(monkeypatch, call=3)
     assert queue_job(ws, "send_panel_invitations", panel_id=panel_id)
     assert not queue_job(ws, "send_panel_invitations", panel_id=panel_id)  # already waiting
     run_worker(ws, burst=True, retry_wait=0)  # the first run fails after 3 of 4, the retry ends
-    with ws.engine.connect() as conn:
-        jobs = conn.execute(
-            sa.text(
-                "SELECT status::text, attempts FROM procrastinate_jobs "
-                "WHERE task_name = 'escucha:send_panel_invitations'"
-            )
-        ).all()
-    assert [tuple(j) for j in jobs] == [("succeeded", 2)]  # failed once, retried
+    assert job_runs(ws.engine, "send_panel_invitations") == [("succeeded", 2)]  # failed, retried
     assert [r[:2] for r in _log(ws)] == [("sent", 1), ("sent", 1), ("sent", 2), ("sent", 1)]
-    mails = _mails(sink)
+    mails = mails_by_recipient(sink)
     assert sorted(len(m) for m in mails.values()) == [1, 1, 1, 2]
     (twice,) = [m for m in mails.values() if len(m) == 2]
     assert twice[0]["Message-ID"] == twice[1]["Message-ID"]

@@ -11,21 +11,29 @@ from email import message_from_string, policy
 import pytest
 import sqlalchemy as sa
 
-from alerts.servers import SmtpSink
 from escucha.community.importer import import_contacts
 from escucha.community.rights import opt_out
 from escucha.community.segments import SegmentFilters, create_segment
+from escucha.digests import linkmail
 from escucha.engage.drafts import Actor, approve_draft
 from escucha.research import sending
 from escucha.research.invitations import invite_segment
 from escucha.research.links import open_link
 from escucha.store.schema.research import invitation_sends, survey_invitations, survey_links
+from mail_testkit import (
+    PASSWORD,
+    crash_marking_sent,
+    job_runs,
+    mails_by_recipient,
+    refuse_recipient,
+    sink_fixture,  # noqa: F401 (the `sink` fixture)
+    use_sink,
+)
 
 from .helpers import run_cli
 from .survey_form import live_survey
 from .test_invitations import write_csv
 
-PASSWORD = "smtp-pa55word"
 PEOPLE = [
     ["Ana", "ana@example.org", "es", "ES", "", "yes"],
     ["Bo", "bo@example.org", "en", "US", "true", "yes"],  # opted out: never invited
@@ -36,23 +44,10 @@ ADDRESSES = [row[1] for row in PEOPLE]
 
 
 @pytest.fixture
-def sink():
-    with SmtpSink() as server:
-        yield server
-
-
-@pytest.fixture
 def ws(workspace, tmp_path, sink, monkeypatch):
     from escucha.workspace import open_workspace
 
-    monkeypatch.setenv("ESCUCHA_DIGESTS_SMTP_PASSWORD", PASSWORD)
-    path = workspace.path / "escucha.toml"
-    path.write_text(
-        path.read_text(encoding="utf-8")
-        + f'\n[digests]\nsmtp_host = "127.0.0.1"\nsmtp_port = {sink.port}\n'
-        'smtp_user = "escucha"\nsender = "escucha@example.org"\nstarttls = false\n',
-        encoding="utf-8",
-    )
+    use_sink(workspace.path, sink, monkeypatch)
     ws = open_workspace(workspace.path)
     import_contacts(
         ws,
@@ -76,10 +71,9 @@ def _invited(ws) -> tuple[int, dict[str, int]]:
 def _mails(sink) -> dict[str, object]:
     """Each message by its recipient (one recipient each)."""
     out = {}
-    for message in sink.messages:
-        (to,) = message["to"]
-        assert to.strip("<>") not in out, f"{to} got two messages"
-        out[to.strip("<>")] = message_from_string(message["data"], policy=policy.default)
+    for to, mails in mails_by_recipient(sink).items():
+        assert len(mails) == 1, f"{to} got two messages"
+        out[to] = mails[0]
     return out
 
 
@@ -143,30 +137,17 @@ def test_a_crash_after_the_server_accepted_then_a_retry_sends_nobody_twice(
 ):
     caplog.set_level(logging.DEBUG)
     survey_id, ids = _invited(ws)
-    real = sending._mark_sent
-    calls = []
-
-    def crash_on_second(ctx, row_id):
-        calls.append(row_id)
-        if len(calls) == 2:
-            raise RuntimeError("worker killed")
-        real(ctx, row_id)
-
-    monkeypatch.setattr(sending, "_mark_sent", crash_on_second)
-    with pytest.raises(RuntimeError, match="worker killed"):
+    with monkeypatch.context() as patched, pytest.raises(RuntimeError, match="worker killed"):
+        crash_marking_sent(patched, call=2)
         sending.send_invitations(ws, survey_id)
     assert len(sink.messages) == 2  # the second was accepted, then the crash
     order = sorted(ids.values())
     assert [(r.contact_id, r.status) for r in _log(ws)] == [(order[0], "sent"),
                                                           (order[1], "failed")]  # fmt: skip
-    monkeypatch.setattr(sending, "_mark_sent", real)
     retry = sending.send_invitations(ws, survey_id)
     assert retry["already_sent"] == [order[0]] and retry["sent"] == order[1:]
     assert [(r.status, r.attempts) for r in _log(ws)] == [("sent", 1), ("sent", 2), ("sent", 1)]
-    per_contact: dict[str, list] = {}
-    for message in sink.messages:
-        mail = message_from_string(message["data"], policy=policy.default)
-        per_contact.setdefault(message["to"][0], []).append(mail)
+    per_contact = mails_by_recipient(sink)
     counts = sorted(len(mails) for mails in per_contact.values())
     assert counts == [1, 1, 2]  # only the interrupted one twice, at least once
     (twice,) = [mails for mails in per_contact.values() if len(mails) == 2]
@@ -179,16 +160,11 @@ def test_a_crash_after_the_server_accepted_then_a_retry_sends_nobody_twice(
 def test_a_claimed_row_is_left_alone_until_stale_and_failures_are_retried(ws, sink, monkeypatch):
     from datetime import UTC, datetime
 
-    from escucha.digests.deliver import DeliveryError
-
     survey_id, ids = _invited(ws)
     now = datetime.now(UTC)
 
-    def refuse(workspace, settings, to, *args):  # as smtplib words a refused recipient
-        raise DeliveryError(f"SMTP: SMTPRecipientsRefused: {{'{to}': (550, b'no')}}")
-
     with monkeypatch.context() as patched:
-        patched.setattr("escucha.digests.deliver.send_email", refuse)
+        patched.setattr("escucha.digests.deliver.send_email", refuse_recipient)
         refused = sending.send_invitations(ws, survey_id, now=now)
     assert len(refused["failed"]) == 3
     assert all("example.org" not in item["error"] for item in refused["failed"])
@@ -244,26 +220,10 @@ def test_the_job_on_postgresql_retries_a_crash_and_emails_everyone_once(ws, sink
     from escucha.jobs.worker import queue_job, run_worker
 
     survey_id, _ = _invited(ws)
-    real = sending._mark_sent
-    calls = []
-
-    def crash_on_second(ctx, row_id):
-        calls.append(row_id)
-        if len(calls) == 2:
-            raise RuntimeError("worker killed")
-        real(ctx, row_id)
-
-    monkeypatch.setattr(sending, "_mark_sent", crash_on_second)
+    crash_marking_sent(monkeypatch, call=2)
     assert queue_job(ws, "send_invitations", survey_id=survey_id)
     run_worker(ws, burst=True, retry_wait=0)  # the first run fails, the retry finishes
-    with ws.engine.connect() as conn:
-        jobs = conn.execute(
-            sa.text(
-                "SELECT status::text, attempts FROM procrastinate_jobs "
-                "WHERE task_name = 'escucha:send_invitations'"
-            )
-        ).all()
-    assert [tuple(j) for j in jobs] == [("succeeded", 2)]  # failed once, retried
+    assert job_runs(ws.engine, "send_invitations") == [("succeeded", 2)]  # failed once, retried
     assert [(r.status, r.attempts) for r in _log(ws)] == [("sent", 1), ("sent", 2), ("sent", 1)]
     assert len(sink.messages) == 4  # the interrupted one twice, with one Message-ID
     ids_seen = [message_from_string(m["data"], policy=policy.default)["Message-ID"]
@@ -278,7 +238,7 @@ def test_a_retry_after_the_secret_changed_sends_a_new_working_link(ws, sink, mon
     from escucha.research.links import LinkRefused
 
     survey_id, _ = _invited(ws)
-    monkeypatch.setattr(sending, "_mark_sent", lambda ctx, row_id: 1 / 0)
+    monkeypatch.setattr(linkmail, "mark_sent", lambda ctx, sends, row_id: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         sending.send_invitations(ws, survey_id)
     monkeypatch.undo()

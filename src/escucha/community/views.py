@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, case, func, select
+from sqlalchemy import ColumnElement, Connection, Row, ScalarSelect, Select, case, func, select
 
 from escucha.community.handles import REACHABLE
 from escucha.config import CommunitySettings
@@ -39,6 +39,18 @@ if TYPE_CHECKING:
 WINDOW_DAYS = 90
 CONSENT_PURPOSE = "contact"
 _CHUNK = 500
+
+
+def first_email(contact_id: ColumnElement[int]) -> ScalarSelect[str]:
+    """The first email address added for the contact `contact_id` names (a column of the
+    outer query), as a scalar subquery: the one the invitations are sent to."""
+    return (
+        select(contact_emails.c.email)
+        .where(contact_emails.c.contact_id == contact_id)
+        .order_by(contact_emails.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def _day(value: datetime | None) -> str:

@@ -3,7 +3,8 @@ its themes, sent daily or weekly by email or to a webhook, each period once (doc
 
 `schedule.py` stores digests and says which period each covers, `content.py` builds and
 renders one, `deliver.py` sends it (SMTP, signed webhook), `send.py` sends a period once,
-with its log, and says which are due; `strings.py` holds their sentences.
+with its log, and says which are due; `strings.py` holds their sentences. `linkmail.py`
+emails the survey and product-test invitations with their personal links, each once.
 
 The names below are imported when first used, so that registering the feature's sentences
 (strings.py) imports nothing heavy."""

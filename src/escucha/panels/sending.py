@@ -23,19 +23,20 @@ crash only). Testers who opted out since, have no email address or were erased a
 
 from __future__ import annotations
 
-import html
 import logging
 import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from escucha.community.views import first_email
 from escucha.core.context import Context
+from escucha.digests.linkmail import Letter, send_each
 from escucha.errors import UserError
 from escucha.panels.define import get_panel
 from escucha.panels.invite import TEXT, invitation_text
 from escucha.panels.links import hash_token, tester_url
-from escucha.store.schema import contact_emails, contacts
+from escucha.store.schema import contacts
 from escucha.store.schema.panels import panel_invitation_sends, panel_testers
 from escucha.store.sentlog import SentLog
 
@@ -74,20 +75,8 @@ def _claim(ctx: Context, panel_id: int, tester_id: int, now: datetime) -> tuple[
         return row.id, tester_url(ctx, token)
 
 
-def _mark_sent(ctx: Context, row_id: int) -> None:
-    """The server accepted the message: the row is done and its link's nonce forgotten."""
-    SENDS.mark_sent(ctx.engine, row_id, link_nonce=None)
-
-
 def _invited(ctx: Context, panel_id: int) -> list[sa.Row]:
     """Each tester still `invited`, with their language, opt-out, first address and send."""
-    first_email = (
-        sa.select(contact_emails.c.email)
-        .where(contact_emails.c.contact_id == panel_testers.c.contact_id)
-        .order_by(contact_emails.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
     with ctx.engine.connect() as conn:
         return list(
             conn.execute(
@@ -96,7 +85,7 @@ def _invited(ctx: Context, panel_id: int) -> list[sa.Row]:
                     panel_testers.c.contact_id,
                     contacts.c.lang,
                     contacts.c.opted_out,
-                    first_email.label("email"),
+                    first_email(panel_testers.c.contact_id).label("email"),
                     panel_invitation_sends.c.status.label("send_status"),
                 )
                 .outerjoin(contacts, contacts.c.id == panel_testers.c.contact_id)
@@ -147,45 +136,18 @@ def send_invitations(ctx: Context, panel_id: int, *, now: datetime | None = None
     """Email each invited tester their invitation, once; what was `sent`, `already_sent`,
     `in_progress` (another attempt holds it), `failed` (the SMTP server refused: tried again
     by the next run) and `skipped` with the reason. Testers are named by contact id only."""
-    from escucha.digests.deliver import DeliveryError, digest_settings, send_email
-
     now = now or datetime.now(UTC)
     panel = get_panel(ctx, panel_id)
-    settings = digest_settings(ctx.config.extra)  # a wrong [digests] table stops here
     texts = _Texts(ctx, panel)
-    out: dict = {"panel_id": panel_id, "sent": [], "already_sent": [], "in_progress": [],
-                 "failed": [], "skipped": []}  # fmt: skip
-    for row in _invited(ctx, panel_id):
-        contact = row.contact_id
-        if row.send_status == "sent":
-            out["already_sent"].append(contact)
-            continue
-        reason = _skip_reason(row)
-        if reason is not None:
-            out["skipped"].append({"contact_id": contact, "reason": reason})
-            continue
-        text, subject = texts.get(row.lang)
+
+    def letter(row: sa.Row) -> Letter | None:
+        text, subject = texts.get(row.lang)  # the guard refuses before anything is claimed
         claimed = _claim(ctx, panel_id, row.id, now)
         if claimed is None:
-            out["in_progress"].append(contact)
-            continue
+            return None
         row_id, url = claimed
-        shown = html.escape(url)
-        body = f'<p>{html.escape(text)}</p>\n<p><a href="{shown}">{shown}</a></p>'
+        return Letter(row_id, row.email, subject, text, url, invitation_key(panel_id, row.id))
 
-        def hide(message: str, email: str = row.email) -> str:
-            return message.replace(email, "***")
-
-        try:
-            with SENDS.failures(ctx.engine, row_id, DeliveryError, redact=hide):
-                send_email(ctx.path, settings, row.email, subject, f"{text}\n\n{url}\n", body,
-                           invitation_key(panel_id, row.id))  # fmt: skip
-                _mark_sent(ctx, row_id)
-        except DeliveryError as exc:
-            error = hide(str(exc))[:2000]
-            log.warning("invitation to tester %s (panel %s) failed: %s", contact, panel_id, error)
-            out["failed"].append({"contact_id": contact, "error": error})
-            continue
-        log.info("invitation to tester %s (panel %s) sent", contact, panel_id)
-        out["sent"].append(contact)
-    return out
+    sent = send_each(ctx, SENDS, _invited(ctx, panel_id), skip_reason=_skip_reason, claim=letter,
+                     log=log, about=("tester", f"panel {panel_id}"))  # fmt: skip
+    return {"panel_id": panel_id, **sent}

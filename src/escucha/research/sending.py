@@ -26,17 +26,18 @@ same link, so a mail system can tell (at least once, not exactly once, for that 
 
 from __future__ import annotations
 
-import html
 import logging
 import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from escucha.community.views import first_email
 from escucha.core.context import Context
+from escucha.digests.linkmail import Letter, send_each
 from escucha.research.links import create_personal_link, hash_token, revoke_link, survey_url
 from escucha.research.surveys import get_survey
-from escucha.store.schema import contact_emails, contacts, drafts
+from escucha.store.schema import contacts, drafts
 from escucha.store.schema.research import invitation_sends, survey_invitations, survey_links
 from escucha.store.sentlog import SentLog
 
@@ -100,20 +101,8 @@ def _claim(ctx: Context, survey_id: int, contact_id: int, now: datetime) -> tupl
         return row.id, link.url
 
 
-def _mark_sent(ctx: Context, row_id: int) -> None:
-    """The server accepted the message: the row is done and its link's nonce forgotten."""
-    SENDS.mark_sent(ctx.engine, row_id, link_nonce=None)
-
-
 def _invited(ctx: Context, survey_id: int) -> list[sa.Row]:
     """Each invited contact with their language, opt-out, first email address and draft."""
-    first_email = (
-        sa.select(contact_emails.c.email)
-        .where(contact_emails.c.contact_id == survey_invitations.c.contact_id)
-        .order_by(contact_emails.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
     with ctx.engine.connect() as conn:
         return list(
             conn.execute(
@@ -121,7 +110,7 @@ def _invited(ctx: Context, survey_id: int) -> list[sa.Row]:
                     survey_invitations.c.contact_id,
                     contacts.c.lang,
                     contacts.c.opted_out,
-                    first_email.label("email"),
+                    first_email(survey_invitations.c.contact_id).label("email"),
                     drafts.c.id.label("draft_id"),
                     drafts.c.status.label("draft_status"),
                     drafts.c.text,
@@ -164,50 +153,21 @@ def send_invitations(ctx: Context, survey_id: int, *, now: datetime | None = Non
     """Email each invited contact their invitation, once; what was `sent`, `already_sent`,
     `in_progress` (another attempt holds it), `failed` (the SMTP server refused: tried again
     by the next run) and `skipped` with the reason. Contacts are named by id only."""
-    from escucha.digests.deliver import DeliveryError, digest_settings, send_email
-
     now = now or datetime.now(UTC)
     get_survey(ctx, survey_id)
-    settings = digest_settings(ctx.config.extra)  # a wrong [digests] table stops here
-    out: dict = {"survey_id": survey_id, "sent": [], "already_sent": [], "in_progress": [],
-                 "failed": [], "skipped": []}  # fmt: skip
-    for row in _invited(ctx, survey_id):
-        contact = row.contact_id
-        if row.send_status == "sent":
-            out["already_sent"].append(contact)
-            continue
-        reason = _skip_reason(row)
-        if reason is not None:
-            out["skipped"].append({"contact_id": contact, "reason": reason})
-            continue
-        claimed = _claim(ctx, survey_id, contact, now)
+
+    def letter(row: sa.Row) -> Letter | None:
+        claimed = _claim(ctx, survey_id, row.contact_id, now)
         if claimed is None:
-            out["in_progress"].append(contact)
-            continue
+            return None
         row_id, url = claimed
-        lang = row.lang if row.lang in SUBJECT else "en"
-        text = f"{row.text}\n\n{url}\n"
-        shown = html.escape(url)
-        body = f'<p>{html.escape(row.text)}</p>\n<p><a href="{shown}">{shown}</a></p>'
+        subject = _subject(ctx, survey_id, row.lang if row.lang in SUBJECT else "en")
+        return Letter(row_id, row.email, subject, row.text, url,
+                      invitation_key(survey_id, row.contact_id))  # fmt: skip
 
-        def hide(message: str, email: str = row.email) -> str:
-            return message.replace(email, "***")
-
-        try:
-            with SENDS.failures(ctx.engine, row_id, DeliveryError, redact=hide):
-                send_email(ctx.path, settings, row.email, _subject(ctx, survey_id, lang), text,
-                           body, invitation_key(survey_id, contact))  # fmt: skip
-                _mark_sent(ctx, row_id)
-        except DeliveryError as exc:
-            error = hide(str(exc))[:2000]
-            log.warning(
-                "invitation to contact %s (survey %s) failed: %s", contact, survey_id, error
-            )
-            out["failed"].append({"contact_id": contact, "error": error})
-            continue
-        log.info("invitation to contact %s (survey %s) sent", contact, survey_id)
-        out["sent"].append(contact)
-    return out
+    sent = send_each(ctx, SENDS, _invited(ctx, survey_id), skip_reason=_skip_reason,
+                     claim=letter, log=log, about=("contact", f"survey {survey_id}"))  # fmt: skip
+    return {"survey_id": survey_id, **sent}
 
 
 def send_log(ctx: Context, survey_id: int) -> list[dict]:
