@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -37,28 +38,30 @@ def file_fingerprint(path: Path) -> str:
 def cached_tables(
     prefix: str,
     fingerprint: str,
-    names: Sequence[str],
+    names: Sequence[str] | None,
     build: Callable[[], dict[str, np.ndarray]],
     mmap: bool = False,
 ) -> dict[str, np.ndarray]:
-    """The tables ``names`` from the cache folder for ``fingerprint``, else ``build()`` (saved
-    there for the next start). With ``mmap`` the files are memory-mapped: a start that reads
-    a few rows of a large table reads a few pages of it."""
+    """The tables ``names`` (None: every table ``build`` returns) from the cache folder for
+    ``fingerprint``, else ``build()`` (saved there for the next start). With ``mmap`` the files
+    are memory-mapped: a start that reads a few rows of a large table reads a few pages of it."""
     key = hashlib.blake2b(fingerprint.encode(), digest_size=8).hexdigest()
     folder = cache_dir() / f"{prefix}-{key}"
     try:
-        # plain arrays over the mapping: numpy's memmap type slows every indexing call
-        return {
-            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r" if mmap else None))
-            for name in names
-        }
+        stored = [p.stem for p in folder.glob("*.npy")] if names is None else names
+        if stored:
+            # plain arrays over the mapping: numpy's memmap type slows every indexing call
+            mode: Literal["r"] | None = "r" if mmap else None
+            return {
+                name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode=mode)) for name in stored
+            }
     except (OSError, ValueError):
         pass
     tables = build()
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{prefix}-"))
-        for name in names:
+        for name in tables if names is None else names:
             np.save(tmp / f"{name}.npy", tables[name])
         try:
             tmp.rename(folder)
