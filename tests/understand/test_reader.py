@@ -232,6 +232,26 @@ def test_language_tables_cache(tmp_path, monkeypatch):
     assert langid.LanguageDetector(["es", "en"]).detect_with_confidence(texts) == first
 
 
+def test_startup_tables_come_back_from_the_cache_unchanged(tmp_path, monkeypatch):
+    """The model's weights are inflated once, then read back uncompressed and equal; the
+    code-point table read from the cache at import equals a freshly built one."""
+    import numpy as np
+
+    from escucha.understand import builtin, features
+    from escucha.understand.shipped import MODEL_DIR
+
+    monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(tmp_path / "cache"))
+    with np.load(MODEL_DIR / "weights.npz", allow_pickle=False) as npz:
+        expected = {name: npz[name] for name in npz.files}
+    for _ in range(2):
+        arrays = builtin._load_weights(MODEL_DIR / "weights.npz")
+        assert arrays.keys() == expected.keys()
+        for name, arr in expected.items():
+            assert arrays[name].dtype == arr.dtype and np.array_equal(arrays[name], arr)
+    assert len(list((tmp_path / "cache").glob("weights-*/*.npy"))) == len(expected)
+    assert np.array_equal(features._TABLE, features._build_table())
+
+
 def test_a_post_reads_the_same_bits_in_any_batch():
     """A post's probabilities do not depend on the batch it is read in (the local engine,
     Dask's partitions and `classify` batch differently). Run on OpenBLAS's Haswell kernels

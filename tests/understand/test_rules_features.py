@@ -238,3 +238,15 @@ def test_phrase_keys_that_would_overflow_int64_are_refused():
     phrases = (" ".join(words[:6]), *words)  # 2,000 words, base 2,001, a 6-word phrase
     with pytest.raises(ValueError, match="overflow"):
         RuleMatcher((("wish", 0.5, "any", phrases),))
+
+
+def test_a_cached_matcher_has_the_built_tables(tmp_path, monkeypatch):
+    """RuleMatcher.cached builds the tables once and reads them back equal, dtypes included."""
+    monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(tmp_path))
+    built = RuleMatcher()._state()
+    for _ in range(2):
+        state = RuleMatcher.cached()._state()
+        assert state.keys() == built.keys()
+        for name, arr in built.items():
+            assert state[name].dtype == arr.dtype and np.array_equal(state[name], arr), name
+    assert len(list(tmp_path.glob("rules-*"))) == 1

@@ -24,6 +24,7 @@ from escucha.understand.patterns import pattern_matrix
 from escucha.understand.rules import rule_scores
 from escucha.understand.scorer import Scorer
 from escucha.understand.shipped import shipped_metrics
+from escucha.understand.tablecache import cached_tables, file_fingerprint
 
 
 class BuiltinScorer(Scorer):
@@ -79,8 +80,7 @@ class BuiltinScorer(Scorer):
     @classmethod
     def load(cls, model_dir: Path, languages: Sequence[str] | None = None) -> BuiltinScorer:
         manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
-        with np.load(model_dir / "weights.npz", allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
+        arrays = _load_weights(model_dir / "weights.npz")
         return cls(manifest, arrays, shipped_metrics(model_dir), languages)
 
     def logits(self, analysis: Analysis) -> np.ndarray:
@@ -150,3 +150,16 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def _npz_arrays(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as npz:
+        return {name: npz[name] for name in npz.files}
+
+
+def _load_weights(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of weights.npz. The file is compressed (about 50 ms to inflate at every
+    start): its arrays are read back from the uncompressed cache after the first start."""
+    with np.load(path, allow_pickle=False) as npz:  # reads the zip directory only
+        names = tuple(npz.files)
+    return cached_tables("weights", file_fingerprint(path), names, lambda: _npz_arrays(path))

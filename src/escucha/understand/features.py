@@ -18,11 +18,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from escucha.understand import lexicon
+from escucha.understand.tablecache import cached_tables, file_fingerprint
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -143,7 +145,13 @@ def _build_table() -> np.ndarray:
     return table
 
 
-_TABLE = _build_table()
+# built from this file's code and Python's Unicode database: cached (about 50 ms to build)
+_TABLE = cached_tables(
+    "codepoints",
+    f"{file_fingerprint(Path(__file__))}|{unicodedata.unidata_version}|{_TABLE_SIZE}",
+    ("table",),
+    lambda: {"table": _build_table()},
+)["table"]
 _IS_ALPHA = ((_TABLE >> np.uint64(_FLAG_SHIFT)) & np.uint64(_ALPHA)) != 0
 
 
@@ -226,18 +234,25 @@ def word_hashes(words: Sequence[str]) -> np.ndarray:
     return _mix(_span_hash(h, inv, end - lengths, end), _SALT_WORD)
 
 
+def _distinct(values: np.ndarray) -> bool:
+    """Whether no value occurs twice (np.unique's plain form would import numpy.ma, about
+    15 ms at every start)."""
+    ordered = np.sort(values)
+    return not np.any(ordered[1:] == ordered[:-1])
+
+
 class HashIndex:
     """Exact lookup of 64-bit hashes in a small fixed set: a direct-address table on the top
     bits, sized so that no two keys share a slot (one gather and one compare per lookup)."""
 
     def __init__(self, keys: np.ndarray) -> None:
         self.keys = np.asarray(keys, dtype=np.uint64)
-        if np.unique(self.keys).size != self.keys.size:
+        if not _distinct(self.keys):
             raise ValueError("duplicate keys")
         bits = max(int(self.keys.size).bit_length() + 3, 8)
         while True:
             slots = self.keys >> np.uint64(64 - bits)
-            if np.unique(slots).size == slots.size:
+            if _distinct(slots):
                 break
             bits += 1
         self._shift = np.uint64(64 - bits)

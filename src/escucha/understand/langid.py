@@ -9,10 +9,6 @@ after ``set_languages``. Up to ``max_bytes`` bytes of each cleaned text are used
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,18 +22,10 @@ from escucha.understand.features import (
     letter_words_per_text,
     mark_links,
 )
+from escucha.understand.tablecache import cached_tables, file_fingerprint
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _TABLES = ("next", "state_info", "ptc", "pc", "languages")
-
-
-def cache_dir() -> Path:
-    """Where derived, rebuildable files live: $ESCUCHA_CACHE_DIR, else $XDG_CACHE_HOME/escucha,
-    else ~/.cache/escucha."""
-    if os.environ.get("ESCUCHA_CACHE_DIR"):
-        return Path(os.environ["ESCUCHA_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "escucha"
 
 
 def _load_tables(languages: tuple[str, ...]) -> dict[str, np.ndarray]:
@@ -46,8 +34,7 @@ def _load_tables(languages: tuple[str, ...]) -> dict[str, np.ndarray]:
     py3langid ships its model LZMA-compressed: decompressing it takes most of a second at
     every start. The tables derived from it are kept uncompressed in the cache folder (one
     folder per model file and language set, about 45 MB) and memory-mapped on later starts
-    (a one-post run reads a few pages of them, not 40 MB); when the cache cannot be read or
-    written, they are rebuilt from the model each time.
+    (a one-post run reads a few pages of them, not 40 MB).
     """
     from py3langid.langid import MODEL_FILE
 
@@ -56,31 +43,10 @@ def _load_tables(languages: tuple[str, ...]) -> dict[str, np.ndarray]:
         import py3langid.langid as pl
 
         model = Path(pl.MODEL_DIR) / model
-    st = model.stat()
-    key = hashlib.blake2b(
-        f"{model}|{st.st_size}|{st.st_mtime_ns}|{','.join(languages)}|1".encode(), digest_size=8
-    ).hexdigest()
-    folder = cache_dir() / f"langid-{key}"
-    try:
-        # plain arrays over the mapping: numpy's memmap type slows every indexing call
-        return {
-            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in _TABLES
-        }
-    except (OSError, ValueError):
-        pass
-    tables = _build_tables(languages)
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".langid-"))
-        for name, arr in tables.items():
-            np.save(tmp / f"{name}.npy", arr)
-        try:
-            tmp.rename(folder)
-        except OSError:  # another process got there first
-            shutil.rmtree(tmp, ignore_errors=True)
-    except OSError:
-        pass
-    return tables
+    fingerprint = f"{file_fingerprint(model)}|{','.join(languages)}|1"
+    return cached_tables(
+        "langid", fingerprint, _TABLES, lambda: _build_tables(languages), mmap=True
+    )
 
 
 def _build_tables(languages: tuple[str, ...]) -> dict[str, np.ndarray]:

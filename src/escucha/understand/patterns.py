@@ -429,7 +429,7 @@ def _matchers() -> tuple[RuleMatcher, ...]:
             for name, where, phrases in FAMILIES
             if where == place
         ]
-        out.append(RuleMatcher(rules))
+        out.append(RuleMatcher.cached(rules))
     return tuple(out)
 
 

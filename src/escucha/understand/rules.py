@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from escucha.understand.features import Analysis, HashIndex, word_hashes
+from escucha.understand.tablecache import cached_tables, file_fingerprint
 
 Rule = tuple[str, float, str, tuple[str, ...]]  # intent, probability, where, phrases
 
@@ -1290,6 +1292,46 @@ class RuleMatcher:
         self._first_pos = np.full(len(vocab), -1, dtype=np.int64)
         self._first_pos[self._steps[0][0]] = np.arange(self._steps[0][0].size)
 
+    @classmethod
+    def cached(cls, rules: Sequence[Rule] = RULES) -> RuleMatcher:
+        """The matcher for ``rules``, its tables read from the startup cache (building the
+        matchers took about 50 ms at every start); keyed by the rules themselves and by the
+        code that compiles and hashes them."""
+        here = Path(__file__)
+        fingerprint = "|".join(
+            [file_fingerprint(here), file_fingerprint(here.with_name("features.py")), repr(rules)]
+        )
+        state = cached_tables("rules", fingerprint, None, lambda: cls(rules)._state())
+        out = cls.__new__(cls)
+        out._index = HashIndex(state["vocab"])
+        out._base = state["vocab"].size + 1
+        out._intents = tuple(state["intents"].tolist())
+        out._tables = {}
+        for n in state["lengths"].tolist():
+            keys, probs, where, intent_ids = (state[f"table{n}_{i}"] for i in range(4))
+            out._tables[n] = (keys, probs, where, intent_ids)
+        out._steps = []
+        for n in range(int(state["longest"][0])):
+            keys, row, longer = (state[f"step{n + 1}_{i}"] for i in range(3))
+            out._steps.append((keys, row, longer))
+        out._first_pos = state["first_pos"]
+        return out
+
+    def _state(self) -> dict[str, np.ndarray]:
+        """This matcher's tables as named arrays (what ``cached`` stores)."""
+        state = {
+            "vocab": self._index.keys,
+            "intents": np.array(self._intents, dtype=str),
+            "lengths": np.array(sorted(self._tables), dtype=np.int64),
+            "longest": np.array([len(self._steps)], dtype=np.int64),
+            "first_pos": self._first_pos,
+        }
+        for n, table in self._tables.items():
+            state.update({f"table{n}_{i}": arr for i, arr in enumerate(table)})
+        for n, step in enumerate(self._steps, start=1):
+            state.update({f"step{n}_{i}": arr for i, arr in enumerate(step)})
+        return state
+
     def scores(self, a: Analysis, intents: Sequence[str]) -> np.ndarray:
         """Highest rule probability per (text, intent); 0 where no rule matches."""
         out = np.zeros((a.n_docs, len(intents)), dtype=np.float64)
@@ -1399,7 +1441,7 @@ def _after_percent(a: Analysis, at: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _default_matcher() -> RuleMatcher:
-    return RuleMatcher()
+    return RuleMatcher.cached()
 
 
 def rule_scores(a: Analysis, intents: Sequence[str]) -> np.ndarray:
