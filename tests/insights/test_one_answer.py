@@ -68,7 +68,19 @@ def faces(tmp_path_factory):
                 for brand in {b for _, b in BRAND_VIEWS}
             },
             "redirect": client.get("/concerns?lang=es&brand=Iberia"),
+            "cli_brand": {brand: _cli(ws, "--brand", brand.lower()) for _, brand in BRAND_VIEWS},
         }
+
+
+def _cli(ws, *args: str) -> dict:
+    """`escucha themes --json` through escucha's own app, on the workspace."""
+    from typer.testing import CliRunner
+
+    from escucha.cli.app import app
+
+    result = CliRunner().invoke(app, ["-w", str(ws.path), "themes", "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 def _periods_in(text: str) -> dict[str, tuple[str, str]]:
@@ -169,7 +181,8 @@ def _first_theme(page: str, lang: str) -> tuple[str, str]:
 
 
 def test_a_brands_themes_are_the_scopes_as_it_sees_them(faces):
-    """/themes?brand=X, the REST API's brand filter and `Workspace.themes(brand=...)` keep the
+    """/themes?brand=X, the REST API's brand filter, `escucha themes --brand X` and
+    `Workspace.themes(brand=...)` keep the
     scope's themes (same ids, labels, sizes) and rank them by the brand's posts, so the first
     is the brand's top concern of the competitors page, the report and /concerns."""
     ws = faces["ws"]
@@ -193,9 +206,30 @@ def test_a_brands_themes_are_the_scopes_as_it_sees_them(faces):
         ]
         assert [t["id"] for t in api] == list(python["id"])
         assert [t["brand_posts"] for t in api] == list(python["brand_posts"])
+        cli = [
+            t
+            for t in faces["cli_brand"][brand]["themes"]
+            if t["intent"] == "complaint" and t["lang"] == lang
+        ]
+        fields = ("id", "label", "size", "brand_posts", "brand_share")
+        assert [[t[f] for f in fields] for t in cli] == [[t[f] for f in fields] for t in api]
         for t in api:  # a filter of the scope's themes, not new ones
             assert (t["label"], t["size"]) == (scope[t["id"]]["label"], scope[t["id"]]["size"])
             assert t["brand_posts"] == scope[t["id"]]["brands"][brand]
         shown, size = _first_theme(faces["brand_pages"][(lang, brand)], lang)
         assert shown == label and size.startswith(f"{posts} of {brand}'s posts")
     assert ("es", "Iberia") in top and ("en", "United Airlines") in top
+
+
+def test_the_command_line_names_an_unknown_brand(faces, capsys, monkeypatch):
+    """The API and the pages answer no themes for a brand no post names; the command line,
+    where it is most likely a typo, says so in one line."""
+    from escucha.cli import main
+
+    monkeypatch.delenv("ESCUCHA_DATABASE_URL", raising=False)
+    ws = faces["ws"]
+    assert main(["-w", str(ws.path), "themes", "--brand", "Lufthansa"]) == 1
+    known = ", ".join(b.name for b in ws.config.brands)
+    assert capsys.readouterr().err.splitlines() == [
+        f"escucha: error: --brand 'Lufthansa': not a brand of this workspace (known: {known})"
+    ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from types import SimpleNamespace
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -73,6 +75,39 @@ def test_table(monkeypatch):
     result = CliRunner().invoke(local_app(), ["themes", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "complaint · en" in result.stdout and "themes" in result.stdout
+
+
+def test_brand_view(monkeypatch):
+    """--brand keeps the themes holding the brand's posts, ranked by them (the shared
+    insights.concerns.of_brand; every face is checked equal in test_one_answer.py)."""
+    frame = topic_frame()
+    frame["brands"] = [["Iberia"] if i % 3 else ["Vueling"] for i in frame["id"]]
+    scope = run(monkeypatch, frame, "--json", "--intent", "complaint")["themes"]
+    out = run(monkeypatch, frame, "--json", "--intent", "complaint", "--brand", "vueling")
+    mine = out["themes"]
+    assert {t["id"] for t in mine} <= {t["id"] for t in scope} and mine
+    for lang in ("en", "es"):
+        ours = [t for t in mine if t["lang"] == lang]
+        assert [t["brand_posts"] for t in ours] == [t["brands"]["Vueling"] for t in ours]
+        named = [t["brand_posts"] for t in ours if not t["other"]]
+        assert named == sorted(named, reverse=True)
+        assert sum(t["brand_share"] for t in ours) == pytest.approx(1.0)
+    assert "brand_posts" not in scope[0]
+
+
+def test_brand_table_and_unknown_brand(monkeypatch):
+    from escucha.errors import UserError
+
+    frame = topic_frame()
+    monkeypatch.setattr(themes_cli, "workspace_of", lambda ctx: fake_workspace(frame))
+    result = CliRunner().invoke(local_app(), ["themes", "--lang", "en", "--brand", "IBERIA"])
+    assert result.exit_code == 0, result.output
+    assert "brand posts" in result.stdout and re.search(r"\b\d+ \(\d+%\)", result.stdout)
+    result = CliRunner().invoke(local_app(), ["themes", "--brand", "Ryanair"])
+    assert isinstance(result.exception, UserError)
+    assert (
+        str(result.exception) == "--brand 'Ryanair': not a brand of this workspace (known: Iberia)"
+    )
 
 
 def test_themes_json_on_a_real_analysed_workspace(sqlite_workspace, tmp_path):

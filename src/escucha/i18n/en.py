@@ -650,6 +650,7 @@ STRINGS: dict[str, str] = {
     "ledger_ref": "--ref is longer than 2000 characters",
     "invalid_field": "{field}: not a valid value",
     "filter_bad_value": "{name}: not a valid value",
+    "themes_unknown_brand": "--brand '{brand}': not a brand of this workspace (known: {known})",
     "filter_query_too_long": "the query is longer than {limit} characters",
     "idea_missing": "no idea #{id}; 'escucha ideas' lists them",
     "idea_merge_to_mark": "mark a duplicate with 'escucha ideas merge ID INTO_ID'",

@@ -707,6 +707,9 @@ STRINGS: dict[str, str] = {
     "ledger_ref": "la referencia (--ref) tiene más de 2000 caracteres",
     "invalid_field": "{field}: no es un valor válido",
     "filter_bad_value": "{name}: no es un valor válido",
+    "themes_unknown_brand": (
+        "--brand '{brand}': no es una marca de este espacio de trabajo (conocidas: {known})"
+    ),
     "filter_query_too_long": "la consulta tiene más de {limit} caracteres",
     "idea_missing": "no existe la idea n.º {id}; 'escucha ideas' las lista",
     "idea_merge_to_mark": "una duplicada se marca con 'escucha ideas merge ID INTO_ID'",
