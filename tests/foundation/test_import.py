@@ -229,6 +229,16 @@ def test_parquet_and_gzip(workspace, tmp_path):
     assert [n for n, _ in stored(workspace)] == ["g1", "p1", "p2"]
 
 
+def test_a_broken_parquet_file_is_one_error_before_any_row_is_read(tmp_path):
+    from escucha.listen.files import SourceFile
+
+    for name, content in (("rows.jsonl", b"PAR1"), ("p.parquet", b"PAR1 not really parquet")):
+        path = tmp_path / name
+        path.write_bytes(content)  # starts like Parquet (hypothesis found the .jsonl one)
+        with pytest.raises(UserError, match=r"not a readable Parquet file"):
+            SourceFile(path)
+
+
 def test_html_entities_in_tweets_are_decoded(workspace, tmp_path):
     f = write(tmp_path / "t.jsonl", '{"id": 1, "text": "A &amp; B &gt; C"}\n')
     workspace.import_file(f)

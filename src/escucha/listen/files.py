@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from escucha.config import ImportSettings
 from escucha.core.items import Rejected
@@ -148,6 +148,15 @@ def detect_format(path: Path, head: bytes) -> str:
     if name.endswith((".csv", ".tsv", ".txt")):
         return "csv"
     return "jsonl" if head.lstrip(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"[") else "csv"
+
+
+def _open_parquet(path: Path) -> Any:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a broken file
+        raise UserError(f"{path}: not a readable Parquet file: {exc}") from None
 
 
 def detect_encoding(head: bytes) -> str:
@@ -354,6 +363,9 @@ class SourceFile:
         if self.format != "parquet" and looks_binary(head, self.encoding):
             raise UserError(f"{path}: looks like a binary file, not CSV, JSON Lines or Parquet")
         self._head = head
+        if self.format == "parquet":  # a broken one is a verdict on the file: say it now
+            self._stream.close()  # Parquet needs to seek: it reads the file itself
+            self._parquet_file = _open_parquet(path)
 
     @property
     def bytes_read(self) -> int:
@@ -361,6 +373,8 @@ class SourceFile:
 
     def close(self) -> None:
         self._stream.close()
+        if self.format == "parquet":
+            self._parquet_file.close()
 
     def _text_lines(self) -> Iterator[str | BadLine]:
         """Decoded lines, NULs replaced; a line over the cap or not decodable is a `BadLine`.
@@ -551,13 +565,7 @@ class SourceFile:
             yield first, Rejected(f"line {first}", problem, first_text[:SHOWN_CHARS], first)
 
     def _parquet(self) -> Iterator[tuple[int, dict | Rejected]]:
-        import pyarrow.parquet as pq
-
-        self._stream.close()  # Parquet needs to seek: read the file itself
-        try:
-            parquet = pq.ParquetFile(self.path)
-        except Exception as exc:  # pyarrow raises several types for a broken file
-            raise UserError(f"{self.path}: not a readable Parquet file: {exc}") from None
+        parquet = self._parquet_file
         total = max(1, parquet.metadata.num_rows)
         number = 0
         for batch in parquet.iter_batches(batch_size=4096):
