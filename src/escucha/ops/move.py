@@ -15,6 +15,7 @@ from sqlalchemy import Engine, Integer, func, insert, select, text
 from escucha.errors import UserError
 from escucha.store import db
 from escucha.store.schema import metadata
+from escucha.store.stats import analyze_grown
 
 BATCH_SIZE = 5000
 
@@ -85,6 +86,7 @@ def migrate_store(
             copied[table.name] = done
         if target.dialect.name == "postgresql":
             _reset_sequences(target)
+        analyze_grown(target, copied)
         return Moved(db.redacted_url(to_url), copied)
     finally:
         target.dispose()

@@ -46,6 +46,7 @@ from escucha.store.schema import (
     source_state,
 )
 from escucha.store.search import index_new_posts_at_once
+from escucha.store.stats import analyze_grown
 
 AuthorKey = tuple[str, str, str]  # (platform, instance, account id)
 
@@ -576,15 +577,18 @@ def _add_to_run(
 
 
 def finish_run(engine: Engine, run_id: int, status: str, **values: object) -> dict[str, Any]:
+    """Close an import or collection run; on PostgreSQL, analyse the tables it grew."""
     with engine.begin() as conn:
         conn.execute(
             update(import_runs)
             .where(import_runs.c.id == run_id)
             .values(status=status, finished_at=datetime.now(UTC), **values)
         )
-        return dict(
+        run = dict(
             conn.execute(select(import_runs).where(import_runs.c.id == run_id)).one()._mapping
         )
+    analyze_grown(engine, {"posts": run["accepted"], "authors": 0, "post_engagement": 0})
+    return run
 
 
 def put_setting(conn: Connection, key: str, value: str) -> None:

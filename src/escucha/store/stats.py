@@ -1,0 +1,52 @@
+"""Fresh planner statistics after a write that grew a table (PostgreSQL only).
+
+PostgreSQL plans a query from each table's statistics, which only ANALYZE refreshes; a
+server with autovacuum off (or a store that grew faster than autovacuum looks) keeps
+planning on the statistics of the old, smaller tables. After an import, a collection, an
+analysis run or `migrate-store`, `analyze_grown` analyses the tables written, under
+autovacuum's own rule: rows changed since the last ANALYZE above
+ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR x the rows the statistics know of.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from sqlalchemy import Engine, bindparam, text
+
+log = logging.getLogger(__name__)
+
+ANALYZE_THRESHOLD = 50  # PostgreSQL's autovacuum_analyze_threshold default
+ANALYZE_SCALE_FACTOR = 0.1  # autovacuum_analyze_scale_factor
+
+_CHANGED = text(
+    "SELECT s.relname, s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables s "
+    "JOIN pg_class c ON c.oid = s.relid "
+    "WHERE s.schemaname = current_schema() AND s.relname IN :tables"
+).bindparams(bindparam("tables", expanding=True))
+
+
+def analyze_grown(engine: Engine, written: Mapping[str, int]) -> list[str]:
+    """ANALYZE those of the tables in `written` that changed enough since their last
+    ANALYZE; return their names. A no-op on SQLite.
+
+    `written` maps a table to the rows this run knows it wrote (0 when unknown): a
+    backend reports its counters to pg_stat_user_tables up to 10 s late, and only this
+    connection's own can be forced out, so the known count is a floor for the changes seen.
+    """
+    if engine.dialect.name != "postgresql" or not written:
+        return []
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if (conn.dialect.server_version_info or (0,)) >= (15,):
+            conn.exec_driver_sql("SELECT pg_stat_force_next_flush()")  # flushed once idle
+        grown = []
+        for name, changed, known in conn.execute(_CHANGED, {"tables": sorted(written)}):
+            threshold = ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * max(known, 0)
+            if max(changed, written[name]) >= threshold:
+                grown.append(name)
+        for name in grown:
+            conn.exec_driver_sql(f'ANALYZE "{name}"')
+    if grown:
+        log.debug("analysed %s after they grew", ", ".join(grown))
+    return grown

@@ -1,0 +1,61 @@
+"""Planner statistics follow a store that grew: an import or an analysis run that changed a
+table by more than autovacuum's threshold analyses it (store/stats.py); a small one does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from escucha.store.stats import analyze_grown
+from escucha.workspace import Workspace, init_workspace
+from escucha_testkit import _fresh_pg_schema, market_config
+
+
+@pytest.fixture
+def pg_workspace(tmp_path: Path, monkeypatch):
+    for url in _fresh_pg_schema():
+        monkeypatch.setenv("ESCUCHA_DATABASE_URL", url)
+        ws = init_workspace(tmp_path / "ws", market_config())
+        yield ws
+        ws.engine.dispose()
+
+
+def statistics(ws: Workspace, table: str) -> tuple[object, float]:
+    """(last ANALYZE, rows the planner believes) of a table in the workspace's schema."""
+    with ws.engine.connect() as conn:
+        return conn.execute(
+            sa.text(
+                "SELECT s.last_analyze, c.reltuples FROM pg_stat_user_tables s "
+                "JOIN pg_class c ON c.oid = s.relid "
+                "WHERE s.schemaname = current_schema() AND s.relname = :t"
+            ),
+            {"t": table},
+        ).one()
+
+
+def posts_file(path: Path, first: int, n: int) -> Path:
+    lines = [f"{i},@Iberia vuelo número {i} con retraso" for i in range(first, first + n)]
+    path.write_text("id,text\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.postgres
+def test_a_large_import_is_analysed_and_a_small_one_is_not(pg_workspace, tmp_path):
+    assert statistics(pg_workspace, "posts")[0] is None
+    pg_workspace.import_file(posts_file(tmp_path / "a.csv", 1, 300), source="a")
+    analysed, rows = statistics(pg_workspace, "posts")
+    assert analysed is not None and 270 <= rows <= 330
+
+    pg_workspace.import_file(posts_file(tmp_path / "b.csv", 1000, 5), source="b")
+    assert statistics(pg_workspace, "posts") == (analysed, rows)  # 5 < 50 + 10% of 300
+
+    before = statistics(pg_workspace, "enrichments")[0]
+    assert pg_workspace.analyze()["enriched"] == 305
+    analysed, rows = statistics(pg_workspace, "enrichments")
+    assert analysed is not None and analysed != before and 275 <= rows <= 335
+
+
+def test_nothing_is_analysed_on_sqlite(sqlite_workspace):
+    assert analyze_grown(sqlite_workspace.engine, {"posts": 10_000}) == []
