@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 
 from escucha.core.timeutil import UTCDateTime
-from escucha.store.schema.base import metadata
+from escucha.store.schema.base import metadata, sent_log_columns
 
 digests = Table(
     "digests",
@@ -36,10 +36,6 @@ digest_sends = Table(
     Column("digest_id", Integer, ForeignKey("digests.id", ondelete="CASCADE"), nullable=False),
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
-    Column("status", String(16), nullable=False),  # sending | sent | failed
-    Column("attempts", Integer, nullable=False),
-    Column("started_at", UTCDateTime, nullable=False),  # of the latest attempt
-    Column("sent_at", UTCDateTime),
-    Column("error", Text),  # the last failure, without URLs or credentials
+    *sent_log_columns(),  # status: sending | sent | failed
     UniqueConstraint("digest_id", "period_start", name="uq_digest_sends_period"),
 )

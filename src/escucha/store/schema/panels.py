@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 from escucha.core.timeutil import UTCDateTime
-from escucha.store.schema.base import metadata
+from escucha.store.schema.base import metadata, sent_log_columns
 
 panels = Table(
     "panels",
@@ -174,11 +174,7 @@ panel_invitation_sends = Table(
         "tester_id", Integer, ForeignKey("panel_testers.id", ondelete="CASCADE"), nullable=False
     ),
     Column("link_nonce", String(64)),
-    Column("status", String(16), nullable=False),  # claimed | sent | failed
-    Column("attempts", Integer, nullable=False),
-    Column("started_at", UTCDateTime, nullable=False),
-    Column("sent_at", UTCDateTime),
-    Column("error", Text),
+    *sent_log_columns(),  # status: claimed | sent | failed
     UniqueConstraint("tester_id", name="uq_panel_invitation_sends_tester"),
 )
 Index("ix_panel_invitation_sends_panel", panel_invitation_sends.c.panel_id)

@@ -16,12 +16,11 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    Text,
     UniqueConstraint,
 )
 
 from escucha.core.timeutil import UTCDateTime
-from escucha.store.schema.base import metadata
+from escucha.store.schema.base import metadata, sent_log_columns
 
 surveys = Table(
     "surveys",
@@ -135,11 +134,7 @@ invitation_sends = Table(
     Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
     Column("link_id", Integer, ForeignKey("survey_links.id", ondelete="SET NULL")),
     Column("link_nonce", String(64)),
-    Column("status", String(16), nullable=False),  # claimed | sent | failed
-    Column("attempts", Integer, nullable=False),
-    Column("started_at", UTCDateTime, nullable=False),
-    Column("sent_at", UTCDateTime),
-    Column("error", Text),
+    *sent_log_columns(),  # status: claimed | sent | failed
     UniqueConstraint("survey_id", "contact_id", name="uq_invitation_sends_contact"),
 )
 
