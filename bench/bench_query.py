@@ -7,10 +7,13 @@ rules find. Then runs each query several times: the median wall time, and the me
 of this process (the whole query on SQLite; on PostgreSQL only the client's part), which a
 shared machine inflates less. SQLite by default; with --postgres URL, in the
 schema `bench_query_<size>` of that database (kept for the next run; drop it when done),
-vacuumed once built as autovacuum would.
+vacuumed once built as autovacuum would. With --server-cpu (a PostgreSQL server on this
+machine) parallel workers are off and a column gives the median CPU seconds of the server
+process that ran the query (from /proc): the measure a busy machine inflates least.
 
     python bench/bench_query.py [--size 1000000] [--repeat 5] [--workdir /tmp/escucha-bench]
                                 [--postgres postgresql+psycopg://postgres@127.0.0.1/test]
+                                [--server-cpu]
 """
 
 from __future__ import annotations
@@ -190,13 +193,26 @@ def postgres_store(url: str, size: int) -> sa.Engine:
     return engine
 
 
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the server process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/escucha-bench"))
     parser.add_argument("--postgres", help="a PostgreSQL URL: bench there instead of SQLite")
+    parser.add_argument(
+        "--server-cpu",
+        action="store_true",
+        help="PostgreSQL on this machine: parallel workers off, the server process's CPU s",
+    )
     args = parser.parse_args()
+    if args.server_cpu and not args.postgres:
+        parser.error("--server-cpu needs --postgres")
     if args.postgres:
         engine = postgres_store(args.postgres, args.size)
         with engine.connect() as conn:
@@ -216,19 +232,27 @@ def main() -> None:
         f"load {os.getloadavg()[0]:.1f}, Python {platform.python_version()}, {database}, "
         f"{args.size:,} posts, p50 of {args.repeat} runs"
     )
-    print("| query | posts found | p50 s | CPU s |")
-    print("|---|---:|---:|---:|")
+    server = " server CPU s |" if args.server_cpu else ""
+    print(f"| query | posts found | p50 s | CPU s |{server}")
+    print("|---|---:|---:|---:|" + ("---:|" if server else ""))
     with engine.connect() as conn:
+        pid = None
+        if args.server_cpu:
+            conn.exec_driver_sql("SET max_parallel_workers_per_gather = 0")
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         for text in QUERIES:
             query = parse(text)
-            times, cpu, found = [], [], 0
+            times, cpu, backend, found = [], [], [], 0
             for _ in range(args.repeat):
                 start, start_cpu = time.perf_counter(), time.process_time()
+                start_backend = backend_cpu(pid) if pid else 0.0
                 found = len(select_posts(conn, query, MODEL))
                 times.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
+                backend.append(backend_cpu(pid) - start_backend if pid else 0.0)
             p50, cpu50 = statistics.median(times), statistics.median(cpu)
-            print(f"| `{text}` | {found:,} | {p50:.2f} | {cpu50:.2f} |")
+            extra = f" {statistics.median(backend):.2f} |" if pid else ""
+            print(f"| `{text}` | {found:,} | {p50:.2f} | {cpu50:.2f} |{extra}")
 
 
 if __name__ == "__main__":
