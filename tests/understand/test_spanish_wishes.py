@@ -39,3 +39,29 @@ def test_requests_to_the_company_are_wishes(reader, text):
 def test_sympathy_curses_and_own_case_are_not_wishes(reader, text):
     (reading,) = reader.read([text], ["es"])
     assert "wish" not in reading.intent_labels
+
+
+# Spanish written without accents reads as English words once folded ("Reservé" -> "reserve",
+# "usé" -> "use"): English rules must not fire on Spanish posts, nor Spanish ones on English.
+SPANISH_WITHOUT_ACCENTS = [
+    "@Iberia Reserve dos vuelos con puntos y puse mal el nombre",
+    "Plan de viernes: viajar en avion con @Iberia y leer la revista",
+    "@Iberia Use la app ayer para facturar y bien",
+]
+
+
+@pytest.mark.parametrize("text", SPANISH_WITHOUT_ACCENTS)
+def test_english_rules_do_not_read_spanish_posts(reader, text):
+    (spanish,) = reader.read([text], ["es"])
+    assert "wish" not in spanish.intent_labels
+
+
+def test_each_language_keeps_its_own_rules(reader):
+    es, en = reader.read(
+        ["@Iberia deberían poner wifi en los vuelos largos", "@united you should add wifi"],
+        ["es", "en"],
+    )
+    assert "wish" in es.intent_labels and "wish" in en.intent_labels
+    # the same English request read as Spanish gets no English rule
+    (as_spanish,) = reader.read(["@united please add wifi on transatlantic flights"], ["es"])
+    assert "wish" not in as_spanish.intent_labels
