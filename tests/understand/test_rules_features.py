@@ -214,7 +214,12 @@ def test_hash_index():
 
 @pytest.mark.parametrize(
     ("lang", "name", "n"),
-    [("es", None, 330), ("en", None, 235), ("es", "es_airline_intents_2.jsonl", 525)],
+    [
+        ("es", None, 330),
+        ("en", None, 235),
+        ("es", "es_airline_intents_2.jsonl", 525),
+        ("es", "es_airline_intents_4.jsonl", 500),
+    ],
 )
 def test_annotated_sets(lang, name, n):
     rows = load(lang, name)
@@ -233,6 +238,16 @@ def test_second_spanish_set_is_new_and_split_in_halves_per_stratum():
         splits = [r["split"] for r in rows if r["stratum"] == stratum]
         assert set(splits) == {"dev", "sealed"}
         assert abs(splits.count("dev") - splits.count("sealed")) <= 1
+
+
+def test_fourth_spanish_set_is_new_and_split_by_stratum():
+    earlier = {
+        r["id"] for n in ("", "_2", "_3") for r in load("es", f"es_airline_intents{n}.jsonl")
+    }
+    rows = load("es", "es_airline_intents_4.jsonl")
+    assert not earlier & {r["id"] for r in rows}
+    assert all(r["split"] == r["stratum"] for r in rows)
+    assert {r["split"] for r in rows} == {"cue", "random"}
 
 
 def test_batch_language_id_matches_py3langid():

@@ -115,6 +115,20 @@ STRATA_3 = (
     ),
     ("complaint_cue", 40, STRATA_2[3][2]),
 )
+# The fourth Spanish set (es_airline_intents_4.jsonl), for wish precision: tweets of the
+# first three sets excluded; the cue below (requests, hopes and modals addressed to someone,
+# fixed before any model output on the set was seen) is matched by only 227 of the remaining
+# tweets, so the "cue" stratum takes all of them (a census) and the "random" stratum is a
+# simple random sample of the remaining tweets that do not match the cue; each tweet's split
+# is its stratum, so the two are scored apart.
+SEED_4 = 20261205
+WISH_CUE_4 = (
+    r"ojal|\bespero\b|esperemos|esperamos|deber[ií]a|podr[ií]a|pod[eé]is|por favor|a ver si|"
+    r"a ver cu[aá]ndo|estar[ií]a (bien|genial)|ser[ií]a|me gustar[ií]a|nos gustar[ií]a|"
+    r"me encantar[ií]a|para cu[aá]ndo|queremos|quiero que|hace falta|por qu[eé] no|"
+    r"tendr[ií]an que|tendr[ií]ais que"
+)
+STRATA_4 = (("cue", 250, WISH_CUE_4), ("random", 273, None))
 # Inter-annotator agreement: a seeded sample of the first two Spanish sets, labelled again
 # by a second annotator who did not see the first labels (es_airline_intents_agreement.jsonl).
 AGREEMENT_SEED = 20261201
@@ -209,6 +223,16 @@ def sample_third(data: Path) -> list[PostToAnnotate]:
     """The tweets of the third Spanish set, tweets of the first two sets excluded."""
     earlier = ("es_airline_intents.jsonl", "es_airline_intents_2.jsonl")
     return sample_later(data, SEED_3, STRATA_3, earlier, ("final",))
+
+
+def sample_fourth(data: Path) -> list[PostToAnnotate]:
+    """The tweets of the fourth Spanish set (500), tweets of the first three sets excluded:
+    every remaining tweet matching WISH_CUE_4, then a random sample of the others."""
+    earlier = tuple(f"es_airline_intents{s}.jsonl" for s in ("", "_2", "_3"))
+    out = sample_later(data, SEED_4, STRATA_4, earlier, ("",))
+    for r in out:
+        r["split"] = r["stratum"]
+    return out
 
 
 def agreement_sample() -> list[PostToAnnotate]:
