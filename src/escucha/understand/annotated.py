@@ -133,6 +133,9 @@ STRATA_4 = (("cue", 250, WISH_CUE_4), ("random", 273, None))
 # by a second annotator who did not see the first labels (es_airline_intents_agreement.jsonl).
 AGREEMENT_SEED = 20261201
 AGREEMENT_SIZE = 160
+# The fourth set's agreement sample: 50 tweets of each stratum, seeded, in a shuffled order
+AGREEMENT_4_SEED = 20261206
+AGREEMENT_4_PER_STRATUM = 50
 
 # (language, file in ANNOTATION_DIR, split or None for the whole file)
 ANNOTATED_SETS: tuple[tuple[str, str, str | None], ...] = (
@@ -244,6 +247,20 @@ def agreement_sample() -> list[PostToAnnotate]:
     return [{"id": r["id"], "stratum": r["stratum"], "text": r["text"]} for r in picked]
 
 
+def agreement_sample_fourth() -> list[PostToAnnotate]:
+    """The fourth set's posts that are labelled a second time (ids and texts only): 50 per
+    stratum, in a seeded shuffled order so the strata are not read in blocks."""
+    rows = load("es", "es_airline_intents_4.jsonl")
+    rng = random.Random(AGREEMENT_4_SEED)
+    picked = [
+        r
+        for stratum in ("cue", "random")
+        for r in rng.sample([r for r in rows if r["stratum"] == stratum], AGREEMENT_4_PER_STRATUM)
+    ]
+    rng.shuffle(picked)
+    return [{"id": r["id"], "stratum": r["stratum"], "text": r["text"]} for r in picked]
+
+
 def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
     """Cohen's kappa of two annotators' 0/1 labels on the same posts."""
     a, b = a.astype(bool), b.astype(bool)
@@ -253,10 +270,13 @@ def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def agreement(name: str = "es_airline_intents_agreement.jsonl") -> dict[str, dict[str, float]]:
+def agreement(
+    name: str = "es_airline_intents_agreement.jsonl",
+    first_files: tuple[str, ...] = ("es_airline_intents.jsonl", "es_airline_intents_2.jsonl"),
+) -> dict[str, dict[str, float]]:
     """Per intent: Cohen's kappa, raw agreement and positives of each annotator, between the
-    first labels (first two Spanish sets) and the second annotator's file."""
-    first = {r["id"]: r["labels"] for r in load("es") + load("es", "es_airline_intents_2.jsonl")}
+    first labels (in ``first_files``) and the second annotation file ``name``."""
+    first = {r["id"]: r["labels"] for f in first_files for r in load("es", f)}
     second = load("es", name)
     out = {}
     for k in INTENTS:
