@@ -17,6 +17,8 @@ WISHES = [
     "@vueling ya podríais volar a Asturias",
     "Por favor @Iberia dejad de cobrar por elegir asiento",
     "@Ryanair_ES Poned más vuelos a Canarias en invierno.",
+    "@Iberia Aprendan a gestionar sus sistemas y no abusen de los pasajeros.",
+    "@Iberia os propongo un vuelo directo Bilbao-Lisboa",
 ]
 NOT_WISHES = [
     "@Iberia ojalá encuentres pronto tu equipaje, qué mala suerte",
@@ -26,6 +28,11 @@ NOT_WISHES = [
     "@Iberia me podríais cambiar el vuelo al lunes?",
     "@Iberia tendrían que haber avisado antes de cancelar",
     "@Iberia qué bien, otra hora de retraso",
+    "@Iberia podríais cambiar mi vuelo al lunes?",
+    "@Iberia espero que pongan mis maletas en el próximo vuelo",
+    "Hola @Iberia, si pudieses dar una respuesta a esto sería genial",
+    "@Iberia sería genial que me respondierais de una vez",
+    "Propongo que se mantenga al rey pero con el salario mínimo",
 ]
 
 

@@ -183,6 +183,52 @@ _IMPERATIVE_COMPANY = (
     "amplíen",
     "contraten",
     "dejen de",
+    # more verbs of what a company would do ("Aprendan a gestionar...",
+    # "Traed vuelos a Rosario")
+    "habilitad",
+    "habiliten",
+    "ofreced",
+    "ofrezcan",
+    "aprended a",
+    "aprendan a",
+    "invertid en",
+    "inviertan en",
+    "traed",
+    "traigan",
+    "renovad",
+    "renueven",
+    "actualizad",
+    "actualicen",
+    "limpiad",
+    "limpien",
+)
+# the company's action on the author's own things ("podríais cambiar mi vuelo", "espero que
+# pongan mis maletas en el próximo vuelo") is a request about the author's case, not a wish:
+# exceptions to the phrases above followed by "mi" / "mis" (phrases of up to six words: the
+# matcher's keys allow no longer ones with this vocabulary)
+_OWN_THINGS = tuple(
+    f"{phrase} {mine}"
+    for phrase in dict.fromkeys(
+        (*_OJALA_COMPANY, *_HOPE_COMPANY, *_MODAL_COMPANY, *_IMPERATIVE_COMPANY)
+    )
+    if len(phrase.split()) <= 5
+    for mine in ("mi", "mis")
+)
+# hope phrases about the author's own case ("sería genial que me respondierais", "si pudieses
+# responder a esto sería genial")
+_OWN_CASE_HOPE = tuple(
+    f"{before}{hope}{after}"
+    for hope in (
+        "estaría bien",
+        "estaría genial",
+        "sería genial",
+        "sería ideal",
+        "sería bueno",
+        "sería mejor",
+        "sería estupendo",
+        "sería útil",
+    )
+    for before, after in (("", " que me"), ("", " si me"), ("esto ", ""), ("eso ", ""))
 )
 
 _PLEASE_ES = (
@@ -231,6 +277,8 @@ RULES_ES: tuple[Rule, ...] = (
         ),
     ),
     ("wish", 0.05, "any", _MODAL_NOT_WISH),
+    ("wish", 0.05, "any", _OWN_THINGS),
+    ("wish", 0.05, "any", _OWN_CASE_HOPE),
     (
         "wish",
         0.7,
@@ -289,7 +337,8 @@ RULES_ES: tuple[Rule, ...] = (
             "una sugerencia",
             "otra sugerencia",
             "sugerencia para",
-            "propongo",
+            "os propongo",
+            "les propongo",
             "sugiero",
             "no estaría de más",
             "no estaría mal",
@@ -386,7 +435,7 @@ RULES_ES: tuple[Rule, ...] = (
         "wish",
         0.3,
         "any",
-        ("ojalá", "me gustaría", "nos gustaría", "sugerencia", "sugerencias"),
+        ("ojalá", "me gustaría", "nos gustaría", "sugerencia", "sugerencias", "propongo"),
     ),
     # exceptions: longer phrases that are not wishes although a shorter wish phrase is inside
     (
