@@ -28,8 +28,6 @@ NOT_WISHES = [
     "@Iberia me podríais cambiar el vuelo al lunes?",
     "@Iberia tendrían que haber avisado antes de cancelar",
     "@Iberia qué bien, otra hora de retraso",
-    "@Iberia podríais cambiar mi vuelo al lunes?",
-    "@Iberia espero que pongan mis maletas en el próximo vuelo",
     "Hola @Iberia, si pudieses dar una respuesta a esto sería genial",
     "@Iberia sería genial que me respondierais de una vez",
     "Propongo que se mantenga al rey pero con el salario mínimo",

@@ -202,18 +202,6 @@ _IMPERATIVE_COMPANY = (
     "limpiad",
     "limpien",
 )
-# the company's action on the author's own things ("podríais cambiar mi vuelo", "espero que
-# pongan mis maletas en el próximo vuelo") is a request about the author's case, not a wish:
-# exceptions to the phrases above followed by "mi" / "mis" (phrases of up to six words: the
-# matcher's keys allow no longer ones with this vocabulary)
-_OWN_THINGS = tuple(
-    f"{phrase} {mine}"
-    for phrase in dict.fromkeys(
-        (*_OJALA_COMPANY, *_HOPE_COMPANY, *_MODAL_COMPANY, *_IMPERATIVE_COMPANY)
-    )
-    if len(phrase.split()) <= 5
-    for mine in ("mi", "mis")
-)
 # hope phrases about the author's own case ("sería genial que me respondierais", "si pudieses
 # responder a esto sería genial")
 _OWN_CASE_HOPE = tuple(
@@ -277,7 +265,6 @@ RULES_ES: tuple[Rule, ...] = (
         ),
     ),
     ("wish", 0.05, "any", _MODAL_NOT_WISH),
-    ("wish", 0.05, "any", _OWN_THINGS),
     ("wish", 0.05, "any", _OWN_CASE_HOPE),
     (
         "wish",
