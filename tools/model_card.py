@@ -168,6 +168,36 @@ complaint 0.94 (0.97; 73 / 72), question 0.86 (0.97; 23 / 18), praise 0.94 (0.99
 promo 1.00 (1.00; 7 / 7). Both annotators are AI assistant sessions following the same
 written guidelines, so this agreement is an upper bound of what two people would reach;
 wish and promo kappas rest on 6-7 positives.
+
+Fourth Spanish set, `es_airline_intents_4.jsonl` (500 tweets; `annotated.sample_fourth`, seed
+20261205, distinct texts, the first three sets' tweets excluded), drawn to measure Spanish
+wish precision. How it is sampled was fixed before any model output on it was seen: a cue
+of requests, hopes and modals (`annotated.WISH_CUE_4`: "ojal", "espero", "esperemos",
+"deberí(a)", "podrí(a)", "podéis", "por favor", "a ver si", "a ver cuándo", "estaría
+bien/genial", "sería", "me/nos gustaría", "me encantaría", "para cuándo", "queremos",
+"quiero que", "hace falta", "por qué no", "tendrían/tendríais que") matches only 227 of the
+5,566 tweets left, so the `cue` stratum is all of them (a census), and the `random` stratum
+is a simple random sample of 273 of the 5,339 tweets that do not match it. Each tweet's split
+is its stratum and the halves are reported apart: cue-enriched sampling inflates precision
+relative to a random sample (the cue words are the rules' trigger words, so rule hits
+concentrate there), so the random half is the representative one; an estimate for all
+5,566 tweets weights each random-half tweet by 5,339 / 273 = 19.6. Annotated in one pass by
+an AI assistant session (each tweet read in full, guidelines above, no model output shown)
+and committed before any model ran on it. The same session then changed the Spanish wish
+rules (after builtin-2026.12.2; looking only at the first set, the second set's `dev` half and
+unannotated tweets) and scored the set once after freezing them; having read the set while
+annotating it, that tuning was not blind to it. One of the 7 correct wish predictions there
+comes from a phrase added then ("actualizad", the imperative of a verb already in the
+company-verb list); the rules before those changes predict the other 6 (a diagnostic run
+after the single scoring, not used for any choice).
+
+Second pass on the fourth set: 100 of its tweets (`annotated.agreement_sample_fourth`, seed
+20261206, 50 per stratum, shuffled) were labelled again from ids and texts, in a separate
+step without looking at the first labels (`es_airline_intents_4_agreement.jsonl`), but by
+the same session that made them, shortly after: it measures self-consistency, not agreement
+between two annotators. Cohen's kappa (`annotated.agreement(...)`) is 1.00 for all five
+labels (positives: wish 3, complaint 47, question 12, praise 5, promo 5). An independent
+second annotator on this sample is still to be done.
 """
 
 
@@ -270,8 +300,9 @@ def _annotated_section(records: list[dict]) -> str:
 
 Per-intent precision, recall and F1 of the shipped thresholds on each annotated set ("pos" =
 annotated positives; `#dev` and `#sealed` are the halves of the second Spanish set; the
-third Spanish set is the one evaluated once, after everything was frozen),
-recomputed by `escucha eval --data DATA`:
+third Spanish set and the fourth set's `#cue` and `#random` halves were each evaluated once,
+after everything was frozen; the fourth set's random half is the Spanish number the reports
+quote), recomputed by `escucha eval --data DATA`:
 
 {chr(10).join(lines)}
 
@@ -538,27 +569,40 @@ complaint estimate.
   English wish rules); the shipped setup was chosen after that by a training-data check, so
   its hotel row is not an unseen-domain estimate: expect less on a new domain, and use the
   app-review transfer figure.
-- Spanish intents are rule-based (the English models are not applied to Spanish posts). On
-  the third Spanish set (300 tweets), evaluated after everything was frozen: complaint
-  precision 0.83, recall 0.84 with the shipped models (English on its annotated set: 0.81 /
-  0.84, so the target of recall within 10 points of English is met there; on the second
+- Spanish intents are rule-based (the English models are not applied to Spanish posts), and
+  since the version after builtin-2026.12.2 each language's phrase rules read only posts of
+  that language (posts of other or unknown languages get all of them): folded to ASCII,
+  Spanish written without accents read as English rule words ("Reservé" as the English advice
+  "reserve", "Plan de viernes..." as "plan"), which gave 2 wishes, 2 complaints and 1 praise
+  among the 7,867 Spanish airline tweets, all wrong by the guidelines; no annotated set
+  changed. Spanish wish on the fourth set (500 tweets, scored once after the rules were
+  frozen): precision 1.00 on 7 predicted (95% interval 0.59-1.00), recall 0.44 of 16 wishes;
+  by half, the cue half (227) 1.00 / 0.50 of 14 and the random half (273) no prediction, 2
+  wishes missed. Weighted to all the remaining tweets, precision stays 1.00 but recall is
+  about 0.13: most Spanish wishes carry none of the cue words and the rules find none of
+  those. Pooled over the three sets evaluated once (the second set's sealed half, the third
+  and the fourth set): 11 correct of 15 predicted (0.73), 11 of 32 wishes found (0.34). So the
+  target of 0.60 precision on 500 annotated posts holds on the fourth set, on few predictions,
+  and recall is low. Complaint on the fourth set's random half: 0.78 / 0.85 (English 0.81 /
+  0.89). On the third Spanish set (300 tweets), evaluated after everything was frozen:
+  complaint precision 0.83, recall 0.84 with the shipped models (English on its annotated set:
+  0.81 / 0.84, so the target of recall within 10 points of English is met there; on the second
   set's sealed half, 0.83 / 0.91). Spanish complaint rests on the Spanish sentiment model's
   P(negative): with the previous Spanish sentiment recipe the same rules gave 0.84 / 0.71 on
   the third set (13 points below English) and 0.87 / 0.78 on the sealed half; the new recipe
   was chosen by cross-validation on sentiment training data, without looking at these sets,
-  and both numbers are on record because the third set was scored once with each
-  model. Wish: none of the 7 annotated wishes was found and
-  no wish was predicted (precision undefined). On the sealed half, wish precision is 0.50 on 8
-  predicted (target 0.60: not met; was 0.40). The broader Spanish wish constructions of
-  builtin-2026.12.2 (section "Intent model selection") left both numbers unchanged when the
-  two sets were scored once after freezing them: the annotated wishes there are phrased in
-  ways the rules do not cover. Spanish wishes are rare (7-17 per set) and the rules
-  recognise only explicit request phrases. Spanish `promo` is weak (few phrases cover
-  deal announcements such as "vuelos desde 9,99 EUR", and the English promo model does not
-  read Spanish posts). The annotated sets are small, single-annotator (agreement measured on
-  a sample by a second AI annotator only) and partly sampled with keyword cues, so their
-  numbers have wide error bars; English `promo` has almost no positives in customer tweets.
-  Reports state each language's measured accuracy next to every comparison between languages.
+  and both numbers are on record because the third set was scored once with each model. Wish:
+  none of the 7 annotated wishes was found and no wish was predicted (precision undefined). On
+  the sealed half, wish precision is 0.50 on 8 predicted (was 0.40). The broader Spanish wish
+  constructions of builtin-2026.12.2 (section "Intent model selection") and the own-case
+  exceptions added after it left both numbers unchanged: the annotated wishes there are
+  phrased in ways the rules do not cover. Spanish wishes are rare (7-17 per set) and the rules
+  recognise only explicit request phrases. Spanish `promo` is weak (few phrases cover deal
+  announcements such as "vuelos desde 9,99 EUR", and the English promo model does not read
+  Spanish posts). The annotated sets are small, single-annotator (agreement measured on a
+  sample by a second AI annotator only) and partly sampled with keyword cues, so their numbers
+  have wide error bars; English `promo` has almost no positives in customer tweets. Reports
+  state each language's measured accuracy next to every comparison between languages.
 - `promo` on tweets is trained on YouTube comments. Adding customer tweets as
   non-promotional examples stops brand tweets ("Thanks @united, great crew!") from scoring
   as spam but lowers the leave-one-video-out spam F1 (about 0.93 without them). Requests

@@ -89,6 +89,17 @@ def test_second_annotator_labelled_the_seeded_sample_of_the_first_two_sets():
         assert -1.0 <= agreement[k]["kappa"] <= 1.0
 
 
+def test_second_pass_on_the_fourth_set_is_its_seeded_sample():
+    sample = annotated.agreement_sample_fourth()
+    second = annotated.load("es", "es_airline_intents_4_agreement.jsonl")
+    assert [r["id"] for r in second] == [r["id"] for r in sample]
+    assert [r["stratum"] for r in second].count("cue") == annotated.AGREEMENT_4_PER_STRATUM
+    agreement = annotated.agreement(
+        "es_airline_intents_4_agreement.jsonl", ("es_airline_intents_4.jsonl",)
+    )
+    assert {k: v["n"] for k, v in agreement.items()} == dict.fromkeys(INTENTS, 100)
+
+
 def test_third_spanish_set_is_fresh():
     third = annotated.load("es", "es_airline_intents_3.jsonl")
     earlier = {r["id"] for r in annotated.load("es")}
@@ -109,6 +120,7 @@ SOURCE_DATA = Path("/work/shared/data")  # the airline tweets the sets were draw
     [
         (annotated.sample_second, "es_airline_intents_2.jsonl"),
         (annotated.sample_third, "es_airline_intents_3.jsonl"),
+        (annotated.sample_fourth, "es_airline_intents_4.jsonl"),
     ],
 )
 def test_the_later_spanish_sets_are_what_their_sampling_draws(draw, name):

@@ -210,6 +210,8 @@ def test_annotated_evaluation_reports_each_set_and_half(reader):
         "understand/annotations/es_airline_intents_2.jsonl#dev": 263,
         "understand/annotations/es_airline_intents_2.jsonl#sealed": 262,
         "understand/annotations/es_airline_intents_3.jsonl": 300,
+        "understand/annotations/es_airline_intents_4.jsonl#cue": 227,
+        "understand/annotations/es_airline_intents_4.jsonl#random": 273,
         "understand/annotations/en_airline_intents.jsonl": 235,
     }
     wish = [r for r in records if r["task"] == "intent.wish" and r["metric"] == "positives"]

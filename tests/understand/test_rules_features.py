@@ -150,6 +150,35 @@ def test_spanish_punishments_and_sympathy_are_not_wishes(featuriser):
     assert [s["wish"] for s in scores] == [0.05, 0.05, 0.6, 0.7]
 
 
+def test_a_rule_applies_to_its_own_language_and_to_posts_of_other_languages(featuriser):
+    matcher = RuleMatcher(
+        (("wish", 0.6, "start", ("reserve",)), ("wish", 0.8, "any", ("deberían poner",))),
+        ("en", "es"),
+    )
+    texts = ["Reserve a seat for me", "Reservé y deberían poner wifi", "Reserve deberían poner"]
+    a = featuriser.analyse(texts)
+    wish = INTENTS.index("wish")
+    by_lang = matcher.scores(a, INTENTS, ["en", "es", "fr"])[:, wish].tolist()
+    assert by_lang == [0.6, 0.8, 0.8]  # "fr": every rule
+    # "Reservé" folds to "reserve": read as English it is the English rule's match
+    assert matcher.scores(a, INTENTS, ["es", "en", "unknown"])[:, wish].tolist() == [0, 0.6, 0.8]
+    assert matcher.scores(a, INTENTS)[:, wish].tolist() == [0.6, 0.8, 0.8]  # no languages
+    with pytest.raises(ValueError, match="one language per rule"):
+        RuleMatcher((("wish", 0.6, "any", ("reserve",)),), ("en", "es"))
+
+
+def test_shipped_rules_are_split_by_language(featuriser):
+    texts = [
+        "@Iberia Reserve dos vuelos",
+        "@united please add wifi",
+        "@Iberia por favor poned wifi",
+    ]
+    a = featuriser.analyse(texts)
+    wish = INTENTS.index("wish")
+    assert rule_scores(a, INTENTS, ["es", "es", "en"])[:, wish].tolist() == [0, 0, 0]
+    assert rule_scores(a, INTENTS, ["en", "en", "es"])[:, wish].tolist() == [0.6, 0.85, 0.85]
+
+
 def test_duplicate_phrase_is_refused():
     with pytest.raises(ValueError, match="two rules"):
         RuleMatcher((("wish", 0.9, "any", ("ojalá",)), ("praise", 0.5, "any", ("ojala",))))
@@ -185,7 +214,12 @@ def test_hash_index():
 
 @pytest.mark.parametrize(
     ("lang", "name", "n"),
-    [("es", None, 330), ("en", None, 235), ("es", "es_airline_intents_2.jsonl", 525)],
+    [
+        ("es", None, 330),
+        ("en", None, 235),
+        ("es", "es_airline_intents_2.jsonl", 525),
+        ("es", "es_airline_intents_4.jsonl", 500),
+    ],
 )
 def test_annotated_sets(lang, name, n):
     rows = load(lang, name)
@@ -204,6 +238,16 @@ def test_second_spanish_set_is_new_and_split_in_halves_per_stratum():
         splits = [r["split"] for r in rows if r["stratum"] == stratum]
         assert set(splits) == {"dev", "sealed"}
         assert abs(splits.count("dev") - splits.count("sealed")) <= 1
+
+
+def test_fourth_spanish_set_is_new_and_split_by_stratum():
+    earlier = {
+        r["id"] for n in ("", "_2", "_3") for r in load("es", f"es_airline_intents{n}.jsonl")
+    }
+    rows = load("es", "es_airline_intents_4.jsonl")
+    assert not earlier & {r["id"] for r in rows}
+    assert all(r["split"] == r["stratum"] for r in rows)
+    assert {r["split"] for r in rows} == {"cue", "random"}
 
 
 def test_batch_language_id_matches_py3langid():

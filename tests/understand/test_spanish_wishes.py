@@ -17,6 +17,8 @@ WISHES = [
     "@vueling ya podríais volar a Asturias",
     "Por favor @Iberia dejad de cobrar por elegir asiento",
     "@Ryanair_ES Poned más vuelos a Canarias en invierno.",
+    "@Iberia Aprendan a gestionar sus sistemas y no abusen de los pasajeros.",
+    "@Iberia os propongo un vuelo directo Bilbao-Lisboa",
 ]
 NOT_WISHES = [
     "@Iberia ojalá encuentres pronto tu equipaje, qué mala suerte",
@@ -26,6 +28,9 @@ NOT_WISHES = [
     "@Iberia me podríais cambiar el vuelo al lunes?",
     "@Iberia tendrían que haber avisado antes de cancelar",
     "@Iberia qué bien, otra hora de retraso",
+    "Hola @Iberia, si pudieses dar una respuesta a esto sería genial",
+    "@Iberia sería genial que me respondierais de una vez",
+    "Propongo que se mantenga al rey pero con el salario mínimo",
 ]
 
 
@@ -39,3 +44,29 @@ def test_requests_to_the_company_are_wishes(reader, text):
 def test_sympathy_curses_and_own_case_are_not_wishes(reader, text):
     (reading,) = reader.read([text], ["es"])
     assert "wish" not in reading.intent_labels
+
+
+# Spanish written without accents reads as English words once folded ("Reservé" -> "reserve",
+# "usé" -> "use"): English rules must not fire on Spanish posts, nor Spanish ones on English.
+SPANISH_WITHOUT_ACCENTS = [
+    "@Iberia Reserve dos vuelos con puntos y puse mal el nombre",
+    "Plan de viernes: viajar en avion con @Iberia y leer la revista",
+    "@Iberia Use la app ayer para facturar y bien",
+]
+
+
+@pytest.mark.parametrize("text", SPANISH_WITHOUT_ACCENTS)
+def test_english_rules_do_not_read_spanish_posts(reader, text):
+    (spanish,) = reader.read([text], ["es"])
+    assert "wish" not in spanish.intent_labels
+
+
+def test_each_language_keeps_its_own_rules(reader):
+    es, en = reader.read(
+        ["@Iberia deberían poner wifi en los vuelos largos", "@united you should add wifi"],
+        ["es", "en"],
+    )
+    assert "wish" in es.intent_labels and "wish" in en.intent_labels
+    # the same English request read as Spanish gets no English rule
+    (as_spanish,) = reader.read(["@united please add wifi on transatlantic flights"], ["es"])
+    assert "wish" not in as_spanish.intent_labels

@@ -95,7 +95,8 @@ def _task_parts(task: str) -> list[str]:
 def _pick(records: Sequence[Mapping[str, Any]], task: str, lang: str) -> dict[str, Any]:
     """The metrics of `task` in `lang` that the report quotes next to comparisons: for
     intents, the newest annotated airline-tweet set of the language (the last listed: the one
-    evaluated once, after the rules were frozen); for sentiment, the validation records."""
+    evaluated once, after the rules were frozen; for Spanish, the fourth set's random half,
+    not its cue-enriched half); for sentiment, the validation records."""
     mine = [r for r in records if r.get("task") == task and r.get("language") == lang]
     if task.startswith("intent."):
         mine = [r for r in mine if str(r.get("data", "")).startswith("understand/annotations/")]

@@ -139,7 +139,7 @@ class BuiltinScorer(Scorer):
         intents = combine(
             sent,
             self.model_intents(logits, analysis),
-            rule_scores(analysis, INTENTS),
+            rule_scores(analysis, INTENTS, langs),
             self.combine_params,
             english_rows(langs),
         )
