@@ -260,6 +260,27 @@ as features of the complaint model, 0.2-0.9 points lower; SemEval-2017 tweets (n
 complaint) at weight 0.03, 1 point lower; at alpha 1e-5, pattern features (0.7 lower),
 unbalanced classes and 60 SGD epochs instead of 30 (+0.2, within the noise).
 
+Third round (`python tools/intent_selection.py --data DATA --task complaint --levers`, same
+procedure and folds; numbers in `docs/intent-selection.md`), each the shipped setup with one
+thing changed; no lever gained clearly and the recipe is unchanged. The shipped setup scores
+0.780 ± 0.015 (folds 0.774, 0.772, 0.806, 0.777, 0.772; leave-one-domain-out 0.772) with SGD
+seed 0, but 0.770 ± 0.025 and 0.765 ± 0.022 with seeds 1 and 2 (LODO 0.773, 0.764): the
+estimate to quote is about 0.77 (three-seed mean 0.772), and a single-seed difference under
+about one point is noise. Averaging the weights of five SGD seeds (one linear model, same
+inference) gives 0.777 ± 0.020 (LODO 0.775). Lower or within the noise: modified Huber loss
+0.770; unbalanced classes 0.773; the dense emoji / punctuation / negation / lexicon features
+scaled x3 or x0.3 when training 0.755 / 0.769; char and word n-grams in separate columns
+0.776; 2^19 buckets 0.775 (LODO 0.781); binary n-grams 0.774; sublinear counts 0.763; char
+2-5-grams 0.767; a word model and a char model averaged (mix chosen on the other folds) 0.768
+(words alone 0.745, chars alone 0.759); the shared model averaged with a char 2-5-gram model
+0.774; per-domain feature copies (Daume's augmentation, shared part scored) 0.687;
+self-training on the US airline tweets with each fold's pseudo-labels 0.766 (confident ones
+only 0.753); liblinear logistic regression (C = 3) 0.769. Leaving the neutral airline tweets
+out of the weak labels costs 3 points (0.742): they are probably the useful non-complaint
+examples;
+weighting the airline tweets by class (non-negative 0.15 / 0.6 / 1, or negative 0.5, five
+seeds averaged) gives 0.764-0.770, below equal weights. The 0.80 target is not reached.
+
 Spanish (no training data): the rule changes and the two parameters of non-English complaint
 (no English model; P(negative) at weight 1, power 1) were chosen looking only at errors on
 the first Spanish set and the second set's `dev` half: on those, complaint recall rose from
