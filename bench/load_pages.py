@@ -76,7 +76,7 @@ def main() -> None:
         page = client.get("/login").text
         csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
         form = {"username": USER, "password": PASSWORD, "csrf_token": csrf[1] if csrf else ""}
-        client.post("/login", data=form)
+        client.post("/login", data=form, follow_redirects=False)
         bearer = {"Authorization": f"Bearer {token}"}
         for path in REQUESTS:
             path = path.format(middle=top // 2)
