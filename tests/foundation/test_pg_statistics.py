@@ -59,3 +59,27 @@ def test_a_large_import_is_analysed_and_a_small_one_is_not(pg_workspace, tmp_pat
 
 def test_nothing_is_analysed_on_sqlite(sqlite_workspace):
     assert analyze_grown(sqlite_workspace.engine, {"posts": 10_000}) == []
+
+
+@pytest.mark.postgres
+def test_the_planner_knows_how_many_days_the_mention_counts_group_by(pg_workspace, tmp_path):
+    """The statistics on the day (store/search.py) are on the very expression the mention
+    counts group by: the planner expects as many groups as there are days, not posts."""
+    from sqlalchemy.dialects import postgresql
+
+    from escucha.reads.mentions import _day
+
+    pg_workspace.import_file(posts_file(tmp_path / "p.csv", 1, 300))
+    day = _day("postgresql").compile(dialect=postgresql.dialect())
+    with pg_workspace.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE posts SET created_at = timestamp '2026-01-01' + (id % 3) * interval '1 day'"
+            )
+        )
+        conn.exec_driver_sql("ANALYZE posts")
+        plan = conn.exec_driver_sql(
+            f"EXPLAIN (FORMAT JSON) SELECT count(*) FROM posts GROUP BY {day}",
+            {"to_char_1": "YYYY-MM-DD", "timezone_1": "UTC"},
+        ).scalar()
+    assert plan[0]["Plan"]["Plan Rows"] == 3

@@ -49,3 +49,24 @@ def test_the_frame_counts_its_mentions_as_the_store_does(env):
         stored = mention_counts(conn, current_model_version())
     stored = stored.groupby(keys)[["mentions", *REACH_COLUMNS]].sum().reset_index()
     assert_frame_equal(stored, count_mentions(env.workspace.posts()), check_dtype=False)
+
+
+def test_an_order_of_posts_keeps_a_selection_in_its_order():
+    from escucha.reads.posts import PostOrder
+
+    order = PostOrder([7, 3, 9, 1, 5])
+    assert len(order) == 5 and order[0] == 7 and order[1:3] == (3, 9)
+    assert order.keep((1, 5, 7, 8, 12))[:] == (7, 1, 5)  # 8 and 12: not in the order
+    assert len(order.keep(())) == 0 and len(PostOrder(()).keep((1,))) == 0
+
+
+def test_the_explorer_orders_a_query_as_the_frame_does(env, analyst):
+    import re
+
+    frame = env.workspace.posts()
+    dated = frame.dropna(subset=["created_at"])
+    chosen = dated[dated["lang"] == "en"]
+    newest = list(chosen.sort_values(["created_at", "id"], ascending=False)["id"])
+    assert 25 < len(newest) < len(dated)
+    page = analyst.get("/explore", params={"lang": "en"}).text
+    assert [int(i) for i in re.findall(r'href="/posts/(\d+)"', page)] == newest[:25]

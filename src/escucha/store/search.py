@@ -69,6 +69,7 @@ PLAN_INDEXES = {
 }
 # extended statistics on enrichments (PostgreSQL): see create_enrichment_statistics
 ENRICHMENT_STATISTICS = "st_enrichments_folded"
+POST_STATISTICS = "st_posts_utc_day"  # see create_post_statistics
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # While this table has a row (only inside the batch writer's transaction, so no other
 # connection ever sees it) the insert trigger stands aside and the batch is indexed at once.
@@ -184,6 +185,19 @@ def create_enrichment_statistics(conn: Connection) -> None:
     conn.exec_driver_sql(
         f"CREATE STATISTICS IF NOT EXISTS {ENRICHMENT_STATISTICS} "
         f"ON ((intents)::text), ({lowered}) FROM enrichments"
+    )
+
+
+def create_post_statistics(conn: Connection) -> None:
+    """PostgreSQL: statistics on the UTC day of a post as the mention counts group by it
+    (reads.mentions). Without them the planner takes the day for as many values as there are
+    dates, expects one group per mention (10M at 10M posts, where there are 34,000) and sorts
+    every joined row on disk to group them, instead of hashing them into the few groups."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql(
+        f"CREATE STATISTICS IF NOT EXISTS {POST_STATISTICS} "
+        "ON (to_char(timezone('UTC', created_at), 'YYYY-MM-DD')) FROM posts"
     )
 
 

@@ -15,7 +15,7 @@ from fastapi import Depends
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.errors import NotFound
 from escucha.query import Query
-from escucha.reads.posts import Selection, select_ids
+from escucha.reads.posts import PostOrder, Selection, select_ids
 from escucha.reads.versions import data_version
 from escucha.web.deps import get_ctx
 
@@ -430,23 +430,22 @@ class Insights:
 
         return self._cached(("total",), compute)
 
-    def ordered(self, query: Query | None, sort: str) -> tuple[int, ...]:
+    def ordered(self, query: Query | None, sort: str) -> PostOrder:
         """The ids of the posts `query` selects (all without one) in `sort` order
         (reads.posts.SORTS); the order of every post is computed once per data version."""
         from escucha.reads.posts import sorted_ids
 
-        def every() -> tuple[int, ...]:
+        def every() -> PostOrder:
             with self.engine.connect() as conn:
-                return tuple(sorted_ids(conn, sort))
+                return sorted_ids(conn, sort)
 
         if query is None:
             return self._cached(("order", sort), every)
         selection = self.selection(query)
         order = self._cached(("order", sort), every)
 
-        def chosen() -> tuple[int, ...]:
-            wanted = set(selection.ids or ())
-            return tuple(i for i in order if i in wanted)
+        def chosen() -> PostOrder:
+            return order.keep(selection.ids or ())
 
         return self._cached(("ordered", query.text, sort), chosen)
 

@@ -80,6 +80,7 @@ from escucha.store.search import (
     create_folded_index,
     create_handle_key_index,
     create_plan_indexes,
+    create_post_statistics,
     create_word_index,
 )
 
@@ -87,6 +88,7 @@ from escucha.store.search import (
 def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
     if table is posts:
         create_word_index(conn)
+        create_post_statistics(conn)
     if table is enrichments:
         create_enrichment_statistics(conn)
     for name, (on, _column, _rest) in FOLDED_INDEXES.items():

@@ -1,0 +1,97 @@
+"""Each request of the load test, one at a time, in-process: cold (first) and warm timings.
+
+Opens the workspace that bench/load_generate.py built, with the web app in this process (no
+cache warmed at start-up), logs in as bench/load_run.py's analyst and uses its read token,
+then requests each page and API call of bench/locustfile.py `--rounds` times in a row: the
+first computes what is not cached yet (in the order below, so a later page may reuse an
+earlier one's aggregates), the others are warm. Every SQL statement slower than `--slow`
+seconds is printed with its time, to EXPLAIN ANALYZE by hand.
+
+    python bench/load_pages.py [--folder /tmp/escucha-load]
+        [--url postgresql://postgres@127.0.0.1:5432/escucha_load] [--rounds 4] [--slow 0.5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+from pathlib import Path
+
+from load_run import PASSWORD, USER, accounts, app_url, load_average
+
+REQUESTS = (
+    "/",
+    "/?period=30d&compare=previous",
+    "/explore?period=30d&compare=previous",
+    "/explore?period=90d&compare=previous&brand=Iberia&sentiment=negative",
+    "/explore",
+    "/api/v1/posts?limit=50",
+    "/api/v1/posts?limit=50&brand=Iberia&sentiment=negative",
+    "/api/v1/posts?limit=50&cursor={middle}",
+    "/api/v1/posts/{middle}",
+    "/api/v1/share-of-voice",
+    "/api/v1/net-sentiment",
+    "/api/v1/me",
+)
+
+
+def log_slow(engine, slow: float) -> None:
+    """Print every statement on `engine` that runs longer than `slow` seconds."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def started(conn, cursor, statement, parameters, context, executemany) -> None:
+        conn.info.setdefault("started", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def finished(conn, cursor, statement, parameters, context, executemany) -> None:
+        took = time.perf_counter() - conn.info["started"].pop()
+        if took > slow:
+            shown = re.sub(r"\s+", " ", statement)[:600]
+            print(f"    slow SQL {took:.2f} s: {shown} -- {str(parameters)[:200]}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, default=Path("/tmp/escucha-load"))
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/escucha_load")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--slow", type=float, default=0.5, help="seconds: log slower SQL")
+    args = parser.parse_args()
+    os.environ["ESCUCHA_DATABASE_URL"] = app_url(args.url)
+    from fastapi.testclient import TestClient
+
+    from escucha.web.app import create_app
+    from escucha.web.context import WebSettings
+    from escucha.workspace import open_workspace
+
+    token, top = accounts(args.folder)
+    workspace = open_workspace(args.folder)
+    app = create_app(workspace, WebSettings(limits=workspace.config.web, compute_wait=3600))
+    log_slow(workspace.engine, args.slow)
+    print(f"load average {load_average()}; {top:,} posts", flush=True)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        page = client.get("/login").text
+        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+        form = {"username": USER, "password": PASSWORD, "csrf_token": csrf[1] if csrf else ""}
+        client.post("/login", data=form, follow_redirects=False)
+        bearer = {"Authorization": f"Bearer {token}"}
+        for path in REQUESTS:
+            path = path.format(middle=top // 2)
+            headers = bearer if path.startswith("/api/") else {}
+            print(path, flush=True)
+            times = []
+            for _ in range(args.rounds):
+                started = time.perf_counter()
+                response = client.get(path, headers=headers)
+                times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    print(f"    {response.status_code}: {response.text[:200]}", flush=True)
+            print(f"  {', '.join(f'{t:.3f}' for t in times)} s", flush=True)
+    print(f"load average {load_average()}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
