@@ -341,15 +341,16 @@ def write_selection(card: Path, saved: dict, folds: int) -> None:
     rows = [r for lang in sorted(saved) for r in saved[lang]["rows"]]
     minutes = sum(v["minutes"] for v in saved.values())
     lines = [
-        "| lang | lever | recipe | macro-F1 mean | sd across folds | pooled | folds |",
-        "|---|---|---|---|---|---|---|",
+        "| lang | lever | recipe | macro-F1 mean | sd across folds | pooled | folds | ECE |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         pooled = f"{r['pooled']:.3f}" if r.get("pooled") is not None else "-"
         folds_text = ", ".join(f"{v:.3f}" for v in r.get("folds", [])) or "-"
+        ece = f"{r['ece']:.3f}" if r.get("ece") is not None else "-"
         lines.append(
             f"| {r['lang']} | {r['lever']} | {r['setup']} | {r['mean']:.3f} | {r['sd']:.3f} | "
-            f"{pooled} | {folds_text} |"
+            f"{pooled} | {folds_text} | {ece} |"
         )
     notes = "\n\n".join(
         f"{lang}: {v['note']}" for lang, v in sorted(saved.items()) if v.get("note")
@@ -359,7 +360,9 @@ Produced by `python tools/train_models.py --data DATA --select` ({minutes:.0f} m
 cores): {folds} folds grouped by `dedup_key` over the language's UMSAB train rows; every other
 source is a training row in every fold. Each lever is tried around the current best recipe and
 a value is kept when its mean macro-F1 across folds is higher. A run limited to some levers
-(`--levers`) starts from the shipped recipe and adds its rows below the earlier ones.
+(`--levers`) starts from the shipped recipe and adds its rows below the earlier ones. ECE:
+expected calibration error of the out-of-fold probabilities of the UMSAB rows (top class, 10
+bins) after one temperature fitted on them, as the shipped model's temperature is fitted.
 
 {chr(10).join(lines)}
 

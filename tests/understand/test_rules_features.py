@@ -294,3 +294,33 @@ def test_a_cached_matcher_has_the_built_tables(tmp_path, monkeypatch):
         for name, arr in built.items():
             assert state[name].dtype == arr.dtype and np.array_equal(state[name], arr), name
     assert len(list(tmp_path.glob("rules-*"))) == 1
+
+
+def _word_entries(config: FeatureConfig, texts: list[str]) -> list[set[int]]:
+    block = Featuriser(config).analyse(texts).blocks[-1]  # words come last
+    return [
+        set(block.cols[block.indptr[i] : block.indptr[i + 1]].tolist()) for i in range(len(texts))
+    ]
+
+
+def test_negation_scope_can_end_at_punctuation():
+    base = FeatureConfig(bits=18, char_min=3, char_max=4)
+    clause = FeatureConfig(bits=18, char_min=3, char_max=4, negation_clause=True)
+    long = FeatureConfig(bits=18, char_min=3, char_max=4, negation_scope=99, negation_clause=True)
+    texts = ["no me gusta, bien", "no me gusta el vuelo de hoy"]
+    (b_cut, b_long), (c_cut, c_long), (l_cut, l_long) = (
+        _word_entries(cfg, texts) for cfg in (base, clause, long)
+    )
+    assert c_cut < b_cut and len(b_cut - c_cut) == 1  # "bien" is no longer negated
+    assert c_long == b_long  # no punctuation: the 3-word scope as before
+    assert l_cut == c_cut and len(l_long - b_long) == 3  # "vuelo de hoy" negated too
+
+
+def test_intensified_and_elongated_words_get_their_own_entries():
+    base = FeatureConfig(bits=18, char_min=3, char_max=4)
+    more = FeatureConfig(bits=18, char_min=3, char_max=4, intensifiers=True, elongation=True)
+    texts = ["muy bueno", "bueno muy", "holaaa", "hola", "sooo good"]
+    before, after = _word_entries(base, texts), _word_entries(more, texts)
+    added = [a - b for a, b in zip(after, before, strict=True)]
+    assert [len(a) for a in added] == [1, 0, 1, 0, 1]
+    assert added[2] == added[4]  # one pseudo-word for every elongated word

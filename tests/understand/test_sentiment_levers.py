@@ -62,3 +62,55 @@ def test_nb_scaling_is_folded_into_the_weights():
     assert (np.argmax(x @ coef.T + intercept, axis=1) == y).mean() > 0.95
     ratios = tm.nb_ratios(x, y, np.ones(300), 1.0)
     assert ratios[0, 0] > 1.0 > ratios[1, 0] and (ratios[:, -10:] == 1.0).all()
+
+
+def test_a_tass_variant_weighs_as_tass_unless_given_its_own_weight():
+    tm = _tool()
+    setup = tm.SentimentSetup((("umsab", 1.0), ("tass", 1.0)), 1e-6)
+    spain = setup.with_weight("tass.es", 2.0).with_weight("tass.mx", 0.0)
+    assert setup.weight("tass.mx") == 1.0 and setup.weight("airline") == 0.0
+    assert spain.weight("tass.es") == 2.0 and spain.weight("tass.pe") == 1.0
+    assert spain.weight("tass.mx") == 0.0  # an explicit 0 stays: the variant is left out
+    assert "tass.mx 0" in spain.label()
+
+
+def _separable(n: int = 300) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Column c marks class c, plus noise columns."""
+    rng = np.random.default_rng(2)
+    y = np.arange(n) % 3
+    x = (rng.random((n, 20)) < 0.1).astype(np.float32)
+    x[np.arange(n), y] = 1.0
+    return sparse.csr_matrix(x), y
+
+
+def test_pseudo_labels_relabel_or_filter_only_the_extra_rows():
+    tm = _tool()
+    x, y = _separable()
+    wrong = y.copy()
+    extra = np.arange(len(y)) >= 200
+    wrong[extra] = (y[extra] + 1) % 3  # the extra source's labels are all wrong
+    w = np.ones(len(y))
+    train = np.ones(len(y), dtype=bool)
+    train[:40] = False  # held-out rows: untouched
+    setup = tm.SentimentSetup((("umsab", 1.0),), 1e-4)
+    yy, ww = tm.pseudo_labels(x, wrong, w, train, extra, tm.replace(setup, pseudo="relabel"), 0)
+    kept = extra & (ww > 0)
+    assert kept.sum() > 50 and (yy[kept] == y[kept]).mean() > 0.8  # given labels: all wrong
+    assert (yy[~extra] == wrong[~extra]).all() and (ww[~extra] == 1.0).all()
+    yy, ww = tm.pseudo_labels(x, wrong, w, train, extra, tm.replace(setup, pseudo="filter"), 0)
+    assert (ww[extra] == 0.0).mean() > 0.8 and (yy == wrong).all()  # kept: the agreeing ones
+
+
+def test_char_and_word_logits_are_mixed_at_a_weight_chosen_on_other_folds():
+    tm = _tool()
+    logits, y = _shifted_logits()
+    noise = np.random.default_rng(3).normal(size=logits.shape)
+    folds = np.arange(len(y)) % 5
+    per_fold, _, mixed = tm.cv_mix_scores(logits, noise, y, folds)
+    alone, _ = tm.cv_scores(noise, y, folds, offsets=False)
+    assert np.mean(per_fold) > np.mean(alone) + 0.2 and mixed.shape == logits.shape
+    # calibration: the logits' own labels are calibrated once a temperature is fitted
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    sampled = np.array([np.random.default_rng(i).choice(3, p=row) for i, row in enumerate(p)])
+    assert tm.expected_calibration_error(logits, sampled) < 0.06
+    assert tm.expected_calibration_error(logits * 5, sampled) < 0.06  # temperature undoes it

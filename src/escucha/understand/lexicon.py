@@ -40,6 +40,34 @@ NEGATORS = (
     "mai",
 )
 
+# words that strengthen the next word ("muy malo", "so good"); used only by featurisers
+# configured with ``intensifiers`` (FeatureConfig)
+INTENSIFIERS = (
+    "muy",
+    "mucho",
+    "muchisimo",
+    "super",
+    "tan",
+    "tanto",
+    "demasiado",
+    "bastante",
+    "re",
+    "sumamente",
+    "totalmente",
+    "realmente",
+    "increiblemente",
+    "very",
+    "so",
+    "really",
+    "too",
+    "extremely",
+    "totally",
+    "absolutely",
+    "incredibly",
+    "such",
+    "highly",
+)
+
 POSITIVE_WORDS = (
     # English
     "good",
