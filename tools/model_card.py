@@ -594,7 +594,7 @@ complaint estimate.
   its hotel row is not an unseen-domain estimate: expect less on a new domain, and use the
   app-review transfer figure.
 - Spanish intents are rule-based (the English models are not applied to Spanish posts), and
-  since the version after builtin-2026.12.2 each language's phrase rules read only posts of
+  since builtin-2026.12.3 each language's phrase rules read only posts of
   that language (posts of other or unknown languages get all of them): folded to ASCII,
   Spanish written without accents read as English rule words ("Reservé" as the English advice
   "reserve", "Plan de viernes..." as "plan"), which gave 2 wishes, 2 complaints and 1 praise

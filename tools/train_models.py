@@ -39,7 +39,7 @@ from escucha.understand.patterns import pattern_matrix  # noqa: E402
 from escucha.understand.reader import PostReader  # noqa: E402
 from escucha.understand.rules import rule_scores  # noqa: E402
 
-VERSION = "builtin-2026.12.2"
+VERSION = "builtin-2026.12.3"
 
 
 @dataclass(frozen=True)
