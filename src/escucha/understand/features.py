@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from escucha.understand import lexicon
+from escucha.understand.rowsums import PackedRows
 from escucha.understand.tablecache import cached_tables, file_fingerprint
 
 if TYPE_CHECKING:
@@ -388,29 +389,18 @@ class Featuriser:
         return Analysis(n_docs, cp, doc, tokens, tuple(blocks), extras)
 
     def logits(
-        self,
-        a: Analysis,
-        hashed: np.ndarray,
-        extra: np.ndarray,
-        col_scale: np.ndarray | None = None,
+        self, a: Analysis, hashed: PackedRows, extra: np.ndarray, col_scale: np.ndarray
     ) -> np.ndarray:
         """``transform(texts) @ W`` without building the full matrix (inference), where W is
-        ``hashed`` (one row per bucket; int8 with ``col_scale`` per column, or float) over
-        ``extra`` (one row per dense feature). Each block's weight rows are gathered and
-        summed per text with numpy alone, so that reading posts does not import scipy (a
-        quarter of a second at every start)."""
-        quantised = col_scale is not None
+        ``hashed`` (int8, one row per bucket, ``col_scale`` per column) over ``extra`` (one
+        row per dense feature). Each block's weight rows are summed per text with numpy alone,
+        so that reading posts does not import scipy (a quarter of a second at every start)."""
         out = dense_product(a.extras, extra)
         for b in a.blocks:
             filled = np.flatnonzero(np.diff(b.indptr))
             if filled.size:
-                rows = np.take(hashed, b.cols, axis=0)
-                if quantised:
-                    sums = np.add.reduceat(rows, b.indptr[filled], axis=0, dtype=np.int32)
-                    out[filled] += (sums * col_scale) * b.scale[filled, None]
-                else:
-                    sums = np.add.reduceat(rows, b.indptr[filled], axis=0)
-                    out[filled] += sums * b.scale[filled, None]
+                sums = hashed.segment_sums(b.cols, b.indptr[filled])
+                out[filled] += (sums * col_scale) * b.scale[filled, None]
         return out
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
