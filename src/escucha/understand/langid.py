@@ -95,28 +95,45 @@ class LanguageDetector:
         self._log1p = np.log1p(np.arange(max_bytes + 1)).astype(np.float32)
 
     def detect(self, texts: Sequence[str]) -> list[str]:
-        return [lang for lang, _ in self.detect_with_confidence(texts)]
+        if not texts:
+            return []
+        best, _, known = self._decide(texts)
+        names = np.array([*self.languages, UNKNOWN_LANG], dtype=object)
+        return names[np.where(known, best, len(self.languages))].tolist()
 
     def detect_with_confidence(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         if not texts:
             return []
-        cleaned = clean_for_langid(mark_links(texts)).split(SEP)
-        probs = self.probabilities(cleaned)
-        best = probs.argmax(axis=1)
-        conf = probs[np.arange(len(texts)), best].tolist()
-        enough = letter_words_per_text(SEP.join(cleaned)) >= self.min_words
+        best, conf, known = self._decide(texts)
         return [
-            (self.languages[b], c) if ok and c >= self.min_confidence else (UNKNOWN_LANG, c)
-            for b, c, ok in zip(best.tolist(), conf, enough.tolist(), strict=True)
+            (self.languages[b], c) if ok else (UNKNOWN_LANG, c)
+            for b, c, ok in zip(best.tolist(), conf.tolist(), known.tolist(), strict=True)
         ]
+
+    def _decide(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per text: the most probable language, its probability, and whether it is told
+        (enough words and confidence; else the text's language is unknown)."""
+        cleaned = clean_for_langid(mark_links(texts))  # the batch, SEP-separated
+        probs = self._probabilities(cleaned)
+        best = probs.argmax(axis=1)
+        conf = probs[np.arange(len(texts)), best]
+        enough = letter_words_per_text(cleaned) >= self.min_words
+        return best, conf, enough & (conf >= self.min_confidence)
 
     def probabilities(self, cleaned: Sequence[str]) -> np.ndarray:
         """Posterior over ``self.languages`` for texts already passed through cleaning."""
+        if not cleaned:
+            return np.zeros((0, len(self.languages)))
+        return self._probabilities(SEP.join(cleaned))
+
+    def _probabilities(self, joined: str) -> np.ndarray:
+        """``probabilities`` of the cleaned texts of a batch joined by SEP."""
+        cleaned = joined.split(SEP)
         n = len(cleaned)
         upper = list(map(str.isupper, cleaned))
         if any(upper):
-            cleaned = [t.lower() if up else t for t, up in zip(cleaned, upper, strict=True)]
-        joined = SEP.join(cleaned)
+            lowered = [t.lower() if up else t for t, up in zip(cleaned, upper, strict=True)]
+            joined = SEP.join(lowered)
         data = np.frombuffer(unicodedata.normalize("NFC", joined).encode("utf-8"), np.uint8)
         ends = np.append(np.flatnonzero(data == 0), data.size)  # SEP
         starts = np.concatenate(([0], ends[:-1] + 1))
