@@ -51,8 +51,8 @@ class BuiltinScorer(Scorer):
         if any(tuple(spec["labels"]) != SENTIMENTS for spec in heads.values()):
             raise ValueError(f"sentiment heads must be ordered {SENTIMENTS}")
         column = {name: j for j, name in enumerate(manifest["columns"])}
-        # the int8 weights are kept as shipped (one scale per column) and summed as integers:
-        # a quarter of the memory traffic of float32 rows, the same logits up to rounding
+        # the int8 weights are kept as shipped (one scale per column), lane-packed and summed
+        # as integers (rowsums): less memory traffic than float32 rows, exact sums
         picked: list[int] = []
         self.sentiment: dict[str, tuple[int, float]] = {}
         for lang, spec in heads.items():
