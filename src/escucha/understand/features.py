@@ -219,9 +219,12 @@ def _prefix_hash(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Prefix sums H[i] = sum_{j<i} cp[j] * P**j (mod 2**64) and the powers P**-i."""
     n = cp.size
     powers, inv = _powers(1 << max(n - 1, 1).bit_length())
-    h = np.zeros(n + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumsum(cp.astype(np.uint64) * powers[:n], out=h[1:])
+    h = np.empty(n + 1, dtype=np.uint64)
+    h[0] = 0
+    with np.errstate(over="ignore"):  # terms and sums in place, no temporary arrays
+        h[1:] = cp
+        h[1:] *= powers[:n]
+        np.cumsum(h[1:], out=h[1:])
     return h, inv
 
 
@@ -376,10 +379,12 @@ class Featuriser:
         raw = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
         cp, fold, flags = _normalise(raw)
         is_nl = cp == _SEP
-        doc = np.cumsum(is_nl)
+        seps = np.flatnonzero(is_nl)
+        # text index of each code point (a separator opens the next text), as a cumsum of
+        # is_nl would give it: one repeat per text instead of a sum per code point
+        doc = np.repeat(np.arange(seps.size + 1), np.diff(seps, prepend=0, append=cp.size))
         n_docs = len(texts)
         tokens = self._tokens(fold, _flag(flags, _WORD), doc)
-        seps = np.flatnonzero(is_nl)
         text_len = np.diff(seps, prepend=-1, append=cp.size) - 1
         widths = range(cfg.char_min, cfg.char_max + 1)
         char_counts = [np.maximum(text_len - k + 1, 0) for k in widths]
