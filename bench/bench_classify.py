@@ -208,7 +208,7 @@ def stage_breakdown(reader, posts: list[str], batch: int) -> dict[str, float]:
     """
     from escucha.core.labels import INTENTS
     from escucha.understand.features import mark_links
-    from escucha.understand.intents import combine
+    from escucha.understand.intents import combine, english_rows
     from escucha.understand.rules import rule_scores
 
     scorer = reader._scorer
@@ -216,9 +216,9 @@ def stage_breakdown(reader, posts: list[str], batch: int) -> dict[str, float]:
         "URLs and handles (3 regex passes)",
         "language ID (py3langid automaton)",
         "featurise (normalise, hash n-grams, tokens, dense)",
-        "weight sums (int8 rows gathered per text)",
+        "weight sums (int8 rows, lane-packed, per text)",
         "intent rules",
-        "sentiment softmax + intent combination",
+        "sentiment softmax, pattern families, intent combination",
         "Reading objects",
     )
     seconds = dict.fromkeys(names, 0.0)
@@ -242,7 +242,8 @@ def stage_breakdown(reader, posts: list[str], batch: int) -> dict[str, float]:
         rules = rule_scores(analysis, INTENTS)
         lap(names[4])
         sent = scorer.sentiment_probs(logits, langs)
-        intents = combine(sent, scorer.model_intents(logits), rules, scorer.combine_params)
+        model = scorer.model_intents(logits, analysis)
+        intents = combine(sent, model, rules, scorer.combine_params, english_rows(langs))
         lap(names[5])
         reader.readings(langs, sent, intents)
         lap(names[6])

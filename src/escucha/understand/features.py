@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from escucha.understand import lexicon
+from escucha.understand.rowsums import PackedRows
 from escucha.understand.tablecache import cached_tables, file_fingerprint
 
 if TYPE_CHECKING:
@@ -156,17 +157,23 @@ _TABLE = cached_tables(
     lambda: {"table": _build_table()},
 )["table"]
 _IS_ALPHA = ((_TABLE >> np.uint64(_FLAG_SHIFT)) & np.uint64(_ALPHA)) != 0
+# the table's three fields as separate arrays: three 1-D gathers beat unpacking each entry
+_LOWER_OF = (_TABLE & _CP_MASK).astype(np.uint32)
+_FOLD_OF = ((_TABLE >> np.uint64(_CP_BITS)) & _CP_MASK).astype(np.uint32)
+_FLAGS_OF = (_TABLE >> np.uint64(_FLAG_SHIFT)).astype(np.uint16)
 
 
 def _lookup(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(lowercase code points, folded code points, uint16 flag bits) of raw code points."""
-    info = _TABLE[np.minimum(raw, _TABLE_SIZE - 1)]
-    lower = (info & _CP_MASK).astype(np.uint32)
-    fold = ((info >> np.uint64(_CP_BITS)) & _CP_MASK).astype(np.uint32)
-    flags = (info >> np.uint64(_FLAG_SHIFT)).astype(np.uint16)
-    big = np.flatnonzero(raw >= _TABLE_SIZE - 1)
-    lower[big] = raw[big]
-    fold[big] = raw[big]
+    index = raw.astype(np.intp)  # once, not once per gather
+    # "clip" maps every code point from _TABLE_SIZE - 1 up to the table's last entry
+    lower = _LOWER_OF.take(index, mode="clip")
+    fold = _FOLD_OF.take(index, mode="clip")
+    flags = _FLAGS_OF.take(index, mode="clip")
+    if raw.size and raw.max() >= _TABLE_SIZE - 1:
+        big = np.flatnonzero(raw >= _TABLE_SIZE - 1)
+        lower[big] = raw[big]
+        fold[big] = raw[big]
     return lower, fold, flags
 
 
@@ -177,14 +184,14 @@ def _flag(flags: np.ndarray, flag: int) -> np.ndarray:
 def letter_words_per_text(joined: str) -> np.ndarray:
     """Number of runs of 2+ letters (regex ``[^\\W\\d_]{2,}``) in each SEP-separated text."""
     raw = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    alpha = _IS_ALPHA[np.minimum(raw, _TABLE_SIZE - 1)]
-    big = np.flatnonzero(raw >= _TABLE_SIZE - 1)
-    if big.size:
+    alpha = np.zeros(raw.size + 2, dtype=bool)  # one non-letter before and after
+    _IS_ALPHA.take(raw, out=alpha[1:-1], mode="clip")
+    if raw.size and raw.max() >= _TABLE_SIZE - 1:
+        big = np.flatnonzero(raw >= _TABLE_SIZE - 1)
         values, inverse = np.unique(raw[big], return_inverse=True)
-        alpha[big] = np.array([chr(v).isalpha() for v in values.tolist()])[inverse]
-    edge = np.diff(alpha.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    start = np.flatnonzero(edge == 1)
-    long_runs = start[np.flatnonzero(edge == -1) - start >= 2]
+        alpha[big + 1] = np.array([chr(v).isalpha() for v in values.tolist()])[inverse]
+    # a run of 2+ letters starts where a letter follows a non-letter and precedes a letter
+    long_runs = np.flatnonzero(alpha[1:-1] & alpha[2:] & ~alpha[:-2])
     seps = np.flatnonzero(raw == _SEP)
     return np.bincount(np.searchsorted(seps, long_runs), minlength=seps.size + 1)
 
@@ -215,9 +222,12 @@ def _prefix_hash(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Prefix sums H[i] = sum_{j<i} cp[j] * P**j (mod 2**64) and the powers P**-i."""
     n = cp.size
     powers, inv = _powers(1 << max(n - 1, 1).bit_length())
-    h = np.zeros(n + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumsum(cp.astype(np.uint64) * powers[:n], out=h[1:])
+    h = np.empty(n + 1, dtype=np.uint64)
+    h[0] = 0
+    with np.errstate(over="ignore"):  # terms and sums in place, no temporary arrays
+        h[1:] = cp
+        h[1:] *= powers[:n]
+        np.cumsum(h[1:], out=h[1:])
     return h, inv
 
 
@@ -379,17 +389,19 @@ class Featuriser:
         raw = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
         cp, fold, flags = _normalise(raw)
         is_nl = cp == _SEP
-        doc = np.cumsum(is_nl)
+        seps = np.flatnonzero(is_nl)
+        # text index of each code point (a separator opens the next text), as a cumsum of
+        # is_nl would give it: one repeat per text instead of a sum per code point
+        doc = np.repeat(np.arange(seps.size + 1), np.diff(seps, prepend=0, append=cp.size))
         n_docs = len(texts)
         tokens = self._tokens(fold, _flag(flags, _WORD), doc)
-        seps = np.flatnonzero(is_nl)
         text_len = np.diff(seps, prepend=-1, append=cp.size) - 1
         widths = range(cfg.char_min, cfg.char_max + 1)
         char_counts = [np.maximum(text_len - k + 1, 0) for k in widths]
         char_scale = _scale(sum(char_counts), cfg.char_weight)
         blocks = [
             Block(_indptr(counts), cols, char_scale)
-            for counts, cols in zip(char_counts, self._char_ngrams(cp, doc, seps), strict=True)
+            for counts, cols in zip(char_counts, self._char_ngrams(cp, is_nl), strict=True)
         ]
         word_rows, word_cols, negated = self._word_features(tokens, cp)
         if cfg.elongation:
@@ -400,29 +412,18 @@ class Featuriser:
         return Analysis(n_docs, cp, doc, tokens, tuple(blocks), extras)
 
     def logits(
-        self,
-        a: Analysis,
-        hashed: np.ndarray,
-        extra: np.ndarray,
-        col_scale: np.ndarray | None = None,
+        self, a: Analysis, hashed: PackedRows, extra: np.ndarray, col_scale: np.ndarray
     ) -> np.ndarray:
         """``transform(texts) @ W`` without building the full matrix (inference), where W is
-        ``hashed`` (one row per bucket; int8 with ``col_scale`` per column, or float) over
-        ``extra`` (one row per dense feature). Each block's weight rows are gathered and
-        summed per text with numpy alone, so that reading posts does not import scipy (a
-        quarter of a second at every start)."""
-        quantised = col_scale is not None
+        ``hashed`` (int8, one row per bucket, ``col_scale`` per column) over ``extra`` (one
+        row per dense feature). Each block's weight rows are summed per text with numpy alone,
+        so that reading posts does not import scipy (a quarter of a second at every start)."""
         out = dense_product(a.extras, extra)
         for b in a.blocks:
             filled = np.flatnonzero(np.diff(b.indptr))
             if filled.size:
-                rows = np.take(hashed, b.cols, axis=0)
-                if quantised:
-                    sums = np.add.reduceat(rows, b.indptr[filled], axis=0, dtype=np.int32)
-                    out[filled] += (sums * col_scale) * b.scale[filled, None]
-                else:
-                    sums = np.add.reduceat(rows, b.indptr[filled], axis=0)
-                    out[filled] += sums * b.scale[filled, None]
+                sums = hashed.segment_sums(b.cols, b.indptr[filled])
+                out[filled] += (sums * col_scale) * b.scale[filled, None]
         return out
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -454,22 +455,22 @@ class Featuriser:
         found = self._lexicon.find(wh)
         return Tokens(doc[start], start, end, wh, self._lexicon_flags[found])
 
-    def _char_ngrams(self, cp: np.ndarray, doc: np.ndarray, seps: np.ndarray) -> list[np.ndarray]:
+    def _char_ngrams(self, cp: np.ndarray, is_sep: np.ndarray) -> list[np.ndarray]:
         """Hashed columns of the char n-grams that stay inside one text, in text order, one
-        array per width char_min..char_max."""
+        array per width char_min..char_max. Every window is hashed; those that hold a
+        separator are dropped from the bucket numbers (the cheapest array to filter)."""
         cfg = self.config
-        n = cp.size
-        room = np.append(seps, n)[doc] - np.arange(n)  # distance to the end of the text
-        room[seps] = 0  # a separator opens the next text: no n-gram starts on it
         out = []
-        g = cp.astype(np.uint64)
+        wide = cp.astype(np.uint64)
+        g, crosses = wide, is_sep
         with np.errstate(over="ignore"):
             for k in range(1, cfg.char_max + 1):
                 if k > 1:
-                    g = g[:-1] * _P + cp[k - 1 :]
+                    g = g[:-1] * _P
+                    g += wide[k - 1 :]
+                    crosses = crosses[:-1] | is_sep[k - 1 :]
                 if k >= cfg.char_min:
-                    salted = g[room[: g.size] >= k] + np.uint64(_SALT_CHAR * k % 2**64)
-                    out.append(_bucket(salted, cfg.bits))
+                    out.append(_bucket(g, cfg.bits, _SALT_CHAR * k % 2**64)[~crosses])
         return out
 
     def _word_features(
@@ -621,12 +622,15 @@ def _all_caps(flags: np.ndarray, t: Tokens) -> np.ndarray:
     return out
 
 
-def _bucket(h: np.ndarray, bits: int) -> np.ndarray:
-    """Top ``bits`` bits of a cheap mix (xor-shift, multiply) of 64-bit n-gram hashes."""
+def _bucket(h: np.ndarray, bits: int, salt: int = 0) -> np.ndarray:
+    """Top ``bits`` bits of a cheap mix (xor-shift, multiply) of 64-bit n-gram hashes plus
+    ``salt``, as int64 (the index type of the gathers that use them: no conversion)."""
     with np.errstate(over="ignore"):
-        h = h ^ (h >> np.uint64(29))
+        h = h + np.uint64(salt)
+        h ^= h >> np.uint64(29)
         h *= _MIX2
-        return (h >> np.uint64(64 - bits)).astype(np.int32)
+        h >>= np.uint64(64 - bits)
+    return h.view(np.int64)
 
 
 def _indptr(counts: np.ndarray) -> np.ndarray:

@@ -95,47 +95,62 @@ class LanguageDetector:
         self._log1p = np.log1p(np.arange(max_bytes + 1)).astype(np.float32)
 
     def detect(self, texts: Sequence[str]) -> list[str]:
-        return [lang for lang, _ in self.detect_with_confidence(texts)]
+        if not texts:
+            return []
+        best, _, known = self._decide(texts)
+        names = np.array([*self.languages, UNKNOWN_LANG], dtype=object)
+        return names[np.where(known, best, len(self.languages))].tolist()
 
     def detect_with_confidence(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         if not texts:
             return []
-        cleaned = clean_for_langid(mark_links(texts)).split(SEP)
-        probs = self.probabilities(cleaned)
-        best = probs.argmax(axis=1)
-        conf = probs[np.arange(len(texts)), best].tolist()
-        enough = letter_words_per_text(SEP.join(cleaned)) >= self.min_words
+        best, conf, known = self._decide(texts)
         return [
-            (self.languages[b], c) if ok and c >= self.min_confidence else (UNKNOWN_LANG, c)
-            for b, c, ok in zip(best.tolist(), conf, enough.tolist(), strict=True)
+            (self.languages[b], c) if ok else (UNKNOWN_LANG, c)
+            for b, c, ok in zip(best.tolist(), conf.tolist(), known.tolist(), strict=True)
         ]
+
+    def _decide(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per text: the most probable language, its probability, and whether it is told
+        (enough words and confidence; else the text's language is unknown)."""
+        cleaned = clean_for_langid(mark_links(texts))  # the batch, SEP-separated
+        probs = self._probabilities(cleaned)
+        best = probs.argmax(axis=1)
+        conf = probs[np.arange(len(texts)), best]
+        enough = letter_words_per_text(cleaned) >= self.min_words
+        return best, conf, enough & (conf >= self.min_confidence)
 
     def probabilities(self, cleaned: Sequence[str]) -> np.ndarray:
         """Posterior over ``self.languages`` for texts already passed through cleaning."""
+        if not cleaned:
+            return np.zeros((0, len(self.languages)))
+        return self._probabilities(SEP.join(cleaned))
+
+    def _probabilities(self, joined: str) -> np.ndarray:
+        """``probabilities`` of the cleaned texts of a batch joined by SEP."""
+        cleaned = joined.split(SEP)
         n = len(cleaned)
         upper = list(map(str.isupper, cleaned))
         if any(upper):
-            cleaned = [t.lower() if up else t for t, up in zip(cleaned, upper, strict=True)]
-        joined = SEP.join(cleaned)
+            lowered = [t.lower() if up else t for t, up in zip(cleaned, upper, strict=True)]
+            joined = SEP.join(lowered)
         data = np.frombuffer(unicodedata.normalize("NFC", joined).encode("utf-8"), np.uint8)
         ends = np.append(np.flatnonzero(data == 0), data.size)  # SEP
         starts = np.concatenate(([0], ends[:-1] + 1))
         lengths = np.minimum(ends - starts, self.max_bytes)
-        keys = self._walk(data, starts, lengths)
-        keys.sort()
+        keys = self._walk(data, starts, lengths)  # sorted
         new = np.empty(keys.size, dtype=bool)
         new[:1] = True
         np.not_equal(keys[1:], keys[:-1], out=new[1:])
         first = np.flatnonzero(new)
         unique = keys[first]
         bits = self._feature_bits
-        rows = (unique >> bits).astype(np.intp)
         feats = (unique & ((1 << bits) - 1)).astype(np.intp)
         # log1p(count), looked up: a feature occurs at most once per byte of a text
         weight = self._log1p.take(np.diff(first, append=keys.size))
         # rows are sorted: sum each text's weighted feature log-probabilities in one pass
-        per_row = np.bincount(rows, minlength=n)
-        first_of_row = np.concatenate(([0], np.cumsum(per_row)[:-1]))
+        first_of_row = np.searchsorted(unique, np.arange(n, dtype=unique.dtype) << bits)
+        per_row = np.diff(first_of_row, append=unique.size)
         contrib = self._ptc.take(feats, axis=0)
         contrib *= weight[:, None]
         scores = np.zeros((n, self._pc.size))
@@ -151,35 +166,47 @@ class LanguageDetector:
         return scores
 
     def _walk(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Run the automaton over all texts; (text << feature bits) | feature per emission,
-        as uint32 when that fits (a batch of up to 2**15 texts: sorting them is then about
-        twice as fast as sorting int64).
+        """Run the automaton over all texts: (text << feature bits) | feature per emission,
+        sorted, as uint32 when that fits (a batch of up to 2**15 texts; sorting them is then
+        about twice as fast as sorting 64-bit keys).
 
         Texts are sorted by length, longest first, so the texts still running at byte
-        position ``pos`` are the first ``running[pos]``; the bytes and moves of step ``pos``
-        sit contiguously at ``offsets[pos]`` in flat arrays (no padding).
+        position ``pos`` are the first ``running[pos]``. Their bytes are row ``pos`` of a
+        position-by-text matrix (each text's bytes read as one window of the batch), and the
+        states of step ``pos`` sit contiguously at ``offsets[pos]`` in one flat array, next
+        to their text's key prefix. Positions that emit nothing get a key of all ones, which
+        sorts last and is cut off, so no step of the walk needs a mask.
         """
+        n = lengths.size
         order = np.argsort(-lengths, kind="stable")
         len_o = lengths[order]
-        width = int(len_o[0]) if len_o.size else 0
+        width = int(len_o[0]) if n else 0
+        bits = self._feature_bits
+        dtype = np.dtype(np.uint32 if (n - 1).bit_length() + bits <= 32 else np.uint64)
+        if not width:
+            return np.zeros(0, dtype=dtype)
         running = np.searchsorted(-len_o, -np.arange(width), side="left")  # len > pos
-        offsets = np.concatenate(([0], np.cumsum(running)))
-        slot = np.arange(offsets[-1]) - np.repeat(offsets[:-1], running)
-        flat_bytes = data[starts[order][slot] + np.repeat(np.arange(width), running)]
-        flat_bytes = flat_bytes.astype(np.uint32)  # one cast here, none per step
+        offsets = np.zeros(width + 1, dtype=np.intp)
+        np.cumsum(running, out=offsets[1:])
+        padded = np.zeros(data.size + width, dtype=np.uint8)
+        padded[: data.size] = data
+        windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+        by_pos = np.ascontiguousarray(windows[starts[order]].T)  # width x n
+        prefix = order.astype(dtype) << bits
+        keys = np.empty(offsets[-1], dtype=dtype)
         states = np.empty(offsets[-1], dtype=np.uint32)
-        row = np.full(order.size, self._start_row, dtype=np.uint32)
-        at = np.empty(order.size, dtype=np.uint32)
+        row = np.full(n, self._start_row, dtype=np.uint32)
+        at = np.empty(n, dtype=np.uint32)
         # every index is in range (a row offset plus a byte; a state), so "clip" only skips
         # the bounds checks
-        for o, m in zip(offsets[:-1].tolist(), running.tolist(), strict=True):
-            np.add(row[:m], flat_bytes[o : o + m], out=at[:m])
+        for pos, (o, m) in enumerate(zip(offsets[:-1].tolist(), running.tolist(), strict=True)):
+            np.add(row[:m], by_pos[pos, :m], out=at[:m])
             self._next.take(at[:m], out=states[o : o + m], mode="clip")
             self._row_of.take(states[o : o + m], out=row[:m], mode="clip")
-        feature = self._output_of.take(states)  # feature + 1 per state, 0 = none
-        hit = np.flatnonzero(feature)
-        bits = self._feature_bits
-        dtype = np.uint32 if (order.size - 1).bit_length() + bits <= 32 else np.int64
-        keys = order.astype(dtype)[slot[hit]] << dtype(bits)
-        keys |= (feature[hit] - 1).astype(dtype)
-        return keys
+            keys[o : o + m] = prefix[:m]
+        feature = self._output_of.take(states).astype(dtype, copy=False)  # feature + 1, 0 = none
+        emitted = np.count_nonzero(feature)
+        feature -= 1  # none: all ones (unsigned wrap-around)
+        keys |= feature
+        keys.sort()
+        return keys[:emitted]
