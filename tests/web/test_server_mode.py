@@ -239,6 +239,39 @@ def test_the_redis_limits_are_one_count_for_every_limiter_on_the_same_prefix(red
     client.delete(*client.keys(prefix + "*"))
 
 
+def test_a_token_and_its_user_are_taken_in_one_round_trip_as_one_after_the_other(redis_url):
+    """`web.limits.take_both`: the token's bucket, then (only if it went ahead) the user's."""
+    import uuid
+
+    import redis
+
+    from escucha.auth.shared_limits import RedisRequestLimiter, connect
+    from escucha.web.limits import take_both
+
+    client = connect(redis_url, 4)
+    prefix = f"escucha-test:{uuid.uuid4().hex}"
+    token = RedisRequestLimiter(client, prefix + ":token", limit=2)
+    user = RedisRequestLimiter(client, prefix + ":user", limit=3)
+    sent = []
+    original = redis.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    redis.Redis.execute_command = counted  # type: ignore[method-assign]
+    try:
+        assert take_both(token, 1, user, 9) == 0
+        assert len(sent) == 1  # one script call for both buckets
+    finally:
+        redis.Redis.execute_command = original  # type: ignore[method-assign]
+    assert take_both(token, 1, user, 9) == 0
+    assert take_both(token, 1, user, 9) >= 1  # token 1's bucket is empty ...
+    assert take_both(token, 2, user, 9) == 0  # ... and its refusal took nothing from the user's
+    assert take_both(token, 3, user, 9) >= 1  # the user's 3 are spent, whatever the token
+    client.delete(*client.keys(prefix + "*"))
+
+
 def test_a_wrong_redis_url_is_one_line(tmp_path):
     from escucha.auth.shared_limits import connect
     from escucha.errors import UserError
