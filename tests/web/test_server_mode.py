@@ -280,6 +280,30 @@ def test_a_wrong_redis_url_is_one_line(tmp_path):
         connect("redis://127.0.0.1:1/0", 2)
 
 
+@pytest.mark.parametrize("warm", [True, False])
+def test_serve_no_warm_reaches_every_worker_process(tmp_path, pg_url, redis_url, monkeypatch, warm):
+    """`escucha serve --workers N --no-warm` leaves it in the environment each worker's
+    `served_app` reads (no start-up computation of every page's aggregates)."""
+    from escucha.cli.web import _prepare_workers
+    from escucha.web.app import (
+        SERVED_COOKIES_ENV,
+        SERVED_WARM_ENV,
+        SERVED_WORKSPACE_ENV,
+        served_app,
+    )
+
+    for name in (SERVED_COOKIES_ENV, SERVED_WARM_ENV, SERVED_WORKSPACE_ENV):
+        monkeypatch.setenv(name, "")  # restored after the test, whatever serve writes
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    (folder / "escucha.toml").write_text(
+        f'[workspace]\nname = "warm"\n\n[web]\nredis_url = "{redis_url}"\n'
+    )
+    monkeypatch.setenv("ESCUCHA_DATABASE_URL", pg_url)
+    assert _prepare_workers(open_workspace(folder), 2, None, warm) == "escucha.web.app:served_app"
+    assert served_app().state.web.settings.warm_cache is warm
+
+
 def test_more_than_one_worker_on_sqlite_is_refused_with_the_reason(tmp_path):
     from escucha.config import default_config
     from escucha.workspace import init_workspace
