@@ -74,14 +74,16 @@ def accounts(folder: Path) -> tuple[str, int]:
     return token, top
 
 
-def serve(folder: Path, workers: int, env: dict) -> tuple[subprocess.Popen, str]:
+def serve(
+    folder: Path, workers: int, env: dict, extra: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen, str]:
     """`escucha serve --workers N` on a free loopback port, once /healthz answers."""
     import httpx
 
     port = free_port()
     cmd = [sys.executable, "-m", "escucha", "-w", str(folder), "serve", "--port", str(port)]
     process = subprocess.Popen(
-        [*cmd, "--workers", str(workers)],
+        [*cmd, "--workers", str(workers), *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=open(folder / "serve.log", "ab"),  # noqa: SIM115 - the child keeps it
@@ -251,7 +253,8 @@ def markdown(report: dict) -> str:
     lines = [
         f"{report['machine']}; {report['date']}; load average {report['load_before']} before, "
         f"{report['load_after']} after; {report['posts']:,} posts; `escucha serve --workers "
-        f"{report['workers']}`; {report['users']} locust users for {report['seconds']} s",
+        f"{report['workers']}{'' if report['warm_start'] else ' --no-warm'}`; "
+        f"{report['users']} locust users for {report['seconds']} s",
         "",
         "| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -293,6 +296,13 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=4, help="warm-up requests of each page")
     parser.add_argument("--out", type=Path, default=Path("bench-results/load"))
     parser.add_argument(
+        "--no-warm-start",
+        dest="warm_start",
+        action="store_false",
+        help="`escucha serve --no-warm`: no start-up computation of every page's aggregates "
+        "(the pages the load uses are still computed by the warm-up requests)",
+    )
+    parser.add_argument(
         "--settle",
         type=float,
         default=0,
@@ -309,7 +319,7 @@ def main() -> None:
         ESCUCHA_LOAD_MAX_ID=str(top),
     )
     args.out.mkdir(parents=True, exist_ok=True)
-    process, base = serve(args.folder, args.workers, env)
+    process, base = serve(args.folder, args.workers, env, () if args.warm_start else ("--no-warm",))
     try:
         started = time.perf_counter()
         warmup = warm(base, args.warm)
@@ -340,6 +350,7 @@ def main() -> None:
         "load_after": after,
         "warmup_s": warmup,
         "settled": {"seconds": settled[0], "cpu_s": settled[1]},
+        "warm_start": args.warm_start,
         "endpoints": results(prefix),
         "failures": failures(prefix),
         "cpu_s": {
