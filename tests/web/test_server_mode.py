@@ -272,6 +272,21 @@ def test_a_token_and_its_user_are_taken_in_one_round_trip_as_one_after_the_other
     client.delete(*client.keys(prefix + "*"))
 
 
+def test_more_requests_than_redis_connections_wait_for_one_instead_of_failing(redis_url):
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from escucha.auth.shared_limits import RedisRequestLimiter, connect
+
+    client = connect(redis_url, 2)
+    prefix = f"escucha-test:{uuid.uuid4().hex}"
+    bucket = RedisRequestLimiter(client, prefix, limit=1000)
+    with ThreadPoolExecutor(16) as threads:
+        waits = list(threads.map(bucket.take, range(400)))
+    assert waits == [0] * 400  # no "too many connections"
+    client.delete(*client.keys(prefix + "*"))
+
+
 def test_a_wrong_redis_url_is_one_line(tmp_path):
     from escucha.auth.shared_limits import connect
     from escucha.errors import UserError

@@ -15,6 +15,8 @@ from escucha.errors import UserError
 if TYPE_CHECKING:
     from redis import Redis
 
+POOL_WAIT_S = 5  # seconds a request waits for a free Redis connection
+
 # KEYS[1]: a sorted set of failure times. ARGV: window (s), limit, op (check|fail|age)
 _FAILURES = """
 local t = redis.call('TIME')
@@ -58,11 +60,19 @@ return '0'
 
 def connect(url: str, max_connections: int) -> Redis:
     """A client on a pool of at most `max_connections` connections, checked with a PING so a
-    wrong `[web] redis_url` stops `escucha serve` with one line instead of failing logins."""
+    wrong `[web] redis_url` stops `escucha serve` with one line instead of failing logins.
+
+    A request that finds every connection in use waits up to 5 s for one (a blocking pool):
+    a worker runs up to 40 requests at once, and a plain pool would fail the 21st with "too
+    many connections" (a 500) instead of letting it wait its turn."""
     import redis
 
-    pool = redis.ConnectionPool.from_url(
-        url, max_connections=max_connections, socket_timeout=5, socket_connect_timeout=5
+    pool = redis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=POOL_WAIT_S,
+        socket_timeout=5,
+        socket_connect_timeout=5,
     )
     client = redis.Redis(connection_pool=pool)
     try:
