@@ -4,12 +4,16 @@ Serves the workspace that bench/load_generate.py built (PostgreSQL, Redis for th
 creates the user and API token the locust users act as, warms each worker's cached aggregates
 (the first requests of each page, timed and reported apart), then runs locust headless for
 `--seconds` with `--users` concurrent users (bench/locustfile.py: analysts on the overview and
-the explorer, API clients on the REST API). Writes the per-endpoint results (requests, errors,
-p50/p95/p99, max) as JSON and as a markdown table, with the machine, date and load average.
+the explorer, API clients on the REST API). `--settle S` first waits (up to S seconds) for the
+workers' start-up computations (`escucha serve` warms the pages' aggregates in a background
+thread: minutes of CPU at a million posts) so that the load measures the steady state. Writes
+the per-endpoint results (requests, errors, p50/p95/p99, max) as JSON and as a markdown table,
+with the machine, date, load average and the CPU seconds the web workers, the database's
+PostgreSQL backends, Redis and locust used during the load (per request served).
 
     python bench/load_run.py [--folder /tmp/escucha-load]
         [--url postgresql://postgres@127.0.0.1:5432/escucha_load]
-        [--users 200] [--seconds 180] [--workers 2] [--out bench-results/load]
+        [--users 200] [--seconds 180] [--workers 2] [--settle 900] [--out bench-results/load]
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import signal
 import socket
 import subprocess
@@ -69,14 +74,16 @@ def accounts(folder: Path) -> tuple[str, int]:
     return token, top
 
 
-def serve(folder: Path, workers: int, env: dict) -> tuple[subprocess.Popen, str]:
+def serve(
+    folder: Path, workers: int, env: dict, extra: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen, str]:
     """`escucha serve --workers N` on a free loopback port, once /healthz answers."""
     import httpx
 
     port = free_port()
     cmd = [sys.executable, "-m", "escucha", "-w", str(folder), "serve", "--port", str(port)]
     process = subprocess.Popen(
-        [*cmd, "--workers", str(workers)],
+        [*cmd, "--workers", str(workers), *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=open(folder / "serve.log", "ab"),  # noqa: SIM115 - the child keeps it
@@ -130,6 +137,81 @@ def warm(base: str, rounds: int) -> dict[str, list[float]]:
     return timings
 
 
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def cpu_times(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each of these processes has used so far (the living ones)."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two `cpu_times`: a process that ended meanwhile is not
+    counted, one that started counts whole."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def backends(url: str) -> list[int]:
+    """The PostgreSQL server processes connected to this database (the web workers' pools)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(app_url(url))
+    with engine.connect() as conn:
+        name = conn.scalar(text("SELECT current_database()"))
+        pids = conn.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+            {"n": name},
+        ).all()
+    engine.dispose()
+    return list(pids)
+
+
+def redis_pid() -> list[int]:
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "redis-server":
+                return [int(comm.parent.name)]
+        except OSError:
+            continue
+    return []
+
+
+def settle(pid: int, most: float, idle: float = 0.5, every: float = 10.0) -> tuple[float, float]:
+    """Wait until the web workers are idle (`escucha serve` computes the pages' aggregates in
+    a background thread at start-up, for minutes at a million posts): at most `most` seconds,
+    until they use less than `idle` CPU seconds in `every` seconds. (seconds waited, CPU s)."""
+    started = time.perf_counter()
+    first = last = cpu_times(_tree(pid))
+    while time.perf_counter() - started < most:
+        time.sleep(every)
+        now = cpu_times(_tree(pid))
+        used, last = cpu_used(last, now), now
+        if used < idle:
+            break
+    return round(time.perf_counter() - started), round(cpu_used(first, last), 1)
+
+
 def run_locust(base: str, users: int, seconds: int, env: dict, prefix: Path) -> None:
     spawn = max(1, users // 20)
     cmd = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless"]
@@ -171,7 +253,8 @@ def markdown(report: dict) -> str:
     lines = [
         f"{report['machine']}; {report['date']}; load average {report['load_before']} before, "
         f"{report['load_after']} after; {report['posts']:,} posts; `escucha serve --workers "
-        f"{report['workers']}`; {report['users']} locust users for {report['seconds']} s",
+        f"{report['workers']}{'' if report['warm_start'] else ' --no-warm'}`; "
+        f"{report['users']} locust users for {report['seconds']} s",
         "",
         "| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -181,6 +264,17 @@ def markdown(report: dict) -> str:
             f"| {r['method']} {r['name']} | {r['requests']:,} | {r['errors']} | {r['rps']} | "
             f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['max_ms']:,} |"
         )
+    served = next((r["requests"] for r in report["endpoints"] if r["name"] == "all"), 0)
+    lines.append("")
+    lines.append("CPU during the load (s in all; ms per request served):")
+    for name, seconds in report["cpu_s"].items():
+        lines.append(f"- {name}: {seconds} s, {1000 * seconds / max(1, served):.1f} ms")
+    lines.append("")
+    settled = report["settled"]
+    lines.append(
+        f"Before the load: waited {settled['seconds']} s for the workers' start-up "
+        f"computations ({settled['cpu_s']} CPU s)."
+    )
     lines.append("")
     lines.append("Warm-up (s, in a row, before the load): ")
     for path, times in report["warmup_s"].items():
@@ -201,6 +295,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warm", type=int, default=4, help="warm-up requests of each page")
     parser.add_argument("--out", type=Path, default=Path("bench-results/load"))
+    parser.add_argument(
+        "--no-warm-start",
+        dest="warm_start",
+        action="store_false",
+        help="`escucha serve --no-warm`: no start-up computation of every page's aggregates "
+        "(the pages the load uses are still computed by the warm-up requests)",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0,
+        help="wait up to this many seconds for the workers' start-up computations to end",
+    )
     args = parser.parse_args()
     env = {**os.environ, "ESCUCHA_DATABASE_URL": app_url(args.url)}
     os.environ["ESCUCHA_DATABASE_URL"] = env["ESCUCHA_DATABASE_URL"]
@@ -212,14 +319,23 @@ def main() -> None:
         ESCUCHA_LOAD_MAX_ID=str(top),
     )
     args.out.mkdir(parents=True, exist_ok=True)
-    process, base = serve(args.folder, args.workers, env)
+    process, base = serve(args.folder, args.workers, env, () if args.warm_start else ("--no-warm",))
     try:
         started = time.perf_counter()
         warmup = warm(base, args.warm)
         print(f"warm-up {time.perf_counter() - started:.0f} s: {warmup}", flush=True)
+        settled = settle(process.pid, args.settle) if args.settle else (0, 0.0)
+        print(f"settled after {settled[0]} s ({settled[1]} CPU s)", flush=True)
         before = load_average()
         prefix = args.out / "locust"
+        pg = backends(args.url)  # the pools opened during the warm-up
+        cpu_before = [cpu_times(_tree(process.pid)), cpu_times(pg), cpu_times(redis_pid())]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         run_locust(base, args.users, args.seconds, env, prefix)
+        done = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pg = sorted(set(pg) | set(backends(args.url)))
+        cpu_after = [cpu_times(_tree(process.pid)), cpu_times(pg), cpu_times(redis_pid())]
+        cpu = [cpu_used(b, a) for b, a in zip(cpu_before, cpu_after, strict=True)]
         after = load_average()
     finally:
         stop(process)
@@ -233,8 +349,18 @@ def main() -> None:
         "load_before": before,
         "load_after": after,
         "warmup_s": warmup,
+        "settled": {"seconds": settled[0], "cpu_s": settled[1]},
+        "warm_start": args.warm_start,
         "endpoints": results(prefix),
         "failures": failures(prefix),
+        "cpu_s": {
+            "web workers": round(cpu[0], 1),
+            "PostgreSQL backends (those alive at the end)": round(cpu[1], 1),
+            "Redis (shared)": round(cpu[2], 1),
+            "locust": round(
+                done.ru_utime + done.ru_stime - children.ru_utime - children.ru_stime, 1
+            ),
+        },
     }
     (args.out / "load.json").write_text(json.dumps(report, indent=1))
     table = markdown(report)

@@ -7,6 +7,9 @@ Two kinds of user, in the proportion of their weights:
 - `ApiClient`: a read token (Authorization: Bearer) on the REST API: pages of posts (newest
   first, filtered, further pages), one post, share of voice, net sentiment, /me.
 
+The users are locust's FastHttpUser (geventhttpclient: several times less client CPU than
+HttpUser's requests, which matters when locust shares the server's cores) when it is
+installed, else HttpUser; ESCUCHA_LOAD_CLIENT=requests chooses HttpUser anyway (to compare).
 Each request is named after its endpoint, so the statistics are per endpoint. Settings come
 from the environment: ESCUCHA_LOAD_USER, ESCUCHA_LOAD_PASSWORD, ESCUCHA_LOAD_TOKEN,
 ESCUCHA_LOAD_MAX_ID (post ids drawn for /api/v1/posts/{id}), ESCUCHA_LOAD_WAIT ("0.5,2":
@@ -17,11 +20,17 @@ seconds between a user's requests), ESCUCHA_LOAD_ANALYSTS, ESCUCHA_LOAD_API (wei
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
 
 from locust import HttpUser, between, task
+
+Client: type[HttpUser] = HttpUser
+if os.environ.get("ESCUCHA_LOAD_CLIENT", "fast") == "fast":
+    with contextlib.suppress(ImportError):
+        from locust.contrib.fasthttp import FastHttpUser as Client  # type: ignore[assignment]
 
 WAIT = [float(x) for x in os.environ.get("ESCUCHA_LOAD_WAIT", "0.5,2").split(",")]
 MAX_ID = int(os.environ.get("ESCUCHA_LOAD_MAX_ID", "10000"))
@@ -29,7 +38,7 @@ BRANDS = ("Iberia", "Ryanair", "Vueling", "United Airlines", "American Airlines"
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
-class Analyst(HttpUser):
+class Analyst(Client):
     weight = int(os.environ.get("ESCUCHA_LOAD_ANALYSTS", "1"))
     wait_time = between(*WAIT)
 
@@ -67,21 +76,24 @@ class Analyst(HttpUser):
         )
 
 
-class ApiClient(HttpUser):
+class ApiClient(Client):
     weight = int(os.environ.get("ESCUCHA_LOAD_API", "3"))
     wait_time = between(*WAIT)
 
     def on_start(self) -> None:
-        self.client.headers["Authorization"] = "Bearer " + os.environ["ESCUCHA_LOAD_TOKEN"]
+        self.auth = {"Authorization": "Bearer " + os.environ["ESCUCHA_LOAD_TOKEN"]}
+
+    def get(self, path: str, name: str, **kwargs):
+        return self.client.get(path, name=name, headers=self.auth, **kwargs)
 
     @task(3)
     def posts(self) -> None:
-        self.client.get("/api/v1/posts?limit=50", name="api posts")
+        self.get("/api/v1/posts?limit=50", name="api posts")
 
     @task(2)
     def posts_filtered(self) -> None:
         brand = random.choice(BRANDS)
-        self.client.get(
+        self.get(
             f"/api/v1/posts?limit=50&brand={brand}&sentiment=negative",
             name="api posts brand+negative",
         )
@@ -89,11 +101,11 @@ class ApiClient(HttpUser):
     @task(1)
     def posts_next_page(self) -> None:
         cursor = random.randrange(1, MAX_ID)
-        self.client.get(f"/api/v1/posts?limit=50&cursor={cursor}", name="api posts cursor")
+        self.get(f"/api/v1/posts?limit=50&cursor={cursor}", name="api posts cursor")
 
     @task(2)
     def post(self) -> None:
-        with self.client.get(
+        with self.get(
             f"/api/v1/posts/{random.randrange(1, MAX_ID)}", name="api post", catch_response=True
         ) as response:
             if response.status_code == 404:  # a deleted or erased id is an answer, not an error
@@ -101,12 +113,12 @@ class ApiClient(HttpUser):
 
     @task(2)
     def share_of_voice(self) -> None:
-        self.client.get("/api/v1/share-of-voice", name="api share-of-voice")
+        self.get("/api/v1/share-of-voice", name="api share-of-voice")
 
     @task(2)
     def net_sentiment(self) -> None:
-        self.client.get("/api/v1/net-sentiment", name="api net-sentiment")
+        self.get("/api/v1/net-sentiment", name="api net-sentiment")
 
     @task(1)
     def me(self) -> None:
-        self.client.get("/api/v1/me", name="api me")
+        self.get("/api/v1/me", name="api me")

@@ -289,6 +289,20 @@ def test_a_workspace_replaces_the_lists_it_names(tmp_path):
         load_lists(tmp_path)
 
 
+def test_a_workspaces_lists_are_compiled_once_and_again_when_a_file_changes(tmp_path):
+    folder = tmp_path / "guard"
+    folder.mkdir()
+    lists = load_lists(tmp_path)
+    assert load_lists(tmp_path) is lists  # the overview reads them on every request
+    assert _names("#werbung " + PRAISE_EN, "paid", "en", lists=lists) == ["undisclosed_connection"]
+    (folder / "disclosures.toml").write_text('[accepted]\nen = ["#werbung"]\n', encoding="utf-8")
+    edited = load_lists(tmp_path)
+    assert edited is not lists
+    assert _names("#werbung " + PRAISE_EN, "paid", "en", lists=edited) == []
+    (folder / "disclosures.toml").unlink()
+    assert _names("#werbung " + PRAISE_EN, "paid", "en", lists=load_lists(tmp_path)) != []
+
+
 def test_promotional_share_over_the_last_30_days():
     now = datetime(2026, 11, 30, tzinfo=UTC)
     posts = [

@@ -239,12 +239,84 @@ def test_the_redis_limits_are_one_count_for_every_limiter_on_the_same_prefix(red
     client.delete(*client.keys(prefix + "*"))
 
 
+def test_a_token_and_its_user_are_taken_in_one_round_trip_as_one_after_the_other(redis_url):
+    """`web.limits.take_both`: the token's bucket, then (only if it went ahead) the user's."""
+    import uuid
+
+    import redis
+
+    from escucha.auth.shared_limits import RedisRequestLimiter, connect
+    from escucha.web.limits import take_both
+
+    client = connect(redis_url, 4)
+    prefix = f"escucha-test:{uuid.uuid4().hex}"
+    token = RedisRequestLimiter(client, prefix + ":token", limit=2)
+    user = RedisRequestLimiter(client, prefix + ":user", limit=3)
+    sent = []
+    original = redis.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    redis.Redis.execute_command = counted  # type: ignore[method-assign]
+    try:
+        assert take_both(token, 1, user, 9) == 0
+        assert len(sent) == 1  # one script call for both buckets
+    finally:
+        redis.Redis.execute_command = original  # type: ignore[method-assign]
+    assert take_both(token, 1, user, 9) == 0
+    assert take_both(token, 1, user, 9) >= 1  # token 1's bucket is empty ...
+    assert take_both(token, 2, user, 9) == 0  # ... and its refusal took nothing from the user's
+    assert take_both(token, 3, user, 9) >= 1  # the user's 3 are spent, whatever the token
+    client.delete(*client.keys(prefix + "*"))
+
+
+def test_more_requests_than_redis_connections_wait_for_one_instead_of_failing(redis_url):
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from escucha.auth.shared_limits import RedisRequestLimiter, connect
+
+    client = connect(redis_url, 2)
+    prefix = f"escucha-test:{uuid.uuid4().hex}"
+    bucket = RedisRequestLimiter(client, prefix, limit=1000)
+    with ThreadPoolExecutor(16) as threads:
+        waits = list(threads.map(bucket.take, range(400)))
+    assert waits == [0] * 400  # no "too many connections"
+    client.delete(*client.keys(prefix + "*"))
+
+
 def test_a_wrong_redis_url_is_one_line(tmp_path):
     from escucha.auth.shared_limits import connect
     from escucha.errors import UserError
 
     with pytest.raises(UserError, match=r"^\[web\] redis_url: Redis does not answer"):
         connect("redis://127.0.0.1:1/0", 2)
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_serve_no_warm_reaches_every_worker_process(tmp_path, pg_url, redis_url, monkeypatch, warm):
+    """`escucha serve --workers N --no-warm` leaves it in the environment each worker's
+    `served_app` reads (no start-up computation of every page's aggregates)."""
+    from escucha.cli.web import _prepare_workers
+    from escucha.web.app import (
+        SERVED_COOKIES_ENV,
+        SERVED_WARM_ENV,
+        SERVED_WORKSPACE_ENV,
+        served_app,
+    )
+
+    for name in (SERVED_COOKIES_ENV, SERVED_WARM_ENV, SERVED_WORKSPACE_ENV):
+        monkeypatch.setenv(name, "")  # restored after the test, whatever serve writes
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    (folder / "escucha.toml").write_text(
+        f'[workspace]\nname = "warm"\n\n[web]\nredis_url = "{redis_url}"\n'
+    )
+    monkeypatch.setenv("ESCUCHA_DATABASE_URL", pg_url)
+    assert _prepare_workers(open_workspace(folder), 2, None, warm) == "escucha.web.app:served_app"
+    assert served_app().state.web.settings.warm_cache is warm
 
 
 def test_more_than_one_worker_on_sqlite_is_refused_with_the_reason(tmp_path):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, insert, select
 
 from escucha.auth.users import User
+from escucha.store.db import reading
 from escucha.store.schema import users, web_sessions
 
 LIFETIME = timedelta(hours=12)
@@ -43,7 +44,7 @@ def session_user(engine: Engine, key: str) -> User | None:
         .join(users, users.c.id == web_sessions.c.user_id)
         .where(web_sessions.c.id == _hash(key))
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = conn.execute(stmt).first()
     if row is None:
         return None

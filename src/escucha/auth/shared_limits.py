@@ -15,6 +15,8 @@ from escucha.errors import UserError
 if TYPE_CHECKING:
     from redis import Redis
 
+POOL_WAIT_S = 5  # seconds a request waits for a free Redis connection
+
 # KEYS[1]: a sorted set of failure times. ARGV: window (s), limit, op (check|fail|age)
 _FAILURES = """
 local t = redis.call('TIME')
@@ -34,31 +36,43 @@ end
 return tostring(redis.call('ZCARD', KEYS[1]))
 """
 
-# KEYS[1]: a hash {tokens, when}. ARGV: limit, rate (per second). Returns the wait (s) or 0.
+# KEYS: hashes {tokens, when}, taken in order; ARGV: a limit and a rate (per second) for each.
+# Returns the first refusal's wait (s), the later buckets untouched, or 0 when all gave one.
 _BUCKET = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
-local limit = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local held = redis.call('HMGET', KEYS[1], 'tokens', 'when')
-local tokens = tonumber(held[1]) or limit
-local when = tonumber(held[2]) or now
-tokens = math.min(limit, tokens + (now - when) * rate)
-local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'when', tostring(now))
-redis.call('EXPIRE', KEYS[1], math.ceil(limit / rate) + 1)
-return tostring(wait)
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i - 1])
+  local rate = tonumber(ARGV[2 * i])
+  local held = redis.call('HMGET', key, 'tokens', 'when')
+  local tokens = tonumber(held[1]) or limit
+  local when = tonumber(held[2]) or now
+  tokens = math.min(limit, tokens + (now - when) * rate)
+  local wait = 0
+  if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'when', tostring(now))
+  redis.call('EXPIRE', key, math.ceil(limit / rate) + 1)
+  if wait > 0 then return tostring(wait) end
+end
+return '0'
 """
 
 
 def connect(url: str, max_connections: int) -> Redis:
     """A client on a pool of at most `max_connections` connections, checked with a PING so a
-    wrong `[web] redis_url` stops `escucha serve` with one line instead of failing logins."""
+    wrong `[web] redis_url` stops `escucha serve` with one line instead of failing logins.
+
+    A request that finds every connection in use waits up to 5 s for one (a blocking pool):
+    a worker runs up to 40 requests at once, and a plain pool would fail the 21st with "too
+    many connections" (a 500) instead of letting it wait its turn."""
     import redis
 
-    pool = redis.ConnectionPool.from_url(
-        url, max_connections=max_connections, socket_timeout=5, socket_connect_timeout=5
+    pool = redis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=POOL_WAIT_S,
+        socket_timeout=5,
+        socket_connect_timeout=5,
     )
     client = redis.Redis(connection_pool=pool)
     try:
@@ -106,9 +120,19 @@ class RedisRequestLimiter:
         self.limit = limit
         self.rate = limit / window
         self.prefix = prefix
+        self.client = client
         self._script: Any = client.register_script(_BUCKET)
 
     def take(self, key: object) -> int:
         """0 when a request of `key` may go ahead (and is counted), else the seconds to wait."""
-        wait = float(self._script(keys=[f"{self.prefix}:{key}"], args=[self.limit, self.rate]))
+        return self._take([(self, key)])
+
+    def take_with(self, key: object, other: RedisRequestLimiter, other_key: object) -> int:
+        """`take(key)`, then, if it went ahead, `other.take(other_key)`: in one round trip."""
+        return self._take([(self, key), (other, other_key)])
+
+    def _take(self, buckets: list[tuple[RedisRequestLimiter, object]]) -> int:
+        keys = [f"{limiter.prefix}:{key}" for limiter, key in buckets]
+        args = [x for limiter, _ in buckets for x in (limiter.limit, limiter.rate)]
+        wait = float(self._script(keys=keys, args=args))
         return 0 if wait <= 0 else max(1, math.ceil(wait))

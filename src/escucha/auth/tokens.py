@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, select, update
 from escucha.auth.roles import can_change, check_scope
 from escucha.auth.users import User, get_user_by_name
 from escucha.errors import UserError
+from escucha.store.db import reading
 from escucha.store.schema import api_tokens, users
 
 PREFIX = "esk_"
@@ -94,7 +95,7 @@ def lookup_token(engine: Engine, token: str) -> tuple[User, TokenInfo] | None:
         .join(users, users.c.id == api_tokens.c.user_id)
         .where(api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None))
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = conn.execute(stmt).first()
     if row is None:
         return None

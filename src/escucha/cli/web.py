@@ -62,6 +62,14 @@ def serve(
             help="Seconds an idle kept-alive connection stays open (above the proxy's own).",
         ),
     ] = KEEP_ALIVE_S,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--no-warm",
+            help="Compute every page's aggregates in the background at start-up (minutes of "
+            "CPU in each worker on millions of posts); --no-warm: each on its first request.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the web app and the REST API (/api/v1) of this workspace."""
     import uvicorn
@@ -71,12 +79,12 @@ def serve(
 
     workspace = workspace_of(ctx)
     if workers > 1:
-        app: object = _prepare_workers(workspace, workers, secure_cookies)
+        app: object = _prepare_workers(workspace, workers, secure_cookies, warm)
     else:
         app = create_app(
             workspace,
             WebSettings(
-                secure_cookies=secure_cookies, warm_cache=True, limits=workspace.config.web
+                secure_cookies=secure_cookies, warm_cache=warm, limits=workspace.config.web
             ),
         )
     if host not in LOOPBACK and not (proxy or secure_cookies):
@@ -105,7 +113,9 @@ def serve(
     )
 
 
-def _prepare_workers(workspace: Workspace, workers: int, secure_cookies: bool | None) -> str:
+def _prepare_workers(
+    workspace: Workspace, workers: int, secure_cookies: bool | None, warm: bool = True
+) -> str:
     """Check that N processes can share this workspace, and leave in the environment what
     each of them opens (escucha.web.app.served_app). Everything they share lives in the store
     (sessions, the data version the caches key on) or in Redis (the rate limits)."""
@@ -113,7 +123,7 @@ def _prepare_workers(workspace: Workspace, workers: int, secure_cookies: bool | 
 
     from escucha.auth.secret import load_or_create_secret
     from escucha.errors import UserError
-    from escucha.web.app import SERVED_COOKIES_ENV, SERVED_WORKSPACE_ENV
+    from escucha.web.app import SERVED_COOKIES_ENV, SERVED_WARM_ENV, SERVED_WORKSPACE_ENV
     from escucha.web.limits import make_limiters
 
     if workspace.engine.dialect.name != "postgresql":
@@ -131,6 +141,7 @@ def _prepare_workers(workspace: Workspace, workers: int, secure_cookies: bool | 
     os.environ[SERVED_WORKSPACE_ENV] = str(workspace.path)
     cookies = {True: "1", False: "0", None: ""}[secure_cookies]
     os.environ[SERVED_COOKIES_ENV] = cookies
+    os.environ[SERVED_WARM_ENV] = "1" if warm else "0"
     return "escucha.web.app:served_app"
 
 

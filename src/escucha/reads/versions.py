@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, ScalarSelect, func, select
 
 from escucha.store import generation
 from escucha.store.schema import categories, enrichments, label_changes, posts, settings
@@ -14,24 +14,28 @@ def data_version(conn: Connection, model_version: str) -> tuple:
     or reach and engagement counts stored (a re-import refreshes them: the writer bumps the
     generation). Read from the store on every request, so it is the same in every web worker
     process."""
-    top_post = conn.scalar(select(func.max(posts.c.id)))
-    top_enrichment = conn.scalar(select(func.max(enrichments.c.id)))
-    top_correction = conn.scalar(select(func.max(label_changes.c.id)))
-    defined = conn.execute(select(func.count(), func.max(categories.c.id))).one()
-    matcher = dict(
-        conn.execute(
-            select(settings.c.key, settings.c.value).where(
-                settings.c.key.in_(("brand_matcher", "brand_matcher_upto", generation.KEY))
-            )
-        ).all()
-    )
+
+    def setting(key: str) -> ScalarSelect:
+        return select(settings.c.value).where(settings.c.key == key).scalar_subquery()
+
+    row = conn.execute(  # one round trip: it is read on every request
+        select(
+            select(func.max(posts.c.id)).scalar_subquery(),
+            select(func.max(enrichments.c.id)).scalar_subquery(),
+            select(func.max(label_changes.c.id)).scalar_subquery(),
+            select(func.count()).select_from(categories).scalar_subquery(),
+            select(func.max(categories.c.id)).scalar_subquery(),
+            setting("brand_matcher"),
+            setting("brand_matcher_upto"),
+            setting(generation.KEY),
+        )
+    ).one()
+    top_post, top_enrichment, top_correction, defined, top_category, *matcher = row
     return (
         model_version,
         top_post,
         top_enrichment,
         top_correction,
-        tuple(defined),
-        matcher.get("brand_matcher"),
-        matcher.get("brand_matcher_upto"),
-        matcher.get(generation.KEY),
+        (defined, top_category),
+        *matcher,
     )

@@ -122,6 +122,7 @@ def create_app(
 
 SERVED_WORKSPACE_ENV = "ESCUCHA_SERVE_WORKSPACE"
 SERVED_COOKIES_ENV = "ESCUCHA_SERVE_SECURE_COOKIES"
+SERVED_WARM_ENV = "ESCUCHA_SERVE_WARM"
 
 
 def served_app() -> FastAPI:
@@ -136,7 +137,7 @@ def served_app() -> FastAPI:
     workspace = open_workspace(Path(os.environ[SERVED_WORKSPACE_ENV]))
     settings = WebSettings(
         secure_cookies={"1": True, "0": False}.get(cookies),
-        warm_cache=True,
+        warm_cache=os.environ.get(SERVED_WARM_ENV, "1") != "0",
         limits=workspace.config.web,
     )
     return create_app(workspace, settings)

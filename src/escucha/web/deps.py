@@ -14,6 +14,7 @@ from escucha.auth.roles import can_change
 from escucha.auth.users import User
 from escucha.i18n import LANGUAGES, negotiate
 from escucha.web.context import WebContext
+from escucha.web.limits import take_both
 from escucha.web.security import CSRF_FIELD, CSRF_HEADER, LANG_COOKIE, UNSAFE_METHODS, csrf_valid
 
 TOUCH_EVERY = 60.0  # seconds between two writes of a token's last use
@@ -107,7 +108,7 @@ def api_principal(
     if found is None:
         raise unauthorised
     user, token = found
-    wait = ctx.token_requests.take(token.id) or ctx.user_requests.take(user.id)
+    wait = take_both(ctx.token_requests, token.id, ctx.user_requests, user.id)
     if wait:
         raise HTTPException(
             429,

@@ -46,6 +46,20 @@ class Limiters:
         return RedisRequestLimiter(self.client, f"{self.prefix}:{scope}", limit, window)
 
 
+def take_both(first: BucketLimiter, first_key: object, second: BucketLimiter, key: object) -> int:
+    """`first.take(first_key) or second.take(key)`: in one round trip when both are in the
+    same Redis (every API request takes from its token's bucket and its user's)."""
+    from escucha.auth.shared_limits import RedisRequestLimiter
+
+    if (
+        isinstance(first, RedisRequestLimiter)
+        and isinstance(second, RedisRequestLimiter)
+        and first.client is second.client
+    ):
+        return first.take_with(first_key, second, key)
+    return first.take(first_key) or second.take(key)
+
+
 def make_limiters(limits: WebLimits, database_url: str) -> Limiters:
     """In Redis when `[web] redis_url` is set. The keys start with a digest of the store's URL,
     so two workspaces sharing one Redis never count against each other."""

@@ -17,6 +17,7 @@ from escucha.errors import NotFound
 from escucha.query import Query
 from escucha.reads.posts import PostOrder, Selection, select_ids
 from escucha.reads.versions import data_version
+from escucha.store.db import reading
 from escucha.web.deps import get_ctx
 
 if TYPE_CHECKING:
@@ -78,11 +79,17 @@ class Insights:
 
     @cached_property
     def version(self) -> tuple:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return data_version(conn, self.model_version)
 
     def _cached(self, key: tuple, compute) -> Any:
         return self.ctx.cache.get(key, self.version, compute)
+
+    def cached_part(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """A part of a page or an API answer shaped from the aggregates (`compute`), kept
+        until the data version changes: `key` must hold everything it depends on besides
+        the data (the UI language, the period, the filter; never the user)."""
+        return self._cached(("part", *key), compute)
 
     def ready_or_start(self, key: tuple, compute: Callable[[], Any]) -> tuple[bool, Any]:
         """(True, value) if it is ready within the `compute_wait` setting; else (False, None)

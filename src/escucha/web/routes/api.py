@@ -234,8 +234,13 @@ def share_of_voice(
 ) -> list[ShareRow]:
     from escucha.insights import share_from_counts
 
-    counts = data.counts(flt.compile())
-    return [ShareRow(**r) for r in _records(share_from_counts(counts, by_lang=by_lang))]
+    query = flt.compile()
+
+    def compute() -> list[ShareRow]:
+        counts = data.counts(query)
+        return [ShareRow(**r) for r in _records(share_from_counts(counts, by_lang=by_lang))]
+
+    return data.cached_part(("share-of-voice", query.text if query else None, by_lang), compute)
 
 
 @router.get(
@@ -249,9 +254,13 @@ def net_sentiment(
 ) -> list[SentimentRow]:
     from escucha.insights import net_sentiment_from_counts
 
-    counts = data.counts(flt.compile())
-    rows = _records(net_sentiment_from_counts(counts, by_lang=by_lang))
-    return [SentimentRow(**r) for r in rows]
+    query = flt.compile()
+
+    def compute() -> list[SentimentRow]:
+        rows = _records(net_sentiment_from_counts(data.counts(query), by_lang=by_lang))
+        return [SentimentRow(**r) for r in rows]
+
+    return data.cached_part(("net-sentiment", query.text if query else None, by_lang), compute)
 
 
 @router.delete(

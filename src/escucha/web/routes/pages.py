@@ -39,8 +39,29 @@ COMPARED_TASKS = ("sentiment", "intent.complaint", "intent.wish")  # the competi
 @router.get("/")
 def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: Choice) -> Response:
     from escucha.engage.honesty import brand_honesty
-    from escucha.insights.compare_text import comparison_section
     from escucha.web.engage import honesty_panel
+
+    t = catalogue(ui)
+    # what the page shows of the aggregates depends on the data version, the language and the
+    # period only: shaped once, then reused by every request until the data changes
+    parts = data.cached_part(
+        ("overview page", ui, choice), lambda: _overview_parts(data, ui, choice)
+    )
+    return render(
+        request,
+        "overview.html",
+        ui=ui,
+        user=user,
+        title=t["title_overview"],
+        active="overview",
+        **parts,
+        honesty=honesty_panel(brand_honesty(data.ctx.workspace), ui),
+    )
+
+
+def _overview_parts(data: Insights, ui: str, choice: PeriodChoice) -> dict:
+    """The overview's numbers, charts, rows and comparison as the template shows them."""
+    from escucha.insights.compare_text import comparison_section
     from escucha.web.routes.report import download_links
 
     t = catalogue(ui)
@@ -60,22 +81,16 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: 
             block["before_link"] = explore_link(flt, pv.compared)
             block["after_link"] = explore_link(flt, pv.current)
             block["drivers_link"] = _drivers_link(flt, pv)
-    return render(
-        request,
-        "overview.html",
-        ui=ui,
-        user=user,
-        title=t["title_overview"],
-        active="overview",
-        totals={
+    return {
+        "totals": {
             "posts": t.number(view["posts"]),
             "enriched": t.number(view["enriched"]),
             "mentions": t.number(view["mentions"]),
             "languages": t.number(len(view["languages"])),
         },
-        periods=fmt.periods(view, ui),
-        charts=data.charts(ui, pv.current, links=True),
-        rows=[
+        "periods": fmt.periods(view, ui),
+        "charts": data.charts(ui, pv.current, links=True),
+        "rows": [
             {
                 **row,
                 "posts_link": explore_link(
@@ -85,16 +100,15 @@ def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: 
             }
             for row in fmt.overview_rows(view, ours, ui)
         ],
-        period=pv.control(t),
-        downloads=download_links(pv.query()),
-        comparison=comparison,
-        min_posts=MIN_POSTS,
-        sentiment_accuracy=data.accuracy_notes(view["languages"], ("sentiment",), ui),
-        labelled=t.text("labels_overview", n=t.number(view["labelled"]))
+        "period": pv.control(t),
+        "downloads": download_links(pv.query()),
+        "comparison": comparison,
+        "min_posts": MIN_POSTS,
+        "sentiment_accuracy": data.accuracy_notes(view["languages"], ("sentiment",), ui),
+        "labelled": t.text("labels_overview", n=t.number(view["labelled"]))
         if view["labelled"]
         else None,
-        honesty=honesty_panel(brand_honesty(data.ctx.workspace), ui),
-    )
+    }
 
 
 def _drivers_link(flt: PostFilter, pv: PeriodView) -> str | None:
