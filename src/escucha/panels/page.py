@@ -10,7 +10,10 @@ def render_report(result: dict[str, Any], lang: str) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     from escucha.i18n import catalogue
+    from escucha.i18n.catalogue import add_strings
+    from escucha.panels.strings import STRINGS
 
+    add_strings(STRINGS)  # a no-op once the plugins added them
     env = Environment(
         loader=PackageLoader("escucha.panels", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
