@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, ScalarSelect, func, select
+from sqlalchemy import Connection, Engine, ScalarSelect, func, select
 
 from escucha.store import generation
+from escucha.store.db import reading
 from escucha.store.schema import categories, enrichments, label_changes, posts, settings
+
+
+def current_version(engine: Engine, model_version: str) -> tuple:
+    """`data_version` on a connection of its own, read without a transaction around it (the
+    one statement sees one snapshot anyway): what a web request checks its caches against."""
+    with reading(engine) as conn:
+        return data_version(conn, model_version)
 
 
 def data_version(conn: Connection, model_version: str) -> tuple:

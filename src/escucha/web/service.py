@@ -16,8 +16,7 @@ from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.errors import NotFound
 from escucha.query import Query
 from escucha.reads.posts import PostOrder, Selection, select_ids
-from escucha.reads.versions import data_version
-from escucha.store.db import reading
+from escucha.reads.versions import current_version
 from escucha.web.deps import get_ctx
 
 if TYPE_CHECKING:
@@ -79,8 +78,7 @@ class Insights:
 
     @cached_property
     def version(self) -> tuple:
-        with reading(self.engine) as conn:
-            return data_version(conn, self.model_version)
+        return current_version(self.engine, self.model_version)
 
     def _cached(self, key: tuple, compute) -> Any:
         return self.ctx.cache.get(key, self.version, compute)
