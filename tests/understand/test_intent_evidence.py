@@ -89,14 +89,17 @@ def test_second_annotator_labelled_the_seeded_sample_of_the_first_two_sets():
         assert -1.0 <= agreement[k]["kappa"] <= 1.0
 
 
-def test_second_pass_on_the_fourth_set_is_its_seeded_sample():
+@pytest.mark.parametrize(
+    "name",
+    ["es_airline_intents_4_agreement.jsonl", "es_airline_intents_4_agreement_independent.jsonl"],
+)
+def test_second_labels_of_the_fourth_set_are_its_seeded_sample(name):
     sample = annotated.agreement_sample_fourth()
-    second = annotated.load("es", "es_airline_intents_4_agreement.jsonl")
+    second = annotated.load("es", name)
     assert [r["id"] for r in second] == [r["id"] for r in sample]
+    assert [r["text"] for r in second] == [r["text"] for r in sample]
     assert [r["stratum"] for r in second].count("cue") == annotated.AGREEMENT_4_PER_STRATUM
-    agreement = annotated.agreement(
-        "es_airline_intents_4_agreement.jsonl", ("es_airline_intents_4.jsonl",)
-    )
+    agreement = annotated.agreement(name, ("es_airline_intents_4.jsonl",))
     assert {k: v["n"] for k, v in agreement.items()} == dict.fromkeys(INTENTS, 100)
 
 
