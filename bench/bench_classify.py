@@ -239,7 +239,7 @@ def stage_breakdown(reader, posts: list[str], batch: int) -> dict[str, float]:
         lap(names[2])
         logits = scorer.logits(analysis)
         lap(names[3])
-        rules = rule_scores(analysis, INTENTS)
+        rules = rule_scores(analysis, INTENTS, langs)
         lap(names[4])
         sent = scorer.sentiment_probs(logits, langs)
         model = scorer.model_intents(logits, analysis)
