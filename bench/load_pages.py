@@ -19,22 +19,7 @@ import re
 import time
 from pathlib import Path
 
-from load_run import PASSWORD, USER, accounts, app_url, load_average
-
-REQUESTS = (
-    "/",
-    "/?period=30d&compare=previous",
-    "/explore?period=30d&compare=previous",
-    "/explore?period=90d&compare=previous&brand=Iberia&sentiment=negative",
-    "/explore",
-    "/api/v1/posts?limit=50",
-    "/api/v1/posts?limit=50&brand=Iberia&sentiment=negative",
-    "/api/v1/posts?limit=50&cursor={middle}",
-    "/api/v1/posts/{middle}",
-    "/api/v1/share-of-voice",
-    "/api/v1/net-sentiment",
-    "/api/v1/me",
-)
+from load_run import ENDPOINTS, accounts, app_url, load_average, login_form, target
 
 
 def log_slow(engine, slow: float) -> None:
@@ -73,14 +58,11 @@ def main() -> None:
     log_slow(workspace.engine, args.slow)
     print(f"load average {load_average()}; {top:,} posts", flush=True)
     with TestClient(app, base_url="http://127.0.0.1") as client:
-        page = client.get("/login").text
-        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-        form = {"username": USER, "password": PASSWORD, "csrf_token": csrf[1] if csrf else ""}
-        client.post("/login", data=form, follow_redirects=False)
+        client.post("/login", data=login_form(client.get("/login").text), follow_redirects=False)
         bearer = {"Authorization": f"Bearer {token}"}
-        for path in REQUESTS:
-            path = path.format(middle=top // 2)
-            headers = bearer if path.startswith("/api/") else {}
+        for _, endpoint, as_api in ENDPOINTS:
+            path = target(endpoint, top)
+            headers = bearer if as_api else {}
             print(path, flush=True)
             times = []
             for _ in range(args.rounds):

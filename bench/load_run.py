@@ -23,6 +23,7 @@ import csv
 import json
 import os
 import platform
+import re
 import resource
 import signal
 import socket
@@ -37,12 +38,38 @@ from machine import cpu_model
 HERE = Path(__file__).resolve().parent
 USER = "loadtest"
 PASSWORD = "load test password 123"
-PAGES = (
-    "/",
-    "/?period=30d&compare=previous",
-    "/explore?period=30d&compare=previous",
-    "/explore?period=90d&compare=previous&brand=Iberia&sentiment=negative",
+# The requests of bench/locustfile.py: (name, path, as the API client?); {cursor} and {post}
+# are filled by `target`. The in-process scripts (load_pages.py, request_cost.py) use them too.
+ENDPOINTS = (
+    ("overview /", "/", False),
+    ("overview 30d vs previous", "/?period=30d&compare=previous", False),
+    ("explorer 30d vs previous", "/explore?period=30d&compare=previous", False),
+    (
+        "explorer 90d, brand, negative",
+        "/explore?period=90d&compare=previous&brand=Iberia&sentiment=negative",
+        False,
+    ),
+    ("api posts", "/api/v1/posts?limit=50", True),
+    ("api posts brand+negative", "/api/v1/posts?limit=50&brand=Iberia&sentiment=negative", True),
+    ("api posts cursor", "/api/v1/posts?limit=50&cursor={cursor}", True),
+    ("api post", "/api/v1/posts/{post}", True),
+    ("api share-of-voice", "/api/v1/share-of-voice", True),
+    ("api net-sentiment", "/api/v1/net-sentiment", True),
+    ("api me", "/api/v1/me", True),
 )
+PAGES = tuple(path for _, path, as_api in ENDPOINTS if not as_api)
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+def target(path: str, top: int) -> str:
+    """An endpoint's path with a cursor and a post id inside a store of `top` posts."""
+    return path.format(cursor=top // 2, post=top // 3)
+
+
+def login_form(page: str) -> dict[str, str]:
+    """The load test analyst's login, with the CSRF token of the login `page`."""
+    found = CSRF.search(page)
+    return {"username": USER, "password": PASSWORD, "csrf_token": found[1] if found else ""}
 
 
 def app_url(url: str) -> str:
@@ -115,18 +142,11 @@ def stop(process: subprocess.Popen) -> None:
 
 def warm(base: str, rounds: int) -> dict[str, list[float]]:
     """Each page `rounds` times in a row (the workers take turns): the cold ones compute."""
-    import re
-
     import httpx
 
     timings: dict[str, list[float]] = {}
     with httpx.Client(base_url=base, timeout=600) as client:
-        page = client.get("/login").text
-        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-        client.post(
-            "/login",
-            data={"username": USER, "password": PASSWORD, "csrf_token": csrf[1] if csrf else ""},
-        )
+        client.post("/login", data=login_form(client.get("/login").text))
         for path in PAGES:
             for _ in range(rounds):
                 started = time.perf_counter()

@@ -24,30 +24,11 @@ import cProfile
 import io
 import os
 import pstats
-import re
 import statistics
 import time
 from pathlib import Path
 
-from load_run import PASSWORD, USER, accounts, app_url
-
-ENDPOINTS = (  # (name, path, as the API client?) : the locustfile's
-    ("overview /", "/", False),
-    ("overview 30d vs previous", "/?period=30d&compare=previous", False),
-    ("explorer 30d vs previous", "/explore?period=30d&compare=previous", False),
-    (
-        "explorer 90d, brand, negative",
-        "/explore?period=90d&compare=previous&brand=Iberia&sentiment=negative",
-        False,
-    ),
-    ("api posts", "/api/v1/posts?limit=50", True),
-    ("api posts brand+negative", "/api/v1/posts?limit=50&brand=Iberia&sentiment=negative", True),
-    ("api posts cursor", "/api/v1/posts?limit=50&cursor={cursor}", True),
-    ("api post", "/api/v1/posts/{post}", True),
-    ("api share-of-voice", "/api/v1/share-of-voice", True),
-    ("api net-sentiment", "/api/v1/net-sentiment", True),
-    ("api me", "/api/v1/me", True),
-)
+from load_run import ENDPOINTS, accounts, app_url, login_form, target
 
 
 class Counters:
@@ -106,12 +87,7 @@ async def measure(app, counters: Counters, token: str, top: int, args) -> None:
 
     transport = httpx.ASGITransport(app=app)
     browser = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1")
-    page = (await browser.get("/login")).text
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    await browser.post(
-        "/login",
-        data={"username": USER, "password": PASSWORD, "csrf_token": csrf[1] if csrf else ""},
-    )
+    await browser.post("/login", data=login_form((await browser.get("/login")).text))
     api = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1")
     api.headers["Authorization"] = "Bearer " + token
     print(
@@ -120,10 +96,10 @@ async def measure(app, counters: Counters, token: str, top: int, args) -> None:
     )
     for name, path, as_api in ENDPOINTS:
         client = api if as_api else browser
-        target = path.format(cursor=top // 2, post=top // 3)
+        url = target(path, top)
         for _ in range(3):  # warm: the first computes and caches the aggregates
-            response = await client.get(target)
-            assert response.status_code == 200, (target, response.status_code)
+            response = await client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
         cpu, wall, sql, sql_s, conns, redis_calls = [], [], [], [], [], []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.repeat):
@@ -131,7 +107,7 @@ async def measure(app, counters: Counters, token: str, top: int, args) -> None:
             started_cpu, started = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
-            response = await client.get(target)
+            response = await client.get(url)
             if profiler:
                 profiler.disable()
             wall.append(time.perf_counter() - started)
