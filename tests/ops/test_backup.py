@@ -155,3 +155,24 @@ def test_backup_of_a_postgresql_store_without_pg_dump_says_so(
     )
     assert "pg_dump is not on PATH" in err
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_backup_restores_into_a_new_database(
+    pg_url, new_database, tmp_path, capsys, monkeypatch
+):
+    """A schema's dump holds no extensions: the restore creates the trigram one it needs."""
+    monkeypatch.setenv("ESCUCHA_DATABASE_URL", pg_url)
+    assert cli(capsys, "init", str(tmp_path / "ws"))[0] == 0
+    workspace = open_workspace(tmp_path / "ws")
+    seed(workspace, tmp_path)
+    before = status(capsys, workspace.path)
+    archive = tmp_path / "ws.tar.gz"
+    assert cli(capsys, "--workspace", str(workspace.path), "backup", str(archive))[0] == 0
+    workspace.engine.dispose()
+
+    monkeypatch.setenv("ESCUCHA_DATABASE_URL", new_database)
+    code, _, err = cli(capsys, "restore", str(archive), str(tmp_path / "restored"))
+    assert code == 0, err
+    assert status(capsys, tmp_path / "restored") == before
+    open_workspace(tmp_path / "restored").engine.dispose()  # before the database is dropped

@@ -77,10 +77,14 @@ def restore(url: str, engine: Engine, dump_file: Path, schema: str) -> None:
     """pg_restore a dump of `schema` into the database of `url` (which holds no tables of ours).
 
     An empty schema of that name that already exists (a new database's `public`) is used as it
-    is: the dump's own CREATE SCHEMA is left out of the restore list."""
+    is: the dump's own CREATE SCHEMA is left out of the restore list. The trigram extension the
+    search index needs is created first (a schema's dump does not hold extensions)."""
+    from escucha.store.search import TRIGRAM_EXTENSION
+
     target, env = libpq_target(url)
     restore_tool = tool("pg_restore")
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        conn.execute(text(TRIGRAM_EXTENSION))
         exists = conn.execute(
             text("SELECT 1 FROM pg_namespace WHERE nspname = :n"), {"n": schema}
         ).scalar()

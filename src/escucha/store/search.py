@@ -89,8 +89,10 @@ _SQLITE_WORDS = (
     f"INSERT INTO {FTS}(rowid, words) VALUES (new.id, new.words); END",
     f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
 )
+TRIGRAM_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"
+"""A schema's dump leaves extensions out: a restore into a new database creates it first."""
 _POSTGRES_WORDS = (
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
+    TRIGRAM_EXTENSION,
     f"CREATE INDEX {TRIGRAMS} ON posts USING gin (words public.gin_trgm_ops)",
 )
 
