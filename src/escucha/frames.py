@@ -120,28 +120,37 @@ def _converted(part: pd.DataFrame, shared: _Shared) -> pd.DataFrame:
 
 
 def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The parts as one frame, each column of the dtype one frame of all the rows would
-    have had: a part whose column is all missing (object) takes the others' dtype (float
-    for numbers: a missing value makes integers float)."""
+    """The parts as one frame, emptied as it is built (a column at a time, so that the
+    frame is not held twice), each column of the dtype one frame of all the rows would
+    have had (`_column`)."""
     import pandas as pd
 
     if len(parts) == 1:
         return parts[0].reset_index(drop=True)
-    for name in parts[0].columns:
-        missing = [p[name].isna().all() for p in parts]
-        dtypes = {p[name].dtype for p, m in zip(parts, missing, strict=True) if not m}
-        if not any(missing) or not dtypes:
-            continue
+    names = list(parts[0].columns)
+    columns = {name: _column([p.pop(name) for p in parts]) for name in names}
+    return pd.DataFrame(columns, copy=False)
+
+
+def _column(pieces: list[pd.Series]) -> pd.Series:
+    """One column from its pieces: a piece all missing (object) takes the others' dtype
+    (float for numbers: a missing value makes integers float)."""
+    import pandas as pd
+
+    missing = [p.isna().all() for p in pieces]
+    dtypes = {p.dtype for p, m in zip(pieces, missing, strict=True) if not m}
+    target = None
+    if any(missing) and dtypes:
         if all(pd.api.types.is_numeric_dtype(d) for d in dtypes):
             target = next(iter(dtypes)) if dtypes == {"float64"} else "float64"
         elif len(dtypes) == 1:
             (target,) = dtypes
-        else:
-            continue
-        for p, m in zip(parts, missing, strict=True):
-            if m and p[name].dtype != target:
-                p[name] = p[name].astype(target)
-    return pd.concat(parts, ignore_index=True)
+    if target is not None:
+        pieces = [
+            p.astype(target) if m and p.dtype != target else p
+            for p, m in zip(pieces, missing, strict=True)
+        ]
+    return pd.concat(pieces, ignore_index=True)
 
 
 class _Brands:

@@ -48,8 +48,8 @@ def _warm(ctx: WebContext) -> None:
     insights.charts("en", None, True)  # the overview's, with drill-down links
     insights.intent_counts()  # the comparison of two periods reads it
     insights.ordered(None, "newest")  # the explorer's default order (seconds at 1M posts)
-    # these read every post into memory (about 0.4 GB a million posts; docs/benchmarks.md):
-    # on a larger store they are computed when first opened instead
+    # these hold every post in memory (a worker peaks at 3.3 GB with them at 1M posts, most
+    # of it the theme finding; docs/benchmarks.md): on a larger store, left to the first reader
     if posts <= ctx.settings.limits.warm_frame_posts:
         insights.scope_themes()  # the themes page's, the competitors page's top concerns
         insights.competitors()
