@@ -91,6 +91,9 @@ class WebLimits:
     redis_max_connections: int = 20  # the Redis connection pool of each process
     db_pool_size: int = 5  # PostgreSQL connections each process keeps open ...
     db_max_overflow: int = 10  # ... and opens beyond them at a peak
+    # `escucha serve` computes the pages read from every post in memory (themes, competitors,
+    # opportunities) at start-up only in a store of at most this many posts (0: never)
+    warm_frame_posts: int = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ def _web(table: object, origin: str) -> WebLimits:
                 )
             values[key] = value
             continue
-        if key == "db_max_overflow":
+        if key in ("db_max_overflow", "warm_frame_posts"):
             values[key] = _whole(value, where, key, 0)
             continue
         if key == "query_seconds":

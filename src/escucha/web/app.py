@@ -44,13 +44,16 @@ def _warm(ctx: WebContext) -> None:
     from escucha.web.service import Insights
 
     insights = Insights(ctx)
-    insights.overview()
+    posts = insights.overview()["posts"]
     insights.charts("en", None, True)  # the overview's, with drill-down links
     insights.intent_counts()  # the comparison of two periods reads it
-    insights.scope_themes()  # the themes page's, the competitors page's top concerns
-    insights.competitors()
-    insights.opportunities()
     insights.ordered(None, "newest")  # the explorer's default order (seconds at 1M posts)
+    # these hold every post in memory (a worker peaks at 3.3 GB with them at 1M posts, most
+    # of it the theme finding; docs/benchmarks.md): on a larger store, left to the first reader
+    if posts <= ctx.settings.limits.warm_frame_posts:
+        insights.scope_themes()  # the themes page's, the competitors page's top concerns
+        insights.competitors()
+        insights.opportunities()
 
 
 def create_app(

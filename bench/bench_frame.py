@@ -1,0 +1,165 @@
+"""Memory of the posts frame (issue 16, 10M posts): peak RSS of building it, and of a
+started `escucha serve` once its start-up warm-up is done.
+
+    python bench/bench_frame.py frame --folder F --url postgresql://.../DB [--columns insight]
+    python bench/bench_frame.py serve --folder F --url postgresql://.../DB [--workers 2]
+        [--warm-frame-posts N]
+
+(PYTHONPATH `src:bench`.) The store is only read: every connection is opened with
+`default_transaction_read_only`, and `serve` runs on a copy of the workspace folder (the
+server writes its secret there). `frame` builds what the web's Insights keeps (the frame,
+normalised); `serve` waits until the workers are idle, then reads each process's RSS and
+its peak (VmHWM) from /proc. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from load_run import app_url, free_port, load_average, settle, stop
+
+MB = 2**20
+
+
+def status(pid: int | str = "self") -> dict[str, int]:
+    """VmRSS and VmHWM (peak) of a process, in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) // 1024
+    return found
+
+
+def read_only(url: str) -> str:
+    return app_url(url) + "?options=-c%20default_transaction_read_only%3Don"
+
+
+def frame(args: argparse.Namespace) -> dict:
+    os.environ["ESCUCHA_DATABASE_URL"] = read_only(args.url)
+    import pandas as pd  # noqa: F401 - imported before the baseline is read
+
+    from escucha.frames import posts_frame
+    from escucha.insights.common import normalised
+    from escucha.workspace import open_workspace
+
+    workspace = open_workspace(args.folder)
+    _ = workspace.engine
+    before = status()
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) from here on
+    started = time.perf_counter()
+    if args.columns == "insight":
+        from escucha.frames import INSIGHT_COLUMNS
+
+        built = posts_frame(workspace, columns=INSIGHT_COLUMNS)
+    else:
+        built = posts_frame(workspace)
+    seconds = time.perf_counter() - started
+    built_peak = status()["VmHWM"]
+    rows = len(built)
+    size = int(built.memory_usage(deep=True).sum()) // MB
+    kept = normalised(built)
+    del built
+    after = status()
+    return {
+        "mode": "frame",
+        "columns": args.columns,
+        "posts": rows,
+        "seconds": round(seconds, 1),
+        "rss_before_mb": before["VmRSS"],
+        "peak_building_mb": built_peak,
+        "frame_mb": size,
+        "normalised_mb": int(kept.memory_usage(deep=True).sum()) // MB,
+        "peak_with_normalised_mb": after["VmHWM"],
+        "rss_after_mb": after["VmRSS"],
+    }
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            except OSError:
+                continue
+            if int(parent) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def serve(args: argparse.Namespace) -> dict:
+    import httpx
+
+    copy = Path(tempfile.mkdtemp(prefix="bench-frame-"))
+    shutil.copy(args.folder / "escucha.toml", copy / "escucha.toml")
+    if args.warm_frame_posts is not None:
+        config = (copy / "escucha.toml").read_text()
+        if "\n[web]\n" not in config:
+            config += "\n[web]\n"
+        setting = f"\n[web]\nwarm_frame_posts = {args.warm_frame_posts}\n"
+        (copy / "escucha.toml").write_text(config.replace("\n[web]\n", setting, 1))
+    env = {**os.environ, "ESCUCHA_DATABASE_URL": read_only(args.url)}
+    port = free_port()
+    cmd = [sys.executable, "-m", "escucha", "-w", str(copy), "serve", "--port", str(port)]
+    log = open(copy / "serve.log", "ab")  # noqa: SIM115 - the child keeps it
+    process = subprocess.Popen(
+        [*cmd, "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
+    started = time.perf_counter()
+    try:
+        for _ in range(1500):
+            if process.poll() is not None:
+                raise SystemExit(f"escucha serve exited: see {copy}/serve.log")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        waited, cpu = settle(process.pid, args.most, idle=0.5, every=15.0)
+        workers = {pid: status(pid) for pid in children(process.pid)}
+    finally:
+        stop(process)
+    return {
+        "mode": "serve",
+        "workers": args.workers,
+        "warm_frame_posts": args.warm_frame_posts,
+        "seconds_to_idle": round(time.perf_counter() - started),
+        "settle_s": waited,
+        "cpu_s": cpu,
+        "processes": list(workers.values()),
+        "log": str(copy / "serve.log"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("frame", "serve"))
+    parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--columns", choices=("all", "insight"), default="all")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--most", type=float, default=3600, help="seconds to wait for idle")
+    parser.add_argument(
+        "--warm-frame-posts", type=int, help="[web] warm_frame_posts of the served copy"
+    )
+    args = parser.parse_args()
+    load = load_average()
+    result = frame(args) if args.mode == "frame" else serve(args)
+    print(json.dumps({**result, "load_before": load, "load_after": load_average()}))
+
+
+if __name__ == "__main__":
+    main()
