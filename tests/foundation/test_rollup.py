@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 from pandas.testing import assert_frame_equal
 
@@ -267,3 +268,36 @@ def test_the_migration_builds_the_rollup_of_a_store_with_posts(database_url, tmp
     assert not sa.inspect(engine).has_table("mention_rollup")
     with engine.begin() as conn:  # no trigger is left behind
         conn.execute(sa.text("DELETE FROM brand_mentions"))
+
+
+@pytest.mark.postgres
+def test_a_day_changed_by_a_writer_still_open_is_recomputed_after_it_commits(workspace, tmp_path):
+    """PostgreSQL: a read while a writer's transaction is open neither waits for it nor
+    forgets its change: the writer's mark commits with it and the next read recomputes."""
+    if workspace.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: a read that refreshes waits for it")
+    _import(workspace, tmp_path, POSTS)
+    workspace.analyze()
+    version = current_model_version()
+    before = _same(workspace, version)
+    sixth = _post_id(workspace, "6")
+    with workspace.engine.begin() as conn:  # the same day, committed and not read yet
+        conn.execute(
+            sa.update(post_engagement).where(post_engagement.c.post_id == sixth).values(likes=3)
+        )
+    with workspace.engine.connect() as writer:
+        writer.execute(
+            sa.insert(brand_mentions).values(post_id=sixth, brand="Vueling", matcher="hand")
+        )
+        # one mark a day in a transaction, whatever the number of statements
+        for brand in ("Air Europa", "Level"):
+            writer.execute(
+                sa.insert(brand_mentions).values(post_id=sixth, brand=brand, matcher="hand")
+            )
+        marks = sa.select(sa.func.count()).select_from(rollup_dirty)
+        assert writer.scalar(marks.where(rollup_dirty.c.day == rollup.UNDATED)) == 2
+        during = _same(workspace, version)  # drains the committed mark alone
+        assert_frame_equal(_sorted(during), _sorted(before))
+        writer.commit()
+    after = _same(workspace, version)
+    assert {"Vueling", "Air Europa", "Level"} <= set(after["brand"])

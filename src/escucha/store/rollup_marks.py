@@ -51,30 +51,36 @@ def _sqlite_triggers(table: str) -> list[str]:
     ]
 
 
+def _pg_mark(days: str) -> str:
+    """Mark each day `days` selects (as `d`) that this transaction has not marked yet. Only
+    the transaction's own marks count (`age(xmin) = 0`: inserted by it): one committed by
+    another may be drained by a read before this change commits, and the day must then stay
+    marked."""
+    return (
+        f"INSERT INTO rollup_dirty (day) SELECT DISTINCT d FROM ({days}) x WHERE NOT EXISTS "
+        "(SELECT 1 FROM rollup_dirty r WHERE r.day = x.d AND age(r.xmin) = 0);"
+    )
+
+
 def _postgres_function(table: str) -> str:
     """A statement trigger's function: the days of the changed rows (`rollup_new`,
-    `rollup_old`: the transition tables), each once per statement."""
-    mark = "INSERT INTO rollup_dirty (day) SELECT DISTINCT d FROM"
+    `rollup_old`: the transition tables)."""
     if table == "posts":
-        day_new, day_old = (
-            _sql_day("postgresql", "n.created_at"),
-            _sql_day("postgresql", "o.created_at"),
-        )
-        on_insert = f"{mark} (SELECT {day_new} AS d FROM rollup_new n) x;"
-        on_delete = f"{mark} (SELECT {day_old} AS d FROM rollup_old o) x;"
-        on_update = (
-            f"{mark} (SELECT {day_old} AS d FROM rollup_old o JOIN rollup_new n ON n.id = o.id "
+        day_new = _sql_day("postgresql", "n.created_at")
+        day_old = _sql_day("postgresql", "o.created_at")
+        moved = (
+            "FROM rollup_old o JOIN rollup_new n ON n.id = o.id "
             "WHERE n.created_at IS DISTINCT FROM o.created_at "
-            "OR n.deleted_at IS DISTINCT FROM o.deleted_at "
-            f"UNION ALL SELECT {day_new} FROM rollup_old o JOIN rollup_new n ON n.id = o.id "
-            "WHERE n.created_at IS DISTINCT FROM o.created_at "
-            "OR n.deleted_at IS DISTINCT FROM o.deleted_at) x;"
+            "OR n.deleted_at IS DISTINCT FROM o.deleted_at"
         )
+        on_insert = _pg_mark(f"SELECT {day_new} AS d FROM rollup_new n")
+        on_delete = _pg_mark(f"SELECT {day_old} AS d FROM rollup_old o")
+        on_update = _pg_mark(f"SELECT {day_old} AS d {moved} UNION ALL SELECT {day_new} {moved}")
     else:
         day = _sql_day("postgresql", "p.created_at")
 
         def of(ids: str) -> str:
-            return f"{mark} (SELECT {day} AS d FROM posts p WHERE p.id IN ({ids})) x;"
+            return _pg_mark(f"SELECT {day} AS d FROM posts p WHERE p.id IN ({ids})")
 
         on_insert = of("SELECT post_id FROM rollup_new")
         on_delete = of("SELECT post_id FROM rollup_old")
