@@ -5,7 +5,7 @@ refreshed, brands re-matched, posts edited, tombstoned, erased and re-dated."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
@@ -21,11 +21,13 @@ from escucha.reads.mentions import (
     joined_mention_counts,
     mention_counts,
 )
+from escucha.reads.overview import joined_language_periods, language_periods, post_totals
 from escucha.store import db, rollup
 from escucha.store.schema import (
     brand_mentions,
     mention_rollup,
     post_engagement,
+    post_rollup,
     posts,
     rollup_dirty,
     rollup_versions,
@@ -47,6 +49,12 @@ POSTS = [
 MORE = [
     '8,ha,2017-11-04T08:00:00Z,2,2,"@Ryanair retraso de tres horas, fatal"',
     '9,ib,2015-02-24T18:00:00Z,,,"@united lost my luggage again"',
+]
+PERIODS = [
+    (None, None),
+    (date(2015, 2, 24), date(2015, 2, 25)),
+    (date(2016, 1, 1), None),
+    (None, date(2015, 12, 31)),
 ]
 
 
@@ -70,6 +78,11 @@ def _same(workspace: Workspace, version: str) -> pd.DataFrame:
         assert_frame_equal(_sorted(counts), _sorted(joined_mention_counts(conn, version)))
         assert_frame_equal(_sorted(intents), _sorted(joined_intent_counts(conn, version)))
         assert list(counts.dtypes.astype(str))[4:] == ["int64"] * 5  # dtypes: as the join's
+        for start, end in PERIODS:
+            expected = joined_language_periods(conn, version, start, end)
+            assert language_periods(conn, version, start, end) == expected
+        live = sa.select(sa.func.count()).select_from(posts).where(posts.c.deleted_at.is_(None))
+        assert post_totals(conn, version).posts == conn.scalar(live)
         assert conn.scalar(sa.select(sa.func.count()).select_from(rollup_dirty)) == 0
     return counts
 
@@ -213,6 +226,7 @@ def test_rebuild_after_writes_that_bypassed_the_triggers(workspace, tmp_path):
     before = _same(workspace, version)
     with workspace.engine.begin() as conn:  # as if the triggers had not run
         conn.execute(sa.delete(mention_rollup).where(mention_rollup.c.brand == "Iberia"))
+        conn.execute(sa.delete(post_rollup).where(post_rollup.c.lang == "es"))
     with workspace.engine.begin() as conn:
         rollup.rebuild(conn, rollup.stored_versions(conn))
     assert_frame_equal(_sorted(_same(workspace, version)), _sorted(before))
@@ -257,10 +271,16 @@ def test_the_migration_builds_the_rollup_of_a_store_with_posts(database_url, tmp
                 mention_rollup.c.complaint,
             ).order_by(mention_rollup.c.day)
         ).all()
+        counted = conn.execute(
+            sa.select(post_rollup.c.day, post_rollup.c.lang, post_rollup.c.posts).order_by(
+                post_rollup.c.day
+            )
+        ).all()
     assert [tuple(r) for r in rows] == [
         ("", "unknown", "", 1, 0),
         ("2024-05-01", "es", "negative", 1, 1),
     ]
+    assert [tuple(r) for r in counted] == [("", "unknown", 1), ("2024-05-01", "es", 1)]
     from alembic import command
 
     with engine.begin() as conn:

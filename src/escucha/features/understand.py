@@ -38,6 +38,7 @@ def tables() -> Iterable[Table]:
         mention_rollup,
         post_categories,
         post_labels,
+        post_rollup,
         rollup_dirty,
         rollup_versions,
     )
@@ -50,6 +51,7 @@ def tables() -> Iterable[Table]:
         categories,
         post_categories,
         mention_rollup,
+        post_rollup,
         rollup_versions,
         rollup_dirty,
     ]

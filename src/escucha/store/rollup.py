@@ -1,17 +1,13 @@
 """The mention rollup: brand mentions counted per (model version, language, brand, sentiment,
-UTC day), kept up to date for the days that changed, so the overview reads a few thousand rows
-instead of joining every post, enrichment, brand mention and engagement count (62 s at 10M
-posts on PostgreSQL).
+UTC day), and live posts per (model version, language, day), kept up to date for the days that
+changed, so the overview reads a few thousand rows instead of joining every post, enrichment,
+brand mention and engagement count (62 s at 10M posts on PostgreSQL).
 
-Writers need not know it exists: database triggers on `posts`, `enrichments`,
-`brand_mentions`, `post_engagement` and `post_labels` mark the UTC days a change touches in
-`rollup_dirty` (the old and the new day of an update; "" for posts without a date), whoever
-writes (import, collection, analysis, relabelling, brand re-matching, deletion, erasure, an
-engagement refresh). On PostgreSQL the triggers run once per statement, with the changed rows
-as transition tables; on SQLite once per row, and a day is marked once.
+Writers need not know it exists: database triggers (store/rollup_marks.py) mark the UTC days a
+change touches in `rollup_dirty`, whoever writes.
 
 A read (`refresh`) drains the marks with `DELETE ... RETURNING` in one statement, so it takes
-exactly the marks it saw, recomputes those days with the grouped join restricted to their
+exactly the marks it saw, recomputes those days with the grouped joins restricted to their
 posts (`posts.created_at` ranges, indexed), and commits both together: a day marked again by
 a writer meanwhile stays marked. Refreshers wait for each other (a transaction-scoped advisory
 lock on PostgreSQL; SQLite's one writer), writers never wait for them. A model version is
@@ -52,6 +48,7 @@ from escucha.store.schema import (
     mention_rollup,
     post_engagement,
     post_labels,
+    post_rollup,
     posts,
     rollup_dirty,
     rollup_versions,
@@ -114,6 +111,25 @@ def grouped(conn: Connection, model_version: str, where: ColumnElement[bool]) ->
         )
         .where(LIVE_POSTS, where)
         .group_by(lang, brand_mentions.c.brand, sentiment, day)
+    )
+
+
+def grouped_posts(conn: Connection, model_version: str, where: ColumnElement[bool]) -> Select:
+    """The post rollup's rows of `model_version` for the posts `where` selects: live posts per
+    (day, lang), in the language the model version gave them (unknown: not read by it)."""
+    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
+    day = utc_day(conn.dialect.name)
+    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    return (
+        select(
+            literal(model_version, String),
+            func.coalesce(day, literal(UNDATED, String)),
+            lang,
+            func.count(),
+        )
+        .select_from(posts.outerjoin(enrichments, join))
+        .where(LIVE_POSTS, where)
+        .group_by(day, lang)
     )
 
 
@@ -190,19 +206,23 @@ def _refresh(conn: Connection, model_version: str) -> None:
     ordered = sorted(days)
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
-        conn.execute(
-            delete(mention_rollup).where(
-                mention_rollup.c.day.in_(chunk), mention_rollup.c.model_version.in_(kept)
+        for table in (mention_rollup, post_rollup):
+            conn.execute(
+                delete(table).where(table.c.day.in_(chunk), table.c.model_version.in_(kept))
             )
-        )
     where = _of_days(conn, days)
     for version in sorted(kept):
         _insert(conn, version, where)
 
 
 def _insert(conn: Connection, model_version: str, where: ColumnElement[bool]) -> None:
+    """Both rollups' rows of `model_version` for the posts `where` selects."""
     columns = ["model_version", "lang", "brand", "sentiment", "day", *_SUMS]
     conn.execute(insert(mention_rollup).from_select(columns, grouped(conn, model_version, where)))
+    columns = ["model_version", "day", "lang", "posts"]
+    conn.execute(
+        insert(post_rollup).from_select(columns, grouped_posts(conn, model_version, where))
+    )
 
 
 def rebuild(conn: Connection, model_versions: Iterable[str] = ()) -> None:
@@ -210,6 +230,7 @@ def rebuild(conn: Connection, model_versions: Iterable[str] = ()) -> None:
     transaction): after writes that bypassed the triggers."""
     conn.execute(delete(rollup_dirty))
     conn.execute(delete(mention_rollup))
+    conn.execute(delete(post_rollup))
     conn.execute(delete(rollup_versions))
     for version in sorted(set(model_versions)):
         conn.execute(insert(rollup_versions).values(model_version=version))

@@ -14,6 +14,8 @@ from sqlalchemy import Connection
 
 UNDATED = ""  # the day of the posts without a date, in rollup_dirty and mention_rollup
 WATCHED = ("posts", "enrichments", "brand_mentions", "post_engagement", "post_labels")
+# the rollup's own tables: derived from the WATCHED ones, with the marks not yet read
+DERIVED = ("mention_rollup", "post_rollup", "rollup_versions", "rollup_dirty")
 
 
 def _sql_day(dialect: str, column: str) -> str:

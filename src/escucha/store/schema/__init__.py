@@ -72,6 +72,7 @@ from escucha.store.schema.understanding import (
     mention_rollup,
     post_categories,
     post_labels,
+    post_rollup,
     rollup_dirty,
     rollup_versions,
 )
@@ -163,6 +164,7 @@ __all__ = [
     "post_categories",
     "post_engagement",
     "post_labels",
+    "post_rollup",
     "post_versions",
     "posts",
     "publications",

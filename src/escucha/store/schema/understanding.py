@@ -135,6 +135,17 @@ mention_rollup = Table(
     Column("wish", Integer, nullable=False),
 )
 
+# Beside it, every live post per model version, UTC day ("" undated) and language, with or
+# without a brand: the data periods and the post total every face shows.
+post_rollup = Table(
+    "post_rollup",
+    metadata,
+    Column("model_version", String(64), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("posts", Integer, nullable=False),
+)
+
 rollup_versions = Table(
     "rollup_versions",
     metadata,

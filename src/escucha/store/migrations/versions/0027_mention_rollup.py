@@ -1,6 +1,7 @@
 """The mention rollup (store/rollup.py): brand mentions counted per model version, language,
-brand, sentiment and UTC day, the days changed since marked by triggers on the tables it
-counts; built here for every model version that analysed some post.
+brand, sentiment and UTC day, and live posts per model version, language and day; the days
+changed since marked by triggers on the tables they count; built here for every model version
+that analysed some post.
 
 Revision ID: 0027
 Revises: 0026
@@ -34,6 +35,13 @@ def upgrade() -> None:
         sa.Column("complaint", sa.Integer, nullable=False),
         sa.Column("wish", sa.Integer, nullable=False),
     )
+    op.create_table(
+        "post_rollup",
+        sa.Column("model_version", sa.String(64), primary_key=True),
+        sa.Column("day", sa.String(10), primary_key=True),
+        sa.Column("lang", sa.String(16), primary_key=True),
+        sa.Column("posts", sa.Integer, nullable=False),
+    )
     op.create_table("rollup_versions", sa.Column("model_version", sa.String(64), primary_key=True))
     op.create_table(
         "rollup_dirty",
@@ -52,4 +60,5 @@ def downgrade() -> None:
     op.drop_index("ix_rollup_dirty_day", "rollup_dirty")
     op.drop_table("rollup_dirty")
     op.drop_table("rollup_versions")
+    op.drop_table("post_rollup")
     op.drop_table("mention_rollup")
