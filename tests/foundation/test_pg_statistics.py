@@ -67,10 +67,10 @@ def test_the_planner_knows_how_many_days_the_mention_counts_group_by(pg_workspac
     counts group by: the planner expects as many groups as there are days, not posts."""
     from sqlalchemy.dialects import postgresql
 
-    from escucha.reads.mentions import _day
+    from escucha.store.rollup import utc_day
 
     pg_workspace.import_file(posts_file(tmp_path / "p.csv", 1, 300))
-    day = _day("postgresql").compile(dialect=postgresql.dialect())
+    day = utc_day("postgresql").compile(dialect=postgresql.dialect())
     with pg_workspace.engine.begin() as conn:
         conn.execute(
             sa.text(

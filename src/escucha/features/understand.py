@@ -35,8 +35,23 @@ def tables() -> Iterable[Table]:
         categories,
         enrichments,
         label_changes,
+        mention_rollup,
         post_categories,
         post_labels,
+        post_rollup,
+        rollup_dirty,
+        rollup_versions,
     )
 
-    return [enrichments, brand_mentions, post_labels, label_changes, categories, post_categories]
+    return [
+        enrichments,
+        brand_mentions,
+        post_labels,
+        label_changes,
+        categories,
+        post_categories,
+        mention_rollup,
+        post_rollup,
+        rollup_versions,
+        rollup_dirty,
+    ]

@@ -2,7 +2,9 @@
 
 The target gets the same schema from the same migrations, then every table is copied in
 dependency order (a row's parents before it), a batch per transaction, ids included; on
-PostgreSQL the id sequences are moved past the copied ids afterwards.
+PostgreSQL the id sequences are moved past the copied ids afterwards. The mention rollup's
+tables come last: the target's triggers marked the days of every copied post, and those marks
+are replaced by the source's rollup and marks, which describe the same data.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Integer, func, insert, select, text
+from sqlalchemy import Engine, Integer, delete, func, insert, select, text
 
 from escucha.errors import UserError
 from escucha.store import db
-from escucha.store.schema import metadata
+from escucha.store.rollup_marks import DERIVED
+from escucha.store.schema import metadata, rollup_dirty
 from escucha.store.stats import analyze_grown
 
 BATCH_SIZE = 5000
@@ -70,7 +73,11 @@ def migrate_store(
         _refuse_non_empty(target)
         db.migrate(target)
         copied: dict[str, int] = {}
-        for table in metadata.sorted_tables:
+        tables = [t for t in metadata.sorted_tables if t.name not in DERIVED]
+        for table in [*tables, *(metadata.tables[name] for name in DERIVED)]:
+            if table is rollup_dirty:  # after the rollups: the marks the copy made go
+                with target.begin() as writing:
+                    writing.execute(delete(rollup_dirty))
             order = list(table.primary_key.columns) or list(table.columns)
             done = 0
             with source.connect() as reading:

@@ -1,4 +1,6 @@
-"""Store-wide totals: what `escucha status` and the web's overview count."""
+"""Store-wide totals: what `escucha status` and the web's overview count. The live posts and
+each language's data period are read from the post rollup (store/rollup.py), brought up to
+date first (committed unless the connection is in a transaction)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Connection, String, and_, func, literal, select
 
 from escucha.core.labels import UNKNOWN_LANG
-from escucha.store.schema import LIVE_POSTS, authors, brand_mentions, enrichments, posts
+from escucha.store import rollup
+from escucha.store.schema import (
+    LIVE_POSTS,
+    authors,
+    brand_mentions,
+    enrichments,
+    post_rollup,
+    posts,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,10 @@ class StoreCounts:
 
 
 def post_totals(conn: Connection, model_version: str) -> PostTotals:
-    n_posts = conn.scalar(select(func.count()).select_from(posts).where(LIVE_POSTS)) or 0
+    rollup.refresh(conn, model_version)
+    n_posts = conn.scalar(
+        select(func.sum(post_rollup.c.posts)).where(post_rollup.c.model_version == model_version)
+    )
     n_enriched = (
         conn.scalar(
             select(func.count())
@@ -37,7 +50,7 @@ def post_totals(conn: Connection, model_version: str) -> PostTotals:
         )
         or 0
     )
-    return PostTotals(int(n_posts), int(n_enriched))
+    return PostTotals(int(n_posts or 0), int(n_enriched))
 
 
 def store_counts(conn: Connection, model_version: str) -> StoreCounts:
@@ -102,7 +115,33 @@ def language_periods(
     """The one data period every face shows, per language (most posts first): every live,
     dated post in the language the model version gave it (unknown when it has not read the
     post), whether or not it mentions a brand; `start`/`end` (UTC days, both included) keep
-    the posts of a period."""
+    the posts of a period. From the post rollup."""
+    rollup.refresh(conn, model_version)
+    r = post_rollup.c
+    query = (
+        select(r.lang, func.min(r.day), func.max(r.day), func.sum(r.posts))
+        .where(r.model_version == model_version, r.day != rollup.UNDATED)
+        .group_by(r.lang)
+    )
+    if start is not None:
+        query = query.where(r.day >= start.isoformat())
+    if end is not None:
+        query = query.where(r.day <= end.isoformat())
+    found = [
+        LanguagePeriod(str(code), date.fromisoformat(first), date.fromisoformat(last), int(n))
+        for code, first, last, n in conn.execute(query).all()
+    ]
+    return sorted(found, key=lambda p: (-p.posts, p.lang))
+
+
+def joined_language_periods(
+    conn: Connection,
+    model_version: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[LanguagePeriod]:
+    """`language_periods` by the join of posts and enrichments: the reference the rollup
+    equals."""
     lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
     join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
     query = (

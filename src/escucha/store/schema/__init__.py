@@ -69,8 +69,12 @@ from escucha.store.schema.understanding import (
     categories,
     enrichments,
     label_changes,
+    mention_rollup,
     post_categories,
     post_labels,
+    post_rollup,
+    rollup_dirty,
+    rollup_versions,
 )
 from escucha.store.schema.workspace import settings
 from escucha.store.search import (
@@ -100,11 +104,20 @@ def _search_structures(table: Table, conn: Connection, **_kw: Any) -> None:
     create_plan_indexes(conn, table.name)
 
 
-# `metadata.create_all` builds the search structures too (migrations build them in 0018).
+def _rollup_triggers(table: Table, conn: Connection, **_kw: Any) -> None:
+    from escucha.store.rollup_marks import create_triggers
+
+    create_triggers(conn, table.name)
+
+
+# `metadata.create_all` builds the search structures too (migrations build them in 0018), and
+# the mention rollup's triggers (0027).
 event.listen(posts, "after_create", _search_structures)
 event.listen(brand_mentions, "after_create", _search_structures)
 event.listen(authors, "after_create", _search_structures)
 event.listen(enrichments, "after_create", _search_structures)
+for _watched in (posts, enrichments, brand_mentions, post_engagement, post_labels):
+    event.listen(_watched, "after_create", _rollup_triggers)
 
 __all__ = [
     "LIVE_POSTS",
@@ -136,6 +149,7 @@ __all__ = [
     "invitation_sends",
     "job_errors",
     "label_changes",
+    "mention_rollup",
     "merge_evidence",
     "metadata",
     "panel_consents",
@@ -150,10 +164,13 @@ __all__ = [
     "post_categories",
     "post_engagement",
     "post_labels",
+    "post_rollup",
     "post_versions",
     "posts",
     "publications",
     "raw_payloads",
+    "rollup_dirty",
+    "rollup_versions",
     "segments",
     "settings",
     "source_rejects",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Float,
     ForeignKey,
@@ -111,3 +112,51 @@ post_categories = Table(
     Column("tagged_at", UTCDateTime, nullable=False),
 )
 Index("ix_post_categories_category", post_categories.c.category_id, post_categories.c.post_id)
+
+
+# The mention rollup (store/rollup.py), derived from the tables above and `posts`: brand
+# mentions per model version, language, brand, sentiment (an analyst's over the model's) and
+# UTC day (YYYY-MM-DD, "" for posts without a date), with their reach, engagement and the
+# model's complaint and wish flags; maintained for the model versions in `rollup_versions`.
+mention_rollup = Table(
+    "mention_rollup",
+    metadata,
+    Column("model_version", String(64), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("brand", String(255), primary_key=True),
+    Column("sentiment", String(16), primary_key=True),
+    Column("mentions", Integer, nullable=False),
+    Column("reach", BigInteger, nullable=False),
+    Column("reach_known", Integer, nullable=False),
+    Column("engagement", BigInteger, nullable=False),
+    Column("engagement_known", Integer, nullable=False),
+    Column("complaint", Integer, nullable=False),
+    Column("wish", Integer, nullable=False),
+)
+
+# Beside it, every live post per model version, UTC day ("" undated) and language, with or
+# without a brand: the data periods and the post total every face shows.
+post_rollup = Table(
+    "post_rollup",
+    metadata,
+    Column("model_version", String(64), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("lang", String(16), primary_key=True),
+    Column("posts", Integer, nullable=False),
+)
+
+rollup_versions = Table(
+    "rollup_versions",
+    metadata,
+    Column("model_version", String(64), primary_key=True),
+)
+
+# The days a change touched since the rollup last read them, marked by triggers.
+rollup_dirty = Table(
+    "rollup_dirty",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", String(10), nullable=False),
+)
+Index("ix_rollup_dirty_day", rollup_dirty.c.day)
