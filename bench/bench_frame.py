@@ -1,15 +1,20 @@
-"""Memory of the posts frame (issue 16, 10M posts): peak RSS of building it, and of a
-started `escucha serve` once its start-up warm-up is done.
+"""Memory of the posts frame (issue 16, 10M posts): peak RSS of building it, of finding the
+themes on it, and of a started `escucha serve` once its start-up warm-up is done.
 
     python bench/bench_frame.py frame --folder F --url postgresql://.../DB [--columns insight]
+    python bench/bench_frame.py themes --folder F --url postgresql://.../DB [--posts N]
+        [--out themes.json]
     python bench/bench_frame.py serve --folder F --url postgresql://.../DB [--workers 2]
         [--warm-frame-posts N]
 
 (PYTHONPATH `src:bench`.) The store is only read: every connection is opened with
 `default_transaction_read_only`, and `serve` runs on a copy of the workspace folder (the
 server writes its secret there). `frame` builds what the web's Insights keeps (the frame,
-normalised); `serve` waits until the workers are idle, then reads each process's RSS and
-its peak (VmHWM) from /proc. Prints one JSON line.
+normalised); `themes` builds the web's compact frame (`Insights.insight_frame`), then runs
+`insights.concerns.scope_themes` on it (the themes and competitors pages'), and reports its
+peak above the frame (`--posts N`: only the posts with ids 1 to N; `--out`: the themes as
+JSON, to compare two versions of the code); `serve` waits until the workers are idle, then
+reads each process's RSS and its peak (VmHWM) from /proc. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -83,6 +88,40 @@ def frame(args: argparse.Namespace) -> dict:
     }
 
 
+def themes(args: argparse.Namespace) -> dict:
+    os.environ["ESCUCHA_DATABASE_URL"] = read_only(args.url)
+    import pandas as pd  # noqa: F401 - imported before the baseline is read
+
+    from escucha.frames import INSIGHT_COLUMNS, posts_frame
+    from escucha.insights.common import normalised
+    from escucha.insights.concerns import scope_themes
+    from escucha.report_inputs import brand_dicts
+    from escucha.workspace import open_workspace
+
+    workspace = open_workspace(args.folder)
+    ids = list(range(1, args.posts + 1)) if args.posts else None
+    kept = normalised(posts_frame(workspace, columns=INSIGHT_COLUMNS, compact=True, ids=ids))
+    brands = brand_dicts(workspace)
+    before = status()
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) from here on
+    started = time.perf_counter()
+    found = scope_themes(kept, brands)
+    seconds = time.perf_counter() - started
+    after = status()
+    if args.out:
+        every = {intent: [t.to_dict() for t in ts] for intent, ts in found.items()}
+        args.out.write_text(json.dumps(every, sort_keys=True))
+    return {
+        "mode": "themes",
+        "posts": len(kept),
+        "themes": {intent: len(ts) for intent, ts in found.items()},
+        "seconds": round(seconds, 1),
+        "rss_with_frame_mb": before["VmRSS"],
+        "peak_mb": after["VmHWM"],
+        "peak_above_frame_mb": after["VmHWM"] - before["VmRSS"],
+    }
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -146,7 +185,7 @@ def serve(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=("frame", "serve"))
+    parser.add_argument("mode", choices=("frame", "themes", "serve"))
     parser.add_argument("--folder", type=Path, required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--columns", choices=("all", "insight"), default="all")
@@ -155,9 +194,11 @@ def main() -> None:
     parser.add_argument(
         "--warm-frame-posts", type=int, help="[web] warm_frame_posts of the served copy"
     )
+    parser.add_argument("--posts", type=int, help="themes: only the posts with ids 1 to N")
+    parser.add_argument("--out", type=Path, help="themes: write them here, as JSON")
     args = parser.parse_args()
     load = load_average()
-    result = frame(args) if args.mode == "frame" else serve(args)
+    result = {"frame": frame, "themes": themes, "serve": serve}[args.mode](args)
     print(json.dumps({**result, "load_before": load, "load_after": load_average()}))
 
 

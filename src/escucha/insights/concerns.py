@@ -35,13 +35,16 @@ def scope_themes(
     import numpy as np
 
     from escucha.insights.terms import brand_words
-    from escucha.insights.themes import themes_of
+    from escucha.insights.themes import THEME_COLUMNS, themes_of
 
-    frame = posts
-    if "model_version" in frame.columns:
-        frame = frame[np.asarray(frame["model_version"].notna(), dtype=bool)]
+    analysed = None
+    if "model_version" in posts.columns:
+        analysed = np.asarray(posts["model_version"].notna(), dtype=bool)
+    narrow = posts[[c for c in THEME_COLUMNS if c in posts.columns]]  # no copy yet
     exclude = brand_words(brands)
-    return {intent: themes_of(frame, intent, exclude=exclude) for intent in intents}
+    return {
+        intent: themes_of(narrow, intent, exclude=exclude, among=analysed) for intent in intents
+    }
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ TREND_Z = 1.96  # ... and significantly (two-proportion z-test)
 OTHER_LABEL = {"es": "otros", "en": "other"}
 UNNAMED = "?"  # the label of a cluster with no word to name it: its posts go to "other"
 EXPAND_COSINE = 0.5  # a post without seed words joins the concern whose centre is this close
+THEME_COLUMNS = ("id", "native_id", "author", "text", "created_at", "url", "lang", "sentiment")
+THEME_COLUMNS += ("brands", "intents")  # what a theme reads of a post
 
 Direction = Literal["rising", "falling", "flat"]
 
@@ -162,9 +164,11 @@ def find_themes(
     exclude: Iterable[str] = (),
     concepts: bool = True,
     expand: float | None = EXPAND_COSINE,
+    among: np.ndarray | None = None,
 ) -> list[Theme]:
-    """Themes of `posts`, per language (only `lang` if given), biggest first; each language's
-    "other" bucket, if any, comes last.
+    """Themes of `posts` (only the rows `among` says, a boolean per row, if given), per
+    language (only `lang` if given), biggest first; each language's "other" bucket, if
+    any, comes last.
 
     `n_themes` is the number of k-means clusters per language ("auto": one for every ~50 to
     ~250 posts, up to MAX_K); merging and the "other" bucket can leave fewer themes.
@@ -175,17 +179,25 @@ def find_themes(
     """
     import numpy as np
 
-    frame = normalised(posts)
+    narrow = posts[[c for c in THEME_COLUMNS if c in posts.columns]]
+    frame = normalised(narrow if among is None else narrow[among])
     has_text = [isinstance(t, str) and bool(t.strip()) for t in frame["text"]]
-    frame = frame[np.array(has_text, dtype=bool)]
-    frame = frame.sort_values("id", kind="stable").reset_index(drop=True)
+    kept = np.flatnonzero(np.array(has_text, dtype=bool))
+    kept = kept[np.argsort(frame["id"].to_numpy()[kept], kind="stable")]
+    codes, of_row = np.unique(frame["lang"].to_numpy()[kept].astype(str), return_inverse=True)
+    kept = kept[np.argsort(of_row, kind="stable")]  # each language's posts in a row, by id
+    frame = frame.take(kept).reset_index(drop=True)  # the one copy kept: every slice is a view
+    langs = frame["lang"].to_numpy().astype(str)
+    starts, ends = np.searchsorted(langs, codes), np.searchsorted(langs, codes, side="right")
     brand_names = {b for names in frame["brands"] for b in names}
     words = set(exclude) | {w for b in brand_names for w in re.findall(r"[^\W_]+", b)}
     themes: list[Theme] = []
-    for code in sorted(set(frame["lang"])):
+    for code, start, end in zip(codes, starts, ends, strict=True):
         if lang is None or code == lang:
-            rows = frame[frame["lang"] == code].reset_index(drop=True)
-            found = _language_themes(rows, code, n_themes, seed, frozenset(words), concepts, expand)
+            rows = frame.iloc[start:end].reset_index(drop=True)
+            found = _language_themes(
+                rows, str(code), n_themes, seed, frozenset(words), concepts, expand
+            )
             themes.extend(found)
     return themes
 
@@ -206,17 +218,13 @@ def _language_themes(
 ) -> list[Theme]:
     import numpy as np
 
-    vec = vectorise(list(rows["text"]), exclude, seed, lang)
+    vec = vectorise(rows["text"], exclude, seed, lang)
     min_size = max(MIN_SIZE, math.ceil(MIN_SHARE * len(rows)))
     known = _concept_groups(vec, lang, min_size) if concepts else {}
     known = _expanded(known, vec, expand)
     in_concept = {i for members in known.values() for i in members}
     with_terms = np.array(
-        [
-            i
-            for i in np.flatnonzero(np.abs(vec.vectors).sum(axis=1) > 0)
-            if int(i) not in in_concept
-        ],
+        [i for i in np.flatnonzero((vec.vectors != 0).any(axis=1)) if int(i) not in in_concept],
         dtype=np.int64,
     )
     groups: list[list[int]] = []
@@ -619,17 +627,24 @@ def themes_of(
     lang: str | None = None,
     exclude: Iterable[str] = (),
     concepts: bool = True,
+    among: np.ndarray | None = None,
 ) -> list[Theme]:
     """Themes of the posts flagged `intent` ("any": all of them), ids prefixed by the intent
-    so that a complaint theme and a wish theme never share one."""
+    so that a complaint theme and a wish theme never share one. `among` (a boolean per row)
+    keeps only those rows too."""
     from dataclasses import replace
 
+    if intent != "any":
+        flagged = flagged_with(posts, intent)
+        among = flagged if among is None else among & flagged
+    found = find_themes(posts, lang=lang, exclude=exclude, concepts=concepts, among=among)
+    return found if intent == "any" else [replace(t, id=f"{intent}-{t.id}") for t in found]
+
+
+def flagged_with(posts: pd.DataFrame, intent: str) -> np.ndarray:
+    """Which posts are flagged `intent` (a boolean per row)."""
     import numpy as np
 
     from escucha.insights.common import as_list
 
-    if intent != "any":
-        flagged = [intent in as_list(i) for i in posts["intents"]]
-        posts = posts[np.array(flagged, dtype=bool)]
-    found = find_themes(posts, lang=lang, exclude=exclude, concepts=concepts)
-    return found if intent == "any" else [replace(t, id=f"{intent}-{t.id}") for t in found]
+    return np.array([intent in as_list(i) for i in posts["intents"]], dtype=bool)

@@ -308,11 +308,9 @@ class Insights:
             from escucha.insights.periods import in_period
 
             frame = in_period(self.insight_frame(), period)
-            analysed = frame[frame["model_version"].notna()]
-            return ThemeFinding(
-                scope_themes(frame, self.brand_dicts()),
-                flagged_counts(analysed, FLAGGED_INTENTS),
-            )
+            themes = scope_themes(frame, self.brand_dicts())
+            analysed = frame[["lang", "intents"]][frame["model_version"].notna()]  # all it reads
+            return ThemeFinding(themes, flagged_counts(analysed, FLAGGED_INTENTS))
 
         return self._cached(("scope_themes", period), compute)
 
