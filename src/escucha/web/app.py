@@ -82,6 +82,7 @@ def create_app(
         limiter=limiters.failures("login", settings.login_limit, settings.login_window),
         nav=nav_entries(plugins),
         cache=VersionedCache(max_bytes=limits.cache_mb * 2**20),
+        answers=VersionedCache(maxsize=256, max_bytes=limits.cache_mb * 2**20 // 4),
         token_requests=limiters.bucket("token", limits.token_requests_per_minute),
         user_requests=limiters.bucket("user", limits.user_requests_per_minute),
         limiters=limiters,
