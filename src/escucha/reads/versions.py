@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, ScalarSelect, func, select
+from sqlalchemy import Connection, Engine, ScalarSelect, Select, func, select
 
 from escucha.store import generation
 from escucha.store.db import reading
@@ -26,9 +27,20 @@ def current_versions(engine: Engine, model_version: str) -> Versions:
     """Both versions in one statement on a connection of its own, read without a transaction
     around it (the one statement sees one snapshot anyway)."""
     with reading(engine) as conn:
-        row = conn.execute(select(*_data_columns(), *_ledger_columns())).one()
+        row = conn.execute(_both()).one()
     split = len(row) - len(_ledger_columns())
     return Versions(_data_of(model_version, tuple(row[:split])), tuple(row[split:]))
+
+
+@cache
+def _both() -> Select:
+    """Built once: it runs on every request."""
+    return select(*_data_columns(), *_ledger_columns())
+
+
+@cache
+def _data_only() -> Select:
+    return select(*_data_columns())
 
 
 def data_version(conn: Connection, model_version: str) -> tuple:
@@ -37,7 +49,7 @@ def data_version(conn: Connection, model_version: str) -> tuple:
     or reach and engagement counts stored (a re-import refreshes them: the writer bumps the
     generation). Read from the store on every request, so it is the same in every web worker
     process."""
-    row = conn.execute(select(*_data_columns())).one()  # one round trip
+    row = conn.execute(_data_only()).one()  # one round trip
     return _data_of(model_version, tuple(row))
 
 
