@@ -92,7 +92,8 @@ def _negative_iberia(client, analyst, env) -> tuple[int, int, str]:
     the explorer's summary gives for them (a kept body), and the overview."""
     path = "brand=Iberia&sentiment=negative"
     api = client.get(f"/api/v1/posts?limit=5&{path}", headers=bearer(env.tokens["ana-read"]))
-    found = re.search(r'class="results-summary">([\d,]+) posts', analyst.get(f"/explore?{path}").text)
+    page = analyst.get(f"/explore?{path}").text
+    found = re.search(r'class="results-summary">([\d,]+) posts', page)
     assert api.status_code == 200 and found
     return api.json()["total"], int(found[1].replace(",", "")), analyst.get("/").text
 
@@ -106,7 +107,8 @@ def test_kept_pages_and_answers_show_a_relabel_at_the_next_request(client, analy
         api, shown, overview = _negative_iberia(client, analyst, env)
         assert _negative_iberia(client, analyst, env)[:2] == (api, shown)  # kept, the same
         assert api == shown
-        assert client.patch(labels, json={"sentiment": "positive"}, headers=write).status_code == 200
+        relabelled = client.patch(labels, json={"sentiment": "positive"}, headers=write)
+        assert relabelled.status_code == 200
         after = _negative_iberia(client, analyst, env)
         assert after[:2] == (api - 1, shown - 1)
         assert _labelled(after[2]) == _labelled(overview)  # relabelled either way: still one
