@@ -4,7 +4,8 @@ Opens the workspace that bench/load_generate.py built with the settings `escucha
 (PostgreSQL, the rate limits in Redis when `[web] redis_url` is set), logs in as the load
 test's analyst, warms each endpoint (the first requests compute the cached aggregates), then
 calls each endpoint `--repeat` times in a row through the ASGI app (no network, no server) and
-reports per warm request: the Python process's CPU time (every thread), the SQL statements and
+reports per warm request: the Python process's CPU time (every thread; the median and, less
+moved by other processes on a loaded machine, the minimum), the SQL statements and
 the wall time spent in them (client side: PostgreSQL's work plus the loopback round trip),
 the connection checkouts (each a pre-ping round trip on PostgreSQL) and the Redis commands.
 
@@ -91,7 +92,7 @@ async def measure(app, counters: Counters, token: str, top: int, args) -> None:
     api = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1")
     api.headers["Authorization"] = "Bearer " + token
     print(
-        f"{'endpoint':32} {'CPU ms':>7} {'wall ms':>8} {'SQL':>4} {'SQL ms':>7} "
+        f"{'endpoint':32} {'CPU ms':>7} {'min':>5} {'wall ms':>8} {'SQL':>4} {'SQL ms':>7} "
         f"{'conns':>5} {'redis':>5} {'bytes':>9}"
     )
     for name, path, as_api in ENDPOINTS:
@@ -117,7 +118,8 @@ async def measure(app, counters: Counters, token: str, top: int, args) -> None:
             conns.append(counters.checkouts)
             redis_calls.append(counters.redis)
         print(
-            f"{name:32} {statistics.median(cpu) * 1000:7.1f} {statistics.median(wall) * 1000:8.1f} "
+            f"{name:32} {statistics.median(cpu) * 1000:7.1f} {min(cpu) * 1000:5.1f} "
+            f"{statistics.median(wall) * 1000:8.1f} "
             f"{statistics.median(sql):4.0f} {statistics.median(sql_s) * 1000:7.1f} "
             f"{statistics.median(conns):5.0f} {statistics.median(redis_calls):5.0f} "
             f"{len(response.content):9,}",

@@ -153,3 +153,18 @@ def test_a_reader_holding_the_store_open_is_reported_and_scrub_finishes(sqlite_w
     for name in ("escucha.db", "escucha.db-wal"):
         if (ws.path / name).exists():
             assert EMAIL.encode() not in (ws.path / name).read_bytes()
+
+
+def test_the_ledger_version_moves_with_an_interaction_and_an_erasure(workspace, person):
+    """The web's honesty panel is kept per ledger version: a logged give or an erasure (which
+    deletes the person's interactions) moves it; a give leaves the posts' data version."""
+    from escucha.enrich import current_model_version
+    from escucha.reads.versions import current_versions
+
+    model = current_model_version(workspace)
+    before = current_versions(workspace.engine, model)
+    record_interaction(workspace, "give:help", contact_id=person)
+    given = current_versions(workspace.engine, model)
+    assert given.ledger != before.ledger and given.data == before.data
+    forget_contact(workspace, person)
+    assert current_versions(workspace.engine, model).ledger != given.ledger

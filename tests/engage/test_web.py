@@ -359,6 +359,25 @@ def test_the_overview_shows_the_brand_honesty_panel_and_the_api_the_same(site):
     assert "1 de nuestras 2 publicaciones de los últimos 30 días promocionan" in spanish
 
 
+def test_the_honesty_panel_follows_the_ledger_at_the_next_request(site):
+    """The overview's body is kept per data version: a give logged (or removed) in the ledger
+    is not a change of the posts, and still shows at the next request."""
+    from sqlalchemy import delete
+
+    from escucha.community.ledger import record_interaction
+    from escucha.store.schema import interactions
+
+    viewer = logged_in(site.app, "vic")
+    assert "Last 3 months: 1 gives, 2 asks" in viewer.get("/").text
+    given = record_interaction(site.ws, "give:help", channel="mastodon")
+    try:
+        assert "Last 3 months: 2 gives, 2 asks (1.00 gives per ask)." in viewer.get("/").text
+    finally:
+        with site.ws.engine.begin() as conn:
+            conn.execute(delete(interactions).where(interactions.c.id == given["id"]))
+    assert "Last 3 months: 1 gives, 2 asks" in viewer.get("/").text
+
+
 def test_hostile_text_is_escaped_everywhere(site):
     admin = logged_in(site.app, "ada")
     for path in ("/inbox", f"/inbox/{site.ids['hostile']}", "/drafts", "/disclosures"):

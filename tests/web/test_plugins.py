@@ -7,7 +7,7 @@ import typer
 from typer.testing import CliRunner
 
 from escucha.plugins import hookimpl
-from escucha.plugins.manager import make_manager, nav_entries, tables
+from escucha.plugins.manager import make_manager, nav_entries, routers, tables
 from escucha.plugins.nav import NavItem
 
 from .conftest import login, make_client
@@ -105,6 +105,17 @@ def test_the_built_in_navigation_keeps_its_order():
         "tokens",
         "jobs",
     ]
+
+
+def test_no_two_routes_share_a_method_and_path():
+    """The app tries the pages' and the API's routers first (web.app._busiest_first): that
+    changes no answer only while no route hides another."""
+    seen: set[tuple[str, str]] = set()
+    for router in routers(make_manager(load_entry_points=False)):
+        for route in router.routes:
+            for method in getattr(route, "methods", ()):
+                assert (method, route.path) not in seen
+                seen.add((method, route.path))
 
 
 def test_every_table_belongs_to_exactly_one_feature():

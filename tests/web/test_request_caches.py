@@ -1,7 +1,8 @@
 """What the web app keeps between requests to answer them with less work: the shaped parts of
-the overview and the API's aggregates (web.service.Insights.cached_part) move with the data
-version and are never a user's; sessions and tokens are read from the store on every request,
-so ending one refuses its next request."""
+the overview and the API's aggregates (web.service.Insights.cached_part), the rendered bodies
+of the overview and the explorer and the serialised API answers (Insights.shared_answer) move
+with the data version and are never a user's; sessions and tokens are read from the store on
+every request, so ending one refuses its next request."""
 
 from __future__ import annotations
 
@@ -78,6 +79,66 @@ def test_a_token_revoked_in_the_store_refuses_its_next_request(env, app):
 
     token, info = create_token(env.workspace.engine, "vic", "read", "revoked elsewhere")
     client = make_client(app)
-    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    kept = ("/api/v1/posts?limit=5", "/api/v1/share-of-voice")  # answers sent as kept bytes
+    for path in ("/api/v1/me", *kept):
+        assert client.get(path, headers=bearer(token)).status_code == 200
     assert revoke_token(env.workspace.engine, info.id)
-    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+    for path in ("/api/v1/me", *kept):
+        assert client.get(path, headers=bearer(token)).status_code == 401
+
+
+def _negative_iberia(client, analyst, env) -> tuple[int, int, str]:
+    """The API's total of negative Iberia posts (its first page, a kept answer), the number
+    the explorer's summary gives for them (a kept body), and the overview."""
+    path = "brand=Iberia&sentiment=negative"
+    api = client.get(f"/api/v1/posts?limit=5&{path}", headers=bearer(env.tokens["ana-read"]))
+    page = analyst.get(f"/explore?{path}").text
+    found = re.search(r'class="results-summary">([\d,]+) posts', page)
+    assert api.status_code == 200 and found
+    return api.json()["total"], int(found[1].replace(",", "")), analyst.get("/").text
+
+
+def test_kept_pages_and_answers_show_a_relabel_at_the_next_request(client, analyst, env):
+    post = env.ids["h3"]  # "=HYPERLINK(...) @Iberia fatal servicio"
+    write = bearer(env.tokens["ana-write"])
+    labels = f"/api/v1/posts/{post}/labels"
+    assert client.patch(labels, json={"sentiment": "negative"}, headers=write).status_code == 200
+    try:
+        api, shown, overview = _negative_iberia(client, analyst, env)
+        assert _negative_iberia(client, analyst, env)[:2] == (api, shown)  # kept, the same
+        assert api == shown
+        relabelled = client.patch(labels, json={"sentiment": "positive"}, headers=write)
+        assert relabelled.status_code == 200
+        after = _negative_iberia(client, analyst, env)
+        assert after[:2] == (api - 1, shown - 1)
+        assert _labelled(after[2]) == _labelled(overview)  # relabelled either way: still one
+    finally:
+        assert client.patch(labels, json={"restore": True}, headers=write).status_code == 200
+
+
+def test_a_kept_body_carries_no_user_and_each_page_only_its_own_user(app):
+    """The body of the overview and of the explorer is rendered once for everyone: what makes
+    a page a user's (the name, the role's navigation, the CSRF token of the session) is only
+    in that user's page, whoever asked first."""
+    clients = {name: logged_in(app, name) for name in ("ada", "vic")}
+    for path in ("/", "/explore?period=30d&compare=previous", "/explore?brand=Iberia&page=2"):
+        pages = {name: client.get(path).text for name, client in clients.items()}
+        tokens = {name: CSRF.findall(page) for name, page in pages.items()}
+        for name, other in (("ada", "vic"), ("vic", "ada")):
+            assert f"Signed in as {name} (" in pages[name]
+            assert f"Signed in as {other} (" not in pages[name]
+            assert len(set(tokens[name])) == 1 and tokens[name][0] not in pages[other]
+        assert ('href="/jobs' in pages["ada"], 'href="/jobs' in pages["vic"]) == (True, False)
+
+
+def test_the_explorer_keeps_its_query_errors_and_its_htmx_results_apart(analyst):
+    bad = analyst.get("/explore?q=%22open")
+    assert bad.status_code == 400 and "Signed in as ana (" in bad.text
+    assert analyst.get("/explore?q=%22open").status_code == 400  # kept, with its status
+    partial = {"HX-Request": "true", "HX-Target": "results"}
+    results = analyst.get("/explore?brand=Iberia", headers=partial)
+    assert results.status_code == 200 and "<html" not in results.text
+    assert results.headers["HX-Push-Url"] == "/explore?brand=Iberia"
+    page = analyst.get("/explore?brand=Iberia")
+    assert "<html" in page.text and "HX-Push-Url" not in page.headers
+    assert results.text.strip() in page.text  # the same results, inside the page

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 
 from escucha.auth.roles import can_change, check_scope
 from escucha.auth.users import User, get_user_by_name
@@ -86,17 +86,20 @@ def list_tokens(engine: Engine, user_id: int | None = None) -> list[TokenInfo]:
         return [_info(r) for r in conn.execute(stmt)]
 
 
+# built once: it runs on every API request
+_TOKEN_USER = (
+    select(api_tokens, users.c.name, users.c.role, users.c.ui_lang)
+    .join(users, users.c.id == api_tokens.c.user_id)
+    .where(api_tokens.c.token_hash == bindparam("hash"), api_tokens.c.revoked_at.is_(None))
+)
+
+
 def lookup_token(engine: Engine, token: str) -> tuple[User, TokenInfo] | None:
     """The user and token for a presented token, if it is known and not revoked."""
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
-    stmt = (
-        select(api_tokens, users.c.name, users.c.role, users.c.ui_lang)
-        .join(users, users.c.id == api_tokens.c.user_id)
-        .where(api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None))
-    )
     with reading(engine) as conn:
-        row = conn.execute(stmt).first()
+        row = conn.execute(_TOKEN_USER, {"hash": token_hash(token)}).first()
     if row is None:
         return None
     return User(row.user_id, row.name, row.role, row.ui_lang), _info(row)

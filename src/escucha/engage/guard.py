@@ -343,11 +343,17 @@ def load_lists(workspace_path: Path | None = None) -> GuardLists:
     request, and compiling them costs milliseconds): editing a file gives new lists at once."""
     if workspace_path is None:
         return _default_lists()
+    return _lists_of(str(workspace_path), list_texts(workspace_path))
+
+
+def list_texts(workspace_path: Path) -> tuple[str | None, ...]:
+    """The texts of the workspace's list files (None for each one it lacks): what the
+    lists it gives depend on."""
     texts = []
     for name in LIST_FILES:
         path = Path(workspace_path) / WORKSPACE_LISTS / name
         texts.append(path.read_text(encoding="utf-8") if path.is_file() else None)
-    return _lists_of(str(workspace_path), tuple(texts))
+    return tuple(texts)
 
 
 @lru_cache(maxsize=16)

@@ -47,6 +47,8 @@ class WebContext:
     limiter: FailureLimiter  # failed logins
     nav: tuple[NavItem, ...] = ()  # the registered navigation entries, in menu order
     cache: VersionedCache = field(default_factory=VersionedCache)
+    # page bodies and API answers as bytes, apart: many distinct pages evict no aggregate
+    answers: VersionedCache = field(default_factory=VersionedCache)
     token_touched: dict[int, float] = field(default_factory=dict)
     token_requests: BucketLimiter = field(default_factory=lambda: RequestLimiter(300))
     user_requests: BucketLimiter = field(default_factory=lambda: RequestLimiter(600))

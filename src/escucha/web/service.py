@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,7 +17,7 @@ from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.errors import NotFound
 from escucha.query import Query
 from escucha.reads.posts import PostOrder, Selection, select_ids
-from escucha.reads.versions import current_version
+from escucha.reads.versions import Versions, current_versions
 from escucha.web.deps import get_ctx
 
 if TYPE_CHECKING:
@@ -77,8 +78,12 @@ class Insights:
         self.model_version = ctx.model_version
 
     @cached_property
+    def versions(self) -> Versions:
+        return current_versions(self.engine, self.model_version)
+
+    @property
     def version(self) -> tuple:
-        return current_version(self.engine, self.model_version)
+        return self.versions.data
 
     def _cached(self, key: tuple, compute) -> Any:
         return self.ctx.cache.get(key, self.version, compute)
@@ -88,6 +93,24 @@ class Insights:
         until the data version changes: `key` must hold everything it depends on besides
         the data (the UI language, the period, the filter; never the user)."""
         return self._cached(("part", *key), compute)
+
+    def shared_answer(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """A page body or an API answer, rendered (`compute`) once per data version and
+        `key` (everything it depends on besides the data; never the user) and kept apart
+        from the aggregates (`WebContext.answers`)."""
+        return self.ctx.answers.get(key, self.version, compute)
+
+    def honesty(self) -> dict:
+        """The brand's honesty figures (engage.honesty.brand_honesty) at the start of this
+        minute: computed again when the minute, the posts, the ledger (an interaction logged,
+        a person erased) or the guard's list files change."""
+        from escucha.engage.guard import list_texts
+        from escucha.engage.honesty import brand_honesty
+
+        workspace = self.ctx.workspace
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        version = (self.version, self.versions.ledger, now, list_texts(workspace.path))
+        return self.ctx.cache.get(("honesty",), version, lambda: brand_honesty(workspace, now))
 
     def ready_or_start(self, key: tuple, compute: Callable[[], Any]) -> tuple[bool, Any]:
         """(True, value) if it is ready within the `compute_wait` setting; else (False, None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_type_hints
 
@@ -115,20 +116,46 @@ def list_posts(
             "author's followers when collected, highest first (posts without it last)"
         ),
     ] = "stored",
-) -> PostPage:
+) -> Response:
     if sort != "stored":
-        return _sorted_page(data, flt, sort, limit, int(cursor) if cursor else 0)
+        return _json(_sorted_page(data, flt, sort, limit, int(cursor) if cursor else 0))
+    if cursor is None:  # the first pages are asked for again and again: sent as kept bytes
+        return _shared_json(data, ("posts", flt, limit), lambda: _stored_page(data, flt, limit))
+    return _json(_stored_page(data, flt, limit, int(cursor)))
+
+
+def _stored_page(
+    data: Insights, flt: PostFilter, limit: int, cursor: int | None = None
+) -> PostPage:
+    """A page of the posts newest stored first, from `cursor` (a post id) down."""
     selection = data.selection(flt.compile())
     total = data.total(selection)  # before taking a connection: it may need its own
     with data.engine.connect() as conn:
-        rows, next_id = page(
-            conn, selection, data.model_version, int(cursor) if cursor else None, limit
-        )
+        rows, next_id = page(conn, selection, data.model_version, cursor, limit)
     return PostPage(
         items=[Post(**json_record(r)) for r in rows],
         total=total,
         next_cursor=str(next_id) if next_id else None,
     )
+
+
+def _json(answer: BaseModel | list[BaseModel]) -> Response:
+    """An answer already shaped as its response model, serialised by pydantic as FastAPI
+    would (without validating it a second time)."""
+    if isinstance(answer, list):
+        body = b"[" + b",".join(row.model_dump_json().encode() for row in answer) + b"]"
+    else:
+        body = answer.model_dump_json().encode()
+    return Response(body, media_type="application/json")
+
+
+def _shared_json(
+    data: Insights, key: tuple, answer: Callable[[], BaseModel | list[BaseModel]]
+) -> Response:
+    """An answer that is the same for every token: serialised once per data version and
+    `key` (everything else it depends on), then sent as those bytes."""
+    body = data.shared_answer(("api", *key), lambda: _json(answer()).body)
+    return Response(body, media_type="application/json")
 
 
 def _sorted_page(data: Insights, flt: PostFilter, sort: str, limit: int, start: int) -> PostPage:
@@ -165,7 +192,7 @@ def export_posts(
     summary="One post, with raw payload",
     responses=errors(404),
 )
-def get_post(post_id: Id, principal: Reader, data: Data) -> PostDetail:
+def get_post(post_id: Id, principal: Reader, data: Data) -> Response:
     with data.engine.connect() as conn:
         post: dict[str, Any] = dict(detail(conn, post_id, data.model_version))
     pretty = post.pop("payload_pretty")
@@ -173,7 +200,7 @@ def get_post(post_id: Id, principal: Reader, data: Data) -> PostDetail:
         raw = json.loads(pretty) if pretty is not None else None
     except ValueError:
         raw = pretty
-    return PostDetail(**post, raw_payload=raw)
+    return _json(PostDetail(**post, raw_payload=raw))
 
 
 def _records(frame) -> list[dict]:
@@ -229,9 +256,7 @@ def relabel_post(post_id: Id, change: LabelChange, principal: Writer, data: Data
     summary="Share of voice per brand",
     responses=FILTERED,
 )
-def share_of_voice(
-    principal: Reader, data: Data, flt: Filter, by_lang: bool = True
-) -> list[ShareRow]:
+def share_of_voice(principal: Reader, data: Data, flt: Filter, by_lang: bool = True) -> Response:
     from escucha.insights import share_from_counts
 
     query = flt.compile()
@@ -240,7 +265,7 @@ def share_of_voice(
         counts = data.counts(query)
         return [ShareRow(**r) for r in _records(share_from_counts(counts, by_lang=by_lang))]
 
-    return data.cached_part(("share-of-voice", query.text if query else None, by_lang), compute)
+    return _shared_json(data, ("share-of-voice", query.text if query else None, by_lang), compute)
 
 
 @router.get(
@@ -249,9 +274,7 @@ def share_of_voice(
     summary="Net sentiment per brand",
     responses=FILTERED,
 )
-def net_sentiment(
-    principal: Reader, data: Data, flt: Filter, by_lang: bool = True
-) -> list[SentimentRow]:
+def net_sentiment(principal: Reader, data: Data, flt: Filter, by_lang: bool = True) -> Response:
     from escucha.insights import net_sentiment_from_counts
 
     query = flt.compile()
@@ -260,7 +283,7 @@ def net_sentiment(
         rows = _records(net_sentiment_from_counts(data.counts(query), by_lang=by_lang))
         return [SentimentRow(**r) for r in rows]
 
-    return data.cached_part(("net-sentiment", query.text if query else None, by_lang), compute)
+    return _shared_json(data, ("net-sentiment", query.text if query else None, by_lang), compute)
 
 
 @router.delete(

@@ -23,7 +23,7 @@ from escucha.web.exports import streaming_export
 from escucha.web.filters import FilterError, PostFilter, post_filter
 from escucha.web.params import Id
 from escucha.web.periods import PeriodView, explore_link, period_choice, with_period
-from escucha.web.render import render
+from escucha.web.render import Body, render, render_shared
 from escucha.web.service import Insights, get_insights
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -38,24 +38,21 @@ COMPARED_TASKS = ("sentiment", "intent.complaint", "intent.wish")  # the competi
 
 @router.get("/")
 def overview(request: Request, user: CurrentUser, ui: Lang, data: Data, choice: Choice) -> Response:
-    from escucha.engage.honesty import brand_honesty
     from escucha.web.engage import honesty_panel
 
-    t = catalogue(ui)
-    # what the page shows of the aggregates depends on the data version, the language and the
-    # period only: shaped once, then reused by every request until the data changes
-    parts = data.cached_part(
-        ("overview page", ui, choice), lambda: _overview_parts(data, ui, choice)
-    )
-    return render(
+    # the page's body depends on the data version, the language, the period and the honesty
+    # figures only: rendered once, then reused by every request until one of them changes
+    honesty = honesty_panel(data.honesty(), ui)
+    return render_shared(
         request,
         "overview.html",
+        data=data,
+        key=(choice, tuple(honesty.items())),
+        body=lambda: Body({**_overview_parts(data, ui, choice), "honesty": honesty}),
         ui=ui,
         user=user,
-        title=t["title_overview"],
+        title=catalogue(ui)["title_overview"],
         active="overview",
-        **parts,
-        honesty=honesty_panel(brand_honesty(data.ctx.workspace), ui),
     )
 
 
@@ -141,6 +138,34 @@ def explore(
     sort: Literal["newest", "oldest", "engagement", "reach"] = "newest",
     number: Annotated[Id, Query(alias="page")] = 1,
 ) -> Response:
+    partial = _is_partial(request)
+    # the results depend on the data version, the language and the query only: rendered
+    # once, then reused by every request and user until the data changes
+    return render_shared(
+        request,
+        "_results.html" if partial else "explore.html",
+        data=data,
+        key=(flt, choice, sort, number, partial),
+        body=lambda: _explore_body(data, ui, flt, choice, sort, number, partial),
+        ui=ui,
+        user=user,
+        title=catalogue(ui)["title_explore"],
+        active="explore",
+        fragment=partial,
+    )
+
+
+def _explore_body(
+    data: Insights,
+    ui: str,
+    flt: PostFilter,
+    choice: PeriodChoice,
+    sort: str,
+    number: int,
+    partial: bool,
+) -> Body:
+    """The explorer's results (or the query's error), its form and links, and the answer's
+    status and headers."""
     t = catalogue(ui)
     pv = data.period(choice)
     if choice.preset:  # the preset's days; links keep the preset, not the days
@@ -166,29 +191,22 @@ def explore(
     keep: dict[str, object] = {"sort": sort if sort != "newest" else None}
     keep.update({k: v for k, v in choice.params().items() if k not in ("date_from", "date_to")})
     link = {n: flt.params(**keep, page=n if n > 1 else None) for n in (number - 1, number + 1)}
-    partial = _is_partial(request)
     headers = {"Vary": "HX-Request, HX-Target"}
     if partial:  # the address bar shows the filtered view, so it can be shared and reloaded
         here = flt.params(**keep, page=number if number > 1 else None)
         headers["HX-Push-Url"] = "/explore" + (f"?{here}" if here else "")
-    return render(
-        request,
-        "_results.html" if partial else "explore.html",
-        ui=ui,
-        user=user,
-        title=t["title_explore"],
-        active="explore",
-        flt=flt,
-        keep=keep,
-        period=pv.control(t),
-        drivers_link=_explore_drivers(shown, pv),
-        options=data.filter_options(),
-        sort=sort,
-        sorts=SORTS,
-        rows=rows,
-        error=error,
-        caret=caret,
-        summary=t.text(
+    context = {
+        "flt": flt,
+        "keep": keep,
+        "period": pv.control(t),
+        "drivers_link": _explore_drivers(shown, pv),
+        "options": data.filter_options(),
+        "sort": sort,
+        "sorts": SORTS,
+        "rows": rows,
+        "error": error,
+        "caret": caret,
+        "summary": t.text(
             "results_summary",
             n=t.number(total),
             page=t.number(number),
@@ -197,12 +215,12 @@ def explore(
         )
         if error is None
         else "",
-        total=total,
-        prev_link=link[number - 1] if number > 1 else None,
-        next_link=link[number + 1] if number < pages else None,
-        status_code=400 if error and not partial else 200,  # htmx swaps only 2xx answers
-        headers=headers,
-    )
+        "total": total,
+        "prev_link": link[number - 1] if number > 1 else None,
+        "next_link": link[number + 1] if number < pages else None,
+    }
+    status = 400 if error and not partial else 200  # htmx swaps only 2xx answers
+    return Body(context, status, headers)
 
 
 def _explore_drivers(flt: PostFilter, pv: PeriodView) -> str | None:
