@@ -324,6 +324,19 @@ class Block:
 
 
 @dataclass(frozen=True)
+class HashedPart:
+    """Hashed weights for the texts ``lo:hi`` of a batch: the first ``used`` columns of
+    ``rows`` (int8, one row per bucket), times ``scale``, go to the output ``columns``."""
+
+    lo: int
+    hi: int
+    rows: PackedRows
+    used: int
+    columns: np.ndarray
+    scale: np.ndarray
+
+
+@dataclass(frozen=True)
 class Analysis:
     """One featurised batch: hashed n-gram entries (rows sorted), dense extras, tokens."""
 
@@ -381,9 +394,14 @@ class Featuriser:
         self._pos_emoji = np.array(sorted({ord(c) for c in lexicon.POSITIVE_EMOJI}), np.uint32)
         self._neg_emoji = np.array(sorted({ord(c) for c in lexicon.NEGATIVE_EMOJI}), np.uint32)
 
-    def analyse(self, texts: Sequence[str]) -> Analysis:
+    def analyse(self, texts: Sequence[str], order: Sequence[int] | None = None) -> Analysis:
+        """The analysis of ``texts``, or with ``order`` that of ``[texts[i] for i in order]``
+        (the batch's link marks, cached for language ID, are reordered, not found again)."""
         cfg = self.config
         marked = mark_links(texts, cfg.max_chars)
+        if order is not None:
+            parts = marked.split(SEP)  # marking leaves no SEP inside a text
+            marked = SEP.join([parts[i] for i in order])
         padded = " " + marked.replace(SEP, f" {SEP} ") + " "
         padded = padded.replace(URL_MARK, "url").replace(HANDLE_MARK, "@user")
         raw = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
@@ -411,19 +429,23 @@ class Featuriser:
         extras = self._extras(cp, flags, doc, tokens, negated, n_docs)
         return Analysis(n_docs, cp, doc, tokens, tuple(blocks), extras)
 
-    def logits(
-        self, a: Analysis, hashed: PackedRows, extra: np.ndarray, col_scale: np.ndarray
-    ) -> np.ndarray:
+    def logits(self, a: Analysis, extra: np.ndarray, parts: Sequence[HashedPart]) -> np.ndarray:
         """``transform(texts) @ W`` without building the full matrix (inference), where W is
-        ``hashed`` (int8, one row per bucket, ``col_scale`` per column) over ``extra`` (one
-        row per dense feature). Each block's weight rows are summed per text with numpy alone,
-        so that reading posts does not import scipy (a quarter of a second at every start)."""
+        hashed weights over ``extra`` (one row per dense feature). Each part gives the rows
+        ``lo:hi`` the sums of its hashed weights in its output columns; each block's weight rows
+        are summed per text with numpy alone, so that reading posts does not import scipy (a
+        quarter of a second at every start). Columns no part covers hold the dense part only."""
         out = dense_product(a.extras, extra)
         for b in a.blocks:
-            filled = np.flatnonzero(np.diff(b.indptr))
-            if filled.size:
-                sums = hashed.segment_sums(b.cols, b.indptr[filled])
-                out[filled] += (sums * col_scale) * b.scale[filled, None]
+            for part in parts:
+                filled = part.lo + np.flatnonzero(np.diff(b.indptr[part.lo : part.hi + 1]))
+                if filled.size:
+                    start = b.indptr[part.lo]
+                    cols = b.cols[start : b.indptr[part.hi]]
+                    sums = part.rows.segment_sums(cols, b.indptr[filled] - start)[:, : part.used]
+                    out[filled[:, None], part.columns] += (sums * part.scale) * b.scale[
+                        filled, None
+                    ]
         return out
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
