@@ -148,7 +148,7 @@ def output_text(ids: list, read: BatchReading) -> str:
 
 def _id_texts(ids: list) -> list[str]:
     """The JSON text of each id (the line numbers given to records without one are ints)."""
-    if all(type(i) is int for i in ids):
+    if {*map(type, ids)} == {int}:
         return list(map(str, ids))
     return [str(i) if type(i) is int else json.dumps(i, ensure_ascii=False) for i in ids]
 

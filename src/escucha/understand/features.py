@@ -399,10 +399,11 @@ class Featuriser:
         (the batch's link marks, cached for language ID, are reordered, not found again)."""
         cfg = self.config
         marked = mark_links(texts, cfg.max_chars)
-        if order is not None:
+        if order is None:
+            padded = " " + marked.replace(SEP, f" {SEP} ") + " "
+        else:
             parts = marked.split(SEP)  # marking leaves no SEP inside a text
-            marked = SEP.join([parts[i] for i in order])
-        padded = " " + marked.replace(SEP, f" {SEP} ") + " "
+            padded = " " + f" {SEP} ".join([parts[i] for i in order]) + " "
         padded = padded.replace(URL_MARK, "url").replace(HANDLE_MARK, "@user")
         raw = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
         cp, fold, flags = _normalise(raw)
