@@ -81,6 +81,8 @@ def test_texts_are_scored_by_their_own_heads_in_any_order(reader):
     assert np.isnan(logits[0, list(en)]).all() and np.isfinite(logits[0, list(es)]).all()
     assert np.isnan(logits[1, list(es)]).all() and np.isfinite(logits[1, list(en)]).all()
     assert np.isfinite(logits[:, list(scorer.intent_columns.values())]).all()
+    empty = scorer.score([], [])
+    assert empty[0].shape == (0, len(SENTIMENTS)) and empty[1].shape == (0, len(INTENTS))
 
 
 def test_deterministic_across_processes(reader):

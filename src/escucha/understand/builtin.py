@@ -115,7 +115,7 @@ class BuiltinScorer(Scorer):
         heads = list(self.sentiment)
         bounds = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist(), codes.size]
         parts = []
-        for lo, hi in itertools.pairwise(bounds):
+        for lo, hi in itertools.pairwise(bounds if codes.size else []):
             code = int(codes[lo])
             for i, lang in enumerate(heads[code : code + 1] or self.fallback):
                 rows, out = self._tables[lang]
