@@ -191,6 +191,9 @@ def _version() -> str:
 
 def stage_breakdown_all(posts: list[str], batch: int) -> tuple[dict[str, float], float]:
     """In this process: model load time and seconds per stage of PostReader.read."""
+    from escucha.cli import classify_lines
+
+    classify_lines._keep_freed_memory()  # the C allocator as `escucha classify` sets it
     t0 = time.perf_counter()
     from escucha.understand import load_reader
 
