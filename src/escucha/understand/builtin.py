@@ -106,7 +106,7 @@ class BuiltinScorer(Scorer):
     def _head_codes(self, langs: Sequence[str]) -> np.ndarray:
         """Per text, the index of its sentiment head; len(self.sentiment): none (fallback)."""
         code = {lang: i for i, lang in enumerate(self.sentiment)}
-        return np.array([code.get(lang, len(code)) for lang in langs], dtype=np.int64)
+        return np.fromiter(map(code.get, langs, itertools.repeat(len(code))), np.int64, len(langs))
 
     def logits(self, analysis: Analysis, langs: Sequence[str]) -> np.ndarray:
         """Per text, the logits of its own sentiment head (or of the fallback heads) and of the
@@ -176,7 +176,7 @@ class BuiltinScorer(Scorer):
         sentiment heads (another backend's probabilities) and feeds the intent combination."""
         order = self.group_order(langs)
         at = order.tolist()
-        langs = [langs[i] for i in at]
+        langs = list(map(langs.__getitem__, at))
         analysis = self.featuriser.analyse(texts, at)
         logits = self.logits(analysis, langs)
         sent = self.sentiment_probs(logits, langs) if sentiment is None else sentiment[order]

@@ -404,7 +404,7 @@ class Featuriser:
             padded = " " + marked.replace(SEP, f" {SEP} ") + " "
         else:
             parts = marked.split(SEP)  # marking leaves no SEP inside a text
-            padded = " " + f" {SEP} ".join([parts[i] for i in order]) + " "
+            padded = " " + f" {SEP} ".join(map(parts.__getitem__, order)) + " "
         padded = padded.replace(URL_MARK, "url").replace(HANDLE_MARK, "@user")
         raw = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
         cp, fold, flags = _normalise(raw)
