@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, TextIO
 
 from escucha.cli.jsonlines import record_batches, streams
@@ -78,9 +79,9 @@ def classify_stream(
         source, "classify", skipped, _lang_check, number_ids=True, size=BATCH
     ):
         read = reader.read_batch(
-            [obj["text"] for obj in batch], [obj.get("lang") or None for obj in batch]
+            list(map(itemgetter("text"), batch)), [obj.get("lang") or None for obj in batch]
         )
-        sink.write(output_text([obj["id"] for obj in batch], read))
+        sink.write(output_text(list(map(itemgetter("id"), batch)), read))
         sink.flush()  # each batch reaches a pipe's reader as soon as it is read
         done += len(batch)
         if progress:
