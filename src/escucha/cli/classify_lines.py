@@ -128,7 +128,7 @@ def output_text(ids: list, read: BatchReading) -> str:
     label_json = np.array([json.dumps(list(ls)) for ls in label_sets()], dtype=object)
     columns = [
         _id_texts(ids),
-        [quoted[lang] for lang in read.langs],
+        list(map(quoted.__getitem__, read.langs)),
         labels[read.sentiment.argmax(axis=1)],
         _rounded_reprs(read.sentiment),
         _rounded_reprs(read.intents),

@@ -135,7 +135,7 @@ class BuiltinScorer(Scorer):
         out = np.zeros((n, 3), dtype=np.float64)
         heads = list(self.sentiment)
         code = {lang: i for i, lang in enumerate(heads)}
-        codes = np.array([code.get(lang, -1) for lang in langs], dtype=np.int64)
+        codes = np.fromiter(map(code.get, langs, itertools.repeat(-1)), np.int64, len(langs))
         for i, lang in enumerate(heads):
             rows = np.flatnonzero(codes == i)
             if rows.size:
