@@ -66,11 +66,11 @@ class BuiltinScorer(Scorer):
         self.intent_columns = {k: len(picked) + i for i, k in enumerate(MODEL_INTENTS)}
         picked += [column[f"intent.{k}"] for k in MODEL_INTENTS]
         self.col_scale = arrays["scale"][picked].astype(np.float32)
-        # The int8 weights are kept as shipped (one scale per column), lane-packed and summed
-        # as integers (rowsums): less memory traffic than float32 rows, exact sums. One table
+        # The int8 weights are kept as shipped (one scale per column), eight columns to a
+        # 64-bit word, and summed as integers (rowsums): small tables, exact sums. One table
         # per sentiment head, with the intent columns: a text's n-grams are looked up in its
-        # language's table only (two packed words per n-gram instead of one per three columns
-        # of every head), texts of other languages in the fallback heads' tables.
+        # language's table only (one word per n-gram in a 2 MB table, where one table of every
+        # head took three words of 6 MB), texts of other languages in the fallback heads' ones.
         self._tables: dict[str, tuple[PackedRows, np.ndarray]] = {}
         for lang, (j, _) in self.sentiment.items():
             out = np.array([j, j + 1, j + 2, *self.intent_columns.values()])
