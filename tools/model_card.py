@@ -701,11 +701,11 @@ complaint estimate.
   as spam but lowers the leave-one-video-out spam F1 (about 0.93 without them). Requests
   such as "please add wifi" can still score as promo ("please subscribe" spam).
 - Speed: the benchmark below runs `escucha classify` and a VADER script as whole processes
-  on the same JSON Lines file (startup, parsing and writing included). The margin over the
-  2x target is small and moves with machine load. escucha's startup (Python, the CLI
-  framework, numpy, the models) is about half a second on a quiet machine; the first run on
-  a machine also decompresses py3langid's model and keeps the derived tables (about 40 MB)
-  in `~/.cache/escucha` (`$ESCUCHA_CACHE_DIR`, `$XDG_CACHE_HOME`), which later runs read.
+  on the same JSON Lines file (startup, parsing and writing included); the ratio moves with
+  machine load. escucha's startup (Python, numpy, the models) is about a tenth of a second
+  on a quiet machine; the first run on a machine also decompresses py3langid's model and
+  keeps the derived tables (about 50 MB) in `~/.cache/escucha` (`$ESCUCHA_CACHE_DIR`,
+  `$XDG_CACHE_HOME`), which later runs read.
 - The feature space was shrunk for speed (char 3-4-grams instead of 2-5-grams, 2^18 instead
   of 2^19 buckets): en/es sentiment stayed within 0.01 macro-F1, but the small-data languages
   (de, fr, it, pt: 1,839 training tweets each) lost about 0.01-0.02 on UMSAB val.

@@ -226,11 +226,25 @@ def test_record_batches_parse_as_one_line_at_a_time(size, capsys):
 def test_loads_each_parses_the_lines_without_brackets_together():
     from escucha.cli import jsonlines
 
-    lines = ['{"a": 1}\n', " \n", "[1]\n", '"s"', '{"b": "[x"}\n']
+    lines = ['{"a": 1}\n', " \n", "[1]\n", '"s"', '{"b": "[x"}\n', "[oops]\n"]
     out = jsonlines._loads_each(lines)
     assert out[0] == {"a": 1} and out[3] == "s" and out[4] == {"b": "[x"}
-    assert out[1] is jsonlines._BLANK and out[2] is jsonlines._FAILED
+    assert out[1] is jsonlines._BLANK and out[2] == [1] and out[5] is jsonlines._FAILED
     assert jsonlines._loads_each(['{"a": 1}\n', "{oops\n"])[0] is jsonlines._FAILED
+    assert jsonlines._loads_each(['{"a": 1}\n', '"b"']) == [{"a": 1}, "b"]
+    assert jsonlines._loads_each(['{"a": 1}\n', "\n"])[1] is jsonlines._BLANK
+
+
+def test_record_batches_of_good_lines_keep_their_size(capsys):
+    """Chunks whose lines are all good records are taken whole, in batches of ``size``."""
+    from escucha.cli.jsonlines import record_batches
+
+    lines = [f'{{"id": {i}, "text": "t{i}"}}\n' for i in range(10)]
+    lines[1] = "oops\n"
+    skipped: list[int] = []
+    batches = list(record_batches(iter(lines), "t", skipped, size=3))
+    assert [len(b) for b in batches] == [3, 3, 3]
+    assert [r["id"] for b in batches for r in b] == [0, *range(2, 10)] and skipped == [2]
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,26 @@ def test_deterministic_and_batch_independent(reader):
             assert a.intents[k] == pytest.approx(b.intents[k], abs=1e-5)
 
 
+def test_texts_are_scored_by_their_own_heads_in_any_order(reader):
+    """The scorer groups a batch by sentiment head (es, en, fallback) and puts the results
+    back in the texts' order: the same bits whatever the order of the batch."""
+    import numpy as np
+
+    langs = ["es", "en", "es", "en", "es", "en", "unknown", "fr"]
+    sent, intents = reader._scorer.score(TEXTS, langs)
+    back = list(reversed(range(len(TEXTS))))
+    sent_r, intents_r = reader._scorer.score([TEXTS[i] for i in back], [langs[i] for i in back])
+    assert np.array_equal(sent_r[back], sent) and np.array_equal(intents_r[back], intents)
+    scorer = reader._scorer
+    logits = scorer.logits(scorer.featuriser.analyse(TEXTS[:2]), ["es", "en"])
+    es, en = (range(j, j + 3) for j, _ in (scorer.sentiment["es"], scorer.sentiment["en"]))
+    assert np.isnan(logits[0, list(en)]).all() and np.isfinite(logits[0, list(es)]).all()
+    assert np.isnan(logits[1, list(es)]).all() and np.isfinite(logits[1, list(en)]).all()
+    assert np.isfinite(logits[:, list(scorer.intent_columns.values())]).all()
+    empty = scorer.score([], [])
+    assert empty[0].shape == (0, len(SENTIMENTS)) and empty[1].shape == (0, len(INTENTS))
+
+
 def test_deterministic_across_processes(reader):
     code = (
         "from escucha.understand import load_reader;"

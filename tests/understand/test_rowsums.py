@@ -13,7 +13,7 @@ def _reference(rows: np.ndarray, cols: np.ndarray, starts: np.ndarray) -> np.nda
     return np.add.reduceat(rows[cols].astype(np.int64), starts, axis=0)
 
 
-@pytest.mark.parametrize("width", [1, 3, 4, 9, 10])
+@pytest.mark.parametrize("width", [1, 3, 4, 6, 8, 9, 10, 17])
 def test_sums_equal_the_rows_sums(tmp_path, monkeypatch, width):
     monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(tmp_path))
     rng = np.random.default_rng(width)
@@ -30,7 +30,7 @@ def test_sums_equal_the_rows_sums(tmp_path, monkeypatch, width):
     assert np.array_equal(PackedRows(rows).segment_sums(cols, starts), expected)
 
 
-def test_long_segments_are_summed_without_lanes(tmp_path, monkeypatch):
+def test_long_segments_are_summed_in_pieces(tmp_path, monkeypatch):
     monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(tmp_path))
     rows = np.full((4, 5), 127, dtype=np.int8)
     rows[2] = -128
@@ -39,6 +39,16 @@ def test_long_segments_are_summed_without_lanes(tmp_path, monkeypatch):
     assert cols.size - 10 > rowsums.MAX_COUNT  # the last segment could carry between lanes
     packed = PackedRows(rows)
     assert np.array_equal(packed.segment_sums(cols, starts), _reference(rows, cols, starts))
+
+
+def test_many_segments_are_summed_in_chunks(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESCUCHA_CACHE_DIR", str(tmp_path))
+    rng = np.random.default_rng(0)
+    rows = rng.integers(-128, 128, size=(1000, 7)).astype(np.int8)
+    cols = rng.integers(0, 1000, size=3 * rowsums.CHUNK + 123)
+    starts = np.unique(rng.integers(5, cols.size, size=2000))  # entries 0-4: in no segment
+    expected = _reference(rows, cols, starts)
+    assert np.array_equal(PackedRows(rows).segment_sums(cols, starts), expected)
 
 
 def test_no_segments(tmp_path, monkeypatch):

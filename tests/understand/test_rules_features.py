@@ -324,3 +324,18 @@ def test_intensified_and_elongated_words_get_their_own_entries():
     added = [a - b for a, b in zip(after, before, strict=True)]
     assert [len(a) for a in added] == [1, 0, 1, 0, 1]
     assert added[2] == added[4]  # one pseudo-word for every elongated word
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 64])
+def test_char_ngrams_hashed_in_chunks_are_those_of_one_pass(monkeypatch, chunk):
+    """The char n-grams of a batch are hashed a chunk of code points at a time: the same
+    entries, in the same order, wherever the chunks end (inside windows, at separators)."""
+    from escucha.understand import features
+
+    texts = ["hola qué tal", "", "I  LOVE it!!! 😀", "a", "ab", "tres días sin maleta @iberia"]
+    config = FeatureConfig(bits=18, char_min=2, char_max=5)
+    whole = Featuriser(config).analyse(texts)
+    monkeypatch.setattr(features, "_CHUNK", chunk)
+    chunked = Featuriser(config).analyse(texts)
+    for a, b in zip(whole.blocks, chunked.blocks, strict=True):
+        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.cols, b.cols)

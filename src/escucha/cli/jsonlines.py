@@ -9,11 +9,11 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import islice
+from itertools import islice, repeat
 from json import decoder as _json_decoder
 from json import scanner as _json_scanner
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 BATCH = 1000
 # the C scanner behind json.loads, called directly: one line is one JSON value, and the
@@ -92,6 +92,13 @@ def record_batches(
     first = 1  # number of the chunk's first line
     while chunk := list(islice(source, size)):
         values = _loads_each(chunk)
+        if _all_kept(values, extra):  # every line a record as it is: no checks line by line
+            batch += cast(list[dict], values)
+            while len(batch) >= size:
+                yield batch[:size]
+                batch = batch[size:]
+            first += len(chunk)
+            continue
         for number, (line, value) in enumerate(zip(chunk, values, strict=True), start=first):
             if value is _BLANK:
                 continue
@@ -116,6 +123,20 @@ def record_batches(
 _BLANK = object()
 
 
+def _all_kept(values: list[object], extra: ExtraCheck | None) -> bool:
+    """Whether _record keeps every value unchanged: an object with an id and a string text
+    that ``extra`` lets through (json gives plain dicts and strings, never subclasses).
+    Checked with C-level maps, without a Python call per value but ``extra``'s."""
+    if {*map(type, values)} != {dict}:
+        return False
+    objs = cast(list[dict], values)
+    if None in map(dict.get, objs, repeat("id")):
+        return False
+    if {*map(type, map(dict.get, objs, repeat("text")))} != {str}:
+        return False
+    return not (extra and any(map(extra, objs)))
+
+
 def _loads_each(lines: list[str]) -> list[object]:
     """Per line: _BLANK (only whitespace), its JSON value, or _FAILED (parse_record then
     parses it alone and says why).
@@ -125,10 +146,22 @@ def _loads_each(lines: list[str]) -> list[object]:
     when every line is one JSON value: a string cannot run on past its line (a raw newline
     ends it), and with no "]" in the lines the only closing brackets are the wrappers', so
     each wrapper list holds exactly its own line. One C call for the lot instead of one
-    Python-level parse per line. If it fails, every line is parsed alone.
+    Python-level parse per line; if it fails, each of those lines is parsed alone. The few
+    lines with "]" are parsed one by one. When no line holds "]", the lines are first parsed
+    without telling blank ones (a blank line then fails that parse).
     """
+    bracketed = [i for i, line in enumerate(lines) if "]" in line]
+    if not bracketed:
+        try:
+            values = json.loads("[[" + "\n],[".join(lines) + "\n]]")
+            if len(values) == len(lines):
+                return [v for (v,) in values]  # ValueError: a blank line (an empty list)
+        except (ValueError, RecursionError):
+            pass
     out: list[object] = [_FAILED if line.strip() else _BLANK for line in lines]
     fast = [i for i, line in enumerate(lines) if out[i] is _FAILED and "]" not in line]
+    for i in bracketed:
+        out[i] = _fast_loads(lines[i])
     if not fast:
         return out
     try:

@@ -55,6 +55,7 @@ _PUNCT = np.array(sorted(map(ord, ".,;:!?¡¿")), dtype=np.uint32)  # ends a neg
 SEP = "\x00"  # separates the texts of a batch in joined strings
 _SEP = 0
 _SPACE = 32
+_CHUNK = 1 << 15  # code points per step of the char n-gram hashing (256 KB of uint64)
 
 EXTRA_NAMES = (
     "lex_pos",
@@ -324,6 +325,19 @@ class Block:
 
 
 @dataclass(frozen=True)
+class HashedPart:
+    """Hashed weights for the texts ``lo:hi`` of a batch: the first ``used`` columns of
+    ``rows`` (int8, one row per bucket), times ``scale``, go to the output ``columns``."""
+
+    lo: int
+    hi: int
+    rows: PackedRows
+    used: int
+    columns: np.ndarray
+    scale: np.ndarray
+
+
+@dataclass(frozen=True)
 class Analysis:
     """One featurised batch: hashed n-gram entries (rows sorted), dense extras, tokens."""
 
@@ -381,10 +395,16 @@ class Featuriser:
         self._pos_emoji = np.array(sorted({ord(c) for c in lexicon.POSITIVE_EMOJI}), np.uint32)
         self._neg_emoji = np.array(sorted({ord(c) for c in lexicon.NEGATIVE_EMOJI}), np.uint32)
 
-    def analyse(self, texts: Sequence[str]) -> Analysis:
+    def analyse(self, texts: Sequence[str], order: Sequence[int] | None = None) -> Analysis:
+        """The analysis of ``texts``, or with ``order`` that of ``[texts[i] for i in order]``
+        (the batch's link marks, cached for language ID, are reordered, not found again)."""
         cfg = self.config
         marked = mark_links(texts, cfg.max_chars)
-        padded = " " + marked.replace(SEP, f" {SEP} ") + " "
+        if order is None:
+            padded = " " + marked.replace(SEP, f" {SEP} ") + " "
+        else:
+            parts = marked.split(SEP)  # marking leaves no SEP inside a text
+            padded = " " + f" {SEP} ".join(map(parts.__getitem__, order)) + " "
         padded = padded.replace(URL_MARK, "url").replace(HANDLE_MARK, "@user")
         raw = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
         cp, fold, flags = _normalise(raw)
@@ -411,19 +431,23 @@ class Featuriser:
         extras = self._extras(cp, flags, doc, tokens, negated, n_docs)
         return Analysis(n_docs, cp, doc, tokens, tuple(blocks), extras)
 
-    def logits(
-        self, a: Analysis, hashed: PackedRows, extra: np.ndarray, col_scale: np.ndarray
-    ) -> np.ndarray:
+    def logits(self, a: Analysis, extra: np.ndarray, parts: Sequence[HashedPart]) -> np.ndarray:
         """``transform(texts) @ W`` without building the full matrix (inference), where W is
-        ``hashed`` (int8, one row per bucket, ``col_scale`` per column) over ``extra`` (one
-        row per dense feature). Each block's weight rows are summed per text with numpy alone,
-        so that reading posts does not import scipy (a quarter of a second at every start)."""
+        hashed weights over ``extra`` (one row per dense feature). Each part gives the rows
+        ``lo:hi`` the sums of its hashed weights in its output columns; each block's weight rows
+        are summed per text with numpy alone, so that reading posts does not import scipy (a
+        quarter of a second at every start). Columns no part covers hold the dense part only."""
         out = dense_product(a.extras, extra)
         for b in a.blocks:
-            filled = np.flatnonzero(np.diff(b.indptr))
-            if filled.size:
-                sums = hashed.segment_sums(b.cols, b.indptr[filled])
-                out[filled] += (sums * col_scale) * b.scale[filled, None]
+            for part in parts:
+                filled = part.lo + np.flatnonzero(np.diff(b.indptr[part.lo : part.hi + 1]))
+                if filled.size:
+                    start = b.indptr[part.lo]
+                    cols = b.cols[start : b.indptr[part.hi]]
+                    sums = part.rows.segment_sums(cols, b.indptr[filled] - start)[:, : part.used]
+                    out[filled[:, None], part.columns] += (sums * part.scale) * b.scale[
+                        filled, None
+                    ]
         return out
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -458,20 +482,29 @@ class Featuriser:
     def _char_ngrams(self, cp: np.ndarray, is_sep: np.ndarray) -> list[np.ndarray]:
         """Hashed columns of the char n-grams that stay inside one text, in text order, one
         array per width char_min..char_max. Every window is hashed; those that hold a
-        separator are dropped from the bucket numbers (the cheapest array to filter)."""
+        separator are dropped from the bucket numbers (the cheapest array to filter). The
+        windows are hashed _CHUNK starts at a time: the dozen 64-bit temporaries of a step
+        are 256 KB, not megabytes that the C allocator (glibc's defaults) maps afresh and the
+        kernel zeroes page by page at every step (half the time of the char n-grams)."""
         cfg = self.config
-        out = []
+        widths = range(cfg.char_min, cfg.char_max + 1)
+        out: list[list[np.ndarray]] = [[] for _ in widths]
         wide = cp.astype(np.uint64)
-        g, crosses = wide, is_sep
         with np.errstate(over="ignore"):
-            for k in range(1, cfg.char_max + 1):
-                if k > 1:
-                    g = g[:-1] * _P
-                    g += wide[k - 1 :]
-                    crosses = crosses[:-1] | is_sep[k - 1 :]
-                if k >= cfg.char_min:
-                    out.append(_bucket(g, cfg.bits, _SALT_CHAR * k % 2**64)[~crosses])
-        return out
+            for lo in range(0, max(cp.size, 1), _CHUNK):
+                hi = lo + _CHUNK + cfg.char_max - 1  # the windows starting before lo + _CHUNK
+                chunk, sep = wide[lo:hi], is_sep[lo:hi]
+                g, crosses = chunk, sep
+                for k in range(1, cfg.char_max + 1):
+                    if k > 1:
+                        g = g[:-1] * _P
+                        g += chunk[k - 1 :]
+                        crosses = crosses[:-1] | sep[k - 1 :]
+                    if k >= cfg.char_min:
+                        salt = _SALT_CHAR * k % 2**64
+                        buckets = _bucket(g[:_CHUNK], cfg.bits, salt)[~crosses[:_CHUNK]]
+                        out[k - cfg.char_min].append(buckets)
+        return [parts[0] if len(parts) == 1 else np.concatenate(parts) for parts in out]
 
     def _word_features(
         self, t: Tokens, cp: np.ndarray

@@ -48,7 +48,7 @@ def _logit(p: np.ndarray | float) -> np.ndarray:
 
 def english_rows(langs: Sequence[str]) -> np.ndarray:
     """Mask of the posts read with the English intent models."""
-    return np.array([lang in MODEL_LANGUAGES for lang in langs], dtype=bool)
+    return np.fromiter(map(MODEL_LANGUAGES.__contains__, langs), bool, len(langs))
 
 
 def combine(

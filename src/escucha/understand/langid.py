@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -130,10 +131,11 @@ class LanguageDetector:
         """``probabilities`` of the cleaned texts of a batch joined by SEP."""
         cleaned = joined.split(SEP)
         n = len(cleaned)
-        upper = list(map(str.isupper, cleaned))
-        if any(upper):
-            lowered = [t.lower() if up else t for t, up in zip(cleaned, upper, strict=True)]
-            joined = SEP.join(lowered)
+        upper = list(compress(range(n), map(str.isupper, cleaned)))
+        if upper:
+            for i in upper:
+                cleaned[i] = cleaned[i].lower()
+            joined = SEP.join(cleaned)
         data = np.frombuffer(unicodedata.normalize("NFC", joined).encode("utf-8"), np.uint8)
         ends = np.append(np.flatnonzero(data == 0), data.size)  # SEP
         starts = np.concatenate(([0], ends[:-1] + 1))

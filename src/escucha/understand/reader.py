@@ -129,7 +129,7 @@ class PostReader:
             ]
 
     def _languages(self, texts: list[str], langs: Sequence[str | None] | None) -> list[str]:
-        if langs is None:
+        if langs is None or langs.count(None) == len(langs):
             return self._detector.detect(texts)
         resolved = [str(lang) if lang is not None else "" for lang in langs]
         todo = [i for i, lang in enumerate(langs) if lang is None]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -1496,7 +1497,7 @@ class RuleMatcher:
         doc_lang = np.zeros(a.n_docs, dtype=np.int64)
         if langs is not None:
             code = {lang: i for i, lang in enumerate(self._langs) if lang}
-            doc_lang = np.array([code.get(lang, 0) for lang in langs], dtype=np.int64)
+            doc_lang = np.fromiter(map(code.get, langs, repeat(0)), np.int64, len(langs))
         matches = self._matches(vid, t.doc, cand)
         for n in sorted(self._tables, reverse=True):
             _, probs, where, intent_ids, rule_lang = self._tables[n]
