@@ -5,26 +5,31 @@ refreshed, brands re-matched, posts edited, tombstoned, erased and re-dated."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from pandas.testing import assert_frame_equal
+from sqlalchemy import ColumnElement, Connection, String, and_, case, cast, func, literal, select
 
 from escucha.config import Brand
 from escucha.core.items import Deletion, Item
+from escucha.core.labels import UNKNOWN_LANG
 from escucha.enrich import current_model_version
 from escucha.reads.mentions import (
+    INTENT_COLUMNS,
     intent_counts,
-    joined_intent_counts,
     joined_mention_counts,
     mention_counts,
 )
-from escucha.reads.overview import joined_language_periods, language_periods, post_totals
+from escucha.reads.overview import LanguagePeriod, language_periods, post_totals
 from escucha.store import db, rollup
+from escucha.store.rollup import utc_day
 from escucha.store.schema import (
+    LIVE_POSTS,
     brand_mentions,
+    enrichments,
     mention_rollup,
     post_engagement,
     post_rollup,
@@ -321,3 +326,69 @@ def test_a_day_changed_by_a_writer_still_open_is_recomputed_after_it_commits(wor
         writer.commit()
     after = _same(workspace, version)
     assert {"Vueling", "Air Europa", "Level"} <= set(after["brand"])
+
+
+# -- the references: the grouped joins the rollups replaced -------------------------------
+
+
+def joined_intent_counts(conn: Connection, model_version: str) -> pd.DataFrame:
+    """`intent_counts` by the grouped join it replaced."""
+    import pandas as pd
+
+    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
+    day = utc_day(conn.dialect.name)
+    labels = cast(enrichments.c.intents, String)
+
+    def flagged(intent: str) -> ColumnElement[int]:
+        return func.sum(case((labels.like(f'%"{intent}"%'), 1), else_=0))
+
+    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    query = (
+        select(
+            lang, brand_mentions.c.brand, day, func.count(), flagged("complaint"), flagged("wish")
+        )
+        .select_from(
+            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id).outerjoin(
+                enrichments, join
+            )
+        )
+        .where(LIVE_POSTS)
+        .group_by(lang, brand_mentions.c.brand, day)
+    )
+    frame = pd.DataFrame.from_records(conn.execute(query).all(), columns=INTENT_COLUMNS)
+    frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
+    for column in INTENT_COLUMNS[3:]:
+        frame[column] = frame[column].fillna(0).astype("int64")
+    return frame
+
+
+def joined_language_periods(
+    conn: Connection,
+    model_version: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[LanguagePeriod]:
+    """`language_periods` by the join of posts and enrichments: the reference the rollup
+    equals."""
+    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
+    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    query = (
+        select(lang, func.min(posts.c.created_at), func.max(posts.c.created_at), func.count())
+        .select_from(posts.outerjoin(enrichments, join))
+        .where(LIVE_POSTS, posts.c.created_at.isnot(None))
+        .group_by(lang)
+    )
+    if start is not None:
+        query = query.where(posts.c.created_at >= datetime.combine(start, time(), UTC))
+    if end is not None:
+        after = datetime.combine(end + timedelta(days=1), time(), UTC)
+        query = query.where(posts.c.created_at < after)
+    found = [
+        LanguagePeriod(str(code), _day(first), _day(last), int(n))
+        for code, first, last, n in conn.execute(query).all()
+    ]
+    return sorted(found, key=lambda p: (-p.posts, p.lang))
+
+
+def _day(value: datetime) -> date:
+    return value.astimezone(UTC).date() if value.tzinfo else value.date()  # naive: UTC

@@ -13,13 +13,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Select,
     String,
     and_,
-    case,
-    cast,
     func,
     literal,
     select,
@@ -158,34 +155,3 @@ def intent_counts(conn: Connection, model_version: str) -> pd.DataFrame:
         .order_by(r.day, r.lang, r.brand)
     ).all()
     return _shaped(pd.DataFrame.from_records(rows, columns=INTENT_COLUMNS))
-
-
-def joined_intent_counts(conn: Connection, model_version: str) -> pd.DataFrame:
-    """`intent_counts` by the grouped join: the reference the rollup equals."""
-    import pandas as pd
-
-    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
-    day = utc_day(conn.dialect.name)
-    labels = cast(enrichments.c.intents, String)
-
-    def flagged(intent: str) -> ColumnElement[int]:
-        return func.sum(case((labels.like(f'%"{intent}"%'), 1), else_=0))
-
-    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
-    query = (
-        select(
-            lang, brand_mentions.c.brand, day, func.count(), flagged("complaint"), flagged("wish")
-        )
-        .select_from(
-            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id).outerjoin(
-                enrichments, join
-            )
-        )
-        .where(LIVE_POSTS)
-        .group_by(lang, brand_mentions.c.brand, day)
-    )
-    frame = pd.DataFrame.from_records(conn.execute(query).all(), columns=INTENT_COLUMNS)
-    frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
-    for column in INTENT_COLUMNS[3:]:
-        frame[column] = frame[column].fillna(0).astype("int64")
-    return frame

@@ -5,11 +5,10 @@ date first (committed unless the connection is in a transaction)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
-from sqlalchemy import Connection, String, and_, func, literal, select
+from sqlalchemy import Connection, func, select
 
-from escucha.core.labels import UNKNOWN_LANG
 from escucha.store import rollup
 from escucha.store.schema import (
     LIVE_POSTS,
@@ -132,35 +131,3 @@ def language_periods(
         for code, first, last, n in conn.execute(query).all()
     ]
     return sorted(found, key=lambda p: (-p.posts, p.lang))
-
-
-def joined_language_periods(
-    conn: Connection,
-    model_version: str,
-    start: date | None = None,
-    end: date | None = None,
-) -> list[LanguagePeriod]:
-    """`language_periods` by the join of posts and enrichments: the reference the rollup
-    equals."""
-    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
-    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
-    query = (
-        select(lang, func.min(posts.c.created_at), func.max(posts.c.created_at), func.count())
-        .select_from(posts.outerjoin(enrichments, join))
-        .where(LIVE_POSTS, posts.c.created_at.isnot(None))
-        .group_by(lang)
-    )
-    if start is not None:
-        query = query.where(posts.c.created_at >= datetime.combine(start, time(), UTC))
-    if end is not None:
-        after = datetime.combine(end + timedelta(days=1), time(), UTC)
-        query = query.where(posts.c.created_at < after)
-    found = [
-        LanguagePeriod(str(code), _utc_day(first), _utc_day(last), int(n))
-        for code, first, last, n in conn.execute(query).all()
-    ]
-    return sorted(found, key=lambda p: (-p.posts, p.lang))
-
-
-def _utc_day(value: datetime) -> date:
-    return value.astimezone(UTC).date() if value.tzinfo else value.date()  # naive: UTC
