@@ -17,12 +17,7 @@ from escucha.config import Brand
 from escucha.core.items import Deletion, Item
 from escucha.core.labels import UNKNOWN_LANG
 from escucha.enrich import current_model_version
-from escucha.reads.mentions import (
-    INTENT_COLUMNS,
-    intent_counts,
-    joined_mention_counts,
-    mention_counts,
-)
+from escucha.reads.mentions import COUNT_COLUMNS, INTENT_COLUMNS, intent_counts, mention_counts
 from escucha.reads.overview import LanguagePeriod, language_periods, post_totals
 from escucha.store import db, rollup
 from escucha.store.rollup import utc_day
@@ -32,6 +27,7 @@ from escucha.store.schema import (
     enrichments,
     mention_rollup,
     post_engagement,
+    post_labels,
     post_rollup,
     posts,
     rollup_dirty,
@@ -329,6 +325,43 @@ def test_a_day_changed_by_a_writer_still_open_is_recomputed_after_it_commits(wor
 
 
 # -- the references: the grouped joins the rollups replaced -------------------------------
+
+
+def joined_mention_counts(conn: Connection, model_version: str) -> pd.DataFrame:
+    """`mention_counts` by the grouped join of posts, enrichments, brand mentions, engagement
+    and labels it replaced."""
+    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
+    # an analyst's label overrides the model's
+    sentiment = func.coalesce(post_labels.c.sentiment, enrichments.c.sentiment, literal("", String))
+    day = utc_day(conn.dialect.name)
+    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
+    followers, engagement = post_engagement.c.followers, post_engagement.c.engagement
+    query = (
+        select(
+            lang,
+            brand_mentions.c.brand,
+            sentiment,
+            day,
+            func.count(),
+            func.coalesce(func.sum(followers), 0),
+            func.count(followers),
+            func.coalesce(func.sum(engagement), 0),
+            func.count(engagement),
+        )
+        .select_from(
+            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id)
+            .outerjoin(enrichments, join)
+            .outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
+            .outerjoin(post_labels, post_labels.c.post_id == posts.c.id)
+        )
+        .where(LIVE_POSTS)
+        .group_by(lang, brand_mentions.c.brand, sentiment, day)
+    )
+    frame = pd.DataFrame.from_records(conn.execute(query).all(), columns=COUNT_COLUMNS)
+    summed = COUNT_COLUMNS[4:]
+    frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
+    frame[summed] = frame[summed].astype("int64")
+    return frame
 
 
 def joined_intent_counts(conn: Connection, model_version: str) -> pd.DataFrame:

@@ -3,36 +3,26 @@
 Mentions per language, brand, sentiment and UTC day; share of voice, net sentiment and volume
 over time derive from those few thousand rows (escucha.insights.aggregates, the same functions
 the DataFrame path uses). Every post's counts are read from the maintained rollup
-(store/rollup.py, brought up to date first); a selection's are counted by the grouped join
-(`joined_mention_counts`, which the rollup must always equal).
+(store/rollup.py, brought up to date first); a selection's are counted by the rollup's own
+grouped join over the selected posts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
-    Select,
-    String,
-    and_,
     func,
-    literal,
     select,
 )
 
 from escucha.core.labels import UNKNOWN_LANG
 from escucha.store import rollup
-from escucha.store.rollup import utc_day
 from escucha.store.schema import (
-    LIVE_POSTS,
     brand_mentions,
-    enrichments,
     mention_rollup,
-    post_engagement,
-    post_labels,
-    posts,
 )
 
 if TYPE_CHECKING:
@@ -43,36 +33,6 @@ REACH_COLUMNS = ["reach", "reach_known", "engagement", "engagement_known"]
 and how many of them had a follower count; the sum of their engagement and how many had one."""
 COUNT_COLUMNS = ["lang", "brand", "sentiment", "day", "mentions", *REACH_COLUMNS]
 _CHUNK = 900  # ids per IN (...) list: below SQLite's bound-parameter limit
-
-
-def _count_query(conn: Connection, model_version: str) -> Select:
-    lang = func.coalesce(enrichments.c.lang, literal(UNKNOWN_LANG, String))
-    # an analyst's label overrides the model's
-    sentiment = func.coalesce(post_labels.c.sentiment, enrichments.c.sentiment, literal("", String))
-    day = utc_day(conn.dialect.name)
-    join = and_(enrichments.c.post_id == posts.c.id, enrichments.c.model_version == model_version)
-    followers, engagement = post_engagement.c.followers, post_engagement.c.engagement
-    return (
-        select(
-            lang,
-            brand_mentions.c.brand,
-            sentiment,
-            day,
-            func.count(),
-            func.coalesce(func.sum(followers), 0),
-            func.count(followers),
-            func.coalesce(func.sum(engagement), 0),
-            func.count(engagement),
-        )
-        .select_from(
-            brand_mentions.join(posts, posts.c.id == brand_mentions.c.post_id)
-            .outerjoin(enrichments, join)
-            .outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
-            .outerjoin(post_labels, post_labels.c.post_id == posts.c.id)
-        )
-        .where(LIVE_POSTS)
-        .group_by(lang, brand_mentions.c.brand, sentiment, day)
-    )
 
 
 def mention_counts(
@@ -86,7 +46,7 @@ def mention_counts(
     is in a transaction: store.rollup.refresh).
     """
     if ids is not None:
-        return joined_mention_counts(conn, model_version, ids)
+        return _selection_counts(conn, model_version, ids)
     import pandas as pd
 
     rollup.refresh(conn, model_version)
@@ -110,30 +70,22 @@ def _shaped(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def joined_mention_counts(
-    conn: Connection, model_version: str, ids: Sequence[int] | None = None
-) -> pd.DataFrame:
-    """`mention_counts` by the grouped join of posts, enrichments, brand mentions, engagement
-    and labels: for a selection of posts, and the reference the rollup equals."""
+def _selection_counts(conn: Connection, model_version: str, ids: Sequence[int]) -> pd.DataFrame:
+    """`mention_counts` of a selection: the rollup's grouped join (store.rollup.grouped) over
+    its posts, in chunks of ids, the groups a chunk boundary split added up."""
     import pandas as pd
 
-    query = _count_query(conn, model_version)
-    if ids is None:
-        rows = conn.execute(query).all()
-    else:
-        rows = []
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start : start + _CHUNK]
-            rows += conn.execute(query.where(brand_mentions.c.post_id.in_(chunk))).all()
-    frame = pd.DataFrame.from_records(rows, columns=COUNT_COLUMNS)
-    summed = ["mentions", *REACH_COLUMNS]
-    if ids is not None and not frame.empty:  # chunks may split a group: add them up
-        keys = COUNT_COLUMNS[:4]
-        frame = frame.groupby(keys, dropna=False, sort=False)[summed].sum().reset_index()
-    frame["lang"] = [str(v).strip().lower() or UNKNOWN_LANG for v in frame["lang"]]
-    frame[summed] = frame[summed].astype("int64")
-    return frame
+    rows: list[Any] = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = brand_mentions.c.post_id.in_(ordered[start : start + _CHUNK])
+        rows += conn.execute(rollup.grouped(conn, model_version, chunk)).all()
+    columns = ["model_version", *COUNT_COLUMNS, "complaint", "wish"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)[COUNT_COLUMNS]
+    if not frame.empty:
+        keys, summed = COUNT_COLUMNS[:4], COUNT_COLUMNS[4:]
+        frame = frame.groupby(keys, sort=False)[summed].sum().reset_index()
+    return _shaped(frame)
 
 
 INTENT_COLUMNS = ["lang", "brand", "day", "mentions", "complaint", "wish"]
