@@ -434,19 +434,33 @@ class ComplaintData:
             self._x[key] = (x, ax)
         return self._x[key]
 
-    def oof(self, lever: Lever, kind: str, folds: np.ndarray) -> np.ndarray:
-        """Out-of-fold logits of the complaint rows for one fold scheme."""
+    def oof(
+        self,
+        lever: Lever,
+        kind: str,
+        folds: np.ndarray,
+        subset: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """Out-of-fold logits of the complaint rows for one fold scheme. ``subset``: masks of
+        the complaint rows and airline tweets that may be training rows (learning curves);
+        every complaint row is still scored in its fold."""
         x, ax = self.matrices(kind, lever.patterns)
         x, ax = scale_extras(x, lever.extras), scale_extras(ax, lever.extras)
         y, air_y = self.y, self.air_y
+        own, air = (
+            subset if subset is not None else (np.ones(len(y), bool), np.ones(len(air_y), bool))
+        )
+        if subset is not None:
+            ax, air_y = ax[air], air_y[air]
+        air_keep = self.air_keep[air]
         out = np.zeros(len(y))
         for k in np.unique(folds):
-            tr, te = folds != k, folds == k
+            tr, te = (folds != k) & own, folds == k
             parts = [(x[tr], y[tr], np.ones(tr.sum()), self.dom[tr])]
             if lever.airline and lever.drop_neutral:
-                air_dom = np.full(int(self.air_keep.sum()), self.n_dom - 1)
+                air_dom = np.full(int(air_keep.sum()), self.n_dom - 1)
                 w_air = np.full(air_dom.size, lever.airline)
-                parts.append((ax[self.air_keep], air_y[self.air_keep], w_air, air_dom))
+                parts.append((ax[air_keep], air_y[air_keep], w_air, air_dom))
             elif lever.airline:
                 air_dom = np.full(len(air_y), self.n_dom - 1)
                 w_air = np.where(air_y == 1, lever.airline, lever.air_other or lever.airline)
@@ -482,18 +496,20 @@ def _logit_of(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def score_lever(cd: ComplaintData, lever: Lever) -> tuple[list[float], float, list[float]]:
+def score_lever(
+    cd: ComplaintData, lever: Lever, subset: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[list[float], float, list[float]]:
     """Per-fold grouped CV F1, pooled leave-one-domain-out F1 and per-domain F1, each fold
     scored at the P(negative) weight, threshold (and ensemble mix) chosen on the other
-    folds' out-of-fold predictions."""
+    folds' out-of-fold predictions. ``subset``: see ComplaintData.oof."""
     y = cd.y
     cells = []
     for folds in cd.schemes.values():
         if lever.ensemble:
-            a, b = (sigmoid(cd.oof(lever, kind, folds)) for kind in lever.ensemble)
+            a, b = (sigmoid(cd.oof(lever, kind, folds, subset)) for kind in lever.ensemble)
             logits = {m: _logit_of(m * a + (1 - m) * b) for m in MIXES}
         else:
-            logits = {1.0: cd.oof(lever, lever.features, folds)}
+            logits = {1.0: cd.oof(lever, lever.features, folds, subset)}
         probs = {
             (w, m): intent_component(
                 "complaint", z, cd.rules, cd.sent, {**COMBINE, "complaint_negative": w}
