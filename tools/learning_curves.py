@@ -20,7 +20,9 @@ selection used, on held-out folds that do not shrink:
   that fold's shift;
 - complaint: 5 folds grouped by dedup_key, the US airline tweets as weak labels (x0.3) in
   every training fold, P(negative) weight and threshold chosen on the other folds
-  (intent_selection.py); F1 per fold.
+  (intent_selection.py); F1 per fold. Two curves: all training rows subsampled
+  ("complaint"), and only the annotated complaint tweets, every airline tweet kept
+  ("complaint_annotated"); ``--tasks complaints`` runs both.
 
 Each (seed, fold) is one unit; the curve score(n) = a - b * n^-c is fitted by least squares
 to the mean over units at each training size, and the ceiling ``a`` gets a percentile
