@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -523,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
                 "rows": rows,
                 "seconds": round(time.time() - t0),
                 "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "load_average": [round(v, 1) for v in __import__("os").getloadavg()],
+                "load_average": [round(v, 1) for v in os.getloadavg()],
             }
             result["fractions"] = list(FRACTIONS)
             result["machine"] = f"{platform.machine()}, Python {platform.python_version()}"
