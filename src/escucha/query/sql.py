@@ -405,6 +405,15 @@ def _without_jit(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql("SELECT set_config('jit', %(v)s, true)", {"v": before})
 
 
+def exact_condition(conn: Connection, root: Node, model_version: str) -> ColumnElement[bool] | None:
+    """The SQL condition that selects exactly the live posts matching `root` (as
+    `select_posts` would), or None when part of the query is decided in Python."""
+    root = expand_categories(conn, root)
+    compiler = _Compiler(conn.dialect.name, model_version, _relabelled(conn, root))
+    where, exact = compiler.prefilter(root)
+    return and_(LIVE_POSTS, where) if exact else None
+
+
 def _select(
     conn: Connection,
     root: Node,
