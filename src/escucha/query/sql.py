@@ -388,12 +388,12 @@ def select_posts(
     `within`: only among these post ids. Past `budget` seconds (None: no limit) the work
     stops with QueryTooSlow."""
     root = expand_categories(conn, root)
-    with time_budget(conn, budget) as deadline, _without_jit(conn):
+    with time_budget(conn, budget) as deadline, without_jit(conn):
         return _select(conn, root, model_version, limit, deadline, within)
 
 
 @contextmanager
-def _without_jit(conn: Connection) -> Iterator[None]:
+def without_jit(conn: Connection) -> Iterator[None]:
     """PostgreSQL compiles the conditions of a query it thinks costly to machine code, which
     took 0.3-0.7 s of a 2-3 s query here, far more than it saved. Off for this query only."""
     if conn.dialect.name != "postgresql":

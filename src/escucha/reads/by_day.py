@@ -26,7 +26,7 @@ from escucha.core.labels import UNKNOWN_LANG
 from escucha.query import Query
 from escucha.query.ast import And, DateRange, Field, Node
 from escucha.query.fields import ascii_lower
-from escucha.query.sql import AsciiLower, exact_condition
+from escucha.query.sql import AsciiLower, exact_condition, without_jit
 from escucha.reads.posts import Selection
 from escucha.store import rollup
 from escucha.store.schema import LIVE_POSTS, mention_rollup, post_rollup, posts
@@ -146,13 +146,15 @@ def page_ids(
         span = and_(created >= _midnight(first), created < _midnight(last) + timedelta(days=1))
         order = (created.desc(), ident.desc()) if newest else (created.asc(), ident.asc())
         stmt = select(ident).where(where, span).order_by(*order)
-        ids = list(conn.scalars(stmt.offset(skip).limit(stop - start)))
+        with without_jit(conn):
+            ids = list(conn.scalars(stmt.offset(skip).limit(stop - start)))
     undated = days.get(rollup.UNDATED, 0)
     if undated and len(ids) < stop - start and position + undated > start:
         stmt = select(ident).where(where, created.is_(None))
         stmt = stmt.order_by(ident.desc() if newest else ident.asc())
         skip = max(0, start - position)
-        ids += conn.scalars(stmt.offset(skip).limit(stop - start - len(ids)))
+        with without_jit(conn):
+            ids += conn.scalars(stmt.offset(skip).limit(stop - start - len(ids)))
     return ids
 
 
@@ -173,4 +175,5 @@ class FieldSelection(Selection):
         stmt = select(posts.c.id).where(where).order_by(posts.c.id.desc())
         if cursor is not None:
             stmt = stmt.where(posts.c.id < cursor)
-        return list(conn.scalars(stmt.limit(limit)))
+        with without_jit(conn):
+            return list(conn.scalars(stmt.limit(limit)))

@@ -49,6 +49,7 @@ def _warm(ctx: WebContext) -> None:
     insights.intent_counts()  # the comparison of two periods reads it
     # the explorer's first page: the posts per day (rollups), then one short query
     insights.window(None, "newest", 0, ctx.settings.page_size)
+    insights.filter_options()  # its distinct brands, languages and sources: 20 s at 10M posts
     # these hold every post in memory (a worker peaks at 3.3 GB with them at 1M posts, most
     # of it the theme finding; docs/benchmarks.md): on a larger store, left to the first reader
     if posts <= ctx.settings.limits.warm_frame_posts:
