@@ -9,6 +9,10 @@ seconds is printed with its time, to EXPLAIN ANALYZE by hand.
 
     python bench/load_pages.py [--folder /tmp/escucha-load]
         [--url postgresql://postgres@127.0.0.1:5432/escucha_load] [--rounds 4] [--slow 0.5]
+        [--brands "Iberia,Ryanair,Vueling,United Airlines,American Airlines,Delta"]
+
+`--brands`: the endpoints filtered by brand are requested for each of these brands in turn
+(bench/locustfile.py draws one of its BRANDS at random: each is cold once per worker).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import re
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from load_run import ENDPOINTS, accounts, app_url, load_average, login_form, target
 
@@ -38,12 +43,23 @@ def log_slow(engine, slow: float) -> None:
             print(f"    slow SQL {took:.2f} s: {shown} -- {str(parameters)[:200]}", flush=True)
 
 
+def requests(brands: list[str], top: int) -> list[tuple[str, bool]]:
+    """Each endpoint's path (ENDPOINTS) and whether it is the API's; those filtered by brand
+    once for each of `brands` (URL-quoted)."""
+    return [
+        (target(endpoint.replace("Iberia", brand), top), as_api)
+        for _, endpoint, as_api in ENDPOINTS
+        for brand in (brands if "Iberia" in endpoint else ["Iberia"])
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=Path("/tmp/escucha-load"))
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/escucha_load")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--slow", type=float, default=0.5, help="seconds: log slower SQL")
+    parser.add_argument("--brands", default="Iberia", help="comma-separated brand names")
     args = parser.parse_args()
     os.environ["ESCUCHA_DATABASE_URL"] = app_url(args.url)
     from fastapi.testclient import TestClient
@@ -60,8 +76,8 @@ def main() -> None:
     with TestClient(app, base_url="http://127.0.0.1") as client:
         client.post("/login", data=login_form(client.get("/login").text), follow_redirects=False)
         bearer = {"Authorization": f"Bearer {token}"}
-        for _, endpoint, as_api in ENDPOINTS:
-            path = target(endpoint, top)
+        brands = [quote(b.strip()) for b in args.brands.split(",") if b.strip()]
+        for path, as_api in requests(brands, top):
             headers = bearer if as_api else {}
             print(path, flush=True)
             times = []

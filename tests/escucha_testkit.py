@@ -6,6 +6,7 @@ import gzip
 import itertools
 import json
 import os
+import random
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,3 +119,60 @@ def logged_in_client(app, name: str, password: str):
     data = {"username": name, "password": password, "csrf_token": token.group(1), "next": "/"}
     assert client.post("/login", data=data).status_code == 303
     return client
+
+
+BY_DAY_HEADER = "id,author,created_at,text\n"
+_BY_DAY_TEXTS = [
+    "@Iberia me habéis perdido la maleta, es una vergüenza",
+    "@Iberia gracias, el vuelo fue estupendo",
+    "@Ryanair retraso de tres horas, fatal",
+    "@Ryanair ojalá pusierais más vuelos a Santander",
+    "@united worst customer service ever, lost my bag",
+    "Thanks @united and @Iberia, the crew was wonderful!",
+    "@united I wish you had more legroom, please",
+    "nothing about any airline here",
+    "@Iberia el vuelo llegó a su hora",
+]
+BY_DAY_QUERIES = [
+    None,
+    "date:2017-11-02..2017-11-04",
+    "date:>=2017-11-05",
+    'brand:"Iberia"',
+    'brand:"iberia" AND sentiment:negative',
+    'brand:"Ryanair" AND sentiment:negative AND date:2017-11-01..2017-11-03',
+    'brand:"United Airlines" AND sentiment:positive',
+    "lang:es",
+    "lang:en AND date:2017-11-03",
+    'lang:es AND brand:"Iberia" AND sentiment:positive',
+    'brand:"Nobody"',
+    "date:2001-01-01",
+]
+
+
+def by_day_posts(workspace, tmp_path: Path) -> str:
+    """160 posts over a week of November 2017 (some undated, one deleted, one relabelled),
+    analysed; the model version. The store of the by-day tests (reads/by_day.py)."""
+    from sqlalchemy import select, update
+
+    from escucha.enrich import current_model_version
+    from escucha.store.schema import posts
+    from escucha.understand.corrections import relabel
+
+    rng = random.Random(7)
+    rows = []
+    for n in range(1, 161):
+        day = rng.choice(range(1, 8))
+        hour = rng.choice((0, 9, 9, 23))  # repeated instants: ties are ordered by id
+        created = "" if n % 17 == 0 else f"2017-11-{day:02d}T{hour:02d}:30:00Z"
+        rows.append(f'{n},u{n % 9},{created},"{rng.choice(_BY_DAY_TEXTS)} #{n}"')
+    (tmp_path / "posts.csv").write_text(BY_DAY_HEADER + "\n".join(rows) + "\n")
+    workspace.import_file(tmp_path / "posts.csv", source="t")
+    workspace.analyze()
+    version = current_model_version()
+    with workspace.engine.begin() as conn:  # one post deleted on its platform
+        first, second = conn.scalars(select(posts.c.id).order_by(posts.c.id).limit(2))
+        conn.execute(
+            update(posts).where(posts.c.id == second).values(deleted_at=posts.c.fetched_at)
+        )
+    relabel(workspace.engine, first, "ana", version, sentiment="negative")
+    return version

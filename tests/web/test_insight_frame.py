@@ -44,8 +44,9 @@ def test_the_warm_up_reads_every_post_only_up_to_the_limit(env, monkeypatch, lim
     assert bool(read) is warmed
     assert insights.overview()["posts"] > 10  # the SQL-based parts are warmed either way
     cached = {key[0] for key in insights.ctx.cache._values}
-    assert {"overview", "charts", "intent_counts", "order"} <= cached
+    assert {"overview", "charts", "intent_counts", "day_counts", "window"} <= cached
     assert ("competitors" in cached) is warmed
+    assert ("order" in cached) is warmed  # a free-text search's order: every post's ids
 
 
 def test_warm_frame_posts_is_a_whole_number_from_zero():

@@ -388,12 +388,12 @@ def select_posts(
     `within`: only among these post ids. Past `budget` seconds (None: no limit) the work
     stops with QueryTooSlow."""
     root = expand_categories(conn, root)
-    with time_budget(conn, budget) as deadline, _without_jit(conn):
+    with time_budget(conn, budget) as deadline, without_jit(conn):
         return _select(conn, root, model_version, limit, deadline, within)
 
 
 @contextmanager
-def _without_jit(conn: Connection) -> Iterator[None]:
+def without_jit(conn: Connection) -> Iterator[None]:
     """PostgreSQL compiles the conditions of a query it thinks costly to machine code, which
     took 0.3-0.7 s of a 2-3 s query here, far more than it saved. Off for this query only."""
     if conn.dialect.name != "postgresql":
@@ -403,6 +403,15 @@ def _without_jit(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql("SET LOCAL jit = off")
     yield
     conn.exec_driver_sql("SELECT set_config('jit', %(v)s, true)", {"v": before})
+
+
+def exact_condition(conn: Connection, root: Node, model_version: str) -> ColumnElement[bool] | None:
+    """The SQL condition that selects exactly the live posts matching `root` (as
+    `select_posts` would), or None when part of the query is decided in Python."""
+    root = expand_categories(conn, root)
+    compiler = _Compiler(conn.dialect.name, model_version, _relabelled(conn, root))
+    where, exact = compiler.prefilter(root)
+    return and_(LIVE_POSTS, where) if exact else None
 
 
 def _select(

@@ -47,10 +47,13 @@ def _warm(ctx: WebContext) -> None:
     posts = insights.overview()["posts"]
     insights.charts("en", None, True)  # the overview's, with drill-down links
     insights.intent_counts()  # the comparison of two periods reads it
-    insights.ordered(None, "newest")  # the explorer's default order (seconds at 1M posts)
+    # the explorer's first page: the posts per day (rollups), then one short query
+    insights.window(None, "newest", 0, ctx.settings.page_size)
+    insights.filter_options()  # its distinct brands, languages and sources: 20 s at 10M posts
     # these hold every post in memory (a worker peaks at 3.3 GB with them at 1M posts, most
     # of it the theme finding; docs/benchmarks.md): on a larger store, left to the first reader
     if posts <= ctx.settings.limits.warm_frame_posts:
+        insights.ordered(None, "newest")  # what a free-text search's order is taken from
         insights.scope_themes()  # the themes page's, the competitors page's top concerns
         insights.competitors()
         insights.opportunities()

@@ -490,6 +490,56 @@ class Insights:
 
         return self._cached(("ordered", query.text, sort), chosen)
 
+    def day_counts(self, query: Query | None) -> dict[str, int] | None:
+        """The posts `query` selects per UTC day, from the rollups, when it is a field-only
+        filter they can count exactly (reads.by_day.day_counts); else None."""
+        from escucha.reads.by_day import day_counts
+
+        def compute() -> dict[str, int] | None:
+            with self.engine.connect() as conn:
+                return day_counts(conn, query, self.model_version)
+
+        return self._cached(("day_counts", query.text if query else None), compute)
+
+    def listing(self, query: Query | None) -> tuple[Selection, int]:
+        """The posts `query` selects, to read newest stored first (reads.posts.page), and how
+        many: a field-only filter's counted from the rollups and each page read by one query
+        with LIMIT (reads.by_day.FieldSelection), without selecting every post first."""
+        from escucha.reads.by_day import FieldSelection
+
+        days = self.day_counts(query)
+        if days is None:
+            selection = self.selection(query)
+            return selection, self.total(selection)
+        return FieldSelection(None, query, self.model_version), sum(days.values())
+
+    def selected(self, query: Query | None, sort: str) -> int:
+        """How many posts `query` selects (all without one), as `ordered` would hold them: a
+        field-only filter's from the rollups, in date order (without selecting them)."""
+        from escucha.reads.by_day import DATE_SORTS
+
+        days = self.day_counts(query) if sort in DATE_SORTS else None
+        if days is None:
+            return len(self.ordered(query, sort))
+        return sum(days.values())
+
+    def window(self, query: Query | None, sort: str, start: int, stop: int) -> tuple[int, ...]:
+        """The ids at positions `start` to `stop` (excluded) of `ordered(query, sort)`: for a
+        field-only filter in date order, read a span of days at a time (reads.by_day) instead
+        of ordering every selected post."""
+        from escucha.reads.by_day import DATE_SORTS, page_ids
+
+        days = self.day_counts(query) if sort in DATE_SORTS else None
+        if days is None:
+            return self.ordered(query, sort)[start:stop]
+
+        def compute() -> tuple[int, ...]:
+            with self.engine.connect() as conn:
+                found = page_ids(conn, query, self.model_version, days, sort, start, stop)
+            return tuple(found)
+
+        return self._cached(("window", query.text if query else None, sort, start, stop), compute)
+
     def selection(self, query: Query | None) -> Selection:
         if query is None:
             return Selection(None)

@@ -128,8 +128,8 @@ def _stored_page(
     data: Insights, flt: PostFilter, limit: int, cursor: int | None = None
 ) -> PostPage:
     """A page of the posts newest stored first, from `cursor` (a post id) down."""
-    selection = data.selection(flt.compile())
-    total = data.total(selection)  # before taking a connection: it may need its own
+    # before taking a connection: it may need its own
+    selection, total = data.listing(flt.compile())
     with data.engine.connect() as conn:
         rows, next_id = page(conn, selection, data.model_version, cursor, limit)
     return PostPage(
@@ -160,14 +160,16 @@ def _shared_json(
 
 def _sorted_page(data: Insights, flt: PostFilter, sort: str, limit: int, start: int) -> PostPage:
     """A page of the posts in `sort` order (the explorer's); the cursor is the next position."""
-    ordered = data.ordered(flt.compile(), sort)
+    query = flt.compile()
+    total = data.selected(query, sort)  # before taking a connection: it may need its own
+    ids = data.window(query, sort, start, start + limit)
     with data.engine.connect() as conn:
-        rows = fetch(conn, ordered[start : start + limit], data.model_version)
+        rows = fetch(conn, ids, data.model_version)
     end = start + limit
     return PostPage(
         items=[Post(**json_record(r)) for r in rows],
-        total=len(ordered),
-        next_cursor=str(end) if end < len(ordered) else None,
+        total=total,
+        next_cursor=str(end) if end < total else None,
     )
 
 

@@ -180,12 +180,13 @@ def _explore_body(
         query = None
         error, caret = t.text("query_error", message=t.error_text(exc)), exc.caret
     if error is None:
-        ordered = data.ordered(query, sort)  # before taking a connection: it may need its own
+        total = data.selected(query, sort)  # before taking a connection: it may need its own
         size = data.ctx.settings.page_size
-        total, pages = len(ordered), max(1, -(-len(ordered) // size))
+        pages = max(1, -(-total // size))
         number = min(number, pages)
+        shown_ids = data.window(query, sort, (number - 1) * size, number * size)
         with data.engine.connect() as conn:
-            found = fetch(conn, ordered[(number - 1) * size : number * size], data.model_version)
+            found = fetch(conn, shown_ids, data.model_version)
         rows = [fmt.post_for_page(p, ui) for p in found]
     # what every link of the page keeps: the sort and the period control's other values
     keep: dict[str, object] = {"sort": sort if sort != "newest" else None}
