@@ -4,10 +4,11 @@ date first (committed unless the connection is in a transaction)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Column, ColumnElement, Connection, func, select
 
 from escucha.store import rollup
 from escucha.store.schema import (
@@ -82,17 +83,38 @@ class FilterValues:
 
 
 def filter_values(conn: Connection, model_version: str) -> FilterValues:
+    """The brands and sources by walking their indexes (a SELECT DISTINCT over 10M posts took
+    20-118 s cold), the languages from the post rollup (every live post's language; unknown
+    also when some live post was not read by the model version)."""
+    rollup.refresh(conn, model_version)
+    r = post_rollup.c
+    langs = select(r.lang).where(r.model_version == model_version, r.posts > 0).distinct()
+
+    def live(source: ColumnElement[str]) -> ColumnElement[bool]:
+        return select(posts.c.id).where(posts.c.source == source, LIVE_POSTS).exists()
+
     return FilterValues(
-        brands=set(conn.scalars(select(brand_mentions.c.brand).distinct())),
-        langs=sorted(
-            conn.scalars(
-                select(enrichments.c.lang)
-                .where(enrichments.c.model_version == model_version)
-                .distinct()
-            )
-        ),
-        sources=sorted(conn.scalars(select(posts.c.source).where(LIVE_POSTS).distinct())),
+        brands=set(_distinct(conn, brand_mentions.c.brand)),
+        langs=sorted(conn.scalars(langs)),
+        sources=sorted(_distinct(conn, posts.c.source, live)),
     )
+
+
+def _distinct(
+    conn: Connection,
+    col: Column[str],
+    keep: Callable[[ColumnElement[str]], ColumnElement[bool]] | None = None,
+) -> list[str]:
+    """The distinct non-null values of an indexed column, one index probe per value (a
+    recursive query: the smallest value above the last one), those `keep(value)` accepts."""
+    first = select(func.min(col).label("value")).select_from(col.table)
+    walk = first.cte("walk", recursive=True)
+    above = select(func.min(col)).where(col > walk.c.value).scalar_subquery()
+    walk = walk.union_all(select(above.label("value")).where(walk.c.value.is_not(None)))
+    found = select(walk.c.value).where(walk.c.value.is_not(None))
+    if keep is not None:
+        found = found.where(keep(walk.c.value))
+    return list(conn.scalars(found))
 
 
 @dataclass(frozen=True)
