@@ -8,10 +8,11 @@ PostgreSQL workspace with the three sources (`interval = 30`) is worked by `escu
 `escucha serve --workers 2`, on which a light locust load (bench/locustfile.py, `--users`
 users) runs the whole time. Every `--sample` seconds the resident memory of every process
 (the worker, the web supervisor and its workers, locust, this script with the replay servers)
-is sampled. When `--minutes` have passed the feeder stops, the worker is given `--drain`
-seconds to collect the rest, and the posts stored are checked against what the servers
-served: for each source, distinct remote ids stored = rows stored = posts served, and the
-same ids. Writes the memory series and the verdict as JSON and markdown.
+is sampled, with the rows of the posts and of the rollup's trigger-maintained tables
+(rollup_dirty, mention_rollup, post_rollup). When `--minutes` have passed the feeder stops,
+the worker is given `--drain` seconds to collect the rest, and the posts stored are checked
+against what the servers served: for each source, distinct remote ids stored = rows stored
+= posts served, and the same ids. Writes the memory series and the verdict as JSON and markdown.
 
     python bench/soak.py [--minutes 30] [--rate 1.0] [--users 10]
         [--url postgresql://postgres@127.0.0.1:5432/escucha_soak] [--out bench-results/soak]
@@ -174,6 +175,23 @@ def stored(url: str) -> dict[str, dict]:
     return out
 
 
+ROLLUP_TABLES = ("posts", "rollup_dirty", "mention_rollup", "post_rollup")
+
+
+def table_rows(url: str) -> dict[str, int]:
+    """Rows of the posts and of the rollup's trigger-maintained tables (store/rollup.py): the
+    marks in rollup_dirty are drained by every read, the rollups grow with the days only."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(app_url(url))
+    with engine.connect() as conn:
+        rows = {
+            name: conn.scalar(sa.text(f"SELECT count(*) FROM {name}")) for name in ROLLUP_TABLES
+        }
+    engine.dispose()
+    return rows
+
+
 def verdict(served: dict[str, set[str]], have: dict[str, dict]) -> dict:
     result = {}
     for source, ids in served.items():
@@ -212,10 +230,30 @@ def memory_summary(series: list[dict]) -> dict[str, dict]:
     return out
 
 
+def rows_summary(series: list[dict], after_drain: dict[str, int]) -> dict[str, dict]:
+    """Per table: rows at the first sample after warm-up, the peak, and after the drain."""
+    sampled = [s["rows"] for s in series if "rows" in s]
+    settled = sampled[min(2, len(sampled) - 1)]
+    return {
+        name: {
+            "settled": settled[name],
+            "peak": max(s[name] for s in sampled),
+            "after_drain": after_drain[name],
+        }
+        for name in ROLLUP_TABLES
+    }
+
+
+def load_range(series: list[dict]) -> str:
+    values = [s["load"] for s in series if "load" in s]
+    return f"{min(values):.1f}-{max(values):.1f}" if values else "?"
+
+
 def markdown(report: dict) -> str:
     lines = [
         f"{report['machine']}; {report['date']}; load average {report['load_start']} at the "
-        f"start, {report['load_end']} at the end; {report['minutes']} minutes, "
+        f"start, {report['load_end']} at the end (1-minute load {report['load_during']} in the "
+        f"samples); {report['minutes']} minutes, "
         f"{report['rate']} posts/s on each of 3 sources, {report['users']} locust users",
         "",
         "| source | served | stored rows | distinct ids | lost | unexpected | duplicated |",
@@ -235,6 +273,13 @@ def markdown(report: dict) -> str:
         lines.append(
             f"| {name} | {m['settled_mb']} | {m['last_mb']} | {m['peak_mb']} | {m['growth_pct']} |"
         )
+    lines += [
+        "",
+        "| table | rows after warm-up | peak | after the drain |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, r in report["rows"].items():
+        lines.append(f"| {name} | {r['settled']:,} | {r['peak']:,} | {r['after_drain']:,} |")
     web = report["web"]
     lines += [
         "",
@@ -326,10 +371,24 @@ def main() -> None:
     try:
         while time.monotonic() - started < seconds:
             elapsed = round((time.monotonic() - started) / 60, 1)
-            series.append({"minute": elapsed, "rss_mb": sample(roles)})
+            series.append(
+                {
+                    "minute": elapsed,
+                    "load": os.getloadavg()[0],
+                    "rss_mb": sample(roles),
+                    "rows": table_rows(args.url),
+                }
+            )
             print(f"minute {elapsed}: published {replay.published} per source", flush=True)
             time.sleep(min(args.sample, max(0.0, seconds - (time.monotonic() - started))))
-        series.append({"minute": round(seconds / 60, 1), "rss_mb": sample(roles)})
+        series.append(
+            {
+                "minute": round(seconds / 60, 1),
+                "load": os.getloadavg()[0],
+                "rss_mb": sample(roles),
+                "rows": table_rows(args.url),
+            }
+        )
         replay.stopped.set()
         load_end = load_average()
         locust.wait(timeout=120)
@@ -342,6 +401,7 @@ def main() -> None:
                 break
             time.sleep(10)
         drained = round(args.drain - (deadline - time.monotonic()))
+        rows_end = table_rows(args.url)
     finally:
         for process in (locust, web, worker):
             with contextlib.suppress(ProcessLookupError):
@@ -370,6 +430,8 @@ def main() -> None:
         "failed_jobs": have["_failed_jobs"]["count"],
         "web": web_stats,
         "memory": memory,
+        "rows": rows_summary(series, rows_end),
+        "load_during": load_range(series),
         "series": series,
         "verdict": (
             ("nothing lost or duplicated" if ok else "POSTS LOST OR DUPLICATED")
