@@ -11,7 +11,9 @@ clusters whose centres point the same way, or nearly and with a keyword stem in 
 are merged; small clusters, clusters with little cohesion and posts far from their centre go
 to an "other" bucket. A theme is labelled by its most distinctive phrases against the
 language's other posts. Posts are sorted by id first and every tie is broken explicitly,
-so the same posts give the same themes.
+so the same posts give the same themes. A language with more than SAMPLE_ABOVE posts has all
+of this done on a sample, and every post then placed in the sample's themes, a chunk at a
+time (`_sampled_language_themes`), so that the memory does not grow with the posts.
 """
 
 from __future__ import annotations
