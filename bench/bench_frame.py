@@ -3,7 +3,7 @@ themes on it, and of a started `escucha serve` once its start-up warm-up is done
 
     python bench/bench_frame.py frame --folder F --url postgresql://.../DB [--columns insight]
     python bench/bench_frame.py themes --folder F --url postgresql://.../DB [--posts N]
-        [--out themes.json]
+        [--out themes.json] [--sample-posts N] [--steps]
     python bench/bench_frame.py serve --folder F --url postgresql://.../DB [--workers 2]
         [--warm-frame-posts N]
 
@@ -13,8 +13,11 @@ server writes its secret there). `frame` builds what the web's Insights keeps (t
 normalised); `themes` builds the web's compact frame (`Insights.insight_frame`), then runs
 `insights.concerns.scope_themes` on it (the themes and competitors pages'), and reports its
 peak above the frame (`--posts N`: only the posts with ids 1 to N; `--out`: the themes as
-JSON, to compare two versions of the code); `serve` waits until the workers are idle, then
-reads each process's RSS and its peak (VmHWM) from /proc. Prints one JSON line.
+JSON, to compare two versions of the code; `--sample-posts`: `[themes] sample_posts`, 0 to
+cluster every post; `--steps`: the RSS sampled every 10 ms, each step of the theme finding's
+peak and what it held at its start and end, MB above the frame); `serve` waits until the
+workers are idle, then reads each process's RSS and its peak (VmHWM) from /proc. Prints one
+JSON line.
 """
 
 from __future__ import annotations
@@ -32,6 +35,61 @@ from pathlib import Path
 from load_run import app_url, free_port, load_average, settle, stop
 
 MB = 2**20
+STEPS = {  # escucha.insights.themes' steps measured by `themes --steps` (those it has)
+    "_language_themes": "one language, every post clustered",
+    "vectorise": "term sets, term matrices, TF-IDF, LSA of every post",
+    "kmeans": "k-means",
+    "_sampled_language_themes": "one language, sampled",
+    "fit_sample": "the sample's term sets, matrices, LSA fit",
+    "_sample_model": "concerns, k-means, merging, labels on the sample",
+    "assign": "placing one chunk (term sets, vectors, rules)",
+    "placed": "one theme of all its posts (ids, trend, sentiment, brands)",
+}
+
+
+class Steps:
+    """Peak RSS during each call of the wrapped functions, sampled by a thread."""
+
+    def __init__(self, base: int) -> None:
+        import threading
+
+        self.base = base
+        self.open: list[list] = []
+        self.seen: dict[str, dict[str, int]] = {}
+        self.lock = threading.Lock()
+        threading.Thread(target=self.sample, daemon=True).start()
+
+    def sample(self) -> None:
+        while True:
+            rss = status()["VmRSS"]
+            with self.lock:
+                for call in self.open:
+                    call[1] = max(call[1], rss)
+            time.sleep(0.01)
+
+    def wrap(self, owner: object, name: str) -> None:
+        import functools
+
+        inner = getattr(owner, name)
+
+        @functools.wraps(inner)
+        def measured(*args, **kwargs):
+            call = [name, status()["VmRSS"]]
+            start = call[1]
+            with self.lock:
+                self.open.append(call)
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                end = status()["VmRSS"]
+                with self.lock:
+                    self.open.remove(call)
+                seen = self.seen.setdefault(name, {"calls": 0, "start": 0, "peak": 0, "end": 0})
+                seen["calls"] += 1
+                for key, value in (("start", start), ("peak", max(call[1], end)), ("end", end)):
+                    seen[key] = max(seen[key], value - self.base)
+
+        setattr(owner, name, measured)
 
 
 def status(pid: int | str = "self") -> dict[str, int]:
@@ -103,9 +161,19 @@ def themes(args: argparse.Namespace) -> dict:
     kept = normalised(posts_frame(workspace, columns=INSIGHT_COLUMNS, compact=True, ids=ids))
     brands = brand_dicts(workspace)
     before = status()
+    steps = None
+    if args.steps:
+        from escucha.insights import themes as module
+
+        steps = Steps(before["VmRSS"])
+        for name in STEPS:  # those the code measured has (an older version has fewer)
+            for owner in (module, getattr(module, "_Placing", None), module._Context):
+                if owner is not None and name in vars(owner):
+                    steps.wrap(owner, name)
+    sample = {} if args.sample_posts is None else {"sample_above": args.sample_posts}
     Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) from here on
     started = time.perf_counter()
-    found = scope_themes(kept, brands)
+    found = scope_themes(kept, brands, **sample)
     seconds = time.perf_counter() - started
     after = status()
     if args.out:
@@ -119,6 +187,8 @@ def themes(args: argparse.Namespace) -> dict:
         "rss_with_frame_mb": before["VmRSS"],
         "peak_mb": after["VmHWM"],
         "peak_above_frame_mb": after["VmHWM"] - before["VmRSS"],
+        "sample_posts": args.sample_posts,
+        "steps": None if steps is None else {STEPS[k]: v for k, v in steps.seen.items()},
     }
 
 
@@ -196,6 +266,10 @@ def main() -> None:
     )
     parser.add_argument("--posts", type=int, help="themes: only the posts with ids 1 to N")
     parser.add_argument("--out", type=Path, help="themes: write them here, as JSON")
+    parser.add_argument(
+        "--sample-posts", type=int, help="themes: [themes] sample_posts (default: its default)"
+    )
+    parser.add_argument("--steps", action="store_true", help="themes: RSS of each step")
     args = parser.parse_args()
     load = load_average()
     result = {"frame": frame, "themes": themes, "serve": serve}[args.mode](args)

@@ -97,6 +97,15 @@ class WebLimits:
 
 
 @dataclass(frozen=True)
+class ThemeSettings:
+    """`[themes]`: how theme finding bounds its memory (docs/themes.md, "Many posts")."""
+
+    # a language with more posts has its themes found on a sample of this many, then every
+    # post placed in them in chunks (0: never; below it, every post is clustered)
+    sample_posts: int = 200_000
+
+
+@dataclass(frozen=True)
 class Config:
     name: str
     languages: tuple[str, ...]
@@ -109,6 +118,7 @@ class Config:
     guard: GuardSettings = field(default_factory=GuardSettings)
     imports: ImportSettings = field(default_factory=ImportSettings)
     web: WebLimits = field(default_factory=WebLimits)
+    themes: ThemeSettings = field(default_factory=ThemeSettings)
     # Tables this module does not read (e.g. [[alerts]], [channels.*]), kept so that
     # rewriting the file (`escucha sources add`) never drops them.
     extra: dict = field(default_factory=dict, compare=False)
@@ -149,6 +159,7 @@ KNOWN_TABLES = (
     "guard",
     "import",
     "web",
+    "themes",
 )
 
 
@@ -256,6 +267,13 @@ def _web(table: object, origin: str) -> WebLimits:
     return WebLimits(**values)  # type: ignore[arg-type]
 
 
+def _themes(table: object, origin: str) -> ThemeSettings:
+    where = f"{origin} [themes]"
+    table = _settings_table(table, where, ThemeSettings)
+    value = table.get("sample_posts", ThemeSettings.sample_posts)
+    return ThemeSettings(sample_posts=_whole(value, where, "sample_posts", 0))
+
+
 def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
     """Validate a parsed TOML document; every error names the file and the key."""
     ws = data.get("workspace", {})
@@ -294,6 +312,7 @@ def parse_config(data: dict, origin: str = CONFIG_FILE) -> Config:
         guard=_guard(data.get("guard", {}), origin),
         imports=_import(data.get("import", {}), origin),
         web=_web(data.get("web", {}), origin),
+        themes=_themes(data.get("themes", {}), origin),
         extra={k: v for k, v in data.items() if k not in KNOWN_TABLES},
     )
 
@@ -389,6 +408,9 @@ def render_config(config: Config) -> str:
             if getattr(config.web, k) is not None
         }
         parts.append(_table_toml("web", values))
+    if config.themes != ThemeSettings():
+        values = {k: getattr(config.themes, k) for k in ThemeSettings.__dataclass_fields__}
+        parts.append(_table_toml("themes", values))
     parts.extend(_table_toml(key, value) for key, value in config.extra.items())
     return "\n".join(parts)
 

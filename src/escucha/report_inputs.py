@@ -169,7 +169,8 @@ def workspace_themes(
 
     frame = posts_frame(workspace) if posts is None else posts
     frame, _, _ = periods_of(workspace, frame, period)
-    return scope_themes(frame, brand_dicts(workspace))
+    above = workspace.config.themes.sample_posts
+    return scope_themes(frame, brand_dicts(workspace), sample_above=above)
 
 
 def report_html(

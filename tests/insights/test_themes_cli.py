@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from escucha.cli import themes as themes_cli
+from escucha.config import ThemeSettings
 from escucha.features.insights import register_commands
 
 from .conftest import topic_frame
@@ -30,7 +31,8 @@ def local_app() -> typer.Typer:
 
 def fake_workspace(frame):
     config = SimpleNamespace(
-        brands=[SimpleNamespace(name="Iberia", aliases=(), handles=(), hashtags=(), ours=True)]
+        brands=[SimpleNamespace(name="Iberia", aliases=(), handles=(), hashtags=(), ours=True)],
+        themes=ThemeSettings(),
     )
     query = lambda text, limit=None: frame[frame["text"].str.contains(text.strip('"'))]  # noqa: E731
     return SimpleNamespace(posts=lambda: frame, query=query, config=config)

@@ -59,13 +59,16 @@ def themes(
     posts = workspace.query(text) if text else workspace.posts()
     posts = posts[posts["model_version"].notna()]
     brands = brand_dicts(workspace)
+    above = workspace.config.themes.sample_posts
     found = []
     for name in _intents(intent, text):
         if text is None and name in FLAGGED_INTENTS:  # the workspace's: what every face shows
-            every = scope_themes(posts, brands, (name,))[name]
+            every = scope_themes(posts, brands, (name,), sample_above=above)[name]
             found += [(name, theme) for theme in every if lang is None or theme.lang == lang]
             continue
-        for theme in themes_of(posts, name, lang=lang, exclude=brand_words(brands)):
+        for theme in themes_of(
+            posts, name, lang=lang, exclude=brand_words(brands), sample_above=above
+        ):
             found.append((name, theme))
     mine: dict[str, BrandTheme] = {}
     if brand is not None:

@@ -28,22 +28,29 @@ ScopeThemes = Mapping[str, Sequence["Theme"]]  # intent -> its themes, every lan
 
 
 def scope_themes(
-    posts: pd.DataFrame, brands: Iterable[dict], intents: Sequence[str] = FLAGGED_INTENTS
+    posts: pd.DataFrame,
+    brands: Iterable[dict],
+    intents: Sequence[str] = FLAGGED_INTENTS,
+    *,
+    sample_above: int | None = None,
 ) -> dict[str, list[Theme]]:
     """Intent -> the themes of the analysed posts flagged with it, per language, brand words
-    excluded. `posts` are the scope's posts (already kept to its period)."""
+    excluded. `posts` are the scope's posts (already kept to its period). `sample_above`:
+    the workspace's `[themes] sample_posts` (None: its default; themes.find_themes)."""
     import numpy as np
 
     from escucha.insights.terms import brand_words
-    from escucha.insights.themes import THEME_COLUMNS, themes_of
+    from escucha.insights.themes import SAMPLE_ABOVE, THEME_COLUMNS, themes_of
 
     analysed = None
     if "model_version" in posts.columns:
         analysed = np.asarray(posts["model_version"].notna(), dtype=bool)
     narrow = posts[[c for c in THEME_COLUMNS if c in posts.columns]]  # no copy yet
     exclude = brand_words(brands)
+    above = SAMPLE_ABOVE if sample_above is None else sample_above
     return {
-        intent: themes_of(narrow, intent, exclude=exclude, among=analysed) for intent in intents
+        intent: themes_of(narrow, intent, exclude=exclude, among=analysed, sample_above=above)
+        for intent in intents
     }
 
 

@@ -72,7 +72,8 @@ def concerns_table(
 
     frame = _posts(ctx, posts)
     chosen = in_period(frame, resolve(frame, choose(period)).current)
-    themes = scope_themes(chosen, _brand_dicts(ctx), (intent,))
+    above = ctx.config.themes.sample_posts
+    themes = scope_themes(chosen, _brand_dicts(ctx), (intent,), sample_above=above)
     rows = concern_rows(themes, [b.name for b in ctx.config.brands], intent)
     columns = ["lang", "brand", "rank", "label", "posts"]
     return pd.DataFrame([asdict(r) for r in rows], columns=columns)
@@ -152,10 +153,12 @@ def themes_table(
     chosen = in_period(frame, resolve(frame, choose(period)).current)
     chosen = chosen[chosen["model_version"].notna()] if "model_version" in chosen else chosen
     if intent in FLAGGED_INTENTS:  # the scope's themes: the report's and the web's
-        found = scope_themes(chosen, _brand_dicts(ctx), (intent,))[intent]
+        above = ctx.config.themes.sample_posts
+        found = scope_themes(chosen, _brand_dicts(ctx), (intent,), sample_above=above)[intent]
         found = [t for t in found if lang is None or t.lang == lang]
     else:
-        found = themes_of(chosen, intent, lang=lang, exclude=_brand_words(ctx))
+        above = ctx.config.themes.sample_posts
+        found = themes_of(chosen, intent, lang=lang, exclude=_brand_words(ctx), sample_above=above)
     columns = [
         "id",
         "label",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ from escucha.insights.terms import fold, post_terms_of
 if TYPE_CHECKING:
     import numpy as np
     import scipy.sparse as sp
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfTransformer
 
 MAX_DF = 0.3  # a term in more than this share of the posts says nothing about a theme
 MIN_DF_SHARE = 0.001  # and one in fewer than this share (at least MIN_DF posts) is noise
@@ -81,9 +83,6 @@ def term_sets(
 
 def term_matrix(docs: Sequence[dict[str, str]]) -> tuple[sp.csr_matrix, tuple[str, ...]]:
     """Binary posts x terms matrix over the terms neither too rare nor too common."""
-    import numpy as np
-    import scipy.sparse as sp
-
     n = len(docs)
     df: dict[str, int] = {}
     for doc in docs:
@@ -91,7 +90,15 @@ def term_matrix(docs: Sequence[dict[str, str]]) -> tuple[sp.csr_matrix, tuple[st
             df[term] = df.get(term, 0) + 1
     low = max(MIN_DF, round(MIN_DF_SHARE * n))
     terms = tuple(sorted(t for t, c in df.items() if low <= c <= max(low, MAX_DF * n)))
-    column = {t: j for j, t in enumerate(terms)}
+    return binary_rows(docs, {t: j for j, t in enumerate(terms)}), terms
+
+
+def binary_rows(docs: Sequence[dict[str, str]], column: dict[str, int]) -> sp.csr_matrix:
+    """Binary posts x terms matrix over a given vocabulary (term -> column)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = len(docs)
     rows: list[int] = []
     cols: list[int] = []
     for i, doc in enumerate(docs):
@@ -99,7 +106,7 @@ def term_matrix(docs: Sequence[dict[str, str]]) -> tuple[sp.csr_matrix, tuple[st
         rows.extend([i] * len(hits))
         cols.extend(hits)
     data = np.ones(len(rows), dtype=np.float64)
-    return sp.csr_matrix((data, (rows, cols)), shape=(n, len(terms))), terms
+    return sp.csr_matrix((data, (rows, cols)), shape=(n, len(column)))
 
 
 def embed(weighted: sp.csr_matrix, seed: int) -> np.ndarray:
@@ -132,6 +139,80 @@ def vectorise(
 
 def kmeans(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
     """Cluster labels; on unit vectors, Euclidean k-means approximates spherical k-means."""
+    return kmeans_centres(vectors, k, seed)[0]
+
+
+def kmeans_centres(vectors: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster labels and the clusters' centres (k x components)."""
     from sklearn.cluster import KMeans
 
-    return KMeans(n_clusters=k, n_init=KMEANS_INIT, random_state=seed).fit(vectors).labels_
+    fitted = KMeans(n_clusters=k, n_init=KMEANS_INIT, random_state=seed).fit(vectors)
+    return fitted.labels_, fitted.cluster_centers_
+
+
+def nearest(vectors: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Each row's nearest centre (squared Euclidean distance; ties to the first)."""
+    import numpy as np
+
+    distance = (centres * centres).sum(axis=1)[None, :] - 2.0 * (vectors @ centres.T)
+    return np.argmin(distance, axis=1)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What a sample's vectors were fitted with (vocabulary, IDF, LSA), to place any post of
+    its language in the same space, a chunk at a time: a post's vector depends on its text
+    alone, not on the posts placed with it."""
+
+    column: dict[str, int]  # the sample's vocabulary: term -> column
+    exclude: frozenset[str]  # folded
+    lang: str | None
+    tfidf: TfidfTransformer | None  # None: no vocabulary
+    svd: TruncatedSVD | None  # None: too few terms or posts for LSA (the TF-IDF rows are used)
+
+    def place(self, texts: Iterable[str]) -> tuple[list[dict[str, str]], Vectors]:
+        """The posts' term sets and vectors in the sample's space (`Vectors.surfaces` empty)."""
+        return self.place_docs(term_sets(texts, self.exclude, self.lang))
+
+    def place_docs(self, docs: list[dict[str, str]]) -> tuple[list[dict[str, str]], Vectors]:
+        import numpy as np
+        from sklearn.preprocessing import normalize
+
+        matrix = binary_rows(docs, self.column)
+        terms = tuple(self.column)
+        if self.tfidf is None:
+            return docs, Vectors(terms, matrix, matrix, np.zeros((len(docs), 1)), ())
+        weighted = self.tfidf.transform(matrix).tocsr()
+        if self.svd is None:
+            vectors = normalize(weighted.toarray())
+        else:
+            vectors = normalize(self.svd.transform(weighted), copy=False)
+        return docs, Vectors(terms, matrix, weighted, vectors, ())
+
+
+def fit_sample(
+    texts: Iterable[str], exclude: frozenset[str], seed: int, lang: str | None = None
+) -> tuple[Vectors, Projection]:
+    """`vectorise` for a sample that stands for more posts: the same steps, but the sample's
+    vectors are placed by the fitted projection (`Projection.place`), as every other post
+    of the language will be."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    folded = frozenset(fold(w) for w in exclude)
+    docs = term_sets(texts, folded, lang)
+    matrix, terms = term_matrix(docs)
+    column = {t: j for j, t in enumerate(terms)}
+    if not terms:
+        projection = Projection(column, folded, lang, None, None)
+    else:
+        tfidf = TfidfTransformer().fit(matrix)
+        components = min(COMPONENTS, len(terms) - 1, len(docs) - 1)
+        svd = None
+        if components >= 2:
+            weighted = tfidf.transform(matrix).tocsr()
+            svd = TruncatedSVD(components, random_state=seed).fit(weighted)
+            del weighted
+        projection = Projection(column, folded, lang, tfidf, svd)
+    _, placed = projection.place_docs(docs)
+    return replace(placed, surfaces=tuple(docs)), projection

@@ -11,7 +11,9 @@ clusters whose centres point the same way, or nearly and with a keyword stem in 
 are merged; small clusters, clusters with little cohesion and posts far from their centre go
 to an "other" bucket. A theme is labelled by its most distinctive phrases against the
 language's other posts. Posts are sorted by id first and every tie is broken explicitly,
-so the same posts give the same themes.
+so the same posts give the same themes. A language with more than SAMPLE_ABOVE posts has all
+of this done on a sample, and every post then placed in the sample's themes, a chunk at a
+time (`_sampled_language_themes`), so that the memory does not grow with the posts.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ from escucha.insights.concepts import label as concept_label
 from escucha.insights.lemmas import stem
 from escucha.insights.stopwords import NOT_A_NAME
 from escucha.insights.terms import NEAR_COPY, clean_quote_text, quote_tokens, text_or_none
-from escucha.insights.theme_vectors import Vectors, kmeans, vectorise
+from escucha.insights.theme_vectors import (
+    Vectors,
+    fit_sample,
+    kmeans,
+    kmeans_centres,
+    nearest,
+    vectorise,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,6 +70,11 @@ UNNAMED = "?"  # the label of a cluster with no word to name it: its posts go to
 EXPAND_COSINE = 0.5  # a post without seed words joins the concern whose centre is this close
 THEME_COLUMNS = ("id", "native_id", "author", "text", "created_at", "url", "lang", "sentiment")
 THEME_COLUMNS += ("brands", "intents")  # what a theme reads of a post
+# Above this many posts in a language, its themes are found on a sample of this many (spread
+# over the days, seeded) and every post is then placed in them, CHUNK posts at a time: the
+# memory no longer grows with the posts (docs/themes.md, "Many posts"). 0: never sample.
+SAMPLE_ABOVE = 200_000
+CHUNK = 20_000
 
 Direction = Literal["rising", "falling", "flat"]
 
@@ -165,6 +179,8 @@ def find_themes(
     concepts: bool = True,
     expand: float | None = EXPAND_COSINE,
     among: np.ndarray | None = None,
+    sample_above: int = SAMPLE_ABOVE,
+    chunk: int = CHUNK,
 ) -> list[Theme]:
     """Themes of `posts` (only the rows `among` says, a boolean per row, if given), per
     language (only `lang` if given), biggest first; each language's "other" bucket, if
@@ -176,6 +192,8 @@ def find_themes(
     always excluded). `concepts` groups the posts about a known concern (concepts.py) by
     its seed words before the data-driven clustering of the rest; a post without seed words
     joins the concern whose centre is at least `expand` close (cosine; None: never).
+    A language with more than `sample_above` posts (0: no limit) has its themes found on a
+    sample of that many, then every post placed in them `chunk` posts at a time.
     """
     import numpy as np
 
@@ -195,10 +213,11 @@ def find_themes(
     for code, start, end in zip(codes, starts, ends, strict=True):
         if lang is None or code == lang:
             rows = frame.iloc[start:end].reset_index(drop=True)
-            found = _language_themes(
-                rows, str(code), n_themes, seed, frozenset(words), concepts, expand
-            )
-            themes.extend(found)
+            args = (rows, str(code), n_themes, seed, frozenset(words), concepts, expand)
+            if sample_above and len(rows) > sample_above:
+                themes.extend(_sampled_language_themes(*args, size=sample_above, chunk=chunk))
+            else:
+                themes.extend(_language_themes(*args))
     return themes
 
 
@@ -246,6 +265,196 @@ def _language_themes(
     if rest:
         themes.append(context.theme(rest, other=True))
     return themes
+
+
+def sample_positions(created: pd.Series, size: int, seed: int) -> np.ndarray:
+    """`size` rows (positions, ascending) spread over the days: the rows in order of day
+    (then position) cut into `size` runs of equal length, one row drawn from each (seeded).
+    The same posts give the same sample; each day has its share of it, give or take one."""
+    import numpy as np
+
+    n = len(created)
+    if size >= n:
+        return np.arange(n)
+    naive = created.dt.tz_convert("UTC").dt.tz_localize(None)
+    days = naive.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
+    order = np.lexsort((np.arange(n), days))
+    bounds = (np.arange(size + 1, dtype=np.int64) * n) // size
+    drawn = (np.random.default_rng(seed).random(size) * np.diff(bounds)).astype(np.int64)
+    return np.sort(order[bounds[:-1] + drawn])
+
+
+@dataclass(frozen=True)
+class _Placing:
+    """What a post of the language must pass to join a theme found on the sample: the
+    themes' order is the rules' (data-driven themes, then the concerns), "other" after."""
+
+    concepts: bool
+    keys: tuple[str, ...]  # the concerns that are themes
+    concern_centres: np.ndarray | None  # None: no expansion
+    expand: float | None
+    cluster_centres: np.ndarray | None  # k-means' centres; None: no clustering
+    slot_of_cluster: np.ndarray  # cluster -> its theme's index, -1: none
+    centres: tuple[np.ndarray, ...]  # per data-driven theme: its cluster's centre ...
+    key_terms: tuple[frozenset[str], ...]  # ... and key terms
+
+    @property
+    def other(self) -> int:
+        return len(self.centres) + len(self.keys)
+
+    def assign(self, docs: list[dict[str, str]], vectors: np.ndarray, lang: str) -> np.ndarray:
+        """Each post's theme index, by the rules the sample's posts went through: a concern
+        by seed words, a concern by nearness, the nearest k-means cluster's theme if close
+        enough and with a key term, else "other"."""
+        import numpy as np
+
+        slot = np.full(len(docs), self.other, dtype=np.int64)
+        first = len(self.centres)
+        concern = {k: first + j for j, k in enumerate(self.keys)}
+        if self.concepts:
+            for i, doc in enumerate(docs):
+                key = concept_of(doc, lang)
+                if key in concern:
+                    slot[i] = concern[key]
+        if self.concern_centres is not None and self.expand is not None:
+            free = np.flatnonzero((slot == self.other) & np.array([bool(d) for d in docs]))
+            if len(free):
+                similarity = vectors[free] @ self.concern_centres.T
+                best = similarity.argmax(axis=1)
+                close = similarity[np.arange(len(free)), best] >= self.expand
+                slot[free[close]] = first + best[close]
+        if self.cluster_centres is not None:
+            free = np.flatnonzero((slot == self.other) & (vectors != 0).any(axis=1))
+            if len(free):
+                themes = self.slot_of_cluster[nearest(vectors[free], self.cluster_centres)]
+                for i, s in zip(free.tolist(), themes.tolist(), strict=True):
+                    if (
+                        s >= 0
+                        and float(vectors[i] @ self.centres[s]) >= MIN_SIMILARITY
+                        and any(t in docs[i] for t in self.key_terms[s])
+                    ):
+                        slot[i] = s
+        return slot
+
+
+def _sampled_language_themes(
+    rows: pd.DataFrame,
+    lang: str,
+    n_themes: int | str,
+    seed: int,
+    exclude: frozenset[str],
+    concepts: bool,
+    expand: float | None,
+    *,
+    size: int,
+    chunk: int,
+) -> list[Theme]:
+    """`_language_themes` of many posts in bounded memory: the vocabulary, the LSA, the
+    concerns' centres, k-means, merging and the cohesion rules come from a sample of `size`
+    posts (`sample_positions`), as do the labels and the quotes; then every post is placed
+    (`_Placing.assign`) `chunk` posts at a time, keeping only its theme and the terms'
+    counts per theme. Sizes, post ids, terms, trends, sentiment and brands are of all posts."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    sample = rows.iloc[sample_positions(rows["created_at"], size, seed)].reset_index(drop=True)
+    vec, projection = fit_sample(sample["text"], exclude, seed, lang)
+    placing, found = _sample_model(sample, vec, lang, n_themes, seed, concepts, expand)
+    slot = np.empty(len(rows), dtype=np.int64)
+    inside = np.zeros((placing.other + 1, len(vec.terms)))
+    for start in range(0, len(rows), chunk):
+        docs, placed = projection.place(rows["text"].iloc[start : start + chunk])
+        got = placing.assign(docs, placed.vectors, lang)
+        slot[start : start + len(got)] = got
+        which = sp.csr_matrix(
+            (np.ones(len(got)), (got, np.arange(len(got)))), shape=(placing.other + 1, len(got))
+        )
+        inside += (which @ placed.matrix).toarray()
+        del docs, placed
+    overall = inside.sum(axis=0)
+    context = _Context(rows, vec, lang)
+    themes = []
+    for s, like in enumerate(found[: placing.other]):
+        members = np.flatnonzero(slot == s).tolist()
+        if members and like is not None:
+            themes.append(context.placed(like, members, inside[s], overall))
+    themes = _unique_ids(sorted(themes, key=lambda t: (-t.size, t.id)))
+    rest = np.flatnonzero(slot == placing.other).tolist()
+    if rest:
+        like = found[placing.other]
+        themes.append(context.placed(like, rest, inside[placing.other], overall, other=True))
+    return themes
+
+
+def _sample_model(
+    sample: pd.DataFrame,
+    vec: Vectors,
+    lang: str,
+    n_themes: int | str,
+    seed: int,
+    concepts: bool,
+    expand: float | None,
+) -> tuple[_Placing, list[Theme | None]]:
+    """`_language_themes` on the sample, keeping the rules (`_Placing`) and the sample's
+    themes in the rules' order ("other" last; None where the sample had no such post)."""
+    import numpy as np
+
+    min_size = max(MIN_SIZE, math.ceil(MIN_SHARE * len(sample)))
+    seeded = _concept_groups(vec, lang, min_size) if concepts else {}
+    keys = tuple(sorted(seeded))
+    known = _expanded(seeded, vec, expand)
+    concern_centres = None
+    if keys and expand is not None:
+        concern_centres = np.array([_centre(vec.vectors, seeded[k]) for k in keys])
+    in_concept = {i for members in known.values() for i in members}
+    with_terms = np.array(
+        [i for i in np.flatnonzero((vec.vectors != 0).any(axis=1)) if int(i) not in in_concept],
+        dtype=np.int64,
+    )
+    context = _Context(sample, vec, lang)
+    cluster_centres = None
+    slot_of_cluster = np.zeros(0, dtype=np.int64)
+    groups: list[list[int]] = []
+    centres: list[np.ndarray] = []
+    key_terms: list[frozenset[str]] = []
+    found: list[Theme | None] = []
+    if len(with_terms) >= 2 * min_size:
+        k = auto_k(len(with_terms)) if n_themes == "auto" else int(n_themes)
+        k = max(1, min(k, len(with_terms) // min_size))
+        labels, cluster_centres = kmeans_centres(vec.vectors[with_terms], k, seed)
+        clusters = [with_terms[labels == c].tolist() for c in range(k)]
+        merged = _merged(clusters, vec)
+        group_of = {i: g for g, members in enumerate(merged) for i in members}
+        slot_of_group = {}
+        for g, members in enumerate(merged):
+            kept = _cohesion(members, vec, min_size)
+            if kept is None:
+                continue
+            theme = context.theme(kept[0])
+            if theme.label != UNNAMED:
+                slot_of_group[g] = len(groups)
+                groups.append(kept[0])
+                centres.append(kept[1])
+                key_terms.append(frozenset(kept[2]))
+                found.append(theme)
+        slot_of_cluster = np.array(
+            [slot_of_group.get(group_of[c[0]], -1) if c else -1 for c in clusters], dtype=np.int64
+        )
+    found += [context.theme(known[key], concept=key) for key in keys]
+    grouped = {i for g in groups for i in g} | in_concept
+    rest = [i for i in range(len(sample)) if i not in grouped]
+    found.append(context.theme(rest, other=True) if rest else None)
+    placing = _Placing(
+        concepts,
+        keys,
+        concern_centres,
+        expand,
+        cluster_centres,
+        slot_of_cluster,
+        tuple(centres),
+        tuple(key_terms),
+    )
+    return placing, found
 
 
 @cache
@@ -336,23 +545,28 @@ def _keyword_stems(ranked: list[tuple[str, float]]) -> set[str]:
 def _cohesive(groups: list[list[int]], vec: Vectors, min_size: int) -> list[list[int]]:
     """Drop the posts far from their centre or without a key term (one the cluster uses
     KEY_LIFT times as often as the language's posts), then clusters too loose or too small."""
+    found = (_cohesion(members, vec, min_size) for members in groups)
+    return [f[0] for f in found if f is not None]
+
+
+def _cohesion(
+    members: list[int], vec: Vectors, min_size: int
+) -> tuple[list[int], np.ndarray, list[str]] | None:
+    """`_cohesive` for one cluster: the posts kept, the centre and the key terms that kept
+    them (the rule a post placed later must pass too), or None for a cluster dropped."""
     import numpy as np
 
-    kept = []
-    for members in groups:
-        centre = _centre(vec.vectors, members)
-        similarity = vec.vectors[members] @ centre
-        if float(np.mean(similarity)) < MIN_COHESION:
-            continue
-        key = _key_terms(vec, members)
-        close = [
-            i
-            for i, s in zip(members, similarity, strict=True)
-            if s >= MIN_SIMILARITY and any(t in vec.surfaces[i] for t in key)
-        ]
-        if len(close) >= min_size:
-            kept.append(close)
-    return kept
+    centre = _centre(vec.vectors, members)
+    similarity = vec.vectors[members] @ centre
+    if float(np.mean(similarity)) < MIN_COHESION:
+        return None
+    key = _key_terms(vec, members)
+    close = [
+        i
+        for i, s in zip(members, similarity, strict=True)
+        if s >= MIN_SIMILARITY and any(t in vec.surfaces[i] for t in key)
+    ]
+    return (close, centre, key) if len(close) >= min_size else None
 
 
 def _key_terms(vec: Vectors, members: list[int]) -> list[str]:
@@ -368,14 +582,22 @@ def _ranked_terms(vec: Vectors, members: list[int]) -> list[tuple[str, float]]:
     p_c * log(p_c / p), the term's share of the KL divergence (frequent *and* distinctive)."""
     import numpy as np
 
-    n_c = len(members)
     inside = np.asarray(vec.matrix[members].sum(axis=0)).ravel()
     overall = np.asarray(vec.matrix.sum(axis=0)).ravel()
+    return _ranked_counts(vec.terms, inside, overall, len(members), vec.matrix.shape[0])
+
+
+def _ranked_counts(
+    terms: tuple[str, ...], inside: np.ndarray, overall: np.ndarray, n_c: int, n: int
+) -> list[tuple[str, float]]:
+    """`_ranked_terms` from the posts per term: among `n_c` members, among all `n` posts."""
+    import numpy as np
+
     p_c = inside / n_c
-    p = (overall + 1) / (vec.matrix.shape[0] + 1)
+    p = (overall + 1) / (n + 1)
     floor = max(2, 0.05 * n_c)
     ranked = [
-        (vec.terms[j], float(p_c[j] * math.log(p_c[j] / p[j])))
+        (terms[j], float(p_c[j] * math.log(p_c[j] / p[j])))
         for j in np.flatnonzero((inside >= floor) & (p_c > p))
     ]
     return sorted(ranked, key=lambda tw: (-tw[1], tw[0]))
@@ -432,6 +654,37 @@ class _Context:
             quotes=self._quotes(members),
             other=other,
             concept=concept,
+        )
+
+    def placed(
+        self,
+        like: Theme | None,
+        members: list[int],
+        inside: np.ndarray,
+        overall: np.ndarray,
+        other: bool = False,
+    ) -> Theme:
+        """A theme found on a sample (`like`: its id, label, concern and quotes) with the
+        posts placed in it: `members` of these rows, `inside` its posts per term and
+        `overall` the language's (None `like`: an "other" bucket the sample did not have)."""
+        rows = self.rows.iloc[members]
+        n = len(self.rows)
+        ranked = [] if other else _ranked_counts(self.vec.terms, inside, overall, len(rows), n)
+        label = OTHER_LABEL.get(self.lang, "other") if like is None else like.label
+        return Theme(
+            id=f"{self.lang}-other" if like is None else like.id,
+            label=label,
+            lang=self.lang,
+            size=len(members),
+            post_ids=tuple(int(i) for i in rows["id"]),
+            native_ids=tuple(str(i) for i in rows["native_id"]),
+            terms=tuple((t, round(w, 6)) for t, w in ranked[:N_TERMS]),
+            trend=self._trend(members),
+            sentiment=_sentiment(rows["sentiment"]),
+            brands=_brand_counts(rows["brands"]),
+            quotes=() if like is None else like.quotes,
+            other=other,
+            concept=None if like is None else like.concept,
         )
 
     def _label(self, members: list[int], ranked: list[tuple[str, float]]) -> str:
@@ -628,16 +881,24 @@ def themes_of(
     exclude: Iterable[str] = (),
     concepts: bool = True,
     among: np.ndarray | None = None,
+    sample_above: int = SAMPLE_ABOVE,
 ) -> list[Theme]:
     """Themes of the posts flagged `intent` ("any": all of them), ids prefixed by the intent
     so that a complaint theme and a wish theme never share one. `among` (a boolean per row)
-    keeps only those rows too."""
+    keeps only those rows too; `sample_above` as find_themes'."""
     from dataclasses import replace
 
     if intent != "any":
         flagged = flagged_with(posts, intent)
         among = flagged if among is None else among & flagged
-    found = find_themes(posts, lang=lang, exclude=exclude, concepts=concepts, among=among)
+    found = find_themes(
+        posts,
+        lang=lang,
+        exclude=exclude,
+        concepts=concepts,
+        among=among,
+        sample_above=sample_above,
+    )
     return found if intent == "any" else [replace(t, id=f"{intent}-{t.id}") for t in found]
 
 

@@ -331,7 +331,8 @@ class Insights:
             from escucha.insights.periods import in_period
 
             frame = in_period(self.insight_frame(), period)
-            themes = scope_themes(frame, self.brand_dicts())
+            above = self.ctx.workspace.config.themes.sample_posts
+            themes = scope_themes(frame, self.brand_dicts(), sample_above=above)
             analysed = frame[["lang", "intents"]][frame["model_version"].notna()]  # all it reads
             return ThemeFinding(themes, flagged_counts(analysed, FLAGGED_INTENTS))
 
@@ -396,8 +397,9 @@ class Insights:
                 keep &= frame["id"].isin(self.selection(query).ids)
             chosen = frame[np.asarray(keep, dtype=bool)]
             exclude = brand_words(self.brand_dicts())
+            above = self.ctx.workspace.config.themes.sample_posts
             return ThemeFinding(
-                {i: themes_of(chosen, i, exclude=exclude) for i in intents},
+                {i: themes_of(chosen, i, exclude=exclude, sample_above=above) for i in intents},
                 flagged_counts(chosen, intents),
             )
 
