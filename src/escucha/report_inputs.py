@@ -227,6 +227,7 @@ def report_context(
         give_ask=give_ask_by_month(workspace),
         lang=lang,
         periods=data_periods(workspace, shown),
+        sample_above=workspace.config.themes.sample_posts,
         **extra,
     )
 

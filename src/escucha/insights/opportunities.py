@@ -17,7 +17,14 @@ from escucha.insights.aggregates import MIN_POSTS, net_sentiment, share_of_voice
 from escucha.insights.common import normalised
 from escucha.insights.concerns import TOP_THEMES, brand_themes, scope_themes
 from escucha.insights.terms import brand_words
-from escucha.insights.themes import N_QUOTES, Theme, ThemeQuote, find_themes, quote_of
+from escucha.insights.themes import (
+    N_QUOTES,
+    SAMPLE_ABOVE,
+    Theme,
+    ThemeQuote,
+    find_themes,
+    quote_of,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -160,6 +167,7 @@ def opportunities(
     since: datetime | str | None = None,
     until: datetime | str | None = None,
     min_posts: int = MIN_SIDE,
+    sample_above: int = SAMPLE_ABOVE,
 ) -> list[Opportunity]:
     """Aspects where competitors are praised while we are criticised, per language.
 
@@ -191,8 +199,9 @@ def opportunities(
     for lang in sorted(set(frame["lang"])):
         in_lang = (frame["lang"] == lang).to_numpy()
         side = _Sides(frame[(mine | theirs) & in_lang], exclude, lang)
-        our_themes = _real(find_themes(frame[mine & in_lang], exclude=exclude))
-        their_themes = _real(find_themes(frame[theirs & in_lang], exclude=exclude))
+        mine_here, theirs_here = frame[mine & in_lang], frame[theirs & in_lang]
+        our_themes = _real(find_themes(mine_here, exclude=exclude, sample_above=sample_above))
+        their_themes = _real(find_themes(theirs_here, exclude=exclude, sample_above=sample_above))
         for theme in our_themes:
             opportunity = side.match(theme, their_themes, ours, set(competitors), min_posts)
             if opportunity is not None:
@@ -289,14 +298,17 @@ def our_brand(brands: Sequence[dict]) -> str | None:
 
 
 def our_opportunities(
-    posts: pd.DataFrame, brands: Sequence[dict], min_posts: int = SHOWN_MIN_SIDE
+    posts: pd.DataFrame,
+    brands: Sequence[dict],
+    min_posts: int = SHOWN_MIN_SIDE,
+    sample_above: int = SAMPLE_ABOVE,
 ) -> list[Opportunity]:
     """The opportunities of our brand with at least `min_posts` posts on each side ([]
     without a brand of ours)."""
     ours = our_brand(brands)
     if ours is None:
         return []
-    return opportunities(posts, brands, ours, min_posts=min_posts)
+    return opportunities(posts, brands, ours, min_posts=min_posts, sample_above=sample_above)
 
 
 def with_min_side(found: Sequence[Opportunity], min_posts: int) -> list[Opportunity]:

@@ -32,6 +32,7 @@ from escucha.insights.opportunities import (
     our_opportunities,
     with_intent_rates,
 )
+from escucha.insights.themes import SAMPLE_ABOVE
 from escucha.report import backlog, charts, competition, tables
 from escucha.report.accuracy import accuracy_notes, measured_languages, metric_rows
 from escucha.report.community import give_ask_section
@@ -363,6 +364,7 @@ def build_context(
     period: Period | None = None,
     comparison: Comparison | None = None,
     periods: Sequence[Any] | None = None,
+    sample_above: int = SAMPLE_ABOVE,
 ) -> dict:
     """What the template shows, in UI language `lang`. Themes, the competitor benchmark and
     the opportunities are found here from `posts` unless given; ideas, alerts and the give/ask
@@ -374,11 +376,11 @@ def build_context(
     t = catalogue(lang)
     report = _Report(posts, brands, sources, models, t)
     if themes is None:
-        themes = scope_themes(report.posts, brands)
+        themes = scope_themes(report.posts, brands, sample_above=sample_above)
     if benchmark is None:
         benchmark = competitor_benchmark(report.posts, brands, themes=themes["complaint"])
     if opportunities is None:
-        opportunities = our_opportunities(report.posts, brands)
+        opportunities = our_opportunities(report.posts, brands, sample_above=sample_above)
     volume = volume_over_time(report.posts)
     sections, colours, ours = report.languages, report.colours, report.ours
     return {

@@ -435,7 +435,9 @@ class Insights:
             from escucha.insights.opportunities import our_opportunities
             from escucha.insights.periods import in_period
 
-            return our_opportunities(in_period(self.insight_frame(), period), self.brand_dicts())
+            frame = in_period(self.insight_frame(), period)
+            above = self.ctx.workspace.config.themes.sample_posts
+            return our_opportunities(frame, self.brand_dicts(), sample_above=above)
 
         return self._cached(("opportunities", period), compute)
 
