@@ -18,7 +18,7 @@ from escucha.brands import BrandMatcher
 from escucha.errors import UserError
 from escucha.langsettle import settle_unknown_languages
 from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts, settings
-from escucha.store.stats import analyze_grown
+from escucha.store.stats import analyze_grown, vacuum_churned
 from escucha.store.writer import dialect_insert, insert_ignore, put_setting
 
 if TYPE_CHECKING:
@@ -190,6 +190,7 @@ def analyze(
             done += len(rows)
             progress(done, total)
     analyze_grown(store, {"enrichments": enriched, "brand_mentions": mentions})
+    vacuum_churned(store)
     return {"model_version": reader.version, "enriched": enriched, "brand_mentions": mentions}
 
 

@@ -83,3 +83,45 @@ def test_the_planner_knows_how_many_days_the_mention_counts_group_by(pg_workspac
             {"to_char_1": "YYYY-MM-DD", "timezone_1": "UTC"},
         ).scalar()
     assert plan[0]["Plan"]["Plan Rows"] == 3
+
+
+def dead_rows(ws: Workspace, table: str) -> tuple[object, int]:
+    """(last VACUUM by hand, dead rows the server counts) of a table in the workspace's schema."""
+    with ws.engine.connect() as conn:
+        return conn.execute(
+            sa.text(
+                "SELECT last_vacuum, n_dead_tup FROM pg_stat_user_tables "
+                "WHERE schemaname = current_schema() AND relname = :t"
+            ),
+            {"t": table},
+        ).one()
+
+
+@pytest.mark.postgres
+def test_the_rollups_churned_tables_are_vacuumed_and_quiet_ones_are_not(pg_workspace):
+    """Every rollup refresh deletes and rewrites rows: with autovacuum off nothing would
+    reclaim them, so the end of a run vacuums a table whose dead rows pass autovacuum's rule."""
+    from escucha.store.stats import vacuum_churned
+
+    rows = [{"day": f"2026-01-{d:02d}"} for d in range(1, 29)] * 10  # 280 rows
+    with pg_workspace.engine.connect() as conn:
+        conn.execute(sa.text("INSERT INTO rollup_dirty (day) VALUES (:day)"), rows)
+        conn.execute(sa.text("DELETE FROM rollup_dirty"))
+        conn.execute(sa.text("INSERT INTO post_rollup VALUES ('m', '2026-01-01', 'es', 1)"))
+        conn.execute(sa.text("DELETE FROM post_rollup"))
+        conn.commit()
+        conn.exec_driver_sql("SELECT pg_stat_force_next_flush()")  # flushed once idle
+        conn.commit()
+    assert dead_rows(pg_workspace, "rollup_dirty") == (None, 280)
+
+    assert vacuum_churned(pg_workspace.engine) == ["rollup_dirty"]  # 1 dead row < 50
+    vacuumed, dead = dead_rows(pg_workspace, "rollup_dirty")
+    assert vacuumed is not None and dead == 0
+    assert dead_rows(pg_workspace, "post_rollup")[0] is None
+    assert vacuum_churned(pg_workspace.engine) == []
+
+
+def test_nothing_is_vacuumed_on_sqlite(sqlite_workspace):
+    from escucha.store.stats import vacuum_churned
+
+    assert vacuum_churned(sqlite_workspace.engine) == []

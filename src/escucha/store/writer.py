@@ -46,7 +46,7 @@ from escucha.store.schema import (
     source_state,
 )
 from escucha.store.search import index_new_posts_at_once
-from escucha.store.stats import analyze_grown
+from escucha.store.stats import analyze_grown, vacuum_churned
 
 AuthorKey = tuple[str, str, str]  # (platform, instance, account id)
 
@@ -588,6 +588,7 @@ def finish_run(engine: Engine, run_id: int, status: str, **values: object) -> di
             conn.execute(select(import_runs).where(import_runs.c.id == run_id)).one()._mapping
         )
     analyze_grown(engine, {"posts": run["accepted"], "authors": 0, "post_engagement": 0})
+    vacuum_churned(engine)
     return run
 
 
