@@ -639,22 +639,8 @@ class _Context:
             label = concept_label(concept, self.lang)
         else:
             label = self._label(members, ranked)
-        rows = self.rows.iloc[members]
-        return Theme(
-            id=f"{self.lang}-{'other' if other else slug(label)}",
-            label=label,
-            lang=self.lang,
-            size=len(members),
-            post_ids=tuple(int(i) for i in rows["id"]),
-            native_ids=tuple(str(i) for i in rows["native_id"]),
-            terms=tuple((t, round(w, 6)) for t, w in ranked[:N_TERMS]),
-            trend=self._trend(members),
-            sentiment=_sentiment(rows["sentiment"]),
-            brands=_brand_counts(rows["brands"]),
-            quotes=self._quotes(members),
-            other=other,
-            concept=concept,
-        )
+        ident = f"{self.lang}-{'other' if other else slug(label)}"
+        return self._made(members, ident, label, ranked, self._quotes(members), other, concept)
 
     def placed(
         self,
@@ -667,12 +653,27 @@ class _Context:
         """A theme found on a sample (`like`: its id, label, concern and quotes) with the
         posts placed in it: `members` of these rows, `inside` its posts per term and
         `overall` the language's (None `like`: an "other" bucket the sample did not have)."""
-        rows = self.rows.iloc[members]
         n = len(self.rows)
-        ranked = [] if other else _ranked_counts(self.vec.terms, inside, overall, len(rows), n)
-        label = OTHER_LABEL.get(self.lang, "other") if like is None else like.label
+        ranked = [] if other else _ranked_counts(self.vec.terms, inside, overall, len(members), n)
+        if like is None:
+            label = OTHER_LABEL.get(self.lang, "other")
+            return self._made(members, f"{self.lang}-other", label, ranked, (), other, None)
+        return self._made(members, like.id, like.label, ranked, like.quotes, other, like.concept)
+
+    def _made(
+        self,
+        members: list[int],
+        ident: str,
+        label: str,
+        ranked: list[tuple[str, float]],
+        quotes: tuple[ThemeQuote, ...],
+        other: bool,
+        concept: str | None,
+    ) -> Theme:
+        """The theme of `members` (of these rows) under a given id, label and quotes."""
+        rows = self.rows.iloc[members]
         return Theme(
-            id=f"{self.lang}-other" if like is None else like.id,
+            id=ident,
             label=label,
             lang=self.lang,
             size=len(members),
@@ -682,9 +683,9 @@ class _Context:
             trend=self._trend(members),
             sentiment=_sentiment(rows["sentiment"]),
             brands=_brand_counts(rows["brands"]),
-            quotes=() if like is None else like.quotes,
+            quotes=quotes,
             other=other,
-            concept=None if like is None else like.concept,
+            concept=concept,
         )
 
     def _label(self, members: list[int], ranked: list[tuple[str, float]]) -> str:
