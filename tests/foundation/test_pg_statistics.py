@@ -22,17 +22,24 @@ def pg_workspace(tmp_path: Path, monkeypatch):
         ws.engine.dispose()
 
 
-def statistics(ws: Workspace, table: str) -> tuple[object, float]:
-    """(last ANALYZE, rows the planner believes) of a table in the workspace's schema."""
+def counters(ws: Workspace, table: str, columns: str) -> tuple:
+    """`columns` of pg_stat_user_tables (s) and pg_class (c) for a table of the workspace."""
     with ws.engine.connect() as conn:
-        return conn.execute(
-            sa.text(
-                "SELECT s.last_analyze, c.reltuples FROM pg_stat_user_tables s "
-                "JOIN pg_class c ON c.oid = s.relid "
-                "WHERE s.schemaname = current_schema() AND s.relname = :t"
-            ),
-            {"t": table},
-        ).one()
+        return tuple(
+            conn.execute(
+                sa.text(
+                    f"SELECT {columns} FROM pg_stat_user_tables s "
+                    "JOIN pg_class c ON c.oid = s.relid "
+                    "WHERE s.schemaname = current_schema() AND s.relname = :t"
+                ),
+                {"t": table},
+            ).one()
+        )
+
+
+def statistics(ws: Workspace, table: str) -> tuple:
+    """(last ANALYZE, rows the planner believes) of a table in the workspace's schema."""
+    return counters(ws, table, "s.last_analyze, c.reltuples")
 
 
 def posts_file(path: Path, first: int, n: int) -> Path:
@@ -85,16 +92,9 @@ def test_the_planner_knows_how_many_days_the_mention_counts_group_by(pg_workspac
     assert plan[0]["Plan"]["Plan Rows"] == 3
 
 
-def dead_rows(ws: Workspace, table: str) -> tuple[object, int]:
+def dead_rows(ws: Workspace, table: str) -> tuple:
     """(last VACUUM by hand, dead rows the server counts) of a table in the workspace's schema."""
-    with ws.engine.connect() as conn:
-        return conn.execute(
-            sa.text(
-                "SELECT last_vacuum, n_dead_tup FROM pg_stat_user_tables "
-                "WHERE schemaname = current_schema() AND relname = :t"
-            ),
-            {"t": table},
-        ).one()
+    return counters(ws, table, "s.last_vacuum, s.n_dead_tup")
 
 
 @pytest.mark.postgres

@@ -28,16 +28,10 @@ VACUUM_THRESHOLD = 50  # autovacuum_vacuum_threshold
 VACUUM_SCALE_FACTOR = 0.2  # autovacuum_vacuum_scale_factor
 ROLLUP_TABLES = ("mention_rollup", "post_rollup", "rollup_dirty")
 
-_CHANGED = text(
-    "SELECT s.relname, s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables s "
-    "JOIN pg_class c ON c.oid = s.relid "
-    "WHERE s.schemaname = current_schema() AND s.relname IN :tables"
-).bindparams(bindparam("tables", expanding=True))
-
-
-_DEAD = text(
-    "SELECT s.relname, s.n_dead_tup, c.reltuples FROM pg_stat_user_tables s "
-    "JOIN pg_class c ON c.oid = s.relid "
+# per table: rows changed since the last ANALYZE, dead rows, rows the statistics know of
+_COUNTERS = text(
+    "SELECT s.relname, s.n_mod_since_analyze, s.n_dead_tup, c.reltuples "
+    "FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
     "WHERE s.schemaname = current_schema() AND s.relname IN :tables"
 ).bindparams(bindparam("tables", expanding=True))
 
@@ -56,7 +50,7 @@ def analyze_grown(engine: Engine, written: Mapping[str, int]) -> list[str]:
         if (conn.dialect.server_version_info or (0,)) >= (15,):
             conn.exec_driver_sql("SELECT pg_stat_force_next_flush()")  # flushed once idle
         grown = []
-        for name, changed, known in conn.execute(_CHANGED, {"tables": sorted(written)}):
+        for name, changed, _, known in conn.execute(_COUNTERS, {"tables": sorted(written)}):
             threshold = ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * max(known, 0)
             if max(changed, written[name]) >= threshold:
                 grown.append(name)
@@ -76,7 +70,7 @@ def vacuum_churned(engine: Engine, tables: tuple[str, ...] = ROLLUP_TABLES) -> l
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         churned = [
             name
-            for name, dead, known in conn.execute(_DEAD, {"tables": sorted(tables)})
+            for name, _, dead, known in conn.execute(_COUNTERS, {"tables": sorted(tables)})
             if dead >= VACUUM_THRESHOLD + VACUUM_SCALE_FACTOR * max(known, 0)
         ]
         for name in churned:
