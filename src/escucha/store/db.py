@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 
 from escucha.errors import UserError
 
@@ -25,23 +26,55 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+IDLE_PING_SECONDS = 5.0
+"""A pooled PostgreSQL connection idle longer than this is pinged before it is used again."""
+
+
 def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     """An engine for a SQLAlchemy URL; `postgresql://` means psycopg 3. On PostgreSQL each
     process keeps `pool_size` connections and opens up to `max_overflow` more at a peak
-    (`[web] db_pool_size`, `db_max_overflow`), checked before use so a restarted server
-    costs no failed request."""
+    (`[web] db_pool_size`, `db_max_overflow`); see `_ping_when_idle`."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     pool: dict[str, Any] = {}
     if url.startswith("postgresql"):
-        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_pre_ping": True}
+        pool = {"pool_size": pool_size, "max_overflow": max_overflow}
     try:
         engine = create_engine(url, future=True, **pool)
     except (ArgumentError, ImportError) as exc:
         raise UserError(f"database URL is not usable: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        _ping_when_idle(engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it has been idle for
+    IDLE_PING_SECONDS: one that dropped while idle (PostgreSQL restarted, a proxy's idle
+    timeout) is replaced before a request sees it, while a busy server's connections, back
+    in the pool milliseconds ago, skip the round trip that SQLAlchemy's `pool_pre_ping`
+    spends on every checkout (two per web request, each waiting for PostgreSQL's process to
+    be scheduled on a loaded machine). A connection that dropped within the last seconds
+    fails its statement; SQLAlchemy then discards every connection of the pool older than
+    that failure."""
+
+    def checkin(_dbapi: Any, record: Any) -> None:
+        record.info["escucha_idle_since"] = time.monotonic()
+
+    def checkout(dbapi: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("escucha_idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # the pool replaces this connection and tries again
+            raise DisconnectionError(str(exc)) from exc
+
+    event.listen(engine.pool, "checkin", checkin)
+    event.listen(engine.pool, "checkout", checkout)
 
 
 def _alembic_config(connection: Connection | None = None) -> AlembicConfig:
