@@ -3,20 +3,20 @@ with (the DataFrame, the explorer and post page, the REST API, exports).
 
 Enrichments come from one model version (or every version for the DataFrame's
 `all_versions`); posts it has not read have empty enrichment columns. Brands come from a
-second query keyed by post id, never from a join that would repeat the post.
+second query keyed by post id (the frame) or a subquery of the post's row (pages), never from
+a join that would repeat the post.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict, overload
 
-from sqlalchemy import Connection, Engine, Select, and_, case, func, select
+from sqlalchemy import Connection, Engine, Label, Select, and_, case, func, select
 
 from escucha.core.labels import INTENTS, SENTIMENTS
 from escucha.core.timeutil import as_utc
@@ -297,35 +297,47 @@ def page(
     return rows, (ids[-1] if more and ids else None)
 
 
+_BRAND_SEPARATOR = "\x1f"  # the unit separator: no brand name holds it (config.py)
+
+
+def _brands_of_post() -> Label:
+    """The post's brands in one string (its mentions by every matcher; sorted and made
+    unique in `_shaped`): a column of the post's own row, so a page of posts is one
+    statement."""
+    return (
+        select(func.aggregate_strings(brand_mentions.c.brand, _BRAND_SEPARATOR))
+        .where(brand_mentions.c.post_id == posts.c.id)
+        .scalar_subquery()
+        .label("brands")
+    )
+
+
+def _shaped(row: Any) -> dict:
+    post = dict(row._mapping)
+    post["created_at"] = as_utc(post["created_at"])
+    post["intents"] = list(post["intents"]) if isinstance(post["intents"], list) else []
+    post["brands"] = sorted(set(post["brands"].split(_BRAND_SEPARATOR))) if post["brands"] else []
+    return post
+
+
 def fetch(conn: Connection, ids: Sequence[int], model_version: str) -> list[PostRow]:
     """The posts with these ids, in this order, with enrichment and brands (sorted)."""
     if not ids:
         return []
-    stmt = posts_query(model_version, EXPORT_COLUMNS).where(posts.c.id.in_(list(ids)))
-    found: dict[int, Any] = {row.id: dict(row._mapping) for row in conn.execute(stmt)}
-    brands: dict[int, set[str]] = defaultdict(set)
-    for post_id, brand in conn.execute(brands_query(ids)):
-        brands[post_id].add(brand)
-    result = []
-    for post_id in ids:
-        row = found.get(post_id)
-        if row is None:
-            continue
-        row["created_at"] = as_utc(row["created_at"])
-        row["intents"] = list(row["intents"]) if isinstance(row["intents"], list) else []
-        row["brands"] = sorted(brands.get(post_id, ()))
-        result.append(row)
-    return result
+    stmt = posts_query(model_version, EXPORT_COLUMNS).add_columns(_brands_of_post())
+    found: dict[int, Any] = {
+        row.id: _shaped(row) for row in conn.execute(stmt.where(posts.c.id.in_(list(ids))))
+    }
+    return [found[post_id] for post_id in ids if post_id in found]
 
 
 def detail(conn: Connection, post_id: int, model_version: str) -> PostDetail:
-    """One post with everything known about it: author, import run, raw payload."""
-    rows = fetch(conn, [post_id], model_version)
-    if not rows:
-        raise NotFound(f"no post #{post_id}")
-    post: Any = rows[0]
-    extra = conn.execute(
-        select(
+    """One post with everything known about it: author, import run, raw payload (one
+    statement)."""
+    stmt = (
+        posts_query(model_version, EXPORT_COLUMNS)
+        .add_columns(
+            _brands_of_post(),
             posts.c.lang_hint,
             posts.c.fetched_at,
             posts.c.parent_id,
@@ -337,15 +349,15 @@ def detail(conn: Connection, post_id: int, model_version: str) -> PostDetail:
             raw_payloads.c.payload,
             post_engagement.c.measured_at.label("counted_at"),
         )
-        .select_from(
-            posts.outerjoin(authors, authors.c.id == posts.c.author_id)
-            .outerjoin(import_runs, import_runs.c.id == posts.c.import_run_id)
-            .outerjoin(raw_payloads, raw_payloads.c.post_id == posts.c.id)
-            .outerjoin(post_engagement, post_engagement.c.post_id == posts.c.id)
-        )
+        .outerjoin(authors, authors.c.id == posts.c.author_id)
+        .outerjoin(import_runs, import_runs.c.id == posts.c.import_run_id)
+        .outerjoin(raw_payloads, raw_payloads.c.post_id == posts.c.id)
         .where(posts.c.id == post_id)
-    ).one()
-    post.update(dict(extra._mapping))
+    )
+    row = conn.execute(stmt).first()
+    if row is None:
+        raise NotFound(f"no post #{post_id}")
+    post: Any = _shaped(row)
     post["fetched_at"] = as_utc(post["fetched_at"])
     post["counted_at"] = as_utc(post["counted_at"])
     post["payload_pretty"] = pretty_payload(post.pop("payload"))
