@@ -44,7 +44,10 @@ def test_the_warm_up_reads_every_post_only_up_to_the_limit(env, monkeypatch, lim
     assert bool(read) is warmed
     assert insights.overview()["posts"] > 10  # the SQL-based parts are warmed either way
     cached = {key[0] for key in insights.ctx.cache._values}
-    assert {"overview", "charts", "intent_counts", "day_counts", "window"} <= cached
+    assert {"overview", "charts", "intent_counts", "day_counts", "window", "honesty"} <= cached
+    # each period preset against the previous one, as the overview's chips ask for it
+    compared = [key for key in insights.ctx.cache._values if key[0] == "comparison"]
+    assert len(compared) == 3
     assert ("competitors" in cached) is warmed
     assert ("order" in cached) is warmed  # a free-text search's order: every post's ids
 
