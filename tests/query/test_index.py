@@ -159,3 +159,43 @@ def test_postgres_reads_intents_and_live_posts_from_their_partial_indexes(databa
     assert "ix_enrichments_intent_complaint" in plan
     assert "ix_posts_live" in plan
     engine.dispose()
+
+
+def test_sqlite_probes_enrichments_beside_an_index_and_reads_them_once_alone(database_url: str):
+    """SQLite: beside a condition an index serves (a brand), an intent or a language is one
+    probe per post that condition selects, not a read of every enrichment; alone, the
+    enrichments are read once, not probed for every post."""
+    engine = db.make_engine(database_url)
+    if engine.dialect.name != "sqlite":
+        engine.dispose()
+        return
+    db.migrate(engine)
+    with engine.connect() as conn:
+        statements = []
+        sa.event.listen(
+            conn,
+            "before_cursor_execute",
+            lambda c, cursor, statement, params, *a: (
+                statements.append((statement, params))
+                if statement.startswith("SELECT posts.id")
+                else None
+            ),
+        )
+
+        def plan(query: str) -> str:
+            statements.clear()
+            select_posts(conn, query, "m1")
+            statement, params = statements[0]
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+            return "\n".join(row[-1] for row in rows)
+
+        beside = plan("(brand:Iberia OR brand:Vueling) AND intent:complaint AND NOT lang:en")
+        alone = plan("intent:complaint")
+
+    def reads(plan: str) -> set[str]:  # how each step reads the enrichments
+        return {line for line in plan.splitlines() if " enrichments " in line + " "}
+
+    by_post = "SEARCH enrichments USING INDEX sqlite_autoindex_enrichments_1 (post_id=?"
+    assert reads(beside) and all(line.startswith(by_post) for line in reads(beside))
+    assert any(not line.startswith(by_post) for line in reads(alone))
+    engine.dispose()

@@ -19,6 +19,8 @@ COMPLAINT = {"es1", "es2", "es3", "es10", "es12", "en1", "en2", "en5", "en6", "e
 DECEMBER_ON = {"es6", "es7", "es9", "es11"}
 BEFORE_2017 = {"en1", "en2", "en3", "en4", "en5", "en6", "en7", "en8", "en9", "en10", "en12"}
 
+# enriched (es1, es3, es7, es10, en1, en2), hinted (es8, en11) and unread (en12) posts
+SOME = "(lost OR lounge OR perdido OR terrible OR vuelo)"
 # operator -> (query, expected keys)
 CASES = {
     "word": ("vuelo", {"es1", "es3", "es7", "es10"}),
@@ -80,6 +82,19 @@ CASES = {
         {"es1", "es2", "es3", "es10"},
     ),
     "field OR word": ("brand:Delta OR maleta", {"en10", "es2", "es12"}),
+    # beside words, SQLite probes each post's enrichment (as PostgreSQL always does): the
+    # model's language, else the source's hint (es8, en11), else none (en12, an older model's)
+    "lang beside words": (f"{SOME} AND lang:es", {"es1", "es3", "es7", "es8", "es10"}),
+    "NOT lang beside words": (f"{SOME} AND NOT lang:es", {"en1", "en2", "en11", "en12"}),
+    "NOT lang beside words, by a hint": (
+        f"{SOME} AND NOT lang:en",
+        {"es1", "es3", "es7", "es8", "es10", "en12"},
+    ),
+    "intent and sentiment beside words": (
+        "(vuelo OR luggage) AND intent:complaint AND NOT sentiment:positive",
+        {"es1", "es3", "es10", "en1", "en2"},
+    ),
+    "NOT intent beside a brand": ("brand:Iberia AND NOT intent:complaint", {"es5"}),
     "NOT of words and fields": (
         "NOT (vuelo AND sentiment:negative)",
         set(KEYS) - {"es1", "es3", "es10"},
