@@ -131,6 +131,18 @@ def test_postgres_compiles_no_query_to_machine_code_and_keeps_its_setting(databa
     engine.dispose()
 
 
+def selections(conn: sa.Connection) -> list[tuple[str, object]]:
+    """The post selections `conn` runs from now on: (statement, parameters)."""
+    seen: list[tuple[str, object]] = []
+
+    def selected(c, cursor, statement, params, *a) -> None:
+        if statement.startswith("SELECT posts.id"):
+            seen.append((statement, params))
+
+    sa.event.listen(conn, "before_cursor_execute", selected)
+    return seen
+
+
 def test_postgres_reads_intents_and_live_posts_from_their_partial_indexes(database_url: str):
     """Migration 0024's indexes serve the conditions the query compiles to: a predicate that
     drifted from `intent:`'s LIKE would leave its index unused, silently."""
@@ -142,16 +154,7 @@ def test_postgres_reads_intents_and_live_posts_from_their_partial_indexes(databa
     with engine.connect() as conn:
         names = set(conn.scalars(sa.text("SELECT indexname FROM pg_indexes")))
         assert set(search.PLAN_INDEXES) <= names
-        plans = []
-        sa.event.listen(
-            conn,
-            "before_cursor_execute",
-            lambda c, cursor, statement, params, *a: (
-                plans.append((statement, params))
-                if statement.startswith("SELECT posts.id")
-                else None
-            ),
-        )
+        plans = selections(conn)
         select_posts(conn, "intent:complaint AND sentiment:negative", "m1")
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # an empty table: force indexes
         statement, params = plans[0]
@@ -171,16 +174,7 @@ def test_sqlite_probes_enrichments_beside_an_index_and_reads_them_once_alone(dat
         return
     db.migrate(engine)
     with engine.connect() as conn:
-        statements = []
-        sa.event.listen(
-            conn,
-            "before_cursor_execute",
-            lambda c, cursor, statement, params, *a: (
-                statements.append((statement, params))
-                if statement.startswith("SELECT posts.id")
-                else None
-            ),
-        )
+        statements = selections(conn)
 
         def plan(query: str) -> str:
             statements.clear()
