@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, func, select
 from escucha.brands import BrandMatcher
 from escucha.errors import UserError
 from escucha.langsettle import settle_unknown_languages
+from escucha.store import generation
 from escucha.store.schema import LIVE_POSTS, brand_mentions, enrichments, posts, settings
 from escucha.store.stats import analyze_grown, vacuum_churned
 from escucha.store.writer import dialect_insert, insert_ignore, put_setting
@@ -98,6 +99,7 @@ def write_enrichments(conn: Connection, rows: list[dict[str, Any]], replace: boo
     statement = dialect_insert(conn, enrichments)
     values = {name: statement.excluded[name] for name in rows[0] if name not in key}
     conn.execute(statement.on_conflict_do_update(index_elements=list(key), set_=values), rows)
+    generation.bump(conn)  # readings replaced in place move no maximum (reads.versions)
 
 
 def to_read(version: str, everything: bool):

@@ -24,6 +24,7 @@ from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import aliased
 
 from escucha.core.labels import INTENTS, SENTIMENTS, UNKNOWN_LANG
+from escucha.store import generation
 from escucha.store.schema import enrichments, posts
 
 if TYPE_CHECKING:
@@ -120,4 +121,5 @@ def settle_unknown_languages(conn: Connection, reader: PostReader) -> int:
             for (post_id, _, _), reading in zip(settled, readings, strict=True)
         ],
     )
+    generation.bump(conn)  # readings changed in place move no maximum (reads.versions)
     return len(settled)

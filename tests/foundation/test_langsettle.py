@@ -67,3 +67,32 @@ def test_short_posts_take_their_source_thread_or_author_language(workspace, tmp_
     settled = frame.loc["es-short"]
     assert abs(settled[["negative", "neutral", "positive"]].sum() - 1) < 1e-6
     assert workspace.analyze()["enriched"] == 0  # settled once, nothing read again
+
+
+def test_settling_a_language_moves_the_data_version(workspace, tmp_path):
+    """Settled readings are changed in place (no new enrichment id), so the generation moves
+    and a web worker's kept pages see them at their next request."""
+    from escucha.enrich import current_model_version
+    from escucha.reads.versions import data_version
+
+    rows = [
+        {"id": f"es{i}", "author": f"a{i}", "text": SPANISH[i % 5], "parent_id": ""}
+        for i in range(25)
+    ]
+    _write(tmp_path / "es.csv", rows)
+    workspace.import_file(tmp_path / "es.csv", source="es_file")
+    workspace.analyze()
+    with workspace.engine.connect() as conn:
+        read = data_version(conn, current_model_version())
+    rows = [{"id": "es-short", "author": "zz", "text": "👍👍", "parent_id": ""}]
+    _write(tmp_path / "short.csv", rows)
+    workspace.import_file(tmp_path / "short.csv", source="es_file")
+    with workspace.engine.connect() as conn:
+        imported = data_version(conn, current_model_version())
+    workspace.analyze()  # reads the short post (unknown), then settles it as Spanish
+    assert _langs(workspace)["es-short"] == "es"
+    with workspace.engine.connect() as conn:
+        settled = data_version(conn, current_model_version())
+    generation = -1  # the generation is the version's last member
+    assert read[generation] == imported[generation]  # a plain import moves the maxima only
+    assert settled[generation] != imported[generation]

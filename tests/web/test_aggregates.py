@@ -125,6 +125,23 @@ POSTS = """id,author,created_at,text
 """
 
 
+def test_reading_every_post_again_moves_the_data_version(workspace, tmp_path):
+    """`analyze --all` replaces this model version's readings in place (no new enrichment
+    id): the generation moves, so the pages' kept values are computed again."""
+    from escucha.enrich import current_model_version
+
+    (tmp_path / "posts.csv").write_text(POSTS)
+    workspace.import_file(tmp_path / "posts.csv", source="t")
+    workspace.analyze()
+    with workspace.engine.connect() as conn:
+        before = data_version(conn, current_model_version())
+    workspace.analyze(everything=True)
+    with workspace.engine.connect() as conn:
+        after = data_version(conn, current_model_version())
+    assert after[:3] == before[:3]  # the same model, the same top post and enrichment ids
+    assert after != before
+
+
 def test_sql_aggregates_agree_on_each_database(workspace, tmp_path):
     """The day of a post is its UTC day on SQLite and PostgreSQL alike."""
     from escucha.enrich import current_model_version
