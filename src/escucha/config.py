@@ -144,6 +144,8 @@ def _brand(table: object, where: str, ours: bool) -> Brand:
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{where}: 'name' is missing or empty")
+    if not name.isprintable():  # reads/posts.py joins a post's brands with a control character
+        raise ConfigError(f"{where}: 'name' holds a control character")
     handles = tuple(h if h.startswith("@") else "@" + h for h in _strings(table, "handles", where))
     tags = tuple(h if h.startswith("#") else "#" + h for h in _strings(table, "hashtags", where))
     return Brand(name.strip(), _strings(table, "aliases", where), handles, tags, ours)

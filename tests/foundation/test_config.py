@@ -38,6 +38,7 @@ def test_handles_and_hashtags_get_their_sigils():
         ({"competitors": [{"name": "C"}, {}]}, r"\[\[competitors\]\] #2: 'name'"),
         ({"brand": {"name": "X"}, "competitors": [{"name": "x"}]}, "two brands share a name"),
         ({"sources": [{"name": "feed"}]}, r"\[\[sources\]\] #1: each source needs"),
+        ({"competitors": [{"name": "Air\x1fEuropa"}]}, r"#1: 'name' holds a control character"),
     ],
 )
 def test_invalid_configs_say_where(data, message):

@@ -297,7 +297,7 @@ def page(
     return rows, (ids[-1] if more and ids else None)
 
 
-_BRAND_SEPARATOR = "\x1f"  # the unit separator: no brand name holds it (config.py)
+_BRAND_SEPARATOR = "\x1f"  # the unit separator: config.py refuses it in a brand name
 
 
 def _brands_of_post() -> Label:
